@@ -1,0 +1,1 @@
+#include "pv_abi.h"
