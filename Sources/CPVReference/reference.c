@@ -1,1 +1,125 @@
 #include "pv_reference.h"
+
+#include <ck_sequence.h>
+
+/* The kernel's definitions, reduced to what these kernels need. */
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define smp_load_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#if defined(__aarch64__)
+#define smp_rmb() __asm__ __volatile__("dmb ishld" ::: "memory")
+#define smp_wmb() __asm__ __volatile__("dmb ishst" ::: "memory")
+#define cpu_relax() __asm__ __volatile__("yield" ::: "memory")
+#elif defined(__x86_64__)
+/* x86 is TSO: rmb/wmb between loads (stores) are compiler barriers. */
+#define smp_rmb() __asm__ __volatile__("" ::: "memory")
+#define smp_wmb() __asm__ __volatile__("" ::: "memory")
+#define cpu_relax() __builtin_ia32_pause()
+#else
+#define smp_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define smp_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#define cpu_relax() __asm__ __volatile__("" ::: "memory")
+#endif
+
+/* The cheap per-read detector: count a value smaller than the previous one. */
+static inline void note(uint64_t v, uint64_t *last, uint64_t *backwards) {
+    *backwards += v < *last;
+    *last = v;
+}
+
+void pvref_steal_read_relaxed(const uint64_t *stolen, uint64_t n, struct pvref_steal_reader *r) {
+    uint64_t last = r->last, backwards = r->backwards;
+    for (uint64_t i = 0; i < n; i++) note(READ_ONCE(*stolen), &last, &backwards);
+    r->last = last;
+    r->backwards = backwards;
+}
+
+void pvref_steal_read_acquire(const uint64_t *stolen, uint64_t n, struct pvref_steal_reader *r) {
+    uint64_t last = r->last, backwards = r->backwards;
+    for (uint64_t i = 0; i < n; i++) note(smp_load_acquire(stolen), &last, &backwards);
+    r->last = last;
+    r->backwards = backwards;
+}
+
+void pvref_steal_read_seqlock(const uint32_t *sequence, const uint64_t *stolen, uint64_t n,
+                              struct pvref_steal_reader *r) {
+    uint64_t last = r->last, backwards = r->backwards, retries = r->retries;
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t version;
+        uint64_t steal;
+        for (;;) {
+            version = READ_ONCE(*sequence);
+            smp_rmb();
+            steal = READ_ONCE(*stolen);
+            smp_rmb();
+            if (!(version & 1) && version == READ_ONCE(*sequence)) break;
+            retries++;
+            cpu_relax();
+        }
+        note(steal, &last, &backwards);
+    }
+    r->last = last;
+    r->backwards = backwards;
+    r->retries = retries;
+}
+
+void pvref_steal_read_ck(const void *sq, const uint64_t *stolen, uint64_t n, struct pvref_steal_reader *r) {
+    const ck_sequence_t *seq = sq;
+    uint64_t last = r->last, backwards = r->backwards, retries = r->retries;
+    for (uint64_t i = 0; i < n; i++) {
+        unsigned int version;
+        uint64_t steal;
+        for (;;) {
+            version = ck_sequence_read_begin(seq);
+            steal = READ_ONCE(*stolen);
+            if (!ck_sequence_read_retry(seq, version)) break;
+            retries++;
+        }
+        note(steal, &last, &backwards);
+    }
+    r->last = last;
+    r->backwards = backwards;
+    r->retries = retries;
+}
+
+uint64_t pvref_preempt_poll_relaxed(const uint32_t *preempted, uint64_t n) {
+    uint64_t seen = 0;
+    for (uint64_t i = 0; i < n; i++) seen += !!READ_ONCE(*preempted);
+    return seen;
+}
+
+uint64_t pvref_preempt_poll_acquire(const uint32_t *preempted, uint64_t n) {
+    uint64_t seen = 0;
+    for (uint64_t i = 0; i < n; i++) seen += !!smp_load_acquire(preempted);
+    return seen;
+}
+
+uint64_t pvref_idle_scan_relaxed(const void *first_flag, size_t stride, size_t vcpus, uint64_t scans) {
+    const char *base = first_flag;
+    uint64_t seen = 0;
+    for (uint64_t s = 0; s < scans; s++)
+        for (size_t v = 0; v < vcpus; v++) seen += !!READ_ONCE(*(const uint32_t *)(base + v * stride));
+    return seen;
+}
+
+void pvref_steal_write_relaxed(uint64_t *stolen, uint64_t n, uint64_t delta) {
+    for (uint64_t i = 0; i < n; i++) WRITE_ONCE(*stolen, READ_ONCE(*stolen) + delta);
+}
+
+void pvref_steal_write_seqlock(uint32_t *sequence, uint64_t *stolen, uint64_t n, uint64_t delta) {
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t v = READ_ONCE(*sequence);
+        WRITE_ONCE(*sequence, v + 1);
+        smp_wmb();
+        WRITE_ONCE(*stolen, READ_ONCE(*stolen) + delta);
+        smp_wmb();
+        WRITE_ONCE(*sequence, v + 2);
+    }
+}
+
+void pvref_preempt_flip_relaxed(uint32_t *preempted, uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        WRITE_ONCE(*preempted, 1);
+        WRITE_ONCE(*preempted, 0);
+    }
+}

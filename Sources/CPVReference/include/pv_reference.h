@@ -1,6 +1,57 @@
-/* Kernel-style C versions of the guest read loops and hypervisor write loops:
- * the baseline the Swift loops are measured against. */
+/* Kernel-style C versions of the guest read kernels and hypervisor write
+ * kernels: the baseline the Swift kernels are measured against. Each kernel
+ * runs `n` operations and returns; the caller's outer loop (shared by the
+ * Swift and C implementations) does timing, histograms and stop checks, so
+ * a Swift/C comparison compares exactly the kernels.
+ *
+ * Accesses are written as the kernel writes them: READ_ONCE/WRITE_ONCE are
+ * volatile accesses, smp_load_acquire/smp_store_release are C11 atomics,
+ * the seqlock is the x86 kvm_steal_time reader/writer. Compiled with -O2. */
 #ifndef PVBENCH_PV_REFERENCE_H
 #define PVBENCH_PV_REFERENCE_H
+
+#include <stddef.h>
 #include <stdint.h>
+
+/* Running state of a steal-clock reader, carried across batches. The cheap
+ * detector: stolen time must never go backwards for one reader. */
+struct pvref_steal_reader {
+    uint64_t last;        /* last value read */
+    uint64_t backwards;   /* reads that were smaller than the previous one */
+    uint64_t retries;     /* seqlock retries */
+};
+
+/* --- guest: para_steal_clock() ------------------------------------------ */
+
+/* le64_to_cpu(READ_ONCE(rec->stolen_time)): what arm64 Linux does. */
+void pvref_steal_read_relaxed(const uint64_t *stolen, uint64_t n, struct pvref_steal_reader *r);
+/* smp_load_acquire(&rec->stolen_time). */
+void pvref_steal_read_acquire(const uint64_t *stolen, uint64_t n, struct pvref_steal_reader *r);
+/* x86 kvm_steal_clock(): do { v = version; rmb; s = steal; rmb; } while (v & 1 || v != version). */
+void pvref_steal_read_seqlock(const uint32_t *sequence, const uint64_t *stolen, uint64_t n,
+                              struct pvref_steal_reader *r);
+/* The same protocol through Concurrency Kit's ck_sequence. */
+void pvref_steal_read_ck(const void *ck_sequence, const uint64_t *stolen, uint64_t n,
+                         struct pvref_steal_reader *r);
+
+/* --- guest: vcpu_is_preempted() ----------------------------------------- */
+
+/* !!le32_to_cpu(READ_ONCE(rec->preempted)) n times; returns how many reads
+ * saw "preempted". */
+uint64_t pvref_preempt_poll_relaxed(const uint32_t *preempted, uint64_t n);
+uint64_t pvref_preempt_poll_acquire(const uint32_t *preempted, uint64_t n);
+
+/* available_idle_cpu()-shaped scan: reads the flag of each of `vcpus` vCPUs
+ * (blocks `stride` bytes apart), `scans` times; returns preempted flags seen. */
+uint64_t pvref_idle_scan_relaxed(const void *first_flag, size_t stride, size_t vcpus, uint64_t scans);
+
+/* --- hypervisor: kvm_update_stolen_time(), vcpu_load/vcpu_put ----------- */
+
+/* n times: steal = READ_ONCE(*stolen) + delta; WRITE_ONCE(*stolen, steal). */
+void pvref_steal_write_relaxed(uint64_t *stolen, uint64_t n, uint64_t delta);
+/* x86 record_steal_time(): version odd, smp_wmb, update, smp_wmb, version even. */
+void pvref_steal_write_seqlock(uint32_t *sequence, uint64_t *stolen, uint64_t n, uint64_t delta);
+/* n sched-out/sched-in pairs: WRITE_ONCE(preempted, 1); WRITE_ONCE(preempted, 0). */
+void pvref_preempt_flip_relaxed(uint32_t *preempted, uint64_t n);
+
 #endif
