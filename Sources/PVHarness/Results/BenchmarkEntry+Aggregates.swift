@@ -1,0 +1,64 @@
+extension BenchmarkEntry {
+    /// The aggregate names pvbench emits after a run's repetitions.
+    public static let aggregateNames = ["median", "min", "max", "cv"]
+
+    /// Aggregates over the repetitions of one run (same `run_name`): one entry
+    /// each for median, min, max and cv of `real_time`, `cpu_time` and every
+    /// counter present in all repetitions, named `<run_name>_<aggregate>` as
+    /// google-benchmark names them. `cv` entries are fractions (0.02 = 2 %)
+    /// with `aggregate_unit` "percentage"; a cv that is undefined (mean 0)
+    /// leaves that counter out rather than writing a made-up number.
+    ///
+    /// Also returns one warning per figure whose spread is large (CV above
+    /// `largeSpreadThreshold`), for the result context.
+    public static func aggregates(of runs: [BenchmarkEntry],
+                                  largeSpreadThreshold: Double = RepetitionSummary.defaultLargeSpreadThreshold)
+        -> (entries: [BenchmarkEntry], warnings: [String])
+    {
+        guard let first = runs.first else { return ([], []) }
+        precondition(runs.allSatisfy { $0.runName == first.runName && $0.runType == .iteration },
+                     "aggregate repetitions of one run only")
+        let real = RepetitionSummary(runs.map(\.realTime))
+        let cpu = RepetitionSummary(runs.map(\.cpuTime))
+        let counterNames = Set(runs.flatMap(\.counters.keys)).filter { name in runs.allSatisfy { $0.counters[name] != nil } }
+        var counterSummaries: [String: RepetitionSummary] = [:]
+        for name in counterNames { counterSummaries[name] = RepetitionSummary(runs.map { $0.counters[name]! }) }
+
+        var warnings: [String] = []
+        if runs.count > 1 {
+            if let w = real?.spreadWarning(figure: "\(first.runName) real_time", threshold: largeSpreadThreshold) {
+                warnings.append(w)
+            }
+            for name in counterNames.sorted() {
+                if let w = counterSummaries[name]?.spreadWarning(figure: "\(first.runName) \(name)",
+                                                                 threshold: largeSpreadThreshold)
+                {
+                    warnings.append(w)
+                }
+            }
+        }
+
+        func pick(_ s: RepetitionSummary?, _ aggregate: String) -> Double? {
+            guard let s else { return nil }
+            switch aggregate {
+            case "median": return s.median
+            case "min": return s.min
+            case "max": return s.max
+            default: return s.coefficientOfVariation
+            }
+        }
+        let entries = aggregateNames.map { aggregate -> BenchmarkEntry in
+            var counters: [String: Double] = [:]
+            for (name, s) in counterSummaries { if let v = pick(s, aggregate) { counters[name] = v } }
+            return BenchmarkEntry(
+                name: "\(first.runName)_\(aggregate)", runName: first.runName, runType: .aggregate,
+                aggregateName: aggregate, aggregateUnit: aggregate == "cv" ? "percentage" : "time",
+                repetitions: runs.count, repetitionIndex: nil, threads: first.threads, iterations: Int64(runs.count),
+                realTime: pick(real, aggregate) ?? 0, cpuTime: pick(cpu, aggregate) ?? 0, timeUnit: first.timeUnit,
+                familyIndex: first.familyIndex, perFamilyInstanceIndex: first.perFamilyInstanceIndex,
+                label: first.label, scenario: first.scenario, strategy: first.strategy, layout: first.layout,
+                counters: counters)
+        }
+        return (entries, warnings)
+    }
+}
