@@ -10,6 +10,7 @@ struct PVBenchCommand: ParsableCommand {
             ABICommand.self,
             HypercallCommand.self,
             ProbeCommand.self,
+            TopologyCommand.self,
         ]
     )
 }
