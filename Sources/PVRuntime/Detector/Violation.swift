@@ -1,0 +1,71 @@
+/// The first value a reader should never have seen.
+public struct Violation: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        /// Not a value any single write produced.
+        case torn
+        /// Older than a value this reader had already seen.
+        case backwards
+    }
+
+    public var kind: Kind
+    /// Why it is a violation, in words.
+    public var reason: String
+    /// The offending value's bytes, in memory order.
+    public var observed: [UInt8]
+    /// The last good value this reader had seen before it.
+    public var previous: [UInt8]
+    /// The two writes whose bytes the value most likely mixed (torn only).
+    public var mixed: MixedWrites?
+    /// 1-based number of the read that saw it.
+    public var readNumber: UInt64
+    /// Cycle-counter ticks from the reader's start to this read.
+    public var ticksSinceStart: UInt64
+
+    public init(kind: Kind, reason: String, observed: [UInt8], previous: [UInt8], mixed: MixedWrites?,
+                readNumber: UInt64, ticksSinceStart: UInt64) {
+        self.kind = kind
+        self.reason = reason
+        self.observed = observed
+        self.previous = previous
+        self.mixed = mixed
+        self.readNumber = readNumber
+        self.ticksSinceStart = ticksSinceStart
+    }
+}
+
+/// Two writes a torn value can be assembled from.
+public struct MixedWrites: Sendable, Codable, Equatable {
+    /// Write numbers (stress index, or spec write number).
+    public var first: UInt64
+    public var second: UInt64
+    public var firstBytes: [UInt8]
+    public var secondBytes: [UInt8]
+    /// Whether every byte of the observed value is the same byte of one of
+    /// the two writes (false: the closest pair found, not a full explanation).
+    public var explainsEveryByte: Bool
+
+    public init(first: UInt64, second: UInt64, firstBytes: [UInt8], secondBytes: [UInt8], explainsEveryByte: Bool) {
+        self.first = first
+        self.second = second
+        self.firstBytes = firstBytes
+        self.secondBytes = secondBytes
+        self.explainsEveryByte = explainsEveryByte
+    }
+
+    /// For each byte of `observed`: 0 when it is `a`'s, 1 when `b`'s (a's
+    /// when both agree), nil when neither's.
+    public static func sources(of observed: [UInt8], _ a: [UInt8], _ b: [UInt8]) -> [Int?] {
+        zip(observed, zip(a, b)).map { o, ab in o == ab.0 ? 0 : (o == ab.1 ? 1 : nil) }
+    }
+}
+
+/// Counts and first violation of one reader.
+public struct ReaderVerdict: Sendable, Codable, Equatable {
+    public var counts: ReaderCounts
+    public var firstViolation: Violation?
+
+    public init(counts: ReaderCounts, firstViolation: Violation?) {
+        self.counts = counts
+        self.firstViolation = firstViolation
+    }
+}

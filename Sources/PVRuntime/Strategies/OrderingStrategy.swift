@@ -1,0 +1,39 @@
+/// A writer/reader pair for one shared target: how the hypervisor stores a
+/// value and how the guest loads it, with a given memory ordering or protocol.
+///
+/// Conformers are caseless enums whose `read`/`write` are
+/// `@inlinable @inline(__always)`, so a loop generic over the strategy
+/// (``StrategyLoops``, or `pvbench run`'s scenario loops) specialises into
+/// the same instructions a hand-written C loop has. Every shared access inside
+/// goes through an ordering-named accessor (`SharedU64.loadRelaxed()` ...).
+///
+/// `base` is the address of the record the target lives in: the start of the
+/// 16-byte stolen-time record for ``StolenTimeRecordTarget`` and
+/// ``StolenTimeFieldTarget``, the start of the 64-byte PV sched block for
+/// ``PreemptedFlagTarget``. A strategy may use bytes past the ABI record
+/// (``footprint``), e.g. the seqlock's sequence word in the kernel struct's
+/// padding; a layout must give each record at least that many bytes.
+public protocol OrderingStrategy {
+    associatedtype Target: SharedTarget
+
+    /// The runtime name and properties of this strategy.
+    static var kind: StrategyKind { get }
+    /// Bytes from `base` the strategy touches.
+    static var footprint: Int { get }
+    /// Alignment `base` must have.
+    static var requiredAlignment: Int { get }
+
+    /// The guest's read. `retries` grows by the number of attempts the
+    /// protocol discarded (seqlock); single-access strategies leave it alone.
+    static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> Target.Value
+    /// The hypervisor's write. Only one writer per record, as in KVM.
+    static func write(_ base: UnsafeMutableRawPointer, _ value: Target.Value)
+}
+
+extension OrderingStrategy {
+    /// Whether a record at `base` with `stride` bytes to the next one can host
+    /// this strategy.
+    public static func fits(base: UnsafeRawPointer, stride: Int) -> Bool {
+        stride >= footprint && UInt(bitPattern: base) % UInt(requiredAlignment) == 0
+    }
+}

@@ -1,0 +1,105 @@
+/// The registry of ordering strategies: names, what each claims, which
+/// shared targets it applies to, and the concrete ``OrderingStrategy`` type
+/// for each (strategy, target) pair.
+public enum StrategyKind: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    case relaxed = "relaxed"
+    case acquireRelease = "acquire-release"
+    case seqCst = "seq-cst"
+    case seqlock = "seqlock"
+    case ckSequence = "ck-sequence"
+    case doubleWord = "double-word"
+    case splitHalves = "split-halves"
+    case straddle = "straddle"
+
+    public var description: String { rawValue }
+
+    /// Whether the strategy claims that no reader can see a torn or
+    /// backwards value. A violation of a safe strategy fails `pvbench validate`;
+    /// the deliberately unsafe ones exist to prove the detector can see tears.
+    public var claimsSafety: Bool {
+        switch self {
+        case .splitHalves, .straddle: false
+        default: true
+        }
+    }
+
+    /// The targets the strategy has a writer/reader pair for, in listing order.
+    public var targets: [SharedRecordKind] {
+        switch self {
+        case .relaxed, .acquireRelease, .seqCst: [.stolenTime, .preempted]
+        case .seqlock, .ckSequence: [.record, .stolenTime]
+        case .doubleWord: [.record]
+        case .splitHalves: [.record, .stolenTime]
+        case .straddle: [.stolenTime, .preempted]
+        }
+    }
+
+    /// C11 and Linux-kernel-memory-model equivalent, one line.
+    public var equivalent: String {
+        switch self {
+        case .relaxed: "C11 memory_order_relaxed; LKMM WRITE_ONCE/READ_ONCE"
+        case .acquireRelease: "C11 memory_order_release/acquire; LKMM smp_store_release/smp_load_acquire"
+        case .seqCst: "C11 memory_order_seq_cst; LKMM smp_mb() around the access"
+        case .seqlock: "C11 seqlock (relaxed data, release/acquire fences); LKMM write_seqcount_begin/read_seqcount_retry"
+        case .ckSequence: "Concurrency Kit ck_sequence_read_begin/read_retry/write_begin/write_end"
+        case .doubleWord: "C11 _Atomic unsigned __int128, relaxed; no LKMM primitive (cmpxchg128)"
+        case .splitHalves: "two 32-bit WRITE_ONCE/READ_ONCE, as a 32-bit host or guest would do"
+        case .straddle: "READ_ONCE/WRITE_ONCE of a field crossing a cache line (not single-copy atomic)"
+        }
+    }
+
+    /// What the strategy does, one line.
+    public var summary: String {
+        switch self {
+        case .relaxed: "one aligned relaxed store and load: what KVM/arm64 and Linux do"
+        case .acquireRelease: "one aligned store-release and load-acquire"
+        case .seqCst: "one aligned sequentially consistent store and load"
+        case .seqlock: "x86 kvm_steal_time protocol: sequence odd, update, sequence even; readers retry"
+        case .ckSequence: "the same protocol through Concurrency Kit's ck_sequence"
+        case .doubleWord: "the whole record as one 128-bit atomic (x86_64: lock cmpxchg16b, loads too)"
+        case .splitHalves: "UNSAFE: the value moved as two halves"
+        case .straddle: "UNSAFE: the field placed across a cache-line boundary, accessed unaligned"
+        }
+    }
+
+    /// Whether the strategy has a writer/reader pair for `target`.
+    public func applies(to target: SharedRecordKind) -> Bool { targets.contains(target) }
+
+    /// The concrete strategy type for `target`, or nil when it does not apply.
+    /// Pass the result to a generic function to get a specialised loop:
+    /// `func run<S: OrderingStrategy>(_: S.Type)` called as `run(type)`.
+    public func strategyType(for target: SharedRecordKind) -> (any OrderingStrategy.Type)? {
+        switch (self, target) {
+        case (.relaxed, .stolenTime): RelaxedStrategy.StolenTime.self
+        case (.relaxed, .preempted): RelaxedStrategy.Preempted.self
+        case (.acquireRelease, .stolenTime): AcquireReleaseStrategy.StolenTime.self
+        case (.acquireRelease, .preempted): AcquireReleaseStrategy.Preempted.self
+        case (.seqCst, .stolenTime): SeqCstStrategy.StolenTime.self
+        case (.seqCst, .preempted): SeqCstStrategy.Preempted.self
+        case (.seqlock, .record): SeqLockStrategy.Record.self
+        case (.seqlock, .stolenTime): SeqLockStrategy.StolenTime.self
+        case (.ckSequence, .record): CKSequenceStrategy.Record.self
+        case (.ckSequence, .stolenTime): CKSequenceStrategy.StolenTime.self
+        case (.doubleWord, .record): DoubleWordStrategy.Record.self
+        case (.splitHalves, .record): SplitHalvesStrategy.Record.self
+        case (.splitHalves, .stolenTime): SplitHalvesStrategy.StolenTime.self
+        case (.straddle, .stolenTime): StraddleStrategy.StolenTime.self
+        case (.straddle, .preempted): StraddleStrategy.Preempted.self
+        default: nil
+        }
+    }
+
+    /// Parses a name; the error lists the valid ones.
+    public static func named(_ name: String) throws(StrategyNameError) -> StrategyKind {
+        guard let kind = StrategyKind(rawValue: name) else { throw StrategyNameError(name: name) }
+        return kind
+    }
+}
+
+/// An unknown strategy name; the message lists the valid ones.
+public struct StrategyNameError: Error, CustomStringConvertible, Equatable {
+    public let name: String
+    public var description: String {
+        "unknown strategy '\(name)'; valid: \(StrategyKind.allCases.map(\.rawValue).joined(separator: ", "))"
+    }
+}

@@ -1,0 +1,219 @@
+import Testing
+@testable import PVRuntime
+
+/// Deterministic generator (SplitMix64) so the sampled pairs are the same every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Byte `i` of the result is `a`'s when bit `i` of `mask` is 0, `b`'s when 1.
+func mixBytes(_ a: [UInt8], _ b: [UInt8], mask: UInt32) -> [UInt8] {
+    (0 ..< a.count).map { mask >> $0 & 1 == 0 ? a[$0] : b[$0] }
+}
+
+/// A 64-bit mask with byte `i` all ones when bit `i` of `bits` is set.
+func byteMask(_ bits: UInt32) -> UInt64 {
+    var m: UInt64 = 0
+    for i in 0 ..< 8 where bits >> UInt32(i) & 1 == 1 { m |= UInt64(0xFF) << UInt64(8 * i) }
+    return m
+}
+
+func pairs(count: Int, seed: UInt64) -> [(UInt32, UInt32)] {
+    var g = SeededGenerator(state: seed)
+    var result: [(UInt32, UInt32)] = [(0, 1), (1, 2), (0xFF, 0x100), (0xFFFF, 0x1_0000), (0xFFFF_FFFE, 0xFFFF_FFFF)]
+    while result.count < count {
+        let a = UInt32.random(in: 0 ... .max, using: &g)
+        // Half neighbours (what a tear between consecutive writes gives), half far apart.
+        let b = result.count.isMultiple(of: 2) ? a &+ UInt32.random(in: 1 ... 300, using: &g) : UInt32.random(in: 0 ... .max, using: &g)
+        if a != b { result.append((a, b)) }
+    }
+    return result
+}
+
+@Suite("Torn-read detector")
+struct DetectorTests {
+    @Test("StressHash.unmix inverts mix")
+    func hashInverse() {
+        var g = SeededGenerator(state: 1)
+        for x in [0, 1, 0xFFFF_FFFF, 0x8000_0000] + (0 ..< 10_000).map({ _ in UInt32.random(in: 0 ... .max, using: &g) }) {
+            #expect(StressHash.unmix(StressHash.mix(x)) == x)
+        }
+    }
+
+    @Test("every byte-wise mix of two stolen-time stress values is flagged torn")
+    func fieldMixes() {
+        var checked = 0
+        for (a, b) in pairs(count: 400, seed: 2) {
+            let va = StolenTimeFieldTarget.bytes(of: StolenTimeFieldTarget.stressValue(a))
+            let vb = StolenTimeFieldTarget.bytes(of: StolenTimeFieldTarget.stressValue(b))
+            for mask in UInt32(1) ..< 0xFF {
+                let m = mixBytes(va, vb, mask: mask)
+                if m == va || m == vb { continue }
+                let value = m.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * $1.offset) }
+                var d = TornReadDetector<StolenTimeFieldTarget>(mode: .stress, detail: .countsOnly)
+                d.observe(value)
+                #expect(d.counts.torn == 1, "mask \(mask) of \(a), \(b) passed as \(String(value, radix: 16))")
+                checked += 1
+            }
+        }
+        #expect(checked > 90_000)
+        print("stolen-time stress code: \(checked) distinct byte mixes of 400 pairs, all flagged")
+    }
+
+    @Test("every byte-wise mix of two record stress values is flagged torn")
+    func recordMixes() {
+        var checked = 0
+        for (a, b) in pairs(count: 24, seed: 3) {
+            let va = StolenTimeRecordTarget.stressValue(a), vb = StolenTimeRecordTarget.stressValue(b)
+            for mask in UInt32(1) ..< 0xFFFF {
+                // Mix word-wise with byte masks: fast enough for 65534 masks per pair.
+                let lowMask = byteMask(mask & 0xFF), highMask = byteMask(mask >> 8)
+                let m = RecordWords(low: va.low & ~lowMask | vb.low & lowMask, high: va.high & ~highMask | vb.high & highMask)
+                if m == va || m == vb { continue }
+                if StolenTimeRecordTarget.stressIndex(m) != nil {
+                    Issue.record("mask \(mask) of \(a), \(b) passed")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 1_500_000)
+        print("record stress code: \(checked) distinct byte mixes of 24 pairs, all flagged")
+    }
+
+    @Test("every byte-wise mix of two flag stress values is flagged torn (all 256 x 255 pairs)")
+    func flagMixes() {
+        var checked = 0
+        for a in UInt32(0) ..< 256 {
+            for b in UInt32(0) ..< 256 where a != b {
+                let va = PreemptedFlagTarget.bytes(of: PreemptedFlagTarget.stressValue(a))
+                let vb = PreemptedFlagTarget.bytes(of: PreemptedFlagTarget.stressValue(b))
+                for mask in UInt32(1) ..< 0xF {
+                    let m = mixBytes(va, vb, mask: mask)
+                    let value = m.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) }
+                    #expect(PreemptedFlagTarget.stressIndex(value) == nil)
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 256 * 255 * 14)
+    }
+
+    @Test("legitimate values in write order, with skipped writes, are never flagged", arguments: DetectorMode.allCases)
+    func legitimateNeverFlagged(mode: DetectorMode) {
+        var g = SeededGenerator(state: 4)
+        func run<T: SharedTarget>(_: T.Type) -> ReaderCounts {
+            var d = TornReadDetector<T>(mode: mode)
+            var value = TornReadDetector<T>.initialValue(mode: mode)
+            d.observe(value)
+            for n in UInt64(1) ... 200_000 {
+                value = TornReadDetector<T>.writerValue(n, after: value, mode: mode)
+                // A reader sees some writes twice and skips others.
+                let seen = UInt64.random(in: 0 ... 3, using: &g)
+                for _ in 0 ..< seen { d.observe(value) }
+            }
+            return d.counts
+        }
+        for counts in [run(StolenTimeFieldTarget.self), run(StolenTimeRecordTarget.self), run(PreemptedFlagTarget.self)] {
+            #expect(counts.reads > 200_000)
+            #expect(counts.violations == 0)
+        }
+    }
+
+    @Test("stress index that went backwards is flagged")
+    func stressBackwards() {
+        var d = TornReadDetector<StolenTimeFieldTarget>(mode: .stress)
+        d.observe(StolenTimeFieldTarget.stressValue(10))
+        d.observe(StolenTimeFieldTarget.stressValue(5))
+        d.observe(StolenTimeFieldTarget.stressValue(11))
+        #expect(d.counts == ReaderCounts(reads: 3, torn: 0, backwards: 1))
+        #expect(d.firstViolation?.kind == .backwards)
+        #expect(d.firstViolation?.observed == StolenTimeFieldTarget.bytes(of: StolenTimeFieldTarget.stressValue(5)))
+        #expect(d.firstViolation?.previous == StolenTimeFieldTarget.bytes(of: StolenTimeFieldTarget.stressValue(10)))
+    }
+
+    @Test("stress index wrapping past 2^32 is not backwards")
+    func stressWrap() {
+        var d = TornReadDetector<StolenTimeFieldTarget>(mode: .stress)
+        for k: UInt32 in [0x6000_0000, 0xC000_0000, 0xFFFF_FFF0, 3, 9] {
+            d.observe(StolenTimeFieldTarget.stressValue(k))
+        }
+        #expect(d.counts.violations == 0)
+    }
+
+    @Test("spec and monotonic: stolen time going backwards is flagged", arguments: [DetectorMode.spec, .monotonic])
+    func specBackwards(mode: DetectorMode) {
+        var d = TornReadDetector<StolenTimeRecordTarget>(mode: mode)
+        var v = StolenTimeRecordTarget.specInitial
+        var values: [RecordWords] = []
+        for n in UInt64(1) ... 10 { v = StolenTimeRecordTarget.specNext(after: v, index: n); values.append(v) }
+        d.observe(values[8])
+        d.observe(values[3])
+        #expect(d.counts.backwards == 1)
+        #expect(d.counts.torn == 0)
+    }
+
+    @Test("spec: a record whose revision or attributes is not 0 is torn")
+    func specInvariant() {
+        var d = TornReadDetector<StolenTimeRecordTarget>(mode: .spec)
+        d.observe(RecordWords(revision: 0, attributes: 1, stolenTime: StolenTimeFieldTarget.specStart))
+        #expect(d.counts.torn == 1)
+        var f = TornReadDetector<PreemptedFlagTarget>(mode: .monotonic)
+        f.observe(2)
+        #expect(f.counts.torn == 1)
+    }
+
+    @Test("spec: halves of two writes across a carry are never-written, explained by those writes")
+    func specSplitAcrossCarry() throws {
+        // Find the first write whose high half differs from its predecessor's.
+        var prev = StolenTimeFieldTarget.specStart
+        var n: UInt64 = 0
+        while true {
+            n += 1
+            let next = StolenTimeFieldTarget.specNext(after: prev, index: n)
+            if next >> 32 != prev >> 32 { break }
+            prev = next
+        }
+        let next = StolenTimeFieldTarget.specNext(after: prev, index: n)
+        let torn = next & 0xFFFF_FFFF_0000_0000 | prev & 0xFFFF_FFFF  // new high, old low: a jump forward
+        var d = TornReadDetector<StolenTimeFieldTarget>(mode: .spec)
+        d.observe(torn)
+        #expect(d.counts.torn == 1)
+        let mixed = try #require(d.firstViolation?.mixed)
+        #expect(mixed.first == n - 1 && mixed.second == n)
+        #expect(mixed.explainsEveryByte)
+    }
+
+    @Test("stress: a split-halves tear names the two writes it mixed")
+    func stressExplanation() throws {
+        var d = TornReadDetector<StolenTimeFieldTarget>(mode: .stress)
+        d.observe(StolenTimeFieldTarget.stressValue(7))
+        let torn = StolenTimeFieldTarget.stressValue(9) & 0xFFFF_FFFF_0000_0000 | StolenTimeFieldTarget.stressValue(8) & 0xFFFF_FFFF
+        d.observe(torn)
+        let v = try #require(d.firstViolation)
+        #expect(v.kind == .torn)
+        #expect(v.readNumber == 2)
+        #expect(v.mixed?.first == 8 && v.mixed?.second == 9)
+        #expect(v.mixed?.explainsEveryByte == true)
+    }
+
+    @Test("counts-only keeps the same counts and no details")
+    func countsOnly() {
+        var full = TornReadDetector<PreemptedFlagTarget>(mode: .stress, detail: .firstViolation)
+        var cheap = TornReadDetector<PreemptedFlagTarget>(mode: .stress, detail: .countsOnly)
+        for v: UInt32 in [PreemptedFlagTarget.stressValue(1), 0x1234_5678, PreemptedFlagTarget.stressValue(2), 0] {
+            full.observe(v)
+            cheap.observe(v)
+        }
+        #expect(full.counts == cheap.counts)
+        #expect(full.counts.torn == 2)
+        #expect(full.firstViolation != nil)
+        #expect(cheap.firstViolation == nil)
+    }
+}
