@@ -1,0 +1,215 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+@testable import PVHarness
+
+@Suite("Result files, terminal table, progress line")
+struct OutputTests {
+    /// A fresh empty directory, removed by the caller.
+    static func scratchDirectory() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-out-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+        return dir
+    }
+
+    static func entries(_ dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+    }
+
+    @Test("writes a new file whole, and never overwrites one without force")
+    func createAndRefuse() throws {
+        let dir = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/result.json"
+        let writer = ResultFileWriter()
+        try writer.write(text: "first\n", to: path, overwrite: false)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "first\n")
+
+        #expect(throws: OutputFileError.exists(path: path)) {
+            try writer.write(text: "second\n", to: path, overwrite: false)
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "first\n")
+        #expect(Self.entries(dir) == ["result.json"])   // no temp file left behind
+
+        try writer.write(text: "second\n", to: path, overwrite: true)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\n")
+        #expect(Self.entries(dir) == ["result.json"])
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        #expect(mode == 0o644)
+    }
+
+    @Test("a missing directory or a file in the way is a clear error naming the path")
+    func badDirectories() throws {
+        let dir = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let writer = ResultFileWriter()
+        let missing = "\(dir)/no-such-dir/r.json"
+        #expect(throws: OutputFileError.directoryMissing(path: missing, directory: "\(dir)/no-such-dir")) {
+            try writer.write(text: "x", to: missing, overwrite: false)
+        }
+        try "plain".write(toFile: "\(dir)/file", atomically: false, encoding: .utf8)
+        let inFile = "\(dir)/file/r.json"
+        #expect(throws: OutputFileError.notADirectory(path: inFile, directory: "\(dir)/file")) {
+            try writer.write(text: "x", to: inFile, overwrite: false)
+        }
+        let message = OutputFileError.directoryMissing(path: missing, directory: "\(dir)/no-such-dir").description
+        #expect(message == "cannot write \(missing): directory \(dir)/no-such-dir does not exist")
+    }
+
+    @Test("an unwritable directory is a clear error (sysfs refuses new files even to root)")
+    func unwritable() {
+        let path = "/sys/kernel/pvbench-result.json"
+        do {
+            try ResultFileWriter().write(text: "x", to: path, overwrite: false)
+            Issue.record("writing into /sys/kernel succeeded")
+        } catch {
+            guard case let .cannotCreate(p, d, _) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(p == path && d == "/sys/kernel")
+            #expect(error.description.hasPrefix("cannot write /sys/kernel/pvbench-result.json: cannot create a file in /sys/kernel: "))
+        }
+        #expect(access(path, F_OK) != 0)
+    }
+
+    @Test("a full disk mid-write leaves neither the file nor a temp file")
+    func fullDiskSimulated() throws {
+        let dir = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/big.json"
+        // Real write(2) for the first 4 KiB, then ENOSPC, as a filling disk does.
+        let writer = ResultFileWriter(writeCall: { fd, buffer, count in
+            var st = stat()
+            fstat(fd, &st)
+            if st.st_size >= 4096 { errno = ENOSPC; return -1 }
+            return Glibc.write(fd, buffer, min(count, 4096 - Int(st.st_size)))
+        })
+        #expect(throws: OutputFileError.writeFailed(path: path, errno: ENOSPC)) {
+            try writer.write([UInt8](repeating: 0x41, count: 100_000), to: path, overwrite: false)
+        }
+        #expect(Self.entries(dir) == [])
+        #expect(OutputFileError.writeFailed(path: path, errno: ENOSPC).description.contains("(disk full); nothing was written"))
+
+        // With force, the old file survives a failed replacement untouched.
+        try ResultFileWriter().write(text: "old\n", to: path, overwrite: false)
+        #expect(throws: OutputFileError.writeFailed(path: path, errno: ENOSPC)) {
+            try writer.write([UInt8](repeating: 0x41, count: 100_000), to: path, overwrite: true)
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
+        #expect(Self.entries(dir) == ["big.json"])
+    }
+
+    /// Mounts a 64 KiB tmpfs on a new directory; nil when this process may
+    /// not mount (not root, or no CAP_SYS_ADMIN).
+    static func mountSmallTmpfs() -> String? {
+        guard geteuid() == 0 else { return nil }
+        let dir = "/tmp/pvbench-full-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        guard mkdir(dir, 0o700) == 0 else { return nil }
+        guard mount("tmpfs", dir, "tmpfs", 0, "size=64k") == 0 else { rmdir(dir); return nil }
+        return dir
+    }
+
+    static let canMountTmpfs: Bool = {
+        guard let dir = mountSmallTmpfs() else { return false }
+        umount(dir)
+        rmdir(dir)
+        return true
+    }()
+
+    @Test("a real full filesystem (64 KiB tmpfs): clear error, nothing left", .enabled(if: canMountTmpfs))
+    func fullDiskReal() throws {
+        let dir = try #require(Self.mountSmallTmpfs())
+        defer { umount(dir); rmdir(dir) }
+        let path = "\(dir)/r.json"
+        do {
+            try ResultFileWriter().write([UInt8](repeating: 0x42, count: 1 << 20), to: path, overwrite: false)
+            Issue.record("1 MiB fitted in a 64 KiB tmpfs")
+        } catch {
+            #expect(error == .writeFailed(path: path, errno: ENOSPC))
+            print("full tmpfs: \(error)")
+        }
+        #expect(Self.entries(dir) == [])
+    }
+
+    @Test("terminal table: numbers right-aligned, units under titles, missing cells as '-'")
+    func table() {
+        var t = TerminalTable(columns: [.init("benchmark", alignment: .left), .init("reads", unit: "M/s"),
+                                        .init("p99", unit: "ns")])
+        t.addRow(["relaxed", "612.3", "41.0"])
+        t.addRow(["seqlock", "98.1"])
+        #expect(t.render() == """
+            benchmark  reads   p99
+                       (M/s)  (ns)
+            ---------  -----  ----
+            relaxed    612.3  41.0
+            seqlock     98.1     -
+
+            """)
+    }
+
+    @Test("result table: one unit per column, aggregates' cv as percent")
+    func resultTable() {
+        let rows = [
+            BenchmarkEntry(name: "steal-clock/relaxed", iterations: 1, realTime: 1.634, cpuTime: 1.6,
+                           counters: ["reads_per_second": 612_300_000, "p99_ns": 41, "torn_reads": 0]),
+            BenchmarkEntry(name: "steal-clock/seqlock", iterations: 1, realTime: 10.2, cpuTime: 10,
+                           counters: ["reads_per_second": 98_100_000, "p99_ns": 130.25, "torn_reads": 1234]),
+            BenchmarkEntry(name: "steal-clock/seqlock_cv", runType: .aggregate, aggregateName: "cv", iterations: 3,
+                           realTime: 0.021, cpuTime: 0.02, counters: ["reads_per_second": 0.0731]),
+        ]
+        let text = ResultTable.render(rows)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("benchmark") && lines[0].contains("reads") && lines[0].hasSuffix("torn"))
+        #expect(lines[1].contains("(ns)") && lines[1].contains("(M/s)"))
+        #expect(lines[3].contains("612.3") && lines[3].contains("1.63"))
+        #expect(lines[4].contains("98.1") && lines[4].contains("130.3") && lines[4].hasSuffix("1,234"))
+        #expect(lines[5].contains("2.1%") && lines[5].contains("7.3%") && lines[5].hasSuffix("-"))
+        #expect(!text.contains("polls"))   // absent counters get no column
+    }
+
+    @Test("quantity formats")
+    func formats() {
+        #expect(QuantityFormat.count.format(1_234_567, column: []) == "1,234,567")
+        #expect(QuantityFormat.rate.format(2_500, column: [2_500, 999]) == "2.5")
+        #expect(QuantityFormat.rate.unit(for: [2_500, 999], base: "") == "k/s")
+        #expect(QuantityFormat.nanoseconds(decimals: 2).format(0.005, column: []) == "0.01")
+        #expect(QuantityFormat.nanoseconds(decimals: 1).format(-3.25, column: []) == "-3.3")
+    }
+
+    @Test("progress line: nothing when stderr is not a terminal; drawn and cleared on a terminal")
+    func progress() throws {
+        var pipeFDs: [Int32] = [0, 0]
+        #expect(pipe(&pipeFDs) == 0)
+        defer { close(pipeFDs[0]) }
+        let toPipe = ProgressLine(fd: pipeFDs[1])
+        #expect(!toPipe.isEnabled)
+        toPipe.update("should not appear")
+        toPipe.finish()
+        close(pipeFDs[1])
+        var buffer = [UInt8](repeating: 0, count: 256)
+        #expect(read(pipeFDs[0], &buffer, 256) == 0)   // EOF: nothing was written
+
+        // A pseudo-terminal through /dev/ptmx (posix_openpt and friends are
+        // not visible to Swift without _XOPEN_SOURCE): unlock with TIOCSPTLCK,
+        // find the slave's number with TIOCGPTN (generic ioctl encodings,
+        // the same on x86_64 and arm64).
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        try #require(master >= 0)
+        defer { close(master) }
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        #expect(ioctl(master, 0x4004_5431 /* TIOCSPTLCK */, &unlock) == 0)
+        #expect(ioctl(master, 0x8004_5430 /* TIOCGPTN */, &number) == 0)
+        let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+        try #require(slave >= 0)
+        defer { close(slave) }
+        let onTTY = ProgressLine(fd: slave)
+        #expect(onTTY.isEnabled)
+        onTTY.update("run 1/3")
+        onTTY.update("run 2/3")
+        onTTY.finish()
+        let n = read(master, &buffer, 256)
+        let seen = String(decoding: buffer.prefix(max(0, n)), as: UTF8.self)
+        #expect(seen == "\r\u{1B}[2Krun 1/3\r\u{1B}[2Krun 2/3\r\u{1B}[2K")
+    }
+}
