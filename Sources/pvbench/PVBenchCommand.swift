@@ -11,6 +11,7 @@ struct PVBenchCommand: ParsableCommand {
             HypercallCommand.self,
             ProbeCommand.self,
             TopologyCommand.self,
+            ValidateCommand.self,
         ]
     )
 }

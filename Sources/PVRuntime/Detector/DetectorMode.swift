@@ -28,6 +28,7 @@ public enum DetectorMode: String, CaseIterable, Sendable, Codable, CustomStringC
 /// An unknown detector mode name; the message lists the valid ones.
 public struct DetectorModeNameError: Error, CustomStringConvertible, Equatable {
     public let name: String
+    public init(name: String) { self.name = name }
     public var description: String {
         "unknown mode '\(name)'; valid: \(DetectorMode.allCases.map(\.rawValue).joined(separator: ", "))"
     }

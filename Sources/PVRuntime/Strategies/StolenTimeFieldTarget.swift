@@ -6,7 +6,7 @@
 /// checks only by a 2^-32 coincidence.
 ///
 /// Spec values start at 4 290 000 000 ns, just below 2^32, so the first carry
-/// into the high half comes within the first writes, and grow by 1 µs ... 4 ms
+/// into the high half comes within the first writes, and grow by 1 µs ... 4.2 ms
 /// per write, a realistic run_delay delta per sched-in.
 public enum StolenTimeFieldTarget: SharedTarget {
     public typealias Value = UInt64
@@ -39,10 +39,12 @@ public enum StolenTimeFieldTarget: SharedTarget {
 
     public static var specInitial: UInt64 { specStart }
 
-    /// Spec delta for write `index`: 1 µs plus up to 4 ms, pseudo-random.
+    /// Spec delta for write `index`: 1 µs plus up to 4.19 ms, pseudo-random.
+    /// A mask, not a modulo: readers replay this per write they skipped, and
+    /// must stay cheaper than the writer.
     @inlinable @inline(__always)
     public static func specDelta(_ index: UInt64) -> UInt64 {
-        1_000 + UInt64(StressHash.mix(UInt32(truncatingIfNeeded: index)) % 4_000_000)
+        1_000 + UInt64(StressHash.mix(UInt32(truncatingIfNeeded: index)) & 0x3F_FFFF)
     }
 
     @inlinable @inline(__always)

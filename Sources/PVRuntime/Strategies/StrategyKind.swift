@@ -99,6 +99,7 @@ public enum StrategyKind: String, CaseIterable, Sendable, Codable, CustomStringC
 /// An unknown strategy name; the message lists the valid ones.
 public struct StrategyNameError: Error, CustomStringConvertible, Equatable {
     public let name: String
+    public init(name: String) { self.name = name }
     public var description: String {
         "unknown strategy '\(name)'; valid: \(StrategyKind.allCases.map(\.rawValue).joined(separator: ", "))"
     }

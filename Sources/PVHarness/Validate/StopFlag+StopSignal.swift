@@ -1,0 +1,4 @@
+import PVRuntime
+
+/// The pinned threads' stop flag is what the strategy loops poll.
+extension StopFlag: StopSignal {}

@@ -1,0 +1,196 @@
+import ArgumentParser
+import Foundation
+import PVHarness
+import PVRuntime
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Race a hypervisor writer against guest readers and report torn or backwards values per strategy.",
+        discussion: """
+            Each case is a strategy on one shared target (record, stolen-time, preempted) in one detector mode: \
+            spec (values as KVM writes them; a value the writer never wrote is torn) or stress (values whose byte \
+            mixes are invalid) or monotonic (only never-backwards). The writer and each reader are pinned to CPUs of \
+            their own (default: as far apart as this machine allows). Exit status 0 when every strategy that claims \
+            safety saw no violation, 1 when one did; split-halves and straddle are deliberately unsafe and never fail \
+            the run: they report "torn as expected" or "inconclusive".
+            """)
+
+    @Option(name: .customLong("strategy"), help: ArgumentHelp(
+        "Strategy to validate (repeatable; default all): \(StrategyKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+        valueName: "name"))
+    var strategies: [String] = []
+
+    @Option(name: .customLong("record"), help: ArgumentHelp(
+        "Shared target (repeatable; default all): \(SharedRecordKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+        valueName: "name"))
+    var records: [String] = []
+
+    @Option(name: .customLong("mode"), help: ArgumentHelp(
+        "Detector mode (repeatable; default spec and stress): \(DetectorMode.allCases.map(\.rawValue).joined(separator: ", ")).",
+        valueName: "name"))
+    var modes: [String] = []
+
+    @Option(help: ArgumentHelp("Seconds per case (default 1).", valueName: "seconds"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("Reads per reader per case, instead of --duration.", valueName: "n"))
+    var reads: UInt64?
+
+    @Option(help: "Guest reader threads, each on a CPU of its own.")
+    var readers: Int = 1
+
+    @Option(help: ArgumentHelp("Writer/reader relation: \(PlacementRelation.spellings).", valueName: "relation"))
+    var placement: String = PlacementRelation.farthest.rawValue
+
+    @Option(help: ArgumentHelp("Where the shared record's memory goes: \(MemoryPolicy.spellings).", valueName: "policy"))
+    var memory: String = "writer-node"
+
+    @Flag(help: "Print JSON with every count, violation and thread instead of the table.")
+    var json = false
+
+    func validate() throws {
+        for s in strategies where StrategyKind(rawValue: s) == nil { throw ValidationError(StrategyNameError(name: s).description) }
+        for r in records where SharedRecordKind(rawValue: r) == nil {
+            throw ValidationError("unknown record '\(r)'; valid: \(SharedRecordKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        for m in modes where DetectorMode(rawValue: m) == nil { throw ValidationError(DetectorModeNameError(name: m).description) }
+        if let duration, !(duration > 0 && duration.isFinite) {
+            throw ValidationError("--duration must be a positive number of seconds, got \(duration)")
+        }
+        if duration != nil, reads != nil { throw ValidationError("give --duration or --reads, not both") }
+        if let reads, reads == 0 { throw ValidationError("--reads must be at least 1") }
+        guard readers >= 1 else { throw ValidationError("--readers must be at least 1, got \(readers)") }
+        guard let relation = PlacementRelation(rawValue: placement) else {
+            throw ValidationError("unknown placement '\(placement)'; valid: \(PlacementRelation.spellings)")
+        }
+        if relation == .sameCPU {
+            throw ValidationError("--placement same-cpu cannot tear: tearing needs true parallelism, the writer and reader on different CPUs")
+        }
+        guard MemoryPolicy(argument: memory) != nil else {
+            throw ValidationError("unknown memory policy '\(memory)'; valid: \(MemoryPolicy.spellings)")
+        }
+    }
+
+    var cases: [ValidationCase] {
+        let s = strategies.isEmpty ? StrategyKind.allCases : strategies.compactMap(StrategyKind.init(rawValue:))
+        let t = records.isEmpty ? SharedRecordKind.allCases : records.compactMap(SharedRecordKind.init(rawValue:))
+        let m = modes.isEmpty ? [DetectorMode.spec, .stress] : modes.compactMap(DetectorMode.init(rawValue:))
+        return ValidationCase.all(strategies: s, targets: t, modes: m)
+    }
+
+    struct Report: Encodable {
+        let placement: Placement
+        let budget: String
+        let clock: String
+        let cases: [ValidationCaseResult]
+        let failed: [String]
+        let warnings: [String]
+    }
+
+    func run() throws {
+        let cases = self.cases
+        guard !cases.isEmpty else {
+            throw ValidationError("no strategy given applies to the records given; see `pvbench validate --help` for which apply to which")
+        }
+        let budget: ValidationBudget = reads.map { .reads($0) } ?? .duration(seconds: duration ?? 1)
+        var warnings: [String] = []
+        if let reads, reads < ValidationBudget.meaningfulReads {
+            warnings.append("--reads \(reads) is too few to mean much: a tear can take millions of reads to show (use >= \(ValidationBudget.meaningfulReads))")
+        }
+        let request = PlacementRequest(writers: 1, readers: readers, relation: PlacementRelation(rawValue: placement)!,
+                                       memory: MemoryPolicy(argument: memory)!)
+        let runner: ValidationRunner
+        let clock: CycleClock
+        do {
+            let plan = try PlacementPlanner.plan(request, on: try Topology.live())
+            clock = try CycleClock.calibrate(windows: 3)
+            runner = try ValidationRunner(placement: plan, budget: budget, clock: clock.conversion)
+        } catch let error as ValidationSetupError {
+            throw ValidationError(error.description)
+        } catch {
+            throw RuntimeError("\(error)")
+        }
+        for w in warnings { FileHandle.standardError.write(Data("pvbench: warning: \(w)\n".utf8)) }
+
+        let progress = ProgressLine()
+        var results: [ValidationCaseResult] = []
+        for (i, c) in cases.enumerated() {
+            let label = "validate \(i + 1)/\(cases.count) \(c)"
+            let result: ValidationCaseResult
+            do {
+                result = try runner.run(c) { reads, seconds in
+                    progress.update("\(label): \(reads) reads, \(String(format: "%.1f", seconds)) s")
+                }
+            } catch {
+                progress.finish()
+                throw RuntimeError("\(c): \(error)")
+            }
+            results.append(result)
+            let perReader = result.readers.map(\.counts.reads).min() ?? 0
+            if case .duration = budget, perReader < ValidationBudget.meaningfulReads {
+                warnings.append("\(c): only \(perReader) reads per reader; the verdict means little")
+            }
+        }
+        progress.finish()
+        let failed = results.filter { $0.verdict == .fail }
+
+        if json {
+            try printJSON(Report(placement: runner.placement, budget: budget.description, clock: clock.name,
+                                 cases: results, failed: failed.map(\.validationCase.description), warnings: warnings))
+        } else {
+            printText(results, placement: runner.placement, budget: budget)
+            for w in warnings where !w.hasPrefix("--reads") { FileHandle.standardError.write(Data("pvbench: warning: \(w)\n".utf8)) }
+        }
+        if !failed.isEmpty {
+            let what = failed.map { r in
+                "\(r.validationCase) (\(r.firstViolation.map { "\($0.kind) value \(hexBytes($0.observed))" } ?? "violation"))"
+            }
+            throw RuntimeError("a strategy that claims safety showed violations: \(what.joined(separator: "; "))")
+        }
+    }
+
+    func printText(_ results: [ValidationCaseResult], placement: Placement, budget: ValidationBudget) {
+        print("writer on CPU \(placement.writerCPUs.map(String.init).joined(separator: ",")), "
+            + "reader(s) on CPU \(placement.readerCPUs.map(String.init).joined(separator: ",")) (\(placement.relation)); "
+            + "memory on node \(placement.memoryNodes.map(String.init).joined(separator: ",")); \(budget)")
+        print()
+        let rows = results.map { r -> [String] in
+            let t = r.total
+            let ttf = r.timeToFirstViolationNanoseconds.map { formatNanoseconds($0) } ?? "-"
+            return [r.validationCase.description, "\(t.reads)", "\(t.torn)", "\(t.backwards)", "\(t.retries)", "\(r.writes)", ttf,
+                    r.verdictText]
+        }
+        print(formatTable(["case", "reads", "torn", "backwards", "retries", "writes", "first violation", "verdict"], rows))
+        print()
+        for r in results { print(r.observation) }
+        let explained = results.filter { $0.firstViolation != nil }
+        if !explained.isEmpty { print() }
+        for r in explained {
+            guard let v = r.firstViolation else { continue }
+            var line = "\(r.validationCase): first \(v.kind) value at read \(v.readNumber): \(hexBytes(v.observed))"
+            if let m = v.mixed {
+                line += m.explainsEveryByte ? " = bytes of writes \(m.first) [\(hexBytes(m.firstBytes))] and \(m.second) [\(hexBytes(m.secondBytes))]"
+                    : " (nearest writes \(m.first) [\(hexBytes(m.firstBytes))] and \(m.second) [\(hexBytes(m.secondBytes))])"
+            } else {
+                line += "; previous \(hexBytes(v.previous))"
+            }
+            print(line)
+        }
+    }
+}
+
+/// Bytes in memory order, two hex digits each.
+func hexBytes(_ bytes: [UInt8]) -> String {
+    bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
+}
+
+/// "850 ns", "12.3 µs", "4.56 ms", "1.23 s".
+func formatNanoseconds(_ ns: UInt64) -> String {
+    switch ns {
+    case ..<1_000: "\(ns) ns"
+    case ..<1_000_000: String(format: "%.1f µs", Double(ns) / 1e3)
+    case ..<1_000_000_000: String(format: "%.2f ms", Double(ns) / 1e6)
+    default: String(format: "%.2f s", Double(ns) / 1e9)
+    }
+}
