@@ -208,8 +208,16 @@ struct OutputTests {
         onTTY.update("run 1/3")
         onTTY.update("run 2/3")
         onTTY.finish()
-        let n = read(master, &buffer, 256)
-        let seen = String(decoding: buffer.prefix(max(0, n)), as: UTF8.self)
-        #expect(seen == "\r\u{1B}[2Krun 1/3\r\u{1B}[2Krun 2/3\r\u{1B}[2K")
+        // The terminal may hand the bytes over in pieces: read until all
+        // expected bytes came or nothing more arrives for a second.
+        let expected = "\r\u{1B}[2Krun 1/3\r\u{1B}[2Krun 2/3\r\u{1B}[2K"
+        var seen: [UInt8] = []
+        var waiting = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+        while seen.count < expected.utf8.count, poll(&waiting, 1, 1_000) == 1 {
+            let n = read(master, &buffer, 256)
+            if n <= 0 { break }
+            seen += buffer.prefix(n)
+        }
+        #expect(String(decoding: seen, as: UTF8.self) == expected)
     }
 }
