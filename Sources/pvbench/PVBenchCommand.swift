@@ -12,6 +12,7 @@ struct PVBenchCommand: ParsableCommand {
             ProbeCommand.self,
             TopologyCommand.self,
             ValidateCommand.self,
+            LitmusCommand.self,
         ]
     )
 }

@@ -44,10 +44,19 @@ public struct ValidationRunner: Sendable {
     /// with the reads so far (all readers) and seconds elapsed.
     public func run(_ validationCase: ValidationCase,
                     progress: (@Sendable (UInt64, Double) -> Void)? = nil) throws -> ValidationCaseResult {
-        guard let type = validationCase.strategy.strategyType(for: validationCase.target) else {
-            throw ValidationSetupError.strategyDoesNotApply(validationCase.strategy, validationCase.target)
+        // Dispatch names each concrete strategy, so the loops are specialised.
+        struct Visitor: StrategyVisitor {
+            let runner: ValidationRunner
+            let validationCase: ValidationCase
+            let progress: (@Sendable (UInt64, Double) -> Void)?
+            func visit<S: OrderingStrategy>(_ strategy: S.Type) throws -> ValidationCaseResult {
+                try runner.run(S.self, validationCase, progress: progress)
+            }
         }
-        return try run(type, validationCase, progress: progress)
+        guard let result = try validationCase.strategy.dispatch(
+            validationCase.target, to: Visitor(runner: self, validationCase: validationCase, progress: progress))
+        else { throw ValidationSetupError.strategyDoesNotApply(validationCase.strategy, validationCase.target) }
+        return result
     }
 
     func run<S: OrderingStrategy>(_: S.Type, _ validationCase: ValidationCase,
