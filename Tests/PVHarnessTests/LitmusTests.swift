@@ -1,0 +1,46 @@
+import PVHarness
+import Testing
+
+func litmusRunner() throws -> LitmusRunner? {
+    let plan = try PlacementPlanner.plan(PlacementRequest(writers: 1, readers: 1, relation: .farthest), on: try Topology.live())
+    do { return try LitmusRunner(placement: plan) } catch {
+        print("skipped: \(error)")
+        return nil
+    }
+}
+
+@Suite("Litmus", .serialized)
+struct LitmusTests {
+    @Test("SB with relaxed accesses shows store buffering at least once")
+    func sbRelaxed() throws {
+        guard let runner = try litmusRunner() else { return }
+        let r = try runner.run(.sb, .relaxed, iterations: 200_000)
+        print(r.observation)
+        #expect(r.iterations == 200_000)
+        #expect(r.positive > 0)
+        #expect(r.allowed)
+    }
+
+    @Test("SB with seq-cst accesses never shows store buffering")
+    func sbSeqCst() throws {
+        guard let runner = try litmusRunner() else { return }
+        let r = try runner.run(.sb, .seqCst, iterations: 200_000)
+        print(r.observation)
+        #expect(r.positive == 0)
+        #expect(!r.forbiddenSeen)
+        #expect(r.histogram.values.reduce(0, +) == r.iterations)
+    }
+
+    @Test("the models: seq-cst forbids everything, SB is allowed otherwise, x86-TSO forbids MP, LB, 2+2W")
+    func models() {
+        for s in LitmusShape.allCases { #expect(!s.allowed(.seqCst, on: "arm64") && !s.allowed(.seqCst, on: "x86_64")) }
+        #expect(LitmusShape.sb.allowed(.acquireRelease, on: "x86_64"))
+        for s in [LitmusShape.mp, .lb, .twoPlusTwoW] {
+            #expect(!s.allowed(.relaxed, on: "x86_64"))
+            #expect(s.allowed(.relaxed, on: "arm64"))
+            #expect(!s.allowed(.acquireRelease, on: "arm64"))
+        }
+        #expect(LitmusShape.named("2+2w") == .twoPlusTwoW)
+        #expect(LitmusShape.named("IRIW") == nil)
+    }
+}
