@@ -48,6 +48,18 @@ struct ValidateSafeTests {
         #expect(r.verdict == .pass)
     }
 
+    /// Short races over every safe (strategy, target), both modes: cheap enough
+    /// to run under ThreadSanitizer (`--filter ValidateSafeTests/shortRace`).
+    @Test("every safe strategy on every target: a short race, zero violations",
+          arguments: ValidationCase.all(strategies: StrategyKind.allCases.filter(\.claimsSafety)))
+    func shortRace(c: ValidationCase) throws {
+        guard let runner = try validationRunner(.duration(seconds: 0.2)) else { return }
+        let r = try runner.run(c)
+        print("\(r.observation) (\(r.writes) writes)")
+        #expect(r.total.reads > 0 && r.writes > 0)
+        #expect(r.total.violations == 0, "\(r.firstViolation.map { "\($0)" } ?? "")")
+    }
+
     @Test("seqlock and ck-sequence retry under contention",
           arguments: [ValidationCase(strategy: .seqlock, target: .record, mode: .stress),
                       ValidationCase(strategy: .ckSequence, target: .record, mode: .stress)])
