@@ -1,0 +1,123 @@
+/// Every run of the result files given to `pvbench report`, grouped for the
+/// tables and plots.
+public struct ReportDataset: Sendable {
+    public let inputs: [ReportInput]
+    public let rows: [ReportRow]
+
+    /// Rate counters in order of preference when a run has several.
+    static let throughputKeys = [
+        "reads_per_second", "polls_per_second", "episodes_per_second", "scans_per_second",
+        "round_trips_per_second", "items_per_second", "bytes_per_second",
+    ]
+    /// Per-operation cost percentiles (p50, p99), in order of preference.
+    static let costKeys = [
+        ("p50_ns", "p99_ns"), ("read_cost_p50_ns", "read_cost_p99_ns"), ("poll_cost_p50_ns", "poll_cost_p99_ns"),
+        ("spin_with_pv_p50_ns", "spin_with_pv_p99_ns"), ("ns_per_flag", ""),
+    ]
+    /// Latency counter prefixes (`<prefix>p50_ns`, …), in order of preference.
+    static let latencyPrefixes = ["visibility_", "breakout_", "one_way_"]
+    /// Percentile counter suffixes and the fraction each stands for.
+    static let percentileLevels: [(String, Double)] = [
+        ("min_ns", 0), ("p50_ns", 0.5), ("p90_ns", 0.9), ("p99_ns", 0.99), ("p999_ns", 0.999), ("p9999_ns", 0.9999),
+        ("max_ns", 1),
+    ]
+
+    public init(inputs: [ReportInput]) {
+        self.inputs = inputs
+        rows = inputs.flatMap { Self.rows(of: $0) }
+    }
+
+    /// The scenarios present, in first-seen order.
+    public var scenarios: [String] {
+        var seen: [String] = []
+        for r in rows where !seen.contains(r.scenario) { seen.append(r.scenario) }
+        return seen
+    }
+
+    static func rows(of input: ReportInput) -> [ReportRow] {
+        var order: [String] = []
+        var byRun: [String: [BenchmarkEntry]] = [:]
+        for b in input.file.benchmarks {
+            if byRun[b.runName] == nil { order.append(b.runName) }
+            byRun[b.runName, default: []].append(b)
+        }
+        return order.map { row(runName: $0, entries: byRun[$0]!, file: input.path) }
+    }
+
+    static func row(runName: String, entries: [BenchmarkEntry], file: String) -> ReportRow {
+        let iterations = entries.filter { $0.runType == .iteration }
+        let aggregate = { (name: String) in entries.first { $0.runType == .aggregate && $0.aggregateName == name } }
+        let median = aggregate("median")
+        // The entry whose counters stand for the run: the median aggregate, else the only/first repetition.
+        let representative = median ?? iterations.first ?? entries[0]
+        let counters = representative.counters
+
+        let parts = runName.split(separator: "/").map(String.init)
+        var parameters: [String: String] = [:]
+        var plain: [String] = []
+        for p in parts {
+            if let colon = p.firstIndex(of: ":"), !p.contains("->") {
+                parameters[String(p[..<colon])] = String(p[p.index(after: colon)...])
+            } else {
+                plain.append(p)
+            }
+        }
+        let scenario = representative.scenario ?? plain.first ?? runName
+        let strategy = representative.strategy ?? (plain.count > 1 ? plain[1] : "-")
+        let layout = representative.layout ?? (plain.count > 2 ? plain[2] : "-")
+
+        // Throughput: a rate counter, else operations per second from real_time.
+        let allKeys = Set(entries.flatMap(\.counters.keys))
+        let rateKey = throughputKeys.first { allKeys.contains($0) }
+            ?? allKeys.filter { $0.hasSuffix("_per_second") }.sorted().first
+        func figure(_ value: (BenchmarkEntry) -> Double?) -> ReportFigure? {
+            if let m = median.flatMap(value) {
+                let lo = aggregate("min").flatMap(value) ?? m
+                let hi = aggregate("max").flatMap(value) ?? m
+                return ReportFigure(median: m, min: lo, max: hi, cv: aggregate("cv").flatMap(value))
+            }
+            let values = iterations.compactMap(value)
+            guard let s = RepetitionSummary(values) else { return nil }
+            return ReportFigure(median: s.median, min: s.min, max: s.max, cv: values.count > 1 ? s.coefficientOfVariation : nil)
+        }
+        let throughput: ReportFigure?
+        let throughputKey: String
+        if let rateKey {
+            throughputKey = rateKey
+            throughput = figure { $0.counters[rateKey] }
+        } else {
+            throughputKey = "ops_per_second (from real_time)"
+            throughput = figure { e in
+                let seconds = e.realTime * e.timeUnit.nanoseconds / 1e9
+                return seconds > 0 ? 1 / seconds : nil
+            }
+        }
+
+        let cost = costKeys.first { counters[$0.0] != nil }
+        let latencyPrefix = latencyPrefixes.first { counters["\($0)p50_ns"] != nil }
+        var cdf: [(nanoseconds: Double, fraction: Double)] = []
+        if let latencyPrefix {
+            for (suffix, fraction) in percentileLevels {
+                if let v = counters[latencyPrefix + suffix] { cdf.append((v, fraction)) }
+            }
+        }
+
+        var pair: (Int, Int)?
+        if let arrow = parts.first(where: { $0.contains("->") }) {
+            let cpus = arrow.split(separator: "-").map { $0.drop { !$0.isNumber } }.compactMap { Int($0.filter(\.isNumber)) }
+            if cpus.count == 2 { pair = (cpus[0], cpus[1]) }
+        }
+
+        return ReportRow(
+            file: file, runName: runName, scenario: scenario, strategy: strategy, layout: layout,
+            parameters: parameters, repetitions: max(iterations.count, representative.repetitions),
+            throughputKey: throughputKey, throughput: throughput,
+            costP50: cost.flatMap { counters[$0.0] }, costP99: cost.flatMap { counters[$0.1] },
+            latencyKind: latencyPrefix.map { $0.dropLast().replacingOccurrences(of: "_", with: " ") },
+            latencyP50: latencyPrefix.flatMap { counters["\($0)p50_ns"] },
+            latencyP99: latencyPrefix.flatMap { counters["\($0)p99_ns"] },
+            latencyCDF: cdf, tornReads: counters["torn_reads"], backwardsReads: counters["backwards_reads"],
+            c2cPair: pair, oneWayNanoseconds: counters["one_way_ns"] ?? counters["one_way_p50_ns"],
+            errorMessage: entries.first { $0.errorOccurred == true }?.errorMessage)
+    }
+}
