@@ -82,17 +82,29 @@ void pvref_steal_read_ck(const void *sq, const uint64_t *stolen, uint64_t n, str
     r->retries = retries;
 }
 
-uint64_t pvref_preempt_poll_relaxed(const uint32_t *preempted, uint64_t n) {
-    uint64_t seen = 0;
-    for (uint64_t i = 0; i < n; i++) seen += !!READ_ONCE(*preempted);
-    return seen;
-}
+#define PREEMPT_POLL(name, LOAD)                                                               \
+    uint64_t name(const void *first_flag, size_t stride, size_t vcpus, uint32_t *last, size_t *cursor, \
+                  uint64_t n, int64_t *changed) {                                                  \
+        const char *base = first_flag;                                                             \
+        size_t v = *cursor;                                                                        \
+        for (uint64_t i = 0; i < n; i++) {                                                         \
+            uint32_t now = !!LOAD((const uint32_t *)(base + v * stride));                          \
+            if (now != last[v]) {                                                                  \
+                last[v] = now;                                                                     \
+                *changed = (int64_t)v;                                                             \
+                *cursor = v + 1 == vcpus ? 0 : v + 1;                                              \
+                return i + 1;                                                                      \
+            }                                                                                      \
+            v = v + 1 == vcpus ? 0 : v + 1;                                                        \
+        }                                                                                          \
+        *cursor = v;                                                                               \
+        *changed = -1;                                                                             \
+        return n;                                                                                  \
+    }
 
-uint64_t pvref_preempt_poll_acquire(const uint32_t *preempted, uint64_t n) {
-    uint64_t seen = 0;
-    for (uint64_t i = 0; i < n; i++) seen += !!smp_load_acquire(preempted);
-    return seen;
-}
+#define LOAD_ONCE(p) READ_ONCE(*(p))
+PREEMPT_POLL(pvref_preempt_poll_relaxed, LOAD_ONCE)
+PREEMPT_POLL(pvref_preempt_poll_acquire, smp_load_acquire)
 
 uint64_t pvref_idle_scan_relaxed(const void *first_flag, size_t stride, size_t vcpus, uint64_t scans) {
     const char *base = first_flag;

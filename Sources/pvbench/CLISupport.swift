@@ -113,3 +113,44 @@ func formatTable(_ header: [String], _ rows: [[String]]) -> String {
         }.joined(separator: "  ")
     }.joined(separator: "\n")
 }
+
+/// Parses durations as people type them: `2s`, `500ms`, `20us`, `100ns`,
+/// `10m`, `1h`, or a bare number in `defaultUnit`.
+enum DurationParser {
+    static let units: [(String, Double)] = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
+
+    /// Seconds, or a ValidationError saying what is accepted.
+    static func seconds(_ text: String, option: String, defaultUnit: Double = 1) throws -> Double {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        var number = t, scale = defaultUnit
+        for (suffix, s) in units.sorted(by: { $0.0.count > $1.0.count }) where t.hasSuffix(suffix) {
+            number = String(t.dropLast(suffix.count))
+            scale = s
+            break
+        }
+        guard let v = Double(number), v.isFinite, v >= 0 else {
+            throw ValidationError("\(option) '\(text)' is not a duration: give a number with a unit (ns, us, ms, s, m, h), e.g. 2s or 500ms")
+        }
+        return v * scale
+    }
+
+    static func nanoseconds(_ text: String, option: String) throws -> UInt64 {
+        let s = try seconds(text, option: option, defaultUnit: 1e-9)
+        guard s < 3600 else { throw ValidationError("\(option) '\(text)' is longer than an hour") }
+        return UInt64((s * 1e9).rounded())
+    }
+}
+
+/// A comma-separated CPU list (`0,2,4` or `0-3`).
+func parseCPUs(_ text: String, option: String) throws -> [Int] {
+    var cpus: [Int] = []
+    for part in text.split(separator: ",") {
+        let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1 ... 2).contains(bounds.count), let lo = Int(bounds[0]), let hi = Int(bounds.last!), lo >= 0, hi >= lo else {
+            throw ValidationError("\(option) '\(text)' is not a CPU list: give e.g. 0,2 or 0-3")
+        }
+        cpus += Array(lo ... hi)
+    }
+    guard !cpus.isEmpty else { throw ValidationError("\(option) is empty: give e.g. 0,2 or 0-3") }
+    return cpus
+}

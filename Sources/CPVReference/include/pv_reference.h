@@ -36,10 +36,16 @@ void pvref_steal_read_ck(const void *ck_sequence, const uint64_t *stolen, uint64
 
 /* --- guest: vcpu_is_preempted() ----------------------------------------- */
 
-/* !!le32_to_cpu(READ_ONCE(rec->preempted)) n times; returns how many reads
- * saw "preempted". */
-uint64_t pvref_preempt_poll_relaxed(const uint32_t *preempted, uint64_t n);
-uint64_t pvref_preempt_poll_acquire(const uint32_t *preempted, uint64_t n);
+/* Spinning code's shape: polls vcpu_is_preempted() = !!le32_to_cpu(READ_ONCE(
+ * rec->preempted)) for `vcpus` vCPUs round robin (flags `stride` bytes apart),
+ * starting at *cursor, until one differs from last[v] or `n` polls are done.
+ * Returns the polls done; *changed is the vCPU whose flag changed (last[] and
+ * *cursor updated) or -1. */
+uint64_t pvref_preempt_poll_relaxed(const void *first_flag, size_t stride, size_t vcpus, uint32_t *last,
+                                    size_t *cursor, uint64_t n, int64_t *changed);
+/* The same with smp_load_acquire. */
+uint64_t pvref_preempt_poll_acquire(const void *first_flag, size_t stride, size_t vcpus, uint32_t *last,
+                                    size_t *cursor, uint64_t n, int64_t *changed);
 
 /* available_idle_cpu()-shaped scan: reads the flag of each of `vcpus` vCPUs
  * (blocks `stride` bytes apart), `scans` times; returns preempted flags seen. */

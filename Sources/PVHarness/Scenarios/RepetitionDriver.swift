@@ -1,0 +1,73 @@
+import Foundation
+import Synchronization
+
+/// Runs the repetitions of one workload: spawns its pinned threads on a
+/// helper thread, steers the phases from the calling thread (warm-up,
+/// measure, stop) and collects each thread's tally.
+struct RepetitionDriver {
+    let warmup: Double
+    let duration: Double
+    let oversubscribe: Bool
+    let clock: CycleClock
+    /// Polled while waiting; true stops the repetition at once (Ctrl-C).
+    let isInterrupted: @Sendable () -> Bool
+
+    struct Outcome<Tally> {
+        var tallies: [Tally]
+        var reports: [PinnedThreadReport]
+        var interrupted: Bool
+    }
+
+    func run<W: ScenarioWorkload>(_ workload: W) throws -> Outcome<W.Tally> {
+        let specs = workload.threads
+        let phase = RunPhase()
+        let stop = StopFlag()
+        let control = RepetitionControl(phase: phase, conversion: clock.conversion)
+        let slots = Mutex<[W.Tally?]>(Array(repeating: nil, count: specs.count))
+        let result = Mutex<Result<[PinnedThreadReport], any Error>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        let oversubscribe = oversubscribe
+
+        let spawner = Thread {
+            let r = Result {
+                try PinnedThreads.run(specs, stop: stop, oversubscribe: oversubscribe) { context in
+                    let tally = workload.body(context, control)
+                    slots.withLock { $0[context.index] = tally }
+                }
+            }
+            result.withLock { $0 = r }
+            finished.signal()
+        }
+        spawner.stackSize = 1 << 20
+        spawner.start()
+
+        // Warm-up, then measure; a failure to start (pinning) ends the wait early.
+        var interrupted = waitWhileRunning(seconds: warmup, finished: finished)
+        if !interrupted {
+            phase.advance(to: .measure)
+            interrupted = waitWhileRunning(seconds: duration, finished: finished)
+        }
+        phase.advance(to: .stop)
+        stop.stop()
+        finished.wait()
+
+        let reports = try result.withLock { $0! }.get()
+        let tallies = slots.withLock { $0 }.compactMap { $0 }
+        precondition(tallies.count == specs.count, "every thread publishes one tally")
+        return Outcome(tallies: tallies, reports: reports, interrupted: interrupted)
+    }
+
+    /// Sleeps up to `seconds` in small steps; returns true when interrupted.
+    /// Returns early (false) when the threads already finished (failed to start).
+    private func waitWhileRunning(seconds: Double, finished: DispatchSemaphore) -> Bool {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        while DispatchTime.now().uptimeNanoseconds < deadline {
+            if isInterrupted() { return true }
+            if finished.wait(timeout: .now() + .milliseconds(5)) == .success {
+                finished.signal()  // keep it signalled for the final wait
+                return false
+            }
+        }
+        return isInterrupted()
+    }
+}

@@ -1,0 +1,48 @@
+/// The detector's monotonic mode reduced to what a throughput loop can
+/// afford on every read: the record's invariants hold (``SharedTarget/specKey(_:)``
+/// is not nil) and the value is not smaller than the previous one read
+/// (the same check the C reference kernels make: `backwards += v < last`),
+/// for targets whose values only grow (stolen time; a flag only alternates).
+///
+/// Unlike ``TornReadDetector``, whose state a loop reaches through memory,
+/// a kernel copies ``last`` into a local, counts in locals, and calls
+/// ``noteViolation(_:previous:torn:)`` (out of line) only when something is
+/// wrong, so the check costs a compare and a predictable branch per read.
+public struct MonotonicCheck<Target: SharedTarget>: Sendable {
+    /// Ordering key of the last value read.
+    public var last: UInt64
+    public var torn: UInt64 = 0
+    public var backwards: UInt64 = 0
+    /// The first violation: bytes of the offending value and of the key before it.
+    public private(set) var firstViolation: String?
+
+    public init(initial: Target.Value = Target.specInitial) {
+        last = Target.specKey(initial) ?? 0
+    }
+
+    /// Checks one value (for loops that do not inline the check themselves).
+    @inlinable @inline(__always)
+    public mutating func observe(_ value: Target.Value) {
+        guard let key = Target.specKey(value) else { return noteViolation(value, previous: last, torn: true) }
+        if Target.specIsMonotonic, key < last { noteViolation(value, previous: last, torn: false) }
+        last = key
+    }
+
+    /// Records a violation. Inlined so the value reaches the out-of-line part
+    /// as bytes, built only on this path: the hot loop keeps it in a register.
+    @inlinable @inline(__always)
+    public mutating func noteViolation(_ value: Target.Value, previous: UInt64, torn isTorn: Bool) {
+        noteViolation(bytes: Target.bytes(of: value), previous: previous, torn: isTorn)
+    }
+
+    /// The cold part of ``noteViolation(_:previous:torn:)``.
+    @usableFromInline @inline(never)
+    mutating func noteViolation(bytes: [UInt8], previous: UInt64, torn isTorn: Bool) {
+        if isTorn { torn &+= 1 } else { backwards &+= 1 }
+        guard firstViolation == nil else { return }
+        let hex = bytes.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined(separator: " ")
+        firstViolation = isTorn
+            ? "value [\(hex)] breaks the record's invariants (revision/attributes not 0, or flag not 0/1)"
+            : "value [\(hex)] is smaller than the previous value read (\(previous))"
+    }
+}

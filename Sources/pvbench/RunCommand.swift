@@ -1,0 +1,231 @@
+import ArgumentParser
+import Foundation
+import PVHarness
+import PVRuntime
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run hypervisor/guest scenarios on pinned threads and measure the guest's hot paths.",
+        discussion: """
+            One case (--scenario, --strategy, --layout, …) or a named suite (--suite smoke|default|full). Each case \
+            warms up, then runs --repetitions measured repetitions of --duration and reports the median with its \
+            spread. Every read also goes through the torn-read detector (counts only): a strategy that claims \
+            safety and shows a torn or backwards value makes the exit status 1. Ctrl-C stops the threads, writes \
+            what was measured marked "interrupted": true, and exits 130 (143 for SIGTERM). `pvbench list` shows \
+            the scenarios, strategies, layouts and suites.
+            """)
+
+    @Option(help: ArgumentHelp("A named set of cases: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var suite: String?
+
+    @Option(help: ArgumentHelp("Scenario: \(ScenarioKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var scenario: String?
+
+    @Option(help: ArgumentHelp("Ordering strategy (see `pvbench list`).", valueName: "name"))
+    var strategy: String = StrategyKind.relaxed.rawValue
+
+    @Option(help: ArgumentHelp("Record layout: \(VCPULayout.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var layout: String = VCPULayout.cacheline.rawValue
+
+    @Option(help: ArgumentHelp("Guest kernel implementation: swift or c (CPVReference).", valueName: "impl"))
+    var impl: String = Implementation.swift.rawValue
+
+    @Option(help: "vCPUs emulated (records in the region).")
+    var vcpus: Int = 1
+
+    @Option(help: "Guest reader threads.")
+    var readers: Int = 1
+
+    @Option(help: "Hypervisor writer threads.")
+    var writers: Int = 1
+
+    @Option(help: ArgumentHelp("Writer/reader relation: \(PlacementRelation.spellings).", valueName: "relation"))
+    var placement: String = PlacementRelation.auto.rawValue
+
+    @Option(help: ArgumentHelp("Where the shared region goes: \(MemoryPolicy.spellings).", valueName: "policy"))
+    var memory: String = "writer-node"
+
+    @Option(help: ArgumentHelp("Exact writer CPUs, e.g. 0,2.", valueName: "list"))
+    var writerCPUs: String?
+
+    @Option(help: ArgumentHelp("Exact reader CPUs, e.g. 1,3.", valueName: "list"))
+    var readerCPUs: String?
+
+    @Flag(help: "Allow more threads than CPUs (reported in the result).")
+    var oversubscribe = false
+
+    @Option(help: ArgumentHelp("Measured time per repetition, e.g. 2s, 500ms (default 1s; a suite's own otherwise).", valueName: "time"))
+    var duration: String?
+
+    @Option(help: ArgumentHelp("Warm-up before each repetition (default 200ms).", valueName: "time"))
+    var warmup: String = "200ms"
+
+    @Option(help: "Measured repetitions per case (default 3; a suite's own otherwise).")
+    var repetitions: Int?
+
+    @Option(help: ArgumentHelp("steal-clock, idle-scan: time between hypervisor updates; 0 = back to back.", valueName: "time"))
+    var updateInterval: String = "0"
+
+    @Option(help: ArgumentHelp("preempt-poll, spin-on-owner: time a vCPU runs between preemptions.", valueName: "time"))
+    var runDuration: String = "20us"
+
+    @Option(help: ArgumentHelp("preempt-poll, spin-on-owner: time a vCPU stays preempted.", valueName: "time"))
+    var preemptedDuration: String = "20us"
+
+    @Flag(help: "c2c: measure every ordered pair of allowed CPUs.")
+    var matrix = false
+
+    @Option(help: ArgumentHelp("Write results as google-benchmark JSON to FILE.", valueName: "file"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Write results as CSV to FILE.", valueName: "file"))
+    var csv: String?
+
+    @Flag(help: "Overwrite existing --json/--csv files.")
+    var force = false
+
+    func validate() throws {
+        if let suite, Suite(rawValue: suite) == nil {
+            throw ValidationError("unknown suite '\(suite)'; valid: \(Suite.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if suite == nil, scenario == nil {
+            throw ValidationError("give --scenario NAME or --suite NAME (scenarios: \(ScenarioKind.allCases.map(\.rawValue).joined(separator: ", ")); suites: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if suite != nil, scenario != nil { throw ValidationError("--suite and --scenario exclude each other") }
+        if let scenario, ScenarioKind(rawValue: scenario) == nil {
+            throw ValidationError("unknown scenario '\(scenario)'; valid: \(ScenarioKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if StrategyKind(rawValue: strategy) == nil { throw ValidationError(StrategyNameError(name: strategy).description) }
+        if VCPULayout(rawValue: layout) == nil {
+            throw ValidationError("unknown layout '\(layout)'; valid: \(VCPULayout.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if Implementation(rawValue: impl) == nil { throw ValidationError("--impl accepts swift or c, got '\(impl)'") }
+        if PlacementRelation(rawValue: placement) == nil {
+            throw ValidationError("unknown placement '\(placement)'; valid: \(PlacementRelation.spellings)")
+        }
+        if MemoryPolicy(argument: memory) == nil {
+            throw ValidationError("unknown memory policy '\(memory)'; valid: \(MemoryPolicy.spellings)")
+        }
+        if matrix, scenario != ScenarioKind.c2c.rawValue { throw ValidationError("--matrix goes with --scenario c2c") }
+        _ = try settings()
+    }
+
+    /// The case(s) this invocation asks for, validated.
+    func settings() throws -> [RunSettings] {
+        var request = PlacementRequest(relation: PlacementRelation(rawValue: placement) ?? .auto,
+                                       memory: MemoryPolicy(argument: memory) ?? .writerNode, oversubscribe: oversubscribe)
+        request.writerCPUs = try writerCPUs.map { try parseCPUs($0, option: "--writer-cpus") }
+        request.readerCPUs = try readerCPUs.map { try parseCPUs($0, option: "--reader-cpus") }
+        let seconds = try duration.map { try DurationParser.seconds($0, option: "--duration") }
+        if let seconds, !(seconds > 0) { throw ValidationError("--duration must be above 0, got '\(duration!)'") }
+        var base = RunSettings(
+            scenario: ScenarioKind(rawValue: scenario ?? "steal-clock") ?? .stealClock,
+            strategy: StrategyKind(rawValue: strategy) ?? .relaxed, layout: VCPULayout(rawValue: layout) ?? .cacheline,
+            implementation: Implementation(rawValue: impl) ?? .swift, vcpus: vcpus, readers: readers, writers: writers,
+            placement: request, duration: seconds ?? 1, warmup: try DurationParser.seconds(warmup, option: "--warmup"),
+            repetitions: repetitions ?? 3,
+            updateInterval: try DurationParser.nanoseconds(updateInterval, option: "--update-interval"),
+            runDuration: try DurationParser.nanoseconds(runDuration, option: "--run-duration"),
+            preemptedDuration: try DurationParser.nanoseconds(preemptedDuration, option: "--preempted-duration"))
+        base.warmup = min(base.warmup, max(base.duration, 0.01))
+        let cases: [RunSettings]
+        if let suite = suite.flatMap(Suite.init(rawValue:)) {
+            cases = suite.cases(base: base, duration: seconds, repetitions: repetitions)
+        } else {
+            cases = [base]
+        }
+        for c in cases {
+            do { try c.validate() } catch { throw ValidationError(error.description) }
+        }
+        return cases
+    }
+
+    func run() throws {
+        var cases = try settings()
+        for path in [json, csv].compactMap({ $0 }) where !force && FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("'\(path)' already exists; pass --force to replace it")
+        }
+        let topology: Topology
+        let clock: CycleClock
+        do {
+            topology = try Topology.live()
+            clock = try CycleClock.calibrate()
+        } catch { throw RuntimeError("\(error)") }
+        if matrix {
+            let cpus = topology.usableCPUs
+            cases = cpus.flatMap { a in cpus.filter { $0 != a }.map { b in
+                var c = cases[0]
+                c.placement.writerCPUs = [a]
+                c.placement.readerCPUs = [b]
+                return c
+            } }
+            guard !cases.isEmpty else { throw RuntimeError("--matrix needs at least two usable CPUs; usable here: \(cpus)") }
+        }
+
+        let monitor: InterruptMonitor
+        do { monitor = try InterruptMonitor.install { _ in } } catch { throw RuntimeError("\(error)") }
+        defer { monitor.uninstall() }
+        let runner = ScenarioRunner(topology: topology, clock: clock, isInterrupted: { monitor.received != nil })
+        let progress = ProgressLine()
+        let overhead = HarnessOverheadProbe.measure(clock: clock)
+
+        var results: [CaseResult] = []
+        for (i, settings) in cases.enumerated() {
+            if monitor.received != nil { break }
+            progress.update("[\(i + 1)/\(cases.count)] \(settings.name) (\(settings.repetitions) x \(settings.duration) s)")
+            do {
+                results.append(try runner.run(settings))
+            } catch let error as PlacementError {
+                progress.finish()
+                throw ValidationError("\(settings.name): \(error)")
+            } catch {
+                progress.finish()
+                throw RuntimeError("\(settings.name): \(error)")
+            }
+        }
+        progress.finish()
+
+        var context = HostDescription.collect().context(pvbenchVersion: pvbenchVersion, build: .current(flags: buildFlags))
+        context.topology = TopologyRecord(topology)
+        if let first = results.first { context.placement = PlacementRecord(first.placement, threads: first.threads) }
+        context.clock = clock.clockDescription
+        context.numaNote = topology.numaNote
+        context.harnessOverhead = overhead
+        context.warnings = clock.warnings + results.flatMap(\.warnings)
+        if overhead.exceedsLimit { context.warnings.append(overhead.summary) }
+        if let signal = monitor.received {
+            context.interrupted = true
+            context.interruptSignal = signal.name
+        }
+        let file = ResultFile(context: context, benchmarks: results.flatMap(\.entries))
+        let writer = ResultFileWriter()
+        do {
+            if let json { try writer.write(try file.jsonData(), to: json, overwrite: force) }
+            if let csv { try writer.write(text: ResultCSV.render(file.benchmarks), to: csv, overwrite: force) }
+        } catch { throw RuntimeError("\(error)") }
+
+        print(RunSummaryTable.render(results))
+        print()
+        print("clock: \(clock.name), \(String(format: "%.3f", clock.frequencyHz / 1e9)) GHz; \(overhead.summary)")
+        if let first = results.first { print("placement: \(ScenarioRunner.label(first.placement))") }
+        for w in context.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+
+        let unsafe = results.filter { $0.settings.strategy.claimsSafety && $0.settings.scenario != .c2c && $0.violations.violations > 0 }
+        for r in unsafe {
+            FileHandle.standardError.write(Data(
+                "pvbench: \(r.settings.name): \(r.violations.torn) torn and \(r.violations.backwards) backwards values under a strategy that claims safety; first: \(r.firstViolation ?? "-")\n".utf8))
+        }
+        if let signal = monitor.received {
+            FileHandle.standardError.write(Data("pvbench: interrupted by \(signal.name); partial results are marked \"interrupted\": true\n".utf8))
+            Foundation.exit(signal.exitStatus)
+        }
+        if !unsafe.isEmpty { Foundation.exit(1) }
+    }
+}
+
+#if DEBUG
+let buildFlags = ["-Onone"]
+#else
+let buildFlags = ["-O", "-enforce-exclusivity=unchecked"]
+#endif

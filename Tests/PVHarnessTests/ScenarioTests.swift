@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+@testable import PVHarness
+@testable import PVRuntime
+
+@Suite("Run settings and suites")
+struct RunSettingsTests {
+    @Test func aStrategyThatDoesNotApplyListsTheValidOnes() {
+        let s = RunSettings(scenario: .preemptPoll, strategy: .doubleWord)
+        #expect(throws: RunSettingsError.self) { try s.validate() }
+        do { try s.validate() } catch {
+            #expect(error.description.contains("valid: relaxed, acquire-release, seq-cst, straddle"))
+        }
+    }
+
+    @Test func invalidCombinationsAreRefused() {
+        let bad: [RunSettings] = [
+            RunSettings(scenario: .stealClock, duration: 0),
+            RunSettings(scenario: .stealClock, duration: -1),
+            RunSettings(scenario: .stealClock, repetitions: 0),
+            RunSettings(scenario: .stealClock, vcpus: 0),
+            RunSettings(scenario: .stealClock, layout: .page, vcpus: 1 << 20),
+            RunSettings(scenario: .stealClock, vcpus: 2, writers: 3),
+            RunSettings(scenario: .stealClock, strategy: .seqCst, implementation: .c),
+            RunSettings(scenario: .spinOnOwner, implementation: .c),
+            RunSettings(scenario: .c2c, readers: 2),
+            RunSettings(scenario: .preemptPoll, runDuration: 0),
+        ]
+        for s in bad { #expect(throws: RunSettingsError.self, "\(s.name)") { try s.validate() } }
+    }
+
+    @Test func cKernelsExistForTheReadLoops() throws {
+        for (scenario, strategy) in [(ScenarioKind.stealClock, StrategyKind.relaxed), (.stealClock, .acquireRelease),
+                                     (.stealClock, .seqlock), (.stealClock, .ckSequence), (.preemptPoll, .relaxed),
+                                     (.preemptPoll, .acquireRelease), (.idleScan, .relaxed)]
+        {
+            #expect(scenario.implementations(for: strategy).contains(.c))
+            try RunSettings(scenario: scenario, strategy: strategy, implementation: .c).validate()
+        }
+    }
+
+    @Test func namesFollowTheGoogleBenchmarkConvention() {
+        let s = RunSettings(scenario: .stealClock, strategy: .seqlock, layout: .page, vcpus: 4, readers: 2, writers: 1)
+        #expect(s.name == "steal-clock/seqlock/page/vcpus:4/readers:2/writers:1")
+        var c = s
+        c.implementation = .c
+        #expect(c.name.hasSuffix("/impl:c"))
+    }
+
+    @Test(arguments: Suite.allCases)
+    func everySuiteCaseIsValid(suite: Suite) throws {
+        let cases = suite.cases(base: RunSettings(scenario: .stealClock))
+        #expect(!cases.isEmpty)
+        for c in cases { try c.validate() }
+        #expect(Set(cases.map(\.scenario)) == Set(ScenarioKind.allCases), "every scenario appears")
+        #expect(Set(cases.map(\.name)).count == cases.count, "no case twice")
+    }
+
+    @Test func suiteBudgets() {
+        func seconds(_ suite: Suite) -> Double {
+            suite.cases(base: RunSettings(scenario: .stealClock)).reduce(0) { $0 + Double($1.repetitions) * ($1.warmup + $1.duration) }
+        }
+        #expect(seconds(.smoke) < 10)
+        #expect((50 ... 120).contains(seconds(.default)), "default is about 1-2 minutes: \(seconds(.default)) s")
+        // A suite-wide --duration overrides every case's.
+        #expect(Suite.default.cases(base: RunSettings(scenario: .c2c), duration: 0.1).allSatisfy { $0.duration == 0.1 })
+    }
+
+    @Test func seqlockDoesNotFitPackedRecords() {
+        #expect(!Suite.fits(.seqlock, .stealClock, .packed))
+        #expect(Suite.fits(.seqlock, .stealClock, .cacheline))
+        #expect(Suite.fits(.relaxed, .idleScan, .packed))
+    }
+}
+
+@Suite("Visibility matching")
+struct VisibilityMatchingTests {
+    @Test func eachObservationIsMatchedToTheLatestStoreOfItsState() {
+        let conversion = TickConversion(frequencyHz: 1e9)  // 1 tick = 1 ns
+        var writer = TransitionLog(capacity: 8)
+        for (t, state) in [(100, 1), (200, 0), (300, 1), (400, 0)] as [(UInt64, UInt32)] {
+            writer.append(ticks: t, vcpu: 0, state: state)
+        }
+        var reader = TransitionLog(capacity: 8)
+        reader.append(ticks: 130, vcpu: 0, state: 1)   // 30 ns after the store at 100
+        reader.append(ticks: 260, vcpu: 0, state: 0)   // 60 after 200
+        reader.append(ticks: 410, vcpu: 0, state: 1)   // saw 300's store late (after 400 flipped back): 110
+        reader.append(ticks: 50, vcpu: 0, state: 1)    // before any store: unmatched
+        defer { writer.deallocate(); reader.deallocate() }
+        var recorder = LatencyRecorder(conversion: conversion)
+        let (matched, unmatched) = VisibilityMatcher.match(observations: [reader], writerLogs: [writer],
+                                                           conversion: conversion, into: &recorder)
+        #expect(matched == 3 && unmatched == 1)
+        let d = LatencyDistribution(merging: [recorder])
+        #expect(d.min == 30 && d.max == 110)
+        #expect(d.count == 3)
+    }
+
+    @Test func aFullLogCountsWhatItDrops() {
+        var log = TransitionLog(capacity: 2)
+        defer { log.deallocate() }
+        for t in 0 ..< 5 as Range<UInt64> { log.append(ticks: t, vcpu: 0, state: UInt32(t & 1)) }
+        #expect(log.count == 2 && log.dropped == 3)
+    }
+}
+
+/// Short real runs on this machine: sane, non-zero counts (never timings).
+@Suite("Short real runs of each scenario", .serialized)
+struct ScenarioRunTests {
+    static let clock = try! CycleClock.calibrate(windows: 3, windowNanoseconds: 2_000_000)
+
+    func run(_ settings: RunSettings) throws -> CaseResult {
+        let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
+        var s = settings
+        s.duration = 0.15
+        s.warmup = 0.02
+        s.repetitions = 2
+        s.placement.oversubscribe = true  // a 1-CPU CI box still runs
+        return try runner.run(s)
+    }
+
+    @Test(arguments: [StrategyKind.relaxed, .seqlock, .doubleWord])
+    func stealClock(strategy: StrategyKind) throws {
+        let r = try run(RunSettings(scenario: .stealClock, strategy: strategy))
+        #expect(r.iterations.count == 2)
+        let m = try #require(r.median)
+        #expect(m.iterations > 0)
+        #expect((m.counters["reads_per_second"] ?? 0) > 0)
+        #expect((m.counters["updates_per_second"] ?? 0) > 0)
+        #expect(m.counters["read_cost_p50_ns"] != nil)
+        #expect(r.violations.violations == 0, "\(r.firstViolation ?? "")")
+        #expect(r.entries.contains { $0.aggregateName == "cv" })
+    }
+
+    @Test func stealClockWithTheCKernel() throws {
+        let r = try run(RunSettings(scenario: .stealClock, strategy: .seqlock, implementation: .c))
+        #expect((r.median?.counters["reads_per_second"] ?? 0) > 0)
+        #expect(r.settings.name.hasSuffix("/impl:c"))
+    }
+
+    @Test func preemptPollTimesVisibility() throws {
+        var s = RunSettings(scenario: .preemptPoll, runDuration: 50_000, preemptedDuration: 50_000)
+        s.vcpus = 2
+        let r = try run(s)
+        let m = try #require(r.median)
+        #expect((m.counters["polls_per_second"] ?? 0) > 0)
+        #expect((m.counters["flag_stores"] ?? 0) > 0)
+        #expect((m.counters["changes_seen"] ?? 0) > 0)
+        #expect((m.counters["visibility_matched"] ?? 0) > 0)
+        #expect(m.counters["visibility_p50_ns"] != nil)
+        #expect(r.violations.torn == 0)
+    }
+
+    @Test func spinOnOwnerMeasuresBothWaiters() throws {
+        let r = try run(RunSettings(scenario: .spinOnOwner, runDuration: 20_000, preemptedDuration: 100_000))
+        let m = try #require(r.median)
+        #expect((m.counters["owner_episodes"] ?? 0) > 0)
+        #expect(m.counters["spin_with_pv_p50_ns"] != nil && m.counters["spin_without_pv_p50_ns"] != nil)
+    }
+
+    @Test(arguments: VCPULayout.allCases)
+    func idleScan(layout: VCPULayout) throws {
+        let r = try run(RunSettings(scenario: .idleScan, layout: layout, vcpus: 64))
+        let m = try #require(r.median)
+        #expect((m.counters["scans_per_second"] ?? 0) > 0)
+        #expect((m.counters["ns_per_flag"] ?? 0) > 0)
+        #expect(m.layout == layout.rawValue)
+    }
+
+    @Test func c2cPingPong() throws {
+        let r = try run(RunSettings(scenario: .c2c))
+        let m = try #require(r.median)
+        #expect(m.name.hasPrefix("c2c/cpu:"))
+        #expect((m.counters["round_trips_per_second"] ?? 0) > 0)
+        #expect((m.counters["one_way_ns"] ?? 0) > 0)
+    }
+
+    @Test func seqlockOnPackedRecordsIsRefusedBeforeRunning() throws {
+        #expect(throws: ScenarioError.layoutTooSmall(strategy: "seqlock", needs: 20, layout: "packed", gives: 16)) {
+            try run(RunSettings(scenario: .stealClock, strategy: .seqlock, layout: .packed, vcpus: 2))
+        }
+    }
+
+    @Test func resultsRoundTripThroughJSON() throws {
+        let r = try run(RunSettings(scenario: .stealClock))
+        var context = HostDescription.collect().context(pvbenchVersion: "test")
+        context.placement = PlacementRecord(r.placement, threads: r.threads)
+        let file = ResultFile(context: context, benchmarks: r.entries)
+        let data = try file.jsonData()
+        #expect(try ResultFile.decode(data, source: "mem") == file)
+        #expect(GoogleBenchmarkShape.problems(in: data).isEmpty)
+    }
+}
