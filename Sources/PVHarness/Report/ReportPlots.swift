@@ -47,6 +47,8 @@ public enum ReportPlots {
             set ylabel \(quote(unit + " per reader"))
             set style fill solid 0.6 border -1
             set boxwidth 0.7
+            set xrange [-0.6:\(Double(shown.count) - 0.4)]
+            set format y "%.1s%c"
             set xtics rotate by -35 left
             set bmargin 9
             set yrange [\(logScale ? "*" : "0"):*]
