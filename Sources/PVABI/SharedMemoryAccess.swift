@@ -26,9 +26,13 @@ import Synchronization
 public struct SharedU32: @unchecked Sendable {
     public let address: UnsafeMutableRawPointer
 
+    /// Alignment is checked in debug builds only: in a hot loop the check
+    /// would cost a test and branch per access. Callers establish it once
+    /// (layouts place records aligned; `pvbench run` checks a strategy's
+    /// required alignment against the layout before any thread starts).
     @inlinable
     public init(_ address: UnsafeMutableRawPointer) {
-        precondition(UInt(bitPattern: address) & 3 == 0, "SharedU32 needs 4-byte alignment")
+        assert(UInt(bitPattern: address) & 3 == 0, "SharedU32 needs 4-byte alignment")
         self.address = address
     }
 
@@ -64,9 +68,10 @@ public struct SharedU32: @unchecked Sendable {
 public struct SharedU64: @unchecked Sendable {
     public let address: UnsafeMutableRawPointer
 
+    /// Alignment is checked in debug builds only (see ``SharedU32/init(_:)``).
     @inlinable
     public init(_ address: UnsafeMutableRawPointer) {
-        precondition(UInt(bitPattern: address) & 7 == 0, "SharedU64 needs 8-byte alignment")
+        assert(UInt(bitPattern: address) & 7 == 0, "SharedU64 needs 8-byte alignment")
         self.address = address
     }
 

@@ -15,6 +15,7 @@ struct PVBenchCommand: ParsableCommand {
             LitmusCommand.self,
             ReportCommand.self,
             RunCommand.self,
+            ListCommand.self,
         ]
     )
 }

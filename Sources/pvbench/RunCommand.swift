@@ -76,6 +76,15 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "c2c: measure every ordered pair of allowed CPUs.")
     var matrix = false
 
+    @Flag(help: "Run each case with the Swift and the C reference kernel, interleaved, and print Swift/C ratios (no --scenario: every read loop with a C kernel).")
+    var compareImpl = false
+
+    @Flag(help: "Read hardware and software counters per thread (perf_event_open) and report them per operation.")
+    var perfCounters = false
+
+    @Flag(help: "Hold the threads once pinned, print pid and thread ids for perf, start on Enter or SIGUSR1.")
+    var pauseBeforeStart = false
+
     @Option(help: ArgumentHelp("Write results as google-benchmark JSON to FILE.", valueName: "file"))
     var json: String?
 
@@ -89,7 +98,7 @@ struct RunCommand: ParsableCommand {
         if let suite, Suite(rawValue: suite) == nil {
             throw ValidationError("unknown suite '\(suite)'; valid: \(Suite.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if suite == nil, scenario == nil {
+        if suite == nil, scenario == nil, !compareImpl {
             throw ValidationError("give --scenario NAME or --suite NAME (scenarios: \(ScenarioKind.allCases.map(\.rawValue).joined(separator: ", ")); suites: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if suite != nil, scenario != nil { throw ValidationError("--suite and --scenario exclude each other") }
@@ -129,11 +138,20 @@ struct RunCommand: ParsableCommand {
             runDuration: try DurationParser.nanoseconds(runDuration, option: "--run-duration"),
             preemptedDuration: try DurationParser.nanoseconds(preemptedDuration, option: "--preempted-duration"))
         base.warmup = min(base.warmup, max(base.duration, 0.01))
-        let cases: [RunSettings]
+        var cases: [RunSettings]
         if let suite = suite.flatMap(Suite.init(rawValue:)) {
             cases = suite.cases(base: base, duration: seconds, repetitions: repetitions)
+        } else if compareImpl, scenario == nil {
+            cases = ImplementationComparison.defaultCases(base: base)
         } else {
             cases = [base]
+        }
+        if compareImpl {
+            cases = cases.filter { $0.scenario.implementations(for: $0.strategy).contains(.c) }
+            guard !cases.isEmpty else {
+                throw ValidationError("--compare-impl: no C kernel for these cases; C kernels exist for steal-clock "
+                    + "(relaxed, acquire-release, seqlock, ck-sequence), preempt-poll (relaxed, acquire-release), idle-scan (relaxed)")
+            }
         }
         for c in cases {
             do { try c.validate() } catch { throw ValidationError(error.description) }
@@ -166,16 +184,30 @@ struct RunCommand: ParsableCommand {
         let monitor: InterruptMonitor
         do { monitor = try InterruptMonitor.install { _ in } } catch { throw RuntimeError("\(error)") }
         defer { monitor.uninstall() }
-        let runner = ScenarioRunner(topology: topology, clock: clock, isInterrupted: { monitor.received != nil })
+        var runner = ScenarioRunner(topology: topology, clock: clock, isInterrupted: { monitor.received != nil })
+        runner.pauseBeforeStart = pauseBeforeStart
+        if perfCounters {
+            runner.perfEvents = PerfEvent.allCases
+            let probe = PerfCounters.probe()
+            FileHandle.standardError.write(Data((probe.summaryLines.joined(separator: "\n") + "\n").utf8))
+        }
         let progress = ProgressLine()
         let overhead = HarnessOverheadProbe.measure(clock: clock)
 
         var results: [CaseResult] = []
+        var comparisons: [ImplementationComparison] = []
         for (i, settings) in cases.enumerated() {
             if monitor.received != nil { break }
-            progress.update("[\(i + 1)/\(cases.count)] \(settings.name) (\(settings.repetitions) x \(settings.duration) s)")
+            progress.update("[\(i + 1)/\(cases.count)] \(settings.name) (\(settings.repetitions) x \(settings.duration) s)"
+                + (compareImpl ? ", Swift and C interleaved" : ""))
             do {
-                results.append(try runner.run(settings))
+                if compareImpl {
+                    let comparison = try ImplementationComparison.run(settings, on: runner)
+                    comparisons.append(comparison)
+                    results += [comparison.swift, comparison.c]
+                } else {
+                    results.append(try runner.run(settings))
+                }
             } catch let error as PlacementError {
                 progress.finish()
                 throw ValidationError("\(settings.name): \(error)")
@@ -193,6 +225,7 @@ struct RunCommand: ParsableCommand {
         context.numaNote = topology.numaNote
         context.harnessOverhead = overhead
         context.warnings = clock.warnings + results.flatMap(\.warnings)
+            + results.flatMap(\.perfUnavailable).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         if overhead.exceedsLimit { context.warnings.append(overhead.summary) }
         if let signal = monitor.received {
             context.interrupted = true
@@ -207,6 +240,12 @@ struct RunCommand: ParsableCommand {
 
         print(RunSummaryTable.render(results))
         print()
+        if !comparisons.isEmpty {
+            print(ComparisonTable.render(comparisons))
+            print()
+        }
+        let perfMissing = results.flatMap(\.perfUnavailable).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        for line in perfMissing { print(line) }
         print("clock: \(clock.name), \(String(format: "%.3f", clock.frequencyHz / 1e9)) GHz; \(overhead.summary)")
         if let first = results.first { print("placement: \(ScenarioRunner.label(first.placement))") }
         for w in context.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }

@@ -39,7 +39,7 @@ struct C2CWorkload: ScenarioWorkload {
         var recorder = LatencyRecorder(conversion: control.conversion)
         var n = ping.loadAcquire()
         let rounds = Self.roundsPerSample
-        let window = measuredLoop(phase) { measuring in
+        let window = measuredLoop(control, thread: context.index) { measuring in
             let start = CycleClock.now()
             for _ in 0 ..< rounds {
                 n &+= 1

@@ -23,7 +23,12 @@ struct CaseBuilder: StrategyVisitor {
         }
         let hypervisor = try flagsCase ? array { $0.hypervisorPreempted?.address } : array { $0.hypervisorStolenTime?.address }
         let guest = try flagsCase ? array { $0.guestPreempted?.address } : array { $0.guestStolenTime?.address }
-        guard S.fits(base: UnsafeRawPointer(hypervisor.base), stride: hypervisor.stride) else {
+        // Alignment of every record follows from the first one's and the
+        // stride; the accessors check it only in debug builds.
+        guard S.fits(base: UnsafeRawPointer(hypervisor.base), stride: hypervisor.stride),
+              S.fits(base: UnsafeRawPointer(guest.base), stride: guest.stride),
+              hypervisor.stride % S.requiredAlignment == 0, guest.stride % S.requiredAlignment == 0
+        else {
             throw ScenarioError.layoutTooSmall(strategy: settings.strategy.rawValue, needs: S.footprint,
                                                layout: settings.layout.rawValue, gives: hypervisor.stride)
         }

@@ -15,6 +15,8 @@ public struct CaseResult: Sendable {
     public var firstViolation: String?
     /// True when a signal cut the case short (its entries are partial).
     public var interrupted: Bool
+    /// perf counters asked for but not read, each with the reason.
+    public var perfUnavailable: [String] = []
 
     /// The repetitions' entries (not the aggregates).
     public var iterations: [BenchmarkEntry] { entries.filter { $0.runType == .iteration } }

@@ -25,7 +25,7 @@ struct IdleScanWorkload<S: OrderingStrategy>: ScenarioWorkload {
             var v = w
             var pass: UInt32 = 1
             var deadline = CycleClock.now()
-            let window = measuredLoop(control.phase) { _ in
+            let window = measuredLoop(control, thread: context.index) { _ in
                 // One vCPU's sched-out or sched-in per operation.
                 pvHypervisorSetPreempted(S.self, flags: RecordArray(base: hypervisorFlags[v], stride: 1, count: 1),
                                          first: 0, step: 1, state: pass & 1)
@@ -43,7 +43,7 @@ struct IdleScanWorkload<S: OrderingStrategy>: ScenarioWorkload {
         var previous: UInt64 = 0
         var seen: UInt64 = 0
         let scans = scansPerBatch
-        let window = measuredLoop(control.phase, onMeasureStart: { previous = CycleClock.now() }) { measuring in
+        let window = measuredLoop(control, thread: context.index, onMeasureStart: { previous = CycleClock.now() }) { measuring in
             let set = cScan?(guestFlags, scans) ?? pvGuestIdleScan(S.self, flags: guestFlags, scans: scans)
             if measuring {
                 seen &+= set

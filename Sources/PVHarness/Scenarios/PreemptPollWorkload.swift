@@ -25,7 +25,7 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
     }
 
     func body(_ context: PinnedThreadContext, _ control: RepetitionControl) -> Tally {
-        context.index < settings.writers ? writer(context.index, control) : reader(control)
+        context.index < settings.writers ? writer(context.index, control) : reader(context.index, control)
     }
 
     private func writer(_ w: Int, _ control: RepetitionControl) -> Tally {
@@ -33,7 +33,7 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
         var log = TransitionLog(capacity: logCapacity)
         var state: UInt32 = 0
         let phase = control.phase
-        let window = measuredLoop(phase) { _ in
+        let window = measuredLoop(control, thread: w) { _ in
             state ^= 1
             let t = CycleClock.now()
             pvHypervisorSetPreempted(S.self, flags: hypervisorFlags, first: w, step: step, state: state)
@@ -47,7 +47,7 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
         return .writer(window: window, log: log, vcpus: owned)
     }
 
-    private func reader(_ control: RepetitionControl) -> Tally {
+    private func reader(_ thread: Int, _ control: RepetitionControl) -> Tally {
         let n = guestFlags.count
         let last = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
         defer { last.deallocate() }
@@ -59,7 +59,7 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
         var cursor = 0
         var previous: UInt64 = 0
         let batch = batch
-        let window = measuredLoop(control.phase, onMeasureStart: { previous = CycleClock.now() }) { measuring in
+        let window = measuredLoop(control, thread: thread, onMeasureStart: { previous = CycleClock.now() }) { measuring in
             let polls: Int, changed: Int
             if let cPoll {
                 (polls, changed) = cPoll(guestFlags, last, &cursor, batch)

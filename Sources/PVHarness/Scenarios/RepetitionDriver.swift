@@ -11,19 +11,27 @@ struct RepetitionDriver {
     let clock: CycleClock
     /// Polled while waiting; true stops the repetition at once (Ctrl-C).
     let isInterrupted: @Sendable () -> Bool
+    /// perf_event counters to open per thread over the measured window.
+    var perfEvents: [PerfEvent]? = nil
+    /// Hold the threads before warm-up until the user releases them.
+    var pauseBeforeStart = false
 
     struct Outcome<Tally> {
         var tallies: [Tally]
         var reports: [PinnedThreadReport]
         var interrupted: Bool
+        /// Per thread index: perf readings over the measured window and its operations.
+        var perf: [Int: (readings: PerfCounterReadings, operations: UInt64)]
     }
 
     func run<W: ScenarioWorkload>(_ workload: W) throws -> Outcome<W.Tally> {
         let specs = workload.threads
-        let phase = RunPhase()
+        let phase = RunPhase(pauseBeforeStart ? .held : .warmup)
         let stop = StopFlag()
-        let control = RepetitionControl(phase: phase, conversion: clock.conversion)
+        let perf = perfEvents.map { PerfSlots(events: $0) }
+        let control = RepetitionControl(phase: phase, conversion: clock.conversion, perf: perf)
         let slots = Mutex<[W.Tally?]>(Array(repeating: nil, count: specs.count))
+        let started = Mutex<[(name: String, tid: Int32, cpu: Int)]>([])
         let result = Mutex<Result<[PinnedThreadReport], any Error>?>(nil)
         let finished = DispatchSemaphore(value: 0)
         let oversubscribe = oversubscribe
@@ -31,6 +39,7 @@ struct RepetitionDriver {
         let spawner = Thread {
             let r = Result {
                 try PinnedThreads.run(specs, stop: stop, oversubscribe: oversubscribe) { context in
+                    started.withLock { $0.append((context.role.name, context.tid, context.cpu)) }
                     let tally = workload.body(context, control)
                     slots.withLock { $0[context.index] = tally }
                 }
@@ -41,6 +50,16 @@ struct RepetitionDriver {
         spawner.stackSize = 1 << 20
         spawner.start()
 
+        if pauseBeforeStart {
+            while started.withLock({ $0.count }) < specs.count,
+                  finished.wait(timeout: .now() + .milliseconds(5)) == .timedOut {}
+            if started.withLock({ $0.count }) == specs.count {
+                PauseGate.wait(threads: started.withLock { $0 }, isInterrupted: isInterrupted)
+            } else {
+                finished.signal()  // the threads ended without starting: keep it signalled
+            }
+            phase.advance(to: .warmup)
+        }
         // Warm-up, then measure; a failure to start (pinning) ends the wait early.
         var interrupted = waitWhileRunning(seconds: warmup, finished: finished)
         if !interrupted {
@@ -54,7 +73,7 @@ struct RepetitionDriver {
         let reports = try result.withLock { $0! }.get()
         let tallies = slots.withLock { $0 }.compactMap { $0 }
         precondition(tallies.count == specs.count, "every thread publishes one tally")
-        return Outcome(tallies: tallies, reports: reports, interrupted: interrupted)
+        return Outcome(tallies: tallies, reports: reports, interrupted: interrupted, perf: perf?.all ?? [:])
     }
 
     /// Sleeps up to `seconds` in small steps; returns true when interrupted.

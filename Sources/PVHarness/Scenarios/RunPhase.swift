@@ -3,13 +3,15 @@ import Synchronization
 /// The phase of one repetition, set by the controlling thread and read by
 /// every measuring thread once per batch (a relaxed load).
 public final class RunPhase: Sendable {
-    public enum Value: Int, Sendable { case warmup = 0, measure = 1, stop = 2 }
-    private let raw = Atomic<Int>(Value.warmup.rawValue)
+    public enum Value: Int, Sendable { case held = -1, warmup = 0, measure = 1, stop = 2 }
+    private let raw: Atomic<Int>
 
-    public init() {}
+    public init(_ initial: Value = .warmup) { raw = Atomic(initial.rawValue) }
 
     @inline(__always)
     public var current: Value { Value(rawValue: raw.load(ordering: .relaxed)) ?? .stop }
+    @inline(__always)
+    public var isHeld: Bool { raw.load(ordering: .relaxed) == Value.held.rawValue }
     @inline(__always)
     public var isWarmup: Bool { raw.load(ordering: .relaxed) == Value.warmup.rawValue }
     @inline(__always)

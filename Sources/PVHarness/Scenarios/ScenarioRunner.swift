@@ -1,5 +1,6 @@
 import PVABI
 import PVRuntime
+import Synchronization
 
 /// Runs one `pvbench run` case: plans the placement, builds the emulated
 /// machine on the planned NUMA node, prepares the records, runs the
@@ -11,10 +12,22 @@ public struct ScenarioRunner: Sendable {
     /// Polled while a repetition runs; true stops it (SIGINT/SIGTERM).
     public let isInterrupted: @Sendable () -> Bool
 
+    /// perf_event counters to read per thread over each measured window.
+    public var perfEvents: [PerfEvent]?
+    /// Hold the first repetition's threads until released (`--pause-before-start`).
+    public var pauseBeforeStart: Bool { get { pause.pending.load(ordering: .relaxed) } set { pause.pending.store(newValue, ordering: .relaxed) } }
+    private let pause = PauseOnce()
+
     public init(topology: Topology, clock: CycleClock, isInterrupted: @escaping @Sendable () -> Bool = { false }) {
         self.topology = topology
         self.clock = clock
         self.isInterrupted = isInterrupted
+    }
+
+    /// The pause applies once, to the first repetition run.
+    final class PauseOnce: Sendable {
+        let pending = Atomic<Bool>(false)
+        func take() -> Bool { pending.exchange(false, ordering: .relaxed) }
     }
 
     /// Reads per kernel call for read loops (one clock read per call).
@@ -73,8 +86,9 @@ public struct ScenarioRunner: Sendable {
     func repeatCase<W: ScenarioWorkload>(_ workload: W, _ settings: RunSettings, _ placement: Placement,
                                          pages: PagePlacementReport?, extra: [String: Double]) throws -> CaseResult
     {
-        let driver = RepetitionDriver(warmup: settings.warmup, duration: settings.duration,
+        var driver = RepetitionDriver(warmup: settings.warmup, duration: settings.duration,
                                       oversubscribe: placement.sharesCPUs, clock: clock, isInterrupted: isInterrupted)
+        driver.perfEvents = perfEvents
         let name = settings.scenario == .c2c
             ? "c2c/cpu:\(placement.writerCPUs[0])->cpu:\(placement.readerCPUs[0])" : settings.name
         var rows: [BenchmarkEntry] = []
@@ -83,10 +97,17 @@ public struct ScenarioRunner: Sendable {
         var firstViolation: String?
         var warnings: [String] = []
         var interrupted = false
+        var perfUnavailable: [String] = []
         for repetition in 0 ..< settings.repetitions {
+            driver.pauseBeforeStart = pause.take()
             let outcome = try driver.run(workload)
             reports = outcome.reports
             var figures = workload.summarize(outcome.tallies, clock: clock)
+            if perfEvents != nil {
+                let (counters, missing) = Self.perfFigures(outcome.perf, threads: outcome.reports)
+                figures.counters.merge(counters) { a, _ in a }
+                perfUnavailable = missing
+            }
             figures.counters.merge(extra) { a, _ in a }
             if let floor = extra["c2c_one_way_ns"], floor > 0, let v = figures.counters["visibility_p50_ns"] ?? figures.counters["breakout_p50_ns"] {
                 figures.counters["latency_p50_over_c2c"] = v / floor
@@ -113,7 +134,29 @@ public struct ScenarioRunner: Sendable {
         let spread = allSpread.filter { w in quoted.contains { w.contains($0) } }
         return CaseResult(settings: settings, entries: rows + (rows.count > 1 ? aggregates : []), placement: placement,
                           threads: reports, pages: pages, warnings: warnings + spread, violations: violations,
-                          firstViolation: firstViolation, interrupted: interrupted)
+                          firstViolation: firstViolation, interrupted: interrupted, perfUnavailable: perfUnavailable)
+    }
+
+    /// Per-operation perf figures: guest threads (readers; the c2c initiator)
+    /// averaged as `<event>_per_op`, hypervisor writers as `hv_<event>_per_op`;
+    /// and one line per counter that could not be read, with why.
+    static func perfFigures(_ perf: [Int: (readings: PerfCounterReadings, operations: UInt64)],
+                            threads: [PinnedThreadReport]) -> (counters: [String: Double], unavailable: [String])
+    {
+        var sums: [String: (Double, Int)] = [:]
+        var unavailable: [String] = []
+        for (index, entry) in perf.sorted(by: { $0.key < $1.key }) where index < threads.count {
+            let name = threads[index].name
+            let isGuest = name.hasPrefix("gst-") || name == "c2c-ping"
+            let perOp = entry.readings.perOperation(entry.operations)
+            for (key, value) in perOp.counters {
+                let k = isGuest ? key : "hv_" + key
+                sums[k, default: (0, 0)].0 += value
+                sums[k, default: (0, 0)].1 += 1
+            }
+            for line in perOp.contextLines where !unavailable.contains(line) { unavailable.append(line) }
+        }
+        return (sums.mapValues { $0.0 / Double($0.1) }, unavailable)
     }
 
     public static func label(_ p: Placement) -> String {
@@ -131,8 +174,10 @@ public enum ScenarioError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .invalidSettings(why): why
         case let .layoutTooSmall(strategy, needs, layout, gives):
-            "\(strategy) needs \(needs) bytes per record (its sequence word sits after the 16-byte record) but the "
-                + "\(layout) layout gives \(gives): use --layout cacheline or page"
+            "\(strategy) needs \(needs) bytes per vCPU record slot (seqlocks keep their sequence word after the "
+                + "16-byte record; straddle places the field across a cache line) but the \(layout) layout gives "
+                + "\(gives): use a layout with wider slots ("
+                + VCPULayout.allCases.filter { $0.stride(for: .stolenTime) >= needs }.map(\.rawValue).joined(separator: ", ") + ")"
         }
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import PVRuntime
+import Synchronization
 
 /// What every thread of a repetition sees besides its own context.
 public struct RepetitionControl: Sendable {
@@ -6,6 +8,22 @@ public struct RepetitionControl: Sendable {
     public let phase: RunPhase
     /// Ticks → ns for recorders.
     public let conversion: TickConversion
+    /// Per-thread perf_event counters over the measured window, when asked for.
+    let perf: PerfSlots?
+}
+
+/// Where each thread leaves its perf counter readings for the window it measured.
+final class PerfSlots: Sendable {
+    let events: [PerfEvent]
+    private let slots = Mutex<[Int: (readings: PerfCounterReadings, operations: UInt64)]>([:])
+
+    init(events: [PerfEvent]) { self.events = events }
+
+    func put(_ thread: Int, _ readings: PerfCounterReadings, operations: UInt64) {
+        slots.withLock { $0[thread] = (readings, operations) }
+    }
+
+    var all: [Int: (readings: PerfCounterReadings, operations: UInt64)] { slots.withLock { $0 } }
 }
 
 /// One scenario specialised for one strategy: its threads, what each runs,
@@ -67,20 +85,31 @@ public struct MeasuredWindow: Sendable {
     }
 }
 
-/// The measuring loop every thread uses: runs `batch` while warming up, then
-/// counts what `batch` returns between the start of the measure phase and
-/// the stop. `batch` does one batch of work and returns the operations done;
-/// `onMeasureStart` runs once, when measuring begins (reset recorders there).
+/// The measuring loop every thread uses: waits while the run is held
+/// (`--pause-before-start`), runs `batch` while warming up, then counts what
+/// `batch` returns between the start of the measure phase and the stop.
+/// `batch` does one batch of work and returns the operations done;
+/// `onMeasureStart` runs once, when measuring begins. With perf counters
+/// asked for, they are opened on this thread before warm-up and count
+/// exactly the measured window.
 @inline(__always)
-func measuredLoop(_ phase: RunPhase, onMeasureStart: () -> Void = {}, _ batch: (_ measuring: Bool) -> UInt64)
-    -> MeasuredWindow
+func measuredLoop(_ control: RepetitionControl, thread: Int, onMeasureStart: () -> Void = {},
+                  _ batch: (_ measuring: Bool) -> UInt64) -> MeasuredWindow
 {
+    let phase = control.phase
+    let counters = control.perf.map { PerfCounterSet.open(events: $0.events) }
+    while phase.isHeld { usleep(1000) }
     while phase.isWarmup { _ = batch(false) }
     onMeasureStart()
+    counters?.start()
     var window = MeasuredWindow()
     window.startTicks = CycleClock.now()
     while !phase.isStopped { window.operations &+= batch(true) }
     window.endTicks = CycleClock.now()
+    if let counters {
+        counters.stop()
+        control.perf?.put(thread, counters.read(), operations: window.operations)
+    }
     return window
 }
 

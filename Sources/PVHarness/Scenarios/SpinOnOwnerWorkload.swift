@@ -45,7 +45,7 @@ struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
         var log = TransitionLog(capacity: logCapacity)
         let phase = control.phase
         let tail = max(1, runTicks / 4)
-        let window = measuredLoop(phase) { _ in
+        let window = measuredLoop(control, thread: w) { _ in
             lock.storeRelease(1)
             pvSpinUntil(CycleClock.now() &+ runTicks) { phase.isStopped }
             let preempted = CycleClock.now()
@@ -82,7 +82,7 @@ struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
             }
         }
 
-        let window = measuredLoop(phase) { measuring in
+        let window = measuredLoop(control, thread: settings.writers + r) { measuring in
             // Not spinning yet: wait for the owner to take the lock.
             while lock.loadAcquire() == 0 {
                 if phase.isStopped { return 0 }

@@ -32,7 +32,7 @@ struct StealClockWorkload<S: OrderingStrategy>: ScenarioWorkload {
         var deadline = CycleClock.now()
         // With a rate, small batches so the phase is still checked often.
         let count = updateIntervalTicks == 0 ? 256 : 1
-        return measuredLoop(control.phase) { _ in
+        return measuredLoop(control, thread: w) { _ in
             pvHypervisorStealUpdates(S.self, records: hypervisorRecords, first: w, step: step, cursor: &cursor,
                                      count: count, index: &index, intervalTicks: updateIntervalTicks,
                                      deadline: &deadline)
@@ -49,7 +49,7 @@ struct StealClockWorkload<S: OrderingStrategy>: ScenarioWorkload {
         var check = MonotonicCheck<S.Target>()
         var retries: UInt64 = 0
         var cState = pvref_steal_reader(last: 0, backwards: 0, retries: 0)
-        let window = measuredLoop(control.phase, onMeasureStart: { previous = CycleClock.now() }) { measuring in
+        let window = measuredLoop(control, thread: settings.writers + r, onMeasureStart: { previous = CycleClock.now() }) { measuring in
             if let cReader {
                 cReader(record, UInt64(batch), &cState)
             } else {

@@ -10,7 +10,7 @@ public struct SharedCKSequence: @unchecked Sendable {
 
     @inlinable
     public init(_ address: UnsafeMutableRawPointer) {
-        precondition(UInt(bitPattern: address) & 3 == 0, "ck_sequence_t needs 4-byte alignment")
+        assert(UInt(bitPattern: address) & 3 == 0, "ck_sequence_t needs 4-byte alignment")  // debug only: hot path
         self.address = address
     }
 

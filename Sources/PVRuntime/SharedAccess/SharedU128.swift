@@ -20,7 +20,7 @@ public struct SharedU128: @unchecked Sendable {
 
     @inlinable
     public init(_ address: UnsafeMutableRawPointer) {
-        precondition(UInt(bitPattern: address) & 15 == 0, "SharedU128 needs 16-byte alignment")
+        assert(UInt(bitPattern: address) & 15 == 0, "SharedU128 needs 16-byte alignment")  // debug only: hot path
         self.address = address
     }
 

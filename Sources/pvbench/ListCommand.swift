@@ -1,0 +1,58 @@
+import ArgumentParser
+import PVHarness
+import PVRuntime
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the scenarios, strategies, layouts and suites `pvbench run` knows.")
+
+    @Flag(help: "Print JSON instead of tables.")
+    var json = false
+
+    struct Scenario: Encodable { let name: String; let record: String?; let strategies: [String]; let cKernels: [String]; let summary: String }
+    struct Strategy: Encodable { let name: String; let claimsSafety: Bool; let records: [String]; let equivalent: String; let summary: String }
+    struct Layout: Encodable { let name: String; let stolenTimeStride: Int; let flagStride: Int; let summary: String }
+    struct SuiteInfo: Encodable { let name: String; let cases: Int; let summary: String }
+    struct Listing: Encodable { let scenarios: [Scenario]; let strategies: [Strategy]; let layouts: [Layout]; let suites: [SuiteInfo] }
+
+    static var listing: Listing {
+        Listing(
+            scenarios: ScenarioKind.allCases.map { s in
+                Scenario(name: s.rawValue, record: s.target?.rawValue, strategies: s.strategies.map(\.rawValue),
+                         cKernels: s.strategies.filter { s.implementations(for: $0).contains(.c) }.map(\.rawValue),
+                         summary: s.summary)
+            },
+            strategies: StrategyKind.allCases.map {
+                Strategy(name: $0.rawValue, claimsSafety: $0.claimsSafety, records: $0.targets.map(\.rawValue),
+                         equivalent: $0.equivalent, summary: $0.summary)
+            },
+            layouts: VCPULayout.allCases.map {
+                Layout(name: $0.rawValue, stolenTimeStride: $0.stride(for: .stolenTime), flagStride: $0.stride(for: .preemptedFlag),
+                       summary: $0.summary)
+            },
+            suites: Suite.allCases.map {
+                SuiteInfo(name: $0.rawValue, cases: $0.cases(base: RunSettings(scenario: .stealClock)).count, summary: $0.summary)
+            })
+    }
+
+    func run() throws {
+        let l = Self.listing
+        if json { return try printJSON(l) }
+        print("scenarios:")
+        print(formatTable(["  name", "record", "strategies (C kernel*)", "what"], l.scenarios.map { s in
+            ["  " + s.name, s.record ?? "-",
+             s.strategies.map { s.cKernels.contains($0) ? $0 + "*" : $0 }.joined(separator: ","), s.summary]
+        }))
+        print("\nstrategies:")
+        print(formatTable(["  name", "safe", "records", "what"], l.strategies.map {
+            ["  " + $0.name, $0.claimsSafety ? "yes" : "NO", $0.records.joined(separator: ","), $0.summary]
+        }))
+        print("\nlayouts:")
+        print(formatTable(["  name", "record stride", "flag stride", "what"], l.layouts.map {
+            ["  " + $0.name, "\($0.stolenTimeStride)", "\($0.flagStride)", $0.summary]
+        }))
+        print("\nsuites:")
+        print(formatTable(["  name", "cases", "what"], l.suites.map { ["  " + $0.name, "\($0.cases)", $0.summary] }))
+    }
+}
