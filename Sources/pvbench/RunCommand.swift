@@ -220,6 +220,7 @@ struct RunCommand: ParsableCommand {
 
         var context = HostDescription.collect().context(pvbenchVersion: pvbenchVersion, build: .current(flags: buildFlags))
         context.topology = TopologyRecord(topology)
+        context.command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         if let first = results.first { context.placement = PlacementRecord(first.placement, threads: first.threads) }
         context.clock = clock.clockDescription
         context.numaNote = topology.numaNote

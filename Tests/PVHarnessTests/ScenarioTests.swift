@@ -109,10 +109,10 @@ struct VisibilityMatchingTests {
 struct ScenarioRunTests {
     static let clock = try! CycleClock.calibrate(windows: 3, windowNanoseconds: 2_000_000)
 
-    func run(_ settings: RunSettings) throws -> CaseResult {
+    func run(_ settings: RunSettings, seconds: Double = 0.15) throws -> CaseResult {
         let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
         var s = settings
-        s.duration = 0.15
+        s.duration = seconds
         s.warmup = 0.02
         s.repetitions = 2
         s.placement.oversubscribe = true  // a 1-CPU CI box still runs
@@ -152,7 +152,8 @@ struct ScenarioRunTests {
     }
 
     @Test func spinOnOwnerMeasuresBothWaiters() throws {
-        let r = try run(RunSettings(scenario: .spinOnOwner, runDuration: 20_000, preemptedDuration: 100_000))
+        // Long enough for whole episodes even when other suites' pinned threads share the CPUs.
+        let r = try run(RunSettings(scenario: .spinOnOwner, runDuration: 20_000, preemptedDuration: 100_000), seconds: 0.5)
         let m = try #require(r.median)
         #expect((m.counters["owner_episodes"] ?? 0) > 0)
         #expect(m.counters["spin_with_pv_p50_ns"] != nil && m.counters["spin_without_pv_p50_ns"] != nil)

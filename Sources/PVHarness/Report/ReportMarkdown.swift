@@ -109,7 +109,7 @@ public enum ReportMarkdown {
                 + (c.topology.map { "; \($0.summary)" } ?? "")),
             ("build", "\(c.build.configuration), \(c.build.compiler), \(c.build.architecture), kernel \(c.build.kernel)"),
             ("pvbench", c.pvbenchVersion),
-            ("command", "`\(c.executable)`"),
+            ("command", "`\(c.command ?? c.executable)`"),
             ("clock", c.clock.map(\.summary) ?? "not recorded"),
             ("placement", c.placement.map { p in
                 "\(p.relation): writers on CPUs \(list(p.writerCPUs)), readers on CPUs \(list(p.readerCPUs)), memory on node(s) \(list(p.memoryNodes))"

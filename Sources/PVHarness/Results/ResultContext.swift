@@ -30,13 +30,15 @@ public struct ResultContext: Sendable, Equatable, Codable {
     public var harnessOverhead: HarnessOverhead?
     /// Everything a reader must know before trusting the figures.
     public var warnings: [String]
+    /// The command line that produced the result (argv joined by spaces).
+    public var command: String?
 
     enum CodingKeys: String, CodingKey {
         case date, hostName = "host_name", executable, numCPUs = "num_cpus", mhzPerCPU = "mhz_per_cpu",
              cpuScalingEnabled = "cpu_scaling_enabled", caches, loadAverage = "load_avg",
              libraryBuildType = "library_build_type", pvbenchVersion = "pvbench_version", topology, placement,
              clock, build, interrupted, interruptSignal = "interrupt_signal", numaNote = "numa_note",
-             injectedFaults = "injected_faults", harnessOverhead = "harness_overhead", warnings
+             injectedFaults = "injected_faults", harnessOverhead = "harness_overhead", warnings, command
     }
 
     public init(date: String, hostName: String, executable: String, numCPUs: Int, mhzPerCPU: Int,
@@ -95,5 +97,6 @@ public struct ResultContext: Sendable, Equatable, Codable {
         injectedFaults = try c.decodeIfPresent([InjectedFaultRecord].self, forKey: .injectedFaults) ?? []
         harnessOverhead = try c.decodeIfPresent(HarnessOverhead.self, forKey: .harnessOverhead)
         warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        command = try c.decodeIfPresent(String.self, forKey: .command)
     }
 }
