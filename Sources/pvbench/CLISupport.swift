@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PVABI
+import PVHarness
 
 /// A failure at run time (exit status 1), as opposed to a usage error (64).
 struct RuntimeError: Error, CustomStringConvertible {
@@ -114,24 +115,15 @@ func formatTable(_ header: [String], _ rows: [[String]]) -> String {
     }.joined(separator: "\n")
 }
 
-/// Parses durations as people type them: `2s`, `500ms`, `20us`, `100ns`,
-/// `10m`, `1h`, or a bare number in `defaultUnit`.
+/// Durations on the command line (see ``DurationText``), with errors that
+/// say what is accepted.
 enum DurationParser {
-    static let units: [(String, Double)] = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
-
     /// Seconds, or a ValidationError saying what is accepted.
     static func seconds(_ text: String, option: String, defaultUnit: Double = 1) throws -> Double {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        var number = t, scale = defaultUnit
-        for (suffix, s) in units.sorted(by: { $0.0.count > $1.0.count }) where t.hasSuffix(suffix) {
-            number = String(t.dropLast(suffix.count))
-            scale = s
-            break
-        }
-        guard let v = Double(number), v.isFinite, v >= 0 else {
+        guard let s = DurationText.seconds(text, defaultUnit: defaultUnit) else {
             throw ValidationError("\(option) '\(text)' is not a duration: give a number with a unit (ns, us, ms, s, m, h), e.g. 2s or 500ms")
         }
-        return v * scale
+        return s
     }
 
     static func nanoseconds(_ text: String, option: String) throws -> UInt64 {
@@ -149,6 +141,7 @@ func parseCPUs(_ text: String, option: String) throws -> [Int] {
         guard (1 ... 2).contains(bounds.count), let lo = Int(bounds[0]), let hi = Int(bounds.last!), lo >= 0, hi >= lo else {
             throw ValidationError("\(option) '\(text)' is not a CPU list: give e.g. 0,2 or 0-3")
         }
+        guard hi < maxCPUNumber else { throw ValidationError("\(option) '\(text)': CPU numbers are below \(maxCPUNumber)") }
         cpus += Array(lo ... hi)
     }
     guard !cpus.isEmpty else { throw ValidationError("\(option) is empty: give e.g. 0,2 or 0-3") }

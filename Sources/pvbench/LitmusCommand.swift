@@ -36,7 +36,9 @@ struct LitmusCommand: ParsableCommand {
         for o in orderings where LitmusOrdering(rawValue: o) == nil {
             throw ValidationError("unknown ordering '\(o)'; valid: \(LitmusOrdering.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+        guard iterations >= 1, iterations <= 1_000_000_000_000 else {
+            throw ValidationError("--iterations must be 1 ... 1000000000000, got \(iterations)")
+        }
         guard let relation = PlacementRelation(rawValue: placement) else {
             throw ValidationError("unknown placement '\(placement)'; valid: \(PlacementRelation.spellings)")
         }

@@ -73,7 +73,7 @@ struct TopologyCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard writers >= 0, readers >= 0, writers + readers >= 1, writers + readers <= 4096 else {
+        guard writers >= 0, readers >= 0, writers <= 4096, readers <= 4096, writers + readers >= 1, writers + readers <= 4096 else {
             throw ValidationError("--writers and --readers must be >= 0 with 1 ... 4096 threads in all, got \(writers) and \(readers)")
         }
         if capture != nil, plan { throw ValidationError("--capture and --plan do different things; give one") }

@@ -55,12 +55,14 @@ struct ValidateCommand: ParsableCommand {
             throw ValidationError("unknown record '\(r)'; valid: \(SharedRecordKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         for m in modes where DetectorMode(rawValue: m) == nil { throw ValidationError(DetectorModeNameError(name: m).description) }
-        if let duration, !(duration > 0 && duration.isFinite) {
-            throw ValidationError("--duration must be a positive number of seconds, got \(duration)")
+        if let duration, !(duration > 0 && duration <= 86_400) {
+            throw ValidationError("--duration must be a positive number of seconds (at most a day), got \(duration)")
         }
         if duration != nil, reads != nil { throw ValidationError("give --duration or --reads, not both") }
-        if let reads, reads == 0 { throw ValidationError("--reads must be at least 1") }
-        guard readers >= 1 else { throw ValidationError("--readers must be at least 1, got \(readers)") }
+        if let reads, reads == 0 || reads > 1_000_000_000_000 {
+            throw ValidationError("--reads must be 1 ... 1000000000000, got \(reads)")
+        }
+        guard readers >= 1, readers <= 4096 else { throw ValidationError("--readers must be 1 ... 4096, got \(readers)") }
         guard let relation = PlacementRelation(rawValue: placement) else {
             throw ValidationError("unknown placement '\(placement)'; valid: \(PlacementRelation.spellings)")
         }
