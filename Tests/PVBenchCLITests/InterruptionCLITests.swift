@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+
+/// SIGINT/SIGTERM sent to a real `pvbench run`: it must stop, write what it
+/// measured marked interrupted, and exit 130/143. The time bound is a hang
+/// check, generous on purpose: not a claim about speed.
+@Suite("Interrupting pvbench run", .serialized)
+struct InterruptionCLITests {
+    /// Seconds from the signal to the exit that count as "did not hang".
+    static let exitBound: Double = 3
+
+    static func scratch() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-interrupt-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func longRun(json: String) -> [String] {
+        ["run", "--scenario", "steal-clock", "--duration", "5s", "--repetitions", "3", "--json", json]
+    }
+
+    /// Thread names of a running process (`/proc/PID/task/*/comm`).
+    static func threadNames(_ pid: pid_t) -> Set<String> {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return Set(tasks.compactMap { tid in
+            (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        })
+    }
+
+    /// Sends `signal` once `ready` says so (or after `delay`), then waits for
+    /// the exit; returns the outcome and the seconds from signal to exit.
+    static func interrupt(_ arguments: [String], with signal: Int32, after delay: Double,
+                          when ready: ((pid_t) -> Bool)? = nil) throws -> (SpawnOutcome, Double, Bool) {
+        let child = try SpawnedPVBench(arguments)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var sawReady = ready == nil
+        if let ready {
+            while Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < 30 {
+                if ready(child.pid) { sawReady = true; break }
+                usleep(5_000)
+            }
+        }
+        usleep(useconds_t(delay * 1e6))
+        let sent = DispatchTime.now().uptimeNanoseconds
+        child.send(signal)
+        let r = child.wait(timeout: 30)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - sent) / 1e9
+        return (r, seconds, sawReady)
+    }
+
+    /// The result file is JSON marked interrupted by `signal`.
+    static func checkPartialFile(_ path: String, signal: String) throws {
+        let data = try #require(FileManager.default.contents(atPath: path), "no result file at \(path)")
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let context = try #require(json["context"] as? [String: Any])
+        #expect(context["interrupted"] as? Bool == true)
+        #expect(context["interrupt_signal"] as? String == signal)
+        #expect(json["benchmarks"] is [Any])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+            .filter { $0.contains(".tmp.") }
+        #expect(leftovers.isEmpty, "temp files left behind: \(leftovers)")
+    }
+
+    @Test("a signal 0.7 s in: exit 130 (SIGINT) or 143 (SIGTERM), partial JSON marked with the signal",
+          arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
+    func signalEarly(signal: Int32, status: Int32, name: String) throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let json = "\(dir)/partial.json"
+        let (r, seconds, _) = try Self.interrupt(Self.longRun(json: json), with: signal, after: 0.7)
+        print("\(name) 0.7 s into a run: exit \(r.status.map(String.init) ?? "-") \(String(format: "%.2f", seconds)) s after the signal")
+        #expect(r.signal == nil && !r.timedOut, "\(r)")
+        #expect(r.status == status, "\(r)")
+        #expect(r.stderr.contains("interrupted by \(name)"), "\(r)")
+        // 0.7 s in, a debug build is still in the harness-overhead probe,
+        // which does not watch for the signal (reported to the run engine's
+        // owner); a release build is past it.
+        withKnownIssue("the harness-overhead probe before the first case is not interruptible", isIntermittent: true) {
+            #expect(seconds < Self.exitBound, "exit took \(seconds) s after \(name)")
+        }
+        try Self.checkPartialFile(json, signal: name)
+    }
+
+    @Test("a signal while the threads measure stops them: exit status, partial JSON, no hang",
+          arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
+    func signalWhileMeasuring(signal: Int32, status: Int32, name: String) throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let json = "\(dir)/partial.json"
+        let (r, seconds, measuring) = try Self.interrupt(Self.longRun(json: json), with: signal, after: 0.3) { pid in
+            Self.threadNames(pid).contains("gst-r0")
+        }
+        print("\(name) while measuring: exit \(r.status.map(String.init) ?? "-") \(String(format: "%.2f", seconds)) s after the signal")
+        #expect(measuring, "the reader thread gst-r0 never appeared")
+        #expect(r.signal == nil && !r.timedOut, "\(r)")
+        #expect(r.status == status, "\(r)")
+        #expect(seconds < Self.exitBound, "exit took \(seconds) s after \(name)")
+        try Self.checkPartialFile(json, signal: name)
+    }
+}
