@@ -133,6 +133,10 @@ enum DurationParser {
     }
 }
 
+/// CPU numbers a list may name: the size of the kernel's `cpu_set_t`
+/// (CPU_SETSIZE), which the pinning code uses.
+let maxCPUNumber = 1024
+
 /// A comma-separated CPU list (`0,2,4` or `0-3`).
 func parseCPUs(_ text: String, option: String) throws -> [Int] {
     var cpus: [Int] = []

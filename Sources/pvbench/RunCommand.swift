@@ -73,6 +73,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("preempt-poll, spin-on-owner: time a vCPU stays preempted.", valueName: "time"))
     var preemptedDuration: String = "20us"
 
+    @Option(help: ArgumentHelp("Inject a fault (repeatable): \(InjectedFault.spellings).", valueName: "fault"))
+    var inject: [String] = []
+
     @Flag(help: "c2c: measure every ordered pair of allowed CPUs.")
     var matrix = false
 
@@ -117,6 +120,10 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("unknown memory policy '\(memory)'; valid: \(MemoryPolicy.spellings)")
         }
         if matrix, scenario != ScenarioKind.c2c.rawValue { throw ValidationError("--matrix goes with --scenario c2c") }
+        for f in inject where InjectedFault.parse(f) == nil {
+            throw ValidationError("--inject '\(f)' is not a fault; valid: \(InjectedFault.spellings)")
+        }
+        if compareImpl, !inject.isEmpty { throw ValidationError("--compare-impl measures clean kernels: leave out --inject") }
         _ = try settings()
     }
 
@@ -138,6 +145,11 @@ struct RunCommand: ParsableCommand {
             runDuration: try DurationParser.nanoseconds(runDuration, option: "--run-duration"),
             preemptedDuration: try DurationParser.nanoseconds(preemptedDuration, option: "--preempted-duration"))
         base.warmup = min(base.warmup, max(base.duration, 0.01))
+        base.faults = inject.compactMap(InjectedFault.parse)
+        if suite == nil, let f = base.faults.first(where: { !$0.scenarios.contains(base.scenario) }) {
+            throw ValidationError("--inject \(f.name) does nothing in \(base.scenario); it applies to "
+                + f.scenarios.map(\.rawValue).joined(separator: ", "))
+        }
         var cases: [RunSettings]
         if let suite = suite.flatMap(Suite.init(rawValue:)) {
             cases = suite.cases(base: base, duration: seconds, repetitions: repetitions)
@@ -196,6 +208,18 @@ struct RunCommand: ParsableCommand {
 
         var results: [CaseResult] = []
         var comparisons: [ImplementationComparison] = []
+        var soakTable: String?
+        if suite == Suite.soak.rawValue {
+            let seconds = try duration.map { try DurationParser.seconds($0, option: "--duration") } ?? 600
+            var base = cases[0]
+            base.faults = inject.compactMap(InjectedFault.parse)
+            let soak = SoakRun(base: base, total: seconds)
+            do {
+                results = try soak.run(on: runner) { progress.update($0) }
+            } catch { progress.finish(); throw RuntimeError("soak: \(error)") }
+            soakTable = SoakRun.driftTable(results)
+            cases = []
+        }
         for (i, settings) in cases.enumerated() {
             if monitor.received != nil { break }
             progress.update("[\(i + 1)/\(cases.count)] \(settings.name) (\(settings.repetitions) x \(settings.duration) s)"
@@ -225,6 +249,7 @@ struct RunCommand: ParsableCommand {
         context.clock = clock.clockDescription
         context.numaNote = topology.numaNote
         context.harnessOverhead = overhead
+        context.injectedFaults = inject.compactMap(InjectedFault.parse).map(\.record)
         context.warnings = clock.warnings + results.flatMap(\.warnings)
             + results.flatMap(\.perfUnavailable).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         if overhead.exceedsLimit { context.warnings.append(overhead.summary) }
@@ -241,6 +266,10 @@ struct RunCommand: ParsableCommand {
 
         print(RunSummaryTable.render(results))
         print()
+        if let soakTable {
+            print(soakTable)
+            print()
+        }
         if !comparisons.isEmpty {
             print(ComparisonTable.render(comparisons))
             print()

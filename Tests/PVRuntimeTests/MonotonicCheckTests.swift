@@ -50,4 +50,19 @@ struct MonotonicCheckTests {
         #expect(check.backwards == detector.counts.backwards)
         #expect(check.torn == detector.counts.torn)
     }
+
+    @Test func aDropIsARestartOnlyWhenTheHypervisorAnnouncedOne() {
+        let resets = RecordResets()
+        var check = MonotonicCheck<StolenTimeFieldTarget>(initial: 5_000)
+        check.resets = resets
+        check.observe(9_000)
+        check.observe(100)  // no reset announced: backwards
+        #expect(check.backwards == 1 && check.restarts == 0)
+        resets.announceReset()
+        check.observe(9_000)
+        check.observe(50)  // explained by the announced reset
+        #expect(check.backwards == 1 && check.restarts == 1)
+        check.observe(40)  // one reset explains one drop
+        #expect(check.backwards == 2 && check.restarts == 1)
+    }
 }

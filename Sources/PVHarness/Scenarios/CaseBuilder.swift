@@ -44,23 +44,40 @@ struct CaseBuilder: StrategyVisitor {
             / Double(max(1, settings.runDuration + settings.preemptedDuration)) * 2
         let logCapacity = Int(min(4_000_000, expectedFlips * Double(max(1, settings.vcpus)) * 1.5 + 4096))
         let impl = settings.implementation
+        let faults = settings.faults
+        let conduit = machine.hypervisor
+        let flagIPAs = vcpus.map(\.preemptedIPA)
         // The records live in the machine's memory: keep it until the case is done.
         defer { withExtendedLifetime(machine) {} }
 
         switch settings.scenario {
         case .stealClock:
-            let workload = StealClockWorkload<S>(
+            var workload = StealClockWorkload<S>(
                 settings: settings, threads: threads, hypervisorRecords: hypervisor, guestRecords: guest,
                 updateIntervalTicks: ticks(settings.updateInterval), batch: ScenarioRunner.readBatch,
                 cReader: impl == .c ? ReferenceKernels.stealReader(settings.strategy) : nil)
+            if let stall = faults.stall {
+                workload.stallEvery = UInt64(stall.every)
+                workload.stallTicks = ticks(stall.nanoseconds)
+            }
+            if faults.releaseInterval > 0 {
+                workload.releaseTicks = ticks(faults.releaseInterval)
+                workload.reissue = { v in _ = conduit.call(vcpu: v, function: .pvTimeST) }
+            }
             return try runner.repeatCase(workload, settings, placement, pages: pages, extra: [:])
         case .preemptPoll:
             let floor = try runner.c2cFloor(placement, seconds: 0.3)
-            let workload = PreemptPollWorkload<S>(
+            var workload = PreemptPollWorkload<S>(
                 settings: settings, threads: threads, hypervisorFlags: hypervisor, guestFlags: guest,
                 runTicks: ticks(settings.runDuration), preemptedTicks: ticks(settings.preemptedDuration),
                 batch: ScenarioRunner.readBatch, logCapacity: logCapacity,
                 cPoll: impl == .c ? ReferenceKernels.preemptPoll(settings.strategy) : nil)
+            workload.dropEvery = UInt64(faults.dropEvery)
+            if faults.releaseInterval > 0 {
+                workload.releaseTicks = ticks(faults.releaseInterval)
+                workload.release = { v in _ = conduit.call(vcpu: v, function: .pvSchedIPARelease) }
+                workload.register = { v in _ = conduit.call(vcpu: v, function: .pvSchedIPAInit, flagIPAs[v] ?? 0) }
+            }
             return try runner.repeatCase(workload, settings, placement, pages: pages,
                                       extra: floor.map { ["c2c_one_way_ns": $0] } ?? [:])
         case .spinOnOwner:
@@ -69,10 +86,11 @@ struct CaseBuilder: StrategyVisitor {
             let locks = RecordArray(base: try memory.pointer(ipa: firstLock, length: 64 * settings.writers),
                                     stride: 64, count: settings.writers)
             for w in 0 ..< settings.writers { SharedU32(locks[w]).storeRelease(0) }
-            let workload = SpinOnOwnerWorkload<S>(
+            var workload = SpinOnOwnerWorkload<S>(
                 settings: settings, threads: threads, hypervisorFlags: hypervisor, guestFlags: guest, locks: locks,
                 runTicks: ticks(settings.runDuration), preemptedTicks: ticks(settings.preemptedDuration),
                 logCapacity: logCapacity)
+            workload.dropEvery = UInt64(faults.dropEvery)
             return try runner.repeatCase(workload, settings, placement, pages: pages,
                                       extra: floor.map { ["c2c_one_way_ns": $0] } ?? [:])
         case .idleScan:

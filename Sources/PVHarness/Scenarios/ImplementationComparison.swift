@@ -48,6 +48,7 @@ public struct ImplementationComparison: Sendable {
     }
 
     /// One result from single-repetition results: entries renumbered, aggregates recomputed.
+    /// (Also how a soak joins its intervals into one result per case.)
     static func merge(_ parts: [CaseResult], _ settings: RunSettings, _ impl: Implementation) -> CaseResult {
         var result = parts[0]
         result.settings.implementation = impl

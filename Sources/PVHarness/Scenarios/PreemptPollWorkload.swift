@@ -18,6 +18,14 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
     /// Log capacity per thread.
     let logCapacity: Int
     let cPoll: (@Sendable (RecordArray, UnsafeMutablePointer<UInt32>, inout Int, Int) -> (polls: Int, changed: Int))?
+    /// `--inject drop-writes`: every Nth flip's stores are skipped.
+    var dropEvery: UInt64 = 0
+    /// `--inject release`: every this many ticks the writer's vCPUs release
+    /// their blocks (PV_SCHED_IPA_RELEASE) and register them again half an
+    /// interval later; meanwhile the hypervisor has nowhere to write.
+    var releaseTicks: UInt64 = 0
+    var release: @Sendable (Int) -> Void = { _ in }
+    var register: @Sendable (Int) -> Void = { _ in }
 
     enum Tally: Sendable {
         case writer(window: MeasuredWindow, log: TransitionLog, vcpus: Int)
@@ -33,14 +41,31 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
         var log = TransitionLog(capacity: logCapacity)
         var state: UInt32 = 0
         let phase = control.phase
+        var flips: UInt64 = 0
+        var nextRelease = CycleClock.now() &+ releaseTicks
+        var releasedUntil: UInt64?
         let window = measuredLoop(control, thread: w) { _ in
             state ^= 1
+            flips &+= 1
             let t = CycleClock.now()
-            pvHypervisorSetPreempted(S.self, flags: hypervisorFlags, first: w, step: step, state: state)
-            log.append(ticks: t, vcpu: w, state: state)
+            if releaseTicks > 0, releasedUntil == nil, t >= nextRelease {
+                for v in stride(from: w, to: hypervisorFlags.count, by: step) { release(v) }
+                releasedUntil = t &+ releaseTicks / 2
+                nextRelease = t &+ releaseTicks
+            } else if let until = releasedUntil, t >= until {
+                for v in stride(from: w, to: hypervisorFlags.count, by: step) { register(v) }
+                releasedUntil = nil
+            }
+            if releasedUntil != nil || (dropEvery != 0 && flips % dropEvery == 0) {
+                log.append(ticks: t, vcpu: w, state: state | TransitionLog.droppedBit)
+            } else {
+                pvHypervisorSetPreempted(S.self, flags: hypervisorFlags, first: w, step: step, state: state)
+                log.append(ticks: t, vcpu: w, state: state)
+            }
             pvSpinUntil(t &+ (state == 1 ? preemptedTicks : runTicks)) { phase.isStopped }
             return 1
         }
+        if releasedUntil != nil { for v in stride(from: w, to: hypervisorFlags.count, by: step) { register(v) } }
         // Leave the vCPUs running (sched-in) for whatever runs next.
         pvHypervisorSetPreempted(S.self, flags: hypervisorFlags, first: w, step: step, state: 0)
         let owned = stride(from: w, to: hypervisorFlags.count, by: step).underestimatedCount
@@ -114,6 +139,18 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
         if unmatched > 0 { figures.notes.append("\(unmatched) observations matched no store (clock skew?)") }
         if dropped > 0 { figures.notes.append("\(dropped) events beyond the log capacity were not timed") }
         figures.counters["visibility_matched"] = Double(matched)
+        if dropEvery > 0 || releaseTicks > 0 {
+            var dropped: UInt64 = 0, stale: UInt64 = 0
+            for log in writerLogs {
+                let s = log.staleness(clock.conversion)
+                dropped += s.dropped
+                stale += s.staleNanoseconds
+            }
+            let measured = readers.map { $0.window.seconds(clock.conversion) }.max() ?? 0
+            figures.counters["flag_stores_skipped"] = Double(dropped)
+            figures.counters["stale_ns_total"] = Double(stale)
+            if measured > 0 { figures.counters["stale_fraction"] = Double(stale) / 1e9 / measured / Double(writerLogs.count) }
+        }
         return figures
     }
 }

@@ -24,6 +24,8 @@ public struct RunSettings: Sendable, Equatable {
     public var runDuration: UInt64
     /// preempt-poll, spin-on-owner: ns a vCPU stays preempted.
     public var preemptedDuration: UInt64
+    /// Faults injected into the emulation (`--inject`); empty for a clean run.
+    public var faults: [InjectedFault] = []
 
     public init(scenario: ScenarioKind, strategy: StrategyKind = .relaxed, layout: VCPULayout = .cacheline,
                 implementation: Implementation = .swift, vcpus: Int = 1, readers: Int = 1, writers: Int = 1,
@@ -96,6 +98,9 @@ public struct RunSettings: Sendable, Equatable {
             let withC = scenario.strategies.filter { scenario.implementations(for: $0).contains(.c) }
             throw .invalid("--impl c has no C kernel for \(scenario) with \(strategy); C kernels exist for "
                 + (withC.isEmpty ? "none of its strategies" : withC.map(\.rawValue).joined(separator: ", ")))
+        }
+        if !faults.isEmpty, implementation == .c, faults != [.unpinnable] {
+            throw .invalid("--inject works with the Swift kernels (--impl swift): the C reference kernels have no fault hooks")
         }
         if scenario == .spinOnOwner, runDuration == 0 || preemptedDuration == 0 {
             throw .invalid("spin-on-owner needs --run-duration and --preempted-duration above 0")

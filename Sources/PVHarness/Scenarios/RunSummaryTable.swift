@@ -33,7 +33,7 @@ public enum RunSummaryTable {
             }
             let torn = c["torn_reads"].map { t in "\(Int(t))/\(Int(c["backwards_reads"] ?? 0))" } ?? "n/a"
             table.addRow([
-                r.settings.name + (r.interrupted ? " (interrupted)" : ""),
+                (r.iterations.first?.runName ?? r.settings.name) + (r.interrupted ? " (interrupted)" : ""),
                 c[rateKey].map { format(rate: $0) + " " + unit } ?? "-",
                 cv.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
                 cost.flatMap { c[$0] }.map { String(format: "%.2f", $0) } ?? "-",

@@ -40,7 +40,14 @@ public struct ScenarioRunner: Sendable {
         var request = settings.placement
         request.writers = settings.writers
         request.readers = settings.readers
-        let placement = try PlacementPlanner.plan(request, on: topology)
+        var placement = try PlacementPlanner.plan(request, on: topology)
+        if settings.faults.unpinnable {
+            // A CPU that went away after planning: the first CPU number this
+            // process may not use. Pinning must refuse before anything runs.
+            let usable = Set(topology.usableCPUs)
+            let gone = (0 ... (topology.cpus.map(\.id).max() ?? 0) + 1).first { !usable.contains($0) }!
+            if placement.readerCPUs.isEmpty { placement.writerCPUs[0] = gone } else { placement.readerCPUs[0] = gone }
+        }
         let backing = NUMAMemoryBacking(nodes: placement.memoryNodes)
 
         if settings.scenario == .c2c {

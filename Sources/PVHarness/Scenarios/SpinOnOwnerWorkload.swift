@@ -21,6 +21,9 @@ struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
     let runTicks: UInt64
     let preemptedTicks: UInt64
     let logCapacity: Int
+    /// `--inject drop-writes`: every Nth preemption's `preempted = 1` store is
+    /// skipped, so waiters cannot see that the owner is not running.
+    var dropEvery: UInt64 = 0
 
     enum Tally: Sendable {
         case owner(window: MeasuredWindow, log: TransitionLog)
@@ -45,12 +48,18 @@ struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
         var log = TransitionLog(capacity: logCapacity)
         let phase = control.phase
         let tail = max(1, runTicks / 4)
+        var episodes: UInt64 = 0
         let window = measuredLoop(control, thread: w) { _ in
+            episodes &+= 1
             lock.storeRelease(1)
             pvSpinUntil(CycleClock.now() &+ runTicks) { phase.isStopped }
             let preempted = CycleClock.now()
-            pvHypervisorSetPreempted(S.self, flags: own, first: 0, step: 1, state: 1)
-            log.append(ticks: preempted, vcpu: w, state: 1)
+            if dropEvery != 0, episodes % dropEvery == 0 {
+                log.append(ticks: preempted, vcpu: w, state: 1 | TransitionLog.droppedBit)
+            } else {
+                pvHypervisorSetPreempted(S.self, flags: own, first: 0, step: 1, state: 1)
+                log.append(ticks: preempted, vcpu: w, state: 1)
+            }
             pvSpinUntil(preempted &+ preemptedTicks) { phase.isStopped }
             pvHypervisorSetPreempted(S.self, flags: own, first: 0, step: 1, state: 0)
             pvSpinUntil(CycleClock.now() &+ tail) { phase.isStopped }
@@ -137,10 +146,20 @@ struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
             counters["spin_saved_per_episode_ns"] = withoutPV.mean - withPV.mean
             counters["spin_saved_fraction"] = withoutPV.mean > 0 ? 1 - withPV.mean / withoutPV.mean : 0
         }
+        if dropEvery > 0 {
+            let skipped = ownerLogs.reduce(UInt64(0)) { total, log in total + log.recorded.filter(\.dropped).count.toUInt64 }
+            counters["preempt_stores_skipped"] = Double(skipped)
+            // Each skipped store hid one whole preemption from the waiters.
+            counters["stale_ns_total"] = Double(skipped) * Double(settings.preemptedDuration)
+        }
         var notes: [String] = []
         if unmatched > 0 { notes.append("\(unmatched) break-outs matched no preemption (clock skew?)") }
         let operations = waiters.reduce(UInt64(0)) { $0 + $1.window.operations }
         return RepetitionFigures(iterations: Int64(operations), nanosecondsPerOperation: withPV.isEmpty ? 0 : withPV.mean,
                                  counters: counters, notes: notes)
     }
+}
+
+extension Int {
+    fileprivate var toUInt64: UInt64 { UInt64(self) }
 }

@@ -9,12 +9,16 @@ public enum Suite: String, CaseIterable, Sendable {
     case `default`
     /// Every scenario × strategy × layout that applies, with vCPU sweeps.
     case full
+    /// Every scenario in rotation for `--duration` (default 10 min), per
+    /// interval, detector on: drift shows (see ``SoakRun``).
+    case soak
 
     public var summary: String {
         switch self {
         case .smoke: "every scenario once, 0.2 s x 2 repetitions (< 10 s)"
         case .default: "strategies side by side per scenario, layouts, idle-scan vCPU sweep, c2c (about 1-2 min on 2 cores)"
         case .full: "every scenario x strategy x layout that applies, vCPU sweeps, 2 s x 5 repetitions"
+        case .soak: "every scenario in rotation for --duration (default 10m), figures per interval so drift shows"
         }
     }
 
@@ -72,6 +76,8 @@ public enum Suite: String, CaseIterable, Sendable {
             }
             cases.append(make(.c2c, seconds: 2, reps: 5))
             return cases
+        case .soak:
+            return SoakRun(base: base, total: duration ?? 600).cases
         }
     }
 

@@ -7,7 +7,12 @@ struct TransitionLog: @unchecked Sendable {
         var ticks: UInt64
         var vcpu: Int32
         var state: UInt32
+        /// A store the hypervisor meant to make but did not (`--inject`).
+        var dropped: Bool { state & TransitionLog.droppedBit != 0 }
     }
+
+    /// Marks a store that was skipped: the flag kept its old value.
+    static let droppedBit: UInt32 = 1 << 31
 
     private(set) var events: UnsafeMutableBufferPointer<Event>
     private(set) var count = 0
@@ -43,11 +48,31 @@ struct TransitionLog: @unchecked Sendable {
         var i = lo - 1
         var looked = 0
         while i >= 0, looked < 4 {
-            if events[i].state == state { return events[i] }
+            if events[i].state == state { return events[i] }  // a dropped store (bit set) never matches
             i -= 1
             looked += 1
         }
         return nil
+    }
+}
+
+extension TransitionLog {
+    /// Staleness from a writer's log: each skipped store leaves the flag
+    /// wrong until the writer's next store that happens. Returns the skipped
+    /// stores and the total time (ns) flags were stale.
+    func staleness(_ conversion: TickConversion) -> (dropped: UInt64, staleNanoseconds: UInt64) {
+        var dropped: UInt64 = 0, stale: UInt64 = 0
+        var since: UInt64?
+        for e in recorded {
+            if e.dropped {
+                dropped += 1
+                if since == nil { since = e.ticks }
+            } else if let s = since {
+                stale += conversion.nanoseconds(from: s, to: e.ticks)
+                since = nil
+            }
+        }
+        return (dropped, stale)
     }
 }
 

@@ -13,6 +13,14 @@ public struct MonotonicCheck<Target: SharedTarget>: Sendable {
     public var last: UInt64
     public var torn: UInt64 = 0
     public var backwards: UInt64 = 0
+    /// Drops explained by a re-zeroed record (PV_TIME_ST re-issued: stolen
+    /// time restarted), which are reported, not counted as backwards.
+    public var restarts: UInt64 = 0
+    /// The hypervisor's reset announcements, when records may be re-zeroed in
+    /// this run; nil means every drop is backwards.
+    public var resets: RecordResets?
+    /// Resets already used to explain a drop: each explains one.
+    var resetsSeen: UInt64 = 0
     /// The first violation: bytes of the offending value and of the key before it.
     public private(set) var firstViolation: String?
 
@@ -24,8 +32,26 @@ public struct MonotonicCheck<Target: SharedTarget>: Sendable {
     @inlinable @inline(__always)
     public mutating func observe(_ value: Target.Value) {
         guard let key = Target.specKey(value) else { return noteViolation(value, previous: last, torn: true) }
-        if Target.specIsMonotonic, key < last { noteViolation(value, previous: last, torn: false) }
+        if Target.specIsMonotonic, key < last { noteDecrease(value, key: key, previous: last) }
         last = key
+    }
+
+    /// A value smaller than the previous one: a restart when the hypervisor
+    /// announced a reset this reader has not yet accounted for, otherwise a
+    /// backwards value (cold path).
+    @inlinable @inline(__always)
+    public mutating func noteDecrease(_ value: Target.Value, key: UInt64, previous: UInt64) {
+        if !noteRestartIfAnnounced() { noteViolation(value, previous: previous, torn: false) }
+    }
+
+    @usableFromInline @inline(never)
+    mutating func noteRestartIfAnnounced() -> Bool {
+        guard let resets else { return false }
+        let announced = resets.announced()
+        guard announced > resetsSeen else { return false }
+        resetsSeen = announced
+        restarts &+= 1
+        return true
     }
 
     /// Records a violation. Inlined so the value reaches the out-of-line part

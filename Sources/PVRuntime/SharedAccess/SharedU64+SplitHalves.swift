@@ -16,7 +16,16 @@ extension SharedU64 {
     /// 32-bit host would. NOT single-copy atomic. `split-halves` only.
     @inlinable @inline(__always)
     public func storeSplitHalvesRelaxed(_ value: UInt64) {
+        storeSplitHalvesRelaxed(value, between: {})
+    }
+
+    /// As ``storeSplitHalvesRelaxed(_:)`` with `between` run after the low
+    /// half is stored and before the high half: a writer stopped mid-update
+    /// (`--inject stall-writer`).
+    @inlinable @inline(__always)
+    public func storeSplitHalvesRelaxed(_ value: UInt64, between: () -> Void) {
         SharedU32(address).storeRelaxed(UInt32(truncatingIfNeeded: value))
+        between()
         SharedU32(address + 4).storeRelaxed(UInt32(truncatingIfNeeded: value >> 32))
     }
 }

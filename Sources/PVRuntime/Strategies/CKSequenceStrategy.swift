@@ -1,3 +1,4 @@
+import CPVPlatform
 import PVABI
 
 /// `ck-sequence`: the seqlock protocol through Concurrency Kit's
@@ -18,6 +19,41 @@ public enum CKSequenceStrategy {
     /// Offset of the `ck_sequence_t` from the record start.
     public static let sequenceOffset = StolenTimeLayout.size
 
+    /// ck's read loop with a bound: `ck_sequence_read_begin` spins without
+    /// one while the sequence is odd, so the bounded reader first waits for
+    /// an even sequence itself (counting those spins), then runs ck's protocol.
+    @inlinable @inline(__always)
+    static func readProtected<V>(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64,
+                                 _ body: (UnsafeMutableRawPointer) -> V) -> V? {
+        let sequence = SharedCKSequence(base + sequenceOffset)
+        var attempts: UInt64 = 0
+        while true {
+            if limit != .max, sequence.loadRelaxed() & 1 != 0 {
+                retries &+= 1
+                attempts &+= 1
+                if attempts >= limit { return nil }
+                pv_cpu_relax()
+                continue
+            }
+            let version = sequence.readBeginAcquire()
+            let value = body(base)
+            if !sequence.readRetryAcquire(version) { return value }
+            retries &+= 1
+            attempts &+= 1
+            if attempts >= limit { return nil }
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func writeProtected(_ base: UnsafeMutableRawPointer, midpoint: () -> Void,
+                               _ body: (UnsafeMutableRawPointer) -> Void) {
+        let sequence = SharedCKSequence(base + sequenceOffset)
+        sequence.writeBeginRelease()
+        midpoint()
+        body(base)
+        sequence.writeEndRelease()
+    }
+
     /// The whole 16-byte record as one snapshot.
     public enum Record: OrderingStrategy {
         public typealias Target = StolenTimeRecordTarget
@@ -27,22 +63,27 @@ public enum CKSequenceStrategy {
 
         @inlinable @inline(__always)
         public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> RecordWords {
-            let sequence = SharedCKSequence(base + sequenceOffset)
-            while true {
-                let version = sequence.readBeginAcquire()
-                let value = RecordWords(low: SharedU64(base).loadRelaxed(), high: SharedU64(base + 8).loadRelaxed())
-                if !sequence.readRetryAcquire(version) { return value }
-                retries &+= 1
+            readBounded(base, retries: &retries, limit: .max)!
+        }
+
+        @inlinable @inline(__always)
+        public static func readBounded(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64) -> RecordWords? {
+            readProtected(base, retries: &retries, limit: limit) { b in
+                RecordWords(low: SharedU64(b).loadRelaxed(), high: SharedU64(b + 8).loadRelaxed())
             }
         }
 
         @inlinable @inline(__always)
         public static func write(_ base: UnsafeMutableRawPointer, _ value: RecordWords) {
-            let sequence = SharedCKSequence(base + sequenceOffset)
-            sequence.writeBeginRelease()
-            SharedU64(base).storeRelaxed(value.low)
-            SharedU64(base + 8).storeRelaxed(value.high)
-            sequence.writeEndRelease()
+            write(base, value, midpoint: {})
+        }
+
+        @inlinable @inline(__always)
+        public static func write(_ base: UnsafeMutableRawPointer, _ value: RecordWords, midpoint: () -> Void) {
+            writeProtected(base, midpoint: midpoint) { b in
+                SharedU64(b).storeRelaxed(value.low)
+                SharedU64(b + 8).storeRelaxed(value.high)
+            }
         }
     }
 
@@ -55,21 +96,22 @@ public enum CKSequenceStrategy {
 
         @inlinable @inline(__always)
         public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> UInt64 {
-            let sequence = SharedCKSequence(base + sequenceOffset)
-            while true {
-                let version = sequence.readBeginAcquire()
-                let value = SharedU64(base + 8).loadRelaxed()
-                if !sequence.readRetryAcquire(version) { return value }
-                retries &+= 1
-            }
+            readBounded(base, retries: &retries, limit: .max)!
+        }
+
+        @inlinable @inline(__always)
+        public static func readBounded(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64) -> UInt64? {
+            readProtected(base, retries: &retries, limit: limit) { b in SharedU64(b + 8).loadRelaxed() }
         }
 
         @inlinable @inline(__always)
         public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt64) {
-            let sequence = SharedCKSequence(base + sequenceOffset)
-            sequence.writeBeginRelease()
-            SharedU64(base + 8).storeRelaxed(value)
-            sequence.writeEndRelease()
+            write(base, value, midpoint: {})
+        }
+
+        @inlinable @inline(__always)
+        public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt64, midpoint: () -> Void) {
+            writeProtected(base, midpoint: midpoint) { b in SharedU64(b + 8).storeRelaxed(value) }
         }
     }
 }

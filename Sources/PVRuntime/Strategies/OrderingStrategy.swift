@@ -28,6 +28,29 @@ public protocol OrderingStrategy {
     static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> Target.Value
     /// The hypervisor's write. Only one writer per record, as in KVM.
     static func write(_ base: UnsafeMutableRawPointer, _ value: Target.Value)
+
+    /// The guest's read, giving up after `limit` discarded attempts: nil when
+    /// a writer stayed mid-update that long (sequence odd). Single-access
+    /// strategies never discard an attempt and never give up.
+    static func readBounded(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64) -> Target.Value?
+    /// The hypervisor's write with `midpoint` run in the middle of the update:
+    /// while the sequence is odd (seqlocks), between the halves
+    /// (split-halves). A single store has no middle: `midpoint` runs first.
+    /// For `--inject stall-writer`.
+    static func write(_ base: UnsafeMutableRawPointer, _ value: Target.Value, midpoint: () -> Void)
+}
+
+extension OrderingStrategy {
+    @inlinable @inline(__always)
+    public static func readBounded(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64) -> Target.Value? {
+        read(base, retries: &retries)
+    }
+
+    @inlinable @inline(__always)
+    public static func write(_ base: UnsafeMutableRawPointer, _ value: Target.Value, midpoint: () -> Void) {
+        midpoint()
+        write(base, value)
+    }
 }
 
 extension OrderingStrategy {

@@ -32,9 +32,10 @@ public enum SeqLockStrategy {
     public static let sequenceOffset = StolenTimeLayout.size
 
     @inlinable @inline(__always)
-    static func readProtected<V>(_ base: UnsafeMutableRawPointer, retries: inout UInt64,
-                                 _ body: (UnsafeMutableRawPointer) -> V) -> V {
+    static func readProtected<V>(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64 = .max,
+                                 _ body: (UnsafeMutableRawPointer) -> V) -> V? {
         let sequence = SharedU32(base + sequenceOffset)
+        var attempts: UInt64 = 0
         while true {
             let before = sequence.loadAcquire()
             if before & 1 == 0 {
@@ -45,15 +46,19 @@ public enum SeqLockStrategy {
                 pv_cpu_relax()
             }
             retries &+= 1
+            attempts &+= 1
+            if attempts >= limit { return nil }
         }
     }
 
     @inlinable @inline(__always)
-    static func writeProtected(_ base: UnsafeMutableRawPointer, _ body: (UnsafeMutableRawPointer) -> Void) {
+    static func writeProtected(_ base: UnsafeMutableRawPointer, midpoint: () -> Void = {},
+                               _ body: (UnsafeMutableRawPointer) -> Void) {
         let sequence = SharedU32(base + sequenceOffset)
         let s = sequence.loadRelaxed()  // only this writer stores it
         sequence.storeRelaxed(s &+ 1)
         SharedMemoryFence.release()
+        midpoint()
         body(base)
         sequence.storeRelease(s &+ 2)
     }
@@ -67,14 +72,24 @@ public enum SeqLockStrategy {
 
         @inlinable @inline(__always)
         public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> RecordWords {
-            readProtected(base, retries: &retries) { b in
+            readBounded(base, retries: &retries, limit: .max)!
+        }
+
+        @inlinable @inline(__always)
+        public static func readBounded(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64) -> RecordWords? {
+            readProtected(base, retries: &retries, limit: limit) { b in
                 RecordWords(low: SharedU64(b).loadRelaxed(), high: SharedU64(b + 8).loadRelaxed())
             }
         }
 
         @inlinable @inline(__always)
         public static func write(_ base: UnsafeMutableRawPointer, _ value: RecordWords) {
-            writeProtected(base) { b in
+            write(base, value, midpoint: {})
+        }
+
+        @inlinable @inline(__always)
+        public static func write(_ base: UnsafeMutableRawPointer, _ value: RecordWords, midpoint: () -> Void) {
+            writeProtected(base, midpoint: midpoint) { b in
                 SharedU64(b).storeRelaxed(value.low)
                 SharedU64(b + 8).storeRelaxed(value.high)
             }
@@ -90,12 +105,22 @@ public enum SeqLockStrategy {
 
         @inlinable @inline(__always)
         public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> UInt64 {
-            readProtected(base, retries: &retries) { b in SharedU64(b + 8).loadRelaxed() }
+            readBounded(base, retries: &retries, limit: .max)!
+        }
+
+        @inlinable @inline(__always)
+        public static func readBounded(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64) -> UInt64? {
+            readProtected(base, retries: &retries, limit: limit) { b in SharedU64(b + 8).loadRelaxed() }
         }
 
         @inlinable @inline(__always)
         public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt64) {
-            writeProtected(base) { b in SharedU64(b + 8).storeRelaxed(value) }
+            write(base, value, midpoint: {})
+        }
+
+        @inlinable @inline(__always)
+        public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt64, midpoint: () -> Void) {
+            writeProtected(base, midpoint: midpoint) { b in SharedU64(b + 8).storeRelaxed(value) }
         }
     }
 }

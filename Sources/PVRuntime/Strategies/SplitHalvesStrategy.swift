@@ -29,6 +29,11 @@ public enum SplitHalvesStrategy {
         public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt64) {
             SharedU64(base + 8).storeSplitHalvesRelaxed(value)
         }
+
+        @inlinable @inline(__always)
+        public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt64, midpoint: () -> Void) {
+            SharedU64(base + 8).storeSplitHalvesRelaxed(value, between: midpoint)
+        }
     }
 
     /// The 16-byte record as two 64-bit halves.
@@ -45,7 +50,13 @@ public enum SplitHalvesStrategy {
 
         @inlinable @inline(__always)
         public static func write(_ base: UnsafeMutableRawPointer, _ value: RecordWords) {
+            write(base, value, midpoint: {})
+        }
+
+        @inlinable @inline(__always)
+        public static func write(_ base: UnsafeMutableRawPointer, _ value: RecordWords, midpoint: () -> Void) {
             SharedU64(base).storeRelaxed(value.low)
+            midpoint()
             SharedU64(base + 8).storeRelaxed(value.high)
         }
     }

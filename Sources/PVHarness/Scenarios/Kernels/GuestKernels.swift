@@ -8,30 +8,40 @@ import PVRuntime
 // its name through `swift demangle`), and so the Swift and C kernels of one
 // scenario are called the same way from the same outer loop.
 
+/// Attempts after which a protocol read gives up (a writer stalled
+/// mid-update): a few ms of retrying (each attempt on an odd sequence
+/// includes a `cpu_relax`), so a reader never hangs.
+public let pvReadGiveUpAttempts: UInt64 = 1 << 18
+
 /// `para_steal_clock()` `count` times on one record, each value through the
 /// detector's cheap monotonic check (invariant fields hold, never smaller
 /// than the previous read: what the C kernel checks too). Counts stay in
-/// registers; only a violation leaves the loop's fast path.
-/// Returns protocol retries.
+/// registers; only a violation leaves the loop's fast path. A protocol read
+/// that retries ``pvReadGiveUpAttempts`` times gives up and is counted.
+/// Returns (protocol retries, reads given up).
 @inline(never)
 public func pvGuestStealClockReads<S: OrderingStrategy>(
     _: S.Type, record: UnsafeMutableRawPointer, count: Int, check: inout MonotonicCheck<S.Target>
-) -> UInt64 {
+) -> (retries: UInt64, gaveUp: UInt64) {
     var last = check.last
     var retries: UInt64 = 0
+    var gaveUp: UInt64 = 0
     var i = 0
     while i < count {
-        let value = S.read(record, retries: &retries)
+        i &+= 1
+        guard let value = S.readBounded(record, retries: &retries, limit: pvReadGiveUpAttempts) else {
+            gaveUp &+= 1
+            continue
+        }
         if let key = S.Target.specKey(value) {
-            if S.Target.specIsMonotonic, key < last { check.noteViolation(value, previous: last, torn: false) }
+            if S.Target.specIsMonotonic, key < last { check.noteDecrease(value, key: key, previous: last) }
             last = key
         } else {
             check.noteViolation(value, previous: last, torn: true)
         }
-        i &+= 1
     }
     check.last = last
-    return retries
+    return (retries, gaveUp)
 }
 
 /// The value of a flag read as `vcpu_is_preempted()` interprets it: 0 for

@@ -7,11 +7,14 @@ import PVRuntime
 /// read the guest's value back, add a realistic run-delay delta, one store
 /// through the strategy. `index` numbers the writes (for the delta).
 /// With `intervalTicks > 0` each update waits for its deadline (spinning
-/// with `cpu_relax`: a hypervisor thread on its own CPU).
+/// with `cpu_relax`: a hypervisor thread on its own CPU). With
+/// `stallEvery > 0` every that many updates stop mid-update for
+/// `stallTicks` (`--inject stall-writer`).
 @inline(never)
 public func pvHypervisorStealUpdates<S: OrderingStrategy>(
     _: S.Type, records: RecordArray, first: Int, step: Int, cursor: inout Int, count: Int,
-    index: inout UInt64, intervalTicks: UInt64, deadline: inout UInt64
+    index: inout UInt64, intervalTicks: UInt64, deadline: inout UInt64,
+    stallEvery: UInt64 = 0, stallTicks: UInt64 = 0, stalls: inout UInt64
 ) {
     var retries: UInt64 = 0
     var v = cursor
@@ -20,7 +23,16 @@ public func pvHypervisorStealUpdates<S: OrderingStrategy>(
         let record = records[v]
         index &+= 1
         let current = S.read(record, retries: &retries)
-        S.write(record, S.Target.specNext(after: current, index: index))
+        let next = S.Target.specNext(after: current, index: index)
+        if stallEvery != 0, index % stallEvery == 0 {
+            stalls &+= 1
+            S.write(record, next, midpoint: {
+                let until = pv_read_cycle_counter() &+ stallTicks
+                while pv_read_cycle_counter() < until { pv_cpu_relax() }
+            })
+        } else {
+            S.write(record, next)
+        }
         v &+= step
         if v >= records.count { v = first }
         if intervalTicks > 0 {
