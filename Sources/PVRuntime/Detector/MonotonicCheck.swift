@@ -44,6 +44,25 @@ public struct MonotonicCheck<Target: SharedTarget>: Sendable {
         if !noteRestartIfAnnounced() { noteViolation(value, previous: previous, torn: false) }
     }
 
+    /// `n` drops seen by a loop that counted them itself (`first` was the
+    /// first): as many as the hypervisor announced resets for are restarts,
+    /// the rest backwards values.
+    @inline(never)
+    public mutating func noteDecreases(_ n: UInt64, first: Target.Value, previous: UInt64) {
+        var explained: UInt64 = 0
+        while explained < n, noteRestartIfAnnounced() { explained += 1 }
+        guard explained < n else { return }
+        noteViolation(first, previous: previous, torn: false)
+        backwards &+= n - explained - 1
+    }
+
+    /// `n` values that broke the invariants, counted by a loop (`first` was the first).
+    @inline(never)
+    public mutating func noteTorn(_ n: UInt64, first: Target.Value, previous: UInt64) {
+        noteViolation(first, previous: previous, torn: true)
+        torn &+= n - 1
+    }
+
     @usableFromInline @inline(never)
     mutating func noteRestartIfAnnounced() -> Bool {
         guard let resets else { return false }

@@ -15,17 +15,20 @@ public let pvReadGiveUpAttempts: UInt64 = 1 << 18
 
 /// `para_steal_clock()` `count` times on one record, each value through the
 /// detector's cheap monotonic check (invariant fields hold, never smaller
-/// than the previous read: what the C kernel checks too). Counts stay in
-/// registers; only a violation leaves the loop's fast path. A protocol read
-/// that retries ``pvReadGiveUpAttempts`` times gives up and is counted.
-/// Returns (protocol retries, reads given up).
+/// than the previous read: what the C kernel checks too). The loop only
+/// counts, in registers, and keeps the first offending value; the detector's
+/// out-of-line part sees them after the batch, so no call sits in the loop.
+/// A protocol read that retries ``pvReadGiveUpAttempts`` times gives up and
+/// is counted. Returns (protocol retries, reads given up).
 @inline(never)
 public func pvGuestStealClockReads<S: OrderingStrategy>(
     _: S.Type, record: UnsafeMutableRawPointer, count: Int, check: inout MonotonicCheck<S.Target>
 ) -> (retries: UInt64, gaveUp: UInt64) {
     var last = check.last
-    var retries: UInt64 = 0
-    var gaveUp: UInt64 = 0
+    var retries: UInt64 = 0, gaveUp: UInt64 = 0
+    var drops: UInt64 = 0, invalid: UInt64 = 0
+    var firstDrop: (value: S.Target.Value, previous: UInt64)?
+    var firstInvalid: (value: S.Target.Value, previous: UInt64)?
     var i = 0
     while i < count {
         i &+= 1
@@ -34,29 +37,37 @@ public func pvGuestStealClockReads<S: OrderingStrategy>(
             continue
         }
         if let key = S.Target.specKey(value) {
-            if S.Target.specIsMonotonic, key < last { check.noteDecrease(value, key: key, previous: last) }
+            if S.Target.specIsMonotonic, key < last {
+                drops &+= 1
+                if firstDrop == nil { firstDrop = (value, last) }
+            }
             last = key
         } else {
-            check.noteViolation(value, previous: last, torn: true)
+            invalid &+= 1
+            if firstInvalid == nil { firstInvalid = (value, last) }
         }
     }
     check.last = last
+    if drops > 0 { check.noteDecreases(drops, first: firstDrop!.value, previous: firstDrop!.previous) }
+    if invalid > 0 { check.noteTorn(invalid, first: firstInvalid!.value, previous: firstInvalid!.previous) }
     return (retries, gaveUp)
 }
 
-/// The value of a flag read as `vcpu_is_preempted()` interprets it: 0 for
-/// running, 1 for preempted, 2 for a value that is neither (torn).
+/// A flag read as `vcpu_is_preempted()` reads it: `!!value`, 0 for running
+/// and 1 for anything else (a value that is neither 0 nor 1 reads as
+/// preempted, as in the kernel; the detector sees it where the answer changes).
 @inlinable @inline(__always)
 func pvFlagState<T: SharedTarget>(_: T.Type, _ value: T.Value) -> UInt32 {
-    guard let key = T.specKey(value) else { return 2 }
-    return UInt32(truncatingIfNeeded: key)
+    T.specKey(value) == 0 ? 0 : 1
 }
 
-/// Spinning code's shape: polls `vcpu_is_preempted()` for the vCPUs in
-/// `flags` round robin from `cursor` until one differs from `last[v]` or
-/// `maxPolls` polls are done. Returns the polls done and, on a change, the
-/// vCPU and the raw value read (for the detector); `last` and `cursor` are
-/// updated. Same contract as `pvref_preempt_poll_*`.
+/// Spinning code's shape: polls `vcpu_is_preempted()` — the flag read as
+/// `!!` does, 0 or 1 — for the vCPUs in `flags` round robin from `cursor`
+/// until one differs from `last[v]` or `maxPolls` polls are done. Returns
+/// the polls done and, on a change, the vCPU and the raw value read (the
+/// caller passes it to the detector, which sees every value that changed
+/// the answer); `last` and `cursor` are updated. Same contract as
+/// `pvref_preempt_poll_*`.
 @inline(never)
 public func pvGuestPreemptPoll<S: OrderingStrategy>(
     _: S.Type, flags: RecordArray, last: UnsafeMutablePointer<UInt32>, cursor: inout Int, maxPolls: Int
@@ -64,20 +75,20 @@ public func pvGuestPreemptPoll<S: OrderingStrategy>(
     let n = flags.count
     var v = cursor
     var retries: UInt64 = 0
-    var i = 0
-    while i < maxPolls {
+    var remaining = maxPolls
+    while remaining > 0 {
         let value = S.read(flags[v], retries: &retries)
-        let state = pvFlagState(S.Target.self, value)
-        i &+= 1
-        if state != last[v] {
-            last[v] = state
+        let preempted = pvFlagState(S.Target.self, value)
+        remaining &-= 1
+        if preempted != last[v] {
+            last[v] = preempted
             cursor = v &+ 1 == n ? 0 : v &+ 1
-            return (i, v, value)
+            return (maxPolls &- remaining, v, value)
         }
         v = v &+ 1 == n ? 0 : v &+ 1
     }
     cursor = v
-    return (i, -1, nil)
+    return (maxPolls, -1, nil)
 }
 
 /// `available_idle_cpu()` over every vCPU in `flags`, `scans` times: one
@@ -91,7 +102,7 @@ public func pvGuestIdleScan<S: OrderingStrategy>(_: S.Type, flags: RecordArray, 
     while s < scans {
         var v = 0
         while v < flags.count {
-            seen &+= pvFlagState(S.Target.self, S.read(flags[v], retries: &retries)) == 0 ? 0 : 1
+            seen &+= UInt64(pvFlagState(S.Target.self, S.read(flags[v], retries: &retries)))
             v &+= 1
         }
         s &+= 1
