@@ -66,9 +66,11 @@ public struct MonotonicCheck<Target: SharedTarget>: Sendable {
     @usableFromInline @inline(never)
     mutating func noteRestartIfAnnounced() -> Bool {
         guard let resets else { return false }
-        let announced = resets.announced()
-        guard announced > resetsSeen else { return false }
-        resetsSeen = announced
+        // One announcement explains one drop. Taking all pending ones at once
+        // would also take a reset announced but not yet seen, and its drop
+        // would then count as backwards.
+        guard resets.announced() > resetsSeen else { return false }
+        resetsSeen &+= 1
         restarts &+= 1
         return true
     }
