@@ -278,7 +278,10 @@ struct RunCommand: ParsableCommand {
         for line in perfMissing { print(line) }
         print("clock: \(clock.name), \(String(format: "%.3f", clock.frequencyHz / 1e9)) GHz; \(overhead.summary)")
         if let first = results.first { print("placement: \(ScenarioRunner.label(first.placement))") }
-        for w in context.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+        // perf counter lines are printed under the table already.
+        for w in context.warnings where !w.hasPrefix("perf counter") {
+            FileHandle.standardError.write(Data("warning: \(w)\n".utf8))
+        }
 
         let unsafe = results.filter { $0.settings.strategy.claimsSafety && $0.settings.scenario != .c2c && $0.violations.violations > 0 }
         for r in unsafe {

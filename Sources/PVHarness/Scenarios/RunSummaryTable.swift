@@ -2,7 +2,15 @@
 /// matters for its scenario (median over repetitions, with its spread),
 /// the latencies, and what the detector saw.
 public enum RunSummaryTable {
+    /// perf counters shown when a run measured them (`--perf-counters`):
+    /// a counter that could not be read shows "n/a", never 0.
+    static let perfColumns: [(key: String, title: String)] = [
+        ("cycles_per_op", "cycles/op"), ("instructions_per_op", "instr/op"),
+        ("l1d_read_misses_per_op", "L1D miss/op"), ("task_clock_ns_per_op", "task-clock/op"),
+    ]
+
     public static func render(_ results: [CaseResult]) -> String {
+        let perf = results.contains { !$0.perfUnavailable.isEmpty || $0.median?.counters["task_clock_ns_per_op"] != nil }
         var table = TerminalTable(columns: [
             TerminalTable.Column("case", alignment: .left),
             TerminalTable.Column("throughput", alignment: .right),
@@ -12,7 +20,7 @@ public enum RunSummaryTable {
             TerminalTable.Column("latency p99", unit: "ns"),
             TerminalTable.Column("c2c", unit: "ns"),
             TerminalTable.Column("torn/back", alignment: .right),
-        ])
+        ] + (perf ? perfColumns.map { TerminalTable.Column($0.title) } : []))
         for r in results {
             guard let m = r.median else { continue }
             let c = m.counters
@@ -41,7 +49,7 @@ public enum RunSummaryTable {
                 latency.flatMap { c[$0.1] }.map { String(format: "%.0f", $0) } ?? "-",
                 c["c2c_one_way_ns"].map { String(format: "%.0f", $0) } ?? "-",
                 torn,
-            ])
+            ] + (perf ? perfColumns.map { col in c[col.key].map { String(format: "%.2f", $0) } ?? "n/a" } : []))
         }
         return table.render()
     }
