@@ -46,10 +46,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where the shared region goes: \(MemoryPolicy.spellings).", valueName: "policy"))
     var memory: String = "writer-node"
 
-    @Option(help: ArgumentHelp("Exact writer CPUs, e.g. 0,2.", valueName: "list"))
+    @Option(name: .customLong("writer-cpus"), help: ArgumentHelp("Exact writer CPUs, e.g. 0,2.", valueName: "list"))
     var writerCPUs: String?
 
-    @Option(help: ArgumentHelp("Exact reader CPUs, e.g. 1,3.", valueName: "list"))
+    @Option(name: .customLong("reader-cpus"), help: ArgumentHelp("Exact reader CPUs, e.g. 1,3.", valueName: "list"))
     var readerCPUs: String?
 
     @Flag(help: "Allow more threads than CPUs (reported in the result).")
@@ -144,6 +144,10 @@ struct RunCommand: ParsableCommand {
             updateInterval: try DurationParser.nanoseconds(updateInterval, option: "--update-interval"),
             runDuration: try DurationParser.nanoseconds(runDuration, option: "--run-duration"),
             preemptedDuration: try DurationParser.nanoseconds(preemptedDuration, option: "--preempted-duration"))
+        guard base.warmup <= 3600 else { throw ValidationError("--warmup must be at most an hour, got '\(warmup)'") }
+        guard base.updateInterval <= 100_000_000 else {
+            throw ValidationError("--update-interval must be 0 ... 100ms (a hypervisor thread waits it out between updates), got '\(updateInterval)'")
+        }
         base.warmup = min(base.warmup, max(base.duration, 0.01))
         base.faults = inject.compactMap(InjectedFault.parse)
         if suite == nil, let f = base.faults.first(where: { !$0.scenarios.contains(base.scenario) }) {
@@ -173,8 +177,16 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         var cases = try settings()
-        for path in [json, csv].compactMap({ $0 }) where !force && FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("'\(path)' already exists; pass --force to replace it")
+        // Everything that can be refused is refused before anything is measured.
+        for path in [json, csv].compactMap({ $0 }) {
+            if !force, FileManager.default.fileExists(atPath: path) {
+                throw ValidationError("'\(path)' already exists; pass --force to replace it")
+            }
+            let dir = (path as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir.isEmpty ? "." : dir, isDirectory: &isDirectory),
+                  isDirectory.boolValue, access(dir.isEmpty ? "." : dir, W_OK) == 0
+            else { throw RuntimeError("cannot write \(path): \(dir.isEmpty ? "." : dir) is not a writable directory") }
         }
         let topology: Topology
         let clock: CycleClock
@@ -191,6 +203,15 @@ struct RunCommand: ParsableCommand {
                 return c
             } }
             guard !cases.isEmpty else { throw RuntimeError("--matrix needs at least two usable CPUs; usable here: \(cpus)") }
+        }
+
+        for settings in cases {
+            var request = settings.placement
+            request.writers = settings.writers
+            request.readers = settings.readers
+            do { _ = try PlacementPlanner.plan(request, on: topology) } catch {
+                throw ValidationError("\(settings.name): \(error)")
+            }
         }
 
         let monitor: InterruptMonitor
