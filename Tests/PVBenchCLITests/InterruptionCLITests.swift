@@ -76,12 +76,9 @@ struct InterruptionCLITests {
         #expect(r.signal == nil && !r.timedOut, "\(r)")
         #expect(r.status == status, "\(r)")
         #expect(r.stderr.contains("interrupted by \(name)"), "\(r)")
-        // 0.7 s in, a debug build is still in the harness-overhead probe,
-        // which does not watch for the signal (reported to the run engine's
-        // owner); a release build is past it.
-        withKnownIssue("the harness-overhead probe before the first case is not interruptible", isIntermittent: true) {
-            #expect(seconds < Self.exitBound, "exit took \(seconds) s after \(name)")
-        }
+        // The harness-overhead probe before the first case is sized to ~0.15 s,
+        // so even a signal that lands in it is acted on well within the bound.
+        #expect(seconds < Self.exitBound, "exit took \(seconds) s after \(name)")
         try Self.checkPartialFile(json, signal: name)
     }
 
