@@ -8,7 +8,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run hypervisor/guest scenarios on pinned threads and measure the guest's hot paths.",
         discussion: """
-            One case (--scenario, --strategy, --layout, …) or a named suite (--suite smoke|default|full). Each case \
+            One case (--scenario, --strategy, --layout, …) or a named suite (--suite smoke|default|full|soak). Each case \
             warms up, then runs --repetitions measured repetitions of --duration and reports the median with its \
             spread. Every read also goes through the torn-read detector (counts only): a strategy that claims \
             safety and shows a torn or backwards value makes the exit status 1. Ctrl-C stops the threads, writes \
