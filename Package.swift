@@ -66,11 +66,13 @@ let package = Package(
             ],
             swiftSettings: optimise),
 
+        // Helpers the test targets share (a seeded generator); not shipped.
+        .target(name: "PVTestSupport", path: "Tests/PVTestSupport"),
         .testTarget(name: "PVABITests", dependencies: ["PVABI", "CPVABI"]),
-        .testTarget(name: "PVRuntimeTests", dependencies: ["PVRuntime", "PVABI", "CPVPlatform"]),
+        .testTarget(name: "PVRuntimeTests", dependencies: ["PVRuntime", "PVABI", "CPVPlatform", "PVTestSupport"]),
         .testTarget(
-            name: "PVHarnessTests", dependencies: ["PVHarness", "PVRuntime", "PVABI"],
+            name: "PVHarnessTests", dependencies: ["PVHarness", "PVRuntime", "PVABI", "PVTestSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "PVBenchCLITests", dependencies: ["pvbench"]),
+        .testTarget(name: "PVBenchCLITests", dependencies: ["pvbench", "PVTestSupport"]),
     ]
 )

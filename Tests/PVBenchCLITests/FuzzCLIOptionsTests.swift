@@ -1,4 +1,5 @@
 import Foundation
+import PVTestSupport
 import Testing
 
 /// Hostile values for every option of every subcommand, run against the

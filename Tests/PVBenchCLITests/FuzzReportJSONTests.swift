@@ -1,4 +1,5 @@
 import Foundation
+import PVTestSupport
 import Testing
 
 /// Hostile input for `pvbench report`'s JSON reader, through the built binary:

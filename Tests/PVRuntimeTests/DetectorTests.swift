@@ -1,17 +1,6 @@
 import Testing
 @testable import PVRuntime
-
-/// Deterministic generator (SplitMix64) so the sampled pairs are the same every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import PVTestSupport
 
 /// Byte `i` of the result is `a`'s when bit `i` of `mask` is 0, `b`'s when 1.
 func mixBytes(_ a: [UInt8], _ b: [UInt8], mask: UInt32) -> [UInt8] {
@@ -26,7 +15,7 @@ func byteMask(_ bits: UInt32) -> UInt64 {
 }
 
 func pairs(count: Int, seed: UInt64) -> [(UInt32, UInt32)] {
-    var g = SeededGenerator(state: seed)
+    var g = SeededGenerator(seed: seed)
     var result: [(UInt32, UInt32)] = [(0, 1), (1, 2), (0xFF, 0x100), (0xFFFF, 0x1_0000), (0xFFFF_FFFE, 0xFFFF_FFFF)]
     while result.count < count {
         let a = UInt32.random(in: 0 ... .max, using: &g)
@@ -41,7 +30,7 @@ func pairs(count: Int, seed: UInt64) -> [(UInt32, UInt32)] {
 struct DetectorTests {
     @Test("StressHash.unmix inverts mix")
     func hashInverse() {
-        var g = SeededGenerator(state: 1)
+        var g = SeededGenerator(seed: 1)
         for x in [0, 1, 0xFFFF_FFFF, 0x8000_0000] + (0 ..< 10_000).map({ _ in UInt32.random(in: 0 ... .max, using: &g) }) {
             #expect(StressHash.unmix(StressHash.mix(x)) == x)
         }
@@ -107,7 +96,7 @@ struct DetectorTests {
 
     @Test("legitimate values in write order, with skipped writes, are never flagged", arguments: DetectorMode.allCases)
     func legitimateNeverFlagged(mode: DetectorMode) {
-        var g = SeededGenerator(state: 4)
+        var g = SeededGenerator(seed: 4)
         func run<T: SharedTarget>(_: T.Type) -> ReaderCounts {
             var d = TornReadDetector<T>(mode: mode)
             var value = TornReadDetector<T>.initialValue(mode: mode)
