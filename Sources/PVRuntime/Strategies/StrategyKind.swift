@@ -23,6 +23,15 @@ public enum StrategyKind: String, CaseIterable, Sendable, Codable, CustomStringC
         }
     }
 
+    /// Whether a read is a protocol that may discard attempts and retry
+    /// (sequence counters), rather than one access.
+    public var retriesReads: Bool {
+        switch self {
+        case .seqlock, .ckSequence: true
+        default: false
+        }
+    }
+
     /// The targets the strategy has a writer/reader pair for, in listing order.
     public var targets: [SharedRecordKind] {
         switch self {
