@@ -12,8 +12,11 @@ public struct RecordField: Sendable, Equatable, Codable {
 /// from the C declaration in `pv_abi.h` via `offsetof`, where the compiler
 /// also asserts them against the spec table.
 public enum StolenTimeLayout {
-    /// Bytes the hypervisor fills meaningfully.
-    public static let size = Int(PV_TIME_RECORD_MEANINGFUL_SIZE)
+    /// Bytes the hypervisor fills meaningfully. Inlinable (a constant where
+    /// it is used): the seqlock reads its sequence word at this offset on
+    /// every read, and a `static let` in another module is a lazy global,
+    /// loaded through its accessor each time.
+    @inlinable public static var size: Int { Int(PV_TIME_RECORD_MEANINGFUL_SIZE) }
     /// Size of the kernel's `struct pvclock_vcpu_stolen_time` (padded).
     public static let kernelStructSize = Int(pv_abi_size_stolen_time_struct())
     /// Required alignment of the record's IPA (KVM rejects others with -EINVAL).

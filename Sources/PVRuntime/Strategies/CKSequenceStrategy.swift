@@ -17,7 +17,7 @@ import PVABI
 /// sequence is odd happen inside ck and are not visible to the caller.
 public enum CKSequenceStrategy {
     /// Offset of the `ck_sequence_t` from the record start.
-    public static let sequenceOffset = StolenTimeLayout.size
+    @inlinable public static var sequenceOffset: Int { StolenTimeLayout.size }
 
     /// ck's read loop with a bound: `ck_sequence_read_begin` spins without
     /// one while the sequence is odd, so the bounded reader first waits for

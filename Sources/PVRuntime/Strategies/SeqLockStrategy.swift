@@ -29,14 +29,27 @@ import PVABI
 /// serialised by other means (KVM: only the vCPU's own thread writes).
 public enum SeqLockStrategy {
     /// Offset of the sequence word from the record start.
-    public static let sequenceOffset = StolenTimeLayout.size
+    @inlinable public static var sequenceOffset: Int { StolenTimeLayout.size }
 
     @inlinable @inline(__always)
     static func readProtected<V>(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64 = .max,
                                  _ body: (UnsafeMutableRawPointer) -> V) -> V? {
         let sequence = SharedU32(base + sequenceOffset)
-        var attempts: UInt64 = 0
+        // The first attempt is the straight line; retrying is out of line
+        // (`_fastPath`), as the C reader's layout has it.
+        let first = sequence.loadAcquire()
+        if _fastPath(first & 1 == 0) {
+            let value = body(base)
+            SharedMemoryFence.acquire()
+            if _fastPath(sequence.loadRelaxed() == first) { return value }
+        } else {
+            pv_cpu_relax()
+        }
+        var attempts: UInt64 = 1
         while true {
+            retries &+= 1
+            if attempts >= limit { return nil }
+            attempts &+= 1
             let before = sequence.loadAcquire()
             if before & 1 == 0 {
                 let value = body(base)
@@ -45,9 +58,6 @@ public enum SeqLockStrategy {
             } else {
                 pv_cpu_relax()
             }
-            retries &+= 1
-            attempts &+= 1
-            if attempts >= limit { return nil }
         }
     }
 
