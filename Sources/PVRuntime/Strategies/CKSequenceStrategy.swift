@@ -15,7 +15,9 @@ import PVABI
 /// Guarantees: as ``SeqLockStrategy``. `retries` counts `read_retry`
 /// failures only: the spins inside `ck_sequence_read_begin` while the
 /// sequence is odd happen inside ck and are not visible to the caller.
-public enum CKSequenceStrategy {
+public enum CKSequenceStrategy: SequenceProtocol {
+    public static var kind: StrategyKind { .ckSequence }
+
     /// Offset of the `ck_sequence_t` from the record start.
     @inlinable public static var sequenceOffset: Int { StolenTimeLayout.size }
 
@@ -23,8 +25,8 @@ public enum CKSequenceStrategy {
     /// one while the sequence is odd, so the bounded reader first waits for
     /// an even sequence itself (counting those spins), then runs ck's protocol.
     @inlinable @inline(__always)
-    static func readProtected<V>(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64,
-                                 _ body: (UnsafeMutableRawPointer) -> V) -> V? {
+    public static func readProtected<V>(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64,
+                                        _ body: (UnsafeMutableRawPointer) -> V) -> V? {
         let sequence = SharedCKSequence(base + sequenceOffset)
         var attempts: UInt64 = 0
         while true {
@@ -45,8 +47,8 @@ public enum CKSequenceStrategy {
     }
 
     @inlinable @inline(__always)
-    static func writeProtected(_ base: UnsafeMutableRawPointer, midpoint: () -> Void,
-                               _ body: (UnsafeMutableRawPointer) -> Void) {
+    public static func writeProtected(_ base: UnsafeMutableRawPointer, midpoint: () -> Void,
+                                      _ body: (UnsafeMutableRawPointer) -> Void) {
         let sequence = SharedCKSequence(base + sequenceOffset)
         sequence.writeBeginRelease()
         midpoint()
@@ -55,63 +57,7 @@ public enum CKSequenceStrategy {
     }
 
     /// The whole 16-byte record as one snapshot.
-    public enum Record: OrderingStrategy {
-        public typealias Target = StolenTimeRecordTarget
-        public static var kind: StrategyKind { .ckSequence }
-        public static var footprint: Int { sequenceOffset + 4 }
-        public static var requiredAlignment: Int { 8 }
-
-        @inlinable @inline(__always)
-        public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> RecordWords {
-            readBounded(base, retries: &retries, limit: .max)!
-        }
-
-        @inlinable @inline(__always)
-        public static func readBounded(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64) -> RecordWords? {
-            readProtected(base, retries: &retries, limit: limit) { b in
-                RecordWords(low: SharedU64(b).loadRelaxed(), high: SharedU64(b + 8).loadRelaxed())
-            }
-        }
-
-        @inlinable @inline(__always)
-        public static func write(_ base: UnsafeMutableRawPointer, _ value: RecordWords) {
-            write(base, value, midpoint: {})
-        }
-
-        @inlinable @inline(__always)
-        public static func write(_ base: UnsafeMutableRawPointer, _ value: RecordWords, midpoint: () -> Void) {
-            writeProtected(base, midpoint: midpoint) { b in
-                SharedU64(b).storeRelaxed(value.low)
-                SharedU64(b + 8).storeRelaxed(value.high)
-            }
-        }
-    }
-
+    public typealias Record = SequencedRecord<CKSequenceStrategy>
     /// The 64-bit stolen_time field, protected the same way.
-    public enum StolenTime: OrderingStrategy {
-        public typealias Target = StolenTimeFieldTarget
-        public static var kind: StrategyKind { .ckSequence }
-        public static var footprint: Int { sequenceOffset + 4 }
-        public static var requiredAlignment: Int { 8 }
-
-        @inlinable @inline(__always)
-        public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> UInt64 {
-            readBounded(base, retries: &retries, limit: .max)!
-        }
-
-        @inlinable @inline(__always)
-        public static func readBounded(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64) -> UInt64? {
-            readProtected(base, retries: &retries, limit: limit) { b in SharedU64(b + 8).loadRelaxed() }
-        }
-
-        @inlinable @inline(__always)
-        public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt64) {
-            write(base, value, midpoint: {})
-        }
-
-        @inlinable @inline(__always)
-        public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt64, midpoint: () -> Void) {
-            writeProtected(base, midpoint: midpoint) { b in SharedU64(b + 8).storeRelaxed(value) }
-        }
-    }
+    public typealias StolenTime = SequencedStolenTime<CKSequenceStrategy>
 }

@@ -27,43 +27,43 @@ import PVABI
 /// Readers may retry indefinitely under a continuous writer (counted in
 /// `retries`; odd-sequence spins count too). Not a lock: writers must be
 /// serialised by other means (KVM: only the vCPU's own thread writes).
-public enum SeqLockStrategy {
+public enum SeqLockStrategy: SequenceProtocol {
+    public static var kind: StrategyKind { .seqlock }
+
     /// Offset of the sequence word from the record start.
     @inlinable public static var sequenceOffset: Int { StolenTimeLayout.size }
 
     @inlinable @inline(__always)
-    static func readProtected<V>(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64 = .max,
-                                 _ body: (UnsafeMutableRawPointer) -> V) -> V? {
+    public static func readProtected<V>(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64,
+                                        _ body: (UnsafeMutableRawPointer) -> V) -> V? {
         let sequence = SharedU32(base + sequenceOffset)
-        // The first attempt is the straight line; retrying is out of line
-        // (`_fastPath`), as the C reader's layout has it.
-        let first = sequence.loadAcquire()
-        if _fastPath(first & 1 == 0) {
-            let value = body(base)
-            SharedMemoryFence.acquire()
-            if _fastPath(sequence.loadRelaxed() == first) { return value }
-        } else {
-            pv_cpu_relax()
+        // One attempt; its common outcome is the straight line (`_fastPath`),
+        // as the C reader's layout has it.
+        @inline(__always)
+        func attempt() -> V? {
+            let before = sequence.loadAcquire()
+            if _fastPath(before & 1 == 0) {
+                let value = body(base)
+                SharedMemoryFence.acquire()
+                if _fastPath(sequence.loadRelaxed() == before) { return value }
+            } else {
+                pv_cpu_relax()
+            }
+            return nil
         }
+        if let value = attempt() { return value }
         var attempts: UInt64 = 1
         while true {
             retries &+= 1
             if attempts >= limit { return nil }
             attempts &+= 1
-            let before = sequence.loadAcquire()
-            if before & 1 == 0 {
-                let value = body(base)
-                SharedMemoryFence.acquire()
-                if sequence.loadRelaxed() == before { return value }
-            } else {
-                pv_cpu_relax()
-            }
+            if let value = attempt() { return value }
         }
     }
 
     @inlinable @inline(__always)
-    static func writeProtected(_ base: UnsafeMutableRawPointer, midpoint: () -> Void = {},
-                               _ body: (UnsafeMutableRawPointer) -> Void) {
+    public static func writeProtected(_ base: UnsafeMutableRawPointer, midpoint: () -> Void,
+                                      _ body: (UnsafeMutableRawPointer) -> Void) {
         let sequence = SharedU32(base + sequenceOffset)
         let s = sequence.loadRelaxed()  // only this writer stores it
         sequence.storeRelaxed(s &+ 1)
@@ -74,63 +74,7 @@ public enum SeqLockStrategy {
     }
 
     /// The whole 16-byte record as one snapshot.
-    public enum Record: OrderingStrategy {
-        public typealias Target = StolenTimeRecordTarget
-        public static var kind: StrategyKind { .seqlock }
-        public static var footprint: Int { sequenceOffset + 4 }
-        public static var requiredAlignment: Int { 8 }
-
-        @inlinable @inline(__always)
-        public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> RecordWords {
-            readBounded(base, retries: &retries, limit: .max)!
-        }
-
-        @inlinable @inline(__always)
-        public static func readBounded(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64) -> RecordWords? {
-            readProtected(base, retries: &retries, limit: limit) { b in
-                RecordWords(low: SharedU64(b).loadRelaxed(), high: SharedU64(b + 8).loadRelaxed())
-            }
-        }
-
-        @inlinable @inline(__always)
-        public static func write(_ base: UnsafeMutableRawPointer, _ value: RecordWords) {
-            write(base, value, midpoint: {})
-        }
-
-        @inlinable @inline(__always)
-        public static func write(_ base: UnsafeMutableRawPointer, _ value: RecordWords, midpoint: () -> Void) {
-            writeProtected(base, midpoint: midpoint) { b in
-                SharedU64(b).storeRelaxed(value.low)
-                SharedU64(b + 8).storeRelaxed(value.high)
-            }
-        }
-    }
-
+    public typealias Record = SequencedRecord<SeqLockStrategy>
     /// The 64-bit stolen_time field, protected the same way.
-    public enum StolenTime: OrderingStrategy {
-        public typealias Target = StolenTimeFieldTarget
-        public static var kind: StrategyKind { .seqlock }
-        public static var footprint: Int { sequenceOffset + 4 }
-        public static var requiredAlignment: Int { 8 }
-
-        @inlinable @inline(__always)
-        public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> UInt64 {
-            readBounded(base, retries: &retries, limit: .max)!
-        }
-
-        @inlinable @inline(__always)
-        public static func readBounded(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64) -> UInt64? {
-            readProtected(base, retries: &retries, limit: limit) { b in SharedU64(b + 8).loadRelaxed() }
-        }
-
-        @inlinable @inline(__always)
-        public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt64) {
-            write(base, value, midpoint: {})
-        }
-
-        @inlinable @inline(__always)
-        public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt64, midpoint: () -> Void) {
-            writeProtected(base, midpoint: midpoint) { b in SharedU64(b + 8).storeRelaxed(value) }
-        }
-    }
+    public typealias StolenTime = SequencedStolenTime<SeqLockStrategy>
 }

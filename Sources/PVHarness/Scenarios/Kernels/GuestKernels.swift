@@ -98,6 +98,7 @@ public func pvGuestStealClockReads<S: OrderingStrategy>(
         while chunks != 0 {
             let r0 = read(), r1 = read(), r2 = read(), r3 = read()
             let r4 = read(), r5 = read(), r6 = read(), r7 = read()
+            let base = (allChunks &- chunks) << 3  // index of r0 (used off the straight line only)
             if let k0 = key(r0), let k1 = key(r1), let k2 = key(r2), let k3 = key(r3),
                let k4 = key(r4), let k5 = key(r5), let k6 = key(r6), let k7 = key(r7)
             {
@@ -110,14 +111,13 @@ public func pvGuestStealClockReads<S: OrderingStrategy>(
                                             r3.unsafelyUnwrapped, r4.unsafelyUnwrapped, r5.unsafelyUnwrapped,
                                             r6.unsafelyUnwrapped, r7.unsafelyUnwrapped), after: last)
                         {
-                            firstDrop = (first.value, first.previous, (allChunks &- chunks) << 3 &+ first.offset)
+                            firstDrop = (first.value, first.previous, base &+ first.offset)
                         }
                         drops &+= decreases
                     }
                 }
                 last = k7
             } else {
-                let base = (allChunks &- chunks) << 3
                 observe(r0, at: base)
                 observe(r1, at: base &+ 1)
                 observe(r2, at: base &+ 2)
