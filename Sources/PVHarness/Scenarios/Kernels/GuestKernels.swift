@@ -82,8 +82,8 @@ public func pvGuestStealClockReads<S: OrderingStrategy>(
     if S.kind.retriesReads {
         // A protocol read is a loop of its own (begin, load, check, maybe
         // retry); eight of them in flight only add register pressure (the
-        // seqlock read ran at 0.6x with them). One at a time, four per
-        // iteration, rare outcomes out of line.
+        // seqlock read ran at about half the C kernel's rate with them). One
+        // at a time, four per iteration, rare outcomes out of line.
         let unrolled = UInt(count) & ~3
         while at != unrolled {
             observe(read(), at: at)
