@@ -3,9 +3,16 @@
 // pvbench: emulates and measures the KVM/arm64 paravirtual shared-memory
 // records (PV time stolen-time record, PV sched `preempted` flag).
 //
-// Modules depend one way only:
+// Linux only (x86_64 and arm64): it pins threads with sched_setaffinity,
+// places memory with libnuma, reads /sys and opens perf_event_open.
+//
+// Modules depend one way only (the package graph refuses a cycle):
 //   C shims (CNUMA, CConcurrencyKit, CPVPlatform, CPVABI, CPVReference)
-//     -> PVABI -> PVRuntime -> PVHarness -> pvbench (CLI)
+//     -> PVABI -> PVRuntime
+//   PVHost (topology, placement, NUMA, pinned threads, clocks, perf, signals)
+//     -> PVResults (result files, tables, reports)
+//     -> PVExperiments (scenarios, suites, validate, litmus, faults, statistics;
+//        also PVRuntime) -> pvbench (CLI)
 import PackageDescription
 
 let optimise: [SwiftSetting] = [
@@ -14,10 +21,9 @@ let optimise: [SwiftSetting] = [
 
 let package = Package(
     name: "pvbench",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pvbench", targets: ["pvbench"]),
-        .library(name: "PVBench", targets: ["PVABI", "PVRuntime", "PVHarness"]),
+        .library(name: "PVBench", targets: ["PVABI", "PVRuntime", "PVHost", "PVResults", "PVExperiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,22 +52,27 @@ let package = Package(
             dependencies: ["CConcurrencyKit"],
             cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-O2"])]),
 
-        .target(name: "PVABI", dependencies: ["CPVABI", "CPVPlatform"], swiftSettings: optimise),
+        .target(name: "PVABI", dependencies: ["CPVABI"], swiftSettings: optimise),
         .target(
             name: "PVRuntime",
             dependencies: ["PVABI", "CPVPlatform", "CConcurrencyKit"],
             swiftSettings: optimise),
+        // Host services: what the machine is and how threads and memory are put on it.
+        .target(name: "PVHost", dependencies: ["PVABI", "CNUMA", "CPVPlatform"], swiftSettings: optimise),
+        // Result files, terminal tables and reports: data in, text and plots out.
+        .target(name: "PVResults", dependencies: ["PVHost"], swiftSettings: optimise),
+        // What is run: scenarios and suites, validate, litmus, faults, latency statistics.
         .target(
-            name: "PVHarness",
+            name: "PVExperiments",
             dependencies: [
-                "PVRuntime", "PVABI", "CNUMA", "CPVPlatform", "CPVReference",
+                "PVHost", "PVResults", "PVRuntime", "PVABI", "CPVPlatform", "CPVReference",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: optimise),
         .executableTarget(
             name: "pvbench",
             dependencies: [
-                "PVHarness", "PVRuntime", "PVABI",
+                "PVExperiments", "PVResults", "PVHost", "PVRuntime", "PVABI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimise),
@@ -71,7 +82,7 @@ let package = Package(
         .testTarget(name: "PVABITests", dependencies: ["PVABI", "CPVABI"]),
         .testTarget(name: "PVRuntimeTests", dependencies: ["PVRuntime", "PVABI", "CPVPlatform", "PVTestSupport"]),
         .testTarget(
-            name: "PVHarnessTests", dependencies: ["PVHarness", "PVRuntime", "PVABI", "PVTestSupport"],
+            name: "PVHarnessTests", dependencies: ["PVHost", "PVResults", "PVExperiments", "PVRuntime", "PVABI", "PVTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "PVBenchCLITests", dependencies: ["pvbench", "PVTestSupport"]),
     ]

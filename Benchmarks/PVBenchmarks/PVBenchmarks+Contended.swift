@@ -1,8 +1,8 @@
 import Benchmark
 import CPVPlatform
 import Dispatch
-import PVHarness
 import PVRuntime
+import PVHost
 
 /// `contended-read/<strategy>/<target>`: the guest's read while a hypervisor
 /// writer thread, pinned to another CPU, writes the record back to back:

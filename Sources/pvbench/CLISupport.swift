@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import PVABI
-import PVHarness
+import PVExperiments
 
 /// A failure at run time (exit status 1), as opposed to a usage error (64).
 struct RuntimeError: Error, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import PVHarness
 import PVRuntime
+import PVExperiments
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import PVHarness
+import PVHost
+import PVResults
+import PVExperiments
 
 struct LitmusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PVHarness
+import PVResults
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

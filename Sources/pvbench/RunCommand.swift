@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
-import PVHarness
 import PVRuntime
+import PVHost
+import PVResults
+import PVExperiments
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PVHarness
+import PVHost
 
 extension PlacementRelation: ExpressibleByArgument {}
 

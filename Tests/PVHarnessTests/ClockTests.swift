@@ -1,6 +1,7 @@
 import CPVPlatform
 import Testing
-@testable import PVHarness
+@testable import PVHost
+@testable import PVExperiments
 
 @Suite("Cycle clock")
 struct ClockTests {

@@ -1,6 +1,7 @@
 import Testing
-@testable import PVHarness
 @testable import PVRuntime
+@testable import PVHost
+@testable import PVExperiments
 
 @Suite("Fault injection: parsing")
 struct FaultParsingTests {

@@ -4,7 +4,8 @@ import Glibc
 import Foundation
 import Synchronization
 import Testing
-@testable import PVHarness
+@testable import PVHost
+@testable import PVExperiments
 
 /// Serialized: the handler is process-wide, and a signal sent while no
 /// monitor is installed would end the test process.

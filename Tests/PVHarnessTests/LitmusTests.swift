@@ -1,5 +1,6 @@
-import PVHarness
 import Testing
+import PVHost
+import PVExperiments
 
 func litmusRunner() throws -> LitmusRunner? {
     let plan = try PlacementPlanner.plan(PlacementRequest(writers: 1, readers: 1, relation: .farthest), on: try Topology.live())

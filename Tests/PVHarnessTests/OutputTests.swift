@@ -3,7 +3,8 @@ import Glibc
 #endif
 import Foundation
 import Testing
-@testable import PVHarness
+@testable import PVResults
+@testable import PVExperiments
 
 @Suite("Result files, terminal table, progress line")
 struct OutputTests {

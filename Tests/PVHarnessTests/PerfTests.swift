@@ -4,7 +4,8 @@ import Glibc
 import Musl
 #endif
 import Testing
-@testable import PVHarness
+@testable import PVHost
+@testable import PVExperiments
 
 /// Work the counters can see: strided writes over a buffer larger than any
 /// L2 (so there are cache misses on a machine that counts them) plus

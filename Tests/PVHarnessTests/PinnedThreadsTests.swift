@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import PVHarness
+@testable import PVHost
+@testable import PVExperiments
 
 /// Live tests: real threads on this machine's CPUs.
 @Suite("PinnedThreads")

@@ -1,5 +1,5 @@
 import PVABI
-@testable import PVHarness
+@testable import PVHost
 
 /// Guest memory placed by NUMAMemoryBacking, for the live placement tests.
 enum GuestMemoryForTest {

@@ -5,7 +5,8 @@ import Musl
 #endif
 import Foundation
 import Testing
-@testable import PVHarness
+@testable import PVResults
+@testable import PVExperiments
 
 /// Synthetic result files: every scenario the report plots, with known figures.
 enum ReportFixtures {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import PVHarness
+@testable import PVHost
+@testable import PVResults
+@testable import PVExperiments
 
 @Suite("Result model, JSON shape and CSV")
 struct ResultsTests {

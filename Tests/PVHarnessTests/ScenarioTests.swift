@@ -1,7 +1,9 @@
 import Foundation
 import Testing
-@testable import PVHarness
 @testable import PVRuntime
+@testable import PVHost
+@testable import PVResults
+@testable import PVExperiments
 
 @Suite("Run settings and suites")
 struct RunSettingsTests {

@@ -1,5 +1,7 @@
 import Testing
-@testable import PVHarness
+@testable import PVHost
+@testable import PVResults
+@testable import PVExperiments
 
 @Suite("Latency recording and repetition statistics")
 struct StatisticsTests {

@@ -1,7 +1,7 @@
 import Testing
-import PVHarness
 import PVRuntime
 import PVTestSupport
+import PVExperiments
 
 /// Where a scripted strategy reads from: the next entry of a fixed script
 /// (nil = a read that gave up). Lives at the record address it is handed.

@@ -1,5 +1,5 @@
 import Foundation
-@testable import PVHarness
+@testable import PVHost
 
 /// The synthetic sysfs trees under Fixtures/sysfs (see generate.py there).
 enum TopologyFixtures {

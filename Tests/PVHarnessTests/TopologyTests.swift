@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PVHarness
+@testable import PVHost
+@testable import PVExperiments
 
 @Suite("Topology")
 struct TopologyTests {

@@ -1,6 +1,7 @@
-import PVHarness
 import PVRuntime
 import Testing
+import PVHost
+import PVExperiments
 
 /// A runner on this machine's farthest CPU pair, or nil (with the reason
 /// printed) when the machine cannot give the writer and reader CPUs of their own.

@@ -27,7 +27,7 @@ static inline void pv_cpu_relax(void) {
 
 /* A counter synchronised across cores: the invariant TSC on x86_64 (rdtsc,
  * not serialising), CNTVCT_EL0 on arm64 (after an isb so it is not read
- * early). Units are ticks; PVHarness calibrates them to ns. */
+ * early). Units are ticks; PVHost calibrates them to ns. */
 static inline uint64_t pv_read_cycle_counter(void) {
 #if defined(__x86_64__)
     return __builtin_ia32_rdtsc();

@@ -1,5 +1,5 @@
 /// Something a hot loop polls (once per batch) to know it should stop.
-/// PVHarness's `StopFlag` conforms; tests use ``ManualStop``.
+/// PVHost's `StopFlag` conforms (in PVExperiments); tests use ``ManualStop``.
 public protocol StopSignal: Sendable {
     var isStopped: Bool { get }
 }

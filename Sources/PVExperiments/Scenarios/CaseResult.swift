@@ -1,0 +1,29 @@
+import PVRuntime
+import PVHost
+import PVResults
+
+/// Everything one `pvbench run` case produced.
+public struct CaseResult: Sendable {
+    public var settings: RunSettings
+    /// One `iteration` entry per repetition, then the aggregates.
+    public var entries: [BenchmarkEntry]
+    public var placement: Placement
+    public var threads: [PinnedThreadReport]
+    public var pages: PagePlacementReport?
+    /// Spread warnings and notes worth a line in the context.
+    public var warnings: [String]
+    /// What the detector saw over every repetition.
+    public var violations: ReaderCounts
+    public var firstViolation: String?
+    /// True when a signal cut the case short (its entries are partial).
+    public var interrupted: Bool
+    /// perf counters asked for but not read, each with the reason.
+    public var perfUnavailable: [String] = []
+
+    /// The repetitions' entries (not the aggregates).
+    public var iterations: [BenchmarkEntry] { entries.filter { $0.runType == .iteration } }
+    /// The median aggregate, or the only repetition.
+    public var median: BenchmarkEntry? {
+        entries.first { $0.aggregateName == "median" } ?? iterations.first
+    }
+}

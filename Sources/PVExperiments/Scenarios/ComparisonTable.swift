@@ -1,0 +1,28 @@
+import Foundation
+import PVResults
+
+/// `pvbench run --compare-impl`: per case, the Swift and C kernels' median
+/// throughput and the ratio of their time per operation (Swift / C; 1.05 =
+/// Swift 5 % slower), with the range of the per-repetition-pair ratios.
+public enum ComparisonTable {
+    public static func render(_ comparisons: [ImplementationComparison]) -> String {
+        var table = TerminalTable(columns: [
+            TerminalTable.Column("case (Swift vs C kernel)", alignment: .left),
+            TerminalTable.Column("Swift"), TerminalTable.Column("C"),
+            TerminalTable.Column("Swift/C time"), TerminalTable.Column("pair ratios", alignment: .right),
+        ])
+        for c in comparisons {
+            let (key, unit) = RunSummaryTable.rate(c.swift.settings.scenario)
+            func rate(_ r: CaseResult) -> String {
+                r.median?.counters[key].map { RunSummaryTable.format(rate: $0) + " " + unit } ?? "-"
+            }
+            let pairs = c.repetitionRatios
+            table.addRow([
+                c.swift.settings.name, rate(c.swift), rate(c.c),
+                c.timeRatio.map { String(format: "%.3f", $0) } ?? "-",
+                pairs.isEmpty ? "-" : String(format: "%.3f … %.3f", pairs.min()!, pairs.max()!),
+            ])
+        }
+        return table.render()
+    }
+}

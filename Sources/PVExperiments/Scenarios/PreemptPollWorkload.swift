@@ -1,0 +1,157 @@
+import PVRuntime
+import PVHost
+
+/// `preempt-poll`: each hypervisor writer flips the `preempted` flag of its
+/// vCPUs (v with v mod writers = w) to 1 (sched-out) for `preemptedDuration`
+/// and to 0 (sched-in) for `runDuration`, stamping every flip with the
+/// synchronised cycle counter; guest readers poll `vcpu_is_preempted()` over
+/// all vCPUs round robin, as spinning code does, and stamp the first poll
+/// that sees each change. Visibility latency = reader stamp − writer stamp.
+struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
+    let settings: RunSettings
+    let threads: [PinnedThreadSpec]
+    let hypervisorFlags: RecordArray
+    let guestFlags: RecordArray
+    let runTicks: UInt64
+    let preemptedTicks: UInt64
+    /// Polls per kernel call when nothing changes.
+    let batch: Int
+    /// Log capacity per thread.
+    let logCapacity: Int
+    let cPoll: (@Sendable (RecordArray, UnsafeMutablePointer<UInt32>, inout Int, Int) -> (polls: Int, changed: Int))?
+    /// `--inject drop-writes`: every Nth flip's stores are skipped.
+    var dropEvery: UInt64 = 0
+    /// `--inject release`: every this many ticks the writer's vCPUs release
+    /// their blocks (PV_SCHED_IPA_RELEASE) and register them again half an
+    /// interval later; meanwhile the hypervisor has nowhere to write.
+    var releaseTicks: UInt64 = 0
+    var release: @Sendable (Int) -> Void = { _ in }
+    var register: @Sendable (Int) -> Void = { _ in }
+
+    enum Tally: Sendable {
+        case writer(window: MeasuredWindow, log: TransitionLog, vcpus: Int)
+        case reader(tally: ReaderTally, observations: TransitionLog)
+    }
+
+    func body(_ context: PinnedThreadContext, _ control: RepetitionControl) -> Tally {
+        context.index < settings.writers ? writer(context.index, control) : reader(context.index, control)
+    }
+
+    private func writer(_ w: Int, _ control: RepetitionControl) -> Tally {
+        let step = settings.writers
+        var log = TransitionLog(capacity: logCapacity)
+        var state: UInt32 = 0
+        let phase = control.phase
+        var flips: UInt64 = 0
+        var nextRelease = CycleClock.now() &+ releaseTicks
+        var releasedUntil: UInt64?
+        let window = measuredLoop(control, thread: w) { _ in
+            state ^= 1
+            flips &+= 1
+            let t = CycleClock.now()
+            if releaseTicks > 0, releasedUntil == nil, t >= nextRelease {
+                for v in stride(from: w, to: hypervisorFlags.count, by: step) { release(v) }
+                releasedUntil = t &+ releaseTicks / 2
+                nextRelease = t &+ releaseTicks
+            } else if let until = releasedUntil, t >= until {
+                for v in stride(from: w, to: hypervisorFlags.count, by: step) { register(v) }
+                releasedUntil = nil
+            }
+            if releasedUntil != nil || (dropEvery != 0 && flips % dropEvery == 0) {
+                log.append(ticks: t, vcpu: w, state: state | TransitionLog.droppedBit)
+            } else {
+                pvHypervisorSetPreempted(S.self, flags: hypervisorFlags, first: w, step: step, state: state)
+                log.append(ticks: t, vcpu: w, state: state)
+            }
+            pvSpinUntil(t &+ (state == 1 ? preemptedTicks : runTicks)) { phase.isStopped }
+            return 1
+        }
+        if releasedUntil != nil { for v in stride(from: w, to: hypervisorFlags.count, by: step) { register(v) } }
+        // Leave the vCPUs running (sched-in) for whatever runs next.
+        pvHypervisorSetPreempted(S.self, flags: hypervisorFlags, first: w, step: step, state: 0)
+        let owned = stride(from: w, to: hypervisorFlags.count, by: step).underestimatedCount
+        return .writer(window: window, log: log, vcpus: owned)
+    }
+
+    private func reader(_ thread: Int, _ control: RepetitionControl) -> Tally {
+        let n = guestFlags.count
+        let last = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
+        defer { last.deallocate() }
+        var retries: UInt64 = 0
+        for v in 0 ..< n { last[v] = pvFlagState(S.Target.self, S.read(guestFlags[v], retries: &retries)) }
+        var observations = TransitionLog(capacity: logCapacity)
+        var recorder = LatencyRecorder(conversion: control.conversion)
+        var check = MonotonicCheck<S.Target>()
+        var cursor = 0
+        var previous: UInt64 = 0
+        let batch = batch
+        let window = measuredLoop(control, thread: thread, onMeasureStart: { previous = CycleClock.now() }) { measuring in
+            let polls: Int, changed: Int
+            if let cPoll {
+                (polls, changed) = cPoll(guestFlags, last, &cursor, batch)
+            } else {
+                let r = pvGuestPreemptPoll(S.self, flags: guestFlags, last: last, cursor: &cursor, maxPolls: batch)
+                (polls, changed) = (r.polls, r.changed)
+                if let value = r.value { check.observe(value) }
+            }
+            let now = CycleClock.now()
+            if changed >= 0 {
+                if measuring { observations.append(ticks: now, vcpu: changed, state: last[changed]) }
+            } else if measuring {
+                // A full batch (nothing changed): its total time, for the poll cost.
+                recorder.record(fromTicks: previous, toTicks: now)
+            }
+            previous = now
+            return UInt64(polls)
+        }
+        let counts = ReaderCounts(reads: window.operations, torn: check.torn, backwards: check.backwards, retries: retries)
+        return .reader(tally: ReaderTally(window: window, recorder: recorder, counts: counts,
+                                          firstViolation: check.firstViolation),
+                       observations: observations)
+    }
+
+    func summarize(_ tallies: [Tally], clock: CycleClock) -> RepetitionFigures {
+        var writerLogs: [TransitionLog] = [], readers: [ReaderTally] = [], observations: [TransitionLog] = []
+        var stores: UInt64 = 0
+        for t in tallies {
+            switch t {
+            case let .writer(window, log, vcpus):
+                writerLogs.append(log)
+                stores += window.operations * UInt64(vcpus)
+            case let .reader(tally, obs):
+                readers.append(tally)
+                observations.append(obs)
+            }
+        }
+        defer { (writerLogs + observations).forEach { $0.deallocate() } }
+        var figures = ReaderTally.figures(readers, clock: clock, operation: "polls", latencyPrefix: "poll_cost_",
+                                          operationsPerSample: batch)
+        var visibility = LatencyRecorder(conversion: clock.conversion)
+        let (matched, unmatched) = VisibilityMatcher.match(observations: observations, writerLogs: writerLogs,
+                                                           conversion: clock.conversion, into: &visibility)
+        figures.counters.merge(LatencyDistribution(merging: [visibility]).counters(prefix: "visibility_")) { a, _ in a }
+        let seen = observations.reduce(UInt64(0)) { $0 + UInt64($1.count) }
+        let dropped = (writerLogs + observations).reduce(UInt64(0)) { $0 + $1.dropped }
+        figures.counters["flag_stores"] = Double(stores)
+        figures.counters["changes_seen"] = Double(seen)
+        // Every reader polls every vCPU, so each store is a change it could see.
+        let expected = stores * UInt64(readers.count)
+        figures.counters["changes_missed"] = Double(expected > seen + dropped ? expected - seen - dropped : 0)
+        if unmatched > 0 { figures.notes.append("\(unmatched) observations matched no store (clock skew?)") }
+        if dropped > 0 { figures.notes.append("\(dropped) events beyond the log capacity were not timed") }
+        figures.counters["visibility_matched"] = Double(matched)
+        if dropEvery > 0 || releaseTicks > 0 {
+            var dropped: UInt64 = 0, stale: UInt64 = 0
+            for log in writerLogs {
+                let s = log.staleness(clock.conversion)
+                dropped += s.dropped
+                stale += s.staleNanoseconds
+            }
+            let measured = readers.map { $0.window.seconds(clock.conversion) }.max() ?? 0
+            figures.counters["flag_stores_skipped"] = Double(dropped)
+            figures.counters["stale_ns_total"] = Double(stale)
+            if measured > 0 { figures.counters["stale_fraction"] = Double(stale) / 1e9 / measured / Double(writerLogs.count) }
+        }
+        return figures
+    }
+}

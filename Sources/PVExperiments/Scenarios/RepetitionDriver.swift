@@ -1,0 +1,93 @@
+import Foundation
+import Synchronization
+import PVHost
+
+/// Runs the repetitions of one workload: spawns its pinned threads on a
+/// helper thread, steers the phases from the calling thread (warm-up,
+/// measure, stop) and collects each thread's tally.
+struct RepetitionDriver {
+    let warmup: Double
+    let duration: Double
+    let oversubscribe: Bool
+    let clock: CycleClock
+    /// Polled while waiting; true stops the repetition at once (Ctrl-C).
+    let isInterrupted: @Sendable () -> Bool
+    /// perf_event counters to open per thread over the measured window.
+    var perfEvents: [PerfEvent]? = nil
+    /// Hold the threads before warm-up until the user releases them.
+    var pauseBeforeStart = false
+
+    struct Outcome<Tally> {
+        var tallies: [Tally]
+        var reports: [PinnedThreadReport]
+        var interrupted: Bool
+        /// Per thread index: perf readings over the measured window and its operations.
+        var perf: [Int: (readings: PerfCounterReadings, operations: UInt64)]
+    }
+
+    func run<W: ScenarioWorkload>(_ workload: W) throws -> Outcome<W.Tally> {
+        let specs = workload.threads
+        let phase = RunPhase(pauseBeforeStart ? .held : .warmup)
+        let stop = StopFlag()
+        let perf = perfEvents.map { PerfSlots(events: $0) }
+        let control = RepetitionControl(phase: phase, conversion: clock.conversion, perf: perf)
+        let slots = Mutex<[W.Tally?]>(Array(repeating: nil, count: specs.count))
+        let started = Mutex<[(name: String, tid: Int32, cpu: Int)]>([])
+        let result = Mutex<Result<[PinnedThreadReport], any Error>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        let oversubscribe = oversubscribe
+
+        let spawner = Thread {
+            let r = Result {
+                try PinnedThreads.run(specs, stop: stop, oversubscribe: oversubscribe) { context in
+                    started.withLock { $0.append((context.role.name, context.tid, context.cpu)) }
+                    let tally = workload.body(context, control)
+                    slots.withLock { $0[context.index] = tally }
+                }
+            }
+            result.withLock { $0 = r }
+            finished.signal()
+        }
+        spawner.stackSize = 1 << 20
+        spawner.start()
+
+        if pauseBeforeStart {
+            while started.withLock({ $0.count }) < specs.count,
+                  finished.wait(timeout: .now() + .milliseconds(5)) == .timedOut {}
+            if started.withLock({ $0.count }) == specs.count {
+                PauseGate.wait(threads: started.withLock { $0 }, isInterrupted: isInterrupted)
+            } else {
+                finished.signal()  // the threads ended without starting: keep it signalled
+            }
+            phase.advance(to: .warmup)
+        }
+        // Warm-up, then measure; a failure to start (pinning) ends the wait early.
+        var interrupted = waitWhileRunning(seconds: warmup, finished: finished)
+        if !interrupted {
+            phase.advance(to: .measure)
+            interrupted = waitWhileRunning(seconds: duration, finished: finished)
+        }
+        phase.advance(to: .stop)
+        stop.stop()
+        finished.wait()
+
+        let reports = try result.withLock { $0! }.get()
+        let tallies = slots.withLock { $0 }.compactMap { $0 }
+        precondition(tallies.count == specs.count, "every thread publishes one tally")
+        return Outcome(tallies: tallies, reports: reports, interrupted: interrupted, perf: perf?.all ?? [:])
+    }
+
+    /// Sleeps up to `seconds` in small steps; returns true when interrupted.
+    /// Returns early (false) when the threads already finished (failed to start).
+    private func waitWhileRunning(seconds: Double, finished: DispatchSemaphore) -> Bool {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        while DispatchTime.now().uptimeNanoseconds < deadline {
+            if isInterrupted() { return true }
+            if finished.wait(timeout: .now() + .milliseconds(5)) == .success {
+                finished.signal()  // keep it signalled for the final wait
+                return false
+            }
+        }
+        return isInterrupted()
+    }
+}

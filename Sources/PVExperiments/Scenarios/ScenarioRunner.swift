@@ -1,0 +1,192 @@
+import PVABI
+import PVRuntime
+import Synchronization
+import PVHost
+import PVResults
+
+/// Runs one `pvbench run` case: plans the placement, builds the emulated
+/// machine on the planned NUMA node, prepares the records, runs the
+/// repetitions of the scenario specialised for the strategy, and returns the
+/// result rows.
+public struct ScenarioRunner: Sendable {
+    public let topology: Topology
+    public let clock: CycleClock
+    /// Polled while a repetition runs; true stops it (SIGINT/SIGTERM).
+    public let isInterrupted: @Sendable () -> Bool
+
+    /// perf_event counters to read per thread over each measured window.
+    public var perfEvents: [PerfEvent]?
+    /// Hold the first repetition's threads until released (`--pause-before-start`).
+    public var pauseBeforeStart: Bool { get { pause.pending.load(ordering: .relaxed) } set { pause.pending.store(newValue, ordering: .relaxed) } }
+    private let pause = PauseOnce()
+
+    public init(topology: Topology, clock: CycleClock, isInterrupted: @escaping @Sendable () -> Bool = { false }) {
+        self.topology = topology
+        self.clock = clock
+        self.isInterrupted = isInterrupted
+    }
+
+    /// The pause applies once, to the first repetition run.
+    final class PauseOnce: Sendable {
+        let pending = Atomic<Bool>(false)
+        func take() -> Bool { pending.exchange(false, ordering: .relaxed) }
+    }
+
+    /// Reads per kernel call for read loops (one clock read per call).
+    /// 16384 keeps a clock read and a histogram record under 1% of even an
+    /// uncontended 0.25 ns read, and a batch under 100 µs when contended.
+    static let readBatch = 16384
+
+    public func run(_ settings: RunSettings) throws -> CaseResult {
+        do { try settings.validate() } catch { throw ScenarioError.invalidSettings(error.description) }
+        var request = settings.placement
+        request.writers = settings.writers
+        request.readers = settings.readers
+        var placement = try PlacementPlanner.plan(request, on: topology)
+        if settings.faults.unpinnable {
+            // A CPU that went away after planning: the first CPU number this
+            // process may not use. Pinning must refuse before anything runs.
+            let usable = Set(topology.usableCPUs)
+            let gone = (0 ... (topology.cpus.map(\.id).max() ?? 0) + 1).first { !usable.contains($0) }!
+            if placement.readerCPUs.isEmpty { placement.writerCPUs[0] = gone } else { placement.readerCPUs[0] = gone }
+        }
+        let backing = NUMAMemoryBacking(nodes: placement.memoryNodes)
+
+        if settings.scenario == .c2c {
+            let memory = try GuestMemory(ramBytes: GuestMemory.pvPageSize, pvPages: 1, backing: backing)
+            let ping = try memory.pointer(ipa: memory.allocateGuestRAM(bytes: 64, alignment: 64), length: 64)
+            let pong = try memory.pointer(ipa: memory.allocateGuestRAM(bytes: 64, alignment: 64), length: 64)
+            let workload = C2CWorkload(threads: Self.c2cThreads(placement), ping: SharedU32(ping), pong: SharedU32(pong))
+            SharedU32(ping).storeRelease(0)
+            SharedU32(pong).storeRelease(0)
+            let pages = try? PagePlacementReport.check(memory.base, bytes: memory.size, plannedNodes: placement.memoryNodes)
+            return try withExtendedLifetime(memory) {
+                try repeatCase(workload, settings, placement, pages: pages, extra: [:])
+            }
+        }
+
+        let machine = try EmulatedMachine(layout: settings.layout, vcpus: settings.vcpus, backing: backing)
+        let builder = CaseBuilder(runner: self, settings: settings, placement: placement, machine: machine)
+        guard let result = try settings.strategy.dispatch(settings.target!, to: builder) else {
+            throw ScenarioError.invalidSettings("strategy \(settings.strategy) does not apply to \(settings.scenario)")
+        }
+        return result
+    }
+
+    static func c2cThreads(_ placement: Placement) -> [PinnedThreadSpec] {
+        [PinnedThreadSpec(role: ThreadRole(custom: "c2c-ping"), cpu: placement.writerCPUs[0]),
+         PinnedThreadSpec(role: ThreadRole(custom: "c2c-pong"), cpu: placement.readerCPUs[0])]
+    }
+
+    /// One-way c2c latency on the writer/reader CPU pair of `placement`,
+    /// measured now for `seconds`, to put visibility latency beside it.
+    func c2cFloor(_ placement: Placement, seconds: Double) throws -> Double? {
+        guard let w = placement.writerCPUs.first, let r = placement.readerCPUs.first, w != r else { return nil }
+        var request = PlacementRequest(writers: 1, readers: 1, relation: .auto, memory: .node(placement.memoryNodes.first ?? 0))
+        request.writerCPUs = [w]
+        request.readerCPUs = [r]
+        var settings = RunSettings(scenario: .c2c, placement: request, duration: seconds, warmup: 0.05, repetitions: 1)
+        settings.placement = request
+        let result = try run(settings)
+        return result.median?.counters["one_way_ns"]
+    }
+
+    /// Runs the repetitions of `workload` and turns them into result rows.
+    func repeatCase<W: ScenarioWorkload>(_ workload: W, _ settings: RunSettings, _ placement: Placement,
+                                         pages: PagePlacementReport?, extra: [String: Double]) throws -> CaseResult
+    {
+        var driver = RepetitionDriver(warmup: settings.warmup, duration: settings.duration,
+                                      oversubscribe: placement.sharesCPUs, clock: clock, isInterrupted: isInterrupted)
+        driver.perfEvents = perfEvents
+        let name = settings.scenario == .c2c
+            ? "c2c/cpu:\(placement.writerCPUs[0])->cpu:\(placement.readerCPUs[0])" : settings.name
+        var rows: [BenchmarkEntry] = []
+        var reports: [PinnedThreadReport] = []
+        var violations = ReaderCounts()
+        var firstViolation: String?
+        var warnings: [String] = []
+        var interrupted = false
+        var perfUnavailable: [String] = []
+        for repetition in 0 ..< settings.repetitions {
+            driver.pauseBeforeStart = pause.take()
+            let outcome = try driver.run(workload)
+            reports = outcome.reports
+            var figures = workload.summarize(outcome.tallies, clock: clock)
+            if perfEvents != nil {
+                let (counters, missing) = Self.perfFigures(outcome.perf, threads: outcome.reports)
+                figures.counters.merge(counters) { a, _ in a }
+                perfUnavailable = missing
+            }
+            figures.counters.merge(extra) { a, _ in a }
+            if let floor = extra["c2c_one_way_ns"], floor > 0, let v = figures.counters["visibility_p50_ns"] ?? figures.counters["breakout_p50_ns"] {
+                figures.counters["latency_p50_over_c2c"] = v / floor
+            }
+            violations = violations + figures.violations
+            firstViolation = firstViolation ?? figures.firstViolation
+            warnings += figures.notes.map { "\(name): \($0)" }
+            for report in outcome.reports where !report.stayedOnPlannedCPU {
+                warnings.append("\(name): thread \(report.name) planned on CPU \(report.plannedCPU) was seen on "
+                    + "\(report.observedCPUAtStart)/\(report.observedCPUAtEnd)")
+            }
+            rows.append(BenchmarkEntry(
+                name: name, repetitions: settings.repetitions, repetitionIndex: repetition, threads: workload.threads.count,
+                iterations: figures.iterations, realTime: figures.nanosecondsPerOperation,
+                cpuTime: figures.nanosecondsPerOperation, label: Self.label(placement),
+                scenario: settings.scenario.rawValue, strategy: settings.scenario == .c2c ? nil : settings.strategy.rawValue,
+                layout: settings.scenario == .c2c ? nil : settings.layout.rawValue, counters: figures.counters))
+            if outcome.interrupted { interrupted = true; break }
+        }
+        let (aggregates, allSpread) = BenchmarkEntry.aggregates(of: rows)
+        // Warn about the figures a reader quotes, not every percentile.
+        let (rateKey, _) = RunSummaryTable.rate(settings.scenario)
+        let quoted = [" real_time ", " \(rateKey) ", " visibility_p50_ns ", " breakout_p50_ns ", " one_way_p50_ns "]
+        let spread = allSpread.filter { w in quoted.contains { w.contains($0) } }
+        return CaseResult(settings: settings, entries: rows + (rows.count > 1 ? aggregates : []), placement: placement,
+                          threads: reports, pages: pages, warnings: warnings + spread, violations: violations,
+                          firstViolation: firstViolation, interrupted: interrupted, perfUnavailable: perfUnavailable)
+    }
+
+    /// Per-operation perf figures: guest threads (readers; the c2c initiator)
+    /// averaged as `<event>_per_op`, hypervisor writers as `hv_<event>_per_op`;
+    /// and one line per counter that could not be read, with why.
+    static func perfFigures(_ perf: [Int: (readings: PerfCounterReadings, operations: UInt64)],
+                            threads: [PinnedThreadReport]) -> (counters: [String: Double], unavailable: [String])
+    {
+        var sums: [String: (Double, Int)] = [:]
+        var unavailable: [String] = []
+        for (index, entry) in perf.sorted(by: { $0.key < $1.key }) where index < threads.count {
+            let name = threads[index].name
+            let isGuest = name.hasPrefix("gst-") || name == "c2c-ping"
+            let perOp = entry.readings.perOperation(entry.operations)
+            for (key, value) in perOp.counters {
+                let k = isGuest ? key : "hv_" + key
+                sums[k, default: (0, 0)].0 += value
+                sums[k, default: (0, 0)].1 += 1
+            }
+            for line in perOp.contextLines where !unavailable.contains(line) { unavailable.append(line) }
+        }
+        return (sums.mapValues { $0.0 / Double($0.1) }, unavailable)
+    }
+
+    public static func label(_ p: Placement) -> String {
+        func cpus(_ c: [Int]) -> String { c.map(String.init).joined(separator: ",") }
+        return "writers \(cpus(p.writerCPUs)) readers \(cpus(p.readerCPUs)) memory node \(cpus(p.memoryNodes)) (\(p.relation))"
+    }
+}
+
+/// Why a case could not run.
+public enum ScenarioError: Error, Equatable, CustomStringConvertible {
+    case invalidSettings(String)
+    case layoutTooSmall(strategy: String, needs: Int, layout: String, gives: Int)
+
+    public var description: String {
+        switch self {
+        case let .invalidSettings(why): why
+        case let .layoutTooSmall(strategy, needs, layout, gives):
+            "\(strategy) needs \(needs) bytes per vCPU record slot (seqlocks keep their sequence word after the "
+                + "16-byte record; straddle places the field across a cache line) but the \(layout) layout gives "
+                + "\(gives): use a layout with wider slots ("
+                + VCPULayout.allCases.filter { $0.stride(for: .stolenTime) >= needs }.map(\.rawValue).joined(separator: ", ") + ")"
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import CPVPlatform
+import PVABI
+import PVRuntime
+import PVHost
+
+/// `spin-on-owner`: the shape of `mutex_spin_on_owner()`/osq. Writer w is a
+/// lock owner on vCPU w and its hypervisor: it takes lock w, runs for
+/// `runDuration`, is preempted (flag 1, stamped) for `preemptedDuration`,
+/// runs again (flag 0) for a quarter of `runDuration`, releases the lock
+/// (stamped) and leaves it free for another quarter. Waiter r spins on lock
+/// r mod writers while the owner's vCPU is not preempted, and breaks out when
+/// it is; it then keeps watching until the release, which is exactly how
+/// long a waiter that ignores the flag (a guest without PV sched) would have
+/// spun. Both spin times come from the same episodes of the same run.
+struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
+    let settings: RunSettings
+    let threads: [PinnedThreadSpec]
+    let hypervisorFlags: RecordArray
+    let guestFlags: RecordArray
+    /// One lock word per owner, in guest RAM, 64 bytes apart.
+    let locks: RecordArray
+    let runTicks: UInt64
+    let preemptedTicks: UInt64
+    let logCapacity: Int
+    /// `--inject drop-writes`: every Nth preemption's `preempted = 1` store is
+    /// skipped, so waiters cannot see that the owner is not running.
+    var dropEvery: UInt64 = 0
+
+    enum Tally: Sendable {
+        case owner(window: MeasuredWindow, log: TransitionLog)
+        case waiter(Waiter)
+    }
+
+    struct Waiter: Sendable {
+        var window: MeasuredWindow
+        var breakOuts: TransitionLog
+        var withPV: LatencyRecorder
+        var withoutPV: LatencyRecorder
+        var preemptedEpisodes: UInt64
+    }
+
+    func body(_ context: PinnedThreadContext, _ control: RepetitionControl) -> Tally {
+        context.index < settings.writers ? owner(context.index, control) : waiter(context.index - settings.writers, control)
+    }
+
+    private func owner(_ w: Int, _ control: RepetitionControl) -> Tally {
+        let lock = SharedU32(locks[w])
+        let own = RecordArray(base: hypervisorFlags[w], stride: 1, count: 1)
+        var log = TransitionLog(capacity: logCapacity)
+        let phase = control.phase
+        let tail = max(1, runTicks / 4)
+        var episodes: UInt64 = 0
+        let window = measuredLoop(control, thread: w) { _ in
+            episodes &+= 1
+            lock.storeRelease(1)
+            pvSpinUntil(CycleClock.now() &+ runTicks) { phase.isStopped }
+            let preempted = CycleClock.now()
+            if dropEvery != 0, episodes % dropEvery == 0 {
+                log.append(ticks: preempted, vcpu: w, state: 1 | TransitionLog.droppedBit)
+            } else {
+                pvHypervisorSetPreempted(S.self, flags: own, first: 0, step: 1, state: 1)
+                log.append(ticks: preempted, vcpu: w, state: 1)
+            }
+            pvSpinUntil(preempted &+ preemptedTicks) { phase.isStopped }
+            pvHypervisorSetPreempted(S.self, flags: own, first: 0, step: 1, state: 0)
+            pvSpinUntil(CycleClock.now() &+ tail) { phase.isStopped }
+            let released = CycleClock.now()
+            lock.storeRelease(0)
+            log.append(ticks: released, vcpu: w, state: 0)
+            pvSpinUntil(released &+ tail) { phase.isStopped }
+            return 1
+        }
+        lock.storeRelease(0)
+        return .owner(window: window, log: log)
+    }
+
+    private func waiter(_ r: Int, _ control: RepetitionControl) -> Tally {
+        let o = r % settings.writers
+        let lock = SharedU32(locks[o])
+        let ownerFlag = guestFlags[o]
+        let phase = control.phase
+        var breakOuts = TransitionLog(capacity: logCapacity)
+        var withPV = LatencyRecorder(conversion: control.conversion)
+        var withoutPV = LatencyRecorder(conversion: control.conversion)
+        var preemptedEpisodes: UInt64 = 0
+
+        func spin(honouring: Bool) -> SpinExit {
+            while true {
+                let r = pvGuestSpinOnOwner(S.self, lock: lock, ownerFlag: ownerFlag, honoursPreempted: honouring,
+                                           maxSpins: 4096)
+                if r.exit != .budget || phase.isStopped { return r.exit }
+            }
+        }
+
+        let window = measuredLoop(control, thread: settings.writers + r) { measuring in
+            // Not spinning yet: wait for the owner to take the lock.
+            while lock.loadAcquire() == 0 {
+                if phase.isStopped { return 0 }
+                pv_cpu_relax()
+            }
+            let start = CycleClock.now()
+            let exit = spin(honouring: true)
+            let stopped = CycleClock.now()
+            guard exit != .budget else { return 0 }  // stopped mid-episode
+            var released = stopped
+            if exit == .ownerPreempted {
+                if measuring { breakOuts.append(ticks: stopped, vcpu: o, state: 1) }
+                guard spin(honouring: false) == .released else { return 0 }
+                released = CycleClock.now()
+            }
+            if measuring {
+                withPV.record(fromTicks: start, toTicks: stopped)
+                withoutPV.record(fromTicks: start, toTicks: released)
+                if exit == .ownerPreempted { preemptedEpisodes &+= 1 }
+            }
+            return 1
+        }
+        return .waiter(Waiter(window: window, breakOuts: breakOuts, withPV: withPV, withoutPV: withoutPV,
+                              preemptedEpisodes: preemptedEpisodes))
+    }
+
+    func summarize(_ tallies: [Tally], clock: CycleClock) -> RepetitionFigures {
+        var ownerLogs: [TransitionLog] = [], waiters: [Waiter] = []
+        var episodes: UInt64 = 0
+        for t in tallies {
+            switch t {
+            case let .owner(window, log): ownerLogs.append(log); episodes += window.operations
+            case let .waiter(w): waiters.append(w)
+            }
+        }
+        defer { (ownerLogs + waiters.map(\.breakOuts)).forEach { $0.deallocate() } }
+        var breakOut = LatencyRecorder(conversion: clock.conversion)
+        let (matched, unmatched) = VisibilityMatcher.match(observations: waiters.map(\.breakOuts), writerLogs: ownerLogs,
+                                                           conversion: clock.conversion, into: &breakOut)
+        let withPV = LatencyDistribution(merging: waiters.map(\.withPV))
+        let withoutPV = LatencyDistribution(merging: waiters.map(\.withoutPV))
+        var counters: [String: Double] = [:]
+        counters.merge(LatencyDistribution(merging: [breakOut]).counters(prefix: "breakout_")) { a, _ in a }
+        counters.merge(withPV.counters(prefix: "spin_with_pv_")) { a, _ in a }
+        counters.merge(withoutPV.counters(prefix: "spin_without_pv_")) { a, _ in a }
+        let rates = waiters.compactMap { $0.window.rate(clock.conversion) }
+        counters["episodes_per_second"] = rates.mean
+        counters["owner_episodes"] = Double(episodes)
+        counters["preempted_episodes_seen"] = Double(waiters.reduce(0) { $0 + $1.preemptedEpisodes })
+        counters["breakout_matched"] = Double(matched)
+        if !withPV.isEmpty, !withoutPV.isEmpty {
+            counters["spin_saved_per_episode_ns"] = withoutPV.mean - withPV.mean
+            counters["spin_saved_fraction"] = withoutPV.mean > 0 ? 1 - withPV.mean / withoutPV.mean : 0
+        }
+        if dropEvery > 0 {
+            let skipped = ownerLogs.reduce(UInt64(0)) { total, log in total + log.recorded.filter(\.dropped).count.toUInt64 }
+            counters["preempt_stores_skipped"] = Double(skipped)
+            // Each skipped store hid one whole preemption from the waiters.
+            counters["stale_ns_total"] = Double(skipped) * Double(settings.preemptedDuration)
+        }
+        var notes: [String] = []
+        if unmatched > 0 { notes.append("\(unmatched) break-outs matched no preemption (clock skew?)") }
+        let operations = waiters.reduce(UInt64(0)) { $0 + $1.window.operations }
+        return RepetitionFigures(iterations: Int64(operations), nanosecondsPerOperation: withPV.isEmpty ? 0 : withPV.mean,
+                                 counters: counters, notes: notes)
+    }
+}
+
+extension Int {
+    fileprivate var toUInt64: UInt64 { UInt64(self) }
+}

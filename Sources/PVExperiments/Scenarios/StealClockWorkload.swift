@@ -1,0 +1,180 @@
+import CPVReference
+import PVRuntime
+import PVHost
+
+/// `steal-clock`: hypervisor writers emulate sched-in (read the guest's
+/// stolen time back, add a run-delay delta, one store through the
+/// strategy); guest readers call `para_steal_clock()` back to back on their
+/// own vCPU's record (reader r reads vCPU r mod vcpus), every value through
+/// the detector (monotonic: invariant fields, never backwards).
+struct StealClockWorkload<S: OrderingStrategy>: ScenarioWorkload {
+    let settings: RunSettings
+    let threads: [PinnedThreadSpec]
+    let hypervisorRecords: RecordArray
+    let guestRecords: RecordArray
+    let updateIntervalTicks: UInt64
+    /// Reads per kernel call (one clock read per call).
+    let batch: Int
+    let cReader: (@Sendable (UnsafeMutableRawPointer, UInt64, inout pvref_steal_reader) -> Void)?
+    /// `--inject stall-writer`: every Nth update stalls mid-update this long.
+    var stallEvery: UInt64 = 0
+    var stallTicks: UInt64 = 0
+    /// `--inject release`: every this many ticks the writer re-issues
+    /// PV_TIME_ST for its vCPUs (through `reissue`), zeroing their records.
+    var releaseTicks: UInt64 = 0
+    var reissue: @Sendable (Int) -> Void = { _ in }
+    /// Announced before every re-issue, so readers can tell a restart.
+    let resets = RecordResets()
+
+    struct WriterTally: Sendable {
+        var window: MeasuredWindow
+        var stalls: UInt64
+        var reissues: UInt64
+    }
+
+    enum Tally: Sendable {
+        case writer(WriterTally)
+        case reader(ReaderTally)
+    }
+
+    func body(_ context: PinnedThreadContext, _ control: RepetitionControl) -> Tally {
+        context.index < settings.writers ? .writer(writer(context.index, control)) : .reader(reader(context.index - settings.writers, control))
+    }
+
+    private func writer(_ w: Int, _ control: RepetitionControl) -> WriterTally {
+        let step = settings.writers
+        var cursor = w
+        var index: UInt64 = 0
+        var deadline = CycleClock.now()
+        var stalls: UInt64 = 0, reissues: UInt64 = 0
+        var nextRelease = CycleClock.now() &+ releaseTicks
+        // With a rate or a stall, small batches so the phase is still checked often.
+        let count = updateIntervalTicks == 0 && stallEvery == 0 ? 256 : 1
+        let window = measuredLoop(control, thread: w) { measuring in
+            pvHypervisorStealUpdates(S.self, records: hypervisorRecords, first: w, step: step, cursor: &cursor,
+                                     count: count, index: &index, intervalTicks: updateIntervalTicks,
+                                     deadline: &deadline, stallEvery: stallEvery, stallTicks: stallTicks,
+                                     stalls: &stalls)
+            if releaseTicks > 0, CycleClock.now() >= nextRelease {
+                // The record is released and set up again (CPU hot-unplug and
+                // re-plug): PV_TIME_ST zeroes it; stolen time restarts at 0.
+                for v in stride(from: w, to: hypervisorRecords.count, by: step) {
+                    resets.announceReset()
+                    reissue(v)
+                }
+                nextRelease = CycleClock.now() &+ releaseTicks
+                if measuring { reissues &+= 1 }
+            }
+            return UInt64(count)
+        }
+        return WriterTally(window: window, stalls: stalls, reissues: reissues)
+    }
+
+    private func reader(_ r: Int, _ control: RepetitionControl) -> ReaderTally {
+        let record = guestRecords[r % guestRecords.count]
+        var recorder = LatencyRecorder(conversion: control.conversion)
+        var previous: UInt64 = 0
+        let batch = batch
+        // One of the two kernels runs; both keep their own violation counts.
+        var check = MonotonicCheck<S.Target>()
+        // With records being re-zeroed, a drop the hypervisor announced is a
+        // restart; any other drop is still backwards.
+        if releaseTicks > 0 { check.resets = resets }
+        var retries: UInt64 = 0, gaveUp: UInt64 = 0
+        var cState = pvref_steal_reader(last: 0, backwards: 0, retries: 0)
+        let window = measuredLoop(control, thread: settings.writers + r, onMeasureStart: { previous = CycleClock.now() }) { measuring in
+            if let cReader {
+                cReader(record, UInt64(batch), &cState)
+            } else {
+                let r = pvGuestStealClockReads(S.self, record: record, count: batch, check: &check)
+                retries &+= r.retries
+                gaveUp &+= r.gaveUp
+            }
+            if measuring {
+                let now = CycleClock.now()
+                recorder.record(fromTicks: previous, toTicks: now)
+                previous = now
+            }
+            return UInt64(batch)
+        }
+        if cReader != nil {
+            return ReaderTally(window: window, recorder: recorder,
+                               counts: ReaderCounts(reads: window.operations, torn: 0, backwards: cState.backwards,
+                                                    retries: cState.retries),
+                               firstViolation: cState.backwards > 0 ? "stolen time went backwards (the C kernel counts, keeps no bytes)" : nil)
+        }
+        return ReaderTally(window: window, recorder: recorder,
+                           counts: ReaderCounts(reads: window.operations, torn: check.torn, backwards: check.backwards,
+                                                retries: retries),
+                           firstViolation: check.firstViolation, gaveUp: gaveUp, restarts: check.restarts)
+    }
+
+    func summarize(_ tallies: [Tally], clock: CycleClock) -> RepetitionFigures {
+        var writers: [WriterTally] = []
+        var readers: [ReaderTally] = []
+        for t in tallies {
+            switch t {
+            case let .writer(w): writers.append(w)
+            case let .reader(r): readers.append(r)
+            }
+        }
+        var figures = ReaderTally.figures(readers, clock: clock, operation: "reads", latencyPrefix: "read_cost_",
+                                          operationsPerSample: batch)
+        let updates = writers.compactMap { $0.window.rate(clock.conversion) }.reduce(0, +)
+        figures.counters["updates_per_second"] = updates
+        if stallEvery > 0 {
+            figures.counters["writer_stalls"] = Double(writers.reduce(0) { $0 + $1.stalls })
+            figures.counters["reads_given_up"] = Double(readers.reduce(0) { $0 + $1.gaveUp })
+        }
+        if releaseTicks > 0 {
+            figures.counters["records_reissued"] = Double(writers.reduce(0) { $0 + $1.reissues })
+            figures.counters["stolen_time_restarts"] = Double(readers.reduce(0) { $0 + $1.restarts })
+        }
+        if updateIntervalTicks > 0 { figures.counters["update_interval_ns"] = Double(settings.updateInterval) }
+        return figures
+    }
+}
+
+/// One guest reader's measured window, read-cost samples and detector counts.
+struct ReaderTally: Sendable {
+    var window: MeasuredWindow
+    var recorder: LatencyRecorder
+    var counts: ReaderCounts
+    var firstViolation: String?
+    /// Protocol reads abandoned after ``pvReadGiveUpAttempts`` retries.
+    var gaveUp: UInt64 = 0
+    /// Drops of stolen time to below its start: the record was re-zeroed.
+    var restarts: UInt64 = 0
+
+    /// Figures common to reader scenarios: `<operation>_per_second` (mean per
+    /// reader) and `_total`, per-operation cost percentiles, detector counts.
+    /// The recorders hold one sample per batch of `operationsPerSample`
+    /// operations (the batch's total time, so sub-ns costs keep their
+    /// precision); cost percentiles are divided back to per operation.
+    static func figures(_ readers: [ReaderTally], clock: CycleClock, operation: String, latencyPrefix: String,
+                        operationsPerSample: Int) -> RepetitionFigures
+    {
+        let rates = readers.compactMap { $0.window.rate(clock.conversion) }
+        let perReader = rates.mean
+        let operations = readers.reduce(UInt64(0)) { $0 + $1.window.operations }
+        let counts = readers.reduce(ReaderCounts()) { $0 + $1.counts }
+        var counters: [String: Double] = [
+            "\(operation)_per_second": perReader,
+            "\(operation)_per_second_total": rates.reduce(0, +),
+            "torn_reads": Double(counts.torn),
+            "backwards_reads": Double(counts.backwards),
+        ]
+        if counts.retries > 0 || readers.contains(where: { $0.counts.retries > 0 }) {
+            counters["retries"] = Double(counts.retries)
+            counters["retries_per_read"] = counts.reads > 0 ? Double(counts.retries) / Double(counts.reads) : 0
+        }
+        let latency = LatencyDistribution(merging: readers.map(\.recorder))
+        for (key, value) in latency.counters(prefix: latencyPrefix) {
+            counters[key] = key.hasSuffix("_ns") ? value / Double(operationsPerSample) : value
+        }
+        if !latency.isEmpty { counters["\(latencyPrefix)batch_operations"] = Double(operationsPerSample) }
+        return RepetitionFigures(
+            iterations: Int64(operations), nanosecondsPerOperation: perReader > 0 ? 1e9 / perReader : 0,
+            counters: counters, violations: counts, firstViolation: readers.compactMap(\.firstViolation).first)
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import PVABI
+import PVRuntime
+import Synchronization
+import PVHost
+
+/// Runs validation cases: one hypervisor writer and N guest readers, pinned
+/// as the placement says, race on one record in guest memory placed on the
+/// planned node; each reader checks every value with a ``TornReadDetector``.
+public struct ValidationRunner: Sendable {
+    public let placement: Placement
+    public let budget: ValidationBudget
+    public let detail: DetectorDetail
+    /// Converts the detector's cycle-counter ticks to ns.
+    public let clock: TickConversion
+
+    /// - Throws: ``ValidationSetupError`` when the placement lets threads share
+    ///   a CPU (a torn read needs the writer and reader truly in parallel) or
+    ///   the budget is not positive.
+    public init(placement: Placement, budget: ValidationBudget, detail: DetectorDetail = .firstViolation,
+                clock: TickConversion) throws {
+        try Self.checkParallelism(placement)
+        switch budget {
+        case let .duration(s) where !(s > 0 && s.isFinite):
+            throw ValidationSetupError.badBudget("duration must be a positive number of seconds, got \(s)")
+        case .reads(0):
+            throw ValidationSetupError.badBudget("read count must be at least 1")
+        default: break
+        }
+        self.placement = placement
+        self.budget = budget
+        self.detail = detail
+        self.clock = clock
+    }
+
+    /// Throws unless every thread of the placement has a CPU of its own.
+    public static func checkParallelism(_ placement: Placement) throws {
+        let cpus = placement.writerCPUs + placement.readerCPUs
+        guard !placement.sharesCPUs, !placement.writerCPUs.isEmpty, !placement.readerCPUs.isEmpty,
+              Set(cpus).count == cpus.count
+        else { throw ValidationSetupError.noParallelism(writerCPUs: placement.writerCPUs, readerCPUs: placement.readerCPUs) }
+    }
+
+    /// Runs one case. `progress`, when given, is called about every 200 ms
+    /// with the reads so far (all readers) and seconds elapsed.
+    public func run(_ validationCase: ValidationCase,
+                    progress: (@Sendable (UInt64, Double) -> Void)? = nil) throws -> ValidationCaseResult {
+        // Dispatch names each concrete strategy, so the loops are specialised.
+        struct Visitor: StrategyVisitor {
+            let runner: ValidationRunner
+            let validationCase: ValidationCase
+            let progress: (@Sendable (UInt64, Double) -> Void)?
+            func visit<S: OrderingStrategy>(_ strategy: S.Type) throws -> ValidationCaseResult {
+                try runner.run(S.self, validationCase, progress: progress)
+            }
+        }
+        guard let result = try validationCase.strategy.dispatch(
+            validationCase.target, to: Visitor(runner: self, validationCase: validationCase, progress: progress))
+        else { throw ValidationSetupError.strategyDoesNotApply(validationCase.strategy, validationCase.target) }
+        return result
+    }
+
+    func run<S: OrderingStrategy>(_: S.Type, _ validationCase: ValidationCase,
+                                  progress: (@Sendable (UInt64, Double) -> Void)?) throws -> ValidationCaseResult {
+        let mode = validationCase.mode
+        let memory = try GuestMemory(ramBytes: 0, pvPages: 1, backing: NUMAMemoryBacking(nodes: placement.memoryNodes))
+        let address = UInt(bitPattern: memory.pvRegionBase)
+        StrategyLoops.prepare(S.self, base: memory.pvRegionBase, mode: mode)
+
+        let writerCount = placement.writerCPUs.count
+        let readerCount = placement.readerCPUs.count
+        let maxReads: UInt64 = if case let .reads(n) = budget { n } else { .max }
+        let stop = StopFlag()
+        let readersLeft = Atomic<Int>(readerCount)
+        let verdicts = Mutex<[ReaderVerdict]>([])
+        let writes = Atomic<UInt64>(0)
+        let reads = ReadProgress()
+        let detail = self.detail
+
+        let started = ContinuousClock.now
+        let watcher = Watcher(stop: stop, deadline: budget.deadline(from: started), progress: progress, reads: reads,
+                              started: started)
+        watcher.start()
+        defer { watcher.finish() }
+        let threads = try PinnedThreads.run(placement.threadSpecs(), stop: stop) { context in
+            let base = UnsafeMutableRawPointer(bitPattern: address)!
+            if context.index < writerCount {
+                // One writer per record, as in KVM; extra writer threads would race each other.
+                guard context.index == 0 else { return }
+                writes.store(Self.writerThread(S.self, base: base, mode: mode, stop: context.stop), ordering: .relaxed)
+            } else {
+                let verdict = Self.readerThread(S.self, base: base, mode: mode, detail: detail, maxReads: maxReads,
+                                                stop: context.stop, progress: reads)
+                verdicts.withLock { $0.append(verdict) }
+                if readersLeft.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { context.stop.stop() }
+            }
+        }
+        let elapsed = started.duration(to: .now)
+        let readers = verdicts.withLock { $0 }
+        let firstTicks = readers.compactMap { $0.firstViolation?.ticksSinceStart }.min()
+        return ValidationCaseResult(
+            validationCase: validationCase, claimsSafety: validationCase.strategy.claimsSafety, readers: readers,
+            writes: writes.load(ordering: .relaxed),
+            elapsedNanoseconds: UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000),
+            timeToFirstViolationNanoseconds: firstTicks.map { clock.nanoseconds($0) }, threads: threads)
+    }
+
+    /// The hypervisor writer's loop, a named function for `perf report`.
+    @inline(never)
+    static func writerThread<S: OrderingStrategy>(_: S.Type, base: UnsafeMutableRawPointer, mode: DetectorMode,
+                                                  stop: StopFlag) -> UInt64 {
+        StrategyLoops.runWriter(S.self, base: base, mode: mode, stop: stop).writes
+    }
+
+    /// A guest reader's loop, a named function for `perf report`.
+    @inline(never)
+    static func readerThread<S: OrderingStrategy>(_: S.Type, base: UnsafeMutableRawPointer, mode: DetectorMode,
+                                                  detail: DetectorDetail, maxReads: UInt64, stop: StopFlag,
+                                                  progress: ReadProgress) -> ReaderVerdict {
+        var detector = TornReadDetector<S.Target>(mode: mode, detail: detail)
+        StrategyLoops.runReader(S.self, base: base, detector: &detector, maxReads: maxReads, stop: stop, progress: progress)
+        return detector.verdict
+    }
+}
+
+extension ValidationBudget {
+    func deadline(from start: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        if case let .duration(s) = self { return start + .nanoseconds(Int64(s * 1e9)) }
+        return nil
+    }
+}
+
+/// Stops the run at its deadline and reports progress, from its own thread.
+final class Watcher: Sendable {
+    let stop: StopFlag
+    let deadline: ContinuousClock.Instant?
+    let progress: (@Sendable (UInt64, Double) -> Void)?
+    let reads: ReadProgress
+    let started: ContinuousClock.Instant
+    let done = Atomic<Bool>(false)
+    let exited = Atomic<Bool>(false)
+
+    init(stop: StopFlag, deadline: ContinuousClock.Instant?, progress: (@Sendable (UInt64, Double) -> Void)?,
+         reads: ReadProgress, started: ContinuousClock.Instant) {
+        self.stop = stop
+        self.deadline = deadline
+        self.progress = progress
+        self.reads = reads
+        self.started = started
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            var lastReport = ContinuousClock.now
+            while !done.load(ordering: .acquiring) {
+                let now = ContinuousClock.now
+                if let deadline, now >= deadline { stop.stop() }
+                if let progress, now - lastReport >= .milliseconds(200) {
+                    lastReport = now
+                    let elapsed = started.duration(to: now)
+                    progress(reads.reads, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                }
+                usleep(5_000)
+            }
+            exited.store(true, ordering: .releasing)
+        }
+        thread.start()
+    }
+
+    func finish() {
+        done.store(true, ordering: .releasing)
+        while !exited.load(ordering: .acquiring) { usleep(1_000) }
+    }
+}

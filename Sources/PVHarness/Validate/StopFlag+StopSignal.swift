@@ -1,4 +1,0 @@
-import PVRuntime
-
-/// The pinned threads' stop flag is what the strategy loops poll.
-extension StopFlag: StopSignal {}
