@@ -35,8 +35,10 @@ let package = Package(
             name: "CNUMA", path: "Sources/CNUMA", pkgConfig: "numa",
             providers: [.apt(["libnuma-dev"])]),
         // Concurrency Kit's ck_sequence (Debian: libck-dev), the peer seqlock.
+        // No pkgConfig: ck.pc only adds the compiler's own -D__<arch>__,
+        // which SwiftPM refuses with a warning; the module map links -lck.
         .systemLibrary(
-            name: "CConcurrencyKit", path: "Sources/CConcurrencyKit", pkgConfig: "ck",
+            name: "CConcurrencyKit", path: "Sources/CConcurrencyKit",
             providers: [.apt(["libck-dev"])]),
         // What Swift cannot reach: CPU_SET macros, thread names, cycle
         // counters, cpu_relax, perf_event_open.

@@ -47,7 +47,7 @@ struct GuestMemoryTests {
     @Test func hostPointerOutsideIsRejected() throws {
         let m = try GuestMemory(ramBytes: 65536, pvPages: 1)
         var local = 0
-        withUnsafeMutablePointer(to: &local) { p in
+        _ = withUnsafeMutablePointer(to: &local) { p in
             #expect(throws: GuestMemoryError.self) { try m.ipa(of: p) }
         }
         #expect(throws: GuestMemoryError.self) { try m.ipa(of: m.base + m.size) }

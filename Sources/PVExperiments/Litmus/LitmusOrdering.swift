@@ -13,7 +13,7 @@ public enum LitmusOrdering: String, CaseIterable, Sendable, Codable, CustomStrin
 }
 
 /// A litmus ordering as a type, so the per-instance code is specialised.
-protocol LitmusAccess {
+protocol LitmusAccess: SendableMetatype {
     static func load(_ location: SharedU32) -> UInt32
     static func store(_ location: SharedU32, _ value: UInt32)
 }

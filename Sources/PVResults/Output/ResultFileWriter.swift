@@ -38,7 +38,7 @@ public struct ResultFileWriter: Sendable {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw .cannotCreate(path: path, directory: directory, errno: errno) }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        let tempPath = String(cString: template)
+        let tempPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var keepTemp = false
         defer { if !keepTemp { unlink(tempPath) } }
 

@@ -13,7 +13,7 @@
 /// ``PreemptedFlagTarget``. A strategy may use bytes past the ABI record
 /// (``footprint``), e.g. the seqlock's sequence word in the kernel struct's
 /// padding; a layout must give each record at least that many bytes.
-public protocol OrderingStrategy {
+public protocol OrderingStrategy: SendableMetatype {
     associatedtype Target: SharedTarget
 
     /// The runtime name and properties of this strategy.
