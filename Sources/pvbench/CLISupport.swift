@@ -14,6 +14,13 @@ extension PVBenchCommand {
     /// stderr (no stack trace, no usage dump) with exit status 64 for usage
     /// errors and 1 for run-time failures.
     static func main() {
+        if let (topic, parent) = unknownHelpTopic(Array(CommandLine.arguments.dropFirst())) {
+            let names = parent.configuration.subcommands.compactMap { $0.configuration.commandName }
+            let valid = names.isEmpty ? "it has none" : names.joined(separator: ", ")
+            let of = parent.configuration.commandName ?? "pvbench"
+            FileHandle.standardError.write(Data("pvbench: error: no help for '\(topic)': not a subcommand of \(of) (\(valid))\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -29,6 +36,25 @@ extension PVBenchCommand {
             FileHandle.standardError.write(Data("pvbench: error: \(text)\n".utf8))
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
         }
+    }
+}
+
+extension PVBenchCommand {
+    /// The first name after `help` that is not a subcommand of the one
+    /// before it, with that command; nil when `arguments` is not `help …` or
+    /// names real ones.
+    /// (ArgumentParser's `help` prints the root help for any unknown name and
+    /// exits 0, which hides a typo from a script.)
+    static func unknownHelpTopic(_ arguments: [String]) -> (String, any ParsableCommand.Type)? {
+        guard arguments.first == "help" else { return nil }
+        var command: any ParsableCommand.Type = Self.self
+        for name in arguments.dropFirst() where !name.hasPrefix("-") {
+            guard let sub = command.configuration.subcommands.first(where: { $0.configuration.commandName == name }) else {
+                return (name, command)
+            }
+            command = sub
+        }
+        return nil
     }
 }
 

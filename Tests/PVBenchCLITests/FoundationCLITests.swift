@@ -81,6 +81,8 @@ struct FoundationCLITests {
         (["hypercall", "1", "1", "2", "3", "4"], "at most 3 arguments"),
         (["hypercall", "1", "--vcpu", "4", "--vcpus", "4"], "--vcpu must be 0 ... 3"),
         (["nonsense"], "nonsense"),
+        (["help", "bogus"], "no help for 'bogus'"),
+        (["help", "run", "bogus"], "no help for 'bogus'"),
     ])
     func badInputIsAOneLineUsageError(args: [String], fragment: String) throws {
         let r = try CLI.run(args)
