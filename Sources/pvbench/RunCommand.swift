@@ -167,12 +167,15 @@ struct RunCommand: ParsableCommand {
         if compareImpl {
             cases = cases.filter { $0.scenario.implementations(for: $0.strategy).contains(.c) }
             guard !cases.isEmpty else {
-                throw ValidationError("--compare-impl: no C kernel for these cases; C kernels exist for steal-clock "
-                    + "(relaxed, acquire-release, seqlock, ck-sequence), preempt-poll (relaxed, acquire-release), idle-scan (relaxed)")
+                let withC = ScenarioKind.allCases.filter { !$0.type.cKernelStrategies.isEmpty }.map {
+                    "\($0) (\($0.type.cKernelStrategies.map(\.rawValue).joined(separator: ", ")))"
+                }
+                throw ValidationError("--compare-impl: no C kernel for these cases; C kernels exist for "
+                    + withC.joined(separator: ", "))
             }
         }
         for c in cases {
-            do { try c.validate() } catch { throw ValidationError(error.description) }
+            do { try c.validate() } catch { throw ValidationError(error.commandLineMessage) }
         }
         return cases
     }
@@ -316,6 +319,22 @@ struct RunCommand: ParsableCommand {
             Foundation.exit(signal.exitStatus)
         }
         if !unsafe.isEmpty { Foundation.exit(1) }
+    }
+}
+
+extension RunSettings.Field {
+    /// The `pvbench run` option that sets this field.
+    var flag: String { "--" + rawValue.replacingOccurrences(of: " ", with: "-") }
+}
+
+extension RunSettingsError {
+    /// The message with the settings named by their `pvbench run` options.
+    var commandLineMessage: String {
+        switch self {
+        case .noCKernel: "--impl c: " + message { $0.flag }
+        case .faultsNeedSwiftKernels: "--inject works with the Swift kernels (--impl swift): the C reference kernels have no fault hooks"
+        default: message { $0.flag }
+        }
     }
 }
 

@@ -69,9 +69,27 @@ struct RunSettingsTests {
     }
 
     @Test func seqlockDoesNotFitPackedRecords() {
-        #expect(!Suite.fits(.seqlock, .stealClock, .packed))
-        #expect(Suite.fits(.seqlock, .stealClock, .cacheline))
-        #expect(Suite.fits(.relaxed, .idleScan, .packed))
+        #expect(!StealClockScenario.accepts(.packed, for: .seqlock))
+        #expect(StealClockScenario.accepts(.cacheline, for: .seqlock))
+        #expect(IdleScanScenario.accepts(.packed, for: .relaxed))
+    }
+
+    @Test func everyRegisteredScenarioDescribesItself() {
+        let names = ScenarioKind.allCases.map(\.rawValue)
+        #expect(Set(names).count == names.count, "one name per scenario")
+        for kind in ScenarioKind.allCases {
+            #expect(ScenarioKind(rawValue: kind.rawValue) == kind)
+            #expect(kind.type.kind == kind)
+            #expect(!kind.summary.isEmpty)
+            #expect(kind.figures.rate.better == .higher && kind.figures.rate.unit == .perSecond)
+            for figure in [kind.figures.cost, kind.figures.latencyP50, kind.figures.latencyP99].compactMap({ $0 }) {
+                #expect(figure.better == .lower && figure.unit == .nanoseconds, "\(kind): \(figure)")
+            }
+            // A C kernel is only claimed for a strategy the scenario accepts.
+            for s in kind.type.cKernelStrategies { #expect(kind.strategies.contains(s)) }
+            #expect(!Suite.smoke.cases(base: RunSettings(scenario: kind)).filter { $0.scenario == kind }.isEmpty)
+        }
+        #expect(ScenarioKind(rawValue: "steal_clock") == nil)
     }
 }
 

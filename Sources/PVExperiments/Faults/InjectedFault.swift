@@ -26,14 +26,24 @@ public enum InjectedFault: Sendable, Equatable, CustomStringConvertible {
     /// a clear error before any thread runs.
     case unpinnable
 
-    public var name: String {
+    /// The fault without its parameters: what a scenario says it supports.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case dropWrites = "drop-writes"
+        case stallWriter = "stall-writer"
+        case release
+        case unpinnable
+    }
+
+    public var kind: Kind {
         switch self {
-        case .dropWrites: "drop-writes"
-        case .stallWriter: "stall-writer"
-        case .release: "release"
-        case .unpinnable: "unpinnable"
+        case .dropWrites: .dropWrites
+        case .stallWriter: .stallWriter
+        case .release: .release
+        case .unpinnable: .unpinnable
         }
     }
+
+    public var name: String { kind.rawValue }
 
     public var description: String {
         switch self {
@@ -44,14 +54,10 @@ public enum InjectedFault: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Scenarios the fault does something in.
+    /// Scenarios the fault does something in (each says so in its
+    /// ``Scenario/faults``; a CPU that cannot be pinned stops any of them).
     public var scenarios: [ScenarioKind] {
-        switch self {
-        case .dropWrites: [.preemptPoll, .spinOnOwner]
-        case .stallWriter: [.stealClock]
-        case .release: [.stealClock, .preemptPoll]
-        case .unpinnable: ScenarioKind.allCases
-        }
+        ScenarioKind.allCases.filter { kind == .unpinnable || $0.type.faults.contains(kind) }
     }
 
     /// For the result context.

@@ -1,18 +1,59 @@
 import PVABI
-import PVRuntime
 import PVHost
+import PVResults
+import PVRuntime
 
-/// Builds the scenario's workload for the concrete strategy `S` that
-/// ``StrategyKind/dispatch(_:to:)`` hands it, so every thread body runs
-/// kernels specialised for `S`, and runs its repetitions.
-struct CaseBuilder: StrategyVisitor {
+/// What every record scenario's case starts from: the emulated machine with
+/// its records located and prepared for the strategy, the plan, and the
+/// runner that repeats the workload.
+struct CaseContext {
+    let runner: ScenarioRunner
+    let settings: RunSettings
+    let placement: Placement
+    let machine: EmulatedMachine
+    /// The records (stolen time or `preempted` flags) as the hypervisor and
+    /// as the guest address them, one per vCPU.
+    let hypervisor: RecordArray
+    let guest: RecordArray
+    let pages: PagePlacementReport?
+
+    var threads: [PinnedThreadSpec] { placement.threadSpecs() }
+
+    /// ns → counter ticks.
+    func ticks(_ ns: UInt64) -> UInt64 { UInt64((Double(ns) * runner.clock.frequencyHz / 1e9).rounded()) }
+
+    /// Entries per thread's transition log: enough for every flip of the run.
+    var logCapacity: Int {
+        let expectedFlips = (settings.warmup + settings.duration) * 1e9
+            / Double(max(1, settings.runDuration + settings.preemptedDuration)) * 2
+        return Int(min(4_000_000, expectedFlips * Double(max(1, settings.vcpus)) * 1.5 + 4096))
+    }
+
+    /// One-way c2c latency on this case's writer/reader CPU pair.
+    func c2cFloor() throws -> [String: Double] {
+        try runner.c2cFloor(placement, seconds: 0.3).map { ["c2c_one_way_ns": $0] } ?? [:]
+    }
+
+    /// Runs the repetitions of `workload` (keeping the machine alive) and
+    /// turns them into result rows.
+    func repeatCase<W: ScenarioWorkload>(_ workload: W, extra: [String: Double] = [:]) throws -> CaseResult {
+        try withExtendedLifetime(machine) {
+            try runner.repeatCase(workload, settings, placement, pages: pages, extra: extra)
+        }
+    }
+}
+
+/// Locates and prepares the records for the concrete strategy `S` that
+/// ``StrategyKind/dispatch(_:to:)`` hands it, then lets the scenario `Sc`
+/// build its workload for `S`, so every thread body runs kernels specialised
+/// for `S`.
+struct CaseBuilder<Sc: RecordScenario>: StrategyVisitor {
     let runner: ScenarioRunner
     let settings: RunSettings
     let placement: Placement
     let machine: EmulatedMachine
 
     func visit<S: OrderingStrategy>(_ strategy: S.Type) throws -> CaseResult {
-        let threads = placement.threadSpecs()
         let vcpus = machine.vcpus
         let flagsCase = settings.target == .preempted
         func array(_ pick: (VCPURecords) -> UnsafeMutableRawPointer?) throws -> RecordArray {
@@ -38,71 +79,8 @@ struct CaseBuilder: StrategyVisitor {
         for v in 0 ..< hypervisor.count { StrategyLoops.prepare(S.self, base: hypervisor[v], mode: .monotonic) }
         let memory = machine.memory
         let pages = try? PagePlacementReport.check(memory.base, bytes: memory.size, plannedNodes: placement.memoryNodes)
-
-        let ticksPerNanosecond = runner.clock.frequencyHz / 1e9
-        func ticks(_ ns: UInt64) -> UInt64 { UInt64((Double(ns) * ticksPerNanosecond).rounded()) }
-        let expectedFlips = (settings.warmup + settings.duration) * 1e9
-            / Double(max(1, settings.runDuration + settings.preemptedDuration)) * 2
-        let logCapacity = Int(min(4_000_000, expectedFlips * Double(max(1, settings.vcpus)) * 1.5 + 4096))
-        let impl = settings.implementation
-        let faults = settings.faults
-        let conduit = machine.hypervisor
-        let flagIPAs = vcpus.map(\.preemptedIPA)
-        // The records live in the machine's memory: keep it until the case is done.
-        defer { withExtendedLifetime(machine) {} }
-
-        switch settings.scenario {
-        case .stealClock:
-            var workload = StealClockWorkload<S>(
-                settings: settings, threads: threads, hypervisorRecords: hypervisor, guestRecords: guest,
-                updateIntervalTicks: ticks(settings.updateInterval), batch: ScenarioRunner.readBatch,
-                cReader: impl == .c ? ReferenceKernels.stealReader(settings.strategy) : nil)
-            if let stall = faults.stall {
-                workload.stallEvery = UInt64(stall.every)
-                workload.stallTicks = ticks(stall.nanoseconds)
-            }
-            if faults.releaseInterval > 0 {
-                workload.releaseTicks = ticks(faults.releaseInterval)
-                workload.reissue = { v in _ = conduit.call(vcpu: v, function: .pvTimeST) }
-            }
-            return try runner.repeatCase(workload, settings, placement, pages: pages, extra: [:])
-        case .preemptPoll:
-            let floor = try runner.c2cFloor(placement, seconds: 0.3)
-            var workload = PreemptPollWorkload<S>(
-                settings: settings, threads: threads, hypervisorFlags: hypervisor, guestFlags: guest,
-                runTicks: ticks(settings.runDuration), preemptedTicks: ticks(settings.preemptedDuration),
-                batch: ScenarioRunner.readBatch, logCapacity: logCapacity,
-                cPoll: impl == .c ? ReferenceKernels.preemptPoll(settings.strategy) : nil)
-            workload.dropEvery = UInt64(faults.dropEvery)
-            if faults.releaseInterval > 0 {
-                workload.releaseTicks = ticks(faults.releaseInterval)
-                workload.release = { v in _ = conduit.call(vcpu: v, function: .pvSchedIPARelease) }
-                workload.register = { v in _ = conduit.call(vcpu: v, function: .pvSchedIPAInit, flagIPAs[v] ?? 0) }
-            }
-            return try runner.repeatCase(workload, settings, placement, pages: pages,
-                                      extra: floor.map { ["c2c_one_way_ns": $0] } ?? [:])
-        case .spinOnOwner:
-            let floor = try runner.c2cFloor(placement, seconds: 0.3)
-            let firstLock = try memory.allocateGuestRAM(bytes: 64 * settings.writers, alignment: 64)
-            let locks = RecordArray(base: try memory.pointer(ipa: firstLock, length: 64 * settings.writers),
-                                    stride: 64, count: settings.writers)
-            for w in 0 ..< settings.writers { SharedU32(locks[w]).storeRelease(0) }
-            var workload = SpinOnOwnerWorkload<S>(
-                settings: settings, threads: threads, hypervisorFlags: hypervisor, guestFlags: guest, locks: locks,
-                runTicks: ticks(settings.runDuration), preemptedTicks: ticks(settings.preemptedDuration),
-                logCapacity: logCapacity)
-            workload.dropEvery = UInt64(faults.dropEvery)
-            return try runner.repeatCase(workload, settings, placement, pages: pages,
-                                      extra: floor.map { ["c2c_one_way_ns": $0] } ?? [:])
-        case .idleScan:
-            let workload = IdleScanWorkload<S>(
-                settings: settings, threads: threads, hypervisorFlags: hypervisor, guestFlags: guest,
-                updateIntervalTicks: ticks(settings.updateInterval),
-                scansPerBatch: max(1, ScenarioRunner.readBatch / settings.vcpus),
-                cScan: impl == .c ? ReferenceKernels.idleScan(settings.strategy) : nil)
-            return try runner.repeatCase(workload, settings, placement, pages: pages, extra: [:])
-        case .c2c:
-            throw ScenarioError.invalidSettings("c2c has no strategy")
-        }
+        let context = CaseContext(runner: runner, settings: settings, placement: placement, machine: machine,
+                                  hypervisor: hypervisor, guest: guest, pages: pages)
+        return try Sc.runCase(S.self, in: context)
     }
 }

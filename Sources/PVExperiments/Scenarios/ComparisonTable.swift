@@ -12,9 +12,9 @@ public enum ComparisonTable {
             TerminalTable.Column("Swift/C time"), TerminalTable.Column("pair ratios", alignment: .right),
         ])
         for c in comparisons {
-            let (key, unit) = RunSummaryTable.rate(c.swift.settings.scenario)
+            let figure = c.swift.settings.scenario.figures.rate
             func rate(_ r: CaseResult) -> String {
-                r.median?.counters[key].map { RunSummaryTable.format(rate: $0) + " " + unit } ?? "-"
+                r.median?.counters[figure.key].map { RunSummaryTable.format(rate: $0) + " " + figure.unitLabel } ?? "-"
             }
             let pairs = c.repetitionRatios
             table.addRow([

@@ -27,7 +27,7 @@ public struct ImplementationComparison: Sendable {
                 var s = base
                 s.scenario = scenario
                 s.strategy = strategy
-                s.vcpus = scenario == .idleScan ? max(base.vcpus, 16) : base.vcpus
+                s.vcpus = max(base.vcpus, scenario.type.representativeVCPUs)
                 return s
             }
         }

@@ -51,71 +51,70 @@ public struct RunSettings: Sendable, Equatable {
     }
 
     /// The record the strategy runs on in this scenario.
-    public var target: SharedRecordKind? { scenario.target(for: strategy) }
+    public var target: SharedRecordKind? { scenario.type.target(for: strategy) }
 
-    /// The benchmark name: `scenario/strategy/layout/vcpus:N/readers:R/writers:W[/impl:c]`.
-    public var name: String {
-        if scenario == .c2c {
-            let cpus = (placement.writerCPUs ?? []) + (placement.readerCPUs ?? [])
-            return cpus.count == 2 ? "c2c/cpu:\(cpus[0])->cpu:\(cpus[1])" : "c2c/\(placement.relation.rawValue)"
-        }
-        var n = "\(scenario)/\(strategy)/\(layout)/vcpus:\(vcpus)/readers:\(readers)/writers:\(writers)"
-        if implementation == .c { n += "/impl:c" }
-        return n
-    }
+    /// The benchmark name: `scenario/strategy/layout/vcpus:N/readers:R/writers:W[/impl:c]`
+    /// (c2c: the CPU pair or the relation).
+    public var name: String { scenario.type.name(of: self) }
 
     /// Checks the combination; the error says what is valid.
     public func validate() throws(RunSettingsError) {
         guard duration > 0, duration.isFinite, duration <= 86_400 else {
-            throw .invalid("--duration must be a positive number of seconds (at most a day), got \(duration)")
+            throw .outOfRange(.duration, got: "\(duration)", valid: "a positive number of seconds (at most a day)")
         }
         guard warmup >= 0, warmup.isFinite, warmup <= 3_600 else {
-            throw .invalid("--warmup must be 0 ... 3600 seconds, got \(warmup)")
+            throw .outOfRange(.warmup, got: "\(warmup)", valid: "0 ... 3600 seconds")
         }
-        guard (1 ... 1000).contains(repetitions) else {
-            throw .invalid("--repetitions must be 1 ... 1000, got \(repetitions)")
+        guard (1 ... 1000).contains(repetitions) else { throw .outOfRange(.repetitions, got: "\(repetitions)", valid: "1 ... 1000") }
+        guard (1 ... 4096).contains(readers) else { throw .outOfRange(.readers, got: "\(readers)", valid: "1 ... 4096") }
+        guard (1 ... 4096).contains(writers) else { throw .outOfRange(.writers, got: "\(writers)", valid: "1 ... 4096") }
+        let maxVCPUs = min(layout.capacity(pvPages: 16384), 16384)
+        guard vcpus >= 1, vcpus <= maxVCPUs else {
+            throw .outOfRange(.vcpus, got: "\(vcpus)", valid: "1 ... \(maxVCPUs) for the \(layout) layout")
         }
-        guard (1 ... 4096).contains(readers) else { throw .invalid("--readers must be 1 ... 4096, got \(readers)") }
-        guard (1 ... 4096).contains(writers) else { throw .invalid("--writers must be 1 ... 4096, got \(writers)") }
-        let maxVCPUs = layout.capacity(pvPages: 16384)
-        guard vcpus >= 1, vcpus <= min(maxVCPUs, 16384) else {
-            throw .invalid("--vcpus must be 1 ... \(min(maxVCPUs, 16384)) for the \(layout) layout, got \(vcpus)")
-        }
-        if scenario == .c2c {
-            guard readers == 1, writers == 1 else {
-                throw .invalid("c2c runs exactly one pair of threads: --readers 1 --writers 1")
-            }
-            return
-        }
-        guard writers <= vcpus else {
-            throw .invalid("--writers \(writers) exceeds --vcpus \(vcpus): each writer emulates at least one vCPU's thread")
-        }
-        guard target != nil else {
-            let valid = scenario.strategies.map(\.rawValue).joined(separator: ", ")
-            throw .invalid("strategy '\(strategy)' does not apply to \(scenario) (its record is "
-                + "\(scenario.target!)); valid: \(valid)")
-        }
-        guard scenario.implementations(for: strategy).contains(implementation) else {
-            let withC = scenario.strategies.filter { scenario.implementations(for: $0).contains(.c) }
-            throw .invalid("--impl c has no C kernel for \(scenario) with \(strategy); C kernels exist for "
-                + (withC.isEmpty ? "none of its strategies" : withC.map(\.rawValue).joined(separator: ", ")))
-        }
-        if !faults.isEmpty, implementation == .c, faults != [.unpinnable] {
-            throw .invalid("--inject works with the Swift kernels (--impl swift): the C reference kernels have no fault hooks")
-        }
-        if scenario == .spinOnOwner, runDuration == 0 || preemptedDuration == 0 {
-            throw .invalid("spin-on-owner needs --run-duration and --preempted-duration above 0")
-        }
-        if scenario == .preemptPoll, runDuration == 0 || preemptedDuration == 0 {
-            throw .invalid("preempt-poll needs --run-duration and --preempted-duration above 0")
-        }
+        try scenario.type.validate(self)
+    }
+
+    /// The settings a ``RunSettingsError`` can name; the CLI maps each to its flag.
+    public enum Field: String, Sendable, CaseIterable {
+        case duration, warmup, repetitions, readers, writers, vcpus
+        case runDuration = "run duration"
+        case preemptedDuration = "preempted duration"
     }
 }
 
-/// An invalid run request; the message lists what is valid.
+/// An invalid run request. The cases name settings, not command-line flags:
+/// ``message(naming:)`` lets the CLI put its own spellings in.
 public enum RunSettingsError: Error, Equatable, CustomStringConvertible {
-    case invalid(String)
-    public var description: String {
-        switch self { case let .invalid(why): why }
+    case outOfRange(RunSettings.Field, got: String, valid: String)
+    case writersExceedVCPUs(writers: Int, vcpus: Int)
+    case strategyDoesNotApply(strategy: StrategyKind, scenario: ScenarioKind, record: SharedRecordKind?, valid: [StrategyKind])
+    case noCKernel(scenario: ScenarioKind, strategy: StrategyKind, withC: [StrategyKind])
+    case faultsNeedSwiftKernels
+    case onePairOfThreads(ScenarioKind)
+    case needsNonZero([RunSettings.Field], ScenarioKind)
+
+    public var description: String { message { $0.rawValue } }
+
+    /// The message with each setting named by `name` (e.g. its flag).
+    public func message(naming name: (RunSettings.Field) -> String) -> String {
+        switch self {
+        case let .outOfRange(field, got, valid):
+            return "\(name(field)) must be \(valid), got \(got)"
+        case let .writersExceedVCPUs(writers, vcpus):
+            return "\(name(.writers)) \(writers) exceeds \(name(.vcpus)) \(vcpus): each writer emulates at least one vCPU's thread"
+        case let .strategyDoesNotApply(strategy, scenario, record, valid):
+            return "strategy '\(strategy)' does not apply to \(scenario) (its record is \(record.map(\.rawValue) ?? "none")); "
+                + "valid: \(valid.map(\.rawValue).joined(separator: ", "))"
+        case let .noCKernel(scenario, strategy, withC):
+            return "no C kernel for \(scenario) with \(strategy); C kernels exist for "
+                + (withC.isEmpty ? "none of its strategies" : withC.map(\.rawValue).joined(separator: ", "))
+        case .faultsNeedSwiftKernels:
+            return "injected faults work with the Swift kernels: the C reference kernels have no fault hooks"
+        case let .onePairOfThreads(scenario):
+            return "\(scenario) runs exactly one pair of threads: \(name(.readers)) 1, \(name(.writers)) 1"
+        case let .needsNonZero(fields, scenario):
+            return "\(scenario) needs \(fields.map(name).joined(separator: " and ")) above 0"
+        }
     }
 }

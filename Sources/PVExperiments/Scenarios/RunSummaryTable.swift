@@ -25,45 +25,21 @@ public enum RunSummaryTable {
         for r in results {
             guard let m = r.median else { continue }
             let c = m.counters
-            let (rateKey, unit) = rate(r.settings.scenario)
-            let cv = r.entries.first { $0.aggregateName == "cv" }?.counters[rateKey]
-            let latency: (String, String)? = switch r.settings.scenario {
-            case .preemptPoll: ("visibility_p50_ns", "visibility_p99_ns")
-            case .spinOnOwner: ("breakout_p50_ns", "breakout_p99_ns")
-            case .c2c: ("one_way_p50_ns", "one_way_p99_ns")
-            default: nil
-            }
-            let cost: String? = switch r.settings.scenario {
-            case .stealClock: "read_cost_p50_ns"
-            case .preemptPoll: "poll_cost_p50_ns"
-            case .idleScan: "ns_per_flag"
-            case .spinOnOwner: "spin_with_pv_p50_ns"
-            case .c2c: nil
-            }
+            let figures = r.settings.scenario.figures
+            let cv = r.entries.first { $0.aggregateName == "cv" }?.counters[figures.rate.key]
             let torn = c["torn_reads"].map { t in "\(Int(t))/\(Int(c["backwards_reads"] ?? 0))" } ?? "n/a"
             table.addRow([
                 (r.iterations.first?.runName ?? r.settings.name) + (r.interrupted ? " (interrupted)" : ""),
-                c[rateKey].map { format(rate: $0) + " " + unit } ?? "-",
+                c[figures.rate.key].map { format(rate: $0) + " " + figures.rate.unitLabel } ?? "-",
                 cv.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
-                cost.flatMap { c[$0] }.map { String(format: "%.2f", $0) } ?? "-",
-                latency.flatMap { c[$0.0] }.map { String(format: "%.0f", $0) } ?? "-",
-                latency.flatMap { c[$0.1] }.map { String(format: "%.0f", $0) } ?? "-",
+                figures.cost.flatMap { c[$0.key] }.map { String(format: "%.2f", $0) } ?? "-",
+                figures.latencyP50.flatMap { c[$0.key] }.map { String(format: "%.0f", $0) } ?? "-",
+                figures.latencyP99.flatMap { c[$0.key] }.map { String(format: "%.0f", $0) } ?? "-",
                 c["c2c_one_way_ns"].map { String(format: "%.0f", $0) } ?? "-",
                 torn,
             ] + (perf ? perfColumns.map { col in c[col.key].map { String(format: "%.2f", $0) } ?? "n/a" } : []))
         }
         return table.render()
-    }
-
-    /// The per-reader rate counter of a scenario and its unit.
-    static func rate(_ scenario: ScenarioKind) -> (String, String) {
-        switch scenario {
-        case .stealClock: ("reads_per_second", "reads/s")
-        case .preemptPoll: ("polls_per_second", "polls/s")
-        case .spinOnOwner: ("episodes_per_second", "episodes/s")
-        case .idleScan: ("scans_per_second", "scans/s")
-        case .c2c: ("round_trips_per_second", "trips/s")
-        }
     }
 
     static func format(rate: Double) -> String {

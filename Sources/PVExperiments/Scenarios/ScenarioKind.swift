@@ -1,71 +1,49 @@
+import PVResults
 import PVRuntime
 
-/// The hypervisor/guest shapes `pvbench run` emulates.
-public enum ScenarioKind: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
-    /// Hypervisor writers emulate sched-in (`kvm_update_stolen_time`:
-    /// read back, add, one store); guest readers call `para_steal_clock`.
-    case stealClock = "steal-clock"
-    /// The hypervisor flips `preempted` 1/0 (sched-out/sched-in); guest
-    /// readers poll `vcpu_is_preempted`; reports visibility latency.
-    case preemptPoll = "preempt-poll"
-    /// `mutex_spin_on_owner`: waiters spin while the lock owner's vCPU runs
-    /// and break out when it is preempted.
-    case spinOnOwner = "spin-on-owner"
-    /// `available_idle_cpu()`: a reader scans N vCPUs' flags.
-    case idleScan = "idle-scan"
-    /// Cache-line ping-pong between two pinned threads: the physical floor
-    /// for visibility latency on that CPU pair.
-    case c2c
+/// The name of a scenario `pvbench run` emulates (`steal-clock`, …): a
+/// value for settings, result rows and the command line. What the scenario
+/// is lives in its ``Scenario`` type (``type``); the names come from
+/// ``ScenarioRegistry``, and each scenario's file declares its own constant.
+public struct ScenarioKind: RawRepresentable, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// A registered scenario's name; nil for any other.
+    public init?(rawValue: String) {
+        guard ScenarioRegistry.all.contains(where: { $0.kind.rawValue == rawValue }) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    /// For a scenario file's own constant.
+    init(registering name: String) { rawValue = name }
+
+    public static var allCases: [ScenarioKind] { ScenarioRegistry.all.map { $0.kind } }
+
+    /// The scenario type this names.
+    public var type: any Scenario.Type { ScenarioRegistry.all.first { $0.kind == self }! }
 
     public var description: String { rawValue }
 
     /// The shared record the scenario's guest reads, nil for `c2c`.
-    public var target: SharedRecordKind? {
-        switch self {
-        case .stealClock: .stolenTime
-        case .preemptPoll, .spinOnOwner, .idleScan: .preempted
-        case .c2c: nil
-        }
-    }
+    public var target: SharedRecordKind? { type.record }
 
     /// Strategies that have a writer/reader pair for this scenario's record.
-    public var strategies: [StrategyKind] {
-        guard let target else { return [] }
-        return StrategyKind.allCases.filter { $0.applies(to: target) || (self == .stealClock && $0.applies(to: .record)) }
-    }
+    public var strategies: [StrategyKind] { type.strategies }
 
     /// The record a strategy runs on in this scenario: the stolen_time field
     /// where the strategy has a pair for it, else the whole record
     /// (`double-word`).
-    public func target(for strategy: StrategyKind) -> SharedRecordKind? {
-        guard let target else { return nil }
-        if strategy.applies(to: target) { return target }
-        if self == .stealClock, strategy.applies(to: .record) { return .record }
-        return nil
-    }
+    public func target(for strategy: StrategyKind) -> SharedRecordKind? { type.target(for: strategy) }
 
     /// Implementations with a kernel for (self, strategy).
     public func implementations(for strategy: StrategyKind) -> [Implementation] {
-        switch (self, strategy) {
-        case (.stealClock, .relaxed), (.stealClock, .acquireRelease), (.stealClock, .seqlock),
-             (.stealClock, .ckSequence), (.preemptPoll, .relaxed), (.preemptPoll, .acquireRelease),
-             (.idleScan, .relaxed):
-            [.swift, .c]
-        case (.c2c, _):
-            [.swift]
-        default:
-            target(for: strategy) == nil ? [] : [.swift]
-        }
+        guard type.record == nil || type.target(for: strategy) != nil else { return [] }
+        return type.hasCKernel(strategy) ? [.swift, .c] : [.swift]
     }
 
     /// One line for `pvbench list`.
-    public var summary: String {
-        switch self {
-        case .stealClock: "hypervisor sched-in updates stolen time; guest para_steal_clock() reads (reads/s, read cost)"
-        case .preemptPoll: "hypervisor flips preempted 1/0; guest polls vcpu_is_preempted() (polls/s, visibility latency)"
-        case .spinOnOwner: "waiters spin while the owner's vCPU runs, break out on preemption (break-out latency, spin saved)"
-        case .idleScan: "available_idle_cpu(): a reader scans N vCPUs' flags while they change (scans/s, ns per flag)"
-        case .c2c: "cache-line ping-pong between two pinned CPUs: the floor for visibility latency"
-        }
-    }
+    public var summary: String { type.summary }
+
+    /// The figures this scenario is judged by.
+    public var figures: HeadlineFigures { type.figures }
 }

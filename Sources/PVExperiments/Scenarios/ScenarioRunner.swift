@@ -50,32 +50,7 @@ public struct ScenarioRunner: Sendable {
             let gone = (0 ... (topology.cpus.map(\.id).max() ?? 0) + 1).first { !usable.contains($0) }!
             if placement.readerCPUs.isEmpty { placement.writerCPUs[0] = gone } else { placement.readerCPUs[0] = gone }
         }
-        let backing = NUMAMemoryBacking(nodes: placement.memoryNodes)
-
-        if settings.scenario == .c2c {
-            let memory = try GuestMemory(ramBytes: GuestMemory.pvPageSize, pvPages: 1, backing: backing)
-            let ping = try memory.pointer(ipa: memory.allocateGuestRAM(bytes: 64, alignment: 64), length: 64)
-            let pong = try memory.pointer(ipa: memory.allocateGuestRAM(bytes: 64, alignment: 64), length: 64)
-            let workload = C2CWorkload(threads: Self.c2cThreads(placement), ping: SharedU32(ping), pong: SharedU32(pong))
-            SharedU32(ping).storeRelease(0)
-            SharedU32(pong).storeRelease(0)
-            let pages = try? PagePlacementReport.check(memory.base, bytes: memory.size, plannedNodes: placement.memoryNodes)
-            return try withExtendedLifetime(memory) {
-                try repeatCase(workload, settings, placement, pages: pages, extra: [:])
-            }
-        }
-
-        let machine = try EmulatedMachine(layout: settings.layout, vcpus: settings.vcpus, backing: backing)
-        let builder = CaseBuilder(runner: self, settings: settings, placement: placement, machine: machine)
-        guard let result = try settings.strategy.dispatch(settings.target!, to: builder) else {
-            throw ScenarioError.invalidSettings("strategy \(settings.strategy) does not apply to \(settings.scenario)")
-        }
-        return result
-    }
-
-    static func c2cThreads(_ placement: Placement) -> [PinnedThreadSpec] {
-        [PinnedThreadSpec(role: ThreadRole(custom: "c2c-ping"), cpu: placement.writerCPUs[0]),
-         PinnedThreadSpec(role: ThreadRole(custom: "c2c-pong"), cpu: placement.readerCPUs[0])]
+        return try settings.scenario.type.run(settings, placement: placement, on: self)
     }
 
     /// One-way c2c latency on the writer/reader CPU pair of `placement`,
@@ -93,13 +68,14 @@ public struct ScenarioRunner: Sendable {
 
     /// Runs the repetitions of `workload` and turns them into result rows.
     func repeatCase<W: ScenarioWorkload>(_ workload: W, _ settings: RunSettings, _ placement: Placement,
-                                         pages: PagePlacementReport?, extra: [String: Double]) throws -> CaseResult
+                                         pages: PagePlacementReport?, extra: [String: Double],
+                                         name: String? = nil) throws -> CaseResult
     {
         var driver = RepetitionDriver(warmup: settings.warmup, duration: settings.duration,
                                       oversubscribe: placement.sharesCPUs, clock: clock, isInterrupted: isInterrupted)
         driver.perfEvents = perfEvents
-        let name = settings.scenario == .c2c
-            ? "c2c/cpu:\(placement.writerCPUs[0])->cpu:\(placement.readerCPUs[0])" : settings.name
+        let name = name ?? settings.name
+        let headline = settings.scenario.figures
         var rows: [BenchmarkEntry] = []
         var reports: [PinnedThreadReport] = []
         var violations = ReaderCounts()
@@ -118,7 +94,7 @@ public struct ScenarioRunner: Sendable {
                 perfUnavailable = missing
             }
             figures.counters.merge(extra) { a, _ in a }
-            if let floor = extra["c2c_one_way_ns"], floor > 0, let v = figures.counters["visibility_p50_ns"] ?? figures.counters["breakout_p50_ns"] {
+            if let floor = extra["c2c_one_way_ns"], floor > 0, let v = headline.latencyP50.flatMap({ figures.counters[$0.key] }) {
                 figures.counters["latency_p50_over_c2c"] = v / floor
             }
             violations = violations + figures.violations
@@ -132,14 +108,13 @@ public struct ScenarioRunner: Sendable {
                 name: name, repetitions: settings.repetitions, repetitionIndex: repetition, threads: workload.threads.count,
                 iterations: figures.iterations, realTime: figures.nanosecondsPerOperation,
                 cpuTime: figures.nanosecondsPerOperation, label: Self.label(placement),
-                scenario: settings.scenario.rawValue, strategy: settings.scenario == .c2c ? nil : settings.strategy.rawValue,
-                layout: settings.scenario == .c2c ? nil : settings.layout.rawValue, counters: figures.counters))
+                scenario: settings.scenario.rawValue, strategy: settings.target == nil ? nil : settings.strategy.rawValue,
+                layout: settings.target == nil ? nil : settings.layout.rawValue, counters: figures.counters))
             if outcome.interrupted { interrupted = true; break }
         }
         let (aggregates, allSpread) = BenchmarkEntry.aggregates(of: rows)
         // Warn about the figures a reader quotes, not every percentile.
-        let (rateKey, _) = RunSummaryTable.rate(settings.scenario)
-        let quoted = [" real_time ", " \(rateKey) ", " visibility_p50_ns ", " breakout_p50_ns ", " one_way_p50_ns "]
+        let quoted = [" real_time "] + headline.quoted.map { " \($0.key) " }
         let spread = allSpread.filter { w in quoted.contains { w.contains($0) } }
         return CaseResult(settings: settings, entries: rows + (rows.count > 1 ? aggregates : []), placement: placement,
                           threads: reports, pages: pages, warnings: warnings + spread, violations: violations,

@@ -22,7 +22,7 @@ public struct SoakRun: Sendable {
             s.scenario = scenario
             s.strategy = .relaxed
             s.layout = .cacheline
-            s.vcpus = scenario == .idleScan ? 16 : 1
+            s.vcpus = scenario.type.representativeVCPUs
             s.readers = 1
             s.writers = 1
             s.implementation = .swift
@@ -74,7 +74,7 @@ public struct SoakRun: Sendable {
             TerminalTable.Column("per interval", alignment: .left),
         ])
         for r in results {
-            let (key, _) = RunSummaryTable.rate(r.settings.scenario)
+            let key = r.settings.scenario.figures.rate.key
             let values = r.iterations.compactMap { $0.counters[key] }
             guard let first = values.first, let last = values.last else { continue }
             table.addRow([

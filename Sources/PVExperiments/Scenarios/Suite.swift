@@ -23,68 +23,25 @@ public enum Suite: String, CaseIterable, Sendable {
     }
 
     /// The suite's cases, on `base` (placement, output options) with the
-    /// suite's own durations unless `duration` overrides them.
+    /// suite's own durations unless `duration` overrides them: each
+    /// scenario's ``Scenario/cases(in:)``, in registry order.
     public func cases(base: RunSettings, duration: Double? = nil, repetitions: Int? = nil) -> [RunSettings] {
-        func make(_ scenario: ScenarioKind, _ strategy: StrategyKind = .relaxed, _ layout: VCPULayout = .cacheline,
-                  vcpus: Int = 1, seconds: Double, reps: Int, warmup: Double = 0.2) -> RunSettings
-        {
-            var s = base
-            s.scenario = scenario
-            s.strategy = strategy
-            s.layout = layout
-            s.vcpus = vcpus
-            s.readers = 1
-            s.writers = 1
-            s.implementation = .swift
-            s.duration = duration ?? seconds
-            s.repetitions = repetitions ?? reps
-            s.warmup = min(warmup, s.duration)
-            return s
+        if self == .soak { return SoakRun(base: base, total: duration ?? 600).cases }
+        return ScenarioKind.allCases.flatMap { scenario in
+            scenario.type.cases(in: self).map { c in
+                var s = base
+                s.scenario = scenario
+                s.strategy = c.strategy
+                s.layout = c.layout
+                s.vcpus = c.vcpus
+                s.readers = 1
+                s.writers = 1
+                s.implementation = .swift
+                s.duration = duration ?? c.seconds
+                s.repetitions = repetitions ?? c.repetitions
+                s.warmup = min(c.warmup, s.duration)
+                return s
+            }
         }
-        switch self {
-        case .smoke:
-            return ScenarioKind.allCases.map { make($0, vcpus: $0 == .idleScan ? 16 : 1, seconds: 0.2, reps: 2, warmup: 0.05) }
-        case .default:
-            var cases: [RunSettings] = []
-            for strategy in ScenarioKind.stealClock.strategies where strategy.claimsSafety {
-                cases.append(make(.stealClock, strategy, seconds: 1, reps: 3))
-            }
-            for layout in [VCPULayout.packed, .cacheline] {
-                cases.append(make(.stealClock, .relaxed, layout, vcpus: 4, seconds: 1, reps: 3))
-            }
-            for strategy in [StrategyKind.relaxed, .acquireRelease, .seqCst] {
-                cases.append(make(.preemptPoll, strategy, seconds: 1, reps: 3))
-            }
-            cases.append(make(.spinOnOwner, .relaxed, seconds: 1, reps: 3))
-            for layout in VCPULayout.allCases {
-                for vcpus in [1, 16, 256, 4096] {
-                    cases.append(make(.idleScan, .relaxed, layout, vcpus: vcpus, seconds: 0.5, reps: 3, warmup: 0.1))
-                }
-            }
-            cases.append(make(.c2c, seconds: 1, reps: 3))
-            return cases
-        case .full:
-            var cases: [RunSettings] = []
-            for scenario in ScenarioKind.allCases where scenario != .c2c {
-                for strategy in scenario.strategies {
-                    for layout in VCPULayout.allCases where Self.fits(strategy, scenario, layout) {
-                        for vcpus in scenario == .idleScan ? [1, 4, 16, 64, 256, 1024, 4096] : [1, 4] {
-                            cases.append(make(scenario, strategy, layout, vcpus: vcpus, seconds: 2, reps: 5))
-                        }
-                    }
-                }
-            }
-            cases.append(make(.c2c, seconds: 2, reps: 5))
-            return cases
-        case .soak:
-            return SoakRun(base: base, total: duration ?? 600).cases
-        }
-    }
-
-    /// Whether the strategy's footprint fits one record slot of the layout
-    /// (the seqlocks need 20 bytes; `packed` gives stolen-time records 16).
-    static func fits(_ strategy: StrategyKind, _ scenario: ScenarioKind, _ layout: VCPULayout) -> Bool {
-        guard let target = scenario.target(for: strategy), let type = strategy.strategyType(for: target) else { return false }
-        return type.footprint <= layout.stride(for: target == .preempted ? .preemptedFlag : .stolenTime)
     }
 }

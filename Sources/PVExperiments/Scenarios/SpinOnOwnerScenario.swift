@@ -1,7 +1,48 @@
 import CPVPlatform
 import PVABI
-import PVRuntime
 import PVHost
+import PVResults
+import PVRuntime
+
+extension ScenarioKind {
+    public static let spinOnOwner = ScenarioKind(registering: "spin-on-owner")
+}
+
+/// `mutex_spin_on_owner`: waiters spin while the lock owner's vCPU runs and
+/// break out when it is preempted.
+public enum SpinOnOwnerScenario: RecordScenario {
+    public static let kind = ScenarioKind.spinOnOwner
+    public static let summary = "waiters spin while the owner's vCPU runs, break out on preemption (break-out latency, spin saved)"
+    public static let records: [SharedRecordKind] = [.preempted]
+    public static let figures = HeadlineFigures(rate: .rate("episodes"), cost: .nanoseconds("spin_with_pv_p50_ns"),
+                                                latencyPrefix: "breakout_")
+    public static let faults: Set<InjectedFault.Kind> = [.dropWrites]
+
+    public static func cases(in suite: Suite) -> [SuiteCase] {
+        suite == .default ? [SuiteCase(seconds: 1, repetitions: 3)] : defaultCases(in: suite)
+    }
+
+    public static func validate(_ s: RunSettings) throws(RunSettingsError) {
+        try validateStrategyCase(s)
+        if s.runDuration == 0 || s.preemptedDuration == 0 { throw .needsNonZero([.runDuration, .preemptedDuration], kind) }
+    }
+
+    static func runCase<S: OrderingStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
+        let settings = c.settings
+        let floor = try c.c2cFloor()
+        let memory = c.machine.memory
+        let firstLock = try memory.allocateGuestRAM(bytes: 64 * settings.writers, alignment: 64)
+        let locks = RecordArray(base: try memory.pointer(ipa: firstLock, length: 64 * settings.writers),
+                                stride: 64, count: settings.writers)
+        for w in 0 ..< settings.writers { SharedU32(locks[w]).storeRelease(0) }
+        var workload = SpinOnOwnerWorkload<S>(
+            settings: settings, threads: c.threads, hypervisorFlags: c.hypervisor, guestFlags: c.guest, locks: locks,
+            runTicks: c.ticks(settings.runDuration), preemptedTicks: c.ticks(settings.preemptedDuration),
+            logCapacity: c.logCapacity)
+        workload.dropEvery = UInt64(settings.faults.dropEvery)
+        return try c.repeatCase(workload, extra: floor)
+    }
+}
 
 /// `spin-on-owner`: the shape of `mutex_spin_on_owner()`/osq. Writer w is a
 /// lock owner on vCPU w and its hypervisor: it takes lock w, runs for

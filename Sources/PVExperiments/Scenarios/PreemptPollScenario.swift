@@ -1,5 +1,80 @@
-import PVRuntime
+import CPVReference
 import PVHost
+import PVResults
+import PVRuntime
+
+extension ScenarioKind {
+    public static let preemptPoll = ScenarioKind(registering: "preempt-poll")
+}
+
+/// The hypervisor flips `preempted` 1/0 (sched-out/sched-in); guest readers
+/// poll `vcpu_is_preempted`; reports visibility latency.
+public enum PreemptPollScenario: RecordScenario {
+    public static let kind = ScenarioKind.preemptPoll
+    public static let summary = "hypervisor flips preempted 1/0; guest polls vcpu_is_preempted() (polls/s, visibility latency)"
+    public static let records: [SharedRecordKind] = [.preempted]
+    public static let figures = HeadlineFigures(rate: .rate("polls"), cost: .nanoseconds("poll_cost_p50_ns"),
+                                                latencyPrefix: "visibility_")
+    public static let faults: Set<InjectedFault.Kind> = [.dropWrites, .release]
+
+    public static func hasCKernel(_ strategy: StrategyKind) -> Bool { cPollKernel(strategy) != nil }
+
+    public static func cases(in suite: Suite) -> [SuiteCase] {
+        guard suite == .default else { return defaultCases(in: suite) }
+        return [StrategyKind.relaxed, .acquireRelease, .seqCst].map { SuiteCase(strategy: $0, seconds: 1, repetitions: 3) }
+    }
+
+    public static func validate(_ s: RunSettings) throws(RunSettingsError) {
+        try validateStrategyCase(s)
+        if s.runDuration == 0 || s.preemptedDuration == 0 { throw .needsNonZero([.runDuration, .preemptedDuration], kind) }
+    }
+
+    static func runCase<S: OrderingStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
+        let settings = c.settings, faults = settings.faults
+        let floor = try c.c2cFloor()
+        var workload = PreemptPollWorkload<S>(
+            settings: settings, threads: c.threads, hypervisorFlags: c.hypervisor, guestFlags: c.guest,
+            runTicks: c.ticks(settings.runDuration), preemptedTicks: c.ticks(settings.preemptedDuration),
+            batch: ScenarioRunner.readBatch, logCapacity: c.logCapacity,
+            cPoll: settings.implementation == .c ? cPoll(settings.strategy) : nil)
+        workload.dropEvery = UInt64(faults.dropEvery)
+        if faults.releaseInterval > 0 {
+            let conduit = c.machine.hypervisor
+            let flagIPAs = c.machine.vcpus.map(\.preemptedIPA)
+            workload.releaseTicks = c.ticks(faults.releaseInterval)
+            workload.release = { v in _ = conduit.call(vcpu: v, function: .pvSchedIPARelease) }
+            workload.register = { v in _ = conduit.call(vcpu: v, function: .pvSchedIPAInit, flagIPAs[v] ?? 0) }
+        }
+        return try c.repeatCase(workload, extra: floor)
+    }
+
+    typealias CPollKernel = @convention(c) (UnsafeRawPointer?, Int, Int, UnsafeMutablePointer<UInt32>?,
+                                            UnsafeMutablePointer<Int>?, UInt64, UnsafeMutablePointer<Int64>?) -> UInt64
+
+    /// The CPVReference poll loop for a strategy, nil when it has none: the
+    /// one list of this scenario's C kernels.
+    static func cPollKernel(_ strategy: StrategyKind) -> CPollKernel? {
+        switch strategy {
+        case .relaxed: pvref_preempt_poll_relaxed
+        case .acquireRelease: pvref_preempt_poll_acquire
+        default: nil
+        }
+    }
+
+    /// The C kernel called the way the Swift kernel is, so one outer loop drives either.
+    static func cPoll(_ strategy: StrategyKind)
+        -> (@Sendable (RecordArray, UnsafeMutablePointer<UInt32>, inout Int, Int) -> (polls: Int, changed: Int))?
+    {
+        guard let kernel = cPollKernel(strategy) else { return nil }
+        return { flags, last, cursor, maxPolls in
+            var changed: Int64 = -1
+            var c = cursor
+            let polls = kernel(flags.base, flags.stride, flags.count, last, &c, UInt64(maxPolls), &changed)
+            cursor = c
+            return (Int(polls), Int(changed))
+        }
+    }
+}
 
 /// `preempt-poll`: each hypervisor writer flips the `preempted` flag of its
 /// vCPUs (v with v mod writers = w) to 1 (sched-out) for `preemptedDuration`

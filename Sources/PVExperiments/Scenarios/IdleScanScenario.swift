@@ -1,5 +1,48 @@
-import PVRuntime
+import CPVReference
 import PVHost
+import PVResults
+import PVRuntime
+
+extension ScenarioKind {
+    public static let idleScan = ScenarioKind(registering: "idle-scan")
+}
+
+/// `available_idle_cpu()`: a reader scans N vCPUs' flags.
+public enum IdleScanScenario: RecordScenario {
+    public static let kind = ScenarioKind.idleScan
+    public static let summary = "available_idle_cpu(): a reader scans N vCPUs' flags while they change (scans/s, ns per flag)"
+    public static let records: [SharedRecordKind] = [.preempted]
+    public static let figures = HeadlineFigures(rate: .rate("scans"), cost: .nanoseconds("ns_per_flag"))
+    public static let representativeVCPUs = 16
+    public static let vcpuSweep = [1, 4, 16, 64, 256, 1024, 4096]
+
+    public static func hasCKernel(_ strategy: StrategyKind) -> Bool { cScan(strategy) != nil }
+
+    /// Every layout over a vCPU sweep: how the scan scales.
+    public static func cases(in suite: Suite) -> [SuiteCase] {
+        guard suite == .default else { return defaultCases(in: suite) }
+        return VCPULayout.allCases.flatMap { layout in
+            [1, 16, 256, 4096].map { SuiteCase(layout: layout, vcpus: $0, seconds: 0.5, repetitions: 3, warmup: 0.1) }
+        }
+    }
+
+    static func runCase<S: OrderingStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
+        let settings = c.settings
+        let workload = IdleScanWorkload<S>(
+            settings: settings, threads: c.threads, hypervisorFlags: c.hypervisor, guestFlags: c.guest,
+            updateIntervalTicks: c.ticks(settings.updateInterval),
+            scansPerBatch: max(1, ScenarioRunner.readBatch / settings.vcpus),
+            cScan: settings.implementation == .c ? cScan(settings.strategy) : nil)
+        return try c.repeatCase(workload)
+    }
+
+    /// The CPVReference scan for a strategy (relaxed only): the one list of
+    /// this scenario's C kernels.
+    static func cScan(_ strategy: StrategyKind) -> (@Sendable (RecordArray, Int) -> UInt64)? {
+        guard strategy == .relaxed else { return nil }
+        return { flags, scans in pvref_idle_scan_relaxed(flags.base, flags.stride, flags.count, UInt64(scans)) }
+    }
+}
 
 /// `idle-scan`: the `available_idle_cpu()` shape. Hypervisor writers flip
 /// their vCPUs' flags one after another (every `updateInterval` ns, or back

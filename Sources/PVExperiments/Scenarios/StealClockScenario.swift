@@ -1,6 +1,74 @@
 import CPVReference
-import PVRuntime
 import PVHost
+import PVResults
+import PVRuntime
+
+extension ScenarioKind {
+    public static let stealClock = ScenarioKind(registering: "steal-clock")
+}
+
+/// Hypervisor writers emulate sched-in (`kvm_update_stolen_time`: read
+/// back, add, one store); guest readers call `para_steal_clock`.
+public enum StealClockScenario: RecordScenario {
+    public static let kind = ScenarioKind.stealClock
+    public static let summary = "hypervisor sched-in updates stolen time; guest para_steal_clock() reads (reads/s, read cost)"
+    /// The stolen_time field, or the whole record for record-wide strategies (`double-word`).
+    public static let records: [SharedRecordKind] = [.stolenTime, .record]
+    public static let figures = HeadlineFigures(rate: .rate("reads"), cost: .nanoseconds("read_cost_p50_ns"))
+    public static let faults: Set<InjectedFault.Kind> = [.stallWriter, .release]
+
+    public static func hasCKernel(_ strategy: StrategyKind) -> Bool { cReader(strategy) != nil }
+
+    /// Every strategy that claims safety side by side, then false sharing by layout.
+    public static func cases(in suite: Suite) -> [SuiteCase] {
+        guard suite == .default else { return defaultCases(in: suite) }
+        return strategies.filter(\.claimsSafety).map { SuiteCase(strategy: $0, seconds: 1, repetitions: 3) }
+            + [VCPULayout.packed, .cacheline].map { SuiteCase(layout: $0, vcpus: 4, seconds: 1, repetitions: 3) }
+    }
+
+    static func runCase<S: OrderingStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
+        let settings = c.settings, faults = settings.faults
+        var workload = StealClockWorkload<S>(
+            settings: settings, threads: c.threads, hypervisorRecords: c.hypervisor, guestRecords: c.guest,
+            updateIntervalTicks: c.ticks(settings.updateInterval), batch: ScenarioRunner.readBatch,
+            cReader: settings.implementation == .c ? cReader(settings.strategy) : nil)
+        if let stall = faults.stall {
+            workload.stallEvery = UInt64(stall.every)
+            workload.stallTicks = c.ticks(stall.nanoseconds)
+        }
+        if faults.releaseInterval > 0 {
+            let conduit = c.machine.hypervisor
+            workload.releaseTicks = c.ticks(faults.releaseInterval)
+            workload.reissue = { v in _ = conduit.call(vcpu: v, function: .pvTimeST) }
+        }
+        return try c.repeatCase(workload)
+    }
+
+    /// The CPVReference steal-clock reader for a strategy, nil when it has
+    /// none: the one list of this scenario's C kernels.
+    static func cReader(_ strategy: StrategyKind) -> (@Sendable (UnsafeMutableRawPointer, UInt64, inout pvref_steal_reader) -> Void)? {
+        switch strategy {
+        case .relaxed:
+            { record, n, state in pvref_steal_read_relaxed(stolen(record), n, &state) }
+        case .acquireRelease:
+            { record, n, state in pvref_steal_read_acquire(stolen(record), n, &state) }
+        case .seqlock:
+            { record, n, state in
+                pvref_steal_read_seqlock(
+                    (record + SeqLockStrategy.sequenceOffset).assumingMemoryBound(to: UInt32.self), stolen(record), n, &state)
+            }
+        case .ckSequence:
+            { record, n, state in
+                pvref_steal_read_ck(UnsafeRawPointer(record + CKSequenceStrategy.sequenceOffset), stolen(record), n, &state)
+            }
+        default: nil
+        }
+    }
+
+    private static func stolen(_ record: UnsafeMutableRawPointer) -> UnsafePointer<UInt64> {
+        UnsafePointer((record + 8).assumingMemoryBound(to: UInt64.self))
+    }
+}
 
 /// `steal-clock`: hypervisor writers emulate sched-in (read the guest's
 /// stolen time back, add a run-delay delta, one store through the

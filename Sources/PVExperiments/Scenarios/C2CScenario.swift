@@ -1,6 +1,57 @@
 import CPVPlatform
 import PVABI
 import PVHost
+import PVResults
+import PVRuntime
+
+extension ScenarioKind {
+    public static let c2c = ScenarioKind(registering: "c2c")
+}
+
+/// Cache-line ping-pong between two pinned threads: the physical floor for
+/// visibility latency on that CPU pair. No record, no strategy.
+public enum C2CScenario: Scenario {
+    public static let kind = ScenarioKind.c2c
+    public static let summary = "cache-line ping-pong between two pinned CPUs: the floor for visibility latency"
+    public static let records: [SharedRecordKind] = []
+    public static let figures = HeadlineFigures(rate: .rate("trips", key: "round_trips_per_second"), latencyPrefix: "one_way_")
+
+    public static func cases(in suite: Suite) -> [SuiteCase] {
+        switch suite {
+        case .smoke: [SuiteCase(seconds: 0.2, repetitions: 2, warmup: 0.05)]
+        case .default: [SuiteCase(seconds: 1, repetitions: 3)]
+        case .full: [SuiteCase(seconds: 2, repetitions: 5)]
+        case .soak: []
+        }
+    }
+
+    public static func validate(_ s: RunSettings) throws(RunSettingsError) {
+        guard s.readers == 1, s.writers == 1 else { throw .onePairOfThreads(kind) }
+    }
+
+    /// `c2c/cpu:A->cpu:B` for exact CPUs, else `c2c/<relation>`.
+    public static func name(of s: RunSettings) -> String {
+        let cpus = (s.placement.writerCPUs ?? []) + (s.placement.readerCPUs ?? [])
+        return cpus.count == 2 ? "c2c/cpu:\(cpus[0])->cpu:\(cpus[1])" : "c2c/\(s.placement.relation.rawValue)"
+    }
+
+    public static func run(_ settings: RunSettings, placement: Placement, on runner: ScenarioRunner) throws -> CaseResult {
+        let backing = NUMAMemoryBacking(nodes: placement.memoryNodes)
+        let memory = try GuestMemory(ramBytes: GuestMemory.pvPageSize, pvPages: 1, backing: backing)
+        let ping = try memory.pointer(ipa: memory.allocateGuestRAM(bytes: 64, alignment: 64), length: 64)
+        let pong = try memory.pointer(ipa: memory.allocateGuestRAM(bytes: 64, alignment: 64), length: 64)
+        let threads = [PinnedThreadSpec(role: ThreadRole(custom: "c2c-ping"), cpu: placement.writerCPUs[0]),
+                       PinnedThreadSpec(role: ThreadRole(custom: "c2c-pong"), cpu: placement.readerCPUs[0])]
+        let workload = C2CWorkload(threads: threads, ping: SharedU32(ping), pong: SharedU32(pong))
+        SharedU32(ping).storeRelease(0)
+        SharedU32(pong).storeRelease(0)
+        let pages = try? PagePlacementReport.check(memory.base, bytes: memory.size, plannedNodes: placement.memoryNodes)
+        return try withExtendedLifetime(memory) {
+            try runner.repeatCase(workload, settings, placement, pages: pages, extra: [:],
+                                  name: "c2c/cpu:\(placement.writerCPUs[0])->cpu:\(placement.readerCPUs[0])")
+        }
+    }
+}
 
 /// `c2c`: cache-line ping-pong between two pinned threads (the shape of
 /// rigtorp/c2clat). The first thread stores n to line A and waits for the

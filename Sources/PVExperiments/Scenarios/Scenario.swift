@@ -1,0 +1,151 @@
+import PVABI
+import PVHost
+import PVResults
+import PVRuntime
+
+/// One hypervisor/guest shape `pvbench run` emulates, described in full in
+/// one place: the record its guest reads (and so the strategies and layouts
+/// it accepts), which strategies have a C kernel, its option checks, the
+/// figures it is judged by, its cases in each suite, the faults it reacts
+/// to, and how one case runs. Adding a scenario is one file with a
+/// conforming type and one line in ``ScenarioRegistry``.
+public protocol Scenario: Sendable {
+    /// The name on the command line and at the head of result names.
+    static var kind: ScenarioKind { get }
+    /// One line for `pvbench list`.
+    static var summary: String { get }
+    /// The records a strategy may run on, in order of preference (the
+    /// stolen_time field before the whole record); empty: no strategy.
+    static var records: [SharedRecordKind] { get }
+    static var figures: HeadlineFigures { get }
+    /// Faults that do something here (`unpinnable` applies everywhere).
+    static var faults: Set<InjectedFault.Kind> { get }
+    /// Whether CPVReference has a C kernel for this strategy here.
+    static func hasCKernel(_ strategy: StrategyKind) -> Bool
+    /// vCPUs of the one case a smoke or soak suite runs.
+    static var representativeVCPUs: Int { get }
+    /// vCPU counts the full suite sweeps.
+    static var vcpuSweep: [Int] { get }
+    /// This scenario's cases in a suite (strategy, layout, vCPUs, timing).
+    static func cases(in suite: Suite) -> [SuiteCase]
+    /// Checks what only this scenario cares about; the general checks of
+    /// ``RunSettings/validate()`` have passed.
+    static func validate(_ settings: RunSettings) throws(RunSettingsError)
+    /// The result name of a case.
+    static func name(of settings: RunSettings) -> String
+    /// Runs one validated case on a planned placement.
+    static func run(_ settings: RunSettings, placement: Placement, on runner: ScenarioRunner) throws -> CaseResult
+}
+
+/// One case of a suite, before the suite's base settings are applied.
+public struct SuiteCase: Sendable, Equatable {
+    public var strategy: StrategyKind = .relaxed
+    public var layout: VCPULayout = .cacheline
+    public var vcpus = 1
+    public var seconds: Double
+    public var repetitions: Int
+    public var warmup: Double = 0.2
+
+    public init(strategy: StrategyKind = .relaxed, layout: VCPULayout = .cacheline, vcpus: Int = 1,
+                seconds: Double, repetitions: Int, warmup: Double = 0.2) {
+        self.strategy = strategy
+        self.layout = layout
+        self.vcpus = vcpus
+        self.seconds = seconds
+        self.repetitions = repetitions
+        self.warmup = warmup
+    }
+}
+
+extension Scenario {
+    public static var faults: Set<InjectedFault.Kind> { [] }
+    public static func hasCKernel(_: StrategyKind) -> Bool { false }
+    public static var representativeVCPUs: Int { 1 }
+    public static var vcpuSweep: [Int] { [1, 4] }
+
+    /// The main record the guest reads, nil when there is none (c2c).
+    public static var record: SharedRecordKind? { records.first }
+
+    /// The record `strategy` runs on here, nil when it has no pair for any.
+    public static func target(for strategy: StrategyKind) -> SharedRecordKind? {
+        records.first { strategy.applies(to: $0) }
+    }
+
+    /// Strategies that have a writer/reader pair for one of the records.
+    public static var strategies: [StrategyKind] { StrategyKind.allCases.filter { target(for: $0) != nil } }
+
+    /// Strategies with a C kernel here.
+    public static var cKernelStrategies: [StrategyKind] { strategies.filter(hasCKernel) }
+
+    /// Whether the strategy's footprint fits one record slot of the layout
+    /// (the seqlocks need 20 bytes; `packed` gives stolen-time records 16).
+    public static func accepts(_ layout: VCPULayout, for strategy: StrategyKind) -> Bool {
+        guard let target = target(for: strategy), let type = strategy.strategyType(for: target) else { return false }
+        return type.footprint <= layout.stride(for: target == .preempted ? .preemptedFlag : .stolenTime)
+    }
+
+    /// Smoke: the representative case briefly; full: every strategy x
+    /// accepted layout x ``vcpuSweep``; default and soak: none (a scenario
+    /// in the default suite says which; soak rotates ``representativeVCPUs``).
+    public static func cases(in suite: Suite) -> [SuiteCase] { defaultCases(in: suite) }
+
+    public static func defaultCases(in suite: Suite) -> [SuiteCase] {
+        switch suite {
+        case .smoke:
+            [SuiteCase(vcpus: representativeVCPUs, seconds: 0.2, repetitions: 2, warmup: 0.05)]
+        case .full:
+            strategies.flatMap { strategy in
+                VCPULayout.allCases.filter { accepts($0, for: strategy) }.flatMap { layout in
+                    vcpuSweep.map { SuiteCase(strategy: strategy, layout: layout, vcpus: $0, seconds: 2, repetitions: 5) }
+                }
+            }
+        case .default, .soak:
+            []
+        }
+    }
+
+    public static func validate(_ settings: RunSettings) throws(RunSettingsError) {
+        try validateStrategyCase(settings)
+    }
+
+    /// The checks every scenario with a record makes: writers per vCPU, the
+    /// strategy applies, a C kernel exists when asked for, faults only with
+    /// Swift kernels.
+    public static func validateStrategyCase(_ s: RunSettings) throws(RunSettingsError) {
+        guard s.writers <= s.vcpus else { throw .writersExceedVCPUs(writers: s.writers, vcpus: s.vcpus) }
+        guard target(for: s.strategy) != nil else {
+            throw .strategyDoesNotApply(strategy: s.strategy, scenario: kind, record: record, valid: strategies)
+        }
+        if s.implementation == .c, !hasCKernel(s.strategy) {
+            throw .noCKernel(scenario: kind, strategy: s.strategy, withC: cKernelStrategies)
+        }
+        if !s.faults.isEmpty, s.implementation == .c, s.faults != [.unpinnable] { throw .faultsNeedSwiftKernels }
+    }
+
+    /// `scenario/strategy/layout/vcpus:N/readers:R/writers:W[/impl:c]`.
+    public static func name(of s: RunSettings) -> String {
+        var n = "\(kind)/\(s.strategy)/\(s.layout)/vcpus:\(s.vcpus)/readers:\(s.readers)/writers:\(s.writers)"
+        if s.implementation == .c { n += "/impl:c" }
+        return n
+    }
+}
+
+/// A scenario whose guest reads a shared record through an ordering
+/// strategy: ``run(_:placement:on:)`` builds the emulated machine and hands
+/// ``runCase(_:in:)`` the concrete strategy type, so its workload and the
+/// kernels it calls are specialised for it (see ``StrategyVisitor``).
+protocol RecordScenario: Scenario {
+    static func runCase<S: OrderingStrategy>(_ strategy: S.Type, in context: CaseContext) throws -> CaseResult
+}
+
+extension RecordScenario {
+    public static func run(_ settings: RunSettings, placement: Placement, on runner: ScenarioRunner) throws -> CaseResult {
+        let machine = try EmulatedMachine(layout: settings.layout, vcpus: settings.vcpus,
+                                          backing: NUMAMemoryBacking(nodes: placement.memoryNodes))
+        let builder = CaseBuilder<Self>(runner: runner, settings: settings, placement: placement, machine: machine)
+        guard let target = target(for: settings.strategy), let result = try settings.strategy.dispatch(target, to: builder) else {
+            throw ScenarioError.invalidSettings("strategy \(settings.strategy) does not apply to \(kind)")
+        }
+        return result
+    }
+}
