@@ -2,25 +2,21 @@
 
 #include <ck_sequence.h>
 
-/* The kernel's READ_ONCE/WRITE_ONCE are volatile accesses; here they are C11
- * relaxed atomics, which compile to the same single load/store on x86_64 and
- * arm64 but are not data races in C11 terms (the Swift side writes with
- * atomic stores), so ThreadSanitizer sees them as what they are. */
+/* The kernel's READ_ONCE is a volatile access; here it is a C11 relaxed
+ * atomic, which compiles to the same single load on x86_64 and arm64 but is
+ * not a data race in C11 terms (the Swift side writes with atomic stores),
+ * so ThreadSanitizer sees it as what it is. */
 #define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
-#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define smp_load_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #if defined(__aarch64__)
 #define smp_rmb() __asm__ __volatile__("dmb ishld" ::: "memory")
-#define smp_wmb() __asm__ __volatile__("dmb ishst" ::: "memory")
 #define cpu_relax() __asm__ __volatile__("yield" ::: "memory")
 #elif defined(__x86_64__)
-/* x86 is TSO: rmb/wmb between loads (stores) are compiler barriers. */
+/* x86 is TSO: rmb between loads is a compiler barrier. */
 #define smp_rmb() __asm__ __volatile__("" ::: "memory")
-#define smp_wmb() __asm__ __volatile__("" ::: "memory")
 #define cpu_relax() __builtin_ia32_pause()
 #else
 #define smp_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define smp_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
 #define cpu_relax() __asm__ __volatile__("" ::: "memory")
 #endif
 
@@ -115,26 +111,4 @@ uint64_t pvref_idle_scan_relaxed(const void *first_flag, size_t stride, size_t v
     for (uint64_t s = 0; s < scans; s++)
         for (size_t v = 0; v < vcpus; v++) seen += !!READ_ONCE(*(const uint32_t *)(base + v * stride));
     return seen;
-}
-
-void pvref_steal_write_relaxed(uint64_t *stolen, uint64_t n, uint64_t delta) {
-    for (uint64_t i = 0; i < n; i++) WRITE_ONCE(*stolen, READ_ONCE(*stolen) + delta);
-}
-
-void pvref_steal_write_seqlock(uint32_t *sequence, uint64_t *stolen, uint64_t n, uint64_t delta) {
-    for (uint64_t i = 0; i < n; i++) {
-        uint32_t v = READ_ONCE(*sequence);
-        WRITE_ONCE(*sequence, v + 1);
-        smp_wmb();
-        WRITE_ONCE(*stolen, READ_ONCE(*stolen) + delta);
-        smp_wmb();
-        WRITE_ONCE(*sequence, v + 2);
-    }
-}
-
-void pvref_preempt_flip_relaxed(uint32_t *preempted, uint64_t n) {
-    for (uint64_t i = 0; i < n; i++) {
-        WRITE_ONCE(*preempted, 1);
-        WRITE_ONCE(*preempted, 0);
-    }
 }

@@ -148,35 +148,6 @@ struct OutputTests {
             """)
     }
 
-    @Test("result table: one unit per column, aggregates' cv as percent")
-    func resultTable() {
-        let rows = [
-            BenchmarkEntry(name: "steal-clock/relaxed", iterations: 1, realTime: 1.634, cpuTime: 1.6,
-                           counters: ["reads_per_second": 612_300_000, "p99_ns": 41, "torn_reads": 0]),
-            BenchmarkEntry(name: "steal-clock/seqlock", iterations: 1, realTime: 10.2, cpuTime: 10,
-                           counters: ["reads_per_second": 98_100_000, "p99_ns": 130.25, "torn_reads": 1234]),
-            BenchmarkEntry(name: "steal-clock/seqlock_cv", runType: .aggregate, aggregateName: "cv", iterations: 3,
-                           realTime: 0.021, cpuTime: 0.02, counters: ["reads_per_second": 0.0731]),
-        ]
-        let text = ResultTable.render(rows)
-        let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines[0].hasPrefix("benchmark") && lines[0].contains("reads") && lines[0].hasSuffix("torn"))
-        #expect(lines[1].contains("(ns)") && lines[1].contains("(M/s)"))
-        #expect(lines[3].contains("612.3") && lines[3].contains("1.63"))
-        #expect(lines[4].contains("98.1") && lines[4].contains("130.3") && lines[4].hasSuffix("1,234"))
-        #expect(lines[5].contains("2.1%") && lines[5].contains("7.3%") && lines[5].hasSuffix("-"))
-        #expect(!text.contains("polls"))   // absent counters get no column
-    }
-
-    @Test("quantity formats")
-    func formats() {
-        #expect(QuantityFormat.count.format(1_234_567, column: []) == "1,234,567")
-        #expect(QuantityFormat.rate.format(2_500, column: [2_500, 999]) == "2.5")
-        #expect(QuantityFormat.rate.unit(for: [2_500, 999], base: "") == "k/s")
-        #expect(QuantityFormat.nanoseconds(decimals: 2).format(0.005, column: []) == "0.01")
-        #expect(QuantityFormat.nanoseconds(decimals: 1).format(-3.25, column: []) == "-3.3")
-    }
-
     @Test("progress line: nothing when stderr is not a terminal; drawn and cleared on a terminal")
     func progress() throws {
         var pipeFDs: [Int32] = [0, 0]

@@ -120,17 +120,4 @@ struct StatisticsTests {
         #expect(o.instrumentedNanosecondsPerOperation > 0 && o.uninstrumentedNanosecondsPerOperation > 0)
         print("overhead of per-1000-op sampling on a trivial loop: \(o.summary)")
     }
-
-    @Test("sampling plan: batches big enough for the overhead budget, short enough to stop promptly")
-    func samplingPlan() {
-        // 1 ns/op loop, 20 ns clock read: 60 ns per sample needs 6000 ops for 1 %: rounded up to 8192
-        let p = SamplingPlan(nanosecondsPerOperation: 1, clockReadNanoseconds: 20)
-        #expect(p.operationsPerBatch == 8192)
-        #expect(p.operationsPerBatch & (p.operationsPerBatch - 1) == 0)
-        #expect(p.expectedOverhead(nanosecondsPerOperation: 1, clockReadNanoseconds: 20) <= 0.01)
-        // A slow operation (50 µs) is capped by the 1 ms batch limit: 16 ops, not the 64 minimum.
-        #expect(SamplingPlan(nanosecondsPerOperation: 50_000, clockReadNanoseconds: 20).operationsPerBatch == 16)
-        // A fast loop with a cheap clock still gets at least 64 ops per batch.
-        #expect(SamplingPlan(nanosecondsPerOperation: 100, clockReadNanoseconds: 1).operationsPerBatch == 64)
-    }
 }

@@ -1,12 +1,13 @@
-/* Kernel-style C versions of the guest read kernels and hypervisor write
- * kernels: the baseline the Swift kernels are measured against. Each kernel
+/* Kernel-style C versions of the guest read kernels: the baseline the
+ * Swift kernels are measured against (the hypervisor side always runs the
+ * Swift writers, so both implementations race the same writer). Each kernel
  * runs `n` operations and returns; the caller's outer loop (shared by the
  * Swift and C implementations) does timing, histograms and stop checks, so
  * a Swift/C comparison compares exactly the kernels.
  *
- * Accesses are written as the kernel writes them: READ_ONCE/WRITE_ONCE are
- * volatile accesses, smp_load_acquire/smp_store_release are C11 atomics,
- * the seqlock is the x86 kvm_steal_time reader/writer. Compiled with -O2. */
+ * Accesses are written as the kernel writes them: READ_ONCE is a
+ * volatile access, smp_load_acquire a C11 atomic, the seqlock is the
+ * x86 kvm_steal_time reader. Compiled with -O2. */
 #ifndef PVBENCH_PV_REFERENCE_H
 #define PVBENCH_PV_REFERENCE_H
 
@@ -50,14 +51,5 @@ uint64_t pvref_preempt_poll_acquire(const void *first_flag, size_t stride, size_
 /* available_idle_cpu()-shaped scan: reads the flag of each of `vcpus` vCPUs
  * (blocks `stride` bytes apart), `scans` times; returns preempted flags seen. */
 uint64_t pvref_idle_scan_relaxed(const void *first_flag, size_t stride, size_t vcpus, uint64_t scans);
-
-/* --- hypervisor: kvm_update_stolen_time(), vcpu_load/vcpu_put ----------- */
-
-/* n times: steal = READ_ONCE(*stolen) + delta; WRITE_ONCE(*stolen, steal). */
-void pvref_steal_write_relaxed(uint64_t *stolen, uint64_t n, uint64_t delta);
-/* x86 record_steal_time(): version odd, smp_wmb, update, smp_wmb, version even. */
-void pvref_steal_write_seqlock(uint32_t *sequence, uint64_t *stolen, uint64_t n, uint64_t delta);
-/* n sched-out/sched-in pairs: WRITE_ONCE(preempted, 1); WRITE_ONCE(preempted, 0). */
-void pvref_preempt_flip_relaxed(uint32_t *preempted, uint64_t n);
 
 #endif
