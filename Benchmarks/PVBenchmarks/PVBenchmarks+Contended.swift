@@ -15,9 +15,17 @@ func registerContendedBenchmarks() {
         print("contended-read benchmarks skipped: they need 2 allowed CPUs")
         return
     }
-    forEachStrategy { type, kind, target in
-        registerContended(type, name: "\(kind)/\(target)", readerCPU: cpus[0], writerCPU: cpus[cpus.count - 1],
-                          allowed: cpus)
+    forEachStrategy { kind, target in
+        ContendedBenchmark(name: "\(kind)/\(target)", readerCPU: cpus[0], writerCPU: cpus[cpus.count - 1], allowed: cpus)
+    }
+}
+
+struct ContendedBenchmark: StrategyVisitor {
+    let name: String
+    let readerCPU: Int, writerCPU: Int
+    let allowed: [Int]
+    func visit<S: OrderingStrategy>(_: S.Type) {
+        registerContended(S.self, name: name, readerCPU: readerCPU, writerCPU: writerCPU, allowed: allowed)
     }
 }
 

@@ -3,9 +3,12 @@ import PVRuntime
 
 /// `read/…` and `write/…`: single-thread cost of each strategy's access.
 func registerStrategyBenchmarks() {
-    forEachStrategy { type, kind, target in
-        registerReadWrite(type, name: "\(kind)/\(target)")
-    }
+    forEachStrategy { kind, target in ReadWriteBenchmarks(name: "\(kind)/\(target)") }
+}
+
+struct ReadWriteBenchmarks: StrategyVisitor {
+    let name: String
+    func visit<S: OrderingStrategy>(_: S.Type) { registerReadWrite(S.self, name: name) }
 }
 
 /// Registers the read and write benchmark of one strategy, specialised for `S`.

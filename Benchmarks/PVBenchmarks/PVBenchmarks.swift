@@ -23,13 +23,15 @@ let benchmarks: @Sendable () -> Void = {
     registerContendedBenchmarks()
 }
 
-/// Every (strategy, target) pair the registry knows, each passed to
-/// `register` as its concrete type so the generic loop is specialised.
-func forEachStrategy(_ register: (any OrderingStrategy.Type, StrategyKind, SharedRecordKind) -> Void) {
+/// Every (strategy, target) pair the registry knows, each handed to the
+/// visitor `make` builds as its concrete type through
+/// ``StrategyKind/dispatch(_:to:)``, so the benchmark loops are specialised
+/// for it: opening an `any OrderingStrategy.Type` instead would measure the
+/// unspecialised loop, a witness-table call per access.
+func forEachStrategy<V: StrategyVisitor>(_ make: (StrategyKind, SharedRecordKind) -> V) where V.Output == Void {
     for kind in StrategyKind.allCases {
         for target in kind.targets {
-            guard let type = kind.strategyType(for: target) else { continue }
-            register(type, kind, target)
+            _ = try? kind.dispatch(target, to: make(kind, target))
         }
     }
 }

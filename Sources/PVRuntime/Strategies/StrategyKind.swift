@@ -74,9 +74,10 @@ public enum StrategyKind: String, CaseIterable, Sendable, Codable, CustomStringC
     /// Whether the strategy has a writer/reader pair for `target`.
     public func applies(to target: SharedRecordKind) -> Bool { targets.contains(target) }
 
-    /// The concrete strategy type for `target`, or nil when it does not apply.
-    /// Pass the result to a generic function to get a specialised loop:
-    /// `func run<S: OrderingStrategy>(_: S.Type)` called as `run(type)`.
+    /// The concrete strategy type for `target`, or nil when it does not apply:
+    /// for asking a strategy about itself (footprint, alignment). Passing the
+    /// result to a generic function opens the existential and runs the
+    /// *unspecialised* function; to run a loop, use ``dispatch(_:to:)``.
     public func strategyType(for target: SharedRecordKind) -> (any OrderingStrategy.Type)? {
         switch (self, target) {
         case (.relaxed, .stolenTime): RelaxedStrategy.StolenTime.self
