@@ -59,8 +59,16 @@ public struct RunSettings: Sendable, Equatable {
             return cpus.count == 2 ? "c2c/cpu:\(cpus[0])->cpu:\(cpus[1])" : "c2c/\(placement.relation.rawValue)"
         }
         var n = "\(scenario)/\(strategy)/\(layout)/vcpus:\(vcpus)/readers:\(readers)/writers:\(writers)"
+        if updateInterval > 0, scenario == .stealClock || scenario == .idleScan { n += "/update:\(Self.intervalText(updateInterval))" }
         if implementation == .c { n += "/impl:c" }
         return n
+    }
+
+    /// `1ms`, `250us`, `1500ns`: an interval in the largest unit that divides it.
+    static func intervalText(_ ns: UInt64) -> String {
+        if ns % 1_000_000 == 0 { return "\(ns / 1_000_000)ms" }
+        if ns % 1_000 == 0 { return "\(ns / 1_000)us" }
+        return "\(ns)ns"
     }
 
     /// Checks the combination; the error says what is valid.

@@ -46,8 +46,15 @@ public enum Suite: String, CaseIterable, Sendable {
             return ScenarioKind.allCases.map { make($0, vcpus: $0 == .idleScan ? 16 : 1, seconds: 0.2, reps: 2, warmup: 0.05) }
         case .default:
             var cases: [RunSettings] = []
+            // Back to back: the stress figure (a writer far faster than KVM's).
             for strategy in ScenarioKind.stealClock.strategies where strategy.claimsSafety {
                 cases.append(make(.stealClock, strategy, seconds: 1, reps: 3))
+            }
+            // As KVM updates stolen time: once per sched-in, here 1000 per second.
+            for strategy in [StrategyKind.relaxed, .seqlock] {
+                var kvmLike = make(.stealClock, strategy, seconds: 1, reps: 3)
+                kvmLike.updateInterval = Self.kvmLikeUpdateInterval
+                cases.append(kvmLike)
             }
             for layout in [VCPULayout.packed, .cacheline] {
                 cases.append(make(.stealClock, .relaxed, layout, vcpus: 4, seconds: 1, reps: 3))
@@ -80,6 +87,10 @@ public enum Suite: String, CaseIterable, Sendable {
             return SoakRun(base: base, total: duration ?? 600).cases
         }
     }
+
+    /// ns between two stolen-time updates in the default suite's KVM-like
+    /// cases: one sched-in per millisecond per vCPU.
+    public static let kvmLikeUpdateInterval: UInt64 = 1_000_000
 
     /// Whether the strategy's footprint fits one record slot of the layout
     /// (the seqlocks need 20 bytes; `packed` gives stolen-time records 16).
