@@ -15,8 +15,7 @@ struct ReadWriteBenchmarks: StrategyVisitor {
 func registerReadWrite<S: OrderingStrategy>(_: S.Type, name: String) {
     let region = BenchmarkRegion()
     StrategyLoops.prepare(S.self, base: region.base, mode: .spec)
-    let value = TornReadDetector<S.Target>.writerValue(1, after: TornReadDetector<S.Target>.initialValue(mode: .spec),
-                                                        mode: .spec)
+    let value = TornReadDetector<S.Target>.writerValue(1, mode: .spec)
 
     Benchmark("read/\(name)") { benchmark in
         var retries: UInt64 = 0

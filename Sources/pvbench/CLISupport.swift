@@ -24,6 +24,8 @@ extension PVBenchCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let code as ExitCode where code != .success {
+            Foundation.exit(code.rawValue)  // the command has said why on stderr
         } catch let error as RuntimeError {
             FileHandle.standardError.write(Data("pvbench: error: \(error.description)\n".utf8))
             Foundation.exit(1)

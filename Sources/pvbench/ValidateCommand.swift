@@ -13,9 +13,13 @@ struct ValidateCommand: ParsableCommand {
             Each case is a strategy on one shared target (record, stolen-time, preempted) in one detector mode: \
             spec (values as KVM writes them; a value the writer never wrote is torn) or stress (values whose byte \
             mixes are invalid) or monotonic (only never-backwards). The writer and each reader are pinned to CPUs of \
-            their own (default: as far apart as this machine allows). Exit status 0 when every strategy that claims \
-            safety saw no violation, 1 when one did; split-halves and straddle are deliberately unsafe and never fail \
-            the run: they report "torn as expected" or "inconclusive".
+            their own (default: as far apart as this machine allows). A value counts as torn only when the detector \
+            names the two writes whose bytes make it up; what it cannot decide (a never-written value it cannot \
+            decode as such a mix, a stress index too far away to order) makes the case "inconclusive: <reason>", \
+            never a violation or a pass. Exit status 0 when every strategy that claims safety saw no violation \
+            (inconclusive cases give a warning; with --strict they give exit status 2), 1 when one did; \
+            split-halves and straddle are deliberately unsafe and never fail the run: they report "torn as expected" \
+            or "inconclusive".
             """)
 
     @Option(name: .customLong("strategy"), help: ArgumentHelp(
@@ -51,6 +55,9 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Print JSON with every count, violation and thread instead of the table.")
     var json = false
 
+    @Flag(help: "Exit with status 2 when any case is inconclusive (and none failed).")
+    var strict = false
+
     func validate() throws {
         for s in strategies where StrategyKind(rawValue: s) == nil { throw ValidationError(StrategyNameError(name: s).description) }
         for r in records where SharedRecordKind(rawValue: r) == nil {
@@ -80,7 +87,9 @@ struct ValidateCommand: ParsableCommand {
         let s = strategies.isEmpty ? StrategyKind.allCases : strategies.compactMap(StrategyKind.init(rawValue:))
         let t = records.isEmpty ? SharedRecordKind.allCases : records.compactMap(SharedRecordKind.init(rawValue:))
         let m = modes.isEmpty ? [DetectorMode.spec, .stress] : modes.compactMap(DetectorMode.init(rawValue:))
-        return ValidationCase.all(strategies: s, targets: t, modes: m)
+        // Unasked-for cases that cannot show a tear by construction are left
+        // out; asked for by name, they run and say why they are inconclusive.
+        return ValidationCase.all(strategies: s, targets: t, modes: m, onlyVisible: strategies.isEmpty || modes.isEmpty)
     }
 
     struct Report: Encodable {
@@ -115,7 +124,7 @@ struct ValidateCommand: ParsableCommand {
         } catch {
             throw RuntimeError("\(error)")
         }
-        for w in warnings { FileHandle.standardError.write(Data("pvbench: warning: \(w)\n".utf8)) }
+        for w in warnings { writeStandardError(Data("pvbench: warning: \(w)\n".utf8)) }
 
         let progress = ProgressLine()
         var results: [ValidationCaseResult] = []
@@ -144,13 +153,23 @@ struct ValidateCommand: ParsableCommand {
                                  cases: results, failed: failed.map(\.validationCase.description), warnings: warnings))
         } else {
             printText(results, placement: runner.placement, budget: budget)
-            for w in warnings where !w.hasPrefix("--reads") { FileHandle.standardError.write(Data("pvbench: warning: \(w)\n".utf8)) }
+            for w in warnings where !w.hasPrefix("--reads") { writeStandardError(Data("pvbench: warning: \(w)\n".utf8)) }
+        }
+        let inconclusive = results.filter { $0.verdict == .inconclusive }
+        if !inconclusive.isEmpty {
+            let names = inconclusive.map(\.validationCase.description)
+            writeStandardError(Data(
+                "pvbench: warning: \(inconclusive.count) case(s) inconclusive (see their reasons): \(names.joined(separator: ", "))\n".utf8))
         }
         if !failed.isEmpty {
             let what = failed.map { r in
                 "\(r.validationCase) (\(r.firstViolation.map { "\($0.kind) value \(hexBytes($0.observed))" } ?? "violation"))"
             }
             throw RuntimeError("a strategy that claims safety showed violations: \(what.joined(separator: "; "))")
+        }
+        if strict, !inconclusive.isEmpty {
+            writeStandardError(Data("pvbench: error: --strict: \(inconclusive.count) case(s) inconclusive\n".utf8))
+            throw ExitCode(2)
         }
     }
 
@@ -163,11 +182,14 @@ struct ValidateCommand: ParsableCommand {
             let t = r.total
             let ttf = r.timeToFirstViolationNanoseconds.map { formatNanoseconds($0) } ?? "-"
             return [r.validationCase.description, "\(t.reads)", "\(t.torn)", "\(t.backwards)", "\(t.retries)", "\(r.writes)", ttf,
-                    r.verdictText]
+                    r.verdict.rawValue]
         }
         print(formatTable(["case", "reads", "torn", "backwards", "retries", "writes", "first violation", "verdict"], rows))
         print()
         for r in results { print(r.observation) }
+        let undecided = results.filter { $0.inconclusiveReason != nil }
+        if !undecided.isEmpty { print() }
+        for r in undecided { print("\(r.validationCase): \(r.verdictText)") }
         let explained = results.filter { $0.firstViolation != nil }
         if !explained.isEmpty { print() }
         for r in explained {
@@ -197,4 +219,11 @@ func formatNanoseconds(_ ns: UInt64) -> String {
     case ..<1_000_000_000: String(format: "%.2f ms", Double(ns) / 1e6)
     default: String(format: "%.2f s", Double(ns) / 1e9)
     }
+}
+
+/// Writes one diagnostic line to stderr after whatever stdout holds, so the
+/// two never interleave mid-line on a terminal or in a shared log.
+func writeStandardError(_ data: Data) {
+    fflush(nil)  // every output stream, stdout among them
+    FileHandle.standardError.write(data)
 }

@@ -16,11 +16,13 @@ func validationRunner(_ budget: ValidationBudget) throws -> ValidationRunner? {
 
 @Suite("Validate: unsafe strategies are caught", .serialized)
 struct ValidateUnsafeTests {
-    @Test("split-halves and straddle tear within a few seconds (stress mode)",
+    @Test("split-halves and straddle tear within a few seconds (stress mode, and spec mode on stolen time)",
           arguments: [ValidationCase(strategy: .splitHalves, target: .stolenTime, mode: .stress),
                       ValidationCase(strategy: .splitHalves, target: .record, mode: .stress),
                       ValidationCase(strategy: .straddle, target: .stolenTime, mode: .stress),
-                      ValidationCase(strategy: .straddle, target: .preempted, mode: .stress)])
+                      ValidationCase(strategy: .straddle, target: .preempted, mode: .stress),
+                      ValidationCase(strategy: .splitHalves, target: .stolenTime, mode: .spec),
+                      ValidationCase(strategy: .straddle, target: .stolenTime, mode: .spec)])
     func unsafeCaught(c: ValidationCase) throws {
         guard let runner = try validationRunner(.duration(seconds: 3)) else { return }
         let r = try runner.run(c)
@@ -57,8 +59,11 @@ struct ValidateSafeTests {
         guard let runner = try validationRunner(.duration(seconds: 0.2)) else { return }
         let r = try runner.run(c)
         print("\(r.observation) (\(r.writes) writes)")
-        #expect(r.total.reads > 0 && r.writes > 0)
+        // A back-to-back writer may starve a seqlock reader of whole reads on a
+        // loaded machine: what is guaranteed is that the reader made attempts.
+        #expect(r.total.reads + r.total.retries > 0 && r.writes > 0)
         #expect(r.total.violations == 0, "\(r.firstViolation.map { "\($0)" } ?? "")")
+        #expect(r.verdict != .fail)
     }
 
     @Test("seqlock and ck-sequence retry under contention",
@@ -97,11 +102,33 @@ struct ValidateSetupTests {
         }
     }
 
-    @Test("verdicts: safe strategies fail on a violation, unsafe ones never do")
+    @Test("verdicts: safe strategies fail on a violation, unsafe ones never do; undecided reads are inconclusive")
     func verdicts() {
-        #expect(ValidationVerdict(claimsSafety: true, violations: 0) == .pass)
-        #expect(ValidationVerdict(claimsSafety: true, violations: 1) == .fail)
-        #expect(ValidationVerdict(claimsSafety: false, violations: 1) == .tornAsExpected)
-        #expect(ValidationVerdict(claimsSafety: false, violations: 0) == .inconclusive)
+        #expect(ValidationVerdict(claimsSafety: true, counts: ReaderCounts(reads: 9)) == .pass)
+        #expect(ValidationVerdict(claimsSafety: true, counts: ReaderCounts(reads: 9, torn: 1)) == .fail)
+        #expect(ValidationVerdict(claimsSafety: true, counts: ReaderCounts(reads: 9, backwards: 1, unexplained: 3)) == .fail)
+        #expect(ValidationVerdict(claimsSafety: true, counts: ReaderCounts(reads: 9, unexplained: 1)) == .inconclusive)
+        #expect(ValidationVerdict(claimsSafety: true, counts: ReaderCounts(reads: 9, unordered: 1)) == .inconclusive)
+        #expect(ValidationVerdict(claimsSafety: true, counts: ReaderCounts(reads: 9), undecidable: true) == .inconclusive)
+        #expect(ValidationVerdict(claimsSafety: false, counts: ReaderCounts(reads: 9, torn: 1)) == .tornAsExpected)
+        #expect(ValidationVerdict(claimsSafety: false, counts: ReaderCounts(reads: 9)) == .inconclusive)
+    }
+
+    @Test("an inconclusive case says why, and the default cases leave out those that cannot show a tear")
+    func inconclusiveReasons() {
+        let undecided = ReaderVerdict(counts: ReaderCounts(reads: 5, unexplained: 2), firstViolation: nil, firstUndecided: "value [..]")
+        let r = ValidationCaseResult(validationCase: ValidationCase(strategy: .relaxed, target: .stolenTime, mode: .spec),
+                                     claimsSafety: true, readers: [undecided], writes: 9, elapsedNanoseconds: 1,
+                                     timeToFirstViolationNanoseconds: nil, threads: [])
+        #expect(r.verdict == .inconclusive)
+        #expect(r.verdictText.hasPrefix("inconclusive: 2 never-written values not decoded as a mix of two writes"))
+        #expect(r.verdictText.contains("first: value [..]"))
+        let invisible = ValidationCase(strategy: .straddle, target: .preempted, mode: .spec)
+        #expect(invisible.tearInvisibleReason != nil)
+        #expect(ValidationCase(strategy: .splitHalves, target: .record, mode: .spec).tearInvisibleReason != nil)
+        #expect(ValidationCase(strategy: .splitHalves, target: .stolenTime, mode: .spec).tearInvisibleReason == nil)
+        #expect(ValidationCase(strategy: .relaxed, target: .preempted, mode: .spec).tearInvisibleReason == nil)
+        #expect(!ValidationCase.all(onlyVisible: true).contains(invisible))
+        #expect(ValidationCase.all().contains(invisible))
     }
 }

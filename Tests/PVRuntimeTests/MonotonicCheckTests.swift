@@ -7,7 +7,7 @@ struct MonotonicCheckTests {
         var check = MonotonicCheck<StolenTimeFieldTarget>()
         var v = StolenTimeFieldTarget.specInitial
         for n in 1 ... 10_000 as ClosedRange<UInt64> {
-            v = StolenTimeFieldTarget.specNext(after: v, index: n)
+            v = StolenTimeFieldTarget.kvmNext(after: v, index: n)
             check.observe(v)
             check.observe(v)  // re-reading the same value is fine
         }
@@ -27,7 +27,7 @@ struct MonotonicCheckTests {
     }
 
     @Test func aRecordWithNonZeroRevisionIsTorn() {
-        var check = MonotonicCheck<StolenTimeRecordTarget>()
+        var check = MonotonicCheck<StolenTimeRecordTarget>(initial: RecordWords(low: 0, high: StolenTimeFieldTarget.specStart))
         check.observe(RecordWords(revision: 0, attributes: 0, stolenTime: StolenTimeFieldTarget.specStart + 5))
         check.observe(RecordWords(revision: 1, attributes: 0, stolenTime: StolenTimeFieldTarget.specStart + 6))
         #expect(check.torn == 1 && check.backwards == 0)

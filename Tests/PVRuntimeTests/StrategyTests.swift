@@ -18,7 +18,7 @@ func roundTrip<S: OrderingStrategy>(_: S.Type, base: UnsafeMutableRawPointer, mo
     StrategyLoops.prepare(S.self, base: base, mode: mode)
     var value = TornReadDetector<S.Target>.initialValue(mode: mode)
     for n in UInt64(1) ... 1000 {
-        value = TornReadDetector<S.Target>.writerValue(n, after: value, mode: mode)
+        value = TornReadDetector<S.Target>.writerValue(n, mode: mode)
         S.write(base, value)
         var retries: UInt64 = 0
         guard S.read(base, retries: &retries) == value, retries == 0 else { return false }

@@ -15,6 +15,7 @@ public enum IdleScanScenario: RecordScenario {
     public static let figures = HeadlineFigures(rate: .rate("scans"), cost: .nanoseconds("ns_per_flag"))
     public static let representativeVCPUs = 16
     public static let vcpuSweep = [1, 4, 16, 64, 256, 1024, 4096]
+    public static let usesUpdateInterval = true
 
     public static func hasCKernel(_ strategy: StrategyKind) -> Bool { cScan(strategy) != nil }
 

@@ -57,6 +57,13 @@ public struct RunSettings: Sendable, Equatable {
     /// (c2c: the CPU pair or the relation).
     public var name: String { scenario.type.name(of: self) }
 
+    /// `1ms`, `250us`, `1500ns`: an interval in the largest unit that divides it.
+    static func intervalText(_ ns: UInt64) -> String {
+        if ns % 1_000_000 == 0 { return "\(ns / 1_000_000)ms" }
+        if ns % 1_000 == 0 { return "\(ns / 1_000)us" }
+        return "\(ns)ns"
+    }
+
     /// Checks the combination; the error says what is valid.
     public func validate() throws(RunSettingsError) {
         guard duration > 0, duration.isFinite, duration <= 86_400 else {

@@ -26,6 +26,9 @@ public protocol Scenario: Sendable {
     static var representativeVCPUs: Int { get }
     /// vCPU counts the full suite sweeps.
     static var vcpuSweep: [Int] { get }
+    /// Whether the hypervisor side paces its updates by `updateInterval`
+    /// (and so whether the result name says the interval).
+    static var usesUpdateInterval: Bool { get }
     /// This scenario's cases in a suite (strategy, layout, vCPUs, timing).
     static func cases(in suite: Suite) -> [SuiteCase]
     /// Checks what only this scenario cares about; the general checks of
@@ -45,15 +48,18 @@ public struct SuiteCase: Sendable, Equatable {
     public var seconds: Double
     public var repetitions: Int
     public var warmup: Double = 0.2
+    /// ns between hypervisor updates; 0 = back to back.
+    public var updateInterval: UInt64 = 0
 
     public init(strategy: StrategyKind = .relaxed, layout: VCPULayout = .cacheline, vcpus: Int = 1,
-                seconds: Double, repetitions: Int, warmup: Double = 0.2) {
+                seconds: Double, repetitions: Int, warmup: Double = 0.2, updateInterval: UInt64 = 0) {
         self.strategy = strategy
         self.layout = layout
         self.vcpus = vcpus
         self.seconds = seconds
         self.repetitions = repetitions
         self.warmup = warmup
+        self.updateInterval = updateInterval
     }
 }
 
@@ -62,6 +68,7 @@ extension Scenario {
     public static func hasCKernel(_: StrategyKind) -> Bool { false }
     public static var representativeVCPUs: Int { 1 }
     public static var vcpuSweep: [Int] { [1, 4] }
+    public static var usesUpdateInterval: Bool { false }
 
     /// The main record the guest reads, nil when there is none (c2c).
     public static var record: SharedRecordKind? { records.first }
@@ -122,9 +129,10 @@ extension Scenario {
         if !s.faults.isEmpty, s.implementation == .c, s.faults != [.unpinnable] { throw .faultsNeedSwiftKernels }
     }
 
-    /// `scenario/strategy/layout/vcpus:N/readers:R/writers:W[/impl:c]`.
+    /// `scenario/strategy/layout/vcpus:N/readers:R/writers:W[/update:T][/impl:c]`.
     public static func name(of s: RunSettings) -> String {
         var n = "\(kind)/\(s.strategy)/\(s.layout)/vcpus:\(s.vcpus)/readers:\(s.readers)/writers:\(s.writers)"
+        if usesUpdateInterval, s.updateInterval > 0 { n += "/update:\(RunSettings.intervalText(s.updateInterval))" }
         if s.implementation == .c { n += "/impl:c" }
         return n
     }

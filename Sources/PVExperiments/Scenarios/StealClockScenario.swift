@@ -19,10 +19,18 @@ public enum StealClockScenario: RecordScenario {
 
     public static func hasCKernel(_ strategy: StrategyKind) -> Bool { cReader(strategy) != nil }
 
-    /// Every strategy that claims safety side by side, then false sharing by layout.
+    public static let usesUpdateInterval = true
+
+    /// Every strategy that claims safety side by side with the writer back to
+    /// back (the stress figure: a writer far faster than KVM's), relaxed and
+    /// seqlock as KVM updates stolen time (once per sched-in, here 1000 per
+    /// second), then false sharing by layout.
     public static func cases(in suite: Suite) -> [SuiteCase] {
         guard suite == .default else { return defaultCases(in: suite) }
         return strategies.filter(\.claimsSafety).map { SuiteCase(strategy: $0, seconds: 1, repetitions: 3) }
+            + [StrategyKind.relaxed, .seqlock].map {
+                SuiteCase(strategy: $0, seconds: 1, repetitions: 3, updateInterval: Suite.kvmLikeUpdateInterval)
+            }
             + [VCPULayout.packed, .cacheline].map { SuiteCase(layout: $0, vcpus: 4, seconds: 1, repetitions: 3) }
     }
 

@@ -40,8 +40,13 @@ public enum Suite: String, CaseIterable, Sendable {
                 s.duration = duration ?? c.seconds
                 s.repetitions = repetitions ?? c.repetitions
                 s.warmup = min(c.warmup, s.duration)
+                s.updateInterval = c.updateInterval
                 return s
             }
         }
     }
+
+    /// ns between two stolen-time updates in the default suite's KVM-like
+    /// cases: one sched-in per millisecond per vCPU.
+    public static let kvmLikeUpdateInterval: UInt64 = 1_000_000
 }

@@ -12,11 +12,14 @@ public struct ValidationCaseResult: Sendable, Codable, Equatable {
     /// From the reader's start to the first violation any reader saw.
     public var timeToFirstViolationNanoseconds: UInt64?
     public var verdict: ValidationVerdict
+    /// Why the case is inconclusive (nil unless ``verdict`` is inconclusive).
+    public var inconclusiveReason: String?
     /// Threads as they ran (planned and observed CPUs).
     public var threads: [PinnedThreadReport]
 
     public init(validationCase: ValidationCase, claimsSafety: Bool, readers: [ReaderVerdict], writes: UInt64,
-                elapsedNanoseconds: UInt64, timeToFirstViolationNanoseconds: UInt64?, threads: [PinnedThreadReport]) {
+                elapsedNanoseconds: UInt64, timeToFirstViolationNanoseconds: UInt64?, threads: [PinnedThreadReport],
+                runLimit: String? = nil) {
         self.validationCase = validationCase
         self.claimsSafety = claimsSafety
         self.readers = readers
@@ -24,7 +27,21 @@ public struct ValidationCaseResult: Sendable, Codable, Equatable {
         self.elapsedNanoseconds = elapsedNanoseconds
         self.timeToFirstViolationNanoseconds = timeToFirstViolationNanoseconds
         self.threads = threads
-        self.verdict = ValidationVerdict(claimsSafety: claimsSafety, violations: readers.reduce(0) { $0 + $1.counts.violations })
+        let total = readers.reduce(ReaderCounts()) { $0 + $1.counts }
+        self.verdict = ValidationVerdict(claimsSafety: claimsSafety, counts: total, undecidable: runLimit != nil)
+        self.inconclusiveReason = verdict == .inconclusive
+            ? Self.reason(claimsSafety: claimsSafety, total: total, readers: readers, runLimit: runLimit) : nil
+    }
+
+    static func reason(claimsSafety: Bool, total: ReaderCounts, readers: [ReaderVerdict], runLimit: String?) -> String {
+        if !claimsSafety, total.undecided == 0, runLimit == nil { return "no tear seen in \(total.reads) reads" }
+        if !claimsSafety, total.undecided == 0, let runLimit { return runLimit }
+        var parts: [String] = []
+        if total.unexplained > 0 { parts.append("\(total.unexplained) never-written values not decoded as a mix of two writes") }
+        if total.unordered > 0 { parts.append("\(total.unordered) stress values whose order could not be told") }
+        if let runLimit { parts.append(runLimit) }
+        if let first = readers.compactMap(\.firstUndecided).first { parts.append("first: \(first)") }
+        return parts.joined(separator: "; ")
     }
 
     /// Counts summed over readers.
@@ -38,7 +55,7 @@ public struct ValidationCaseResult: Sendable, Codable, Equatable {
     /// litmus7-style: `Observation <case> Never|Sometimes <bad> <good>`.
     public var observation: String {
         let t = total
-        return "Observation \(validationCase) \(t.violations == 0 ? "Never" : "Sometimes") \(t.violations) \(t.reads - t.violations)"
+        return "Observation \(validationCase) \(t.violations == 0 ? "Never" : "Sometimes") \(t.violations) \(t.reads - t.violations - t.undecided)"
     }
 
     /// The verdict in words, e.g. "no tear seen in 12000000 reads — inconclusive".
@@ -47,7 +64,7 @@ public struct ValidationCaseResult: Sendable, Codable, Equatable {
         case .pass: "pass"
         case .fail: "FAIL: \(total.torn) torn, \(total.backwards) backwards"
         case .tornAsExpected: "torn as expected"
-        case .inconclusive: "no tear seen in \(total.reads) reads — inconclusive"
+        case .inconclusive: "inconclusive: \(inconclusiveReason ?? "undecided")"
         }
     }
 }

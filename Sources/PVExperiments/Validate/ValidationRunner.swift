@@ -98,11 +98,17 @@ public struct ValidationRunner: Sendable {
         let elapsed = started.duration(to: .now)
         let readers = verdicts.withLock { $0 }
         let firstTicks = readers.compactMap { $0.firstViolation?.ticksSinceStart }.min()
+        let written = writes.load(ordering: .relaxed)
+        // Past its end the spec sequence repeats its last value: later tears
+        // would be invisible, so a clean result proves less than it says.
+        let runLimit = mode == .spec && S.Target.specIsMonotonic && written > SpecSequence.lastIndex
+            ? "the writer ran past the end of the spec sequence (\(SpecSequence.lastIndex) writes) and repeated its last value"
+            : validationCase.tearInvisibleReason
         return ValidationCaseResult(
             validationCase: validationCase, claimsSafety: validationCase.strategy.claimsSafety, readers: readers,
-            writes: writes.load(ordering: .relaxed),
+            writes: written,
             elapsedNanoseconds: UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000),
-            timeToFirstViolationNanoseconds: firstTicks.map { clock.nanoseconds($0) }, threads: threads)
+            timeToFirstViolationNanoseconds: firstTicks.map { clock.nanoseconds($0) }, threads: threads, runLimit: runLimit)
     }
 
     /// The hypervisor writer's loop, a named function for `perf report`.

@@ -63,9 +63,12 @@ public struct MixedWrites: Sendable, Codable, Equatable {
 public struct ReaderVerdict: Sendable, Codable, Equatable {
     public var counts: ReaderCounts
     public var firstViolation: Violation?
+    /// Why the first undecided read could not be decided, with its bytes.
+    public var firstUndecided: String?
 
-    public init(counts: ReaderCounts, firstViolation: Violation?) {
+    public init(counts: ReaderCounts, firstViolation: Violation?, firstUndecided: String? = nil) {
         self.counts = counts
         self.firstViolation = firstViolation
+        self.firstUndecided = firstUndecided
     }
 }

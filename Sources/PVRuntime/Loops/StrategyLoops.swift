@@ -29,7 +29,7 @@ public enum StrategyLoops {
             let end = n + min(UInt64(batch), maxWrites - n)
             while n < end {
                 n &+= 1
-                value = TornReadDetector<S.Target>.writerValue(n, after: value, mode: mode)
+                value = TornReadDetector<S.Target>.writerValue(n, mode: mode)
                 S.write(base, value)
             }
         }

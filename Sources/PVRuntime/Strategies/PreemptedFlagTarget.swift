@@ -43,12 +43,22 @@ public enum PreemptedFlagTarget: SharedTarget {
 
     public static var stressChecksOrder: Bool { false }
 
-    public static var specInitial: UInt32 { 0 }
+    @inlinable @inline(__always)
+    public static func specValue(_ n: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: n & 1) }
 
     @inlinable @inline(__always)
-    public static func specNext(after previous: UInt32, index: UInt64) -> UInt32 {
-        UInt32(truncatingIfNeeded: index & 1)
-    }
+    public static func specIndex(_ value: UInt32) -> UInt64? { value <= 1 ? UInt64(value) : nil }
+
+    /// Mixes of 0 and 1 are 0 or 1: a non-written flag is no mix of two writes.
+    public static func specAnchors(_ value: UInt32) -> [UInt64] { [0, 1] }
+
+    @inlinable @inline(__always)
+    public static func kvmNext(after previous: UInt32, index: UInt64) -> UInt32 { specValue(index) }
+
+    @inlinable @inline(__always)
+    public static func equalBytes(_ a: UInt32, _ b: UInt32) -> UInt32 { equalByteMask(UInt64(a ^ b)) & 0xF }
+
+    public static var byteCount: Int { 4 }
 
     @inlinable @inline(__always)
     public static func specKey(_ value: UInt32) -> UInt64? { value <= 1 ? UInt64(value) : nil }

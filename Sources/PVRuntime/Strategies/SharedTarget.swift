@@ -30,19 +30,43 @@ public protocol SharedTarget {
 
     // MARK: spec mode
 
-    /// The value the record holds before the first write.
-    static var specInitial: Value { get }
-    /// The writer's next spec value after `previous` (write number `index`,
-    /// from 1): stolen time grows by a realistic delta; the flag alternates.
-    static func specNext(after previous: Value, index: UInt64) -> Value
+    /// The writer's value number `n` in spec mode (n = 0: the value before
+    /// the first write): stolen time as ``SpecSequence`` (revision and
+    /// attributes 0), the flag alternating 0, 1, 0, … as KVM writes it.
+    static func specValue(_ n: UInt64) -> Value
+    /// Membership in O(1): a write number whose spec value `value` is, or nil
+    /// when no write produced it. For the flag, whose values repeat, `value`
+    /// itself (0 or 1): its spec values carry no write number.
+    static func specIndex(_ value: Value) -> UInt64?
+    /// Write numbers near which the writes a non-written `value` mixed are
+    /// likely to be (cold path; see ``SpecSequence/anchors(for:)``).
+    static func specAnchors(_ value: Value) -> [UInt64]
     /// The value's ordering key when it satisfies the record's invariants
     /// (revision = attributes = 0; flag 0 or 1), nil when it does not.
     static func specKey(_ value: Value) -> UInt64?
     /// Whether spec values only grow (stolen time) or merely alternate (flag).
     static var specIsMonotonic: Bool { get }
+
+    // MARK: run mode
+
+    /// `kvm_update_stolen_time()`'s step for `pvbench run`'s writer: the value
+    /// read back plus a run_delay delta (write number `index`, from 1); the
+    /// flag's state `index & 1`. Unlike ``specValue(_:)``, the sequence
+    /// depends on what was read back, as KVM's does.
+    static func kvmNext(after previous: Value, index: UInt64) -> Value
+
+    // MARK: bytes
+
+    /// Bit `i` set when byte `i` of `a` and `b` (memory order) are equal.
+    static func equalBytes(_ a: Value, _ b: Value) -> UInt32
+    /// Bytes in a value.
+    static var byteCount: Int { get }
 }
 
 extension SharedTarget {
+    /// The value before the first spec write.
+    public static var specInitial: Value { specValue(0) }
+
     /// A byte string for reports: `0x` and the bytes in memory order.
     public static func hexBytes(_ value: Value) -> String {
         bytes(of: value).map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined(separator: " ")

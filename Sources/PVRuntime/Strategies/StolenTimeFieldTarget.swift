@@ -5,9 +5,8 @@
 /// (``StressHash/mix(_:)`` is a bijection); a value with any other byte mix
 /// checks only by a 2^-32 coincidence.
 ///
-/// Spec values start at 4 290 000 000 ns, just below 2^32, so the first carry
-/// into the high half comes within the first writes, and grow by 1 µs ... 4.2 ms
-/// per write, a realistic run_delay delta per sched-in.
+/// Spec values are ``SpecSequence``'s: realistic run_delay deltas from just
+/// below 2^32, each value's write number recoverable and verifiable in O(1).
 public enum StolenTimeFieldTarget: SharedTarget {
     public typealias Value = UInt64
 
@@ -34,26 +33,44 @@ public enum StolenTimeFieldTarget: SharedTarget {
 
     public static var stressChecksOrder: Bool { true }
 
-    /// First spec value (ns): just below 2^32.
-    public static let specStart: UInt64 = 4_290_000_000
+    /// First spec value (ns): just below 2^32 (``SpecSequence/start``).
+    public static var specStart: UInt64 { SpecSequence.start }
 
-    public static var specInitial: UInt64 { specStart }
-
-    /// Spec delta for write `index`: 1 µs plus up to 4.19 ms, pseudo-random.
-    /// A mask, not a modulo: readers replay this per write they skipped, and
-    /// must stay cheaper than the writer.
     @inlinable @inline(__always)
-    public static func specDelta(_ index: UInt64) -> UInt64 {
+    public static func specValue(_ n: UInt64) -> UInt64 { SpecSequence.value(n) }
+
+    @inlinable @inline(__always)
+    public static func specIndex(_ value: UInt64) -> UInt64? { SpecSequence.index(of: value) }
+
+    public static func specAnchors(_ value: UInt64) -> [UInt64] { SpecSequence.anchors(for: value) }
+
+    /// `pvbench run`'s delta for write `index`: 1 µs plus up to 4.19 ms,
+    /// pseudo-random (a mask, not a modulo: it is on the writer's path).
+    @inlinable @inline(__always)
+    public static func kvmDelta(_ index: UInt64) -> UInt64 {
         1_000 + UInt64(StressHash.mix(UInt32(truncatingIfNeeded: index)) & 0x3F_FFFF)
     }
 
     @inlinable @inline(__always)
-    public static func specNext(after previous: UInt64, index: UInt64) -> UInt64 {
-        previous &+ specDelta(index)
+    public static func kvmNext(after previous: UInt64, index: UInt64) -> UInt64 {
+        previous &+ kvmDelta(index)
     }
+
+    @inlinable @inline(__always)
+    public static func equalBytes(_ a: UInt64, _ b: UInt64) -> UInt32 { equalByteMask(a ^ b) }
+
+    public static var byteCount: Int { 8 }
 
     @inlinable @inline(__always)
     public static func specKey(_ value: UInt64) -> UInt64? { value }
 
     public static var specIsMonotonic: Bool { true }
+}
+
+/// Bit `i` set when byte `i` of `x` is zero (x = a ^ b: the bytes where a and b agree).
+@inlinable @inline(__always)
+func equalByteMask(_ x: UInt64) -> UInt32 {
+    var mask: UInt32 = 0
+    for i in 0 ..< 8 where x >> UInt64(8 * i) & 0xFF == 0 { mask |= 1 << UInt32(i) }
+    return mask
 }

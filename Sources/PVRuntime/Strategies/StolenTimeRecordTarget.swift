@@ -7,7 +7,7 @@
 /// only by a 2^-96 coincidence.
 ///
 /// Spec values: revision = attributes = 0 and stolen_time as
-/// ``StolenTimeFieldTarget``.
+/// ``StolenTimeFieldTarget`` (``SpecSequence``).
 public enum StolenTimeRecordTarget: SharedTarget {
     public typealias Value = RecordWords
 
@@ -41,12 +41,27 @@ public enum StolenTimeRecordTarget: SharedTarget {
 
     public static var stressChecksOrder: Bool { true }
 
-    public static var specInitial: RecordWords { RecordWords(low: 0, high: StolenTimeFieldTarget.specStart) }
+    @inlinable @inline(__always)
+    public static func specValue(_ n: UInt64) -> RecordWords { RecordWords(low: 0, high: SpecSequence.value(n)) }
 
     @inlinable @inline(__always)
-    public static func specNext(after previous: RecordWords, index: UInt64) -> RecordWords {
-        RecordWords(low: 0, high: StolenTimeFieldTarget.specNext(after: previous.high, index: index))
+    public static func specIndex(_ value: RecordWords) -> UInt64? {
+        value.low == 0 ? SpecSequence.index(of: value.high) : nil
     }
+
+    public static func specAnchors(_ value: RecordWords) -> [UInt64] { SpecSequence.anchors(for: value.high) }
+
+    @inlinable @inline(__always)
+    public static func kvmNext(after previous: RecordWords, index: UInt64) -> RecordWords {
+        RecordWords(low: 0, high: StolenTimeFieldTarget.kvmNext(after: previous.high, index: index))
+    }
+
+    @inlinable @inline(__always)
+    public static func equalBytes(_ a: RecordWords, _ b: RecordWords) -> UInt32 {
+        equalByteMask(a.low ^ b.low) | equalByteMask(a.high ^ b.high) << 8
+    }
+
+    public static var byteCount: Int { 16 }
 
     @inlinable @inline(__always)
     public static func specKey(_ value: RecordWords) -> UInt64? { value.low == 0 ? value.high : nil }

@@ -23,7 +23,7 @@ public func pvHypervisorStealUpdates<S: OrderingStrategy>(
         let record = records[v]
         index &+= 1
         let current = S.read(record, retries: &retries)
-        let next = S.Target.specNext(after: current, index: index)
+        let next = S.Target.kvmNext(after: current, index: index)
         if stallEvery != 0, index % stallEvery == 0 {
             stalls &+= 1
             S.write(record, next, midpoint: {
@@ -51,10 +51,8 @@ public func pvHypervisorStealUpdates<S: OrderingStrategy>(
 public func pvHypervisorSetPreempted<S: OrderingStrategy>(
     _: S.Type, flags: RecordArray, first: Int, step: Int, state: UInt32
 ) {
-    // PreemptedFlagTarget's spec sequence alternates 0, 1, 0 …: value n has
-    // state n & 1, so index `state` (0 or 1) yields that state for any target
-    // whose spec values alternate.
-    let value = S.Target.specNext(after: S.Target.specInitial, index: UInt64(state))
+    // PreemptedFlagTarget's spec value n is n & 1: value `state` is that state.
+    let value = S.Target.specValue(UInt64(state))
     var v = first
     while v < flags.count {
         S.write(flags[v], value)
