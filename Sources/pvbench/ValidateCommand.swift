@@ -148,7 +148,7 @@ struct ValidateCommand: ParsableCommand {
         }
         if !failed.isEmpty {
             let what = failed.map { r in
-                "\(r.validationCase) (\(r.firstViolation.map { "\($0.kind) value \(hexBytes($0.observed))" } ?? "violation"))"
+                "\(r.validationCase) (\(r.firstViolation.map { "\($0.kind) value \($0.observed.hexBytes)" } ?? "violation"))"
             }
             throw RuntimeError("a strategy that claims safety showed violations: \(what.joined(separator: "; "))")
         }
@@ -179,22 +179,18 @@ struct ValidateCommand: ParsableCommand {
         if !explained.isEmpty { print() }
         for r in explained {
             guard let v = r.firstViolation else { continue }
-            var line = "\(r.validationCase): first \(v.kind) value at read \(v.readNumber): \(hexBytes(v.observed))"
+            var line = "\(r.validationCase): first \(v.kind) value at read \(v.readNumber): \(v.observed.hexBytes)"
             if let m = v.mixed {
-                line += m.explainsEveryByte ? " = bytes of writes \(m.first) [\(hexBytes(m.firstBytes))] and \(m.second) [\(hexBytes(m.secondBytes))]"
-                    : " (nearest writes \(m.first) [\(hexBytes(m.firstBytes))] and \(m.second) [\(hexBytes(m.secondBytes))])"
+                line += m.explainsEveryByte ? " = bytes of writes \(m.first) [\(m.firstBytes.hexBytes)] and \(m.second) [\(m.secondBytes.hexBytes)]"
+                    : " (nearest writes \(m.first) [\(m.firstBytes.hexBytes)] and \(m.second) [\(m.secondBytes.hexBytes)])"
             } else {
-                line += "; previous \(hexBytes(v.previous))"
+                line += "; previous \(v.previous.hexBytes)"
             }
             print(line)
         }
     }
 }
 
-/// Bytes in memory order, two hex digits each.
-func hexBytes(_ bytes: [UInt8]) -> String {
-    bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
-}
 
 /// "850 ns", "12.3 µs", "4.56 ms", "1.23 s".
 func formatNanoseconds(_ ns: UInt64) -> String {
