@@ -28,7 +28,7 @@ struct ListCommand: ParsableCommand {
                          equivalent: $0.equivalent, summary: $0.summary)
             },
             layouts: VCPULayout.allCases.map {
-                Layout(name: $0.rawValue, stolenTimeStride: $0.stride(for: .stolenTime), flagStride: $0.stride(for: .preemptedFlag),
+                Layout(name: $0.rawValue, stolenTimeStride: $0.stride(for: .stolenTime), flagStride: $0.stride(for: .preempted),
                        summary: $0.summary)
             },
             suites: Suite.allCases.map {
