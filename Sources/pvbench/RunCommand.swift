@@ -154,6 +154,11 @@ struct RunCommand: ParsableCommand {
         // Everything that can be refused is refused before anything is measured.
         var cases = try settings()
         try checkOutputFiles()
+        // From here a signal is noted, not fatal: one that lands while the
+        // clock calibrates still ends in a result file marked interrupted.
+        let monitor: InterruptMonitor
+        do { monitor = try InterruptMonitor.install { _ in } } catch { throw RuntimeError("\(error)") }
+        defer { monitor.uninstall() }
         let host = try RunHost.open()
         if matrix { cases = try c2cMatrix(cases[0], on: host.topology) }
         for settings in cases {
@@ -164,10 +169,6 @@ struct RunCommand: ParsableCommand {
                 throw ValidationError("\(settings.name): \(commandLineMessage(error))")
             }
         }
-
-        let monitor: InterruptMonitor
-        do { monitor = try InterruptMonitor.install { _ in } } catch { throw RuntimeError("\(error)") }
-        defer { monitor.uninstall() }
         var runner = ScenarioRunner(topology: host.topology, clock: host.clock, isInterrupted: { monitor.received != nil })
         runner.pauseBeforeStart = pauseBeforeStart
         if perfCounters {
