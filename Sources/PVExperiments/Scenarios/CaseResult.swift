@@ -19,6 +19,12 @@ public struct CaseResult: Sendable {
     public var interrupted: Bool
     /// perf counters asked for but not read, each with the reason.
     public var perfUnavailable: [String] = []
+    /// Repetitions the disturbance rule flagged (kept in ``entries``, flagged).
+    public var disturbedRepetitions = 0
+    /// Extra repetitions run to replace disturbed ones (`--disturbed retry`).
+    public var retries = 0
+    /// Fewer undisturbed repetitions than asked for, the retry budget spent.
+    public var budgetExhausted = false
 
     /// The repetitions' entries (not the aggregates).
     public var iterations: [BenchmarkEntry] { entries.filter { $0.runType == .iteration } }

@@ -16,6 +16,8 @@ struct RepetitionDriver {
     var perfEvents: [PerfEvent]? = nil
     /// Hold the threads before warm-up until the user releases them.
     var pauseBeforeStart = false
+    /// When the measured window counts as disturbed.
+    var disturbanceRule = DisturbanceRule()
 
     struct Outcome<Tally> {
         var tallies: [Tally]
@@ -23,6 +25,9 @@ struct RepetitionDriver {
         var interrupted: Bool
         /// Per thread index: perf readings over the measured window and its operations.
         var perf: [Int: (readings: PerfCounterReadings, operations: UInt64)]
+        /// What disturbed the measured threads over the window (nil when the
+        /// threads never reached it: they failed to start, or an interrupt).
+        var disturbance: Disturbance?
     }
 
     func run<W: ScenarioWorkload>(_ workload: W) throws -> Outcome<W.Tally> {
@@ -63,9 +68,16 @@ struct RepetitionDriver {
         }
         // Warm-up, then measure; a failure to start (pinning) ends the wait early.
         var interrupted = waitWhileRunning(seconds: warmup, finished: finished)
+        var disturbance: Disturbance?
         if !interrupted {
+            // Read outside the threads' loops, from this (mostly sleeping) thread.
+            let measured = started.withLock { $0 }
+            let tids = measured.map(\.tid), cpus = Array(Set(measured.map(\.cpu))).sorted()
+            let before = DisturbanceSnapshot.take(threads: tids, cpus: cpus)
             phase.advance(to: .measure)
             interrupted = waitWhileRunning(seconds: duration, finished: finished)
+            let after = DisturbanceSnapshot.take(threads: tids, cpus: cpus)
+            if !interrupted, measured.count == specs.count { disturbance = before.disturbance(until: after, rule: disturbanceRule) }
         }
         phase.advance(to: .stop)
         stop.stop()
@@ -74,7 +86,8 @@ struct RepetitionDriver {
         let reports = try result.withLock { $0! }.get()
         let tallies = slots.withLock { $0 }.compactMap { $0 }
         precondition(tallies.count == specs.count, "every thread publishes one tally")
-        return Outcome(tallies: tallies, reports: reports, interrupted: interrupted, perf: perf?.all ?? [:])
+        return Outcome(tallies: tallies, reports: reports, interrupted: interrupted, perf: perf?.all ?? [:],
+                       disturbance: disturbance)
     }
 
     /// Sleeps up to `seconds` in small steps; returns true when interrupted.
