@@ -28,8 +28,9 @@ public struct CaseResult: Sendable {
 
     /// The repetitions' entries (not the aggregates).
     public var iterations: [BenchmarkEntry] { entries.filter { $0.runType == .iteration } }
-    /// The median aggregate, or the only repetition.
+    /// The median aggregate (over the repetitions that count), or the only
+    /// repetition; nil when several ran and none counts (all disturbed).
     public var median: BenchmarkEntry? {
-        entries.first { $0.aggregateName == "median" } ?? iterations.first
+        entries.first { $0.aggregateName == "median" } ?? (iterations.count == 1 ? iterations.first : nil)
     }
 }

@@ -57,13 +57,17 @@ struct RepetitionDriver {
         spawner.stackSize = 1 << 20
         spawner.start()
 
+        // Every thread running before the warm-up counts (a loaded machine
+        // may start them late), unless they ended without starting (pinning).
+        while started.withLock({ $0.count }) < specs.count, !isInterrupted() {
+            if finished.wait(timeout: .now() + .milliseconds(1)) == .success {
+                finished.signal()  // the threads ended without starting: keep it signalled
+                break
+            }
+        }
         if pauseBeforeStart {
-            while started.withLock({ $0.count }) < specs.count,
-                  finished.wait(timeout: .now() + .milliseconds(5)) == .timedOut {}
             if started.withLock({ $0.count }) == specs.count {
                 PauseGate.wait(threads: started.withLock { $0 }, isInterrupted: isInterrupted)
-            } else {
-                finished.signal()  // the threads ended without starting: keep it signalled
             }
             phase.advance(to: .warmup)
         }

@@ -19,8 +19,9 @@ public struct ScenarioRunner: Sendable {
     /// When a measured window counts as disturbed.
     public var disturbanceRule = DisturbanceRule()
     /// What a disturbed repetition does to the aggregates when this runner
-    /// repeats a case itself (``RoundRunner`` also retries).
-    public var disturbedPolicy: DisturbedPolicy = .retry
+    /// repeats a case itself (``RoundRunner`` retries; this runner alone does
+    /// not, so `retry` leaves disturbed repetitions out like `drop`).
+    public var disturbedPolicy: DisturbedPolicy = .keep
     /// One-way c2c latency per (writer, reader) CPU pair, measured once a run.
     private let c2cCache = C2CFloorCache()
     /// Hold the first repetition's threads until released (`--pause-before-start`).
