@@ -116,7 +116,7 @@ struct RoundTests {
         let topology = try Topology.live()
         var runner = ScenarioRunner(topology: topology, clock: try CycleClock.calibrate(windows: 1))
         runner.disturbedPolicy = .retry
-        var settings = RunSettings(scenario: .stealClock, duration: 0.1, warmup: 0.02, repetitions: 2, updateInterval: 1_000_000)
+        var settings = RunSettings(scenario: .stealClock, duration: 0.1, warmup: 0.02, repetitions: 4, updateInterval: 1_000_000)
         settings.placement.writerCPUs = [try ProcessAffinity.allowedCPUs()[0]]
         let readerCPU = try ProcessAffinity.allowedCPUs()[1]
         settings.placement.readerCPUs = [readerCPU]
@@ -146,7 +146,7 @@ struct RoundTests {
         print("control: \(control.disturbedRepetitions) of \(control.iterations.count) disturbed; with a busy thread on CPU "
             + "\(readerCPU): \(disturbed.disturbedRepetitions) of \(disturbed.iterations.count), off CPU "
             + disturbed.iterations.map { "\(($0.disturbance?.offCPUFraction ?? 0) * 100)%" }.joined(separator: ", "))
-        #expect(disturbed.iterations.count == 4, "2 planned + 2 retries")
+        #expect(disturbed.iterations.count == 6, "4 planned + 2 retries (the run's budget: half the planned 4)")
         #expect(disturbed.iterations.allSatisfy { $0.disturbance?.disturbed == true && $0.excluded == true })
         #expect(disturbed.iterations.allSatisfy { ($0.disturbance?.offCPUFraction ?? 0) > 0.2 })
         #expect(disturbed.retries == 2 && disturbed.budgetExhausted)

@@ -89,17 +89,22 @@ public struct RoundRunner: Sendable {
             }
             round += 1
         }
-        // Retry rounds: cases short of undisturbed repetitions, within budget.
+        // Retry rounds: cases short of undisturbed repetitions, within budget:
+        // per case as many extra attempts as it has repetitions, and for the
+        // whole run half the planned repetitions (so a machine disturbed all
+        // along costs at most 1.5 times the planned time, not twice).
         if policy == .retry {
-            while !interrupted, !stopped() {
+            var budget = cases.map(\.repetitions).reduce(0, +) / 2
+            while !interrupted, !stopped(), budget > 0 {
                 let short = Self.order(round: round, count: cases.count, seed: seed).filter { i in
                     counted(i) < cases[i].repetitions && parts[i].count < 2 * cases[i].repetitions
                 }
                 if short.isEmpty { break }
                 rounds.append(short)
                 for (k, i) in short.enumerated() {
-                    if interrupted || stopped() { break }
+                    if interrupted || stopped() || budget == 0 { break }
                     try attempt(i, label: "[retry round \(round + 1 - planned), \(k + 1)/\(short.count)]")
+                    budget -= 1
                 }
                 round += 1
             }
