@@ -276,6 +276,7 @@ struct RunCommand: ParsableCommand {
         context.numaNote = topology.numaNote
         context.harnessOverhead = overhead
         context.injectedFaults = inject.compactMap(InjectedFault.parse).map(\.record)
+        context.figures = Dictionary(results.map { ($0.settings.scenario.rawValue, $0.settings.scenario.figures) }) { a, _ in a }
         context.warnings = clock.warnings + results.flatMap(\.warnings)
             + results.flatMap(\.perfUnavailable).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         if overhead.exceedsLimit { context.warnings.append(overhead.summary) }
