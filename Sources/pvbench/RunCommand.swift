@@ -99,6 +99,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Overwrite existing --json/--csv files.")
     var force = false
 
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("save NAME: keep the results as baseline NAME (.pvbench-baselines/NAME.json); compare NAME: compare them with it (exit 1 when a case got slower).", valueName: "save|compare> <name"))
+    var baseline: [String] = []
+
     func validate() throws {
         if let suite, Suite(rawValue: suite) == nil {
             throw ValidationError("unknown suite '\(suite)'; valid: \(Suite.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -126,6 +129,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--inject '\(f)' is not a fault; valid: \(InjectedFault.spellings)")
         }
         if compareImpl, !inject.isEmpty { throw ValidationError("--compare-impl measures clean kernels: leave out --inject") }
+        _ = try baselineAction()
         _ = try settings()
     }
 
@@ -192,6 +196,9 @@ struct RunCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: dir.isEmpty ? "." : dir, isDirectory: &isDirectory),
                   isDirectory.boolValue, access(dir.isEmpty ? "." : dir, W_OK) == 0
             else { throw RuntimeError("cannot write \(path): \(dir.isEmpty ? "." : dir) is not a writable directory") }
+        }
+        if let (action, baseline) = try baselineAction(), action == .compare {
+            _ = try CompareCommand.load(baseline.path(), baselineName: baseline.name)
         }
         let topology: Topology
         let clock: CycleClock
@@ -315,11 +322,41 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data(
                 "pvbench: \(r.settings.name): \(r.violations.torn) torn and \(r.violations.backwards) backwards values under a strategy that claims safety; first: \(r.firstViolation ?? "-")\n".utf8))
         }
+        if let (action, baseline) = try baselineAction(), monitor.received == nil {
+            let path = baseline.path()
+            do {
+                try ReportGenerator.makeDirectory(Baseline.directory)
+                if action == .save { try writer.write(try file.jsonData(), to: path, overwrite: true) }
+            } catch { throw RuntimeError("baseline \(baseline.name): \(error)") }
+            if action == .save {
+                print("saved baseline \(baseline.name) (\(path))")
+            } else {
+                print()
+                let old = try CompareCommand.load(path, baselineName: baseline.name)
+                let this: ReportInput
+                do { this = try ReportInput.parse(Array(try file.jsonData()), path: "this run") } catch { throw RuntimeError("\(error)") }
+                let status = try CompareCommand.compare(old: old, new: this, options: Comparison.Options(), format: .text)
+                if status != 0, unsafe.isEmpty { Foundation.exit(status) }
+            }
+        }
         if let signal = monitor.received {
             FileHandle.standardError.write(Data("pvbench: interrupted by \(signal.name); partial results are marked \"interrupted\": true\n".utf8))
             Foundation.exit(signal.exitStatus)
         }
         if !unsafe.isEmpty { Foundation.exit(1) }
+    }
+}
+
+extension RunCommand {
+    enum BaselineAction: String { case save, compare }
+
+    /// `--baseline save|compare NAME`, checked; nil without it.
+    func baselineAction() throws -> (BaselineAction, Baseline)? {
+        guard !baseline.isEmpty else { return nil }
+        guard baseline.count == 2, let action = BaselineAction(rawValue: baseline[0]) else {
+            throw ValidationError("--baseline takes two values, save NAME or compare NAME; got '\(baseline.joined(separator: " "))'")
+        }
+        do { return (action, try Baseline(name: baseline[1])) } catch { throw ValidationError("--baseline: \(error)") }
     }
 }
 

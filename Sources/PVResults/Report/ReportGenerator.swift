@@ -77,7 +77,7 @@ public enum ReportGenerator {
     }
 
     /// `mkdir -p`.
-    static func makeDirectory(_ directory: String) throws(ReportOutputError) {
+    public static func makeDirectory(_ directory: String) throws(ReportOutputError) {
         var st = stat()
         if stat(directory, &st) == 0 {
             guard (st.st_mode & S_IFMT) == S_IFDIR else { throw .notADirectory(directory) }
