@@ -29,12 +29,20 @@ public enum ReportGenerator {
     ///   - overwrite: replace existing files (`--force`).
     ///   - gnuplot: the plotter, or nil when there is none (the summary says how to get one).
     ///   - command: the command line, quoted in the summary.
+    ///   - resolver: figure directions for `compare` when two files are given (OLD then NEW).
     public static func generate(inputs: [ReportInput], directory: String, overwrite: Bool, gnuplot: Gnuplot?,
-                                command: String, writer: ResultFileWriter = ResultFileWriter())
+                                command: String, writer: ResultFileWriter = ResultFileWriter(),
+                                resolver: FigureResolver = FigureResolver())
         throws(ReportOutputError) -> Outcome
     {
         let dataset = ReportDataset(inputs: inputs)
-        let plots = ReportPlots.plots(for: dataset)
+        var comparison: Result<Comparison, Comparison.Failure>?
+        if inputs.count == 2 {
+            do { comparison = .success(try Comparison(old: inputs[0], new: inputs[1], resolver: resolver)) } catch {
+                comparison = .failure(error)
+            }
+        }
+        let plots = ReportPlots.plots(for: dataset, comparison: try? comparison?.get())
         var files: [(name: String, bytes: [UInt8])] = []
         var shown: [(svg: String, png: String, title: String)] = []
         var notes: [String] = []
@@ -60,7 +68,7 @@ public enum ReportGenerator {
             plotNote = "No plots: " + Gnuplot.installHint + "."
             notes.append(Gnuplot.installHint)
         }
-        let markdown = ReportMarkdown.render(dataset, plots: shown, plotNote: plotNote, command: command)
+        let markdown = ReportMarkdown.render(dataset, plots: shown, plotNote: plotNote, command: command, comparison: comparison)
         files.insert((summaryName, Array(markdown.utf8)), at: 0)
 
         try makeDirectory(directory)
