@@ -46,4 +46,12 @@ struct CompareReportTests {
         _ = try ReportGenerator.generate(inputs: [old, other], directory: dir2, overwrite: false, gnuplot: nil, command: "pvbench report")
         #expect(try String(contentsOfFile: "\(dir2)/summary.md", encoding: .utf8).contains("Not compared: no case in common"))
     }
+
+    @Test("a repetitions plot shows at most 36 cases and says so")
+    func panelCap() throws {
+        let cases = (0 ..< 40).map { ("c2c/cpu:\($0)->cpu:\($0 + 1)", CompareFixtures.values(1e6, count: 3, seed: UInt64($0))) }
+        let input = try CompareFixtures.input(CompareFixtures.file(cases), path: "matrix.json")
+        let plot = try #require(ReportPlots.plots(for: ReportDataset(inputs: [input])).first { $0.name.hasPrefix("repetitions-") })
+        #expect(plot.title.hasSuffix("first 36 of 40 cases") && plot.script.contains("set multiplot layout 6,6"))
+    }
 }

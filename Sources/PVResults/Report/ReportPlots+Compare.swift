@@ -1,13 +1,18 @@
 /// The plots of noise and change: every repetition of every case (disturbed
 /// ones marked), and for `report OLD NEW` the ratio new/old per case with its CI.
 extension ReportPlots {
+    /// Most cases one repetitions plot shows.
+    static let maxRepetitionPanels = 36
+
     /// One plot per scenario, a panel per case: each repetition's throughput
     /// in file order, undisturbed as dots, disturbed as red crosses, the
     /// median of the undisturbed ones dashed. A slow spell shows as a run of
     /// low points. Nil when no case has two repetitions.
     static func repetitions(scenario: String, rows: [ReportRow]) -> ReportPlot? {
-        let shown = rows.filter { $0.repetitionValues.count >= 2 }
-        guard !shown.isEmpty else { return nil }
+        let all = rows.filter { $0.repetitionValues.count >= 2 }
+        guard !all.isEmpty else { return nil }
+        // A c2c matrix of a large machine has thousands of pairs: panels stay readable.
+        let shown = Array(all.prefix(maxRepetitionPanels))
         let columns = Int(Double(shown.count).squareRoot().rounded(.up))
         let rowsOfPanels = (shown.count + columns - 1) / columns
         let unit = ReportMarkdown.unit(shown[0].throughputKey)
@@ -23,6 +28,7 @@ extension ReportPlots {
             panels.append("set title \(quote(label))\nplot [-0.5:\(Double(r.repetitionValues.count) - 0.5)] " + parts.joined(separator: ", "))
         }
         let title = "\(scenario): \(unit) per repetition (dots; red crosses: disturbed; dashed: undisturbed median)"
+            + (all.count > shown.count ? ", first \(shown.count) of \(all.count) cases" : "")
         let script = header("") + blocks + """
             set format y "%.2s%c"
             set tics font ",7"
