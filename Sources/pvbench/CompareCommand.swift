@@ -30,7 +30,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Family-wise significance level (default 0.05).", valueName: "alpha"))
     var alpha: Double = 0.05
 
-    @Option(help: ArgumentHelp("Figure per case: rate, cost, latency-p50, latency-p99, or a key (real_time, reads_per_second, ...).", valueName: "figure"))
+    @Option(help: ArgumentHelp("Figure per case: rate, cost, cost-p99, latency-p50, latency-p99, or a key (real_time, reads_per_second, ...).", valueName: "figure"))
     var figure: String = "rate"
 
     @Flag(help: "Print the comparison as JSON.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PVExperiments
 import PVResults
 
 struct ReportCommand: ParsableCommand {
@@ -41,7 +42,9 @@ struct ReportCommand: ParsableCommand {
         do {
             outcome = try ReportGenerator.generate(inputs: inputs, directory: directory, overwrite: force,
                                                    gnuplot: Gnuplot.find(), command: command,
-                                                   resolver: CompareCommand.resolver)
+                                                   figures: Dictionary(uniqueKeysWithValues: ScenarioKind.allCases.map {
+                                                       ($0.rawValue, $0.figures)
+                                                   }))
         } catch {
             throw RuntimeError(error.description)
         }

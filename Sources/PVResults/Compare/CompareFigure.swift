@@ -12,6 +12,7 @@ public enum CompareFigureChoice: Sendable, Equatable, CustomStringConvertible {
 
     public enum Role: String, Sendable, CaseIterable {
         case rate, cost
+        case costP99 = "cost-p99"
         case latencyP50 = "latency-p50"
         case latencyP99 = "latency-p99"
 
@@ -19,6 +20,7 @@ public enum CompareFigureChoice: Sendable, Equatable, CustomStringConvertible {
             switch self {
             case .rate: f.rate
             case .cost: f.cost
+            case .costP99: f.costP99
             case .latencyP50: f.latencyP50
             case .latencyP99: f.latencyP99
             }
@@ -28,7 +30,7 @@ public enum CompareFigureChoice: Sendable, Equatable, CustomStringConvertible {
     /// The default: each scenario's rate, `real_time` for google-benchmark files.
     public static let headline = CompareFigureChoice.role(.rate)
 
-    /// `rate`, `cost`, `latency-p50`, `latency-p99` or a key.
+    /// `rate`, `cost`, `cost-p99`, `latency-p50`, `latency-p99` or a key.
     public init(argument: String) {
         self = Role(rawValue: argument).map(CompareFigureChoice.role) ?? .key(argument)
     }

@@ -86,7 +86,7 @@ public struct Comparison: Sendable, Encodable {
             case let .noCaseInCommon(old, new, a, b):
                 "no case in common between \(old) (\(a) case\(a == 1 ? "" : "s")) and \(new) (\(b) case\(b == 1 ? "" : "s")): nothing to compare"
             case let .unknownFigure(key):
-                "figure '\(key)': neither file says whether higher or lower is better (give rate, cost, latency-p50, latency-p99, real_time, cpu_time, items_per_second, bytes_per_second or a key in the files' context.figures)"
+                "figure '\(key)': neither file says whether higher or lower is better (give rate, cost, cost-p99, latency-p50, latency-p99, real_time, cpu_time, items_per_second, bytes_per_second or a key in the files' context.figures)"
             }
         }
     }

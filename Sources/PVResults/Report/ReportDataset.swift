@@ -22,9 +22,13 @@ public struct ReportDataset: Sendable {
         ("max_ns", 1),
     ]
 
-    public init(inputs: [ReportInput]) {
+    /// - Parameters:
+    ///   - figures: per scenario name, the figures it is judged by (pvbench's
+    ///     scenarios declare theirs); a row of another scenario, or of a file
+    ///     from another tool, falls back to the preference lists above.
+    public init(inputs: [ReportInput], figures: [String: HeadlineFigures] = [:]) {
         self.inputs = inputs
-        rows = inputs.flatMap { Self.rows(of: $0) }
+        rows = inputs.flatMap { Self.rows(of: $0, figures: figures) }
     }
 
     /// The scenarios present, in first-seen order.
@@ -34,7 +38,9 @@ public struct ReportDataset: Sendable {
         return seen
     }
 
-    static func rows(of input: ReportInput) -> [ReportRow] {
+    static func rows(of input: ReportInput, figures catalogue: [String: HeadlineFigures] = [:]) -> [ReportRow] {
+        // A file that says its figures is read by them; the catalogue fills in the rest.
+        let figures = (input.file.context.figures ?? [:]).merging(catalogue) { own, _ in own }
         var order: [String] = []
         var byRun: [String: [(BenchmarkEntry, Bool)]] = [:]
         for (b, flag) in zip(input.file.benchmarks, input.disturbed) {
@@ -43,7 +49,7 @@ public struct ReportDataset: Sendable {
         }
         return order.map { name in
             let pairs = byRun[name]!
-            var r = row(runName: name, entries: pairs.map(\.0), file: input.path)
+            var r = row(runName: name, entries: pairs.map(\.0), file: input.path, figures: figures)
             // Disturbance and the CI come from the repetitions, disturbed ones set apart.
             let key = r.throughputKey
             let figure = Figure(key: key.hasPrefix("ops_per_second") ? "real_time" : key, unit: .perSecond, better: .higher)
@@ -63,7 +69,8 @@ public struct ReportDataset: Sendable {
         }
     }
 
-    static func row(runName: String, entries: [BenchmarkEntry], file: String) -> ReportRow {
+    static func row(runName: String, entries: [BenchmarkEntry], file: String,
+                    figures: [String: HeadlineFigures] = [:]) -> ReportRow {
         let iterations = entries.filter { $0.runType == .iteration }
         let aggregate = { (name: String) in entries.first { $0.runType == .aggregate && $0.aggregateName == name } }
         let median = aggregate("median")
@@ -85,9 +92,12 @@ public struct ReportDataset: Sendable {
         let strategy = representative.strategy ?? (plain.count > 1 ? plain[1] : "-")
         let layout = representative.layout ?? (plain.count > 2 ? plain[2] : "-")
 
-        // Throughput: a rate counter, else operations per second from real_time.
+        // The scenario's own figures where it declares them and the file has them.
         let allKeys = Set(entries.flatMap(\.counters.keys))
-        let rateKey = throughputKeys.first { allKeys.contains($0) }
+        let declared = figures[scenario]
+        // Throughput: a rate counter, else operations per second from real_time.
+        let rateKey = declared.map(\.rate.key).flatMap { allKeys.contains($0) ? $0 : nil }
+            ?? throughputKeys.first { allKeys.contains($0) }
             ?? allKeys.filter { $0.hasSuffix("_per_second") }.sorted().first
         func figure(_ value: (BenchmarkEntry) -> Double?) -> ReportFigure? {
             if let m = median.flatMap(value) {
@@ -112,8 +122,10 @@ public struct ReportDataset: Sendable {
             }
         }
 
-        let cost = costKeys.first { counters[$0.0] != nil }
-        let latencyPrefix = latencyPrefixes.first { counters["\($0)p50_ns"] != nil }
+        let declaredCost = declared?.cost.flatMap { c in counters[c.key] != nil ? (c.key, declared?.costP99?.key ?? "") : nil }
+        let cost = declaredCost ?? costKeys.first { counters[$0.0] != nil }
+        let latencyPrefix = declared?.latencyPrefix.flatMap { counters["\($0)p50_ns"] != nil ? $0 : nil }
+            ?? latencyPrefixes.first { counters["\($0)p50_ns"] != nil }
         var cdf: [(nanoseconds: Double, fraction: Double)] = []
         if let latencyPrefix {
             for (suffix, fraction) in percentileLevels {

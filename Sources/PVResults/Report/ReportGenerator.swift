@@ -29,16 +29,19 @@ public enum ReportGenerator {
     ///   - overwrite: replace existing files (`--force`).
     ///   - gnuplot: the plotter, or nil when there is none (the summary says how to get one).
     ///   - command: the command line, quoted in the summary.
-    ///   - resolver: figure directions for `compare` when two files are given (OLD then NEW).
+    ///   - figures: per scenario, the figures it is judged by (see ``ReportDataset``); with two
+    ///     files (OLD then NEW) also the directions `compare` uses for files without their own map.
     public static func generate(inputs: [ReportInput], directory: String, overwrite: Bool, gnuplot: Gnuplot?,
-                                command: String, writer: ResultFileWriter = ResultFileWriter(),
-                                resolver: FigureResolver = FigureResolver())
+                                command: String, figures: [String: HeadlineFigures] = [:],
+                                writer: ResultFileWriter = ResultFileWriter())
         throws(ReportOutputError) -> Outcome
     {
-        let dataset = ReportDataset(inputs: inputs)
+        let dataset = ReportDataset(inputs: inputs, figures: figures)
         var comparison: Result<Comparison, Comparison.Failure>?
         if inputs.count == 2 {
-            do { comparison = .success(try Comparison(old: inputs[0], new: inputs[1], resolver: resolver)) } catch {
+            do {
+                comparison = .success(try Comparison(old: inputs[0], new: inputs[1], resolver: FigureResolver(catalogue: figures)))
+            } catch {
                 comparison = .failure(error)
             }
         }
