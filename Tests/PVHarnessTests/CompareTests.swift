@@ -68,6 +68,13 @@ struct CompareTests {
         #expect(c.cases.count == 5 && c.cases.allSatisfy { $0.verdict == .noSignificantChange && $0.change == 0 })
         #expect(c.exitStatus == 0 && c.differences.isEmpty)
         #expect(c.cases.allSatisfy { $0.figure.key == "reads_per_second" && $0.figureSource == .file })
+        #expect(!c.disturbanceRuleRecorded && CompareRendering.text(c).contains("neither file records a disturbance rule"))
+        var interrupted = f
+        interrupted.context.interrupted = true
+        interrupted.context.interruptSignal = "SIGINT"
+        let cut = try compare(f, interrupted)
+        #expect(cut.notes.contains("NEW was interrupted (SIGINT): its figures cover only part of the run"))
+        #expect(cut.differences.contains { $0.kind == .run && $0.what == "interrupted" })
     }
 
     @Test("rates divided by 1.4: slower everywhere, exit 1; multiplied: faster, exit 0; by 1.02: no significant change")

@@ -60,7 +60,8 @@ public enum CompareRendering {
         let other = c.differences.filter { !$0.crossesMachinesOrPlacements }
         if !other.isEmpty { out.append("differs: " + other.map(describe).joined(separator: "; ")) }
         if c.differences.isEmpty {
-            out.append("same machine, CPU, placement, clock, build, pvbench version and disturbance rule")
+            out.append("same machine, CPU, placement, clock, build and pvbench version"
+                + (c.disturbanceRuleRecorded ? ", and disturbance rule" : "; neither file records a disturbance rule (only repetitions flagged disturbed are left out)"))
         }
         let sources = Set(c.cases.filter { $0.verdict != .inconclusive || $0.pValue != nil || $0.change != nil }.map(\.figureSource))
         let from = sources.map(\.rawValue).sorted().joined(separator: ", ")

@@ -45,8 +45,11 @@ public struct Comparison: Sendable, Encodable {
     public var cases: [CaseComparison]
     public var onlyInOld: [String]
     public var onlyInNew: [String]
-    /// What applies to the whole comparison (Holm level unreachable, …).
+    /// What applies to the whole comparison (Holm level unreachable, an interrupted run, …).
     public var notes: [String]
+    /// Whether either context names a disturbance rule (issue 15's runs do);
+    /// without one, only repetitions flagged `disturbed` are left out.
+    public var disturbanceRuleRecorded: Bool
     public var counts: Counts
 
     /// 0 when nothing got significantly slower beyond the threshold, 1 when something did.
@@ -57,7 +60,8 @@ public struct Comparison: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case old, new, alpha, threshold, figureChoice = "figure", differences, cases, onlyInOld = "only_in_old",
-             onlyInNew = "only_in_new", notes, counts, exitStatus = "exit_status"
+             onlyInNew = "only_in_new", notes, counts, exitStatus = "exit_status",
+             disturbanceRuleRecorded = "disturbance_rule_recorded"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -72,6 +76,7 @@ public struct Comparison: Sendable, Encodable {
         try c.encode(onlyInOld, forKey: .onlyInOld)
         try c.encode(onlyInNew, forKey: .onlyInNew)
         try c.encode(notes, forKey: .notes)
+        try c.encode(disturbanceRuleRecorded, forKey: .disturbanceRuleRecorded)
         try c.encode(counts, forKey: .counts)
         try c.encode(exitStatus, forKey: .exitStatus)
     }
@@ -100,7 +105,13 @@ public struct Comparison: Sendable, Encodable {
         threshold = options.threshold
         figureChoice = options.figure.description
         differences = ContextDifference.between(old.rawContext, new.rawContext)
+        disturbanceRuleRecorded = [old.rawContext, new.rawContext].contains { context in
+            if case let .object(o)? = context { o.keys.contains { $0.contains("disturb") } } else { false }
+        }
         notes = []
+        for (which, input) in [("OLD", old), ("NEW", new)] where input.file.context.interrupted {
+            notes.append("\(which) was interrupted\(input.file.context.interruptSignal.map { " (\($0))" } ?? ""): its figures cover only part of the run")
+        }
 
         let oldNames = Self.runNames(old), newNames = Self.runNames(new)
         let newSet = Set(newNames), oldSet = Set(oldNames)
