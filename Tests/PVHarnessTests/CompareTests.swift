@@ -145,6 +145,20 @@ struct CompareTests {
         #expect(all.cases[0].verdict == .inconclusive && all.cases[0].reason!.contains("every repetition in OLD was disturbed"))
     }
 
+    @Test("a file's own ci_low/ci_high aggregates are its CI; without them the CI comes from the repetitions")
+    func fileInterval() throws {
+        let name = "steal-clock/relaxed/cacheline/vcpus:1/readers:1/writers:1"
+        var file = CompareFixtures.file([(name, CompareFixtures.values(1e9, seed: 9))])
+        for (aggregate, v) in [("ci_low", 9.9e8), ("ci_high", 1.01e9)] {
+            file.benchmarks.append(BenchmarkEntry(name: "\(name)_\(aggregate)", runName: name, runType: .aggregate, aggregateName: aggregate,
+                                                  repetitions: 9, iterations: 9, realTime: 1, cpuTime: 1, scenario: "steal-clock",
+                                                  counters: ["reads_per_second": v]))
+        }
+        let c = try compare(file, CompareFixtures.file([(name, CompareFixtures.values(1e9, seed: 9))]))
+        #expect(c.cases[0].old.ciSource == "file" && c.cases[0].old.ciLow == 9.9e8 && c.cases[0].old.ciHigh == 1.01e9)
+        #expect(c.cases[0].new.ciSource == "x(2)..x(8) of 9")
+    }
+
     @Test("disjoint cases: an error; partly disjoint: listed as only in one file")
     func disjoint() throws {
         let a = CompareFixtures.file([("steal-clock/a", CompareFixtures.values(1e9, seed: 1))])
@@ -173,6 +187,15 @@ struct CompareTests {
         let rule = ContextDifference.between(.object(["disturbance_rule": .string("off-CPU > 1%")]),
                                              .object(["disturbance_rule": .string("off-CPU > 2%")]))
         #expect(rule == [ContextDifference(kind: .disturbance, what: "disturbance rule", old: "off-CPU > 1%", new: "off-CPU > 2%")])
+        // As pvbench run records it: context.rounds (the seed differs every run and is not a difference).
+        func rounds(_ fraction: Double, seed: Double) -> JSONValue {
+            .object(["rounds": .object(["round_seed": .number(seed), "rounds": .number(9), "disturbed_policy": .string("retry"),
+                                        "off_cpu_fraction": .number(fraction), "rule": .string("off-CPU above \(fraction) of the window")])])
+        }
+        let fromRun = ContextDifference.between(rounds(0.01, seed: 1), rounds(0.02, seed: 2))
+        #expect(fromRun.map(\.what) == ["disturbance rule", "disturbed above off-CPU fraction"])
+        #expect(ContextDifference.between(rounds(0.01, seed: 1), rounds(0.01, seed: 7)).isEmpty)
+        #expect(ContextDifference.recordsDisturbanceRule(rounds(0.01, seed: 1)))
     }
 
     @Test("google-benchmark JSON from another tool: real_time in its unit, aggregates skipped")

@@ -105,9 +105,7 @@ public struct Comparison: Sendable, Encodable {
         threshold = options.threshold
         figureChoice = options.figure.description
         differences = ContextDifference.between(old.rawContext, new.rawContext)
-        disturbanceRuleRecorded = [old.rawContext, new.rawContext].contains { context in
-            if case let .object(o)? = context { o.keys.contains { $0.contains("disturb") } } else { false }
-        }
+        disturbanceRuleRecorded = [old.rawContext, new.rawContext].contains(where: ContextDifference.recordsDisturbanceRule)
         notes = []
         for (which, input) in [("OLD", old), ("NEW", new)] where input.file.context.interrupted {
             notes.append("\(which) was interrupted\(input.file.context.interruptSignal.map { " (\($0))" } ?? ""): its figures cover only part of the run")

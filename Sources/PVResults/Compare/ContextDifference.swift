@@ -29,7 +29,7 @@ public struct ContextDifference: Sendable, Equatable, Codable {
 
     /// The context keys compared, with their kind and label. Keys whose name
     /// says "disturb" (the disturbance rule, however a version spells it)
-    /// are compared too; the date, load, command and thread ids are not.
+    /// are compared too; the date, load, command, round seed and thread ids are not.
     static let compared: [(path: [String], kind: Kind, what: String)] = [
         (["host_name"], .machine, "host"),
         (["cpu_model"], .machine, "CPU model"),
@@ -51,6 +51,10 @@ public struct ContextDifference: Sendable, Equatable, Codable {
         (["build", "kernel"], .build, "kernel"),
         (["build", "flags"], .build, "build flags"),
         (["pvbench_version"], .version, "pvbench version"),
+        // How `pvbench run` judges and treats disturbed repetitions (`context.rounds`).
+        (["rounds", "rule"], .disturbance, "disturbance rule"),
+        (["rounds", "off_cpu_fraction"], .disturbance, "disturbed above off-CPU fraction"),
+        (["rounds", "disturbed_policy"], .disturbance, "disturbed repetitions"),
         (["interrupted"], .run, "interrupted"),
         (["injected_faults"], .run, "injected faults"),
     ]
@@ -75,6 +79,12 @@ public struct ContextDifference: Sendable, Equatable, Codable {
             if a != b { out.append(ContextDifference(kind: .disturbance, what: key.replacingOccurrences(of: "_", with: " "), old: text(a), new: text(b))) }
         }
         return out
+    }
+
+    /// Whether a raw context records how disturbance is judged.
+    static func recordsDisturbanceRule(_ context: JSONValue?) -> Bool {
+        guard case let .object(o)? = context else { return false }
+        return lookup(context, ["rounds", "rule"]) != nil || o.keys.contains { $0.contains("disturb") }
     }
 
     static func lookup(_ value: JSONValue?, _ path: [String]) -> JSONValue? {
