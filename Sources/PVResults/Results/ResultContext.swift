@@ -39,13 +39,15 @@ public struct ResultContext: Sendable, Equatable, Codable {
     /// and better-direction, from the scenarios' typed figures: a file says
     /// itself which way is better. Nil in files from other tools.
     public var figures: [String: HeadlineFigures]?
+    /// Round seed and disturbance rule of a `pvbench run`.
+    public var rounds: RoundsRecord?
 
     enum CodingKeys: String, CodingKey {
         case date, hostName = "host_name", executable, numCPUs = "num_cpus", mhzPerCPU = "mhz_per_cpu",
              cpuScalingEnabled = "cpu_scaling_enabled", caches, loadAverage = "load_avg",
              libraryBuildType = "library_build_type", pvbenchVersion = "pvbench_version", topology, placement,
              clock, build, interrupted, interruptSignal = "interrupt_signal", numaNote = "numa_note",
-             injectedFaults = "injected_faults", harnessOverhead = "harness_overhead", warnings, command,
+             injectedFaults = "injected_faults", harnessOverhead = "harness_overhead", warnings, command, rounds,
              cpuModel = "cpu_model", figures
     }
 
@@ -108,5 +110,6 @@ public struct ResultContext: Sendable, Equatable, Codable {
         command = try c.decodeIfPresent(String.self, forKey: .command)
         cpuModel = try c.decodeIfPresent(String.self, forKey: .cpuModel)
         figures = try c.decodeIfPresent([String: HeadlineFigures].self, forKey: .figures)
+        rounds = try c.decodeIfPresent(RoundsRecord.self, forKey: .rounds)
     }
 }
