@@ -63,7 +63,7 @@ public enum CompareRendering {
             out.append("same machine, CPU, placement, clock, build and pvbench version"
                 + (c.disturbanceRuleRecorded ? ", and disturbance rule" : "; neither file records a disturbance rule (only repetitions flagged disturbed are left out)"))
         }
-        let sources = Set(c.cases.filter { $0.verdict != .inconclusive || $0.pValue != nil || $0.change != nil }.map(\.figureSource))
+        let sources = Set(c.cases.filter { $0.reason?.hasPrefix("no ") != true }.map(\.figureSource))
         let from = sources.map(\.rawValue).sorted().joined(separator: ", ")
         out.append("method: figure \(c.figureChoice) per case (direction from \(from.isEmpty ? "-" : from)); two-sided Mann-Whitney U "
             + "over undisturbed repetitions, Holm across the cases tested, α \(Comparison.format(c.alpha)), threshold \(Comparison.percent(c.threshold)); "

@@ -200,7 +200,7 @@ public struct Comparison: Sendable, Encodable {
             result.reason = sample.values.isEmpty
                 ? (result.change == nil ? "\(which) has no \(resolved.figure.key) for this case"
                                         : "\(which) has aggregates only: no repetitions to test")
-                : "every repetition in \(which) was disturbed"
+                : "every repetition in \(x.isEmpty && y.isEmpty ? "both files" : which) was disturbed"
             return result
         }
         // The change's CI: on log values (a CI of the ratio) when all are positive.
