@@ -14,6 +14,7 @@ struct PVBenchCommand: ParsableCommand {
             ValidateCommand.self,
             LitmusCommand.self,
             ReportCommand.self,
+            CompareCommand.self,
             RunCommand.self,
             ListCommand.self,
         ]

@@ -12,8 +12,10 @@ struct ReportCommand: ParsableCommand {
             DIR/summary.md: per scenario a table of strategy × layout with throughput (median, min … max, CV), \
             cost and latency percentiles and torn/backwards counts, then each file's context (machine, clock, \
             placement, command, warnings, interruption). With gnuplot on PATH (Debian: gnuplot-nox) it also \
-            writes throughput-<scenario>, latency-cdf-<scenario>, idle-scan-vcpus and c2c-heatmap as .svg and \
-            .png, each only when the files hold its data. Existing files are not replaced without --force.
+            writes throughput-<scenario>, latency-cdf-<scenario>, idle-scan-vcpus, c2c-heatmap and \
+            repetitions-<scenario> (every repetition, disturbed ones marked) as .svg and .png, each only when the \
+            files hold its data. With two files, OLD NEW, it adds the `pvbench compare` table and compare-ratio \
+            (new/old per case with its CI). Existing files are not replaced without --force.
             """)
 
     @Argument(help: ArgumentHelp("Result JSON files.", valueName: "file"))

@@ -134,6 +134,7 @@ extension RunCommand {
                                           offCPUFraction: rule.offCPUFraction, rule: rule.description)
         }
         context.injectedFaults = inject.map(\.record)
+        context.figures = Dictionary(outcome.results.map { ($0.settings.scenario.rawValue, $0.settings.scenario.figures) }) { a, _ in a }
         context.warnings = host.clock.warnings + outcome.results.flatMap(\.warnings) + outcome.perfUnavailable
         if overhead.exceedsLimit { context.warnings.append(overhead.summary) }
         if let signal {

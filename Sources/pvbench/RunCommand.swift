@@ -104,6 +104,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Overwrite existing --json/--csv files.")
     var force = false
 
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("save NAME: keep the results as baseline NAME (.pvbench-baselines/NAME.json); compare NAME: compare them with it (exit 1 when a case got slower).", valueName: "save|compare> <name"))
+    var baseline: [String] = []
+
     func validate() throws {
         if suite == nil, scenario == nil, !compareImpl {
             throw ValidationError("give --scenario NAME or --suite NAME (scenarios: \(ScenarioKind.allCases.map(\.rawValue).joined(separator: ", ")); suites: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -115,6 +118,7 @@ struct RunCommand: ParsableCommand {
         guard warmup <= 3600 else { throw ValidationError("--warmup must be at most an hour, got \(warmup) s") }
         if matrix, scenario != .c2c { throw ValidationError("--matrix goes with --scenario c2c") }
         if compareImpl, !inject.isEmpty { throw ValidationError("--compare-impl measures clean kernels: leave out --inject") }
+        _ = try baselineAction()
         if suite == nil, let f = inject.first(where: { !$0.scenarios.contains(scenario ?? .stealClock) }) {
             throw ValidationError("--inject \(f.name) does nothing in \(scenario ?? .stealClock); it applies to "
                 + f.scenarios.map(\.rawValue).joined(separator: ", "))
@@ -166,6 +170,9 @@ struct RunCommand: ParsableCommand {
         // Everything that can be refused is refused before anything is measured.
         var cases = try settings()
         try checkOutputFiles()
+        if let (action, baseline) = try baselineAction(), action == .compare {
+            _ = try CompareCommand.load(baseline.path(), baselineName: baseline.name)
+        }
         // From here a signal is noted, not fatal: one that lands while the
         // clock calibrates still ends in a result file marked interrupted.
         let monitor: InterruptMonitor
@@ -192,9 +199,45 @@ struct RunCommand: ParsableCommand {
         let overhead = HarnessOverheadProbe.measure(clock: host.clock)
         let outcome = try measure(cases, on: runner, stopped: { monitor.received != nil })
         let context = resultContext(outcome, host: host, overhead: overhead, signal: monitor.received)
-        try write(ResultFile(context: context, benchmarks: outcome.results.flatMap(\.entries)))
+        let file = ResultFile(context: context, benchmarks: outcome.results.flatMap(\.entries))
+        try write(file)
         printSummary(outcome, context: context, host: host, overhead: overhead)
+        let baselineStatus = monitor.received == nil ? try baselineStep(file) : 0
         try exitStatus(outcome, signal: monitor.received)
+        if baselineStatus != 0 { Foundation.exit(baselineStatus) }
+    }
+}
+
+extension RunCommand {
+    enum BaselineAction: String { case save, compare }
+
+    /// `--baseline save|compare NAME`, checked; nil without it.
+    func baselineAction() throws -> (BaselineAction, Baseline)? {
+        guard !baseline.isEmpty else { return nil }
+        guard baseline.count == 2, let action = BaselineAction(rawValue: baseline[0]) else {
+            throw ValidationError("--baseline takes two values, save NAME or compare NAME; got '\(baseline.joined(separator: " "))'")
+        }
+        do { return (action, try Baseline(name: baseline[1])) } catch { throw ValidationError("--baseline: \(error)") }
+    }
+
+    /// Saves the run as the baseline, or compares it with the baseline and
+    /// prints the comparison; the comparison's exit status (1: something got slower).
+    func baselineStep(_ file: ResultFile) throws -> Int32 {
+        guard let (action, baseline) = try baselineAction() else { return 0 }
+        let path = baseline.path()
+        if action == .save {
+            do {
+                try ReportGenerator.makeDirectory(Baseline.directory)
+                try ResultFileWriter().write(try file.jsonData(), to: path, overwrite: true)
+            } catch { throw RuntimeError("baseline \(baseline.name): \(error)") }
+            print("saved baseline \(baseline.name) (\(path))")
+            return 0
+        }
+        print()
+        let old = try CompareCommand.load(path, baselineName: baseline.name)
+        let this: ReportInput
+        do { this = try ReportInput.parse(Array(try file.jsonData()), path: "this run") } catch { throw RuntimeError("\(error)") }
+        return try CompareCommand.compare(old: old, new: this, options: Comparison.Options(), format: .text)
     }
 }
 

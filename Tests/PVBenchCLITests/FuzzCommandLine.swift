@@ -71,6 +71,7 @@ struct FuzzPlan {
                         Entry(key: "--iterations", words: ["--iterations", "1000"])]
         case "report": [Entry(key: "<file>", words: [resultFile]),
                         Entry(key: "--output", words: ["--output", "\(scratch)/report-\(UUID().uuidString)"])]
+        case "compare": [Entry(key: "<file>", words: [resultFile, resultFile])]
         case "run": [Entry(key: "--scenario", words: ["--scenario", "steal-clock"]),
                      Entry(key: "--duration", words: ["--duration", "10ms"]),
                      Entry(key: "--warmup", words: ["--warmup", "0"]),
@@ -109,6 +110,7 @@ struct FuzzPlan {
         "validate --placement": .name, "validate --memory": .memoryPolicy,
         "litmus <shape>": .name, "litmus --ordering": .name, "litmus --iterations": .count, "litmus --placement": .name,
         "report <file>": .inputFile, "report --output": .outputDirectory,
+        "compare <file>": .inputFile, "compare --baseline": .name, "compare --figure": .name,
         "run --suite": .name, "run --scenario": .name, "run --strategy": .name, "run --layout": .name,
         "run --impl": .name, "run --vcpus": .count, "run --readers": .count, "run --writers": .count,
         "run --placement": .name, "run --memory": .memoryPolicy,

@@ -113,14 +113,15 @@ struct ReportTests {
     func plotsForData() {
         let all = ReportPlots.plots(for: ReportDataset(inputs: [ReportFixtures.input()])).map(\.name)
         #expect(all == ["throughput-steal-clock", "throughput-preempt-poll", "latency-cdf-preempt-poll",
-                        "throughput-idle-scan", "idle-scan-vcpus", "c2c-heatmap"])
+                        "throughput-idle-scan", "idle-scan-vcpus", "c2c-heatmap", "repetitions-steal-clock",
+                        "repetitions-preempt-poll", "repetitions-idle-scan", "repetitions-c2c"])
 
         var only = ReportFixtures.file()
         only.benchmarks = only.benchmarks.filter { $0.scenario == "steal-clock" }
         let some = ReportPlots.plots(for: ReportDataset(inputs: [ReportInput(path: "s.json", file: only)])).map(\.name)
-        #expect(some == ["throughput-steal-clock"])
+        #expect(some == ["throughput-steal-clock", "repetitions-steal-clock"])
 
-        let heatmap = ReportPlots.plots(for: ReportDataset(inputs: [ReportFixtures.input()])).last!
+        let heatmap = ReportPlots.plots(for: ReportDataset(inputs: [ReportFixtures.input()])).first { $0.name == "c2c-heatmap" }!
         #expect(heatmap.script.contains("\n1 0 150.0\n"))   // x: to CPU 1, y: from CPU 0
         #expect(heatmap.script.contains("\n0 1 160.0\n"))   // x: to CPU 0, y: from CPU 1
         #expect(heatmap.script.contains("0 0 NaN"))   // the diagonal was not measured
@@ -169,7 +170,7 @@ struct ReportTests {
         let outcome = try ReportGenerator.generate(inputs: [ReportFixtures.input()], directory: dir, overwrite: false,
                                                    gnuplot: Gnuplot.find(), command: "pvbench report synthetic.json")
         #expect(outcome.notes == [])
-        #expect(outcome.written.count == 1 + 2 * 6)
+        #expect(outcome.written.count == 1 + 2 * 10)
         for path in outcome.written where path.hasSuffix(".svg") {
             let svg = try String(contentsOfFile: path, encoding: .utf8)
             #expect(svg.contains("<svg"), "\(path) is not SVG")

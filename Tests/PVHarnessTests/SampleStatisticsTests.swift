@@ -73,4 +73,30 @@ struct SampleStatisticsTests {
         #expect(SampleStatistics.holmAdjusted([]) == [])
         #expect(SampleStatistics.holmAdjusted([0.9, 0.8]) == [1, 1])
     }
+
+    @Test("the shift interval against a hand-computed case and the smallest p-value")
+    func shiftInterval() throws {
+        // 5 against 5: P(U ≤ 2) = 4/252 ≤ 0.025 < P(U ≤ 3) = 7/252, so the interval is [D(3), D(23)].
+        let a: [Double] = [1, 2, 3, 4, 5], b: [Double] = [10, 20, 30, 40, 50]
+        let s = try #require(SampleStatistics.shiftInterval(a, b))
+        let d = b.flatMap { y in a.map { y - $0 } }.sorted()
+        #expect(s.low == d[2] && s.high == d[22] && s.estimate == d[12])
+        #expect(abs(s.coverage - (1 - 2 * 4.0 / 252)) < 1e-12)
+        #expect(SampleStatistics.shiftInterval([1, 2, 3], [4, 5, 6]) == nil)
+        #expect(abs(SampleStatistics.smallestPValue(3, 3) - 0.1) < 1e-12)
+        #expect(abs(SampleStatistics.smallestPValue(4, 4) - 2.0 / 70) < 1e-12)
+        // Large samples: thinned, normal-approximation cut, still brackets the shift.
+        let big = (0 ..< 3000).map { Double($0 % 97) }, shifted = big.map { $0 + 5 }
+        let l = try #require(SampleStatistics.shiftInterval(big, shifted))
+        #expect(l.low <= 5 && 5 <= l.high)
+    }
+
+    @Test("the median CI for large samples (the binomial sum no longer underflows)")
+    func medianIntervalLarge() throws {
+        let values = (0 ..< 2000).map(Double.init)
+        let ci = try #require(SampleStatistics.medianInterval(values))
+        // Normal approximation: n/2 ± 1.96·√n/2 ≈ 1000 ± 43.8.
+        #expect(ci.lowRank > 950 && ci.lowRank < 960 && ci.highRank == 2001 - ci.lowRank)
+        #expect(ci.coverage >= 0.95 && ci.coverage < 0.96)
+    }
 }

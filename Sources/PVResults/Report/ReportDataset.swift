@@ -38,14 +38,35 @@ public struct ReportDataset: Sendable {
         return seen
     }
 
-    static func rows(of input: ReportInput, figures: [String: HeadlineFigures] = [:]) -> [ReportRow] {
+    static func rows(of input: ReportInput, figures catalogue: [String: HeadlineFigures] = [:]) -> [ReportRow] {
+        // A file that says its figures is read by them; the catalogue fills in the rest.
+        let figures = (input.file.context.figures ?? [:]).merging(catalogue) { own, _ in own }
         var order: [String] = []
-        var byRun: [String: [BenchmarkEntry]] = [:]
-        for b in input.file.benchmarks {
+        var byRun: [String: [(BenchmarkEntry, Bool)]] = [:]
+        for (b, flag) in zip(input.file.benchmarks, input.disturbed) {
             if byRun[b.runName] == nil { order.append(b.runName) }
-            byRun[b.runName, default: []].append(b)
+            byRun[b.runName, default: []].append((b, flag))
         }
-        return order.map { row(runName: $0, entries: byRun[$0]!, file: input.path, figures: figures) }
+        return order.map { name in
+            let pairs = byRun[name]!
+            var r = row(runName: name, entries: pairs.map(\.0), file: input.path, figures: figures)
+            // Disturbance and the CI come from the repetitions, disturbed ones set apart.
+            let key = r.throughputKey
+            let figure = Figure(key: key.hasPrefix("ops_per_second") ? "real_time" : key, unit: .perSecond, better: .higher)
+            let reps = pairs.filter { $0.0.runType == .iteration }.compactMap { e, flag -> (Double, Bool)? in
+                guard let v = CaseSample.value(of: figure, in: e) else { return nil }
+                return (figure.key == "real_time" ? (v > 0 ? 1e9 / v : nil) : v).map { ($0, flag) }
+            }
+            r.repetitionValues = reps.map { (value: $0.0, disturbed: $0.1) }
+            r.disturbedRepetitions = reps.filter(\.1).count
+            let sample = CaseSample(name: name, figure: figure, entries: pairs.map { (entry: $0.0, disturbed: $0.1) })
+            if figure.key != "real_time", let ci = sample.fileInterval {
+                r.throughputCI = ci
+            } else if let ci = SampleStatistics.medianInterval(reps.filter { !$0.1 }.map(\.0)) {
+                r.throughputCI = (ci.low, ci.high)
+            }
+            return r
+        }
     }
 
     static func row(runName: String, entries: [BenchmarkEntry], file: String,

@@ -29,14 +29,23 @@ public enum ReportGenerator {
     ///   - overwrite: replace existing files (`--force`).
     ///   - gnuplot: the plotter, or nil when there is none (the summary says how to get one).
     ///   - command: the command line, quoted in the summary.
-    ///   - figures: per scenario, the figures it is judged by (see ``ReportDataset``).
+    ///   - figures: per scenario, the figures it is judged by (see ``ReportDataset``); with two
+    ///     files (OLD then NEW) also the directions `compare` uses for files without their own map.
     public static func generate(inputs: [ReportInput], directory: String, overwrite: Bool, gnuplot: Gnuplot?,
                                 command: String, figures: [String: HeadlineFigures] = [:],
                                 writer: ResultFileWriter = ResultFileWriter())
         throws(ReportOutputError) -> Outcome
     {
         let dataset = ReportDataset(inputs: inputs, figures: figures)
-        let plots = ReportPlots.plots(for: dataset)
+        var comparison: Result<Comparison, Comparison.Failure>?
+        if inputs.count == 2 {
+            do {
+                comparison = .success(try Comparison(old: inputs[0], new: inputs[1], resolver: FigureResolver(catalogue: figures)))
+            } catch {
+                comparison = .failure(error)
+            }
+        }
+        let plots = ReportPlots.plots(for: dataset, comparison: try? comparison?.get())
         var files: [(name: String, bytes: [UInt8])] = []
         var shown: [(svg: String, png: String, title: String)] = []
         var notes: [String] = []
@@ -62,7 +71,7 @@ public enum ReportGenerator {
             plotNote = "No plots: " + Gnuplot.installHint + "."
             notes.append(Gnuplot.installHint)
         }
-        let markdown = ReportMarkdown.render(dataset, plots: shown, plotNote: plotNote, command: command)
+        let markdown = ReportMarkdown.render(dataset, plots: shown, plotNote: plotNote, command: command, comparison: comparison)
         files.insert((summaryName, Array(markdown.utf8)), at: 0)
 
         try makeDirectory(directory)
@@ -79,7 +88,7 @@ public enum ReportGenerator {
     }
 
     /// `mkdir -p`.
-    static func makeDirectory(_ directory: String) throws(ReportOutputError) {
+    public static func makeDirectory(_ directory: String) throws(ReportOutputError) {
         var st = stat()
         if stat(directory, &st) == 0 {
             guard (st.st_mode & S_IFMT) == S_IFDIR else { throw .notADirectory(directory) }

@@ -9,10 +9,24 @@ import Foundation
 public struct ReportInput: Sendable {
     public let path: String
     public let file: ResultFile
+    /// Per entry of `file.benchmarks`, whether the run flagged that
+    /// repetition as disturbed (`"disturbed": true`); false where the file
+    /// says nothing (every repetition counts).
+    public let disturbed: [Bool]
+    /// The `context` object as written, for comparing what `ResultContext`
+    /// does not model (the disturbance rule, keys of newer versions).
+    public let rawContext: JSONValue?
 
-    public init(path: String, file: ResultFile) {
+    public init(path: String, file: ResultFile, disturbed: [Bool]? = nil, rawContext: JSONValue? = nil) {
         self.path = path
         self.file = file
+        self.disturbed = disturbed ?? Array(repeating: false, count: file.benchmarks.count)
+        self.rawContext = rawContext
+    }
+
+    /// The entries of one run (`run_name`) with their disturbed flags, in file order.
+    public func entries(of runName: String) -> [(entry: BenchmarkEntry, disturbed: Bool)] {
+        zip(file.benchmarks, disturbed).filter { $0.0.runName == runName }.map { ($0.0, $0.1) }
     }
 
     /// Largest file accepted (a `full` suite is a few MiB).
@@ -49,7 +63,25 @@ public struct ReportInput: Sendable {
             if b.iterations < 0 { throw fail("benchmarks[\(i)] (\(b.name)): iterations is negative (\(b.iterations))") }
             if !(b.realTime >= 0) { throw fail("benchmarks[\(i)] (\(b.name)): real_time is negative (\(b.realTime))") }
         }
-        return ReportInput(path: path, file: file)
+        let view = try? JSONDecoder().decode(RawView.self, from: Data(bytes))
+        let flags = view.map { $0.benchmarks.map(\.disturbed) }
+        return ReportInput(path: path, file: file, disturbed: flags?.count == file.benchmarks.count ? flags : nil,
+                           rawContext: view?.context)
+    }
+
+    /// What the typed model leaves out: the raw context and each entry's
+    /// `disturbed` flag (a boolean; a number counts as true when not 0).
+    struct RawView: Decodable {
+        struct Flags: Decodable {
+            let disturbed: Bool
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: DynamicCodingKey.self)
+                let key = DynamicCodingKey("disturbed")
+                disturbed = (try? c.decode(Bool.self, forKey: key)) ?? ((try? c.decode(Double.self, forKey: key)).map { $0 != 0 } ?? false)
+            }
+        }
+        let context: JSONValue?
+        let benchmarks: [Flags]
     }
 
     static func readBytes(_ path: String) throws(ResultFileError) -> [UInt8] {

@@ -8,14 +8,18 @@ public enum ReportMarkdown {
     ///   - plots: plot files written beside the summary (basename of the SVG, title).
     ///   - plotNote: why there are no plots, when there are none.
     ///   - command: the `pvbench report` command line, for reproducing it.
+    ///   - comparison: for two files, `compare` OLD NEW (or why it could not be made).
     public static func render(_ dataset: ReportDataset, plots: [(svg: String, png: String, title: String)],
-                              plotNote: String?, command: String) -> String {
+                              plotNote: String?, command: String,
+                              comparison: Result<Comparison, Comparison.Failure>? = nil) -> String {
         var out: [String] = []
         out.append("# pvbench report")
         out.append("")
         out.append("Made by `\(command)` from \(dataset.inputs.count) result file(s): "
             + dataset.inputs.map { "`\($0.path)`" }.joined(separator: ", ") + ".")
-        out.append("Throughput is the median over repetitions with its min … max and coefficient of variation (CV); "
+        out.append("Throughput is the median over repetitions with its min … max and coefficient of variation (CV), "
+            + "its 95 % CI (the file's, else the order-statistic interval of the undisturbed repetitions; none below 6) "
+            + "and how many repetitions the run flagged as disturbed; "
             + "latencies are medians over repetitions of each run's percentiles, in ns.")
         out.append("")
         if dataset.inputs.contains(where: { $0.file.context.interrupted }) {
@@ -37,6 +41,21 @@ public enum ReportMarkdown {
         if dataset.rows.isEmpty {
             out.append("No benchmark entries in the given files.")
             out.append("")
+        }
+
+        switch comparison {
+        case let .success(c)?:
+            out.append("## Compare: `\(c.old.path)` → `\(c.new.path)`")
+            out.append("")
+            out += CompareRendering.markdown(c).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map(String.init)
+            out.append("")
+        case let .failure(error)?:
+            out.append("## Compare")
+            out.append("")
+            out.append("Not compared: \(error)")
+            out.append("")
+        case nil:
+            break
         }
 
         out.append("## Plots")
@@ -64,17 +83,24 @@ public enum ReportMarkdown {
     }
 
     static func scenarioTable(_ rows: [ReportRow], multipleFiles: Bool) -> [String] {
-        var header = ["strategy", "layout", "case", "throughput (median)", "min … max", "CV", "cost p50 ns",
+        var header = ["strategy", "layout", "case", "throughput (median)", "min … max", "CV", "95% CI", "disturbed", "cost p50 ns",
                       "cost p99 ns", "latency p50 ns", "latency p99 ns", "torn", "backwards"]
         if multipleFiles { header.append("file") }
         var lines = [row(header), row(header.map { _ in "---" })]
         for r in rows.sorted(by: { ($0.strategy, $0.layout, $0.runName) < ($1.strategy, $1.layout, $1.runName) }) {
             let caseText = r.parameters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            var cells = [
+            let ciText: String = if let ci = r.throughputCI {
+                ReportNumberFormat.rate(ci.low) + " … " + ReportNumberFormat.rate(ci.high)
+            } else {
+                r.repetitionValues.count > 1 ? "n < 6" : "–"
+            }
+            let disturbedText = r.repetitionValues.isEmpty ? "–" : "\(r.disturbedRepetitions) of \(r.repetitionValues.count)"
+            var cells: [String] = [
                 r.strategy, r.layout, caseText.isEmpty ? r.runName : caseText,
                 r.throughput.map { ReportNumberFormat.rate($0.median) + " " + unit(r.throughputKey) } ?? "–",
                 r.throughput.map { ReportNumberFormat.rate($0.min) + " … " + ReportNumberFormat.rate($0.max) } ?? "–",
                 r.throughput?.cv.map(ReportNumberFormat.percent) ?? "–",
+                ciText, disturbedText,
                 r.costP50.map(ReportNumberFormat.nanoseconds) ?? "–",
                 r.costP99.map(ReportNumberFormat.nanoseconds) ?? "–",
                 r.latencyP50.map(ReportNumberFormat.nanoseconds) ?? "–",

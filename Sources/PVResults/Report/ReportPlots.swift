@@ -1,9 +1,10 @@
 /// The plots a report's data allows, as gnuplot scripts: throughput by
 /// strategy per scenario (bars with min/max error bars), the latency CDF per
-/// strategy, `idle-scan` throughput against vCPU count per layout, and the
-/// `c2c` one-way latency heatmap. A plot is made only when its data exists.
+/// strategy, `idle-scan` throughput against vCPU count per layout, the
+/// `c2c` one-way latency heatmap, each case's repetitions per scenario, and
+/// for two files the ratio new/old per case. A plot is made only when its data exists.
 public enum ReportPlots {
-    public static func plots(for dataset: ReportDataset) -> [ReportPlot] {
+    public static func plots(for dataset: ReportDataset, comparison: Comparison? = nil) -> [ReportPlot] {
         var plots: [ReportPlot] = []
         for scenario in dataset.scenarios where scenario != "c2c" {
             let rows = dataset.rows.filter { $0.scenario == scenario && $0.c2cPair == nil }
@@ -12,6 +13,10 @@ public enum ReportPlots {
         }
         if let p = idleScan(dataset.rows.filter { $0.scenario == "idle-scan" }) { plots.append(p) }
         if let p = c2cHeatmap(dataset.rows.filter { $0.c2cPair != nil }) { plots.append(p) }
+        for scenario in dataset.scenarios {
+            if let p = repetitions(scenario: scenario, rows: dataset.rows.filter { $0.scenario == scenario }) { plots.append(p) }
+        }
+        if let comparison, let p = ratio(comparison) { plots.append(p) }
         return plots
     }
 

@@ -30,6 +30,14 @@ public struct ReportRow: Sendable, Equatable {
     public var c2cPair: (from: Int, to: Int)?
     public var oneWayNanoseconds: Double?
     public var errorMessage: String?
+    /// The 95 % CI of the throughput median: the file's `_ci_low`/`_ci_high`,
+    /// else the order-statistic interval of the undisturbed repetitions (nil
+    /// below 6 of them).
+    public var throughputCI: (low: Double, high: Double)?
+    /// Repetitions the run flagged as disturbed.
+    public var disturbedRepetitions = 0
+    /// Each repetition's throughput in file order, with its disturbed flag.
+    public var repetitionValues: [(value: Double, disturbed: Bool)] = []
 
     /// vCPU count from the name (`vcpus:N`), nil when absent.
     public var vcpus: Int? { parameters["vcpus"].flatMap { Int($0) } }

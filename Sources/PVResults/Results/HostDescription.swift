@@ -15,10 +15,13 @@ public struct HostDescription: Sendable, Equatable {
     public var cpuScalingEnabled: Bool
     public var caches: [CacheDescription]
     public var loadAverage: [Double]
+    /// `model name` in `/proc/cpuinfo` (x86), else its `CPU implementer`/`CPU part` (arm64).
+    public var cpuModel: String?
 
     public init(hostName: String, numCPUs: Int, mhzPerCPU: Int, cpuScalingEnabled: Bool,
-                caches: [CacheDescription], loadAverage: [Double])
+                caches: [CacheDescription], loadAverage: [Double], cpuModel: String? = nil)
     {
+        self.cpuModel = cpuModel
         self.hostName = hostName
         self.numCPUs = numCPUs
         self.mhzPerCPU = mhzPerCPU
@@ -71,7 +74,20 @@ public struct HostDescription: Sendable, Equatable {
         let host = gethostname(&name, name.count) == 0
             ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
         return HostDescription(hostName: host, numCPUs: numCPUs, mhzPerCPU: mhz, cpuScalingEnabled: scaling,
-                               caches: caches, loadAverage: got > 0 ? Array(loads.prefix(Int(got))) : [])
+                               caches: caches, loadAverage: got > 0 ? Array(loads.prefix(Int(got))) : [],
+                               cpuModel: SystemTextFile.contents(of: "\(procRoot)/cpuinfo").flatMap(Self.cpuModel(cpuinfo:)))
+    }
+
+    /// The first CPU's model from `/proc/cpuinfo` text: `model name` where
+    /// the kernel gives one (x86), else `CPU implementer 0x41 part 0xd0c` (arm64).
+    static func cpuModel(cpuinfo: String) -> String? {
+        func field(_ name: String) -> String? {
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix(name) }
+                .flatMap { $0.split(separator: ":", maxSplits: 1).last.map { String($0.trimmingWhitespace()) } }
+        }
+        if let model = field("model name"), !model.isEmpty { return model }
+        guard let implementer = field("CPU implementer"), let part = field("CPU part") else { return nil }
+        return "CPU implementer \(implementer) part \(part)"
     }
 
     /// sysfs cache sizes: "32K", "1024K", "16M", or plain bytes.
@@ -88,9 +104,11 @@ public struct HostDescription: Sendable, Equatable {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = .current
         formatter.formatOptions = [.withInternetDateTime]
-        return ResultContext(date: formatter.string(from: date), hostName: hostName, executable: executable,
-                             numCPUs: numCPUs, mhzPerCPU: mhzPerCPU, cpuScalingEnabled: cpuScalingEnabled,
-                             caches: caches, loadAverage: loadAverage, libraryBuildType: build.configuration,
-                             pvbenchVersion: pvbenchVersion, build: build)
+        var context = ResultContext(date: formatter.string(from: date), hostName: hostName, executable: executable,
+                                    numCPUs: numCPUs, mhzPerCPU: mhzPerCPU, cpuScalingEnabled: cpuScalingEnabled,
+                                    caches: caches, loadAverage: loadAverage, libraryBuildType: build.configuration,
+                                    pvbenchVersion: pvbenchVersion, build: build)
+        context.cpuModel = cpuModel
+        return context
     }
 }

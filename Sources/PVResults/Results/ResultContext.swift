@@ -6,6 +6,8 @@ public struct ResultContext: Sendable, Equatable, Codable {
     /// When the run started, ISO 8601 with offset.
     public var date: String
     public var hostName: String
+    /// The CPU's model name (`/proc/cpuinfo`), nil when unknown.
+    public var cpuModel: String?
     public var executable: String
     public var numCPUs: Int
     public var mhzPerCPU: Int
@@ -33,6 +35,10 @@ public struct ResultContext: Sendable, Equatable, Codable {
     public var warnings: [String]
     /// The command line that produced the result (argv joined by spaces).
     public var command: String?
+    /// Per scenario (`steal-clock`, …), the figures its rows carry with unit
+    /// and better-direction, from the scenarios' typed figures: a file says
+    /// itself which way is better. Nil in files from other tools.
+    public var figures: [String: HeadlineFigures]?
     /// Round seed and disturbance rule of a `pvbench run`.
     public var rounds: RoundsRecord?
 
@@ -41,7 +47,8 @@ public struct ResultContext: Sendable, Equatable, Codable {
              cpuScalingEnabled = "cpu_scaling_enabled", caches, loadAverage = "load_avg",
              libraryBuildType = "library_build_type", pvbenchVersion = "pvbench_version", topology, placement,
              clock, build, interrupted, interruptSignal = "interrupt_signal", numaNote = "numa_note",
-             injectedFaults = "injected_faults", harnessOverhead = "harness_overhead", warnings, command, rounds
+             injectedFaults = "injected_faults", harnessOverhead = "harness_overhead", warnings, command, rounds,
+             cpuModel = "cpu_model", figures
     }
 
     public init(date: String, hostName: String, executable: String, numCPUs: Int, mhzPerCPU: Int,
@@ -101,6 +108,8 @@ public struct ResultContext: Sendable, Equatable, Codable {
         harnessOverhead = try c.decodeIfPresent(HarnessOverhead.self, forKey: .harnessOverhead)
         warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
         command = try c.decodeIfPresent(String.self, forKey: .command)
+        cpuModel = try c.decodeIfPresent(String.self, forKey: .cpuModel)
+        figures = try c.decodeIfPresent([String: HeadlineFigures].self, forKey: .figures)
         rounds = try c.decodeIfPresent(RoundsRecord.self, forKey: .rounds)
     }
 }

@@ -24,13 +24,13 @@ public enum SampleStatistics {
         let n = values.count
         guard n > 0 else { return nil }
         let sorted = values.sorted()
-        // cumulative[k] = P(Bin(n, 1/2) <= k)
+        // cumulative[k] = P(Bin(n, 1/2) <= k), each term from logs: 2^-n
+        // underflows to 0 beyond n = 1074, and a recurrence from it stays 0.
         var cumulative: [Double] = []
-        var term = pow2(-Double(n))  // C(n, 0) / 2^n
+        let logTotal = lgamma(Double(n + 1)) - Double(n) * log(2.0)
         var total = 0.0
         for k in 0 ... n {
-            if k > 0 { term *= Double(n - k + 1) / Double(k) }
-            total += term
+            total += exp(logTotal - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1)))
             cumulative.append(total)
         }
         var best: Int?
@@ -136,8 +136,6 @@ public enum SampleStatistics {
 
     /// P(Z > z) for a standard normal Z (complementary error function).
     static func normalUpperTail(_ z: Double) -> Double { 0.5 * erfc(z / 2.0.squareRoot()) }
-
-    static func pow2(_ x: Double) -> Double { exp2(x) }
 }
 
 /// An order-statistic interval for a median, with its ranks and coverage.
