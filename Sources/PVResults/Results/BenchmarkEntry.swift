@@ -128,7 +128,15 @@ extension BenchmarkEntry: Codable {
             if let v = try? c.decode(Double.self, forKey: k) { counters[k.stringValue] = v }
         }
         if let disturbed = try c.decodeIfPresent(Bool.self, forKey: key("disturbed")) {
-            func n(_ k: String) throws -> UInt64? { try c.decodeIfPresent(UInt64.self, forKey: key(k)) }
+            // Counts written by another tool may be floats: whole, non-negative, finite ones are accepted.
+            func n(_ k: String) throws -> UInt64? {
+                guard let v = try c.decodeIfPresent(Double.self, forKey: key(k)) else { return nil }
+                guard v.isFinite, v >= 0, v < 18_446_744_073_709_551_616, v.rounded() == v else {
+                    throw DecodingError.dataCorruptedError(forKey: key(k), in: c,
+                                                           debugDescription: "\(k) must be a whole number of at least 0, got \(v)")
+                }
+                return UInt64(v)
+            }
             disturbance = Disturbance(
                 windowNanoseconds: try n("window_ns") ?? 0, offCPUNanoseconds: try n("off_cpu_ns") ?? 0,
                 runDelayNanoseconds: try n("run_delay_ns") ?? 0, involuntarySwitches: try n("involuntary_switches") ?? 0,
