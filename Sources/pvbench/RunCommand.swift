@@ -75,6 +75,18 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("preempt-poll, spin-on-owner: time a vCPU stays preempted.", valueName: "time"))
     var preemptedDuration: String = "20us"
 
+    @Option(help: ArgumentHelp("overcommit: guest workload on the vCPUs: \(OvercommitSettings.Workload.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var workload: String = OvercommitSettings.Workload.probe.rawValue
+
+    @Option(help: ArgumentHelp("overcommit: host CPUs the vCPUs share, e.g. 0-1 (default: the first two usable).", valueName: "list"))
+    var cpus: String?
+
+    @Option(help: ArgumentHelp("overcommit: time slice a vCPU runs before it is preempted (default 1ms).", valueName: "time"))
+    var slice: String = "1ms"
+
+    @Option(name: .customLong("pv-sched"), help: ArgumentHelp("overcommit: the host writes preempted (on, openEuler) or not (off, upstream arm64).", valueName: "on|off"))
+    var pvSched: String = OvercommitSettings.PVSched.on.rawValue
+
     @Option(help: ArgumentHelp("Inject a fault (repeatable): \(InjectedFault.spellings).", valueName: "fault"))
     var inject: [String] = []
 
@@ -152,6 +164,7 @@ struct RunCommand: ParsableCommand {
         }
         base.warmup = min(base.warmup, max(base.duration, 0.01))
         base.faults = inject.compactMap(InjectedFault.parse)
+        base.overcommit = try overcommitSettings()
         if suite == nil, let f = base.faults.first(where: { !$0.scenarios.contains(base.scenario) }) {
             throw ValidationError("--inject \(f.name) does nothing in \(base.scenario); it applies to "
                 + f.scenarios.map(\.rawValue).joined(separator: ", "))
@@ -178,6 +191,19 @@ struct RunCommand: ParsableCommand {
             do { try c.validate() } catch { throw ValidationError(error.commandLineMessage) }
         }
         return cases
+    }
+
+    /// `--workload`, `--cpus`, `--slice`, `--pv-sched`.
+    func overcommitSettings() throws -> OvercommitSettings {
+        guard let w = OvercommitSettings.Workload(rawValue: workload) else {
+            throw ValidationError("unknown workload '\(workload)'; valid: \(OvercommitSettings.Workload.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let p = OvercommitSettings.PVSched(rawValue: pvSched) else {
+            throw ValidationError("--pv-sched accepts \(OvercommitSettings.PVSched.allCases.map(\.rawValue).joined(separator: ", ")), got '\(pvSched)'")
+        }
+        let hostCPUs = try cpus.map { try parseCPUs($0, option: "--cpus") }
+        return OvercommitSettings(workload: w, hostCPUs: hostCPUs,
+                                  slice: try DurationParser.nanoseconds(slice, option: "--slice"), pvSched: p)
     }
 
     func run() throws {
@@ -216,6 +242,11 @@ struct RunCommand: ParsableCommand {
             request.readers = settings.readers
             do { _ = try PlacementPlanner.plan(request, on: topology) } catch {
                 throw ValidationError("\(settings.name): \(error)")
+            }
+            if settings.scenario == .overcommit {
+                do { _ = try OvercommitScenario.preflight(settings, topology: topology) } catch {
+                    throw ValidationError("\(settings.name): \(error)")
+                }
             }
         }
 

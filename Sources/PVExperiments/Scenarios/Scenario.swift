@@ -50,6 +50,8 @@ public struct SuiteCase: Sendable, Equatable {
     public var warmup: Double = 0.2
     /// ns between hypervisor updates; 0 = back to back.
     public var updateInterval: UInt64 = 0
+    /// overcommit's workload, slice and PV sched mode (nil: the base's).
+    public var overcommit: OvercommitSettings?
 
     public init(strategy: StrategyKind = .relaxed, layout: VCPULayout = .cacheline, vcpus: Int = 1,
                 seconds: Double, repetitions: Int, warmup: Double = 0.2, updateInterval: UInt64 = 0) {

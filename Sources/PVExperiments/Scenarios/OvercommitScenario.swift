@@ -1,0 +1,182 @@
+import CPVPlatform
+import PVABI
+import PVHost
+import PVResults
+import PVRuntime
+
+extension ScenarioKind {
+    public static let overcommit = ScenarioKind(registering: "overcommit")
+}
+
+/// vCPUs that are really preempted: N vCPU threads over M host CPUs under
+/// the emulated hypervisor scheduler (``VCPUScheduler``), whose timer signal
+/// handler is KVM's `vcpu_put`/`vcpu_load` on the vCPU's own thread,
+/// writing `preempted` and stolen time through the strategy's C writer
+/// kernels; the guest workload reads them through the strategy's reads.
+public enum OvercommitScenario: Scenario {
+    public static let kind = ScenarioKind.overcommit
+    public static let summary = "N vCPU threads over M host CPUs, preempted by a timer whose handler is vcpu_put/vcpu_load (preemptions, slices, handoff, stolen time)"
+    public static let records: [SharedRecordKind] = [.preempted, .stolenTime]
+    public static let figures = HeadlineFigures(rate: .rate("iterations"), cost: .nanoseconds("handoff_p50_ns"),
+                                                latencyPrefix: "slice_")
+    public static let representativeVCPUs = 4
+    public static let vcpuSweep = [2, 4, 8]
+
+    /// Strategies with a single-store C writer for both records.
+    static func supports(_ strategy: StrategyKind) -> Bool { VCPUScheduler.WriterKernels(strategy) != nil }
+
+    /// Smoke and default: one short 4-vCPU probe case (4:2 on two CPUs);
+    /// full: the probe over 1:1, 2:1, 4:1 for each supported strategy.
+    public static func cases(in suite: Suite) -> [SuiteCase] {
+        switch suite {
+        case .smoke: [SuiteCase(vcpus: 4, seconds: 0.3, repetitions: 1, warmup: 0.05)]
+        case .default: [SuiteCase(vcpus: 4, seconds: 1, repetitions: 2, warmup: 0.1)]
+        case .full:
+            StrategyKind.allCases.filter(supports).flatMap { strategy in
+                vcpuSweep.map { SuiteCase(strategy: strategy, vcpus: $0, seconds: 2, repetitions: 5) }
+            }
+        case .soak: []
+        }
+    }
+
+    public static func validate(_ s: RunSettings) throws(RunSettingsError) {
+        guard supports(s.strategy) else {
+            throw .strategyDoesNotApply(strategy: s.strategy, scenario: kind, record: .preempted,
+                                        valid: StrategyKind.allCases.filter(supports))
+        }
+        if s.implementation == .c { throw .noCKernel(scenario: kind, strategy: s.strategy, withC: []) }
+        let o = s.overcommit
+        guard s.vcpus <= OvercommitSettings.maxVCPUs else {
+            throw .outOfRange(.vcpus, got: "\(s.vcpus)", valid: "1 ... \(OvercommitSettings.maxVCPUs) for overcommit (one thread each)")
+        }
+        guard OvercommitSettings.sliceRange.contains(o.slice) else {
+            throw .outOfRange(.slice, got: RunSettings.intervalText(o.slice), valid: "20us ... 1s")
+        }
+        if let cpus = o.hostCPUs {
+            guard !cpus.isEmpty, Set(cpus).count == cpus.count, cpus.allSatisfy({ $0 >= 0 }) else {
+                throw .outOfRange(.cpus, got: cpus.map(String.init).joined(separator: ","), valid: "distinct CPU numbers")
+            }
+        }
+    }
+
+    /// `overcommit/<workload>/<strategy>/<layout>/overcommit:N:M/pv-sched:on|off/slice:T`.
+    public static func name(of s: RunSettings) -> String {
+        let o = s.overcommit
+        let m = min(s.vcpus, o.hostCPUs?.count ?? 2)
+        return "\(kind)/\(o.workload)/\(s.strategy)/\(s.layout)/overcommit:\(s.vcpus):\(m)/pv-sched:\(o.pvSched)"
+            + "/slice:\(RunSettings.intervalText(o.slice))"
+    }
+
+    /// Why a case cannot run on this machine, found before anything runs.
+    public enum SetupError: Error, Equatable, CustomStringConvertible {
+        case cpusNotUsable([Int], usable: [Int])
+        case noUsableCPU
+        case handoffUnmeasurable(cpu: Int)
+        case sliceTooShort(slice: UInt64, handoff: UInt64, factor: UInt64)
+
+        public var description: String {
+            switch self {
+            case let .cpusNotUsable(cpus, usable):
+                "CPUs \(cpus.map(String.init).joined(separator: ",")) are outside this process's affinity mask "
+                    + "(usable: \(usable.map(String.init).joined(separator: ",")))"
+            case .noUsableCPU: "no usable CPU to run vCPUs on"
+            case let .handoffUnmeasurable(cpu): "could not measure a futex handoff on CPU \(cpu)"
+            case let .sliceTooShort(slice, handoff, factor):
+                "a \(RunSettings.intervalText(slice)) slice is shorter than \(factor) handoffs: one handoff measured "
+                    + "\(handoff) ns here, so the slice must be at least \(RunSettings.intervalText((handoff * factor + 999) / 1000 * 1000))"
+            }
+        }
+    }
+
+    /// The host CPU of every vCPU (vCPU i on CPU i mod M of the M used).
+    public static func hostCPUs(_ s: RunSettings, usable: [Int]) throws(SetupError) -> [Int] {
+        let asked = s.overcommit.hostCPUs ?? Array(usable.prefix(2))
+        guard !asked.isEmpty else { throw .noUsableCPU }
+        let outside = asked.filter { !usable.contains($0) }
+        guard outside.isEmpty else { throw .cpusNotUsable(outside, usable: usable) }
+        let used = Array(asked.prefix(s.vcpus))
+        return (0 ..< s.vcpus).map { used[$0 % used.count] }
+    }
+
+    /// What must hold on this machine before a case runs: the CPUs are
+    /// usable, and the slice is long enough for the handoff measured now on
+    /// the first of them. Returns notes (the handoff; M ≥ N is the control).
+    public static func preflight(_ s: RunSettings, topology: Topology) throws(SetupError) -> [String] {
+        let cpus = try hostCPUs(s, usable: topology.usableCPUs)
+        guard let handoff = VCPUScheduler.measureHandoff(cpu: cpus[0]) else { throw .handoffUnmeasurable(cpu: cpus[0]) }
+        let factor = OvercommitSettings.minimumSliceInHandoffs
+        guard s.overcommit.slice >= handoff * factor else {
+            throw .sliceTooShort(slice: s.overcommit.slice, handoff: handoff, factor: factor)
+        }
+        var notes = ["futex handoff on CPU \(cpus[0]): \(handoff) ns (median of 200)"]
+        if Set(cpus).count >= s.vcpus { notes.append("no overcommit (\(s.vcpus) vCPUs on \(Set(cpus).count) CPUs): the control") }
+        return notes
+    }
+
+    public static func run(_ settings: RunSettings, placement planned: Placement, on runner: ScenarioRunner) throws -> CaseResult {
+        let notes = try preflight(settings, topology: runner.topology)
+        let cpus = try hostCPUs(settings, usable: runner.topology.usableCPUs)
+        let placement = Placement(writerCPUs: [], readerCPUs: cpus, relation: "overcommit",
+                                  memoryPolicy: planned.memoryPolicy, memoryNodes: planned.memoryNodes,
+                                  sharesCPUs: Set(cpus).count < cpus.count, distance: nil,
+                                  notes: planned.notes + notes)
+        let machine = try EmulatedMachine(layout: settings.layout, vcpus: settings.vcpus,
+                                          backing: NUMAMemoryBacking(nodes: placement.memoryNodes))
+        switch settings.strategy {
+        case .relaxed:
+            return try runCase(RelaxedStrategy.Preempted.self, RelaxedStrategy.StolenTime.self,
+                               settings, placement, machine, runner)
+        case .acquireRelease:
+            return try runCase(AcquireReleaseStrategy.Preempted.self, AcquireReleaseStrategy.StolenTime.self,
+                               settings, placement, machine, runner)
+        case .seqCst:
+            return try runCase(SeqCstStrategy.Preempted.self, SeqCstStrategy.StolenTime.self,
+                               settings, placement, machine, runner)
+        default:
+            throw ScenarioError.invalidSettings("strategy \(settings.strategy) has no single-store writer for overcommit")
+        }
+    }
+
+    /// The scheduler over the machine's records, and the workload specialised
+    /// for the strategy's flag read `P` and stolen-time read `T`.
+    static func runCase<P: OrderingStrategy, T: OrderingStrategy>(
+        _: P.Type, _: T.Type, _ settings: RunSettings, _ placement: Placement, _ machine: EmulatedMachine,
+        _ runner: ScenarioRunner) throws -> CaseResult
+        where P.Target == PreemptedFlagTarget, T.Target == StolenTimeFieldTarget
+    {
+        let records = try OvercommitRecords(machine)
+        let o = settings.overcommit
+        let seconds = settings.warmup + settings.duration
+        let capacity = Int(min(1_000_000, seconds * 1e9 / Double(o.slice) * 2 + 4096))
+        let scheduler = try VCPUScheduler(
+            hostCPU: placement.readerCPUs, slice: o.slice, pvSched: o.pvSched == .on,
+            flags: records.hypervisorFlags, stolen: records.hypervisorStolen.map { $0 + StolenTimeLayout.stolenTimeOffset },
+            kernels: VCPUScheduler.WriterKernels(settings.strategy)!, episodeCapacity: capacity)
+        let threads = placement.readerCPUs.enumerated().map {
+            PinnedThreadSpec(role: ThreadRole(custom: "vcpu\($0.offset)"), cpu: $0.element)
+        }
+        let workload = OvercommitProbeWorkload<P, T>(
+            settings: settings, threads: threads, scheduler: scheduler, records: records)
+        return try withExtendedLifetime(machine) {
+            try runner.repeatCase(workload, settings, placement, pages: nil, extra: [:])
+        }
+    }
+}
+
+/// Each vCPU's records, as the hypervisor and as the guest address them.
+struct OvercommitRecords: @unchecked Sendable {
+    let hypervisorFlags: [UnsafeMutableRawPointer]
+    let hypervisorStolen: [UnsafeMutableRawPointer]
+    let guestFlags: [UnsafeMutableRawPointer]
+    let guestStolen: [UnsafeMutableRawPointer]
+
+    init(_ machine: EmulatedMachine) throws {
+        let v = machine.vcpus
+        let hf = v.compactMap { $0.hypervisorPreempted?.address }, gf = v.compactMap { $0.guestPreempted?.address }
+        let hs = v.compactMap { $0.hypervisorStolenTime?.address }, gs = v.compactMap { $0.guestStolenTime?.address }
+        guard [hf.count, gf.count, hs.count, gs.count].allSatisfy({ $0 == v.count }) else {
+            throw ScenarioError.invalidSettings("the emulated guest did not get every vCPU's records")
+        }
+        (hypervisorFlags, guestFlags, hypervisorStolen, guestStolen) = (hf, gf, hs, gs)
+    }
+}
