@@ -35,6 +35,9 @@ struct pv_vcpu {
     /* Written by the vCPU at a put, or by its kicker while KICKING. */
     _Atomic uint64_t runnable_ns;
     _Atomic uint64_t runnable_cycles;
+    /* A kick that found the vCPU not halted (yet): its next halt returns
+     * at once, as WFI does with an event pending. */
+    _Atomic uint32_t kick_pending;
     /* Schedule sequence, see pv_vcpu_sched_seq(). */
     _Atomic uint64_t seq;
 

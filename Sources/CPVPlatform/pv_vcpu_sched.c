@@ -163,6 +163,7 @@ void pv_vcpu_sched_reset(struct pv_vcpu_sched *s) {
         v->schedstat_fd = -1;
         memset(&v->stats, 0, sizeof v->stats);
         v->in_region = 0;
+        atomic_store(&v->kick_pending, 0);
         atomic_store(&v->state, PV_VCPU_NEW);
         atomic_store(&v->seq, atomic_load(&v->seq) % 4 == 2 ? atomic_load(&v->seq) : 2);
         if (s->pv_sched) s->write_flag(v->flag, 1);

@@ -223,6 +223,8 @@ static void load(struct pv_vcpu *v) {
 /* Makes halted `w` runnable (HALTED -> KICKING -> RUNNABLE, so no granter
  * sees it before its runnable time is stamped) and gives it an idle CPU. */
 static void kick_one(struct pv_vcpu_sched *s, struct pv_vcpu *w) {
+    /* Dekker with pv_vcpu_halt: it stores HALTED, then takes kick_pending. */
+    atomic_store(&w->kick_pending, 1);
     uint32_t expected = PV_VCPU_HALTED;
     if (!atomic_compare_exchange_strong(&w->state, &expected, PV_VCPU_KICKING)) return;
     atomic_store_explicit(&w->runnable_ns, pv_vcpu_now_ns(), memory_order_relaxed);
@@ -295,6 +297,7 @@ void pv_vcpu_first_load(struct pv_vcpu *v) {
 int pv_vcpu_halt(struct pv_vcpu_sched *s, int v_index) {
     struct pv_vcpu *v = &s->vcpus[v_index];
     if (atomic_load(&s->stopping)) return 0;
+    if (atomic_exchange(&v->kick_pending, 0)) return 1;  /* kicked already: no halt */
     int awake = atomic_load(&s->awake);
     do {
         if (awake <= 1) return 0;
@@ -305,7 +308,7 @@ int pv_vcpu_halt(struct pv_vcpu_sched *s, int v_index) {
     put(v, PV_PUT_HALT, PV_VCPU_HALTED, pv_vcpu_now_ns());
     /* Dekker with pv_vcpu_exit: it sets stopping, then kicks every HALTED
      * vCPU; this stored HALTED, then reads stopping. */
-    if (atomic_load(&s->stopping)) kick_one(s, v);
+    if (atomic_load(&s->stopping) || atomic_exchange(&v->kick_pending, 0)) kick_one(s, v);
     wait_for_cpu(v);
     v->stats.kicks++;
     load(v);

@@ -84,7 +84,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("overcommit: time slice a vCPU runs before it is preempted (default 1ms).", valueName: "time"))
     var slice: String = "1ms"
 
-    @Option(name: .customLong("pv-sched"), help: ArgumentHelp("overcommit: the host writes preempted (on, openEuler) or not (off, upstream arm64).", valueName: "on|off"))
+    @Option(help: ArgumentHelp("overcommit --workload lock: work inside the critical section, and as much outside (default 2us).", valueName: "time"))
+    var cs: String = "2us"
+
+    @Option(name: .customLong("pv-sched"), help: ArgumentHelp("overcommit: the host writes preempted (on, openEuler), not (off, upstream arm64), or both in interleaved rounds with their ratio.", valueName: "on|off|both"))
     var pvSched: String = OvercommitSettings.PVSched.on.rawValue
 
     @Option(help: ArgumentHelp("Inject a fault (repeatable): \(InjectedFault.spellings).", valueName: "fault"))
@@ -203,7 +206,8 @@ struct RunCommand: ParsableCommand {
         }
         let hostCPUs = try cpus.map { try parseCPUs($0, option: "--cpus") }
         return OvercommitSettings(workload: w, hostCPUs: hostCPUs,
-                                  slice: try DurationParser.nanoseconds(slice, option: "--slice"), pvSched: p)
+                                  slice: try DurationParser.nanoseconds(slice, option: "--slice"), pvSched: p,
+                                  criticalSection: try DurationParser.nanoseconds(cs, option: "--cs"))
     }
 
     func run() throws {
@@ -265,6 +269,7 @@ struct RunCommand: ParsableCommand {
 
         var results: [CaseResult] = []
         var comparisons: [ImplementationComparison] = []
+        var pvSchedComparisons: [OvercommitComparison] = []
         var soakTable: String?
         if suite == Suite.soak.rawValue {
             let seconds = try duration.map { try DurationParser.seconds($0, option: "--duration") } ?? 600
@@ -282,7 +287,11 @@ struct RunCommand: ParsableCommand {
             progress.update("[\(i + 1)/\(cases.count)] \(settings.name) (\(settings.repetitions) x \(settings.duration) s)"
                 + (compareImpl ? ", Swift and C interleaved" : ""))
             do {
-                if compareImpl {
+                if settings.scenario == .overcommit, settings.overcommit.pvSched == .both {
+                    let comparison = try OvercommitComparison.run(settings, on: runner)
+                    pvSchedComparisons.append(comparison)
+                    results += [comparison.on, comparison.off]
+                } else if compareImpl {
                     let comparison = try ImplementationComparison.run(settings, on: runner)
                     comparisons.append(comparison)
                     results += [comparison.swift, comparison.c]
@@ -331,6 +340,8 @@ struct RunCommand: ParsableCommand {
             print(ComparisonTable.render(comparisons))
             print()
         }
+        for c in pvSchedComparisons { print(c.summary) }
+        if !pvSchedComparisons.isEmpty { print() }
         let perfMissing = results.flatMap(\.perfUnavailable).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         for line in perfMissing { print(line) }
         print("clock: \(clock.name), \(String(format: "%.3f", clock.frequencyHz / 1e9)) GHz; \(overhead.summary)")

@@ -126,8 +126,9 @@ int pv_vcpu_enter(struct pv_vcpu_sched *s, int v);
  * waits for its CPU. Refused (returns 0) when it would leave no vCPU awake
  * to kick it, or once the run is stopping; 1 after a halt. */
 int pv_vcpu_halt(struct pv_vcpu_sched *s, int v);
-/* Wakes halted vCPU w (no-op otherwise): it becomes runnable, and runs at
- * once when its CPU is idle. Callable from any thread. */
+/* Wakes halted vCPU w: it becomes runnable, and runs at once when its CPU
+ * is idle. A vCPU not halted keeps the kick pending: its next halt returns
+ * at once (a spurious wake-up, never a lost one). Callable from any thread. */
 void pv_vcpu_kick(struct pv_vcpu_sched *s, int w);
 /* vCPU v (the caller) goes offline: its timer is deleted, its CPU handed on,
  * the run marked stopping (halts refused) and every halted vCPU kicked. */

@@ -52,6 +52,14 @@ public enum OvercommitScenario: Scenario {
         guard OvercommitSettings.sliceRange.contains(o.slice) else {
             throw .outOfRange(.slice, got: RunSettings.intervalText(o.slice), valid: "20us ... 1s")
         }
+        if o.workload == .lock {
+            guard s.vcpus <= OvercommitSettings.maxLockVCPUs else {
+                throw .outOfRange(.vcpus, got: "\(s.vcpus)", valid: "1 ... \(OvercommitSettings.maxLockVCPUs) for the lock workload")
+            }
+            guard OvercommitSettings.criticalSectionRange.contains(o.criticalSection) else {
+                throw .outOfRange(.cs, got: RunSettings.intervalText(o.criticalSection), valid: "100ns ... 1ms")
+            }
+        }
         if let cpus = o.hostCPUs {
             guard !cpus.isEmpty, Set(cpus).count == cpus.count, cpus.allSatisfy({ $0 >= 0 }) else {
                 throw .outOfRange(.cpus, got: cpus.map(String.init).joined(separator: ","), valid: "distinct CPU numbers")
@@ -65,6 +73,7 @@ public enum OvercommitScenario: Scenario {
         let m = min(s.vcpus, o.hostCPUs?.count ?? 2)
         return "\(kind)/\(o.workload)/\(s.strategy)/\(s.layout)/overcommit:\(s.vcpus):\(m)/pv-sched:\(o.pvSched)"
             + "/slice:\(RunSettings.intervalText(o.slice))"
+            + (o.workload == .lock ? "/cs:\(RunSettings.intervalText(o.criticalSection))" : "")
     }
 
     /// Why a case cannot run on this machine, found before anything runs.
@@ -114,6 +123,9 @@ public enum OvercommitScenario: Scenario {
     }
 
     public static func run(_ settings: RunSettings, placement planned: Placement, on runner: ScenarioRunner) throws -> CaseResult {
+        guard settings.overcommit.pvSched != .both else {
+            throw ScenarioError.invalidSettings("PV sched on and off are two cases: OvercommitComparison runs them interleaved")
+        }
         let notes = try preflight(settings, topology: runner.topology)
         let cpus = try hostCPUs(settings, usable: runner.topology.usableCPUs)
         let placement = Placement(writerCPUs: [], readerCPUs: cpus, relation: "overcommit",
@@ -155,10 +167,19 @@ public enum OvercommitScenario: Scenario {
         let threads = placement.readerCPUs.enumerated().map {
             PinnedThreadSpec(role: ThreadRole(custom: "vcpu\($0.offset)"), cpu: $0.element)
         }
-        let workload = OvercommitProbeWorkload<P, T>(
-            settings: settings, threads: threads, scheduler: scheduler, records: records)
         return try withExtendedLifetime(machine) {
-            try runner.repeatCase(workload, settings, placement, pages: nil, extra: [:])
+            switch o.workload {
+            case .probe:
+                let workload = OvercommitProbeWorkload<P, T>(
+                    settings: settings, threads: threads, scheduler: scheduler, records: records)
+                return try runner.repeatCase(workload, settings, placement, pages: nil, extra: [:])
+            case .lock:
+                let ticks = UInt64((Double(o.criticalSection) * runner.clock.frequencyHz / 1e9).rounded())
+                let workload = OvercommitLockWorkload<P, T>(
+                    settings: settings, threads: threads, scheduler: scheduler, records: records, lock: GuestLock(),
+                    csTicks: ticks)
+                return try runner.repeatCase(workload, settings, placement, pages: nil, extra: [:])
+            }
         }
     }
 }

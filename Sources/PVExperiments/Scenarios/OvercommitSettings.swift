@@ -6,6 +6,9 @@ public struct OvercommitSettings: Sendable, Equatable {
     public enum Workload: String, CaseIterable, Sendable {
         /// Busy loop reading its own stolen time and the others' flags: proves the scheduler.
         case probe
+        /// One lock, a short critical section (`--cs`); waiters spin on the
+        /// owner as `mutex_spin_on_owner` does and block when it is preempted.
+        case lock
     }
 
     /// Whether the host writes `preempted` and the guest reads it.
@@ -14,6 +17,8 @@ public struct OvercommitSettings: Sendable, Equatable {
         case on
         /// Upstream arm64: never written; `vcpu_is_preempted()` is `return false`.
         case off
+        /// Both, in interleaved rounds, with their ratio (``OvercommitComparison``).
+        case both
     }
 
     public var workload: Workload = .probe
@@ -23,12 +28,17 @@ public struct OvercommitSettings: Sendable, Equatable {
     /// ns a vCPU runs before its timer preempts it.
     public var slice: UInt64 = 1_000_000
     public var pvSched: PVSched = .on
+    /// lock: ns of work inside the critical section (and as much outside it).
+    public var criticalSection: UInt64 = 2_000
 
-    public init(workload: Workload = .probe, hostCPUs: [Int]? = nil, slice: UInt64 = 1_000_000, pvSched: PVSched = .on) {
+    public init(workload: Workload = .probe, hostCPUs: [Int]? = nil, slice: UInt64 = 1_000_000, pvSched: PVSched = .on,
+                criticalSection: UInt64 = 2_000)
+    {
         self.workload = workload
         self.hostCPUs = hostCPUs
         self.slice = slice
         self.pvSched = pvSched
+        self.criticalSection = criticalSection
     }
 
     /// The slice must be at least this many measured handoffs: a slice the
@@ -38,4 +48,8 @@ public struct OvercommitSettings: Sendable, Equatable {
     public static let sliceRange: ClosedRange<UInt64> = 20_000 ... 1_000_000_000
     /// vCPU threads at most (each is a real thread with a timer).
     public static let maxVCPUs = 256
+    /// lock: vCPUs at most (the waiters are one 64-bit mask).
+    public static let maxLockVCPUs = 64
+    /// lock: critical sections outside this range are refused.
+    public static let criticalSectionRange: ClosedRange<UInt64> = 100 ... 1_000_000
 }
