@@ -220,6 +220,49 @@ struct OvercommitScenarioTests {
         #expect(r.violations.violations == 0)
     }
 
+    /// PV sched on: waiters block on a preempted owner and barely spin on
+    /// one; off: they never block and spin on it for whole slices.
+    @Test func lockSpinWasteMovesTheRightWay() throws {
+        let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
+        var s = settings()
+        s.overcommit.workload = .lock
+        s.repetitions = 1
+        s.overcommit.pvSched = .on
+        let on = try #require(try runner.run(s).median)
+        s.overcommit.pvSched = .off
+        let off = try #require(try runner.run(s).median)
+        #expect(on.name.contains("/lock/") && on.name.contains("/pv-sched:on/") && on.name.contains("/cs:2us"))
+        for m in [on, off] {
+            #expect(m.counters["stolen_time_error_ns_max"] == 0)
+            #expect(m.counters["backwards_reads"] == 0)
+            #expect(m.counters["overlapping_loads"] == 0)
+            #expect((m.counters["acquisitions_per_second"] ?? 0) > 0)
+            #expect(m.counters["acquisition_p99_ns"] != nil)
+            #expect(m.counters["preemptions_in_cs_fraction"] != nil)
+        }
+        #expect(off.counters["blocks_on_preempted_owner"] == 0, "with PV sched off nobody sees a preempted owner")
+        if !underThreadSanitizer {
+            #expect((on.counters["blocks_on_preempted_owner"] ?? 0) > 0)
+            #expect((on.counters["spin_on_preempted_owner_ns_total"] ?? 0) < (off.counters["spin_on_preempted_owner_ns_total"] ?? 0))
+        }
+    }
+
+    @Test func pvSchedBothInterleavesTheRoundsAndReportsTheRatio() throws {
+        let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
+        var s = settings(vcpus: 3)
+        s.overcommit.workload = .lock
+        s.overcommit.pvSched = .both
+        s.duration = 0.1
+        #expect(throws: ScenarioError.self) { _ = try runner.run(s) }
+        let c = try OvercommitComparison.run(s, on: runner)
+        #expect(c.on.iterations.count == 2 && c.off.iterations.count == 2)
+        #expect(c.on.settings.name.contains("pv-sched:on") && c.off.settings.name.contains("pv-sched:off"))
+        #expect(c.ratios.count == 2)
+        #expect(c.ratioInterval == nil, "no CI from two rounds")
+        #expect(c.summary.contains("pv-sched:on/off") && c.summary.contains("fewer than 6 rounds"))
+        #expect(c.on.median?.counters["pv_sched_throughput_ratio"] != nil)
+    }
+
     @Test func pvSchedOffRuns() throws {
         var s = settings(vcpus: 3)
         s.overcommit.pvSched = .off

@@ -25,17 +25,30 @@ public enum OvercommitScenario: Scenario {
     /// Strategies with a single-store C writer for both records.
     static func supports(_ strategy: StrategyKind) -> Bool { VCPUScheduler.WriterKernels(strategy) != nil }
 
-    /// Smoke and default: one short 4-vCPU probe case (4:2 on two CPUs);
-    /// full: the probe over 1:1, 2:1, 4:1 for each supported strategy.
+    /// Smoke and default: one short lock case, 4 vCPUs on the first two
+    /// CPUs (2:1) with PV sched on; full: the probe once, then the lock
+    /// workload with PV sched on and off over 1:1, 2:1, 4:1 (2, 4, 8 vCPUs
+    /// on two CPUs) for each supported strategy.
     public static func cases(in suite: Suite) -> [SuiteCase] {
+        func lock(_ c: SuiteCase, _ pvSched: OvercommitSettings.PVSched = .on) -> SuiteCase {
+            var c = c
+            c.overcommit = OvercommitSettings(workload: .lock, pvSched: pvSched)
+            return c
+        }
         switch suite {
-        case .smoke: [SuiteCase(vcpus: 4, seconds: 0.3, repetitions: 1, warmup: 0.05)]
-        case .default: [SuiteCase(vcpus: 4, seconds: 1, repetitions: 2, warmup: 0.1)]
+        case .smoke: return [lock(SuiteCase(vcpus: 4, seconds: 0.3, repetitions: 1, warmup: 0.05))]
+        case .default: return [lock(SuiteCase(vcpus: 4, seconds: 1, repetitions: 2, warmup: 0.1))]
         case .full:
-            StrategyKind.allCases.filter(supports).flatMap { strategy in
-                vcpuSweep.map { SuiteCase(strategy: strategy, vcpus: $0, seconds: 2, repetitions: 5) }
+            var probe = SuiteCase(vcpus: 4, seconds: 2, repetitions: 5)
+            probe.overcommit = OvercommitSettings(workload: .probe)
+            return [probe] + StrategyKind.allCases.filter(supports).flatMap { strategy in
+                vcpuSweep.flatMap { n in
+                    [OvercommitSettings.PVSched.on, .off].map {
+                        lock(SuiteCase(strategy: strategy, vcpus: n, seconds: 2, repetitions: 5), $0)
+                    }
+                }
             }
-        case .soak: []
+        case .soak: return []
         }
     }
 
