@@ -246,7 +246,8 @@ void pv_vcpu_on_timer(int sig, siginfo_t *info, void *ucontext) {
         v->stats.stale_ticks++;
         goto out;
     }
-    if (atomic_load(&s->stopping)) goto out;  /* it is about to exit */
+    /* Preemption goes on while the run stops: a vCPU spinning on a lock
+     * whose owner waits for this CPU exits only once the owner has run. */
     struct pv_host_cpu *c = &s->cpus[v->cpu];
     struct pv_vcpu *other = next_runnable(s, c, v->ring_pos);
     if (!other || other == v) {

@@ -220,6 +220,22 @@ struct OvercommitScenarioTests {
         #expect(r.violations.violations == 0)
     }
 
+    /// A run stops while waiters spin on an owner that waits for their CPU:
+    /// preemption must go on until every vCPU has exited (it once stopped
+    /// at the first exit, and such a run never ended).
+    @Test(.timeLimit(.minutes(1)))
+    func aLockRunWithManyWaitersPerCPUEnds() throws {
+        let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
+        var s = settings(vcpus: 8)
+        s.overcommit.workload = .lock
+        s.duration = 0.1
+        s.repetitions = 4
+        for mode in [OvercommitSettings.PVSched.on, .off] {
+            s.overcommit.pvSched = mode
+            #expect(try runner.run(s).iterations.count == 4)
+        }
+    }
+
     /// PV sched on: waiters block on a preempted owner and barely spin on
     /// one; off: they never block and spin on it for whole slices.
     @Test func lockSpinWasteMovesTheRightWay() throws {
