@@ -9,7 +9,7 @@
 // Modules depend one way only (the package graph refuses a cycle):
 //   C shims (CNUMA, CConcurrencyKit, CPVPlatform, CPVABI, CPVReference)
 //     -> PVABI -> PVRuntime
-//   PVHost (topology, placement, NUMA, pinned threads, clocks, perf, signals)
+//     -> PVHost (topology, placement, NUMA, pinned threads, clocks, perf, signals)
 //     -> PVResults (result files, tables, reports)
 //     -> PVExperiments (scenarios, suites, validate, litmus, faults, statistics;
 //        also PVRuntime) -> pvbench (CLI)
@@ -60,7 +60,8 @@ let package = Package(
             dependencies: ["PVABI", "CPVPlatform", "CConcurrencyKit"],
             swiftSettings: optimise),
         // Host services: what the machine is and how threads and memory are put on it.
-        .target(name: "PVHost", dependencies: ["PVABI", "CNUMA", "CPVPlatform"], swiftSettings: optimise),
+        // (PVRuntime for StopFlag, the one stop signal threads and loops share.)
+        .target(name: "PVHost", dependencies: ["PVRuntime", "PVABI", "CNUMA", "CPVPlatform"], swiftSettings: optimise),
         // Result files, terminal tables and reports: data in, text and plots out.
         .target(name: "PVResults", dependencies: ["PVHost"], swiftSettings: optimise),
         // What is run: scenarios and suites, validate, litmus, faults, latency statistics.

@@ -33,7 +33,7 @@ extension PVBenchCommand {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }  // --help, --version
             let message = self.message(for: error)
-            let oneLine = message.split(separator: "\n").first.map(String.init) ?? message
+            let oneLine = Self.oneLine(message)
             let text = oneLine.hasPrefix("Error: ") ? String(oneLine.dropFirst(7)) : oneLine
             FileHandle.standardError.write(Data("pvbench: error: \(text)\n".utf8))
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
@@ -42,6 +42,17 @@ extension PVBenchCommand {
 }
 
 extension PVBenchCommand {
+    /// An ArgumentParser message on one line: its first line, plus the
+    /// choices it lists below ("Please provide one of the following:" and
+    /// "- name" lines) joined on; a usage dump is left out.
+    static func oneLine(_ message: String) -> String {
+        let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard var first = lines.first else { return message }
+        let choices = lines.dropFirst().prefix { $0.hasPrefix("- ") }.map { "'\($0.dropFirst(2))'" }
+        if first.hasSuffix(":"), !choices.isEmpty { first += " " + choices.joined(separator: ", ") }
+        return first
+    }
+
     /// The first name after `help` that is not a subcommand of the one
     /// before it, with that command; nil when `arguments` is not `help …` or
     /// names real ones.

@@ -25,8 +25,8 @@ struct LitmusCommand: ParsableCommand {
     @Option(help: "Instances per test (rounded up to whole batches of 1000).")
     var iterations: UInt64 = 1_000_000
 
-    @Option(help: ArgumentHelp("Relation of the two threads: \(PlacementRelation.spellings).", valueName: "relation"))
-    var placement: String = PlacementRelation.farthest.rawValue
+    /// Default: as far apart as this machine allows.
+    @OptionGroup var relation: RelationOption
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
@@ -41,12 +41,7 @@ struct LitmusCommand: ParsableCommand {
         guard iterations >= 1, iterations <= 1_000_000_000_000 else {
             throw ValidationError("--iterations must be 1 ... 1000000000000, got \(iterations)")
         }
-        guard let relation = PlacementRelation(rawValue: placement) else {
-            throw ValidationError("unknown placement '\(placement)'; valid: \(PlacementRelation.spellings)")
-        }
-        if relation == .sameCPU {
-            throw ValidationError("--placement same-cpu cannot show hardware reordering: the two threads need CPUs of their own")
-        }
+        try relation.requireParallel("cannot show hardware reordering: the two threads need CPUs of their own")
     }
 
     struct Report: Encodable {
@@ -64,13 +59,13 @@ struct LitmusCommand: ParsableCommand {
         let plan: Placement
         let runner: LitmusRunner
         do {
-            plan = try PlacementPlanner.plan(PlacementRequest(writers: 1, readers: 1, relation: PlacementRelation(rawValue: placement)!),
+            plan = try PlacementPlanner.plan(PlacementRequest(writers: 1, readers: 1, relation: relation.relation ?? .farthest),
                                              on: try Topology.live())
             runner = try LitmusRunner(placement: plan)
         } catch let error as ValidationSetupError {
             throw ValidationError(error.description)
         } catch {
-            throw RuntimeError("\(error)")
+            throw RuntimeError(commandLineMessage(error))
         }
         let progress = ProgressLine()
         var results: [LitmusResult] = []

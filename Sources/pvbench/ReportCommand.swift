@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PVExperiments
 import PVResults
 
 struct ReportCommand: ParsableCommand {
@@ -38,7 +39,10 @@ struct ReportCommand: ParsableCommand {
         let outcome: ReportGenerator.Outcome
         do {
             outcome = try ReportGenerator.generate(inputs: inputs, directory: directory, overwrite: force,
-                                                   gnuplot: Gnuplot.find(), command: command)
+                                                   gnuplot: Gnuplot.find(), command: command,
+                                                   figures: Dictionary(uniqueKeysWithValues: ScenarioKind.allCases.map {
+                                                       ($0.rawValue, $0.figures)
+                                                   }))
         } catch {
             throw RuntimeError(error.description)
         }

@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import PVHost
 
-extension PlacementRelation: ExpressibleByArgument {}
-
 struct TopologyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topology",
@@ -38,39 +36,9 @@ struct TopologyCommand: ParsableCommand {
     @Option(help: "Guest reader threads to place.")
     var readers: Int = 1
 
-    @Option(help: ArgumentHelp("Where readers sit relative to writers: \(PlacementRelation.spellings).", valueName: "relation"))
-    var relation: PlacementRelation = .auto
-
-    @Option(help: ArgumentHelp("Where the shared memory goes: \(MemoryPolicy.spellings).", valueName: "policy"),
-            transform: Self.parseMemory)
-    var memory: MemoryPolicy = .writerNode
-
-    @Flag(help: "Allow more threads than usable CPUs (threads then share CPUs).")
-    var oversubscribe = false
-
-    @Option(name: .customLong("writer-cpus"), help: ArgumentHelp("Exact CPUs for the writers, in order.", valueName: "n,n,…"),
-            transform: Self.parseCPUs)
-    var writerCPUs: [Int]?
-
-    @Option(name: .customLong("reader-cpus"), help: ArgumentHelp("Exact CPUs for the readers, in order.", valueName: "n,n,…"),
-            transform: Self.parseCPUs)
-    var readerCPUs: [Int]?
-
-    static func parseMemory(_ text: String) throws -> MemoryPolicy {
-        guard let policy = MemoryPolicy(argument: text) else {
-            throw ValidationError("--memory '\(text)' is not a memory policy; use one of \(MemoryPolicy.spellings)")
-        }
-        return policy
-    }
-
-    static func parseCPUs(_ text: String) throws -> [Int] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-        let cpus = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, cpus.count == parts.count, cpus.allSatisfy({ $0 >= 0 }) else {
-            throw ValidationError("'\(text)' is not a list of CPU numbers; give e.g. 0,2,4")
-        }
-        return cpus
-    }
+    @OptionGroup var relation: RelationOption
+    @OptionGroup var memory: MemoryOption
+    @OptionGroup var cpus: CPUChoiceOptions
 
     func validate() throws {
         guard writers >= 0, readers >= 0, writers <= 4096, readers <= 4096, writers + readers >= 1, writers + readers <= 4096 else {
@@ -78,13 +46,13 @@ struct TopologyCommand: ParsableCommand {
         }
         if capture != nil, plan { throw ValidationError("--capture and --plan do different things; give one") }
         if force, capture == nil { throw ValidationError("--force only applies to --capture") }
-        let planOnly = writerCPUs != nil || readerCPUs != nil || oversubscribe || relation != .auto
+        let planOnly = cpus.given || (relation.relation ?? .auto) != .auto
         if planOnly, !plan { throw ValidationError("--relation, --writer-cpus, --reader-cpus and --oversubscribe need --plan") }
     }
 
     var request: PlacementRequest {
-        PlacementRequest(writers: writers, readers: readers, relation: relation, memory: memory,
-                         oversubscribe: oversubscribe, writerCPUs: writerCPUs, readerCPUs: readerCPUs)
+        PlacementRequest(writers: writers, readers: readers, relation: relation.relation ?? .auto, memory: memory.memory,
+                         oversubscribe: cpus.oversubscribe, writerCPUs: cpus.writerCPUs, readerCPUs: cpus.readerCPUs)
     }
 
     func run() throws {
@@ -98,7 +66,7 @@ struct TopologyCommand: ParsableCommand {
         if plan {
             let placement: Placement
             do { placement = try PlacementPlanner.plan(request, on: topology) } catch let error as PlacementError {
-                throw ValidationError(error.description)
+                throw ValidationError(commandLineMessage(error, relationFlag: "--relation"))
             }
             if json { return try printJSON(PlanDocument(request: RequestDocument(request), placement: placement)) }
             print(Self.describe(placement, request: request, on: topology))
@@ -159,12 +127,8 @@ extension TopologyCommand {
                 return Possibility(relation: relation.rawValue, possible: true,
                                    placement: try PlacementPlanner.plan(r, on: topology), reason: nil)
             } catch let error as PlacementError {
-                var reason = error.description
-                if let range = reason.range(of: " here: "), reason.hasPrefix("cannot place --relation") {
-                    reason = String(reason[range.upperBound...])
-                }
-                if let range = reason.range(of: "; possible here:") { reason = String(reason[..<range.lowerBound]) }
-                return Possibility(relation: relation.rawValue, possible: false, placement: nil, reason: reason)
+                return Possibility(relation: relation.rawValue, possible: false, placement: nil,
+                                   reason: error.reason(naming: { $0 == .relation ? "--relation" : "--memory" }))
             } catch {
                 return Possibility(relation: relation.rawValue, possible: false, placement: nil, reason: "\(error)")
             }

@@ -25,17 +25,17 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("strategy"), help: ArgumentHelp(
         "Strategy to validate (repeatable; default all): \(StrategyKind.allCases.map(\.rawValue).joined(separator: ", ")).",
         valueName: "name"))
-    var strategies: [String] = []
+    var strategies: [StrategyKind] = []
 
     @Option(name: .customLong("record"), help: ArgumentHelp(
         "Shared target (repeatable; default all): \(SharedRecordKind.allCases.map(\.rawValue).joined(separator: ", ")).",
         valueName: "name"))
-    var records: [String] = []
+    var records: [SharedRecordKind] = []
 
     @Option(name: .customLong("mode"), help: ArgumentHelp(
         "Detector mode (repeatable; default spec and stress): \(DetectorMode.allCases.map(\.rawValue).joined(separator: ", ")).",
         valueName: "name"))
-    var modes: [String] = []
+    var modes: [DetectorMode] = []
 
     @Option(help: ArgumentHelp("Seconds per case (default 1).", valueName: "seconds"))
     var duration: Double?
@@ -46,11 +46,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Guest reader threads, each on a CPU of its own.")
     var readers: Int = 1
 
-    @Option(help: ArgumentHelp("Writer/reader relation: \(PlacementRelation.spellings).", valueName: "relation"))
-    var placement: String = PlacementRelation.farthest.rawValue
-
-    @Option(help: ArgumentHelp("Where the shared record's memory goes: \(MemoryPolicy.spellings).", valueName: "policy"))
-    var memory: String = "writer-node"
+    /// Default: as far apart as this machine allows.
+    @OptionGroup var relation: RelationOption
+    @OptionGroup var memory: MemoryOption
 
     @Flag(help: "Print JSON with every count, violation and thread instead of the table.")
     var json = false
@@ -59,11 +57,6 @@ struct ValidateCommand: ParsableCommand {
     var strict = false
 
     func validate() throws {
-        for s in strategies where StrategyKind(rawValue: s) == nil { throw ValidationError(StrategyNameError(name: s).description) }
-        for r in records where SharedRecordKind(rawValue: r) == nil {
-            throw ValidationError("unknown record '\(r)'; valid: \(SharedRecordKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        for m in modes where DetectorMode(rawValue: m) == nil { throw ValidationError(DetectorModeNameError(name: m).description) }
         if let duration, !(duration > 0 && duration <= 86_400) {
             throw ValidationError("--duration must be a positive number of seconds (at most a day), got \(duration)")
         }
@@ -72,21 +65,13 @@ struct ValidateCommand: ParsableCommand {
             throw ValidationError("--reads must be 1 ... 1000000000000, got \(reads)")
         }
         guard readers >= 1, readers <= 4096 else { throw ValidationError("--readers must be 1 ... 4096, got \(readers)") }
-        guard let relation = PlacementRelation(rawValue: placement) else {
-            throw ValidationError("unknown placement '\(placement)'; valid: \(PlacementRelation.spellings)")
-        }
-        if relation == .sameCPU {
-            throw ValidationError("--placement same-cpu cannot tear: tearing needs true parallelism, the writer and reader on different CPUs")
-        }
-        guard MemoryPolicy(argument: memory) != nil else {
-            throw ValidationError("unknown memory policy '\(memory)'; valid: \(MemoryPolicy.spellings)")
-        }
+        try relation.requireParallel("cannot tear: tearing needs true parallelism, the writer and reader on different CPUs")
     }
 
     var cases: [ValidationCase] {
-        let s = strategies.isEmpty ? StrategyKind.allCases : strategies.compactMap(StrategyKind.init(rawValue:))
-        let t = records.isEmpty ? SharedRecordKind.allCases : records.compactMap(SharedRecordKind.init(rawValue:))
-        let m = modes.isEmpty ? [DetectorMode.spec, .stress] : modes.compactMap(DetectorMode.init(rawValue:))
+        let s = strategies.isEmpty ? StrategyKind.allCases : strategies
+        let t = records.isEmpty ? SharedRecordKind.allCases : records
+        let m = modes.isEmpty ? [DetectorMode.spec, .stress] : modes
         // Unasked-for cases that cannot show a tear by construction are left
         // out; asked for by name, they run and say why they are inconclusive.
         return ValidationCase.all(strategies: s, targets: t, modes: m, onlyVisible: strategies.isEmpty || modes.isEmpty)
@@ -111,8 +96,8 @@ struct ValidateCommand: ParsableCommand {
         if let reads, reads < ValidationBudget.meaningfulReads {
             warnings.append("--reads \(reads) is too few to mean much: a tear can take millions of reads to show (use >= \(ValidationBudget.meaningfulReads))")
         }
-        let request = PlacementRequest(writers: 1, readers: readers, relation: PlacementRelation(rawValue: placement)!,
-                                       memory: MemoryPolicy(argument: memory)!)
+        let request = PlacementRequest(writers: 1, readers: readers, relation: relation.relation ?? .farthest,
+                                       memory: memory.memory)
         let runner: ValidationRunner
         let clock: CycleClock
         do {
@@ -122,7 +107,7 @@ struct ValidateCommand: ParsableCommand {
         } catch let error as ValidationSetupError {
             throw ValidationError(error.description)
         } catch {
-            throw RuntimeError("\(error)")
+            throw RuntimeError(commandLineMessage(error))
         }
         for w in warnings { writeStandardError(Data("pvbench: warning: \(w)\n".utf8)) }
 
@@ -163,7 +148,7 @@ struct ValidateCommand: ParsableCommand {
         }
         if !failed.isEmpty {
             let what = failed.map { r in
-                "\(r.validationCase) (\(r.firstViolation.map { "\($0.kind) value \(hexBytes($0.observed))" } ?? "violation"))"
+                "\(r.validationCase) (\(r.firstViolation.map { "\($0.kind) value \($0.observed.hexBytes)" } ?? "violation"))"
             }
             throw RuntimeError("a strategy that claims safety showed violations: \(what.joined(separator: "; "))")
         }
@@ -194,22 +179,18 @@ struct ValidateCommand: ParsableCommand {
         if !explained.isEmpty { print() }
         for r in explained {
             guard let v = r.firstViolation else { continue }
-            var line = "\(r.validationCase): first \(v.kind) value at read \(v.readNumber): \(hexBytes(v.observed))"
+            var line = "\(r.validationCase): first \(v.kind) value at read \(v.readNumber): \(v.observed.hexBytes)"
             if let m = v.mixed {
-                line += m.explainsEveryByte ? " = bytes of writes \(m.first) [\(hexBytes(m.firstBytes))] and \(m.second) [\(hexBytes(m.secondBytes))]"
-                    : " (nearest writes \(m.first) [\(hexBytes(m.firstBytes))] and \(m.second) [\(hexBytes(m.secondBytes))])"
+                line += m.explainsEveryByte ? " = bytes of writes \(m.first) [\(m.firstBytes.hexBytes)] and \(m.second) [\(m.secondBytes.hexBytes)]"
+                    : " (nearest writes \(m.first) [\(m.firstBytes.hexBytes)] and \(m.second) [\(m.secondBytes.hexBytes)])"
             } else {
-                line += "; previous \(hexBytes(v.previous))"
+                line += "; previous \(v.previous.hexBytes)"
             }
             print(line)
         }
     }
 }
 
-/// Bytes in memory order, two hex digits each.
-func hexBytes(_ bytes: [UInt8]) -> String {
-    bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
-}
 
 /// "850 ns", "12.3 µs", "4.56 ms", "1.23 s".
 func formatNanoseconds(_ ns: UInt64) -> String {

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 @testable import PVHost
 @testable import PVExperiments
+import PVRuntime
 
 /// Live tests: real threads on this machine's CPUs.
 @Suite("PinnedThreads")

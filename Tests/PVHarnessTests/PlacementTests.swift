@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PVHost
 @testable import PVExperiments
+import PVRuntime
 
 @Suite("Placement")
 struct PlacementTests {

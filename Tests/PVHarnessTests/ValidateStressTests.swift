@@ -3,18 +3,16 @@ import Testing
 import PVHost
 import PVExperiments
 
-/// A runner on this machine's farthest CPU pair, or nil (with the reason
-/// printed) when the machine cannot give the writer and reader CPUs of their own.
-func validationRunner(_ budget: ValidationBudget) throws -> ValidationRunner? {
+/// A runner on this machine's farthest CPU pair. The suites that use it
+/// run only where there are two usable CPUs; any error here fails the test.
+func validationRunner(_ budget: ValidationBudget) throws -> ValidationRunner {
     let plan = try PlacementPlanner.plan(PlacementRequest(writers: 1, readers: 1, relation: .farthest), on: try Topology.live())
     let clock = try CycleClock.calibrate(windows: 1)
-    do { return try ValidationRunner(placement: plan, budget: budget, clock: clock.conversion) } catch {
-        print("skipped: \(error)")
-        return nil
-    }
+    return try ValidationRunner(placement: plan, budget: budget, clock: clock.conversion)
 }
 
-@Suite("Validate: unsafe strategies are caught", .serialized)
+@Suite("Validate: unsafe strategies are caught", .serialized,
+       .enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason))
 struct ValidateUnsafeTests {
     @Test("split-halves and straddle tear within a few seconds (stress mode, and spec mode on stolen time)",
           arguments: [ValidationCase(strategy: .splitHalves, target: .stolenTime, mode: .stress),
@@ -24,7 +22,7 @@ struct ValidateUnsafeTests {
                       ValidationCase(strategy: .splitHalves, target: .stolenTime, mode: .spec),
                       ValidationCase(strategy: .straddle, target: .stolenTime, mode: .spec)])
     func unsafeCaught(c: ValidationCase) throws {
-        guard let runner = try validationRunner(.duration(seconds: 3)) else { return }
+        let runner = try validationRunner(.duration(seconds: 3))
         let r = try runner.run(c)
         print("\(r.observation); first after \(r.timeToFirstViolationNanoseconds.map { "\($0) ns" } ?? "-")")
         #expect(r.verdict == .tornAsExpected)
@@ -34,7 +32,8 @@ struct ValidateUnsafeTests {
     }
 }
 
-@Suite("Validate: safe strategies never tear", .serialized)
+@Suite("Validate: safe strategies never tear", .serialized,
+       .enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason))
 struct ValidateSafeTests {
     /// Each safe strategy on its widest target (the record where it has one).
     static let safeCases = StrategyKind.allCases.filter(\.claimsSafety).map {
@@ -43,7 +42,7 @@ struct ValidateSafeTests {
 
     @Test("every safe strategy: zero violations over 10^7 reads", arguments: ValidateSafeTests.safeCases)
     func safeStrategy(c: ValidationCase) throws {
-        guard let runner = try validationRunner(.reads(10_000_000)) else { return }
+        let runner = try validationRunner(.reads(10_000_000))
         let r = try runner.run(c)
         print("\(r.observation) (\(r.writes) writes, \(r.total.retries) retries)")
         #expect(r.total.reads >= 10_000_000)
@@ -56,7 +55,7 @@ struct ValidateSafeTests {
     @Test("every safe strategy on every target: a short race, zero violations",
           arguments: ValidationCase.all(strategies: StrategyKind.allCases.filter(\.claimsSafety)))
     func shortRace(c: ValidationCase) throws {
-        guard let runner = try validationRunner(.duration(seconds: 0.2)) else { return }
+        let runner = try validationRunner(.duration(seconds: 0.2))
         let r = try runner.run(c)
         print("\(r.observation) (\(r.writes) writes)")
         // A back-to-back writer may starve a seqlock reader of whole reads on a
@@ -70,7 +69,7 @@ struct ValidateSafeTests {
           arguments: [ValidationCase(strategy: .seqlock, target: .record, mode: .stress),
                       ValidationCase(strategy: .ckSequence, target: .record, mode: .stress)])
     func retries(c: ValidationCase) throws {
-        guard let runner = try validationRunner(.duration(seconds: 1)) else { return }
+        let runner = try validationRunner(.duration(seconds: 1))
         let r = try runner.run(c)
         print("\(r.validationCase): \(r.total.retries) retries in \(r.total.reads) reads")
         #expect(r.total.retries > 0)

@@ -7,13 +7,13 @@ struct VCPULayoutTests {
     @Test("strides, offsets and cache-line sharing per layout")
     func strides() {
         #expect(VCPULayout.packed.stride(for: .stolenTime) == 16)
-        #expect(VCPULayout.packed.stride(for: .preemptedFlag) == 4)
+        #expect(VCPULayout.packed.stride(for: .preempted) == 4)
         #expect(VCPULayout.cacheline.stride(for: .stolenTime) == 64)
-        #expect(VCPULayout.cacheline.stride(for: .preemptedFlag) == 64)
-        #expect(VCPULayout.page.stride(for: .preemptedFlag) == 4096)
+        #expect(VCPULayout.cacheline.stride(for: .preempted) == 64)
+        #expect(VCPULayout.page.stride(for: .preempted) == 4096)
         #expect(VCPULayout.packed.offset(ofVCPU: 3, for: .stolenTime) == 48)
         #expect(VCPULayout.packed.vcpusPerCacheLine(for: .stolenTime) == 4)
-        #expect(VCPULayout.packed.vcpusPerCacheLine(for: .preemptedFlag) == 16)
+        #expect(VCPULayout.packed.vcpusPerCacheLine(for: .preempted) == 16)
         #expect(VCPULayout.cacheline.vcpusPerCacheLine(for: .stolenTime) == 1)
         #expect(VCPULayout.allCases.map(\.rawValue) == ["packed", "cacheline", "page"])
     }
@@ -47,7 +47,7 @@ struct VCPULayoutTests {
         let flags = m.vcpus.map { $0.guestPreempted!.address }
         for v in 1 ..< 20 {
             #expect(st[v] - st[v - 1] == layout.stride(for: .stolenTime))
-            #expect(flags[v] - flags[v - 1] == layout.stride(for: .preemptedFlag))
+            #expect(flags[v] - flags[v - 1] == layout.stride(for: .preempted))
         }
         #expect(st[0] == m.memory.pvRegionBase)
         for r in m.vcpus {

@@ -140,7 +140,7 @@ struct SpecSequenceTests {
             let scratch = Scratch()
             let base = scratch.base + 64
             StrategyLoops.prepare(S.self, base: base, mode: mode)
-            let stop = ManualStop()
+            let stop = StopFlag()
             let address = UInt(bitPattern: base)
             let writer = Thread {
                 _ = StrategyLoops.runWriter(S.self, base: UnsafeMutableRawPointer(bitPattern: address)!, mode: mode, stop: stop)
@@ -148,7 +148,7 @@ struct SpecSequenceTests {
             writer.start()
             var d = TornReadDetector<S.Target>(mode: mode)
             for _ in 0 ..< 4 {
-                StrategyLoops.runReader(S.self, base: base, detector: &d, maxReads: 2_000, stop: ManualStop())
+                StrategyLoops.runReader(S.self, base: base, detector: &d, maxReads: 2_000, stop: StopFlag())
                 usleep(25_000)  // the reader is descheduled; the writer runs on
             }
             stop.stop()

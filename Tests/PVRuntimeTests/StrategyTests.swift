@@ -80,7 +80,7 @@ struct StrategyTests {
         let base = scratch.base
         SeqLockStrategy.StolenTime.write(base, 42)
         SharedU32(base + 16).storeRelaxed(3)  // a writer stalled mid-update
-        let started = ManualStop(), finished = ManualStop()
+        let started = StopFlag(), finished = StopFlag()
         let result = Mutex<(UInt64, UInt64)>((0, 0))
         let address = UInt(bitPattern: base)
         let reader = Thread {

@@ -2,6 +2,7 @@ import CPVPlatform
 import PVABI
 import Synchronization
 import PVHost
+import PVRuntime
 
 /// Runs litmus tests on two pinned threads, litmus7-style.
 ///

@@ -99,7 +99,7 @@ public enum OvercommitScenario: Scenario {
         public var description: String {
             switch self {
             case let .cpusNotUsable(cpus, usable):
-                "CPUs \(cpus.map(String.init).joined(separator: ",")) are outside this process's affinity mask "
+                "host CPUs \(cpus.map(String.init).joined(separator: ",")): outside this process's affinity mask "
                     + "(usable: \(usable.map(String.init).joined(separator: ",")))"
             case .noUsableCPU: "no usable CPU to run vCPUs on"
             case let .handoffUnmeasurable(cpu): "could not measure a futex handoff on CPU \(cpu)"

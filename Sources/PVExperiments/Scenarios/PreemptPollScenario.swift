@@ -13,8 +13,7 @@ public enum PreemptPollScenario: RecordScenario {
     public static let kind = ScenarioKind.preemptPoll
     public static let summary = "hypervisor flips preempted 1/0; guest polls vcpu_is_preempted() (polls/s, visibility latency)"
     public static let records: [SharedRecordKind] = [.preempted]
-    public static let figures = HeadlineFigures(rate: .rate("polls"), cost: .nanoseconds("poll_cost_p50_ns"),
-                                                latencyPrefix: "visibility_")
+    public static let figures = HeadlineFigures(rate: .rate("polls"), costPrefix: "poll_cost_", latencyPrefix: "visibility_")
     public static let faults: Set<InjectedFault.Kind> = [.dropWrites, .release]
 
     public static func hasCKernel(_ strategy: StrategyKind) -> Bool { cPollKernel(strategy) != nil }

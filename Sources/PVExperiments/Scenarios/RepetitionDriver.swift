@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import PVHost
+import PVRuntime
 
 /// Runs the repetitions of one workload: spawns its pinned threads on a
 /// helper thread, steers the phases from the calling thread (warm-up,

@@ -81,12 +81,17 @@ public struct RunSettings: Sendable, Equatable {
         guard vcpus >= 1, vcpus <= maxVCPUs else {
             throw .outOfRange(.vcpus, got: "\(vcpus)", valid: "1 ... \(maxVCPUs) for the \(layout) layout")
         }
+        guard updateInterval <= 100_000_000 else {
+            throw .outOfRange(.updateInterval, got: Self.intervalText(updateInterval),
+                              valid: "0 ... 100ms (a hypervisor thread waits it out between updates)")
+        }
         try scenario.type.validate(self)
     }
 
     /// The settings a ``RunSettingsError`` can name; the CLI maps each to its flag.
     public enum Field: String, Sendable, CaseIterable {
         case duration, warmup, repetitions, readers, writers, vcpus
+        case updateInterval = "update interval"
         case runDuration = "run duration"
         case preemptedDuration = "preempted duration"
         case slice, cpus, cs, tick

@@ -90,7 +90,7 @@ extension Scenario {
     /// (the seqlocks need 20 bytes; `packed` gives stolen-time records 16).
     public static func accepts(_ layout: VCPULayout, for strategy: StrategyKind) -> Bool {
         guard let target = target(for: strategy), let type = strategy.strategyType(for: target) else { return false }
-        return type.footprint <= layout.stride(for: target == .preempted ? .preemptedFlag : .stolenTime)
+        return type.footprint <= layout.stride(for: target)
     }
 
     /// Smoke: the representative case briefly; full: every strategy x

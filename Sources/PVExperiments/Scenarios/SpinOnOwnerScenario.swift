@@ -14,8 +14,7 @@ public enum SpinOnOwnerScenario: RecordScenario {
     public static let kind = ScenarioKind.spinOnOwner
     public static let summary = "waiters spin while the owner's vCPU runs, break out on preemption (break-out latency, spin saved)"
     public static let records: [SharedRecordKind] = [.preempted]
-    public static let figures = HeadlineFigures(rate: .rate("episodes"), cost: .nanoseconds("spin_with_pv_p50_ns"),
-                                                latencyPrefix: "breakout_")
+    public static let figures = HeadlineFigures(rate: .rate("episodes"), costPrefix: "spin_with_pv_", latencyPrefix: "breakout_")
     public static let faults: Set<InjectedFault.Kind> = [.dropWrites]
 
     public static func cases(in suite: Suite) -> [SuiteCase] {

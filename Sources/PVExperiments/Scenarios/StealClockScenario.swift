@@ -14,7 +14,7 @@ public enum StealClockScenario: RecordScenario {
     public static let summary = "hypervisor sched-in updates stolen time; guest para_steal_clock() reads (reads/s, read cost)"
     /// The stolen_time field, or the whole record for record-wide strategies (`double-word`).
     public static let records: [SharedRecordKind] = [.stolenTime, .record]
-    public static let figures = HeadlineFigures(rate: .rate("reads"), cost: .nanoseconds("read_cost_p50_ns"))
+    public static let figures = HeadlineFigures(rate: .rate("reads"), costPrefix: "read_cost_")
     public static let faults: Set<InjectedFault.Kind> = [.stallWriter, .release]
 
     public static func hasCKernel(_ strategy: StrategyKind) -> Bool { cReader(strategy) != nil }

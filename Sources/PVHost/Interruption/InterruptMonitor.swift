@@ -6,6 +6,7 @@ import Musl
 import CPVPlatform
 import Foundation
 import Synchronization
+import PVRuntime
 
 /// Why the monitor could not be installed.
 public enum InterruptMonitorError: Error, Equatable, CustomStringConvertible {

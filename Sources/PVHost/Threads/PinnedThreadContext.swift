@@ -1,3 +1,4 @@
+import PVRuntime
 /// What a pinned thread's body is told about itself.
 public struct PinnedThreadContext: Sendable {
     /// The role the thread was started for (its name is the kernel's comm).

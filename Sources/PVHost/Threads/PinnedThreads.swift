@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import CPVPlatform
+import PVRuntime
 
 /// Starts threads that are pinned and named before any of their code runs.
 ///

@@ -22,9 +22,13 @@ public struct ReportDataset: Sendable {
         ("max_ns", 1),
     ]
 
-    public init(inputs: [ReportInput]) {
+    /// - Parameters:
+    ///   - figures: per scenario name, the figures it is judged by (pvbench's
+    ///     scenarios declare theirs); a row of another scenario, or of a file
+    ///     from another tool, falls back to the preference lists above.
+    public init(inputs: [ReportInput], figures: [String: HeadlineFigures] = [:]) {
         self.inputs = inputs
-        rows = inputs.flatMap { Self.rows(of: $0) }
+        rows = inputs.flatMap { Self.rows(of: $0, figures: figures) }
     }
 
     /// The scenarios present, in first-seen order.
@@ -34,17 +38,18 @@ public struct ReportDataset: Sendable {
         return seen
     }
 
-    static func rows(of input: ReportInput) -> [ReportRow] {
+    static func rows(of input: ReportInput, figures: [String: HeadlineFigures] = [:]) -> [ReportRow] {
         var order: [String] = []
         var byRun: [String: [BenchmarkEntry]] = [:]
         for b in input.file.benchmarks {
             if byRun[b.runName] == nil { order.append(b.runName) }
             byRun[b.runName, default: []].append(b)
         }
-        return order.map { row(runName: $0, entries: byRun[$0]!, file: input.path) }
+        return order.map { row(runName: $0, entries: byRun[$0]!, file: input.path, figures: figures) }
     }
 
-    static func row(runName: String, entries: [BenchmarkEntry], file: String) -> ReportRow {
+    static func row(runName: String, entries: [BenchmarkEntry], file: String,
+                    figures: [String: HeadlineFigures] = [:]) -> ReportRow {
         let iterations = entries.filter { $0.runType == .iteration }
         let aggregate = { (name: String) in entries.first { $0.runType == .aggregate && $0.aggregateName == name } }
         let median = aggregate("median")
@@ -66,9 +71,12 @@ public struct ReportDataset: Sendable {
         let strategy = representative.strategy ?? (plain.count > 1 ? plain[1] : "-")
         let layout = representative.layout ?? (plain.count > 2 ? plain[2] : "-")
 
-        // Throughput: a rate counter, else operations per second from real_time.
+        // The scenario's own figures where it declares them and the file has them.
         let allKeys = Set(entries.flatMap(\.counters.keys))
-        let rateKey = throughputKeys.first { allKeys.contains($0) }
+        let declared = figures[scenario]
+        // Throughput: a rate counter, else operations per second from real_time.
+        let rateKey = declared.map(\.rate.key).flatMap { allKeys.contains($0) ? $0 : nil }
+            ?? throughputKeys.first { allKeys.contains($0) }
             ?? allKeys.filter { $0.hasSuffix("_per_second") }.sorted().first
         func figure(_ value: (BenchmarkEntry) -> Double?) -> ReportFigure? {
             if let m = median.flatMap(value) {
@@ -93,8 +101,10 @@ public struct ReportDataset: Sendable {
             }
         }
 
-        let cost = costKeys.first { counters[$0.0] != nil }
-        let latencyPrefix = latencyPrefixes.first { counters["\($0)p50_ns"] != nil }
+        let declaredCost = declared?.cost.flatMap { c in counters[c.key] != nil ? (c.key, declared?.costP99?.key ?? "") : nil }
+        let cost = declaredCost ?? costKeys.first { counters[$0.0] != nil }
+        let latencyPrefix = declared?.latencyPrefix.flatMap { counters["\($0)p50_ns"] != nil ? $0 : nil }
+            ?? latencyPrefixes.first { counters["\($0)p50_ns"] != nil }
         var cdf: [(nanoseconds: Double, fraction: Double)] = []
         if let latencyPrefix {
             for (suffix, fraction) in percentileLevels {

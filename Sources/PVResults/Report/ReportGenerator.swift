@@ -29,11 +29,13 @@ public enum ReportGenerator {
     ///   - overwrite: replace existing files (`--force`).
     ///   - gnuplot: the plotter, or nil when there is none (the summary says how to get one).
     ///   - command: the command line, quoted in the summary.
+    ///   - figures: per scenario, the figures it is judged by (see ``ReportDataset``).
     public static func generate(inputs: [ReportInput], directory: String, overwrite: Bool, gnuplot: Gnuplot?,
-                                command: String, writer: ResultFileWriter = ResultFileWriter())
+                                command: String, figures: [String: HeadlineFigures] = [:],
+                                writer: ResultFileWriter = ResultFileWriter())
         throws(ReportOutputError) -> Outcome
     {
-        let dataset = ReportDataset(inputs: inputs)
+        let dataset = ReportDataset(inputs: inputs, figures: figures)
         let plots = ReportPlots.plots(for: dataset)
         var files: [(name: String, bytes: [UInt8])] = []
         var shown: [(svg: String, png: String, title: String)] = []

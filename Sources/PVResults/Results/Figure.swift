@@ -48,25 +48,31 @@ public struct Figure: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The figures a scenario is judged by: its rate, the cost of one
-/// operation, and the latency it reports (p50, p99), if any.
+/// operation (p50, and p99 where it has one), and the latency it reports
+/// (p50, p99; percentile counters `<latencyPrefix>p…_ns`), if any.
 public struct HeadlineFigures: Sendable, Hashable {
     public let rate: Figure
     public let cost: Figure?
-    public let latencyP50: Figure?
-    public let latencyP99: Figure?
+    public let costP99: Figure?
+    public let latencyPrefix: String?
 
-    public init(rate: Figure, cost: Figure? = nil, latencyP50: Figure? = nil, latencyP99: Figure? = nil) {
+    public init(rate: Figure, cost: Figure? = nil, costP99: Figure? = nil, latencyPrefix: String? = nil) {
         self.rate = rate
         self.cost = cost
-        self.latencyP50 = latencyP50
-        self.latencyP99 = latencyP99
+        self.costP99 = costP99
+        self.latencyPrefix = latencyPrefix
     }
 
-    /// `<prefix>p50_ns` and `<prefix>p99_ns` as the latency pair.
-    public init(rate: Figure, cost: Figure? = nil, latencyPrefix: String) {
-        self.init(rate: rate, cost: cost, latencyP50: .nanoseconds("\(latencyPrefix)p50_ns"),
-                  latencyP99: .nanoseconds("\(latencyPrefix)p99_ns"))
+    /// `<prefix>p50_ns` and `<prefix>p99_ns` as the cost pair.
+    public init(rate: Figure, costPrefix: String, latencyPrefix: String? = nil) {
+        self.init(rate: rate, cost: .nanoseconds("\(costPrefix)p50_ns"), costP99: .nanoseconds("\(costPrefix)p99_ns"),
+                  latencyPrefix: latencyPrefix)
     }
+
+    public var latencyP50: Figure? { latencyPrefix.map { .nanoseconds("\($0)p50_ns") } }
+    public var latencyP99: Figure? { latencyPrefix.map { .nanoseconds("\($0)p99_ns") } }
+    /// What the latency is of, for labels: "visibility", "one way".
+    public var latencyKind: String? { latencyPrefix.map { $0.dropLast().replacingOccurrences(of: "_", with: " ") } }
 
     /// The figures a reader quotes: a large spread in one deserves a warning.
     public var quoted: [Figure] { [rate] + [latencyP50].compactMap { $0 } }

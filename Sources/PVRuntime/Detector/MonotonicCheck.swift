@@ -87,7 +87,7 @@ public struct MonotonicCheck<Target: SharedTarget>: Sendable {
     mutating func noteViolation(bytes: [UInt8], previous: UInt64, torn isTorn: Bool) {
         if isTorn { torn &+= 1 } else { backwards &+= 1 }
         guard firstViolation == nil else { return }
-        let hex = bytes.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined(separator: " ")
+        let hex = bytes.hexBytes
         firstViolation = isTorn
             ? "value [\(hex)] breaks the record's invariants (revision/attributes not 0, or flag not 0/1)"
             : "value [\(hex)] is smaller than the previous value read (\(previous))"

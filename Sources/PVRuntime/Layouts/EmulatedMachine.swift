@@ -40,7 +40,7 @@ public final class EmulatedMachine: Sendable {
         if features.contains(.pvTime), pages < needed {
             throw EmulatedMachineError.regionTooSmall(layout: layout, vcpus: vcpuCount, pvPages: pages)
         }
-        let flagStride = layout.stride(for: .preemptedFlag)
+        let flagStride = layout.stride(for: .preempted)
         let page = GuestMemory.pvPageSize
         let ramBytes = max(1 << 20, (flagStride * vcpuCount + PVSchedLayout.blockSize + page - 1) / page * page)
         let memory = try GuestMemory(ramBytes: ramBytes, pvPages: pages, backing: backing)

@@ -29,30 +29,31 @@ public enum VCPULayout: String, Sendable, CaseIterable, Codable, CustomStringCon
         }
     }
 
-    /// Distance between consecutive vCPUs' `record`s, bytes.
-    public func stride(for record: LayoutRecord) -> Int {
+    /// Distance between consecutive vCPUs' `record`s, bytes (``SharedRecordKind/record``
+    /// and ``SharedRecordKind/stolenTime`` share the stolen-time record's slot).
+    public func stride(for record: SharedRecordKind) -> Int {
         switch self {
-        case .packed: record.size
+        case .packed: record.slotSize
         case .cacheline: Self.cacheLineSize
         case .page: Self.pageSize
         }
     }
 
     /// Offset of vCPU `vcpu`'s record from the first one.
-    public func offset(ofVCPU vcpu: Int, for record: LayoutRecord) -> Int { vcpu * stride(for: record) }
+    public func offset(ofVCPU vcpu: Int, for record: SharedRecordKind) -> Int { vcpu * stride(for: record) }
 
     /// Bytes from the first vCPU's record to the end of the last one's.
-    public func bytesNeeded(vcpus: Int, for record: LayoutRecord) -> Int {
-        vcpus <= 0 ? 0 : (vcpus - 1) * stride(for: record) + record.size
+    public func bytesNeeded(vcpus: Int, for record: SharedRecordKind) -> Int {
+        vcpus <= 0 ? 0 : (vcpus - 1) * stride(for: record) + record.slotSize
     }
 
     /// How many vCPUs' records fit in `bytes` (a PV region, say).
-    public func capacity(bytes: Int, for record: LayoutRecord) -> Int {
-        bytes < record.size ? 0 : (bytes - record.size) / stride(for: record) + 1
+    public func capacity(bytes: Int, for record: SharedRecordKind) -> Int {
+        bytes < record.slotSize ? 0 : (bytes - record.slotSize) / stride(for: record) + 1
     }
 
     /// How many vCPUs fit in a PV region of `pages` 64 KiB pages.
-    public func capacity(pvPages pages: Int, for record: LayoutRecord = .stolenTime) -> Int {
+    public func capacity(pvPages pages: Int, for record: SharedRecordKind = .stolenTime) -> Int {
         capacity(bytes: pages * GuestMemory.pvPageSize, for: record)
     }
 
@@ -62,7 +63,7 @@ public enum VCPULayout: String, Sendable, CaseIterable, Codable, CustomStringCon
     }
 
     /// vCPUs whose records share one cache line (1 unless packed).
-    public func vcpusPerCacheLine(for record: LayoutRecord) -> Int {
+    public func vcpusPerCacheLine(for record: SharedRecordKind) -> Int {
         max(1, Self.cacheLineSize / stride(for: record))
     }
 }

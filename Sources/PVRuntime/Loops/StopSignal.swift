@@ -1,5 +1,5 @@
 /// Something a hot loop polls (once per batch) to know it should stop.
-/// PVHost's `StopFlag` conforms (in PVExperiments); tests use ``ManualStop``.
+/// ``StopFlag`` is the one implementation.
 public protocol StopSignal: Sendable {
     var isStopped: Bool { get }
 }

@@ -1,3 +1,5 @@
+import PVABI
+
 /// Which shared record (or part of one) a strategy reads and writes.
 ///
 /// - ``record``: the whole 16-byte PV time stolen-time record (revision,
@@ -17,6 +19,17 @@ public enum SharedRecordKind: String, CaseIterable, Sendable, Codable, CustomStr
         case .record: 16
         case .stolenTime: 8
         case .preempted: 4
+        }
+    }
+
+    /// Bytes of the ABI record the target lives in, the slot a layout
+    /// spaces per vCPU: the 16-byte stolen-time record (in the PV region the
+    /// hypervisor reserves) for ``record`` and ``stolenTime``, the 4-byte
+    /// flag (in guest RAM, registered with PV_SCHED_IPA_INIT) for ``preempted``.
+    public var slotSize: Int {
+        switch self {
+        case .record, .stolenTime: StolenTimeLayout.size
+        case .preempted: PVSchedLayout.flagSize
         }
     }
 

@@ -67,8 +67,6 @@ extension SharedTarget {
     /// The value before the first spec write.
     public static var specInitial: Value { specValue(0) }
 
-    /// A byte string for reports: `0x` and the bytes in memory order.
-    public static func hexBytes(_ value: Value) -> String {
-        bytes(of: value).map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined(separator: " ")
-    }
+    /// A byte string for reports: the bytes in memory order, in hex.
+    public static func hexBytes(_ value: Value) -> String { bytes(of: value).hexBytes }
 }

@@ -1,9 +1,10 @@
 import Synchronization
 
-/// One flag that stops every thread of a run. Hot loops poll ``isStopped``,
+/// One flag that stops every thread of a run: the ``StopSignal`` the pinned
+/// threads share and the strategy loops poll. Hot loops poll ``isStopped``,
 /// a relaxed load of a word that is written once, so polling costs a plain
 /// load and the line stays shared in every core's cache until ``stop()``.
-public final class StopFlag: Sendable {
+public final class StopFlag: StopSignal {
     private let stopped = Atomic<Bool>(false)
 
     public init() {}

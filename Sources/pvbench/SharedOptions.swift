@@ -1,0 +1,67 @@
+import ArgumentParser
+import PVExperiments
+import PVHost
+import PVRuntime
+
+// The option spellings shared by run, validate, litmus and topology, once.
+// The library takes the typed values; only this module knows the flags.
+
+extension PlacementRelation: ExpressibleByArgument {}
+extension StrategyKind: ExpressibleByArgument {}
+extension VCPULayout: ExpressibleByArgument {}
+extension Implementation: ExpressibleByArgument {}
+extension ScenarioKind: ExpressibleByArgument {}
+extension Suite: ExpressibleByArgument {}
+extension SharedRecordKind: ExpressibleByArgument {}
+extension DetectorMode: ExpressibleByArgument {}
+
+extension MemoryPolicy: ExpressibleByArgument {
+    public static var defaultCompletionKind: CompletionKind { .list(["writer-node", "reader-node", "interleave", "node:0"]) }
+}
+
+/// Where readers sit relative to writers. `--placement` (run, validate,
+/// litmus) and `--relation` (topology) are the same option; each command
+/// has its own default.
+struct RelationOption: ParsableArguments {
+    @Option(name: [.customLong("placement"), .customLong("relation")],
+            help: ArgumentHelp("Writer/reader relation: \(PlacementRelation.spellings).", valueName: "relation"))
+    var relation: PlacementRelation?
+
+    /// Refuses `same-cpu` for commands whose point is two threads running at once.
+    func requireParallel(_ why: String) throws {
+        if relation == .sameCPU { throw ValidationError("--placement same-cpu \(why)") }
+    }
+}
+
+/// Where the shared memory goes.
+struct MemoryOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Where the shared memory goes: \(MemoryPolicy.spellings).", valueName: "policy"))
+    var memory: MemoryPolicy = .writerNode
+}
+
+/// Exact CPUs instead of a relation, and whether threads may share CPUs.
+struct CPUChoiceOptions: ParsableArguments {
+    @Option(name: .customLong("writer-cpus"), help: ArgumentHelp("Exact writer CPUs, in order, e.g. 0,2 or 0-3.", valueName: "list"),
+            transform: { try parseCPUs($0, option: "--writer-cpus") })
+    var writerCPUs: [Int]?
+
+    @Option(name: .customLong("reader-cpus"), help: ArgumentHelp("Exact reader CPUs, in order, e.g. 1,3.", valueName: "list"),
+            transform: { try parseCPUs($0, option: "--reader-cpus") })
+    var readerCPUs: [Int]?
+
+    @Flag(help: "Allow more threads than usable CPUs (threads then share CPUs; reported in the result).")
+    var oversubscribe = false
+
+    /// Whether any of these options was given.
+    var given: Bool { writerCPUs != nil || readerCPUs != nil || oversubscribe }
+}
+
+/// The message for a library error, with the settings named by this
+/// command's flags (`relationFlag`: `--placement` or `--relation`).
+func commandLineMessage(_ error: any Error, relationFlag: String = "--placement") -> String {
+    switch error {
+    case let e as PlacementError: e.message { $0 == .relation ? relationFlag : "--memory" }
+    case let e as RunSettingsError: e.commandLineMessage
+    default: "\(error)"
+    }
+}
