@@ -55,7 +55,8 @@ struct pv_vcpu {
     uint64_t *stolen;
     uint64_t loaded_ns;
     uint64_t deadline_ns;
-    uint64_t last_run_delay;
+    uint64_t last_run_delay;   /* host run_delay at the last load */
+    uint64_t put_run_delay;    /* host run_delay at the last put */
     uint64_t steal_expected;
     uint64_t loads_at_runnable;
     uint64_t put_ns;

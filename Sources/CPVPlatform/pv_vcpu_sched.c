@@ -131,6 +131,7 @@ int pv_vcpu_enter(struct pv_vcpu_sched *s, int index) {
     snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", (int)v->tid);
     v->schedstat_fd = open(path, O_RDONLY | O_CLOEXEC);
     v->last_run_delay = pv_vcpu_read_run_delay(v);
+    v->put_run_delay = v->last_run_delay;
     v->steal_expected = __atomic_load_n(v->stolen, __ATOMIC_RELAXED);
     v->stats.steal_base = v->steal_expected;
 

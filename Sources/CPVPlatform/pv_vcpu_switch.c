@@ -140,6 +140,7 @@ static void put(struct pv_vcpu *v, uint32_t kind, uint32_t new_state, uint64_t n
     atomic_fetch_sub(&c->running, 1);
     v->put_ns = now;
     v->put_slice_ns = now - v->loaded_ns;
+    if (kind != PV_PUT_EXIT) v->put_run_delay = pv_vcpu_read_run_delay(v);
     v->put_kind = kind;
     v->put_in_region = in_region;
     v->loads_at_runnable = atomic_load_explicit(&c->loads, memory_order_relaxed);
@@ -170,6 +171,7 @@ static void load(struct pv_vcpu *v) {
     struct pv_vcpu_sched *s = v->sched;
     struct pv_host_cpu *c = &s->cpus[v->cpu];
     uint64_t now = pv_vcpu_now_ns();
+    uint64_t load_cycles = pv_read_cycle_counter();
     unsigned cpu = 0;
     if (syscall(SYS_getcpu, &cpu, NULL, NULL) == 0 && (int)cpu != v->host_cpu) v->stats.wrong_cpu++;
     if (atomic_fetch_add(&c->running, 1) != 0) v->stats.overlaps++;
@@ -183,10 +185,15 @@ static void load(struct pv_vcpu *v) {
     uint64_t runnable = atomic_load_explicit(&v->runnable_ns, memory_order_relaxed);
     uint64_t granted = atomic_load_explicit(&v->granted_ns, memory_order_relaxed);
     uint64_t granted_put = atomic_load_explicit(&v->granted_put_ns, memory_order_relaxed);
-    uint64_t wait = granted > runnable ? granted - runnable : 0;
-    uint64_t run_delay = pv_vcpu_read_run_delay(v);
-    uint64_t rd = run_delay > v->last_run_delay ? run_delay - v->last_run_delay : 0;
-    v->last_run_delay = run_delay;
+    /* Runnable since `runnable` (the put, or the kick of a halt) until now:
+     * the emulator's wait for a grant, then the host's wake-up latency.
+     * Host run_delay counts only while the vCPU was loaded (last load to
+     * this put): inside [put, load] it would count twice, since a putting
+     * thread the host preempts before it sleeps is on the runqueue while
+     * the emulator already counts it waiting. */
+    uint64_t wait = now > runnable ? now - runnable : 0;
+    uint64_t rd = v->put_run_delay > v->last_run_delay ? v->put_run_delay - v->last_run_delay : 0;
+    v->last_run_delay = pv_vcpu_read_run_delay(v);
     uint64_t delta = wait + rd;
     uint64_t stored = s->update_steal(v->stolen, delta);
     v->steal_expected += delta;
@@ -207,6 +214,7 @@ static void load(struct pv_vcpu *v) {
         e->load_ns = now;
         e->runnable_cycles = atomic_load_explicit(&v->runnable_cycles, memory_order_relaxed);
         e->granted_cycles = atomic_load_explicit(&v->granted_cycles, memory_order_relaxed);
+        e->load_cycles = load_cycles;
         e->slice_ns = v->put_kind == PV_PUT_FIRST ? 0 : v->put_slice_ns;
         e->handoff_ns = granted_put != 0 && now > granted_put ? now - granted_put : 0;
         e->run_delay_ns = rd;

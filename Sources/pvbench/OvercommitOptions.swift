@@ -21,10 +21,14 @@ struct OvercommitOptions: ParsableArguments {
             transform: { try DurationParser.nanoseconds($0, option: "--cs") })
     var cs: UInt64 = 2_000
 
+    @Option(help: ArgumentHelp("overcommit --workload steal: time between a vCPU's guest ticks (default 1ms).", valueName: "time"),
+            transform: { try DurationParser.nanoseconds($0, option: "--tick") })
+    var tick: UInt64 = 1_000_000
+
     @Option(name: .customLong("pv-sched"), help: ArgumentHelp("overcommit: the host writes preempted (on, openEuler), not (off, upstream arm64), or both in interleaved rounds with their ratio.", valueName: "on|off|both"))
     var pvSched: OvercommitSettings.PVSched = .on
 
     var settings: OvercommitSettings {
-        OvercommitSettings(workload: workload, hostCPUs: hostCPUs, slice: slice, pvSched: pvSched, criticalSection: cs)
+        OvercommitSettings(workload: workload, hostCPUs: hostCPUs, slice: slice, pvSched: pvSched, criticalSection: cs, tick: tick)
     }
 }

@@ -125,7 +125,7 @@ struct OvercommitSchedulerTests {
                 #expect(log.reduce(0) { $0 + $1.steal_delta_ns } == s.steal_sum_ns)
                 for e in log {
                     #expect(e.granted_ns >= e.runnable_ns && e.load_ns >= e.granted_ns)
-                    #expect(e.steal_delta_ns == e.granted_ns - e.runnable_ns + e.run_delay_ns)
+                    #expect(e.steal_delta_ns == e.load_ns - e.runnable_ns + e.run_delay_ns)
                 }
             }
         }
@@ -277,6 +277,24 @@ struct OvercommitScenarioTests {
         #expect(c.ratioInterval == nil, "no CI from two rounds")
         #expect(c.summary.contains("pv-sched:on/off") && c.summary.contains("fewer than 6 rounds"))
         #expect(c.on.median?.counters["pv_sched_throughput_ratio"] != nil)
+    }
+
+    @Test func theGuestAccountsTheStealTheEmulatorAdded() throws {
+        var s = settings()
+        s.overcommit.workload = .steal
+        s.overcommit.tick = 200_000
+        s.repetitions = 1
+        let r = try ScenarioRunner(topology: try Topology.live(), clock: Self.clock).run(s)
+        let m = try #require(r.median)
+        #expect(m.name.contains("/steal/") && m.name.contains("/tick:200us"))
+        #expect(m.counters["stolen_time_error_ns_max"] == 0)
+        #expect(m.counters["backwards_reads"] == 0)
+        #expect((m.counters["guest_ticks"] ?? 0) > 0)
+        // Every ns the guest accounted was added by the emulator: the clamp
+        // can only hold some back, never invent any.
+        #expect((m.counters["guest_steal_ns_total"] ?? 1) <= (m.counters["steal_truth_ns_total"] ?? 0))
+        s.overcommit.tick = 5_000
+        #expect(throws: RunSettingsError.self) { try s.validate() }
     }
 
     @Test func pvSchedOffRuns() throws {

@@ -9,12 +9,12 @@
  *   vcpu_load: preempted = 0; kvm_update_stolen_time (read the record back,
  *              add the delta, one store); re-arm the timer.
  *
- * The delta is the time the emulator kept the vCPU runnable but not running
- * (runnable since -> granted) plus the host kernel's run_delay of the thread
- * since the previous load (/proc/self/task/TID/schedstat, field 2, read with
- * pread(2) on a descriptor opened at pv_vcpu_enter), so nothing is counted
- * twice: while waiting for a grant the thread sleeps on a futex, off the
- * host's runqueue.
+ * The delta is the time the vCPU was runnable but not running (runnable
+ * since -> load: the emulator's wait for a grant, then the host's wake-up)
+ * plus the host kernel's run_delay of the thread while it was loaded (last
+ * load -> put; /proc/self/task/TID/schedstat field 2, read with pread(2) on
+ * a descriptor opened at pv_vcpu_enter). Nothing counts twice: run_delay
+ * inside [put, load] is left out, being inside the first term already.
  *
  * Invariants (checked by the counters below, asserted by the tests): one
  * vCPU running per host CPU; a vCPU preempted with others runnable runs
@@ -55,10 +55,11 @@ struct pv_vcpu_episode {
     uint64_t load_ns;         /* sched-in */
     uint64_t runnable_cycles;
     uint64_t granted_cycles;
+    uint64_t load_cycles;
     uint64_t slice_ns;        /* the slice this put ended: put - previous load (0 for FIRST) */
     uint64_t handoff_ns;      /* load - the granting vCPU's put (0: granted from idle) */
-    uint64_t run_delay_ns;    /* host run_delay since the previous load */
-    uint64_t steal_delta_ns;  /* what this load added: granted - runnable + run_delay */
+    uint64_t run_delay_ns;    /* host run_delay from the previous load to this put */
+    uint64_t steal_delta_ns;  /* what this load added: load - runnable + run_delay */
     uint32_t kind;            /* enum pv_put_kind */
     uint32_t in_region;       /* the put landed inside a region marked by the guest */
     uint64_t waited_slices;   /* other vCPUs' loads on this CPU while it waited (PREEMPT only) */
@@ -74,8 +75,8 @@ struct pv_vcpu_stats {
     uint64_t stale_ticks;            /* expiries that arrived after a re-arm (ignored) */
     uint64_t loads;
     uint64_t steal_sum_ns;           /* sum of every delta added to stolen time */
-    uint64_t steal_wait_ns;          /* of which runnable-but-not-running in the emulator */
-    uint64_t steal_run_delay_ns;     /* of which host run_delay */
+    uint64_t steal_wait_ns;          /* of which runnable (put or kick) -> load */
+    uint64_t steal_run_delay_ns;     /* of which host run_delay while loaded */
     uint64_t steal_base;             /* the record's value at pv_vcpu_enter */
     uint64_t steal_update_mismatches;/* a stored value != base + sum of deltas */
     uint64_t desched_ns;             /* sum of load - put */

@@ -59,8 +59,8 @@ struct OvercommitFigures {
         for (i, e) in scheduler.episodes(v).enumerated() {
             // The emulator's runnable-but-not-running time against the same
             // two moments on the cycle counter, episode by episode.
-            let emulated = e.granted_ns >= e.runnable_ns ? e.granted_ns - e.runnable_ns : 0
-            let counted = conversion.nanoseconds(from: e.runnable_cycles, to: e.granted_cycles)
+            let emulated = e.load_ns >= e.runnable_ns ? e.load_ns - e.runnable_ns : 0
+            let counted = conversion.nanoseconds(from: e.runnable_cycles, to: e.load_cycles)
             runnableErrorMax = max(runnableErrorMax, emulated > counted ? emulated - counted : counted - emulated)
             guard i >= Int(start.episodes) else { continue }
             if e.kind == UInt32(PV_PUT_PREEMPT.rawValue) { slices.append(e.slice_ns) }

@@ -73,6 +73,9 @@ public enum OvercommitScenario: Scenario {
                 throw .outOfRange(.cs, got: RunSettings.intervalText(o.criticalSection), valid: "100ns ... 1ms")
             }
         }
+        if o.workload == .steal, !OvercommitSettings.tickRange.contains(o.tick) {
+            throw .outOfRange(.tick, got: RunSettings.intervalText(o.tick), valid: "10us ... 100ms")
+        }
         if let cpus = o.hostCPUs {
             guard !cpus.isEmpty, Set(cpus).count == cpus.count, cpus.allSatisfy({ $0 >= 0 }) else {
                 throw .outOfRange(.cpus, got: cpus.map(String.init).joined(separator: ","), valid: "distinct CPU numbers")
@@ -87,6 +90,7 @@ public enum OvercommitScenario: Scenario {
         return "\(kind)/\(o.workload)/\(s.strategy)/\(s.layout)/overcommit:\(s.vcpus):\(m)/pv-sched:\(o.pvSched)"
             + "/slice:\(RunSettings.intervalText(o.slice))"
             + (o.workload == .lock ? "/cs:\(RunSettings.intervalText(o.criticalSection))" : "")
+            + (o.workload == .steal ? "/tick:\(RunSettings.intervalText(o.tick))" : "")
     }
 
     /// Why a case cannot run on this machine, found before anything runs.
@@ -191,6 +195,11 @@ public enum OvercommitScenario: Scenario {
                 let workload = OvercommitLockWorkload<P, T>(
                     settings: settings, threads: threads, scheduler: scheduler, records: records, lock: GuestLock(),
                     csTicks: ticks)
+                return try runner.repeatCase(workload, settings, placement, pages: nil, extra: [:])
+            case .steal:
+                let workload = OvercommitStealWorkload<P, T>(
+                    settings: settings, threads: threads, scheduler: scheduler, records: records,
+                    tickTicks: UInt64((Double(o.tick) * runner.clock.frequencyHz / 1e9).rounded()))
                 return try runner.repeatCase(workload, settings, placement, pages: nil, extra: [:])
             }
         }

@@ -9,6 +9,9 @@ public struct OvercommitSettings: Sendable, Equatable {
         /// One lock, a short critical section (`--cs`); waiters spin on the
         /// owner as `mutex_spin_on_owner` does and block when it is preempted.
         case lock
+        /// Each vCPU accounts steal at its own ticks (`--tick`), clamped as
+        /// `steal_account_process_time()` does, against the emulator's truth.
+        case steal
     }
 
     /// Whether the host writes `preempted` and the guest reads it.
@@ -30,10 +33,13 @@ public struct OvercommitSettings: Sendable, Equatable {
     public var pvSched: PVSched = .on
     /// lock: ns of work inside the critical section (and as much outside it).
     public var criticalSection: UInt64 = 2_000
+    /// steal: ns between a vCPU's guest ticks.
+    public var tick: UInt64 = 1_000_000
 
     public init(workload: Workload = .probe, hostCPUs: [Int]? = nil, slice: UInt64 = 1_000_000, pvSched: PVSched = .on,
-                criticalSection: UInt64 = 2_000)
+                criticalSection: UInt64 = 2_000, tick: UInt64 = 1_000_000)
     {
+        self.tick = tick
         self.workload = workload
         self.hostCPUs = hostCPUs
         self.slice = slice
@@ -51,5 +57,7 @@ public struct OvercommitSettings: Sendable, Equatable {
     /// lock: vCPUs at most (the waiters are one 64-bit mask).
     public static let maxLockVCPUs = 64
     /// lock: critical sections outside this range are refused.
+    /// steal: ticks outside this range are refused.
+    public static let tickRange: ClosedRange<UInt64> = 10_000 ... 100_000_000
     public static let criticalSectionRange: ClosedRange<UInt64> = 100 ... 1_000_000
 }
