@@ -1,19 +1,29 @@
 import PVResults
 
 /// `overcommit --pv-sched both`: the same case with PV sched on and off in
-/// interleaved rounds (on, off, off, on, …: drift and the machine's noise
-/// hit both alike), and what the flag buys: the throughput ratio of each
+/// interleaved rounds (``RoundRunner``: drift and the machine's noise hit
+/// both alike), and what the flag buys: the throughput ratio of each
 /// round's pair, its median with a distribution-free CI, and the spin on a
 /// preempted owner saved.
 public struct OvercommitComparison: Sendable {
     public var on: CaseResult
     public var off: CaseResult
 
-    /// on / off throughput of each round.
+    /// The pair, with the ratio and the saving added as counters to the
+    /// `on` result's rows.
+    public init(on: CaseResult, off: CaseResult) {
+        self.on = on
+        self.off = off
+        let extra = counters
+        for i in self.on.entries.indices { self.on.entries[i].counters.merge(extra) { a, _ in a } }
+    }
+
+    /// on / off throughput of each round (repetitions that count).
     public var ratios: [Double] {
         let key = OvercommitScenario.figures.rate.key
-        return zip(on.iterations, off.iterations).compactMap { a, b in
-            guard let x = a.counters[key], let y = b.counters[key], y > 0 else { return nil }
+        func rates(_ r: CaseResult) -> [Double?] { r.iterations.filter { $0.excluded != true }.map { $0.counters[key] } }
+        return zip(rates(on), rates(off)).compactMap { a, b in
+            guard let x = a, let y = b, y > 0 else { return nil }
             return x / y
         }
     }
@@ -29,7 +39,6 @@ public struct OvercommitComparison: Sendable {
         return 1 - a / b
     }
 
-    /// The ratio and the saving as counters, added to the `on` result's rows.
     var counters: [String: Double] {
         var c: [String: Double] = [:]
         c["pv_sched_throughput_ratio"] = ratio
@@ -49,28 +58,35 @@ public struct OvercommitComparison: Sendable {
         return "\(name): throughput on/off \(r)\(ci) over \(ratios.count) rounds\(saved)"
     }
 
-    public static func run(_ settings: RunSettings, on runner: ScenarioRunner) throws -> OvercommitComparison {
-        var one = settings
-        one.repetitions = 1
-        var parts: [OvercommitSettings.PVSched: [CaseResult]] = [.on: [], .off: []]
-        for round in 0 ..< settings.repetitions {
-            for mode in round % 2 == 0 ? [OvercommitSettings.PVSched.on, .off] : [.off, .on] {
-                one.overcommit.pvSched = mode
-                parts[mode]!.append(try runner.run(one))
-            }
-            if parts.values.contains(where: { $0.last!.interrupted }) || runner.isInterrupted() { break }
-        }
-        func merged(_ mode: OvercommitSettings.PVSched) -> CaseResult {
+    /// A `both` case as its two cases, on then off, for ``RoundRunner`` to
+    /// interleave; any other case as itself.
+    public static func expand(_ settings: RunSettings) -> [RunSettings] {
+        guard settings.scenario == .overcommit, settings.overcommit.pvSched == .both else { return [settings] }
+        return [OvercommitSettings.PVSched.on, .off].map { mode in
             var s = settings
             s.overcommit.pvSched = mode
-            var r = ImplementationComparison.merge(parts[mode]!, s, settings.implementation)
-            r.settings = s
-            r.settings.repetitions = parts[mode]!.count
-            return r
+            return s
         }
-        var comparison = OvercommitComparison(on: merged(.on), off: merged(.off))
-        let extra = comparison.counters
-        for i in comparison.on.entries.indices { comparison.on.entries[i].counters.merge(extra) { a, _ in a } }
-        return comparison
+    }
+
+    /// The comparisons of every `both` case among `cases`, from the results
+    /// of their expansion.
+    public static func pairs(_ cases: [RunSettings], in results: [CaseResult]) -> [OvercommitComparison] {
+        let byName = Dictionary(results.map { ($0.settings.name, $0) }, uniquingKeysWith: { a, _ in a })
+        return cases.compactMap { c in
+            let halves = expand(c)
+            guard halves.count == 2, let on = byName[halves[0].name], let off = byName[halves[1].name] else { return nil }
+            return OvercommitComparison(on: on, off: off)
+        }
+    }
+
+    /// Runs a `both` case's two halves in seeded interleaved rounds.
+    public static func run(_ settings: RunSettings, on runner: ScenarioRunner, seed: UInt64 = 0x5EED) throws -> OvercommitComparison {
+        let halves = expand(settings)
+        let done = try RoundRunner(runner: runner, seed: seed, policy: .keep).run(halves)
+        guard let c = pairs([settings], in: done.results).first else {
+            throw ScenarioError.invalidSettings("no results for \(settings.name)")
+        }
+        return c
     }
 }

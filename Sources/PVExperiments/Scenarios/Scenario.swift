@@ -29,6 +29,9 @@ public protocol Scenario: Sendable {
     /// Whether the hypervisor side paces its updates by `updateInterval`
     /// (and so whether the result name says the interval).
     static var usesUpdateInterval: Bool { get }
+    /// Whether its threads are off their CPUs by design (overcommitted
+    /// vCPUs), so off-CPU time does not make a repetition disturbed.
+    static var descheduledByDesign: Bool { get }
     /// This scenario's cases in a suite (strategy, layout, vCPUs, timing).
     static func cases(in suite: Suite) -> [SuiteCase]
     /// Checks what only this scenario cares about; the general checks of
@@ -71,6 +74,7 @@ extension Scenario {
     public static var representativeVCPUs: Int { 1 }
     public static var vcpuSweep: [Int] { [1, 4] }
     public static var usesUpdateInterval: Bool { false }
+    public static var descheduledByDesign: Bool { false }
 
     /// The main record the guest reads, nil when there is none (c2c).
     public static var record: SharedRecordKind? { records.first }
@@ -105,7 +109,7 @@ extension Scenario {
         case .full:
             strategies.flatMap { strategy in
                 VCPULayout.allCases.filter { accepts($0, for: strategy) }.flatMap { layout in
-                    vcpuSweep.map { SuiteCase(strategy: strategy, layout: layout, vcpus: $0, seconds: 2, repetitions: 5) }
+                    vcpuSweep.map { SuiteCase(strategy: strategy, layout: layout, vcpus: $0, seconds: 1, repetitions: 9) }
                 }
             }
         case .default, .soak:
