@@ -8,6 +8,8 @@
  * so ThreadSanitizer sees it as what it is. */
 #define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define smp_load_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define smp_store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #if defined(__aarch64__)
 #define smp_rmb() __asm__ __volatile__("dmb ishld" ::: "memory")
 #define cpu_relax() __asm__ __volatile__("yield" ::: "memory")
@@ -111,4 +113,31 @@ uint64_t pvref_idle_scan_relaxed(const void *first_flag, size_t stride, size_t v
     for (uint64_t s = 0; s < scans; s++)
         for (size_t v = 0; v < vcpus; v++) seen += !!READ_ONCE(*(const uint32_t *)(base + v * stride));
     return seen;
+}
+
+/* Single-copy atomic 64-bit and 32-bit stores: the record is little-endian
+ * and so are both hosts pvbench runs on (x86_64, arm64 LE), so
+ * cpu_to_le64/le32 are the identity here, as in the kernel on those hosts. */
+void pvref_preempted_write_relaxed(uint32_t *flag, uint32_t value) { WRITE_ONCE(*flag, value); }
+
+void pvref_preempted_write_release(uint32_t *flag, uint32_t value) { smp_store_release(flag, value); }
+
+void pvref_preempted_write_seq_cst(uint32_t *flag, uint32_t value) { __atomic_store_n(flag, value, __ATOMIC_SEQ_CST); }
+
+uint64_t pvref_steal_update_relaxed(uint64_t *stolen, uint64_t delta) {
+    uint64_t steal = READ_ONCE(*stolen) + delta;
+    WRITE_ONCE(*stolen, steal);
+    return steal;
+}
+
+uint64_t pvref_steal_update_release(uint64_t *stolen, uint64_t delta) {
+    uint64_t steal = READ_ONCE(*stolen) + delta;
+    smp_store_release(stolen, steal);
+    return steal;
+}
+
+uint64_t pvref_steal_update_seq_cst(uint64_t *stolen, uint64_t delta) {
+    uint64_t steal = READ_ONCE(*stolen) + delta;
+    __atomic_store_n(stolen, steal, __ATOMIC_SEQ_CST);
+    return steal;
 }

@@ -20,6 +20,7 @@ struct RunHost {
 struct RunOutcome {
     var results: [CaseResult] = []
     var comparisons: [ImplementationComparison] = []
+    var pvSchedComparisons: [OvercommitComparison] = []
     var soakTable: String?
     /// The per-round case order and its seed (nil for a soak).
     var rounds: [[Int]] = []
@@ -96,7 +97,7 @@ extension RunCommand {
             swift.implementation = .swift
             ck.implementation = .c
             return [swift, ck]
-        } : cases
+        } : cases.flatMap(OvercommitComparison.expand)
         let rounds = RoundRunner(runner: runner, seed: seed, policy: disturbed)
         let done: RoundRunner.Outcome
         do {
@@ -109,6 +110,11 @@ extension RunCommand {
         outcome.results = done.results
         outcome.rounds = done.rounds
         outcome.seed = seed
+        outcome.pvSchedComparisons = OvercommitComparison.pairs(cases, in: done.results)
+        for c in outcome.pvSchedComparisons {
+            // The `on` rows carry the ratio into the result file.
+            if let i = outcome.results.firstIndex(where: { $0.settings.name == c.on.settings.name }) { outcome.results[i] = c.on }
+        }
         if compareImpl {
             let byName = Dictionary(done.results.map { ($0.settings.name, $0) }, uniquingKeysWith: { a, _ in a })
             for pair in stride(from: 0, to: runs.count - 1, by: 2) {
@@ -165,6 +171,8 @@ extension RunCommand {
             print(table)
             print()
         }
+        for c in outcome.pvSchedComparisons { print(c.summary) }
+        if !outcome.pvSchedComparisons.isEmpty { print() }
         for line in outcome.perfUnavailable { print(line) }
         print("clock: \(host.clock.name), \(String(format: "%.3f", host.clock.frequencyHz / 1e9)) GHz; \(overhead.summary)")
         if let first = outcome.results.first { print("placement: \(ScenarioRunner.label(first.placement))") }

@@ -45,6 +45,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var relation: RelationOption
     @OptionGroup var memory: MemoryOption
     @OptionGroup var cpus: CPUChoiceOptions
+    @OptionGroup var overcommit: OvercommitOptions
 
     @Option(help: ArgumentHelp("Measured time per repetition, e.g. 2s, 500ms (default 300ms; a suite's own otherwise).", valueName: "time"),
             transform: { try DurationParser.seconds($0, option: "--duration") })
@@ -137,6 +138,7 @@ struct RunCommand: ParsableCommand {
             preemptedDuration: preemptedDuration)
         base.warmup = min(base.warmup, max(base.duration, 0.01))
         base.faults = inject
+        base.overcommit = overcommit.settings
         return base
     }
 
@@ -186,6 +188,11 @@ struct RunCommand: ParsableCommand {
             request.readers = settings.readers
             do { _ = try PlacementPlanner.plan(request, on: host.topology) } catch {
                 throw ValidationError("\(settings.name): \(commandLineMessage(error))")
+            }
+            if settings.scenario == .overcommit {
+                do { _ = try OvercommitScenario.preflight(settings, topology: host.topology) } catch {
+                    throw ValidationError("\(settings.name): \(error)")
+                }
             }
         }
         var runner = ScenarioRunner(topology: host.topology, clock: host.clock, isInterrupted: { monitor.received != nil })

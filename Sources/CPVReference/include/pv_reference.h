@@ -1,6 +1,9 @@
 /* Kernel-style C versions of the guest read kernels: the baseline the
- * Swift kernels are measured against (the hypervisor side always runs the
- * Swift writers, so both implementations race the same writer). Each kernel
+ * Swift kernels are measured against (the hypervisor side of those
+ * scenarios runs the Swift writers, so both implementations race the same
+ * writer), and the hypervisor's single-record writes that the emulated
+ * scheduler's vcpu_put/vcpu_load (a signal handler, where Swift may not
+ * run) stores through. Each kernel
  * runs `n` operations and returns; the caller's outer loop (shared by the
  * Swift and C implementations) does timing, histograms and stop checks, so
  * a Swift/C comparison compares exactly the kernels.
@@ -51,5 +54,26 @@ uint64_t pvref_preempt_poll_acquire(const void *first_flag, size_t stride, size_
 /* available_idle_cpu()-shaped scan: reads the flag of each of `vcpus` vCPUs
  * (blocks `stride` bytes apart), `scans` times; returns preempted flags seen. */
 uint64_t pvref_idle_scan_relaxed(const void *first_flag, size_t stride, size_t vcpus, uint64_t scans);
+
+/* --- hypervisor: vcpu_put/vcpu_load, kvm_update_stolen_time() ----------- *
+ * One record per call, async-signal-safe (no calls, one atomic access each),
+ * for pv_vcpu_sched's handler. `stolen` is &rec->stolen_time, `flag` is
+ * &block->preempted; only the vCPU's own thread writes either. */
+
+/* WRITE_ONCE(*flag, value). */
+void pvref_preempted_write_relaxed(uint32_t *flag, uint32_t value);
+/* smp_store_release(flag, value). */
+void pvref_preempted_write_release(uint32_t *flag, uint32_t value);
+/* smp_store_mb-like: a sequentially consistent store. */
+void pvref_preempted_write_seq_cst(uint32_t *flag, uint32_t value);
+
+/* kvm_update_stolen_time(): steal = le64_to_cpu(READ_ONCE(*stolen)) + delta;
+ * WRITE_ONCE(*stolen, cpu_to_le64(steal)): read back, one store. Returns
+ * the value stored. */
+uint64_t pvref_steal_update_relaxed(uint64_t *stolen, uint64_t delta);
+/* The same with the store a release. */
+uint64_t pvref_steal_update_release(uint64_t *stolen, uint64_t delta);
+/* The same with the store sequentially consistent. */
+uint64_t pvref_steal_update_seq_cst(uint64_t *stolen, uint64_t delta);
 
 #endif

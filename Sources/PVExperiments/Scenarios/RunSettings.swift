@@ -27,6 +27,8 @@ public struct RunSettings: Sendable, Equatable {
     public var preemptedDuration: UInt64
     /// Faults injected into the emulation (`--inject`); empty for a clean run.
     public var faults: [InjectedFault] = []
+    /// overcommit: the guest workload, host CPUs, slice and PV sched mode.
+    public var overcommit = OvercommitSettings()
 
     public init(scenario: ScenarioKind, strategy: StrategyKind = .relaxed, layout: VCPULayout = .cacheline,
                 implementation: Implementation = .swift, vcpus: Int = 1, readers: Int = 1, writers: Int = 1,
@@ -92,6 +94,9 @@ public struct RunSettings: Sendable, Equatable {
         case updateInterval = "update interval"
         case runDuration = "run duration"
         case preemptedDuration = "preempted duration"
+        case slice, cpus, cs, tick
+        case pvSched = "pv sched"
+        case workload
     }
 }
 

@@ -29,6 +29,9 @@ public protocol Scenario: Sendable {
     /// Whether the hypervisor side paces its updates by `updateInterval`
     /// (and so whether the result name says the interval).
     static var usesUpdateInterval: Bool { get }
+    /// Whether its threads are off their CPUs by design (overcommitted
+    /// vCPUs), so off-CPU time does not make a repetition disturbed.
+    static var descheduledByDesign: Bool { get }
     /// This scenario's cases in a suite (strategy, layout, vCPUs, timing).
     static func cases(in suite: Suite) -> [SuiteCase]
     /// Checks what only this scenario cares about; the general checks of
@@ -50,6 +53,8 @@ public struct SuiteCase: Sendable, Equatable {
     public var warmup: Double = 0.2
     /// ns between hypervisor updates; 0 = back to back.
     public var updateInterval: UInt64 = 0
+    /// overcommit's workload, slice and PV sched mode (nil: the base's).
+    public var overcommit: OvercommitSettings?
 
     public init(strategy: StrategyKind = .relaxed, layout: VCPULayout = .cacheline, vcpus: Int = 1,
                 seconds: Double, repetitions: Int, warmup: Double = 0.2, updateInterval: UInt64 = 0) {
@@ -69,6 +74,7 @@ extension Scenario {
     public static var representativeVCPUs: Int { 1 }
     public static var vcpuSweep: [Int] { [1, 4] }
     public static var usesUpdateInterval: Bool { false }
+    public static var descheduledByDesign: Bool { false }
 
     /// The main record the guest reads, nil when there is none (c2c).
     public static var record: SharedRecordKind? { records.first }

@@ -7,5 +7,6 @@ enum ScenarioRegistry {
         SpinOnOwnerScenario.self,
         IdleScanScenario.self,
         C2CScenario.self,
+        OvercommitScenario.self,
     ]
 }

@@ -85,7 +85,7 @@ public struct ScenarioRunner: Sendable {
         var driver = RepetitionDriver(warmup: settings.warmup, duration: settings.duration,
                                       oversubscribe: placement.sharesCPUs, clock: clock, isInterrupted: isInterrupted)
         driver.perfEvents = perfEvents
-        driver.disturbanceRule = disturbanceRule
+        driver.disturbanceRule = settings.scenario.type.descheduledByDesign ? .never : disturbanceRule
         let name = name ?? settings.name
         let headline = settings.scenario.figures
         var rows: [BenchmarkEntry] = []

@@ -64,6 +64,10 @@ public struct DisturbanceRule: Sendable, Codable, Equatable, CustomStringConvert
 
     public init(offCPUFraction: Double = 0.01) { self.offCPUFraction = offCPUFraction }
 
+    /// Judges no window disturbed (the counters are still recorded): for
+    /// threads that are off their CPU by design.
+    public static let never = DisturbanceRule(offCPUFraction: .infinity)
+
     public var description: String {
         "a repetition is disturbed when a measured thread is off its CPU for more than "
             + "\(offCPUFraction * 100)% of the measured window"
