@@ -46,6 +46,8 @@ let package = Package(
             dependencies: ["CConcurrencyKit"],
             cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-O2"])]),
 
+        // Memory-model checker (SC, x86-TSO, ARMv8) and herd7 litmus I/O: standard library only.
+        .target(name: "PVModel", swiftSettings: optimise),
         .target(name: "PVABI", dependencies: ["CPVABI", "CPVPlatform"], swiftSettings: optimise),
         .target(
             name: "PVRuntime",
@@ -61,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "pvbench",
             dependencies: [
-                "PVHarness", "PVRuntime", "PVABI",
+                "PVHarness", "PVRuntime", "PVABI", "PVModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimise),
@@ -73,6 +75,7 @@ let package = Package(
         .testTarget(
             name: "PVHarnessTests", dependencies: ["PVHarness", "PVRuntime", "PVABI", "PVTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "PVModelTests", dependencies: ["PVModel", "PVTestSupport"]),
         .testTarget(name: "PVBenchCLITests", dependencies: ["pvbench", "PVTestSupport"]),
     ]
 )
