@@ -80,12 +80,16 @@ public enum ModelChecker {
         // Initial cell values.
         var initial = [UInt64](repeating: 0, count: layout.cellCount)
         for (l, loc) in p.locations.enumerated() {
-            let v = p.initialMemory[loc.name] ?? 0
+            let elements = p.initialMemory[loc.name] ?? []
+            var bytes = [UInt8](repeating: 0, count: loc.byteSize)
+            for (i, v) in elements.enumerated() {
+                for b in 0 ..< loc.type.bytes { bytes[i * loc.type.bytes + b] = UInt8(truncatingIfNeeded: v >> UInt64(8 * b)) }
+            }
             let cb = cellBytes[l]
             for k in 0 ..< loc.byteSize / cb {
-                let shift = k * cb * 8
-                let bits = shift >= 64 ? 0 : v >> UInt64(shift)
-                initial[layout.firstCell[l] + k] = cb >= 8 ? bits : bits & ((1 << UInt64(cb * 8)) - 1)
+                var v: UInt64 = 0
+                for b in 0 ..< cb { v |= UInt64(bytes[k * cb + b]) << UInt64(8 * b) }
+                initial[layout.firstCell[l] + k] = v
             }
         }
         // (1)-(2): value domain fixpoint and paths.

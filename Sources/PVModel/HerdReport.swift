@@ -13,8 +13,10 @@
 /// (herd7's `Flag` lines come from aarch64.cat's flags — BBM, CMODX,
 /// mixed-size instruction fetch — none of which the accepted programs can raise.)
 public enum HerdReport {
-    public static func render(_ r: CheckResult) -> String {
+    /// `hexadecimal`: values as herd7 `-hexa` prints them (`0x1`).
+    public static func render(_ r: CheckResult, hexadecimal: Bool = false) -> String {
         let p = r.program
+        let value = { (p: Program, o: Observable, v: Value) in self.value(p, o, v, hexadecimal: hexadecimal) }
         var out: [String] = []
         let kind: String
         switch p.condition.quantifier {
@@ -31,36 +33,36 @@ public enum HerdReport {
         out.append("Witnesses")
         let (pos, neg) = p.condition.quantifier == .notExists ? (r.notSatisfying, r.satisfying) : (r.satisfying, r.notSatisfying)
         out.append("Positive: \(pos) Negative: \(neg)")
-        out.append("Condition \(condition(p))")
+        out.append("Condition \(condition(p, hexadecimal: hexadecimal))")
         let obs = r.satisfying == 0 ? "Never" : r.notSatisfying == 0 ? "Always" : "Sometimes"
         out.append("Observation \(p.name) \(obs) \(r.satisfying) \(r.notSatisfying)")
         return out.joined(separator: "\n") + "\n"
     }
 
     /// `exists (1:X0=1 /\ 1:X2=0)` with herd7's parenthesisation (constrGen.ml pp_prop).
-    public static func condition(_ p: Program) -> String {
+    public static func condition(_ p: Program, hexadecimal: Bool = false) -> String {
         let q: String
         switch p.condition.quantifier {
         case .exists: q = "exists"
         case .notExists: q = "~exists"
         case .forall: q = "forall"
         }
-        return "\(q) (\(proposition(p, p.condition.proposition, above: 0)))"
+        return "\(q) (\(proposition(p, p.condition.proposition, above: 0, hex: hexadecimal)))"
     }
 
     // Precedence levels: 0 top, 1 implies, 2 or, 3 and.
-    private static func proposition(_ p: Program, _ x: Proposition, above: Int) -> String {
+    private static func proposition(_ p: Program, _ x: Proposition, above: Int, hex: Bool) -> String {
         // constrGen.ml is_paren: and⊃or, and⊃implies, or⊃implies, implies⊃(or|and).
         func paren(_ here: Int, _ s: String) -> String {
             let needs = (above == 3 && here != 3) || (above == 2 && here == 1) || (above == 1 && here != 1)
             return needs ? "(\(s))" : s
         }
         switch x {
-        case let .equals(o, v): return "\(atom(p, o))=\(value(p, o, v))"
-        case let .not(q): return "not (\(proposition(p, q, above: 0)))"
-        case let .and(qs): return paren(3, qs.map { proposition(p, $0, above: 3) }.joined(separator: " /\\ "))
-        case let .or(qs): return paren(2, qs.map { proposition(p, $0, above: 2) }.joined(separator: " \\/ "))
-        case let .implies(a, b): return paren(1, proposition(p, a, above: 1) + " => " + proposition(p, b, above: 1))
+        case let .equals(o, v): return "\(atom(p, o))=\(value(p, o, v, hexadecimal: hex))"
+        case let .not(q): return "not (\(proposition(p, q, above: 0, hex: hex)))"
+        case let .and(qs): return paren(3, qs.map { proposition(p, $0, above: 3, hex: hex) }.joined(separator: " /\\ "))
+        case let .or(qs): return paren(2, qs.map { proposition(p, $0, above: 2, hex: hex) }.joined(separator: " \\/ "))
+        case let .implies(a, b): return paren(1, proposition(p, a, above: 1, hex: hex) + " => " + proposition(p, b, above: 1, hex: hex))
         case let .constant(b): return b ? "true" : "false"
         }
     }
@@ -73,12 +75,18 @@ public enum HerdReport {
         }
     }
 
-    public static func value(_ p: Program, _ o: Observable, _ v: Value) -> String {
+    public static func value(_ p: Program, _ o: Observable, _ v: Value, hexadecimal: Bool = false) -> String {
         if let l = v.location {
             let name = p.locations[l].name
             return v.bits == 0 ? name : "\(name)+\(v.bits)"
         }
-        return ModelChecker.type(p, o).render(v.bits)
+        let t = ModelChecker.type(p, o)
+        if hexadecimal {
+            let bits = t.truncate(v.bits)
+            let negative = t.signed && bits & (1 << UInt64(t.bytes * 8 - 1)) != 0
+            return negative ? "-0x" + String(t.truncate(0 &- bits), radix: 16) : "0x" + String(bits, radix: 16)
+        }
+        return t.render(v.bits)
     }
 }
 

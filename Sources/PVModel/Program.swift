@@ -11,15 +11,15 @@ public struct Program: Sendable {
     /// Shared memory: each location a separate, 64-byte aligned region.
     public var locations: [Location]
     public var threads: [ProgramThread]
-    /// Initial memory (little-endian bytes of each location's initial value);
-    /// a location absent here starts at zero.
-    public var initialMemory: [String: UInt64]
+    /// Initial memory: the first elements of each location (one value for a
+    /// scalar); a location or element absent here starts at zero.
+    public var initialMemory: [String: [UInt64]]
     public var condition: Condition
     /// Extra observed registers/locations (herd's `locations [...]`).
     public var observed: [Observable]
 
     public init(name: String, architecture: Architecture, locations: [Location], threads: [ProgramThread],
-                initialMemory: [String: UInt64] = [:], condition: Condition, observed: [Observable] = []) {
+                initialMemory: [String: [UInt64]] = [:], condition: Condition, observed: [Observable] = []) {
         self.name = name
         self.architecture = architecture
         self.locations = locations

@@ -23,6 +23,9 @@ struct ModelCommand: ParsableCommand {
     @Flag(help: "FEAT_LSE2: a 16-byte aligned LDP/STP of X registers is single-copy atomic.")
     var lse2 = false
 
+    @Flag(help: "Print values in hexadecimal, as herd7 -hexa does.")
+    var hexa = false
+
     @Flag(help: "Print JSON instead of herd7 text.")
     var json = false
 
@@ -65,7 +68,7 @@ struct ModelCommand: ParsableCommand {
                 if json {
                     answers.append(answer(r))
                 } else {
-                    print(HerdReport.render(r))
+                    print(HerdReport.render(r, hexadecimal: hexa))
                 }
             } catch let e as ModelError {
                 FileHandle.standardError.write(Data("pvbench: error: \(f): \(p.name): \(e)\n".utf8))

@@ -88,7 +88,7 @@ struct Builder {
     let syntax: any AssemblySyntax.Type
     var locations: [Location] = []
     var declared: Set<String> = []
-    var memory: [String: UInt64] = [:]
+    var memory: [String: [UInt64]] = [:]
     var threads: [ProgramThread]
 
     init(syntax: any AssemblySyntax.Type, threads n: Int) {
@@ -154,12 +154,22 @@ struct Builder {
                     try ts.expect("]")
                 }
                 if ts.accept("=") {
-                    let v = try ts.word("a value")
-                    guard let bits = parseInteger(v.text) else {
-                        throw LitmusError(line: v.line, token: v.text, "initial memory must be an integer (pointers in memory are not supported)")
+                    var values: [Token] = []
+                    if ts.accept("{") {
+                        repeat { values.append(try ts.word("a value")) } while ts.accept(",")
+                        try ts.expect("}")
+                    } else {
+                        values.append(try ts.word("a value"))
                     }
-                    guard locations[l].count == 1 else { throw LitmusError(line: v.line, token: v.text, "array initialisers are not supported") }
-                    memory[target.text] = locations[l].type.truncate(bits)
+                    guard values.count <= locations[l].count else {
+                        throw LitmusError(line: values[0].line, token: values.last!.text, "more initial values than elements")
+                    }
+                    memory[target.text] = try values.map { v in
+                        guard let bits = parseInteger(v.text) else {
+                            throw LitmusError(line: v.line, token: v.text, "initial memory must be an integer (pointers in memory are not supported)")
+                        }
+                        return locations[l].type.truncate(bits)
+                    }
                 }
             }
             if let n = ts.peek, n.text != ";" { throw LitmusError(line: n.line, token: n.text, "expected ';' in the init block") }
@@ -183,7 +193,10 @@ struct Builder {
             try ts.expect("]")
             return .memory(location: w.text, element: k)
         }
-        return .memory(location: w.text, element: locations[l].count > 1 ? 0 : nil)
+        guard locations[l].count == 1 else {
+            throw LitmusError(line: w.line, token: w.text, "a whole array cannot be observed; name an element")
+        }
+        return .memory(location: w.text, element: nil)
     }
 
     // prop := or ('=>' prop)? ; or := and ('\/' and)* ; and := unary ('/\' unary)*

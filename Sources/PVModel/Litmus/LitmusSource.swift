@@ -17,14 +17,14 @@ struct LitmusSource {
 
     init(_ text: String) throws {
         var cleaned = ""
-        var depth = 0
+        var comment = 0
         var chars = Array(text)
         if chars.last != "\n" { chars.append("\n") }
         var i = 0
         while i < chars.count {
-            if chars[i] == "(", i + 1 < chars.count, chars[i + 1] == "*" { depth += 1; cleaned += "  "; i += 2; continue }
-            if depth > 0, chars[i] == "*", i + 1 < chars.count, chars[i + 1] == ")" { depth -= 1; cleaned += "  "; i += 2; continue }
-            cleaned.append(depth > 0 && chars[i] != "\n" ? " " : chars[i])
+            if chars[i] == "(", i + 1 < chars.count, chars[i + 1] == "*" { comment += 1; cleaned += "  "; i += 2; continue }
+            if comment > 0, chars[i] == "*", i + 1 < chars.count, chars[i + 1] == ")" { comment -= 1; cleaned += "  "; i += 2; continue }
+            cleaned.append(comment > 0 && chars[i] != "\n" ? " " : chars[i])
             i += 1
         }
         let lines = cleaned.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
@@ -45,8 +45,17 @@ struct LitmusSource {
         var initLines: [Line] = []
         var k = open
         var text = String(lines[k].text.drop { $0 != "{" }.dropFirst())
+        var depth = 0
         while true {
-            if let close = text.firstIndex(of: "}") {
+            var close: String.Index?
+            for i in text.indices {
+                if text[i] == "{" { depth += 1 }
+                if text[i] == "}" {
+                    if depth == 0 { close = i; break }
+                    depth -= 1
+                }
+            }
+            if let close {
                 initLines.append(Line(number: lines[k].number, text: String(text[..<close])))
                 text = String(text[text.index(after: close)...])
                 break
