@@ -9,7 +9,7 @@ public struct CheckOptions: Sendable, Hashable {
     /// Bound on one thread's paths (reads × values).
     public var maxPathsPerThread: Int
 
-    public init(lse2: Bool = false, maxCandidates: Int = 2_000_000, maxPathsPerThread: Int = 20_000) {
+    public init(lse2: Bool = false, maxCandidates: Int = 500_000, maxPathsPerThread: Int = 20_000) {
         self.lse2 = lse2
         self.maxCandidates = maxCandidates
         self.maxPathsPerThread = maxPathsPerThread
@@ -119,7 +119,7 @@ public enum ModelChecker {
         func combination(_ t: Int) throws {
             if t == traces.count {
                 let chosen = pick.enumerated().map { traces[$0.offset][$0.element] }
-                try candidates(p, model, layout, initial, chosen, observed, &budget) { state, sat in
+                try candidates(p, model, layout, initial, chosen, observed, &budget, options.maxCandidates) { state, sat in
                     stateSet.insert(state)
                     if sat { yes += 1 } else { no += 1 }
                 }
@@ -216,7 +216,7 @@ public enum ModelChecker {
     // (3)-(4): reads-from and coherence for one combination of paths.
     private static func candidates(_ p: Program, _ model: ModelKind, _ layout: CellLayout, _ initial: [UInt64],
                                    _ chosen: [ThreadTrace], _ observed: [Observable], _ budget: inout Int,
-                                   _ record: (FinalState, Bool) -> Void) throws {
+                                   _ initialBudget: Int, _ record: (FinalState, Bool) -> Void) throws {
         let s = StaticExecution(traces: chosen)
         let ev = s.events
         guard ev.count <= 64 else { throw ModelError.tooLarge("\(ev.count) memory events; the bound is 64") }
@@ -236,6 +236,13 @@ public enum ModelChecker {
         var groups: [[Int]: [Int]] = [:]
         for c in 0 ..< layout.cellCount where !writers[c].isEmpty { groups[writers[c], default: []].append(c) }
         let groupList = groups.sorted { $0.value[0] < $1.value[0] }
+        // Refuse, with its size, a combination whose rf × co space exceeds what is left of the bound.
+        var size = 1.0
+        for slot in slots { size *= Double(slot.sources.count) }
+        for (ws, _) in groupList { for k in 1 ... max(1, ws.count) { size *= Double(k) } }
+        if size > Double(budget) {
+            throw ModelError.tooLarge("\(ev.count) memory events with \(size) rf × co candidates (bound \(budget) left of \(initialBudget))")
+        }
         let local = model.local(s)
         var rf = ev.map { [Int](repeating: -1, count: $0.isRead ? $0.cells.count : 0) }
         var co = [[Int]](repeating: [], count: layout.cellCount)

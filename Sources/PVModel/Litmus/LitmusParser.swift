@@ -40,7 +40,8 @@ public enum LitmusParser {
             b.threads[t].instructions = code
         }
         // Tail: locations [...] then the condition.
-        var ts = TokenStream(tokens: try tokenize(src.tail), endLine: src.tail.last?.number ?? src.headerLine)
+        let lastText = src.tail.last { !$0.text.allSatisfy(\.isWhitespace) }
+        var ts = TokenStream(tokens: try tokenize(src.tail), endLine: lastText?.number ?? src.headerLine)
         var observed: [Observable] = []
         if ts.accept("locations") {
             try ts.expect("[")
