@@ -32,6 +32,8 @@ public struct CheckResult: Sendable {
     /// Allowed executions whose final state satisfies the proposition, and those that do not.
     public var satisfying: Int
     public var notSatisfying: Int
+    /// For an AArch64 program under x86-TSO: how it was mapped to x86 (see `X86Mapping`); else empty.
+    public var mapping: [String] = []
 
     /// herd7's `Ok`: exists → some execution satisfies; ~exists → none does; forall → all do.
     public var conditionHolds: Bool {
@@ -62,7 +64,13 @@ public enum ModelChecker {
         case (.armv8, .x86), (.armv8, .x86_64):
             throw ModelError.notModelled("an \(program.architecture.rawValue) program under armv8 (no mapping of x86 code to AArch64; use --model x86-tso or sc)")
         case (.x86TSO, .aarch64):
-            throw ModelError.notModelled("an AArch64 program under x86-tso (barriers, acquire/release and dependencies have no x86 meaning; use --model armv8 or sc)")
+            var o = options
+            o.lse2 = false
+            let (mapped, notes) = try X86Mapping.map(program)
+            var r = try check(mapped, model: .x86TSO, options: o)
+            r.program = program
+            r.mapping = notes
+            return r
         default: break
         }
         var cellBytes = program.locations.map { min(4, $0.type.bytes) }

@@ -302,7 +302,11 @@ struct ThreadSemantics {
                 }
                 for (po, pn) in try pieces(loc, off, n) {
                     _ = try appendWrite(&s, loc: loc, offset: po, bytes: Array(leBytes(bits, n)[(po - off) ..< (po - off + pn)]),
-                                        instr: instr, addrTaint: at, dataTaint: dt, annotate: { $0.release = ord == .release })
+                                        instr: instr, addrTaint: at, dataTaint: dt, annotate: {
+                                            $0.release = ord == .release
+                                            // On x86 a releasing store is the mapped STLR: a locked XCHG (X86Mapping).
+                                            $0.locked = ord == .release && program.architecture != .aarch64
+                                        })
                 }
             case let .storePair(o1, o2, a, n, ord, status):
                 let (loc, off, at) = try resolve(s, a)
