@@ -17,7 +17,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pvbench", targets: ["pvbench"]),
-        .library(name: "PVBench", targets: ["PVABI", "PVRuntime", "PVHarness"]),
+        .library(name: "PVBench", targets: ["PVABI", "PVRuntime", "PVHarness", "PVModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
