@@ -258,9 +258,7 @@ struct ThreadSemantics {
                     $0.acquire = ord == .acquire; $0.acquirePC = ord == .acquirePC; $0.exclusive = excl
                 }) { t0, bytes, evs in
                     var t = t0
-                    let off0 = off
                     // The pieces are contiguous from `off`: bytes are in address order.
-                    _ = off0
                     write(&t, d, Value(bits: fromLE(bytes[0 ..< n])), taint: loadTaint(t, evs))
                     if excl { t.monitor = (evs, loc, off, n) }
                     try run(t, code, &out)

@@ -87,9 +87,9 @@ enum ARMv8Model {
             }
         }
         // coWW: po-ordered writes to a cell in the opposite coherence order.
-        for (c, order) in x.co.enumerated() {
+        for order in x.co {
             for i in order.indices {
-                for j in (i + 1) ..< order.count where s.po.contains(order[j], order[i]) { _ = c; return false }
+                for j in (i + 1) ..< order.count where s.po.contains(order[j], order[i]) { return false }
             }
         }
         return true
