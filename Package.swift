@@ -23,7 +23,7 @@ let package = Package(
     name: "pvbench",
     products: [
         .executable(name: "pvbench", targets: ["pvbench"]),
-        .library(name: "PVBench", targets: ["PVABI", "PVRuntime", "PVHost", "PVResults", "PVExperiments"]),
+        .library(name: "PVBench", targets: ["PVABI", "PVRuntime", "PVHost", "PVResults", "PVExperiments", "PVModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +54,8 @@ let package = Package(
             dependencies: ["CConcurrencyKit"],
             cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-O2"])]),
 
+        // Memory-model checker (SC, x86-TSO, ARMv8) and herd7 litmus I/O: standard library only.
+        .target(name: "PVModel", swiftSettings: optimise),
         .target(name: "PVABI", dependencies: ["CPVABI"], swiftSettings: optimise),
         .target(
             name: "PVRuntime",
@@ -75,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "pvbench",
             dependencies: [
-                "PVExperiments", "PVResults", "PVHost", "PVRuntime", "PVABI",
+                "PVExperiments", "PVResults", "PVHost", "PVRuntime", "PVABI", "PVModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimise),
@@ -87,6 +89,7 @@ let package = Package(
         .testTarget(
             name: "PVHarnessTests", dependencies: ["PVHost", "PVResults", "PVExperiments", "PVRuntime", "PVABI", "PVTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "PVModelTests", dependencies: ["PVModel", "PVTestSupport"]),
         .testTarget(name: "PVBenchCLITests", dependencies: ["pvbench", "PVTestSupport"]),
     ]
 )
