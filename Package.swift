@@ -12,7 +12,7 @@
 //     -> PVHost (topology, placement, NUMA, pinned threads, clocks, perf, signals)
 //     -> PVResults (result files, tables, reports)
 //     -> PVExperiments (scenarios, suites, validate, litmus, faults, statistics;
-//        also PVRuntime) -> pvbench (CLI)
+//        also PVRuntime, and PVModel for the verdicts) -> pvbench (CLI)
 import PackageDescription
 
 let optimise: [SwiftSetting] = [
@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "PVExperiments",
             dependencies: [
-                "PVHost", "PVResults", "PVRuntime", "PVABI", "CPVPlatform", "CPVReference",
+                "PVHost", "PVResults", "PVRuntime", "PVABI", "PVModel", "CPVPlatform", "CPVReference",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: optimise),
@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "PVABITests", dependencies: ["PVABI", "CPVABI"]),
         .testTarget(name: "PVRuntimeTests", dependencies: ["PVRuntime", "PVABI", "CPVPlatform", "PVTestSupport"]),
         .testTarget(
-            name: "PVHarnessTests", dependencies: ["PVHost", "PVResults", "PVExperiments", "PVRuntime", "PVABI", "PVTestSupport"],
+            name: "PVHarnessTests", dependencies: ["PVHost", "PVResults", "PVExperiments", "PVRuntime", "PVABI", "PVModel", "PVTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "PVModelTests", dependencies: ["PVModel", "PVTestSupport"]),
         .testTarget(name: "PVBenchCLITests", dependencies: ["pvbench", "PVTestSupport"]),

@@ -67,7 +67,6 @@ struct FuzzPlan {
                           Entry(key: "--mode", words: ["--mode", "spec"]),
                           Entry(key: "--reads", words: ["--reads", "1000"])]
         case "litmus": [Entry(key: "<shape>", words: ["SB"]),
-                        Entry(key: "--ordering", words: ["--ordering", "seq-cst"]),
                         Entry(key: "--iterations", words: ["--iterations", "1000"])]
         case "report": [Entry(key: "<file>", words: [resultFile]),
                         Entry(key: "--output", words: ["--output", "\(scratch)/report-\(UUID().uuidString)"])]
@@ -107,7 +106,7 @@ struct FuzzPlan {
         "validate --strategy": .name, "validate --record": .name, "validate --mode": .name,
         "validate --duration": .seconds, "validate --reads": .count, "validate --readers": .count,
         "validate --placement": .name, "validate --memory": .memoryPolicy,
-        "litmus <shape>": .name, "litmus --ordering": .name, "litmus --iterations": .count, "litmus --placement": .name,
+        "litmus <shape>": .name, "litmus --iterations": .count, "litmus --placement": .name,
         "report <file>": .inputFile, "report --output": .outputDirectory,
         "run --suite": .name, "run --scenario": .name, "run --strategy": .name, "run --layout": .name,
         "run --impl": .name, "run --vcpus": .count, "run --readers": .count, "run --writers": .count,
