@@ -8,7 +8,7 @@
 //
 // Modules depend one way only (the package graph refuses a cycle):
 //   C shims (CNUMA, CConcurrencyKit, CPVPlatform, CPVABI, CPVReference)
-//     -> PVABI -> PVRuntime
+//     -> PVABI -> PVRuntime (with PVModel's program representation)
 //     -> PVHost (topology, placement, NUMA, pinned threads, clocks, perf, signals)
 //     -> PVResults (result files, tables, reports)
 //     -> PVExperiments (scenarios, suites, validate, litmus, faults, statistics;
@@ -59,7 +59,8 @@ let package = Package(
         .target(name: "PVABI", dependencies: ["CPVABI"], swiftSettings: optimise),
         .target(
             name: "PVRuntime",
-            dependencies: ["PVABI", "CPVPlatform", "CConcurrencyKit"],
+            // PVModel: the strategies record themselves as checker programs.
+            dependencies: ["PVABI", "PVModel", "CPVPlatform", "CConcurrencyKit"],
             swiftSettings: optimise),
         // Host services: what the machine is and how threads and memory are put on it.
         // (PVRuntime for StopFlag, the one stop signal threads and loops share.)
@@ -85,7 +86,7 @@ let package = Package(
         // Helpers the test targets share (a seeded generator); not shipped.
         .target(name: "PVTestSupport", path: "Tests/PVTestSupport"),
         .testTarget(name: "PVABITests", dependencies: ["PVABI", "CPVABI"]),
-        .testTarget(name: "PVRuntimeTests", dependencies: ["PVRuntime", "PVABI", "CPVPlatform", "PVTestSupport"]),
+        .testTarget(name: "PVRuntimeTests", dependencies: ["PVRuntime", "PVABI", "PVModel", "CPVPlatform", "PVTestSupport"]),
         .testTarget(
             name: "PVHarnessTests", dependencies: ["PVHost", "PVResults", "PVExperiments", "PVRuntime", "PVABI", "PVModel", "PVTestSupport"],
             resources: [.copy("Fixtures")]),
