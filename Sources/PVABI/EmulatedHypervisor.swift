@@ -198,7 +198,7 @@ public final class EmulatedHypervisor: @unchecked Sendable {
             // KVM writes sizeof(struct pvclock_vcpu_stolen_time) = 64 zero
             // bytes; with a stride under 64 (not a layout KVM accepts) only
             // this vCPU's own 16 bytes are zeroed.
-            record.storeRelaxed(StolenTimeValue(revision: configuration.stolenTimeRevision,
+            record.storeRelaxed(RecordWords(revision: configuration.stolenTimeRevision,
                                                 attributes: configuration.stolenTimeAttributes, stolenTime: 0))
             vcpus[vcpu].lastRunDelay = 0
             return Int64(bitPattern: ipa)

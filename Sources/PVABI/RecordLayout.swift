@@ -51,43 +51,6 @@ public enum PVSchedLayout {
     ]
 }
 
-/// A decoded stolen-time record: what the 16 meaningful bytes say.
-public struct StolenTimeValue: Equatable, Hashable, Sendable {
-    public var revision: UInt32
-    public var attributes: UInt32
-    public var stolenTime: UInt64
-
-    public init(revision: UInt32 = 0, attributes: UInt32 = 0, stolenTime: UInt64) {
-        self.revision = revision
-        self.attributes = attributes
-        self.stolenTime = stolenTime
-    }
-
-    /// The 16 bytes as they stand in guest memory (little-endian).
-    public var littleEndianBytes: [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: StolenTimeLayout.size)
-        bytes.withUnsafeMutableBytes { raw in
-            raw.storeBytes(of: revision.littleEndian, toByteOffset: StolenTimeLayout.revisionOffset, as: UInt32.self)
-            raw.storeBytes(of: attributes.littleEndian, toByteOffset: StolenTimeLayout.attributesOffset, as: UInt32.self)
-            raw.storeBytes(of: stolenTime.littleEndian, toByteOffset: StolenTimeLayout.stolenTimeOffset, as: UInt64.self)
-        }
-        return bytes
-    }
-
-    /// Decodes 16 little-endian bytes; nil when `bytes` is not 16 long.
-    public init?(littleEndianBytes bytes: some Collection<UInt8>) {
-        guard bytes.count == StolenTimeLayout.size else { return nil }
-        let array = Array(bytes)
-        let (r, a, s) = array.withUnsafeBytes { raw in
-            (raw.loadUnaligned(fromByteOffset: StolenTimeLayout.revisionOffset, as: UInt32.self),
-             raw.loadUnaligned(fromByteOffset: StolenTimeLayout.attributesOffset, as: UInt32.self),
-             raw.loadUnaligned(fromByteOffset: StolenTimeLayout.stolenTimeOffset, as: UInt64.self))
-        }
-        self.init(revision: UInt32(littleEndian: r), attributes: UInt32(littleEndian: a),
-                  stolenTime: UInt64(littleEndian: s))
-    }
-}
-
 /// One vCPU's stolen-time record in shared memory. Every field access goes
 /// through the ordering-named accessors of ``SharedU32``/``SharedU64``.
 @frozen
@@ -107,13 +70,13 @@ public struct StolenTimeRecord: @unchecked Sendable {
 
     /// Reads the three fields with relaxed loads (not a snapshot of the
     /// record: each field is read separately, as the Linux guest does).
-    public func loadRelaxed() -> StolenTimeValue {
-        StolenTimeValue(revision: revision.loadRelaxed(), attributes: attributes.loadRelaxed(),
+    public func loadRelaxed() -> RecordWords {
+        RecordWords(revision: revision.loadRelaxed(), attributes: attributes.loadRelaxed(),
                         stolenTime: stolenTime.loadRelaxed())
     }
 
     /// Writes the three fields with relaxed stores.
-    public func storeRelaxed(_ value: StolenTimeValue) {
+    public func storeRelaxed(_ value: RecordWords) {
         revision.storeRelaxed(value.revision)
         attributes.storeRelaxed(value.attributes)
         stolenTime.storeRelaxed(value.stolenTime)

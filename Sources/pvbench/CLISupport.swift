@@ -172,6 +172,18 @@ enum DurationParser {
     }
 }
 
+enum PercentParser {
+    /// `1%` or `0.01` as a fraction in (0, 1], or a ValidationError saying what is accepted.
+    static func fraction(_ text: String, option: String) throws -> Double {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let value = t.hasSuffix("%") ? Double(t.dropLast()).map { $0 / 100 } : Double(t)
+        guard let value, value > 0, value <= 1 else {
+            throw ValidationError("\(option) '\(text)' is not a share of the window: give a percentage such as 1% or 2.5%, or a fraction in (0, 1]")
+        }
+        return value
+    }
+}
+
 /// CPU numbers a list may name: the size of the kernel's `cpu_set_t`
 /// (CPU_SETSIZE), which the pinning code uses.
 let maxCPUNumber = 1024

@@ -10,7 +10,12 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of tables.")
     var json = false
 
-    struct Scenario: Encodable { let name: String; let record: String?; let strategies: [String]; let cKernels: [String]; let summary: String }
+    struct Figure: Encodable { let key: String; let unit: String; let better: String }
+    struct Scenario: Encodable {
+        let name: String; let record: String?; let strategies: [String]; let cKernels: [String]; let summary: String
+        /// The figures the scenario is judged by, each with its unit and which way is better.
+        let figures: [Figure]
+    }
     struct Strategy: Encodable { let name: String; let claimsSafety: Bool; let records: [String]; let equivalent: String; let summary: String }
     struct Layout: Encodable { let name: String; let stolenTimeStride: Int; let flagStride: Int; let summary: String }
     struct SuiteInfo: Encodable { let name: String; let cases: Int; let summary: String }
@@ -20,8 +25,9 @@ struct ListCommand: ParsableCommand {
         Listing(
             scenarios: ScenarioKind.allCases.map { s in
                 Scenario(name: s.rawValue, record: s.target?.rawValue, strategies: s.strategies.map(\.rawValue),
-                         cKernels: s.strategies.filter { s.implementations(for: $0).contains(.c) }.map(\.rawValue),
-                         summary: s.summary)
+                         cKernels: s.type.cKernelStrategies.map(\.rawValue), summary: s.summary,
+                         figures: [s.figures.rate, s.figures.cost, s.figures.costP99, s.figures.latencyP50, s.figures.latencyP99]
+                             .compactMap { $0 }.map { Figure(key: $0.key, unit: $0.unitLabel, better: $0.better.rawValue) })
             },
             strategies: StrategyKind.allCases.map {
                 Strategy(name: $0.rawValue, claimsSafety: $0.claimsSafety, records: $0.targets.map(\.rawValue),

@@ -21,6 +21,9 @@ struct RunOutcome {
     var results: [CaseResult] = []
     var comparisons: [ImplementationComparison] = []
     var soakTable: String?
+    /// The per-round case order and its seed (nil for a soak).
+    var rounds: [[Int]] = []
+    var seed: UInt64 = 0
 
     /// perf counters asked for but not read, each reason once.
     var perfUnavailable: [String] {
@@ -85,22 +88,32 @@ extension RunCommand {
             outcome.soakTable = SoakRun.driftTable(outcome.results)
             return outcome
         }
-        for (i, settings) in cases.enumerated() {
-            if stopped() { break }
-            progress.update("[\(i + 1)/\(cases.count)] \(settings.name) (\(settings.repetitions) x \(settings.duration) s)"
-                + (compareImpl ? ", Swift and C interleaved" : ""))
-            do {
-                if compareImpl {
-                    let comparison = try ImplementationComparison.run(settings, on: runner)
-                    outcome.comparisons.append(comparison)
-                    outcome.results += [comparison.swift, comparison.c]
-                } else {
-                    outcome.results.append(try runner.run(settings))
-                }
-            } catch let error as PlacementError {
-                throw ValidationError("\(settings.name): \(commandLineMessage(error))")
-            } catch {
-                throw RuntimeError("\(settings.name): \(error)")
+        // One repetition of every case per round, in a seeded order; with
+        // --compare-impl each case runs as a Swift and a C case in the rounds.
+        let seed = self.seed ?? UInt64(truncatingIfNeeded: DispatchTime.now().uptimeNanoseconds) ^ 0x5EED
+        let runs = compareImpl ? cases.flatMap { c -> [RunSettings] in
+            var swift = c, ck = c
+            swift.implementation = .swift
+            ck.implementation = .c
+            return [swift, ck]
+        } : cases
+        let rounds = RoundRunner(runner: runner, seed: seed, policy: disturbed)
+        let done: RoundRunner.Outcome
+        do {
+            done = try rounds.run(runs, progress: { progress.update($0) }, stopped: stopped)
+        } catch let error as PlacementError {
+            throw ValidationError(commandLineMessage(error))
+        } catch {
+            throw RuntimeError("\(error)")
+        }
+        outcome.results = done.results
+        outcome.rounds = done.rounds
+        outcome.seed = seed
+        if compareImpl {
+            let byName = Dictionary(done.results.map { ($0.settings.name, $0) }, uniquingKeysWith: { a, _ in a })
+            for pair in stride(from: 0, to: runs.count - 1, by: 2) {
+                guard let s = byName[runs[pair].name], let c = byName[runs[pair + 1].name] else { continue }
+                outcome.comparisons.append(ImplementationComparison(swift: s, c: c))
             }
         }
         return outcome
@@ -115,6 +128,11 @@ extension RunCommand {
         context.clock = host.clock.clockDescription
         context.numaNote = host.topology.numaNote
         context.harnessOverhead = overhead
+        if !outcome.rounds.isEmpty {
+            let rule = DisturbanceRule(offCPUFraction: disturbanceLimit)
+            context.rounds = RoundsRecord(seed: outcome.seed, rounds: outcome.rounds.count, disturbedPolicy: disturbed.rawValue,
+                                          offCPUFraction: rule.offCPUFraction, rule: rule.description)
+        }
         context.injectedFaults = inject.map(\.record)
         context.warnings = host.clock.warnings + outcome.results.flatMap(\.warnings) + outcome.perfUnavailable
         if overhead.exceedsLimit { context.warnings.append(overhead.summary) }
@@ -133,11 +151,15 @@ extension RunCommand {
         } catch { throw RuntimeError("\(error)") }
     }
 
-    /// The tables on stdout, warnings on stderr.
+    /// The tables on stdout, then one summary of the warnings on stderr
+    /// (each in full in the JSON's context); stdout is flushed first, so the
+    /// two never interleave mid-line.
     func printSummary(_ outcome: RunOutcome, context: ResultContext, host: RunHost, overhead: HarnessOverhead) {
         print(RunSummaryTable.render(outcome.results))
+        if let legend = RunSummaryTable.legend(outcome.results) { print(legend) }
         print()
-        for table in [outcome.soakTable, outcome.comparisons.isEmpty ? nil : ComparisonTable.render(outcome.comparisons)] {
+        for table in [outcome.soakTable, outcome.comparisons.isEmpty ? nil : ComparisonTable.render(outcome.comparisons),
+                      ratioTable(outcome)] {
             guard let table else { continue }
             print(table)
             print()
@@ -145,10 +167,44 @@ extension RunCommand {
         for line in outcome.perfUnavailable { print(line) }
         print("clock: \(host.clock.name), \(String(format: "%.3f", host.clock.frequencyHz / 1e9)) GHz; \(overhead.summary)")
         if let first = outcome.results.first { print("placement: \(ScenarioRunner.label(first.placement))") }
+        if !outcome.rounds.isEmpty {
+            let disturbedCount = outcome.results.map(\.disturbedRepetitions).reduce(0, +)
+            let total = outcome.results.map(\.iterations.count).reduce(0, +)
+            print("rounds: \(outcome.rounds.count) (seed \(outcome.seed), --disturbed \(disturbed)); "
+                + "\(disturbedCount) of \(total) repetitions disturbed (off CPU > \(disturbanceLimit * 100)% of the window)")
+        }
+        fflush(nil)  // stdout before stderr
+        let (spread, other) = (context.warnings.filter { $0.contains("(CV) over") }, context.warnings.filter { !$0.contains("(CV) over") })
         // perf counter lines are printed under the table already.
-        for w in context.warnings where !w.hasPrefix("perf counter") {
+        for w in other where !w.hasPrefix("perf counter") {
             FileHandle.standardError.write(Data("warning: \(w)\n".utf8))
         }
+        if !spread.isEmpty {
+            let cases = Set(spread.compactMap { $0.split(separator: " ").first }).count
+            FileHandle.standardError.write(Data(("warning: \(spread.count) figures in \(cases) cases vary by more than "
+                + "\(Int(RepetitionSummary.defaultLargeSpreadThreshold * 100))% (CV) over their repetitions"
+                + (json == nil ? "; --json FILE keeps each in context.warnings" : "; each is in \(json!) (context.warnings)") + "\n").utf8))
+        }
+    }
+
+    /// Cases of one scenario run side by side (several --strategy): each
+    /// one's time per operation over the first's, per round, with its CI.
+    func ratioTable(_ outcome: RunOutcome) -> String? {
+        guard suite == nil, !compareImpl, outcome.results.count > 1 else { return nil }
+        let first = outcome.results[0]
+        var table = TerminalTable(columns: [
+            TerminalTable.Column("time per operation, per round", alignment: .left),
+            TerminalTable.Column("ratio [95% CI]", alignment: .right), TerminalTable.Column("pairs"),
+        ])
+        for r in outcome.results.dropFirst() {
+            let name = "\(r.settings.strategy) / \(first.settings.strategy)"
+            guard let ratio = RoundRunner.ratio(r, first) else {
+                table.addRow([name, "no undisturbed pairs", "0"])
+                continue
+            }
+            table.addRow([name, ratio.text, "\(ratio.ratios.count)"])
+        }
+        return table.render()
     }
 
     /// Exit 1 when a strategy that claims safety showed a violation; 130/143

@@ -24,8 +24,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Scenario: \(ScenarioKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
     var scenario: ScenarioKind?
 
-    @Option(help: ArgumentHelp("Ordering strategy (see `pvbench list`).", valueName: "name"))
-    var strategy: StrategyKind = .relaxed
+    @Option(help: ArgumentHelp("Ordering strategy (see `pvbench list`); repeat it to run several side by side in interleaved rounds, with per-round ratios to the first.", valueName: "name"))
+    var strategy: [StrategyKind] = []
 
     @Option(help: ArgumentHelp("Record layout: \(VCPULayout.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
     var layout: VCPULayout = .cacheline
@@ -46,16 +46,26 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var memory: MemoryOption
     @OptionGroup var cpus: CPUChoiceOptions
 
-    @Option(help: ArgumentHelp("Measured time per repetition, e.g. 2s, 500ms (default 1s; a suite's own otherwise).", valueName: "time"),
+    @Option(help: ArgumentHelp("Measured time per repetition, e.g. 2s, 500ms (default 300ms; a suite's own otherwise).", valueName: "time"),
             transform: { try DurationParser.seconds($0, option: "--duration") })
     var duration: Double?
 
-    @Option(help: ArgumentHelp("Warm-up before each repetition (default 200ms).", valueName: "time"),
+    @Option(help: ArgumentHelp("Warm-up before each repetition (default 50ms).", valueName: "time"),
             transform: { try DurationParser.seconds($0, option: "--warmup") })
-    var warmup: Double = 0.2
+    var warmup: Double = 0.05
 
-    @Option(help: "Measured repetitions per case (default 3; a suite's own otherwise).")
+    @Option(help: "Measured repetitions per case, one per round (default 9; a suite's own otherwise).")
     var repetitions: Int?
+
+    @Option(help: ArgumentHelp("A repetition whose measured threads were disturbed: retry (run again, up to as many extra as --repetitions), keep, or drop (left out of the aggregates; the JSON keeps it, flagged).", valueName: "policy"))
+    var disturbed: DisturbedPolicy = .retry
+
+    @Option(help: ArgumentHelp("Off-CPU time of a measured thread, as a share of the measured window, above which a repetition is disturbed (default 1%).", valueName: "percent"),
+            transform: { try PercentParser.fraction($0, option: "--disturbance-limit") })
+    var disturbanceLimit: Double = 0.01
+
+    @Option(help: ArgumentHelp("Seed of the per-round case order (default: from the clock; recorded in the results).", valueName: "n"))
+    var seed: UInt64?
 
     @Option(help: ArgumentHelp("steal-clock, idle-scan: time between hypervisor updates; 0 = back to back.", valueName: "time"),
             transform: { try DurationParser.nanoseconds($0, option: "--update-interval") })
@@ -99,6 +109,8 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("give --scenario NAME or --suite NAME (scenarios: \(ScenarioKind.allCases.map(\.rawValue).joined(separator: ", ")); suites: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if suite != nil, scenario != nil { throw ValidationError("--suite and --scenario exclude each other") }
+        if suite != nil, strategy.count > 1 { throw ValidationError("several --strategy options go with --scenario, not --suite") }
+        if Set(strategy).count != strategy.count { throw ValidationError("--strategy names a strategy twice") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be above 0, got \(duration) s") }
         guard warmup <= 3600 else { throw ValidationError("--warmup must be at most an hour, got \(warmup) s") }
         if matrix, scenario != .c2c { throw ValidationError("--matrix goes with --scenario c2c") }
@@ -115,9 +127,9 @@ struct RunCommand: ParsableCommand {
         request.writerCPUs = cpus.writerCPUs
         request.readerCPUs = cpus.readerCPUs
         var base = RunSettings(
-            scenario: scenario ?? .stealClock, strategy: strategy, layout: layout, implementation: impl, vcpus: vcpus,
-            readers: readers, writers: writers, placement: request, duration: duration ?? 1, warmup: warmup,
-            repetitions: repetitions ?? 3, updateInterval: updateInterval, runDuration: runDuration,
+            scenario: scenario ?? .stealClock, strategy: strategy.first ?? .relaxed, layout: layout, implementation: impl, vcpus: vcpus,
+            readers: readers, writers: writers, placement: request, duration: duration ?? 0.3, warmup: warmup,
+            repetitions: repetitions ?? 9, updateInterval: updateInterval, runDuration: runDuration,
             preemptedDuration: preemptedDuration)
         base.warmup = min(base.warmup, max(base.duration, 0.01))
         base.faults = inject
@@ -132,7 +144,7 @@ struct RunCommand: ParsableCommand {
         } else if compareImpl, scenario == nil {
             cases = ImplementationComparison.defaultCases(base: base)
         } else {
-            cases = [base]
+            cases = strategy.count > 1 ? strategy.map { var s = base; s.strategy = $0; return s } : [base]
         }
         if compareImpl {
             cases = cases.filter { $0.scenario.implementations(for: $0.strategy).contains(.c) }
@@ -171,6 +183,8 @@ struct RunCommand: ParsableCommand {
         }
         var runner = ScenarioRunner(topology: host.topology, clock: host.clock, isInterrupted: { monitor.received != nil })
         runner.pauseBeforeStart = pauseBeforeStart
+        runner.disturbanceRule = DisturbanceRule(offCPUFraction: disturbanceLimit)
+        runner.disturbedPolicy = disturbed
         if perfCounters {
             runner.perfEvents = PerfEvent.allCases
             FileHandle.standardError.write(Data((PerfCounters.probe().summaryLines.joined(separator: "\n") + "\n").utf8))

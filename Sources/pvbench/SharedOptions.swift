@@ -14,6 +14,7 @@ extension ScenarioKind: ExpressibleByArgument {}
 extension Suite: ExpressibleByArgument {}
 extension SharedRecordKind: ExpressibleByArgument {}
 extension DetectorMode: ExpressibleByArgument {}
+extension DisturbedPolicy: ExpressibleByArgument {}
 
 extension MemoryPolicy: ExpressibleByArgument {
     public static var defaultCompletionKind: CompletionKind { .list(["writer-node", "reader-node", "interleave", "node:0"]) }

@@ -91,12 +91,12 @@ struct HypercallTests {
     @Test func pvTimeSTZeroesADirtyRecord() throws {
         let hv = try makeHypervisor()
         let record = try #require(hv.stolenTimeRecord(vcpu: 1))
-        record.storeRelaxed(StolenTimeValue(revision: 0xAAAA, attributes: 0xBBBB, stolenTime: 0xDEAD_BEEF))
+        record.storeRelaxed(RecordWords(revision: 0xAAAA, attributes: 0xBBBB, stolenTime: 0xDEAD_BEEF))
         let other = try #require(hv.stolenTimeRecord(vcpu: 0))
         other.stolenTime.storeRelaxed(77)
         let r = hv.call(vcpu: 1, function: .pvTimeST)
         #expect(r == Int64(hv.stolenTimeIPA(vcpu: 1)!))
-        #expect(record.loadRelaxed() == StolenTimeValue(stolenTime: 0))
+        #expect(record.loadRelaxed() == RecordWords(stolenTime: 0))
         #expect(other.stolenTime.loadRelaxed() == 77, "another vCPU's record is untouched")
     }
 

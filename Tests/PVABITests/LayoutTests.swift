@@ -43,27 +43,27 @@ struct LayoutTests {
 @Suite("Little-endian encoding")
 struct EncodingTests {
     @Test func encodesFieldsLittleEndianAtTheirOffsets() {
-        let v = StolenTimeValue(revision: 0x0403_0201, attributes: 0x0807_0605, stolenTime: 0x100F_0E0D_0C0B_0A09)
+        let v = RecordWords(revision: 0x0403_0201, attributes: 0x0807_0605, stolenTime: 0x100F_0E0D_0C0B_0A09)
         #expect(v.littleEndianBytes == Array(1 ... 16))
     }
 
     @Test(arguments: [UInt64(0), 1, 0xFF, 0x1_0000_0000, 0xDEAD_BEEF_CAFE_F00D, .max])
     func roundTrips(stolen: UInt64) {
-        let v = StolenTimeValue(revision: 0, attributes: 0, stolenTime: stolen)
-        #expect(StolenTimeValue(littleEndianBytes: v.littleEndianBytes) == v)
-        let w = StolenTimeValue(revision: .max, attributes: 7, stolenTime: stolen)
-        #expect(StolenTimeValue(littleEndianBytes: w.littleEndianBytes) == w)
+        let v = RecordWords(revision: 0, attributes: 0, stolenTime: stolen)
+        #expect(RecordWords(littleEndianBytes: v.littleEndianBytes) == v)
+        let w = RecordWords(revision: .max, attributes: 7, stolenTime: stolen)
+        #expect(RecordWords(littleEndianBytes: w.littleEndianBytes) == w)
     }
 
     @Test func rejectsWrongLength() {
-        #expect(StolenTimeValue(littleEndianBytes: [UInt8](repeating: 0, count: 15)) == nil)
-        #expect(StolenTimeValue(littleEndianBytes: [UInt8](repeating: 0, count: 17)) == nil)
+        #expect(RecordWords(littleEndianBytes: [UInt8](repeating: 0, count: 15)) == nil)
+        #expect(RecordWords(littleEndianBytes: [UInt8](repeating: 0, count: 17)) == nil)
     }
 
     @Test func accessorsStoreLittleEndianBytesInMemory() throws {
         let memory = try GuestMemory(ramBytes: 0, pvPages: 1)
         let record = StolenTimeRecord(memory.pvRegionBase)
-        let value = StolenTimeValue(revision: 0x0403_0201, attributes: 0x0807_0605, stolenTime: 0x100F_0E0D_0C0B_0A09)
+        let value = RecordWords(revision: 0x0403_0201, attributes: 0x0807_0605, stolenTime: 0x100F_0E0D_0C0B_0A09)
         record.storeRelaxed(value)
         let bytes = Array(UnsafeRawBufferPointer(start: memory.pvRegionBase, count: 16))
         #expect(bytes == value.littleEndianBytes)

@@ -2,6 +2,7 @@ import Testing
 import PVRuntime
 import PVTestSupport
 import PVExperiments
+import PVABI
 
 /// Where a scripted strategy reads from: the next entry of a fixed script
 /// (nil = a read that gave up). Lives at the record address it is handed.

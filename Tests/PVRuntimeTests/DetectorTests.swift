@@ -1,6 +1,7 @@
 import Testing
 @testable import PVRuntime
 import PVTestSupport
+import PVABI
 
 /// Byte `i` of the result is `a`'s when bit `i` of `mask` is 0, `b`'s when 1.
 func mixBytes(_ a: [UInt8], _ b: [UInt8], mask: UInt32) -> [UInt8] {

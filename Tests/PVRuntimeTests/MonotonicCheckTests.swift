@@ -1,5 +1,6 @@
 import Testing
 @testable import PVRuntime
+import PVABI
 
 @Suite("Monotonic check (the run loops' per-read detector)")
 struct MonotonicCheckTests {

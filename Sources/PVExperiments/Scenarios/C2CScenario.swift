@@ -19,8 +19,8 @@ public enum C2CScenario: Scenario {
     public static func cases(in suite: Suite) -> [SuiteCase] {
         switch suite {
         case .smoke: [SuiteCase(seconds: 0.2, repetitions: 2, warmup: 0.05)]
-        case .default: [SuiteCase(seconds: 1, repetitions: 3)]
-        case .full: [SuiteCase(seconds: 2, repetitions: 5)]
+        case .default: [SuiteCase(seconds: 0.3, repetitions: 9, warmup: 0.05)]
+        case .full: [SuiteCase(seconds: 1, repetitions: 9)]
         case .soak: []
         }
     }

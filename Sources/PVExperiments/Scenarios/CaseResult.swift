@@ -19,11 +19,18 @@ public struct CaseResult: Sendable {
     public var interrupted: Bool
     /// perf counters asked for but not read, each with the reason.
     public var perfUnavailable: [String] = []
+    /// Repetitions the disturbance rule flagged (kept in ``entries``, flagged).
+    public var disturbedRepetitions = 0
+    /// Extra repetitions run to replace disturbed ones (`--disturbed retry`).
+    public var retries = 0
+    /// Fewer undisturbed repetitions than asked for, the retry budget spent.
+    public var budgetExhausted = false
 
     /// The repetitions' entries (not the aggregates).
     public var iterations: [BenchmarkEntry] { entries.filter { $0.runType == .iteration } }
-    /// The median aggregate, or the only repetition.
+    /// The median aggregate (over the repetitions that count), or the only
+    /// repetition; nil when several ran and none counts (all disturbed).
     public var median: BenchmarkEntry? {
-        entries.first { $0.aggregateName == "median" } ?? iterations.first
+        entries.first { $0.aggregateName == "median" } ?? (iterations.count == 1 ? iterations.first : nil)
     }
 }

@@ -28,7 +28,7 @@ public enum HarnessOverheadProbe {
             let wanted = Int(10_000_000 / ns) / batch * batch
             return min(max(wanted, batch * 4), 1 << 26)
         }()
-        return HarnessOverhead.measure(clock: clock, operations: operations, repetitions: 7, instrumented: { ops in
+        return HarnessOverhead.measure(clock: clock, operations: operations, repetitions: 11, instrumented: { ops in
             var previous = CycleClock.now()
             for _ in 0 ..< ops / batch {
                 _ = pvGuestStealClockReads(RelaxedStrategy.StolenTime.self, record: record, count: batch, check: &check)

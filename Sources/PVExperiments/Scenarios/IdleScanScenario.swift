@@ -23,7 +23,7 @@ public enum IdleScanScenario: RecordScenario {
     public static func cases(in suite: Suite) -> [SuiteCase] {
         guard suite == .default else { return defaultCases(in: suite) }
         return VCPULayout.allCases.flatMap { layout in
-            [1, 16, 256, 4096].map { SuiteCase(layout: layout, vcpus: $0, seconds: 0.5, repetitions: 3, warmup: 0.1) }
+            [1, 16, 256, 4096].map { SuiteCase(layout: layout, vcpus: $0, seconds: 0.2, repetitions: 9, warmup: 0.03) }
         }
     }
 

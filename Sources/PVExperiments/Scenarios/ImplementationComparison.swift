@@ -2,23 +2,27 @@ import PVRuntime
 import PVResults
 
 /// A case run with the Swift kernel and with the C reference kernel side by
-/// side: repetitions alternate (Swift, C, Swift, C, …) so drift and noise
-/// hit both alike, and the ratio compares their medians from the same run.
+/// side in the same interleaved rounds (``RoundRunner``), so drift and noise
+/// hit both alike, and the ratio compares them round by round.
 public struct ImplementationComparison: Sendable {
     public var swift: CaseResult
     public var c: CaseResult
 
-    /// Swift time per operation / C time per operation (medians): 1.05 means
-    /// the Swift loop is 5 % slower. Nil when either has no measurement.
-    public var timeRatio: Double? {
-        guard let s = swift.median?.realTime, let c = c.median?.realTime, s > 0, c > 0 else { return nil }
-        return s / c
+    public init(swift: CaseResult, c: CaseResult) {
+        self.swift = swift
+        self.c = c
     }
 
-    /// Ratios of each repetition pair: the spread of the ratio itself.
-    public var repetitionRatios: [Double] {
-        zip(swift.iterations, c.iterations).compactMap { s, c in c.realTime > 0 ? s.realTime / c.realTime : nil }
-    }
+    /// Swift time per operation / C time per operation: the median of the
+    /// per-round ratios (1.05 means the Swift loop is 5 % slower), with its
+    /// 95 % interval. Nil when either has no measurement.
+    public var ratio: RoundRatio? { RoundRunner.ratio(swift, c) }
+
+    /// The median per-round ratio.
+    public var timeRatio: Double? { ratio?.median }
+
+    /// Ratios of each round's pair: the spread of the ratio itself.
+    public var repetitionRatios: [Double] { ratio?.ratios ?? [] }
 
     /// The cases worth comparing: every read scenario × strategy with a C kernel.
     public static func defaultCases(base: RunSettings) -> [RunSettings] {
@@ -33,19 +37,13 @@ public struct ImplementationComparison: Sendable {
         }
     }
 
-    /// Runs `settings` (its implementation ignored) alternately with each kernel.
-    public static func run(_ settings: RunSettings, on runner: ScenarioRunner) throws -> ImplementationComparison {
-        var one = settings
-        one.repetitions = 1
-        var swift: [CaseResult] = [], c: [CaseResult] = []
-        for _ in 0 ..< settings.repetitions {
-            one.implementation = .swift
-            swift.append(try runner.run(one))
-            one.implementation = .c
-            c.append(try runner.run(one))
-            if swift.last!.interrupted || c.last!.interrupted || runner.isInterrupted() { break }
-        }
-        return ImplementationComparison(swift: merge(swift, settings, .swift), c: merge(c, settings, .c))
+    /// Runs `settings` (its implementation ignored) with each kernel in interleaved rounds.
+    public static func run(_ settings: RunSettings, on runner: ScenarioRunner, seed: UInt64 = 1) throws -> ImplementationComparison {
+        var swift = settings, c = settings
+        swift.implementation = .swift
+        c.implementation = .c
+        let outcome = try RoundRunner(runner: runner, seed: seed, policy: runner.disturbedPolicy).run([swift, c])
+        return ImplementationComparison(swift: outcome.results[0], c: outcome.results[1])
     }
 
     /// One result from single-repetition results: entries renumbered, aggregates recomputed.

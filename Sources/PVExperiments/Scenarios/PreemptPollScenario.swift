@@ -20,7 +20,7 @@ public enum PreemptPollScenario: RecordScenario {
 
     public static func cases(in suite: Suite) -> [SuiteCase] {
         guard suite == .default else { return defaultCases(in: suite) }
-        return [StrategyKind.relaxed, .acquireRelease, .seqCst].map { SuiteCase(strategy: $0, seconds: 1, repetitions: 3) }
+        return [StrategyKind.relaxed, .acquireRelease, .seqCst].map { SuiteCase(strategy: $0, seconds: 0.3, repetitions: 9, warmup: 0.05) }
     }
 
     public static func validate(_ s: RunSettings) throws(RunSettingsError) {

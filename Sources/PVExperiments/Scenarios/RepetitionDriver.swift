@@ -17,6 +17,8 @@ struct RepetitionDriver {
     var perfEvents: [PerfEvent]? = nil
     /// Hold the threads before warm-up until the user releases them.
     var pauseBeforeStart = false
+    /// When the measured window counts as disturbed.
+    var disturbanceRule = DisturbanceRule()
 
     struct Outcome<Tally> {
         var tallies: [Tally]
@@ -24,6 +26,9 @@ struct RepetitionDriver {
         var interrupted: Bool
         /// Per thread index: perf readings over the measured window and its operations.
         var perf: [Int: (readings: PerfCounterReadings, operations: UInt64)]
+        /// What disturbed the measured threads over the window (nil when the
+        /// threads never reached it: they failed to start, or an interrupt).
+        var disturbance: Disturbance?
     }
 
     func run<W: ScenarioWorkload>(_ workload: W) throws -> Outcome<W.Tally> {
@@ -52,21 +57,32 @@ struct RepetitionDriver {
         spawner.stackSize = 1 << 20
         spawner.start()
 
+        // Every thread running before the warm-up counts (a loaded machine
+        // may start them late), unless they ended without starting (pinning).
+        while started.withLock({ $0.count }) < specs.count, !isInterrupted() {
+            if finished.wait(timeout: .now() + .milliseconds(1)) == .success {
+                finished.signal()  // the threads ended without starting: keep it signalled
+                break
+            }
+        }
         if pauseBeforeStart {
-            while started.withLock({ $0.count }) < specs.count,
-                  finished.wait(timeout: .now() + .milliseconds(5)) == .timedOut {}
             if started.withLock({ $0.count }) == specs.count {
                 PauseGate.wait(threads: started.withLock { $0 }, isInterrupted: isInterrupted)
-            } else {
-                finished.signal()  // the threads ended without starting: keep it signalled
             }
             phase.advance(to: .warmup)
         }
         // Warm-up, then measure; a failure to start (pinning) ends the wait early.
         var interrupted = waitWhileRunning(seconds: warmup, finished: finished)
+        var disturbance: Disturbance?
         if !interrupted {
+            // Read outside the threads' loops, from this (mostly sleeping) thread.
+            let measured = started.withLock { $0 }
+            let tids = measured.map(\.tid), cpus = Array(Set(measured.map(\.cpu))).sorted()
+            let before = DisturbanceSnapshot.take(threads: tids, cpus: cpus)
             phase.advance(to: .measure)
             interrupted = waitWhileRunning(seconds: duration, finished: finished)
+            let after = DisturbanceSnapshot.take(threads: tids, cpus: cpus)
+            if !interrupted, measured.count == specs.count { disturbance = before.disturbance(until: after, rule: disturbanceRule) }
         }
         phase.advance(to: .stop)
         stop.stop()
@@ -75,7 +91,8 @@ struct RepetitionDriver {
         let reports = try result.withLock { $0! }.get()
         let tallies = slots.withLock { $0 }.compactMap { $0 }
         precondition(tallies.count == specs.count, "every thread publishes one tally")
-        return Outcome(tallies: tallies, reports: reports, interrupted: interrupted, perf: perf?.all ?? [:])
+        return Outcome(tallies: tallies, reports: reports, interrupted: interrupted, perf: perf?.all ?? [:],
+                       disturbance: disturbance)
     }
 
     /// Sleeps up to `seconds` in small steps; returns true when interrupted.

@@ -14,7 +14,9 @@ public enum RunSummaryTable {
         let perf = results.contains { !$0.perfUnavailable.isEmpty || $0.median?.counters["task_clock_ns_per_op"] != nil }
         var table = TerminalTable(columns: [
             TerminalTable.Column("case", alignment: .left),
+            TerminalTable.Column("", alignment: .left),
             TerminalTable.Column("throughput", alignment: .right),
+            TerminalTable.Column("95% CI", alignment: .right),
             TerminalTable.Column("spread", unit: "CV"),
             TerminalTable.Column("cost p50", unit: "ns"),
             TerminalTable.Column("latency p50", unit: "ns"),
@@ -23,23 +25,73 @@ public enum RunSummaryTable {
             TerminalTable.Column("torn/back", alignment: .right),
         ] + (perf ? perfColumns.map { TerminalTable.Column($0.title) } : []))
         for r in results {
-            guard let m = r.median else { continue }
-            let c = m.counters
+            // No median: every repetition was disturbed and left out; the row stays, marked.
+            let c = r.median?.counters ?? [:]
             let figures = r.settings.scenario.figures
             let cv = r.entries.first { $0.aggregateName == "cv" }?.counters[figures.rate.key]
-            let torn = c["torn_reads"].map { t in "\(Int(t))/\(Int(c["backwards_reads"] ?? 0))" } ?? "n/a"
-            table.addRow([
-                (r.iterations.first?.runName ?? r.settings.name) + (r.interrupted ? " (interrupted)" : ""),
-                c[figures.rate.key].map { format(rate: $0) + " " + figures.rate.unitLabel } ?? "-",
-                cv.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
-                figures.cost.flatMap { c[$0.key] }.map { String(format: "%.2f", $0) } ?? "-",
-                figures.latencyP50.flatMap { c[$0.key] }.map { String(format: "%.0f", $0) } ?? "-",
-                figures.latencyP99.flatMap { c[$0.key] }.map { String(format: "%.0f", $0) } ?? "-",
-                c["c2c_one_way_ns"].map { String(format: "%.0f", $0) } ?? "-",
-                torn,
-            ] + (perf ? perfColumns.map { col in c[col.key].map { String(format: "%.2f", $0) } ?? "n/a" } : []))
+            let torn = r.median == nil ? "\(r.violations.torn)/\(r.violations.backwards)"
+                : c["torn_reads"].map { t in "\(Int(t))/\(Int(c["backwards_reads"] ?? 0))" } ?? "n/a"
+            let rate = c[figures.rate.key]
+            let low = r.entries.first { $0.aggregateName == "ci_low" }?.counters[figures.rate.key]
+            let high = r.entries.first { $0.aggregateName == "ci_high" }?.counters[figures.rate.key]
+            let name: String = (r.iterations.first?.runName ?? r.settings.name) + (r.interrupted ? " (interrupted)" : "")
+            let mark: String = marks(r, cv: cv).map(\.symbol).joined()
+            let rateText: String = rate.map { format(rate: $0) + " " + figures.rate.unitLabel }
+                ?? (r.median == nil && !r.iterations.isEmpty ? "all disturbed" : "-")
+            let ci: String = interval(median: rate, low: low, high: high)
+            let spread: String = cv.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
+            let cost: String = figures.cost.flatMap { c[$0.key] }.map { String(format: "%.2f", $0) } ?? "-"
+            let p50: String = figures.latencyP50.flatMap { c[$0.key] }.map { String(format: "%.0f", $0) } ?? "-"
+            let p99: String = figures.latencyP99.flatMap { c[$0.key] }.map { String(format: "%.0f", $0) } ?? "-"
+            let c2c: String = c["c2c_one_way_ns"].map { String(format: "%.0f", $0) } ?? "-"
+            var row: [String] = [name, mark, rateText, ci, spread, cost, p50, p99, c2c, torn]
+            if perf { row += perfColumns.map { col in c[col.key].map { String(format: "%.2f", $0) } ?? "n/a" } }
+            table.addRow(row)
         }
         return table.render()
+    }
+
+    /// What a mark in the table's second column means.
+    public enum Mark: String, CaseIterable, Sendable {
+        case retried = "*"
+        case short = "!"
+        case noisy = "~"
+
+        public var symbol: String { rawValue }
+        public var meaning: String {
+            switch self {
+            case .retried: "disturbed repetitions were run again"
+            case .short: "fewer undisturbed repetitions than asked (retry budget spent)"
+            case .noisy: "CV above \(Int(RunSummaryTable.noisyCV * 100))% after retries"
+            }
+        }
+    }
+
+    /// A case whose headline figure still varies this much (CV) is marked noisy.
+    public static let noisyCV = 0.10
+
+    static func marks(_ r: CaseResult, cv: Double?) -> [Mark] {
+        var marks: [Mark] = []
+        if r.retries > 0 { marks.append(.retried) }
+        if r.budgetExhausted { marks.append(.short) }
+        if let cv, cv > noisyCV { marks.append(.noisy) }
+        return marks
+    }
+
+    /// The legend line for the marks used in `results`, nil when none is.
+    public static func legend(_ results: [CaseResult]) -> String? {
+        let used = Set(results.flatMap { r in
+            marks(r, cv: r.entries.first { $0.aggregateName == "cv" }?.counters[r.settings.scenario.figures.rate.key])
+        })
+        guard !used.isEmpty else { return nil }
+        return "marks: " + Mark.allCases.filter(used.contains).map { "\($0.symbol) \($0.meaning)" }.joined(separator: "; ")
+    }
+
+    /// The median's 95 % interval relative to it: `-1.2%/+2.3%`.
+    static func interval(median: Double?, low: Double?, high: Double?) -> String {
+        guard let median, median != 0, let low, let high else { return "-" }
+        func pct(_ x: Double) -> String { String(format: "%+.1f%%", (x / median - 1) * 100) }
+        return "\(pct(low))/\(pct(high))"
     }
 
     static func format(rate: Double) -> String {

@@ -103,7 +103,7 @@ extension Scenario {
         case .full:
             strategies.flatMap { strategy in
                 VCPULayout.allCases.filter { accepts($0, for: strategy) }.flatMap { layout in
-                    vcpuSweep.map { SuiteCase(strategy: strategy, layout: layout, vcpus: $0, seconds: 2, repetitions: 5) }
+                    vcpuSweep.map { SuiteCase(strategy: strategy, layout: layout, vcpus: $0, seconds: 1, repetitions: 9) }
                 }
             }
         case .default, .soak:

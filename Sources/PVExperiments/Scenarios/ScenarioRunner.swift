@@ -16,6 +16,14 @@ public struct ScenarioRunner: Sendable {
 
     /// perf_event counters to read per thread over each measured window.
     public var perfEvents: [PerfEvent]?
+    /// When a measured window counts as disturbed.
+    public var disturbanceRule = DisturbanceRule()
+    /// What a disturbed repetition does to the aggregates when this runner
+    /// repeats a case itself (``RoundRunner`` retries; this runner alone does
+    /// not, so `retry` leaves disturbed repetitions out like `drop`).
+    public var disturbedPolicy: DisturbedPolicy = .keep
+    /// One-way c2c latency per (writer, reader) CPU pair, measured once a run.
+    private let c2cCache = C2CFloorCache()
     /// Hold the first repetition's threads until released (`--pause-before-start`).
     public var pauseBeforeStart: Bool { get { pause.pending.load(ordering: .relaxed) } set { pause.pending.store(newValue, ordering: .relaxed) } }
     private let pause = PauseOnce()
@@ -57,13 +65,16 @@ public struct ScenarioRunner: Sendable {
     /// measured now for `seconds`, to put visibility latency beside it.
     func c2cFloor(_ placement: Placement, seconds: Double) throws -> Double? {
         guard let w = placement.writerCPUs.first, let r = placement.readerCPUs.first, w != r else { return nil }
+        if let known = c2cCache.value(w, r) { return known }
         var request = PlacementRequest(writers: 1, readers: 1, relation: .auto, memory: .node(placement.memoryNodes.first ?? 0))
         request.writerCPUs = [w]
         request.readerCPUs = [r]
         var settings = RunSettings(scenario: .c2c, placement: request, duration: seconds, warmup: 0.05, repetitions: 1)
         settings.placement = request
         let result = try run(settings)
-        return result.median?.counters["one_way_ns"]
+        let floor = result.median?.counters["one_way_ns"]
+        if let floor { c2cCache.store(w, r, floor) }
+        return floor
     }
 
     /// Runs the repetitions of `workload` and turns them into result rows.
@@ -74,6 +85,7 @@ public struct ScenarioRunner: Sendable {
         var driver = RepetitionDriver(warmup: settings.warmup, duration: settings.duration,
                                       oversubscribe: placement.sharesCPUs, clock: clock, isInterrupted: isInterrupted)
         driver.perfEvents = perfEvents
+        driver.disturbanceRule = disturbanceRule
         let name = name ?? settings.name
         let headline = settings.scenario.figures
         var rows: [BenchmarkEntry] = []
@@ -110,15 +122,19 @@ public struct ScenarioRunner: Sendable {
                 cpuTime: figures.nanosecondsPerOperation, label: Self.label(placement),
                 scenario: settings.scenario.rawValue, strategy: settings.target == nil ? nil : settings.strategy.rawValue,
                 layout: settings.target == nil ? nil : settings.layout.rawValue, counters: figures.counters))
+            rows[rows.count - 1].disturbance = outcome.disturbance
+            if disturbedPolicy != .keep, outcome.disturbance?.disturbed == true { rows[rows.count - 1].excluded = true }
             if outcome.interrupted { interrupted = true; break }
         }
-        let (aggregates, allSpread) = BenchmarkEntry.aggregates(of: rows)
+        let (aggregates, allSpread) = rows.isEmpty ? ([], []) : BenchmarkEntry.aggregates(of: rows)
         // Warn about the figures a reader quotes, not every percentile.
         let quoted = [" real_time "] + headline.quoted.map { " \($0.key) " }
         let spread = allSpread.filter { w in quoted.contains { w.contains($0) } }
-        return CaseResult(settings: settings, entries: rows + (rows.count > 1 ? aggregates : []), placement: placement,
+        var result = CaseResult(settings: settings, entries: rows + (rows.count > 1 ? aggregates : []), placement: placement,
                           threads: reports, pages: pages, warnings: warnings + spread, violations: violations,
                           firstViolation: firstViolation, interrupted: interrupted, perfUnavailable: perfUnavailable)
+        result.disturbedRepetitions = rows.filter { $0.disturbance?.disturbed == true }.count
+        return result
     }
 
     /// Per-operation perf figures: guest threads (readers; the c2c initiator)
@@ -147,6 +163,13 @@ public struct ScenarioRunner: Sendable {
         func cpus(_ c: [Int]) -> String { c.map(String.init).joined(separator: ",") }
         return "writers \(cpus(p.writerCPUs)) readers \(cpus(p.readerCPUs)) memory node \(cpus(p.memoryNodes)) (\(p.relation))"
     }
+}
+
+/// c2c floors already measured in this run, by CPU pair.
+final class C2CFloorCache: Sendable {
+    private let floors = Mutex<[Int: Double]>([:])
+    func value(_ w: Int, _ r: Int) -> Double? { floors.withLock { $0[w << 16 | r] } }
+    func store(_ w: Int, _ r: Int, _ v: Double) { floors.withLock { $0[w << 16 | r] = v } }
 }
 
 /// Why a case could not run.

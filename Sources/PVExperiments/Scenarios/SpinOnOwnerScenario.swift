@@ -18,7 +18,7 @@ public enum SpinOnOwnerScenario: RecordScenario {
     public static let faults: Set<InjectedFault.Kind> = [.dropWrites]
 
     public static func cases(in suite: Suite) -> [SuiteCase] {
-        suite == .default ? [SuiteCase(seconds: 1, repetitions: 3)] : defaultCases(in: suite)
+        suite == .default ? [SuiteCase(seconds: 0.3, repetitions: 9, warmup: 0.05)] : defaultCases(in: suite)
     }
 
     public static func validate(_ s: RunSettings) throws(RunSettingsError) {

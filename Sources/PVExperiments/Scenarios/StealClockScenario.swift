@@ -27,11 +27,11 @@ public enum StealClockScenario: RecordScenario {
     /// second), then false sharing by layout.
     public static func cases(in suite: Suite) -> [SuiteCase] {
         guard suite == .default else { return defaultCases(in: suite) }
-        return strategies.filter(\.claimsSafety).map { SuiteCase(strategy: $0, seconds: 1, repetitions: 3) }
+        return strategies.filter(\.claimsSafety).map { SuiteCase(strategy: $0, seconds: 0.3, repetitions: 9, warmup: 0.05) }
             + [StrategyKind.relaxed, .seqlock].map {
-                SuiteCase(strategy: $0, seconds: 1, repetitions: 3, updateInterval: Suite.kvmLikeUpdateInterval)
+                SuiteCase(strategy: $0, seconds: 0.3, repetitions: 9, warmup: 0.05, updateInterval: Suite.kvmLikeUpdateInterval)
             }
-            + [VCPULayout.packed, .cacheline].map { SuiteCase(layout: $0, vcpus: 4, seconds: 1, repetitions: 3) }
+            + [VCPULayout.packed, .cacheline].map { SuiteCase(layout: $0, vcpus: 4, seconds: 0.3, repetitions: 9, warmup: 0.05) }
     }
 
     static func runCase<S: OrderingStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {

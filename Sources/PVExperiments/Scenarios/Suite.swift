@@ -16,8 +16,8 @@ public enum Suite: String, CaseIterable, Sendable {
     public var summary: String {
         switch self {
         case .smoke: "every scenario once, 0.2 s x 2 repetitions (< 10 s)"
-        case .default: "strategies side by side per scenario, layouts, idle-scan vCPU sweep, c2c (about 1-2 min on 2 cores)"
-        case .full: "every scenario x strategy x layout that applies, vCPU sweeps, 2 s x 5 repetitions"
+        case .default: "strategies side by side per scenario, layouts, idle-scan vCPU sweep, c2c; 9 interleaved rounds (about 2 min on 2 cores)"
+        case .full: "every scenario x strategy x layout that applies, vCPU sweeps, 1 s x 9 interleaved rounds"
         case .soak: "every scenario in rotation for --duration (default 10m), figures per interval so drift shows"
         }
     }

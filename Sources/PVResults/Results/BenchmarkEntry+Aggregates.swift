@@ -1,11 +1,14 @@
 extension BenchmarkEntry {
     /// The aggregate names pvbench emits after a run's repetitions.
-    public static let aggregateNames = ["median", "min", "max", "cv"]
+    public static let aggregateNames = ["median", "ci_low", "ci_high", "min", "max", "cv"]
 
-    /// Aggregates over the repetitions of one run (same `run_name`): one entry
-    /// each for median, min, max and cv of `real_time`, `cpu_time` and every
-    /// counter present in all repetitions, named `<run_name>_<aggregate>` as
-    /// google-benchmark names them. `cv` entries are fractions (0.02 = 2 %)
+    /// Aggregates over the repetitions of one run (same `run_name`) that are
+    /// not ``excluded`` (disturbed ones, unless kept): one entry each for
+    /// median, the median's 95 % confidence interval (`ci_low`, `ci_high`:
+    /// order statistics, ``SampleStatistics/medianInterval(_:level:)``; left
+    /// out below 6 repetitions, where no such interval reaches 95 %), min,
+    /// max and cv of `real_time`, `cpu_time` and every counter present in
+    /// all of them, named `<run_name>_<aggregate>` as google-benchmark names them. `cv` entries are fractions (0.02 = 2 %)
     /// with `aggregate_unit` "percentage"; a cv that is undefined (mean 0)
     /// leaves that counter out rather than writing a made-up number.
     ///
@@ -18,6 +21,8 @@ extension BenchmarkEntry {
         guard let first = runs.first else { return ([], []) }
         precondition(runs.allSatisfy { $0.runName == first.runName && $0.runType == .iteration },
                      "aggregate repetitions of one run only")
+        let runs = runs.filter { $0.excluded != true }
+        guard !runs.isEmpty else { return ([], ["\(first.runName): every repetition was disturbed; no aggregate"]) }
         let real = RepetitionSummary(runs.map(\.realTime))
         let cpu = RepetitionSummary(runs.map(\.cpuTime))
         let counterNames = Set(runs.flatMap(\.counters.keys)).filter { name in runs.allSatisfy { $0.counters[name] != nil } }
@@ -38,23 +43,31 @@ extension BenchmarkEntry {
             }
         }
 
-        func pick(_ s: RepetitionSummary?, _ aggregate: String) -> Double? {
+        let realCI = SampleStatistics.medianInterval(runs.map(\.realTime))
+        let cpuCI = SampleStatistics.medianInterval(runs.map(\.cpuTime))
+        var counterCIs: [String: MedianInterval] = [:]
+        for name in counterNames {
+            counterCIs[name] = SampleStatistics.medianInterval(runs.map { $0.counters[name]! })
+        }
+        func pick(_ s: RepetitionSummary?, _ ci: MedianInterval?, _ aggregate: String) -> Double? {
             guard let s else { return nil }
             switch aggregate {
+            case "ci_low": return ci?.low
+            case "ci_high": return ci?.high
             case "median": return s.median
             case "min": return s.min
             case "max": return s.max
             default: return s.coefficientOfVariation
             }
         }
-        let entries = aggregateNames.map { aggregate -> BenchmarkEntry in
+        let entries = aggregateNames.filter { !$0.hasPrefix("ci_") || realCI != nil }.map { aggregate -> BenchmarkEntry in
             var counters: [String: Double] = [:]
-            for (name, s) in counterSummaries { if let v = pick(s, aggregate) { counters[name] = v } }
+            for (name, s) in counterSummaries { if let v = pick(s, counterCIs[name], aggregate) { counters[name] = v } }
             return BenchmarkEntry(
                 name: "\(first.runName)_\(aggregate)", runName: first.runName, runType: .aggregate,
                 aggregateName: aggregate, aggregateUnit: aggregate == "cv" ? "percentage" : "time",
                 repetitions: runs.count, repetitionIndex: nil, threads: first.threads, iterations: Int64(runs.count),
-                realTime: pick(real, aggregate) ?? 0, cpuTime: pick(cpu, aggregate) ?? 0, timeUnit: first.timeUnit,
+                realTime: pick(real, realCI, aggregate) ?? 0, cpuTime: pick(cpu, cpuCI, aggregate) ?? 0, timeUnit: first.timeUnit,
                 familyIndex: first.familyIndex, perFamilyInstanceIndex: first.perFamilyInstanceIndex,
                 label: first.label, scenario: first.scenario, strategy: first.strategy, layout: first.layout,
                 counters: counters)

@@ -1,3 +1,5 @@
+import PVHost
+
 /// One row of `benchmarks[]` in google-benchmark's JSON shape: either one
 /// repetition (`run_type` "iteration") or an aggregate over repetitions
 /// (`run_type` "aggregate", with `aggregate_name`).
@@ -38,6 +40,13 @@ public struct BenchmarkEntry: Sendable, Equatable {
     public var layout: String?
     /// Flat numeric counters.
     public var counters: [String: Double]
+    /// Repetitions: what disturbed the measured threads over the window
+    /// (written flat: `disturbed`, `off_cpu_ns`, `run_delay_ns`, …; a field
+    /// the machine could not read is absent, never 0).
+    public var disturbance: Disturbance?
+    /// Repetitions: whether the aggregates left it out (disturbed, with
+    /// `--disturbed retry` or `drop`).
+    public var excluded: Bool?
 
     public init(name: String, runName: String? = nil, runType: RunType = .iteration, aggregateName: String? = nil,
                 aggregateUnit: String? = nil, repetitions: Int = 1, repetitionIndex: Int? = 0, threads: Int = 1,
@@ -74,6 +83,8 @@ public struct BenchmarkEntry: Sendable, Equatable {
         "name", "run_name", "run_type", "aggregate_name", "aggregate_unit", "repetitions", "repetition_index",
         "threads", "iterations", "real_time", "cpu_time", "time_unit", "family_index", "per_family_instance_index",
         "label", "error_occurred", "error_message", "scenario", "strategy", "layout",
+        "disturbed", "excluded", "window_ns", "off_cpu_ns", "run_delay_ns", "involuntary_switches", "voluntary_switches",
+        "migrations", "interrupts", "steal_ticks",
     ]
 }
 
@@ -116,6 +127,15 @@ extension BenchmarkEntry: Codable {
             // are not counters and are skipped.
             if let v = try? c.decode(Double.self, forKey: k) { counters[k.stringValue] = v }
         }
+        if let disturbed = try c.decodeIfPresent(Bool.self, forKey: key("disturbed")) {
+            func n(_ k: String) throws -> UInt64? { try c.decodeIfPresent(UInt64.self, forKey: key(k)) }
+            disturbance = Disturbance(
+                windowNanoseconds: try n("window_ns") ?? 0, offCPUNanoseconds: try n("off_cpu_ns") ?? 0,
+                runDelayNanoseconds: try n("run_delay_ns") ?? 0, involuntarySwitches: try n("involuntary_switches") ?? 0,
+                voluntarySwitches: try n("voluntary_switches") ?? 0, migrations: try n("migrations"),
+                interrupts: try n("interrupts"), stealTicks: try n("steal_ticks"), disturbed: disturbed)
+        }
+        excluded = try c.decodeIfPresent(Bool.self, forKey: key("excluded"))
         self.counters = counters
     }
 
@@ -142,6 +162,18 @@ extension BenchmarkEntry: Codable {
         try c.encodeIfPresent(scenario, forKey: key("scenario"))
         try c.encodeIfPresent(strategy, forKey: key("strategy"))
         try c.encodeIfPresent(layout, forKey: key("layout"))
+        if let d = disturbance {
+            try c.encode(d.disturbed, forKey: key("disturbed"))
+            try c.encode(d.windowNanoseconds, forKey: key("window_ns"))
+            try c.encode(d.offCPUNanoseconds, forKey: key("off_cpu_ns"))
+            try c.encode(d.runDelayNanoseconds, forKey: key("run_delay_ns"))
+            try c.encode(d.involuntarySwitches, forKey: key("involuntary_switches"))
+            try c.encode(d.voluntarySwitches, forKey: key("voluntary_switches"))
+            try c.encodeIfPresent(d.migrations, forKey: key("migrations"))
+            try c.encodeIfPresent(d.interrupts, forKey: key("interrupts"))
+            try c.encodeIfPresent(d.stealTicks, forKey: key("steal_ticks"))
+        }
+        try c.encodeIfPresent(excluded, forKey: key("excluded"))
         for (k, v) in counters {
             guard !Self.standardKeys.contains(k) else {
                 throw EncodingError.invalidValue(v, .init(codingPath: encoder.codingPath,

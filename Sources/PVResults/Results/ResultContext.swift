@@ -33,13 +33,15 @@ public struct ResultContext: Sendable, Equatable, Codable {
     public var warnings: [String]
     /// The command line that produced the result (argv joined by spaces).
     public var command: String?
+    /// Round seed and disturbance rule of a `pvbench run`.
+    public var rounds: RoundsRecord?
 
     enum CodingKeys: String, CodingKey {
         case date, hostName = "host_name", executable, numCPUs = "num_cpus", mhzPerCPU = "mhz_per_cpu",
              cpuScalingEnabled = "cpu_scaling_enabled", caches, loadAverage = "load_avg",
              libraryBuildType = "library_build_type", pvbenchVersion = "pvbench_version", topology, placement,
              clock, build, interrupted, interruptSignal = "interrupt_signal", numaNote = "numa_note",
-             injectedFaults = "injected_faults", harnessOverhead = "harness_overhead", warnings, command
+             injectedFaults = "injected_faults", harnessOverhead = "harness_overhead", warnings, command, rounds
     }
 
     public init(date: String, hostName: String, executable: String, numCPUs: Int, mhzPerCPU: Int,
@@ -99,5 +101,6 @@ public struct ResultContext: Sendable, Equatable, Codable {
         harnessOverhead = try c.decodeIfPresent(HarnessOverhead.self, forKey: .harnessOverhead)
         warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
         command = try c.decodeIfPresent(String.self, forKey: .command)
+        rounds = try c.decodeIfPresent(RoundsRecord.self, forKey: .rounds)
     }
 }

@@ -11,42 +11,62 @@ public struct HarnessOverhead: Sendable, Equatable, Codable {
     public let instrumentedNanosecondsPerOperation: Double
     /// ns per operation without (median over repetitions).
     public let uninstrumentedNanosecondsPerOperation: Double
+    /// Median of the per-pair ratios instrumented / bare, and its 95 % interval
+    /// (nil below 6 pairs, or in files from older versions).
+    public let pairRatio: Double?
+    public let pairRatioInterval: MedianInterval?
 
     enum CodingKeys: String, CodingKey {
         case instrumentedNanosecondsPerOperation = "instrumented_ns_per_op"
         case uninstrumentedNanosecondsPerOperation = "uninstrumented_ns_per_op"
+        case pairRatio = "pair_ratio_median"
+        case pairRatioInterval = "pair_ratio_ci"
     }
 
-    public init(instrumentedNanosecondsPerOperation: Double, uninstrumentedNanosecondsPerOperation: Double) {
+    public init(instrumentedNanosecondsPerOperation: Double, uninstrumentedNanosecondsPerOperation: Double,
+                pairRatio: Double? = nil, pairRatioInterval: MedianInterval? = nil) {
         self.instrumentedNanosecondsPerOperation = instrumentedNanosecondsPerOperation
         self.uninstrumentedNanosecondsPerOperation = uninstrumentedNanosecondsPerOperation
+        self.pairRatio = pairRatio
+        self.pairRatioInterval = pairRatioInterval
     }
 
-    /// instrumented / uninstrumented time per operation.
-    public var ratio: Double { instrumentedNanosecondsPerOperation / uninstrumentedNanosecondsPerOperation }
+    /// instrumented / uninstrumented time per operation: the median of the
+    /// interleaved pairs' ratios where measured so, else the ratio of medians.
+    public var ratio: Double { pairRatio ?? instrumentedNanosecondsPerOperation / uninstrumentedNanosecondsPerOperation }
     /// ratio − 1: 0.012 means the harness adds 1.2 %. Can be slightly
     /// negative from noise.
     public var fraction: Double { ratio - 1 }
-    public var exceedsLimit: Bool { fraction > Self.limit }
+    /// The harness costs more than the limit: the whole interval is above it
+    /// (without an interval, the median).
+    public var exceedsLimit: Bool { (pairRatioInterval?.low ?? ratio) - 1 > Self.limit }
+    /// The median is above the limit but the interval reaches below it: the
+    /// machine's noise, not the harness, cannot be told apart.
+    public var limitUndecided: Bool { !exceedsLimit && fraction > Self.limit }
 
     /// One line for the result context or a warning.
     public var summary: String {
-        let pct = (fraction * 1000).rounded() / 10
-        return "harness overhead \(pct)% (instrumented \(rounded(instrumentedNanosecondsPerOperation)) ns/op, "
+        func pct(_ r: Double) -> String { "\(((r - 1) * 1000).rounded() / 10)%" }
+        var text = "harness overhead \(pct(ratio))"
+        if let ci = pairRatioInterval { text += " [\(pct(ci.low)), \(pct(ci.high))] (95% CI of interleaved pairs)" }
+        text += " (instrumented \(rounded(instrumentedNanosecondsPerOperation)) ns/op, "
             + "bare \(rounded(uninstrumentedNanosecondsPerOperation)) ns/op)"
-            + (exceedsLimit ? ", above the \(Self.limit * 100)% limit" : "")
+        if exceedsLimit { text += ", above the \(Self.limit * 100)% limit: the harness, not noise" }
+        if limitUndecided { text += ", median above the \(Self.limit * 100)% limit but the interval is not: noise on this machine" }
+        return text
     }
 
     private func rounded(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
 
-    /// Runs the two loops alternately `repetitions` times each (so drift hits
-    /// both alike) and compares their median time per operation.
+    /// Runs the two loops as interleaved pairs `repetitions` times (which
+    /// goes first alternates), so drift hits both alike, and takes the
+    /// median of the per-pair ratios with its interval.
     ///
     /// - Parameters:
     ///   - operations: operations per run, passed to each closure.
     ///   - instrumented: runs `operations` operations with the harness's sampling.
     ///   - uninstrumented: runs the same loop with none.
-    public static func measure(clock: CycleClock, operations: Int, repetitions: Int = 5,
+    public static func measure(clock: CycleClock, operations: Int, repetitions: Int = 11,
                                instrumented: (Int) -> Void, uninstrumented: (Int) -> Void) -> HarnessOverhead
     {
         precondition(operations > 0 && repetitions > 0, "need at least one operation and one repetition")
@@ -58,11 +78,19 @@ public struct HarnessOverhead: Sendable, Equatable, Codable {
         }
         var with: [Double] = []
         var without: [Double] = []
-        for _ in 0 ..< repetitions {
-            without.append(time(uninstrumented))
-            with.append(time(instrumented))
+        for i in 0 ..< repetitions {
+            if i.isMultiple(of: 2) {
+                without.append(time(uninstrumented))
+                with.append(time(instrumented))
+            } else {
+                with.append(time(instrumented))
+                without.append(time(uninstrumented))
+            }
         }
+        let ratios = zip(with, without).compactMap { w, b in b > 0 ? w / b : nil }
         return HarnessOverhead(instrumentedNanosecondsPerOperation: RepetitionSummary(with)!.median,
-                               uninstrumentedNanosecondsPerOperation: RepetitionSummary(without)!.median)
+                               uninstrumentedNanosecondsPerOperation: RepetitionSummary(without)!.median,
+                               pairRatio: SampleStatistics.median(ratios),
+                               pairRatioInterval: SampleStatistics.medianInterval(ratios))
     }
 }

@@ -1,4 +1,5 @@
 import Synchronization
+import PVABI
 
 /// A 16-byte aligned little-endian 128-bit value in shared memory, accessed as
 /// one atomic (the stdlib's `Atomic<WordPair>` bound onto the memory).

@@ -1,3 +1,5 @@
+import PVABI
+
 /// The whole 16-byte stolen-time record, read and written as one snapshot.
 ///
 /// Stress code for write `k`: revision `k`, attributes `mix(k ^ 0xA5A5A5A5)`,

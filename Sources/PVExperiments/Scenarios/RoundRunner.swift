@@ -1,0 +1,183 @@
+import PVHost
+import PVResults
+import PVRuntime
+
+/// What is done with a repetition whose measured threads were disturbed
+/// (``DisturbanceRule``): its entry is always kept in the JSON, flagged.
+public enum DisturbedPolicy: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    /// Left out of the aggregates and run again, within a budget of as many
+    /// extra attempts as the case has repetitions.
+    case retry
+    /// Counted like any other repetition.
+    case keep
+    /// Left out of the aggregates, not run again.
+    case drop
+
+    public var description: String { rawValue }
+}
+
+/// Runs cases in interleaved rounds: round r runs one repetition of every
+/// case, in an order shuffled per round from a recorded seed, so a slow
+/// spell of the machine spreads over all cases instead of sinking one. With
+/// ``DisturbedPolicy/retry``, cases short of undisturbed repetitions get
+/// extra rounds while their budget lasts. Each case's repetitions are then
+/// merged into one result whose aggregates come from the repetitions that
+/// count.
+public struct RoundRunner: Sendable {
+    public let runner: ScenarioRunner
+    public let seed: UInt64
+    public let policy: DisturbedPolicy
+
+    public init(runner: ScenarioRunner, seed: UInt64, policy: DisturbedPolicy) {
+        self.runner = runner
+        self.seed = seed
+        self.policy = policy
+    }
+
+    /// What the rounds produced.
+    public struct Outcome: Sendable {
+        /// One merged result per case, in the order given.
+        public var results: [CaseResult]
+        /// The order cases ran in, per round (indices into the cases).
+        public var rounds: [[Int]]
+    }
+
+    /// The order of `count` cases in round `round` (0-based), reproducible from `seed`.
+    public static func order(round: Int, count: Int, seed: UInt64) -> [Int] {
+        var state = seed ^ (UInt64(round) &* 0x9E37_79B9_7F4A_7C15)
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        var order = Array(0 ..< count)
+        if count > 1 {
+            for i in stride(from: count - 1, to: 0, by: -1) {
+                order.swapAt(i, Int(next() % UInt64(i + 1)))
+            }
+        }
+        return order
+    }
+
+    /// Runs every case for its repetitions in rounds; `progress` gets a line per run.
+    public func run(_ cases: [RunSettings], progress: (String) -> Void = { _ in },
+                    stopped: () -> Bool = { false }) throws -> Outcome
+    {
+        var parts = [[CaseResult]](repeating: [], count: cases.count)
+        var rounds: [[Int]] = []
+        var interrupted = false
+        func counted(_ i: Int) -> Int { parts[i].filter { !isExcluded($0) }.count }
+        func attempt(_ i: Int, label: String) throws {
+            var one = cases[i]
+            one.repetitions = 1
+            progress("\(label) \(cases[i].name)")
+            let part = try runner.run(one)
+            parts[i].append(part)
+            if part.interrupted { interrupted = true }
+        }
+        let planned = cases.map(\.repetitions).max() ?? 0
+        var round = 0
+        // Planned rounds: every case that still wants a repetition.
+        while round < planned, !interrupted, !stopped() {
+            let order = Self.order(round: round, count: cases.count, seed: seed).filter { round < cases[$0].repetitions }
+            rounds.append(order)
+            for (k, i) in order.enumerated() {
+                if interrupted || stopped() { break }
+                try attempt(i, label: "[round \(round + 1)/\(planned), \(k + 1)/\(order.count)]")
+            }
+            round += 1
+        }
+        // Retry rounds: cases short of undisturbed repetitions, within budget.
+        if policy == .retry {
+            while !interrupted, !stopped() {
+                let short = Self.order(round: round, count: cases.count, seed: seed).filter { i in
+                    counted(i) < cases[i].repetitions && parts[i].count < 2 * cases[i].repetitions
+                }
+                if short.isEmpty { break }
+                rounds.append(short)
+                for (k, i) in short.enumerated() {
+                    if interrupted || stopped() { break }
+                    try attempt(i, label: "[retry round \(round + 1 - planned), \(k + 1)/\(short.count)]")
+                }
+                round += 1
+            }
+        }
+        let results = cases.indices.compactMap { i in
+            parts[i].isEmpty ? nil : Self.merge(parts[i], cases[i], policy: policy)
+        }
+        return Outcome(results: results, rounds: rounds)
+    }
+
+    func isExcluded(_ part: CaseResult) -> Bool {
+        policy != .keep && part.iterations.contains { $0.disturbance?.disturbed == true }
+    }
+
+    /// One result from single-repetition results: entries renumbered and
+    /// flagged, aggregates recomputed from the repetitions that count.
+    public static func merge(_ parts: [CaseResult], _ settings: RunSettings, policy: DisturbedPolicy) -> CaseResult {
+        var result = parts[0]
+        result.settings = settings
+        result.settings.repetitions = parts.count
+        var rows: [BenchmarkEntry] = []
+        for part in parts {
+            for var e in part.iterations {
+                e.repetitionIndex = rows.count
+                e.repetitions = parts.count
+                e.excluded = policy != .keep && e.disturbance?.disturbed == true ? true : nil
+                rows.append(e)
+            }
+        }
+        let (aggregates, warnings) = BenchmarkEntry.aggregates(of: rows)
+        let counting = rows.filter { $0.excluded != true }.count
+        result.entries = rows + (counting > 1 ? aggregates : [])
+        let quoted = [" real_time "] + settings.scenario.figures.quoted.map { " \($0.key) " }
+        result.warnings = parts.flatMap(\.warnings) + warnings.filter { w in quoted.contains { w.contains($0) } }
+        result.violations = parts.reduce(ReaderCounts()) { $0 + $1.violations }
+        result.firstViolation = parts.compactMap(\.firstViolation).first
+        result.interrupted = parts.contains(where: \.interrupted)
+        result.threads = parts.last?.threads ?? result.threads
+        result.disturbedRepetitions = rows.filter { $0.disturbance?.disturbed == true }.count
+        result.retries = policy == .retry ? max(0, parts.count - settings.repetitions) : 0
+        result.budgetExhausted = policy != .keep && counting < settings.repetitions && !result.interrupted
+        return result
+    }
+
+    /// Per-round ratios of two cases' time per operation (`a` / `b`): the
+    /// k-th repetition that counts of each, so both come from the same round
+    /// or the nearest retry; with their median and its 95 % interval.
+    public static func ratio(_ a: CaseResult, _ b: CaseResult) -> RoundRatio? {
+        let x = a.iterations.filter { $0.excluded != true }.map(\.realTime)
+        let y = b.iterations.filter { $0.excluded != true }.map(\.realTime)
+        let ratios = zip(x, y).compactMap { s, t in t > 0 ? s / t : nil }
+        guard let median = SampleStatistics.median(ratios) else { return nil }
+        return RoundRatio(ratios: ratios, median: median, interval: SampleStatistics.medianInterval(ratios))
+    }
+}
+
+/// A ratio of two cases measured round by round.
+public struct RoundRatio: Sendable, Equatable {
+    /// One per round pair.
+    public var ratios: [Double]
+    public var median: Double
+    /// The median's 95 % interval (nil below 6 pairs).
+    public var interval: MedianInterval?
+
+    /// `1.012 [0.981, 1.047]` or `1.012 (n=4: too few pairs for a 95% CI)`.
+    public var text: String {
+        let m = formatRatio(median)
+        guard let interval else { return "\(m) (\(ratios.count) pairs: too few for a 95% CI)" }
+        return "\(m) [\(formatRatio(interval.low)), \(formatRatio(interval.high))]"
+    }
+
+    /// Whether the interval covers 1 (no difference can be told), nil without one.
+    public var coversOne: Bool? { interval.map { $0.low <= 1 && 1 <= $0.high } }
+}
+
+func formatRatio(_ x: Double) -> String {
+    let r = (x * 1000).rounded() / 1000
+    var s = "\(r)"
+    while s.split(separator: ".").last.map({ $0.count < 3 }) ?? false { s += "0" }
+    return s
+}

@@ -1,0 +1,27 @@
+/// How a run's repetitions were scheduled and judged, for the result context:
+/// the seed of the per-round shuffle (the same seed gives the same order),
+/// the disturbance rule and what was done with disturbed repetitions.
+public struct RoundsRecord: Sendable, Codable, Equatable {
+    /// Seed of the per-round case order.
+    public var seed: UInt64
+    /// Rounds run, planned and retries.
+    public var rounds: Int
+    /// `retry`, `keep` or `drop`.
+    public var disturbedPolicy: String
+    /// Off-CPU fraction of the window above which a repetition is disturbed.
+    public var offCPUFraction: Double
+    /// The rule in words.
+    public var rule: String
+
+    enum CodingKeys: String, CodingKey {
+        case seed = "round_seed", rounds, disturbedPolicy = "disturbed_policy", offCPUFraction = "off_cpu_fraction", rule
+    }
+
+    public init(seed: UInt64, rounds: Int, disturbedPolicy: String, offCPUFraction: Double, rule: String) {
+        self.seed = seed
+        self.rounds = rounds
+        self.disturbedPolicy = disturbedPolicy
+        self.offCPUFraction = offCPUFraction
+        self.rule = rule
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import PVHost
+@testable import PVExperiments
+import PVResults
+import PVRuntime
+
+/// Whether this process may use at least two CPUs (a writer and a reader of their own).
+let twoCPUs = ((try? ProcessAffinity.allowedCPUs().count) ?? 0) >= 2
+
+@Suite("Disturbance accounting: procfs parsing and the rule")
+struct DisturbanceParsingTests {
+    @Test("status and sched fields, /proc/interrupts columns and /proc/stat steal")
+    func parsing() {
+        let status = "Name:\tx\nvoluntary_ctxt_switches:\t12\nnonvoluntary_ctxt_switches:\t3\n"
+        #expect(DisturbanceSnapshot.field("voluntary_ctxt_switches", in: status) == 12)
+        #expect(DisturbanceSnapshot.field("nonvoluntary_ctxt_switches", in: status) == 3)
+        #expect(DisturbanceSnapshot.field("se.nr_migrations", in: "se.nr_migrations    :   7\n") == 7)
+        #expect(DisturbanceSnapshot.field("absent", in: status) == nil)
+        let interrupts = """
+                       CPU0       CPU1
+              24:          1          5  IO-APIC   5-edge      ACPI:Ged
+             NMI:         10         20   Non-maskable interrupts
+             ERR:          0
+            """
+        #expect(DisturbanceSnapshot.interrupts(cpus: [1], in: interrupts) == 25)
+        #expect(DisturbanceSnapshot.interrupts(cpus: [0, 1], in: interrupts) == 36)
+        #expect(DisturbanceSnapshot.interrupts(cpus: [3], in: interrupts) == nil)
+        let stat = "cpu  1 2 3 4 5 6 7 8 0 0\ncpu0 1 1 1 1 1 1 1 40 0 0\ncpu1 1 1 1 1 1 1 1 2 0 0\nintr 5\n"
+        #expect(DisturbanceSnapshot.steal(cpus: [0, 1], in: stat) == 42)
+        // A kernel without the steal column: absent, never a made-up 0.
+        #expect(DisturbanceSnapshot.steal(cpus: [0], in: "cpu0 1 2 3 4 5 6 7\n") == nil)
+    }
+
+    @Test("a window is disturbed when a thread was off its CPU for more than the fraction, not for a switch")
+    func rule() {
+        let rule = DisturbanceRule(offCPUFraction: 0.01)
+        func snapshot(on: UInt64, delay: UInt64, involuntary: UInt64, at t: UInt64) -> DisturbanceSnapshot {
+            DisturbanceSnapshot(threads: [7: .init(onCPU: on, runDelay: delay, voluntary: 0, involuntary: involuntary, migrations: 0)],
+                                interrupts: 100, steal: 5, taken: t)
+        }
+        let start = snapshot(on: 0, delay: 0, involuntary: 0, at: 1_000_000_000)
+        // 100 ms window, 0.5 ms off CPU, two switches: not disturbed.
+        let quiet = start.disturbance(until: snapshot(on: 99_500_000, delay: 400_000, involuntary: 2, at: 1_100_000_000), rule: rule)
+        #expect(!quiet.disturbed && quiet.offCPUNanoseconds == 500_000 && quiet.involuntarySwitches == 2)
+        #expect(quiet.interrupts == 0 && quiet.stealTicks == 0 && quiet.migrations == 0)
+        // 100 ms window, 30 ms off CPU: disturbed.
+        let slow = start.disturbance(until: snapshot(on: 70_000_000, delay: 29_000_000, involuntary: 1, at: 1_100_000_000), rule: rule)
+        #expect(slow.disturbed && slow.offCPUNanoseconds == 30_000_000 && slow.runDelayNanoseconds == 29_000_000)
+    }
+
+    @Test("the JSON keeps every field, and leaves out what the machine could not read")
+    func json() throws {
+        var e = BenchmarkEntry(name: "x", iterations: 1, realTime: 1, cpuTime: 1)
+        e.disturbance = Disturbance(windowNanoseconds: 10, offCPUNanoseconds: 2, runDelayNanoseconds: 1, involuntarySwitches: 3,
+                                    voluntarySwitches: 0, migrations: nil, interrupts: 4, stealTicks: nil, disturbed: true)
+        e.excluded = true
+        let text = String(decoding: try JSONEncoder().encode(e), as: UTF8.self)
+        #expect(text.contains("\"disturbed\":true") && text.contains("\"off_cpu_ns\":2") && text.contains("\"run_delay_ns\":1"))
+        #expect(!text.contains("steal_ticks") && !text.contains("migrations"))
+        let back = try JSONDecoder().decode(BenchmarkEntry.self, from: Data(text.utf8))
+        #expect(back.disturbance == e.disturbance && back.excluded == true && back.counters.isEmpty)
+    }
+}
+
+@Suite("Interleaved rounds", .serialized)
+struct RoundTests {
+    @Test("round order is a permutation, reproducible from its seed, and differs between seeds")
+    func order() {
+        for round in 0 ..< 20 {
+            let a = RoundRunner.order(round: round, count: 27, seed: 42)
+            #expect(a.sorted() == Array(0 ..< 27))
+            #expect(a == RoundRunner.order(round: round, count: 27, seed: 42))
+        }
+        let rounds = (0 ..< 9).map { RoundRunner.order(round: $0, count: 27, seed: 42) }
+        #expect(Set(rounds.map { $0.description }).count == 9, "rounds are shuffled anew")
+        #expect(rounds != (0 ..< 9).map { RoundRunner.order(round: $0, count: 27, seed: 43) })
+        #expect(RoundRunner.order(round: 0, count: 1, seed: 1) == [0])
+    }
+
+    @Test("merging: disturbed repetitions stay in the JSON, flagged, and out of the aggregates; CIs from 6 up")
+    func merge() throws {
+        func part(_ ns: Double, disturbed: Bool) -> CaseResult {
+            var e = BenchmarkEntry(name: "c", iterations: 1, realTime: ns, cpuTime: ns, counters: ["reads_per_second": 1e9 / ns])
+            e.disturbance = Disturbance(windowNanoseconds: 100, offCPUNanoseconds: disturbed ? 50 : 0, runDelayNanoseconds: 0,
+                                        involuntarySwitches: 0, voluntarySwitches: 0, migrations: 0, interrupts: 0,
+                                        stealTicks: 0, disturbed: disturbed)
+            return CaseResult(settings: RunSettings(scenario: .stealClock), entries: [e],
+                              placement: Placement(writerCPUs: [0], readerCPUs: [1], relation: "x", memoryPolicy: "x",
+                                                   memoryNodes: [0], sharesCPUs: false, distance: 10, notes: []),
+                              threads: [], pages: nil, warnings: [], violations: ReaderCounts(), firstViolation: nil,
+                              interrupted: false)
+        }
+        var settings = RunSettings(scenario: .stealClock)
+        settings.repetitions = 7
+        let parts = [1.0, 2, 100, 3, 4, 5, 6, 7].enumerated().map { i, ns in part(ns, disturbed: i == 2) }
+        let r = RoundRunner.merge(parts, settings, policy: .retry)
+        #expect(r.iterations.count == 8 && r.iterations.filter { $0.excluded == true }.count == 1)
+        #expect(r.disturbedRepetitions == 1 && r.retries == 1 && !r.budgetExhausted)
+        let median = try #require(r.entries.first { $0.aggregateName == "median" })
+        #expect(median.realTime == 4 && median.repetitions == 7)  // 1 … 7 without the disturbed 100
+        let low = try #require(r.entries.first { $0.aggregateName == "ci_low" })
+        let high = try #require(r.entries.first { $0.aggregateName == "ci_high" })
+        #expect(low.realTime == 1 && high.realTime == 7)  // n = 7: [x(1), x(7)], 98.4 %
+        let kept = RoundRunner.merge(parts, settings, policy: .keep)
+        #expect(try #require(kept.entries.first { $0.aggregateName == "median" }).realTime == 4.5)
+        #expect(kept.iterations.allSatisfy { $0.excluded == nil })
+        let few = RoundRunner.merge(Array(parts.prefix(4)), settings, policy: .drop)
+        #expect(few.budgetExhausted && !few.entries.contains { $0.aggregateName == "ci_low" })
+    }
+
+    @Test("a busy thread on a measured CPU gets its repetitions flagged and retried",
+          .enabled(if: twoCPUs, "needs two CPUs: a writer and a reader of their own"))
+    func realDisturbance() throws {
+        let topology = try Topology.live()
+        var runner = ScenarioRunner(topology: topology, clock: try CycleClock.calibrate(windows: 1))
+        runner.disturbedPolicy = .retry
+        var settings = RunSettings(scenario: .stealClock, duration: 0.1, warmup: 0.02, repetitions: 2, updateInterval: 1_000_000)
+        settings.placement.writerCPUs = [try ProcessAffinity.allowedCPUs()[0]]
+        let readerCPU = try ProcessAffinity.allowedCPUs()[1]
+        settings.placement.readerCPUs = [readerCPU]
+
+        // Control first: whatever else the machine is doing, each flag follows the rule.
+        let control = try RoundRunner(runner: runner, seed: 1, policy: .retry).run([settings]).results[0]
+        for e in control.iterations {
+            let d = try #require(e.disturbance)
+            #expect(d.disturbed == runner.disturbanceRule.isDisturbed(offCPU: d.offCPUNanoseconds, window: d.windowNanoseconds))
+        }
+
+        // A thread spinning on the reader's CPU for the whole run takes about half of it.
+        let stop = StopFlag()
+        let busy = Thread {
+            _ = try? PinnedThreads.run([PinnedThreadSpec(role: ThreadRole(custom: "busy"), cpu: readerCPU)], stop: stop,
+                                       oversubscribe: true) { context in
+                while !context.stop.isStopped {}
+            }
+        }
+        busy.start()
+        defer {
+            stop.stop()
+            while !busy.isFinished { usleep(1_000) }
+        }
+        usleep(20_000)
+        let disturbed = try RoundRunner(runner: runner, seed: 1, policy: .retry).run([settings]).results[0]
+        print("control: \(control.disturbedRepetitions) of \(control.iterations.count) disturbed; with a busy thread on CPU "
+            + "\(readerCPU): \(disturbed.disturbedRepetitions) of \(disturbed.iterations.count), off CPU "
+            + disturbed.iterations.map { "\(($0.disturbance?.offCPUFraction ?? 0) * 100)%" }.joined(separator: ", "))
+        #expect(disturbed.iterations.count == 4, "2 planned + 2 retries")
+        #expect(disturbed.iterations.allSatisfy { $0.disturbance?.disturbed == true && $0.excluded == true })
+        #expect(disturbed.iterations.allSatisfy { ($0.disturbance?.offCPUFraction ?? 0) > 0.2 })
+        #expect(disturbed.retries == 2 && disturbed.budgetExhausted)
+        #expect(RunSummaryTable.legend([disturbed])?.contains("* disturbed repetitions were run again") == true)
+        #expect(RunSummaryTable.render([disturbed]).contains("all disturbed"))
+    }
+}
