@@ -105,7 +105,7 @@ struct FuzzPlan {
         "topology --memory": .memoryPolicy, "topology --writer-cpus": .cpuList, "topology --reader-cpus": .cpuList,
         "validate --strategy": .name, "validate --record": .name, "validate --mode": .name,
         "validate --duration": .seconds, "validate --reads": .count, "validate --readers": .count,
-        "validate --placement": .name, "validate --memory": .memoryPolicy,
+        "validate --placement": .name, "validate --memory": .memoryPolicy, "validate --model": .name,
         "litmus <shape>": .name, "litmus --iterations": .count, "litmus --placement": .name,
         "report <file>": .inputFile, "report --output": .outputDirectory,
         "run --suite": .name, "run --scenario": .name, "run --strategy": .name, "run --layout": .name,
