@@ -8,11 +8,11 @@
 //
 // Modules depend one way only (the package graph refuses a cycle):
 //   C shims (CNUMA, CConcurrencyKit, CPVPlatform, CPVABI, CPVReference)
-//     -> PVABI -> PVRuntime
+//     -> PVABI -> PVRuntime (with PVModel's program representation)
 //     -> PVHost (topology, placement, NUMA, pinned threads, clocks, perf, signals)
 //     -> PVResults (result files, tables, reports)
 //     -> PVExperiments (scenarios, suites, validate, litmus, faults, statistics;
-//        also PVRuntime) -> pvbench (CLI)
+//        also PVRuntime, and PVModel for the verdicts) -> pvbench (CLI)
 import PackageDescription
 
 let optimise: [SwiftSetting] = [
@@ -23,7 +23,7 @@ let package = Package(
     name: "pvbench",
     products: [
         .executable(name: "pvbench", targets: ["pvbench"]),
-        .library(name: "PVBench", targets: ["PVABI", "PVRuntime", "PVHost", "PVResults", "PVExperiments"]),
+        .library(name: "PVBench", targets: ["PVABI", "PVRuntime", "PVHost", "PVResults", "PVExperiments", "PVModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,10 +54,13 @@ let package = Package(
             dependencies: ["CConcurrencyKit"],
             cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-O2"])]),
 
+        // Memory-model checker (SC, x86-TSO, ARMv8) and herd7 litmus I/O: standard library only.
+        .target(name: "PVModel", swiftSettings: optimise),
         .target(name: "PVABI", dependencies: ["CPVABI"], swiftSettings: optimise),
         .target(
             name: "PVRuntime",
-            dependencies: ["PVABI", "CPVPlatform", "CConcurrencyKit"],
+            // PVModel: the strategies record themselves as checker programs.
+            dependencies: ["PVABI", "PVModel", "CPVPlatform", "CConcurrencyKit"],
             swiftSettings: optimise),
         // Host services: what the machine is and how threads and memory are put on it.
         // (PVRuntime for StopFlag, the one stop signal threads and loops share.)
@@ -68,14 +71,14 @@ let package = Package(
         .target(
             name: "PVExperiments",
             dependencies: [
-                "PVHost", "PVResults", "PVRuntime", "PVABI", "CPVPlatform", "CPVReference",
+                "PVHost", "PVResults", "PVRuntime", "PVABI", "PVModel", "CPVPlatform", "CPVReference",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: optimise),
         .executableTarget(
             name: "pvbench",
             dependencies: [
-                "PVExperiments", "PVResults", "PVHost", "PVRuntime", "PVABI",
+                "PVExperiments", "PVResults", "PVHost", "PVRuntime", "PVABI", "PVModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimise),
@@ -83,10 +86,11 @@ let package = Package(
         // Helpers the test targets share (a seeded generator); not shipped.
         .target(name: "PVTestSupport", path: "Tests/PVTestSupport"),
         .testTarget(name: "PVABITests", dependencies: ["PVABI", "CPVABI"]),
-        .testTarget(name: "PVRuntimeTests", dependencies: ["PVRuntime", "PVABI", "CPVPlatform", "PVTestSupport"]),
+        .testTarget(name: "PVRuntimeTests", dependencies: ["PVRuntime", "PVABI", "PVModel", "CPVPlatform", "PVTestSupport"]),
         .testTarget(
-            name: "PVHarnessTests", dependencies: ["PVHost", "PVResults", "PVExperiments", "PVRuntime", "PVABI", "PVTestSupport"],
+            name: "PVHarnessTests", dependencies: ["PVHost", "PVResults", "PVExperiments", "PVRuntime", "PVABI", "PVModel", "PVTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "PVModelTests", dependencies: ["PVModel", "PVTestSupport"]),
         .testTarget(name: "PVBenchCLITests", dependencies: ["pvbench", "PVTestSupport"]),
     ]
 )

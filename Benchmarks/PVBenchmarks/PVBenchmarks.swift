@@ -21,6 +21,7 @@ let benchmarks: @Sendable () -> Void = {
     registerStrategyBenchmarks()
     registerDetectorBenchmarks()
     registerContendedBenchmarks()
+    registerModelBenchmarks()
 }
 
 /// Every (strategy, target) pair the registry knows, each handed to the

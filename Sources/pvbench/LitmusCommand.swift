@@ -7,20 +7,19 @@ import PVExperiments
 struct LitmusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "litmus",
-        abstract: "Run the classic litmus shapes on two pinned threads and show which reorderings this machine really does.",
+        abstract: "Run the classic litmus shapes on pinned threads: what ARMv8, x86-TSO and SC allow beside what this machine did.",
         discussion: """
-            Shapes: SB (store buffering), MP (message passing), LB (load buffering), 2+2W, or all; each with relaxed, \
-            acquire-release and seq-cst accesses. Output per test: a litmus7-style histogram of outcomes ('*>' marks \
-            the outcome the test asks about) and `Observation <test> Never|Sometimes|Always <yes> <no>`, then whether \
-            this architecture's memory model allows that outcome. Exit status 1 when an outcome the model forbids was seen.
+            Tests (herd7's names of the AArch64 shapes): \(LitmusShape.catalogue.map(\.name).joined(separator: ", ")); \
+            or all. Each is checked by pvbench's model checker under ARMv8, x86-TSO and SC, then run on this machine \
+            with C11 atomics (clang -O2) — which is another program on x86 (named: 'ran as MP on x86_64'); its own x86-TSO \
+            verdict is what the hardware may show. Output per test: the three verdicts, the program that ran, a \
+            litmus7-style histogram ('*>' marks the outcome asked about) and `Observation <test> Never|Sometimes|Always \
+            <yes> <no>`. Tests needing more CPUs than this machine has are not run on hardware (said so). Exit status 1 \
+            when an outcome the ran program's model forbids was seen.
             """)
 
-    @Argument(help: ArgumentHelp("SB, MP, LB, 2+2W or all.", valueName: "shape"))
+    @Argument(help: ArgumentHelp("A test name (see below) or all.", valueName: "shape"))
     var shape: String = "all"
-
-    @Option(name: .customLong("ordering"), help: ArgumentHelp(
-        "Ordering (repeatable; default all): \(LitmusOrdering.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
-    var orderings: [String] = []
 
     @Option(help: "Instances per test (rounded up to whole batches of 1000).")
     var iterations: UInt64 = 1_000_000
@@ -33,10 +32,7 @@ struct LitmusCommand: ParsableCommand {
 
     func validate() throws {
         if shape.lowercased() != "all", LitmusShape.named(shape) == nil {
-            throw ValidationError("unknown litmus shape '\(shape)'; valid: \(LitmusShape.allCases.map(\.rawValue).joined(separator: ", ")), all")
-        }
-        for o in orderings where LitmusOrdering(rawValue: o) == nil {
-            throw ValidationError("unknown ordering '\(o)'; valid: \(LitmusOrdering.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError("unknown litmus shape '\(shape)'; valid: \(LitmusShape.catalogue.map(\.name).joined(separator: ", ")), all")
         }
         guard iterations >= 1, iterations <= 1_000_000_000_000 else {
             throw ValidationError("--iterations must be 1 ... 1000000000000, got \(iterations)")
@@ -46,70 +42,74 @@ struct LitmusCommand: ParsableCommand {
 
     struct Report: Encodable {
         let architecture: String
-        let placement: Placement
         let tests: [LitmusResult]
     }
 
     func run() throws {
-        let shapes = shape.lowercased() == "all" ? LitmusShape.allCases : [LitmusShape.named(shape)!]
-        let chosen = orderings.isEmpty ? LitmusOrdering.allCases : orderings.compactMap(LitmusOrdering.init(rawValue:))
+        let shapes = shape.lowercased() == "all" ? LitmusShape.catalogue : [LitmusShape.named(shape)!]
         if iterations < 100_000 {
             FileHandle.standardError.write(Data("pvbench: warning: --iterations \(iterations) is few: rare reorderings may not show up\n".utf8))
         }
-        let plan: Placement
-        let runner: LitmusRunner
-        do {
-            plan = try PlacementPlanner.plan(PlacementRequest(writers: 1, readers: 1, relation: relation.relation ?? .farthest),
-                                             on: try Topology.live())
-            runner = try LitmusRunner(placement: plan)
-        } catch let error as ValidationSetupError {
-            throw ValidationError(error.description)
-        } catch {
-            throw RuntimeError(commandLineMessage(error))
+        let topology: Topology
+        do { topology = try Topology.live() } catch { throw RuntimeError(commandLineMessage(error)) }
+        var runners: [Int: Result<LitmusRunner, Error>] = [:]
+        func runner(_ threads: Int) -> Result<LitmusRunner, Error> {
+            if let r = runners[threads] { return r }
+            let r = Result {
+                try LitmusRunner(placement: PlacementPlanner.plan(
+                    PlacementRequest(writers: 1, readers: threads - 1, relation: relation.relation ?? .farthest), on: topology))
+            }
+            runners[threads] = r
+            return r
         }
         let progress = ProgressLine()
         var results: [LitmusResult] = []
         for s in shapes {
-            for o in chosen {
-                progress.update("litmus \(s)+\(o): \(iterations) instances")
-                do { results.append(try runner.run(s, o, iterations: iterations)) } catch {
+            let expectation: LitmusExpectation
+            do { expectation = try LitmusExpectation(s) } catch { throw RuntimeError("\(s): \(error)") }
+            switch runner(s.threads.count) {
+            case let .failure(error):
+                if s.threads.count == 2 { throw ValidationError("\(error)") }
+                results.append(.notRun(expectation, reason: "needs \(s.threads.count) CPUs of its own; this machine offers \(topology.onlineCPUs.count)"))
+            case let .success(r):
+                progress.update("litmus \(s): \(iterations) instances on CPUs \(r.cpus.prefix(s.threads.count).map(String.init).joined(separator: ","))")
+                do { results.append(try r.run(expectation, iterations: iterations)) } catch {
                     progress.finish()
-                    throw RuntimeError("\(s)+\(o): \(error)")
+                    throw RuntimeError("\(s): \(error)")
                 }
             }
         }
         progress.finish()
         if json {
-            try printJSON(Report(architecture: LitmusRunner.architecture, placement: plan, tests: results))
+            try printJSON(Report(architecture: LitmusRunner.architecture, tests: results))
         } else {
-            print("threads on CPU \(runner.cpus.0) and CPU \(runner.cpus.1) (\(plan.relation)); model: \(modelName)")
             for r in results { printTest(r) }
             print()
-            print(formatTable(["test", "program", "exists", "model", "seen", "verdict"], results.map { r in
-                [r.name, r.shape.program, r.shape.condition, r.allowed ? "allowed" : "forbidden",
-                 "\(r.positive)/\(r.iterations)", r.verdict]
+            print(formatTable(["test", "ARMv8", "x86-TSO", "SC", "ran here as", "its model", "seen", "hardware"], results.map { r in
+                [r.name] + r.models.map(\.verdict) + [r.ranAs ?? "-", r.hostModel?.verdict ?? "-",
+                 r.notRun == nil ? "\(r.positive)/\(r.iterations)" : "-", r.verdict]
             }))
         }
         let forbidden = results.filter(\.forbiddenSeen)
         if !forbidden.isEmpty {
-            throw RuntimeError("outcomes \(modelName) forbids were seen: \(forbidden.map { "\($0.name) (\($0.positive)x)" }.joined(separator: ", "))")
-        }
-    }
-
-    var modelName: String {
-        switch LitmusRunner.architecture {
-        case "x86_64": "x86-TSO"
-        case "arm64": "ARMv8 (other-multi-copy-atomic)"
-        default: "C11"
+            throw RuntimeError("outcomes the model of the program that ran forbids were seen: \(forbidden.map { "\($0.ranAs ?? $0.name) (\($0.positive)x)" }.joined(separator: ", "))")
         }
     }
 
     func printTest(_ r: LitmusResult) {
         print()
-        print("Test \(r.name) \(r.allowed ? "Allowed" : "Forbidden")")
+        print(r.program, terminator: "")
+        print("Models: " + r.models.map { "\($0.model) \($0.verdict)\($0.reason.map { " (\($0))" } ?? "")" }.joined(separator: ", "))
+        if !r.x86Mapping.isEmpty { print("  (x86-tso: the AArch64 test mapped: \(r.x86Mapping.joined(separator: "; ")))") }
+        print(r.note)
+        if let reason = r.notRun {
+            print("Hardware: not run: \(reason)")
+            return
+        }
+        if let text = r.ranAsProgram, text != r.program { print(text, terminator: "") }
         print("Histogram (\(r.histogram.count) states)")
         for (key, count) in r.histogram.sorted(by: { $0.key < $1.key }) {
-            let marked = LitmusResult.outcome(key, satisfies: r.shape)
+            let marked = key == r.asked
             print("\(String(count).leftPadded(to: 9)) \(marked ? "*>" : ":>")\(key)")
         }
         print(r.observation)

@@ -13,6 +13,7 @@ struct PVBenchCommand: ParsableCommand {
             TopologyCommand.self,
             ValidateCommand.self,
             LitmusCommand.self,
+            ModelCommand.self,
             ReportCommand.self,
             CompareCommand.self,
             RunCommand.self,

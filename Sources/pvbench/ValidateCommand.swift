@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PVModel
 import PVRuntime
 import PVHost
 import PVResults
@@ -56,6 +57,18 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Exit with status 2 when any case is inconclusive (and none failed).")
     var strict = false
 
+    @Option(name: .customLong("model"), help: ArgumentHelp(
+        "Memory model for the verdicts beside the race (repeatable; default all): armv8, x86-tso, sc, all.", valueName: "model"))
+    var modelNames: [String] = []
+
+    @Flag(name: .customLong("model-only"), help: "Only the model verdicts: no race (runs on one CPU, in well under a second).")
+    var modelOnly = false
+
+    var models: [ModelKind] {
+        if modelNames.isEmpty || modelNames.contains("all") { return StrategyModel.models }
+        return StrategyModel.models.filter { modelNames.contains($0.rawValue) }
+    }
+
     func validate() throws {
         if let duration, !(duration > 0 && duration <= 86_400) {
             throw ValidationError("--duration must be a positive number of seconds (at most a day), got \(duration)")
@@ -65,6 +78,10 @@ struct ValidateCommand: ParsableCommand {
             throw ValidationError("--reads must be 1 ... 1000000000000, got \(reads)")
         }
         guard readers >= 1, readers <= 4096 else { throw ValidationError("--readers must be 1 ... 4096, got \(readers)") }
+        for m in modelNames where m != "all" && ModelKind(rawValue: m) == nil {
+            throw ValidationError("unknown model '\(m)'; valid: armv8, x86-tso, sc, all")
+        }
+        if modelOnly { return }
         try relation.requireParallel("cannot tear: tearing needs true parallelism, the writer and reader on different CPUs")
     }
 
@@ -82,11 +99,28 @@ struct ValidateCommand: ParsableCommand {
         let budget: String
         let clock: String
         let cases: [ValidationCaseResult]
+        let models: [StrategyVerdict]
         let failed: [String]
         let warnings: [String]
     }
 
+    /// Every strategy × record asked for, under the selected models.
+    var modelVerdicts: [StrategyVerdict] {
+        let s = strategies.isEmpty ? StrategyKind.allCases : strategies
+        let t = records.isEmpty ? SharedRecordKind.allCases : records
+        return s.flatMap { k in t.filter(k.applies(to:)).flatMap { StrategyModel.check(k, $0, models: models) } }
+    }
+
     func run() throws {
+        if modelOnly {
+            let verdicts = modelVerdicts
+            guard !verdicts.isEmpty else {
+                throw ValidationError("no strategy given applies to the records given; see `pvbench validate --help` for which apply to which")
+            }
+            if json { try printJSON(verdicts) } else { printModels(verdicts, hardware: [:]) }
+            try exitForModels(verdicts)
+            return
+        }
         let cases = self.cases
         guard !cases.isEmpty else {
             throw ValidationError("no strategy given applies to the records given; see `pvbench validate --help` for which apply to which")
@@ -132,12 +166,21 @@ struct ValidateCommand: ParsableCommand {
         }
         progress.finish()
         let failed = results.filter { $0.verdict == .fail }
+        let verdicts = modelVerdicts
 
         if json {
             try printJSON(Report(placement: runner.placement, budget: budget.description, clock: clock.name,
-                                 cases: results, failed: failed.map(\.validationCase.description), warnings: warnings))
+                                 cases: results, models: verdicts, failed: failed.map(\.validationCase.description), warnings: warnings))
         } else {
             printText(results, placement: runner.placement, budget: budget)
+            print()
+            var hardware: [String: String] = [:]
+            for r in results {
+                let key = "\(r.validationCase.strategy)/\(r.validationCase.target)"
+                let word = r.total.torn + r.total.backwards > 0 ? "Sometimes" : (r.verdict == .inconclusive ? "inconclusive" : "Never")
+                if hardware[key] == nil || word == "Sometimes" { hardware[key] = word }
+            }
+            printModels(verdicts, hardware: hardware)
             for w in warnings where !w.hasPrefix("--reads") { writeStandardError(Data("pvbench: warning: \(w)\n".utf8)) }
         }
         let inconclusive = results.filter { $0.verdict == .inconclusive }
@@ -152,10 +195,61 @@ struct ValidateCommand: ParsableCommand {
             }
             throw RuntimeError("a strategy that claims safety showed violations: \(what.joined(separator: "; "))")
         }
+        try exitForModels(verdicts)
         if strict, !inconclusive.isEmpty {
             writeStandardError(Data("pvbench: error: --strict: \(inconclusive.count) case(s) inconclusive\n".utf8))
             throw ExitCode(2)
         }
+    }
+
+    /// Exit status 1 when a model a strategy claims allows it to fail;
+    /// `not modelled` is a warning (with --strict, exit status 2), never a pass.
+    func exitForModels(_ verdicts: [StrategyVerdict]) throws {
+        let violated = verdicts.filter(\.violatesClaim)
+        if !violated.isEmpty {
+            throw RuntimeError("a model a strategy claims allows it to fail: "
+                + violated.map { "\($0.strategy)/\($0.record) \($0.question) under \($0.model)" }.joined(separator: "; "))
+        }
+        let undecided = Set(verdicts.filter { $0.verdict == "not modelled" }.map { "\($0.strategy)/\($0.record)" }).sorted()
+        if !undecided.isEmpty {
+            writeStandardError(Data("pvbench: warning: not modelled (no model verdict): \(undecided.joined(separator: ", "))\n".utf8))
+            if strict { throw ExitCode(2) }
+        }
+    }
+
+    /// The model table: per strategy × record × question, each model's verdict
+    /// (an allowed failure the strategy claims is marked), the hardware beside.
+    func printModels(_ verdicts: [StrategyVerdict], hardware: [String: String]) {
+        let models = self.models
+        var rows: [[String]] = []
+        var keys: [String] = []
+        var byKey: [String: [StrategyVerdict]] = [:]
+        for v in verdicts {
+            let key = "\(v.strategy)/\(v.record)/\(v.question.rawValue)"
+            if byKey[key] == nil { keys.append(key) }
+            byKey[key, default: []].append(v)
+        }
+        for key in keys {
+            let vs = byKey[key]!
+            let first = vs[0]
+            let cells = models.map { m -> String in
+                guard let v = vs.first(where: { $0.model == m.rawValue }) else { return "-" }
+                return v.violatesClaim ? "ALLOWED (claimed safe)" : (v.verdict == "allowed" && !v.claimed ? "allowed (unsafe)" : v.verdict)
+            }
+            let hw = first.question == .torn ? hardware["\(first.strategy)/\(first.record)"] ?? "-" : "-"
+            rows.append(["\(first.strategy)/\(first.record)", first.question.rawValue] + cells + [hw])
+        }
+        print(formatTable(["strategy/record", "can the reader see", "ARMv8", "x86-TSO", "SC", "hardware here"].enumerated()
+            .filter { $0.offset < 2 || $0.offset == 5 || models.map(\.rawValue).contains(["armv8", "x86-tso", "sc"][$0.offset - 2]) }
+            .map(\.element), rows))
+        for v in verdicts where v.witness != nil && v.model == models.first(where: { m in verdicts.contains { $0.strategy == v.strategy && $0.record == v.record && $0.question == v.question && $0.model == m.rawValue && $0.witness != nil } })?.rawValue {
+            print()
+            print("witness: \(v.strategy)/\(v.record) \(v.question.rawValue), allowed under \(v.model):")
+            print(v.witness!, terminator: "")
+        }
+        let reasons = Set(verdicts.compactMap { v in v.reason.map { "\(v.strategy)/\(v.record): not modelled: \($0)" } }).sorted()
+        if !reasons.isEmpty { print() }
+        for r in reasons { print(r) }
     }
 
     func printText(_ results: [ValidationCaseResult], placement: Placement, budget: ValidationBudget) {

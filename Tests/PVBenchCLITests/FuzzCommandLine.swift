@@ -67,7 +67,6 @@ struct FuzzPlan {
                           Entry(key: "--mode", words: ["--mode", "spec"]),
                           Entry(key: "--reads", words: ["--reads", "1000"])]
         case "litmus": [Entry(key: "<shape>", words: ["SB"]),
-                        Entry(key: "--ordering", words: ["--ordering", "seq-cst"]),
                         Entry(key: "--iterations", words: ["--iterations", "1000"])]
         case "report": [Entry(key: "<file>", words: [resultFile]),
                         Entry(key: "--output", words: ["--output", "\(scratch)/report-\(UUID().uuidString)"])]
@@ -107,8 +106,8 @@ struct FuzzPlan {
         "topology --memory": .memoryPolicy, "topology --writer-cpus": .cpuList, "topology --reader-cpus": .cpuList,
         "validate --strategy": .name, "validate --record": .name, "validate --mode": .name,
         "validate --duration": .seconds, "validate --reads": .count, "validate --readers": .count,
-        "validate --placement": .name, "validate --memory": .memoryPolicy,
-        "litmus <shape>": .name, "litmus --ordering": .name, "litmus --iterations": .count, "litmus --placement": .name,
+        "validate --placement": .name, "validate --memory": .memoryPolicy, "validate --model": .name,
+        "litmus <shape>": .name, "litmus --iterations": .count, "litmus --placement": .name,
         "report <file>": .inputFile, "report --output": .outputDirectory,
         "compare <file>": .inputFile, "compare --baseline": .name, "compare --figure": .name,
         "run --suite": .name, "run --scenario": .name, "run --strategy": .name, "run --layout": .name,

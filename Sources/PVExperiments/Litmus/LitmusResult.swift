@@ -1,61 +1,52 @@
 import PVHost
-/// What one litmus test (shape × ordering) observed.
+
+/// What one litmus test observed on this machine, beside what the models say.
 public struct LitmusResult: Sendable, Codable, Equatable {
-    public var shape: LitmusShape
-    public var ordering: LitmusOrdering
+    /// herd7's name of the AArch64 test.
+    public var name: String
+    /// The AArch64 test, herd7 syntax.
+    public var program: String
+    /// ARMv8, x86-TSO, SC verdicts of the AArch64 test.
+    public var models: [ModelVerdict]
+    /// How the x86-TSO verdict mapped the AArch64 test to x86.
+    public var x86Mapping: [String]
+    /// The program that ran here (herd7 syntax) and its name.
+    public var ranAs: String?
+    public var ranAsProgram: String?
+    /// The ran-as program under this machine's model: what the hardware may show.
+    public var hostModel: ModelVerdict?
+    public var note: String
+    /// Why the hardware did not run it (too few CPUs); nil when it ran.
+    public var notRun: String?
     public var iterations: UInt64
-    /// Outcome (litmus7 spelling, e.g. `0:r0=0; 1:r0=1;`) → how often.
+    /// Outcome (litmus7 spelling of the condition's registers/locations) → how often.
     public var histogram: [String: UInt64]
+    /// The histogram key of the outcome the `exists` clause asks about.
+    public var asked: String
     /// How often the `exists` condition held.
     public var positive: UInt64
-    /// Whether the architecture's model allows the condition.
-    public var allowed: Bool
     public var architecture: String
     public var threads: [PinnedThreadReport]
-
-    public init(shape: LitmusShape, ordering: LitmusOrdering, iterations: UInt64, histogram: [String: UInt64],
-                positive: UInt64, allowed: Bool, architecture: String, threads: [PinnedThreadReport]) {
-        self.shape = shape
-        self.ordering = ordering
-        self.iterations = iterations
-        self.histogram = histogram
-        self.positive = positive
-        self.allowed = allowed
-        self.architecture = architecture
-        self.threads = threads
-    }
-
-    /// `SB+relaxed`, the test's name.
-    public var name: String { "\(shape)+\(ordering)" }
 
     /// `Never`, `Sometimes` or `Always`, as litmus7 says.
     public var observedWord: String { positive == 0 ? "Never" : (positive == iterations ? "Always" : "Sometimes") }
 
     /// litmus7: `Observation <name> Never|Sometimes|Always <positive> <negative>`.
-    public var observation: String { "Observation \(name) \(observedWord) \(positive) \(iterations - positive)" }
+    public var observation: String { "Observation \(ranAs ?? name) \(observedWord) \(positive) \(iterations - positive)" }
 
-    /// True when the machine did something its model forbids.
-    public var forbiddenSeen: Bool { !allowed && positive > 0 }
+    /// True when the machine did something its model forbids for the program that ran.
+    public var forbiddenSeen: Bool { hostModel?.allowed == false && positive > 0 }
 
-    /// The verdict in words.
+    /// The hardware verdict in words, against the ran-as program's model.
     public var verdict: String {
-        switch (allowed, positive > 0) {
-        case (true, true): "allowed, seen"
-        case (true, false): "allowed, not seen"
-        case (false, false): "forbidden, never seen"
-        case (false, true): "FORBIDDEN OUTCOME SEEN"
-        }
-    }
-}
-
-extension LitmusResult {
-    /// Whether a histogram key (litmus7 spelling) is the outcome `shape` asks about.
-    public static func outcome(_ key: String, satisfies shape: LitmusShape) -> Bool {
-        switch shape {
-        case .sb: key == "0:r0=0; 1:r0=0;"
-        case .mp: key == "1:r0=1; 1:r1=0;"
-        case .lb: key == "0:r0=1; 1:r0=1;"
-        case .twoPlusTwoW: key == "x=1; y=1;"
+        if notRun != nil { return "not run" }
+        switch (hostModel?.allowed, positive > 0) {
+        case (true, true): return "allowed, seen"
+        case (true, false): return "allowed, not seen"
+        case (false, false): return "forbidden, never seen"
+        case (false, true): return "FORBIDDEN OUTCOME SEEN"
+        case (nil, true): return "seen (not modelled)"
+        case (nil, false): return "not seen (not modelled)"
         }
     }
 }

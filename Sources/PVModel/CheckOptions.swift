@@ -1,0 +1,17 @@
+/// Options of a check.
+public struct CheckOptions: Sendable, Hashable {
+    /// FEAT_LSE2: an LDP/STP of two X registers, 16-byte aligned, is one
+    /// single-copy-atomic 16-byte access, and misaligned accesses within a
+    /// 16-byte block are single-copy atomic. Off: Armv8.0.
+    public var lse2: Bool
+    /// Bound on candidate executions (rf × co over all path combinations).
+    public var maxCandidates: Int
+    /// Bound on one thread's paths (reads × values).
+    public var maxPathsPerThread: Int
+
+    public init(lse2: Bool = false, maxCandidates: Int = 500_000, maxPathsPerThread: Int = 20_000) {
+        self.lse2 = lse2
+        self.maxCandidates = maxCandidates
+        self.maxPathsPerThread = maxPathsPerThread
+    }
+}

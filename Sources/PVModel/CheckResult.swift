@@ -1,0 +1,31 @@
+/// A final state: the value of each observed register and location.
+public struct FinalState: Sendable, Hashable {
+    public var values: [Value]
+}
+
+/// The checker's answer for one program under one model.
+public struct CheckResult: Sendable {
+    public var program: Program
+    public var model: ModelKind
+    /// What a state shows, in herd7's order (registers by thread, then memory by name).
+    public var observed: [Observable]
+    /// Distinct final states of the allowed executions, sorted as herd7 sorts them.
+    public var states: [FinalState]
+    /// Allowed executions whose final state satisfies the proposition, and those that do not.
+    public var satisfying: Int
+    public var notSatisfying: Int
+    /// For an AArch64 program under x86-TSO: how it was mapped to x86 (see `X86Mapping`); else empty.
+    public var mapping: [String] = []
+
+    /// herd7's `Ok`: exists → some execution satisfies; ~exists → none does; forall → all do.
+    public var conditionHolds: Bool {
+        switch program.condition.quantifier {
+        case .exists: return satisfying > 0
+        case .notExists: return satisfying == 0
+        case .forall: return notSatisfying == 0
+        }
+    }
+
+    /// Whether the model allows some execution satisfying the proposition.
+    public var allowed: Bool { satisfying > 0 }
+}

@@ -1,0 +1,283 @@
+/// The entry point: decides which final states `model` allows for `program`.
+///
+/// Enumeration (kept apart from the models): (1) a per-cell value domain
+/// is computed as a fixpoint of what the threads can write; (2) each
+/// thread's paths are enumerated for read values from that domain; (3) for
+/// each combination of paths, every reads-from (per read and cell, value
+/// matching) and every coherence order (per cell, consistent across the
+/// cells one write covers) is a candidate execution; (4) the model's axioms
+/// keep or reject it. Throws `ModelError` rather than guess.
+public enum ModelChecker {
+    public static func check(_ program: Program, model: ModelKind? = nil, options: CheckOptions = CheckOptions()) throws -> CheckResult {
+        let model = model ?? program.architecture.defaultModel
+        switch (model, program.architecture) {
+        case (.armv8, .x86), (.armv8, .x86_64):
+            throw ModelError.notModelled("an \(program.architecture.rawValue) program under armv8 (no mapping of x86 code to AArch64; use --model x86-tso or sc)")
+        case (.x86TSO, .aarch64):
+            var o = options
+            o.lse2 = false
+            let (mapped, notes) = try X86Mapping.map(program)
+            var r = try check(mapped, model: .x86TSO, options: o)
+            r.program = program
+            r.mapping = notes
+            return r
+        default: break
+        }
+        var cellBytes = program.locations.map { min(4, $0.type.bytes) }
+        while true {
+            do {
+                return try enumerate(program, model, options, cellBytes: cellBytes)
+            } catch let f as ThreadSemantics.NeedFinerCells {
+                cellBytes[f.location] = max(1, f.cellBytes)
+            }
+        }
+    }
+
+    private static func enumerate(_ p: Program, _ model: ModelKind, _ options: CheckOptions, cellBytes: [Int]) throws -> CheckResult {
+        let layout = CellLayout(locations: p.locations, cellBytes: cellBytes)
+        // Initial cell values.
+        var initial = [UInt64](repeating: 0, count: layout.cellCount)
+        for (l, loc) in p.locations.enumerated() {
+            let elements = p.initialMemory[loc.name] ?? []
+            var bytes = [UInt8](repeating: 0, count: loc.byteSize)
+            for (i, v) in elements.enumerated() {
+                for b in 0 ..< loc.type.bytes { bytes[i * loc.type.bytes + b] = UInt8(truncatingIfNeeded: v >> UInt64(8 * b)) }
+            }
+            let cb = cellBytes[l]
+            for k in 0 ..< loc.byteSize / cb {
+                var v: UInt64 = 0
+                for b in 0 ..< cb { v |= UInt64(bytes[k * cb + b]) << UInt64(8 * b) }
+                initial[layout.firstCell[l] + k] = v
+            }
+        }
+        // (1)-(2): value domain fixpoint and paths.
+        var domain = initial.map { [$0] }
+        var traces: [[ThreadTrace]] = []
+        var rounds = 0
+        while true {
+            rounds += 1
+            traces = try p.threads.indices.map {
+                try ThreadSemantics(program: p, thread: $0, layout: layout, domain: domain, options: options,
+                                    traceLimit: options.maxPathsPerThread).traces()
+            }
+            let fresh = try newValues(traces, domain: domain, initial: initial, limit: options.maxCandidates)
+            if fresh.isEmpty { break }
+            for f in fresh where !domain[f.cell].contains(f.value) { domain[f.cell].append(f.value) }
+            if rounds > 16 { throw ModelError.notModelled("values computed from values read do not reach a fixpoint in 16 rounds") }
+        }
+        let combos = traces.reduce(1.0) { $0 * Double($1.count) }
+        if combos > Double(options.maxCandidates) {
+            throw ModelError.tooLarge("\(traces.map { String($0.count) }.joined(separator: " × ")) thread paths; the bound is \(options.maxCandidates)")
+        }
+        let observed = observedList(p)
+        var stateSet: Set<FinalState> = []
+        var yes = 0, no = 0
+        var budget = options.maxCandidates
+        var pick = [Int](repeating: 0, count: traces.count)
+        func combination(_ t: Int) throws {
+            if t == traces.count {
+                let chosen = pick.enumerated().map { traces[$0.offset][$0.element] }
+                try candidates(p, model, layout, initial, chosen, observed, &budget, options.maxCandidates) { state, sat in
+                    stateSet.insert(state)
+                    if sat { yes += 1 } else { no += 1 }
+                }
+                return
+            }
+            for i in traces[t].indices {
+                pick[t] = i
+                try combination(t + 1)
+            }
+        }
+        try combination(0)
+        let states = stateSet.sorted { a, b in
+            for (o, (x, y)) in zip(observed, zip(a.values, b.values)) where x != y {
+                return orderKey(p, o, x) < orderKey(p, o, y)
+            }
+            return false
+        }
+        return CheckResult(program: p, model: model, observed: observed, states: states, satisfying: yes, notSatisfying: no)
+    }
+
+    /// Values written, outside `domain`, by some combination of paths in
+    /// which every value read is written by a path of the combination (or
+    /// is initial). Values justified only by a cycle through themselves
+    /// (out of thin air) are never produced, as herd7 never solves for them.
+    private static func newValues(_ traces: [[ThreadTrace]], domain: [[UInt64]], initial: [UInt64], limit: Int) throws -> Set<Pair> {
+        var candidates = Set<Pair>()
+        for ts in traces { for t in ts { for e in t.events where e.isWrite {
+            for (c, v) in zip(e.cells, e.values) where !domain[c].contains(v) { candidates.insert(Pair(cell: c, value: v)) }
+        } } }
+        if candidates.isEmpty { return [] }
+        var found = Set<Pair>()
+        var chosen: [ThreadTrace] = []
+        var budget = limit
+        func go(_ t: Int) throws {
+            if found.count == candidates.count { return }
+            if t == traces.count {
+                budget -= 1
+                if budget < 0 { throw ModelError.tooLarge("more than \(limit) path combinations while computing values") }
+                var written = Set<Pair>()
+                for tr in chosen { for e in tr.events where e.isWrite { for (c, v) in zip(e.cells, e.values) { written.insert(Pair(cell: c, value: v)) } } }
+                for tr in chosen { for e in tr.events where e.isRead {
+                    for (c, v) in zip(e.cells, e.values) where initial[c] != v && !written.contains(Pair(cell: c, value: v)) { return }
+                } }
+                found.formUnion(written.intersection(candidates))
+                return
+            }
+            for tr in traces[t] {
+                chosen.append(tr)
+                try go(t + 1)
+                chosen.removeLast()
+            }
+        }
+        try go(0)
+        return found
+    }
+
+    struct Pair: Hashable { var cell: Int; var value: UInt64 }
+
+    /// herd7 shows the condition's registers and locations plus `locations [...]`,
+    /// registers first (by thread, then register number), then memory by name.
+    static func observedList(_ p: Program) -> [Observable] {
+        var all = p.condition.proposition.observables
+        for o in p.observed where !all.contains(o) { all.append(o) }
+        return all.sorted { a, b in
+            switch (a, b) {
+            case let (.register(t1, r1), .register(t2, r2)): return (t1, r1) < (t2, r2)
+            case (.register, .memory): return true
+            case (.memory, .register): return false
+            case let (.memory(l1, e1), .memory(l2, e2)): return (l1, e1 ?? -1) < (l2, e2 ?? -1)
+            }
+        }
+    }
+
+    static func type(_ p: Program, _ o: Observable) -> ValueType {
+        switch o {
+        case let .register(t, r): return p.threads[t].registerTypes[r] ?? .int
+        case let .memory(l, _): return p.locations[p.locationIndex(l)!].type
+        }
+    }
+
+    private static func orderKey(_ p: Program, _ o: Observable, _ v: Value) -> Int64 {
+        if let l = v.location { return Int64(Int32.min) * 4 + Int64(l) }
+        let t = type(p, o)
+        let bits = t.truncate(v.bits)
+        if t.signed, t.bytes < 8, bits & (1 << UInt64(t.bytes * 8 - 1)) != 0 { return Int64(bitPattern: bits) - (1 << Int64(t.bytes * 8)) }
+        return Int64(bitPattern: bits)
+    }
+
+    /// The typed value of an observable in a final state.
+    static func typed(_ p: Program, _ o: Observable, _ v: Value) -> Value {
+        v.location != nil ? v : Value(bits: type(p, o).truncate(v.bits))
+    }
+
+    // (3)-(4): reads-from and coherence for one combination of paths.
+    private static func candidates(_ p: Program, _ model: ModelKind, _ layout: CellLayout, _ initial: [UInt64],
+                                   _ chosen: [ThreadTrace], _ observed: [Observable], _ budget: inout Int,
+                                   _ initialBudget: Int, _ record: (FinalState, Bool) -> Void) throws {
+        let s = StaticExecution(traces: chosen)
+        let ev = s.events
+        guard ev.count <= 64 else { throw ModelError.tooLarge("\(ev.count) memory events; the bound is 64") }
+        var writers = [[Int]](repeating: [], count: layout.cellCount)
+        for (i, e) in ev.enumerated() where e.isWrite { for c in e.cells { writers[c].append(i) } }
+        // rf slots with their value-matching sources.
+        var slots: [(event: Int, index: Int, sources: [Int])] = []
+        for (i, e) in ev.enumerated() where e.isRead {
+            for (k, c) in e.cells.enumerated() {
+                var src: [Int] = initial[c] == e.values[k] ? [-1] : []
+                src += writers[c].filter { ev[$0].value(ofCell: c) == e.values[k] }
+                if src.isEmpty { return }
+                slots.append((i, k, src))
+            }
+        }
+        // Coherence: one order per group of cells with the same writers.
+        var groups: [[Int]: [Int]] = [:]
+        for c in 0 ..< layout.cellCount where !writers[c].isEmpty { groups[writers[c], default: []].append(c) }
+        let groupList = groups.sorted { $0.value[0] < $1.value[0] }
+        // Refuse, with its size, a combination whose rf × co space exceeds what is left of the bound.
+        var size = 1.0
+        for slot in slots { size *= Double(slot.sources.count) }
+        for (ws, _) in groupList { for k in 1 ... max(1, ws.count) { size *= Double(k) } }
+        if size > Double(budget) {
+            throw ModelError.tooLarge("\(ev.count) memory events with \(size) rf × co candidates (bound \(budget) left of \(initialBudget))")
+        }
+        let local = model.local(s)
+        var rf = ev.map { [Int](repeating: -1, count: $0.isRead ? $0.cells.count : 0) }
+        var co = [[Int]](repeating: [], count: layout.cellCount)
+        var before = [[Int8]](repeating: [Int8](repeating: 0, count: ev.count), count: ev.count)
+
+        func finish() throws {
+            budget -= 1
+            if budget < 0 { throw ModelError.tooLarge("more than the bound of candidate executions") }
+            var rank = [[Int: Int]](repeating: [:], count: layout.cellCount)
+            for c in co.indices { for (k, w) in co[c].enumerated() { rank[c][w] = k } }
+            let x = CandidateExecution(s: s, rf: rf, co: co, coRank: rank)
+            guard try model.consistent(x, local: local) else { return }
+            // Final memory: the coherence-last write of each cell.
+            var cellValue = initial
+            for c in co.indices { if let w = co[c].last { cellValue[c] = ev[w].value(ofCell: c)! } }
+            let values = observed.map { o -> Value in
+                switch o {
+                case let .register(t, r): return typed(p, o, chosen[t].registers[r] ?? p.threads[t].initialRegisters[r] ?? .zero)
+                case let .memory(name, element):
+                    let l = p.locationIndex(name)!
+                    let loc = p.locations[l]
+                    let start = (element ?? 0) * loc.type.bytes
+                    return Value(bits: loc.type.truncate(bytesValue(layout, cellValue, l, start, loc.type.bytes)))
+                }
+            }
+            let lookup: (Observable) -> Value = { o in values[observed.firstIndex(of: o)!] }
+            let sat = p.condition.proposition.evaluate { o in lookup(o) }
+            record(FinalState(values: values), sat)
+        }
+
+        func coGroup(_ g: Int) throws {
+            if g == groupList.count { try finish(); return }
+            let (ws, cells) = groupList[g]
+            var perm = ws
+            func permute(_ k: Int) throws {
+                if k == perm.count {
+                    // consistency with orders already fixed by other groups
+                    for i in perm.indices { for j in (i + 1) ..< perm.count where before[perm[i]][perm[j]] == -1 { return } }
+                    var setHere: [(Int, Int)] = []
+                    for i in perm.indices { for j in (i + 1) ..< perm.count where before[perm[i]][perm[j]] == 0 {
+                        before[perm[i]][perm[j]] = 1; before[perm[j]][perm[i]] = -1; setHere.append((perm[i], perm[j]))
+                    } }
+                    for c in cells { co[c] = perm }
+                    try coGroup(g + 1)
+                    for (a, b) in setHere { before[a][b] = 0; before[b][a] = 0 }
+                    return
+                }
+                for i in k ..< perm.count {
+                    perm.swapAt(k, i)
+                    try permute(k + 1)
+                    perm.swapAt(k, i)
+                }
+            }
+            if ws.count > 8 { throw ModelError.tooLarge("\(ws.count) writes to one cell; the bound is 8") }
+            try permute(0)
+        }
+
+        func rfSlot(_ k: Int) throws {
+            if k == slots.count { try coGroup(0); return }
+            for src in slots[k].sources {
+                rf[slots[k].event][slots[k].index] = src
+                try rfSlot(k + 1)
+            }
+        }
+        try rfSlot(0)
+    }
+
+    /// Little-endian bytes `[start, start+n)` of location `l` from cell values.
+    static func bytesValue(_ layout: CellLayout, _ cells: [UInt64], _ l: Int, _ start: Int, _ n: Int) -> UInt64 {
+        let cb = layout.cellBytes[l]
+        var v: UInt64 = 0
+        for b in 0 ..< min(n, 8) {
+            let off = start + b
+            let cell = cells[layout.firstCell[l] + off / cb]
+            let byte = (cell >> UInt64((off % cb) * 8)) & 0xFF
+            v |= byte << UInt64(8 * b)
+        }
+        return v
+    }
+}

@@ -1,0 +1,54 @@
+/// herd7's final condition: `exists p`, `~exists p` or `forall p`.
+public struct Condition: Sendable, Hashable {
+    public enum Quantifier: Sendable, Hashable {
+        case exists
+        case notExists
+        case forall
+    }
+
+    public var quantifier: Quantifier
+    public var proposition: Proposition
+    public init(_ quantifier: Quantifier, _ proposition: Proposition) {
+        self.quantifier = quantifier
+        self.proposition = proposition
+    }
+}
+
+/// A proposition over a final state. `and`/`or` are n-ary, as herd7 keeps
+/// them, so printing reproduces herd7's parenthesisation.
+public indirect enum Proposition: Sendable, Hashable {
+    /// `observable = value`; `value` is bits, or a location's address.
+    case equals(Observable, Value)
+    case not(Proposition)
+    case and([Proposition])
+    case or([Proposition])
+    case implies(Proposition, Proposition)
+    case constant(Bool)
+
+    /// Everything the proposition reads, in order of first appearance.
+    public var observables: [Observable] {
+        var out: [Observable] = []
+        func walk(_ p: Proposition) {
+            switch p {
+            case let .equals(o, _): if !out.contains(o) { out.append(o) }
+            case let .not(q): walk(q)
+            case let .and(qs), let .or(qs): qs.forEach(walk)
+            case let .implies(a, b): walk(a); walk(b)
+            case .constant: break
+            }
+        }
+        walk(self)
+        return out
+    }
+
+    func evaluate(_ lookup: (Observable) -> Value) -> Bool {
+        switch self {
+        case let .equals(o, v): return lookup(o) == v
+        case let .not(q): return !q.evaluate(lookup)
+        case let .and(qs): return qs.allSatisfy { $0.evaluate(lookup) }
+        case let .or(qs): return qs.contains { $0.evaluate(lookup) }
+        case let .implies(a, b): return !a.evaluate(lookup) || b.evaluate(lookup)
+        case let .constant(b): return b
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// A memory event of one candidate execution: one single-copy-atomic
+/// access (herd7's `sca-class`, collapsed to one event), covering one or
+/// more cells. Fences are not events here; they are kept as positions in
+/// program order (`ThreadTrace.fences`).
+struct Event: Sendable {
+    enum Kind: Sendable { case read, write }
+    var kind: Kind
+    var thread: Int
+    /// Index of the instruction in the thread's dynamic trace; events of
+    /// one instruction share it and are not ordered by po (herd7 iico).
+    var instruction: Int
+    /// Global cell ids, ascending.
+    var cells: [Int]
+    /// The value of each cell (written, or the value the read returns).
+    var values: [UInt64]
+    var acquire = false
+    var acquirePC = false
+    var release = false
+    var exclusive = false
+    /// x86 locked (XCHG) access.
+    var locked = false
+
+    var isRead: Bool { kind == .read }
+    var isWrite: Bool { kind == .write }
+
+    func value(ofCell c: Int) -> UInt64? {
+        guard let i = cells.firstIndex(of: c) else { return nil }
+        return values[i]
+    }
+}
+
+/// One thread's path through its code for one choice of the values its
+/// reads return: events in program order, and the dependencies herd7
+/// computes from register dataflow (aarch64deps.cat: addr, data, ctrl
+/// through rf-reg and lrs; STXR status results carry none).
+struct ThreadTrace: Sendable {
+    var events: [Event] = []
+    /// For event i, the thread-local read events its address depends on (bit mask).
+    var addr: [UInt64] = []
+    /// For write i, the reads its stored value depends on.
+    var data: [UInt64] = []
+    /// For event i, the reads a po-earlier conditional branch depended on.
+    var ctrl: [UInt64] = []
+    /// (instruction index, fence), in program order.
+    var fences: [(instruction: Int, fence: Fence, ctrl: UInt64)] = []
+    /// Load-exclusive → successful store-exclusive pairs (herd7 rmw/lxsx), and x86 XCHG.
+    var rmw: [(read: Int, write: Int)] = []
+    var registers: [Int: Value] = [:]
+}

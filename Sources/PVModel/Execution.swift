@@ -1,0 +1,161 @@
+/// The part of a candidate execution fixed by the threads' paths: events,
+/// program order, dependencies, fences, rmw pairs. Computed once per
+/// combination of paths; reads-from and coherence vary over it.
+struct StaticExecution {
+    var events: [Event]
+    /// Events of one thread, in program order, by global id.
+    var threadEvents: [[Int]]
+    /// `po`: same thread, earlier instruction (events of one instruction are unordered).
+    var po: Relation
+    var addr: Relation
+    var data: Relation
+    var ctrl: Relation
+    var rmw: Relation
+    /// Per thread: fences at instruction positions, with the reads a branch before them depended on.
+    var fences: [[(instruction: Int, fence: Fence, ctrl: [Int])]]
+
+    init(traces: [ThreadTrace]) {
+        var evs: [Event] = []
+        var te: [[Int]] = []
+        var offsets: [Int] = []
+        for t in traces {
+            offsets.append(evs.count)
+            te.append(Array(evs.count ..< evs.count + t.events.count))
+            evs += t.events
+        }
+        events = evs
+        threadEvents = te
+        let n = evs.count
+        po = Relation(size: n)
+        addr = Relation(size: n)
+        data = Relation(size: n)
+        ctrl = Relation(size: n)
+        rmw = Relation(size: n)
+        fences = []
+        for (ti, t) in traces.enumerated() {
+            let base = offsets[ti]
+            for i in t.events.indices {
+                for j in t.events.indices where t.events[i].instruction < t.events[j].instruction {
+                    po.add(base + i, base + j)
+                }
+                for (mask, rel) in [(t.addr[i], \StaticExecution.addr), (t.data[i], \.data), (t.ctrl[i], \.ctrl)] {
+                    var m = mask
+                    while m != 0 {
+                        let s = m.trailingZeroBitCount
+                        m &= m - 1
+                        self[keyPath: rel].add(base + s, base + i)
+                    }
+                }
+            }
+            for (r, w) in t.rmw { rmw.add(base + r, base + w) }
+            fences.append(t.fences.map { f in
+                var c: [Int] = []
+                var m = f.ctrl
+                while m != 0 { c.append(base + m.trailingZeroBitCount); m &= m - 1 }
+                return (f.instruction, f.fence, c)
+            })
+        }
+    }
+
+    func sameThread(_ a: Int, _ b: Int) -> Bool { events[a].thread == events[b].thread }
+
+    func shareCell(_ a: Int, _ b: Int) -> Bool {
+        events[a].cells.contains { events[b].cells.contains($0) }
+    }
+
+    /// A fence of `kind` strictly between the instructions of `a` and `b` (po-ordered, same thread).
+    func fence(_ kind: Fence, between a: Int, _ b: Int) -> Bool {
+        let ia = events[a].instruction, ib = events[b].instruction
+        return fences[events[a].thread].contains { $0.fence == kind && $0.instruction > ia && $0.instruction < ib }
+    }
+
+    /// herd7 `lrs` (aarch64deps.cat): write `w` then read `r` of a shared
+    /// cell, po-ordered, with no po-intervening write to that cell.
+    func lrs(_ w: Int, _ r: Int) -> Bool {
+        guard events[w].isWrite, events[r].isRead, po.contains(w, r) else { return false }
+        return events[w].cells.contains { c in
+            events[r].cells.contains(c) && !threadEvents[events[w].thread].contains { m in
+                m != w && events[m].isWrite && events[m].cells.contains(c) && po.contains(w, m) && po.contains(m, r)
+            }
+        }
+    }
+}
+
+/// A candidate execution: a static execution plus reads-from per (read,
+/// cell) and a coherence order per cell (init is implicitly first).
+struct CandidateExecution {
+    let s: StaticExecution
+    /// rf[e][i]: the write read by event e's i-th cell, or -1 for the initial value.
+    var rf: [[Int]]
+    /// co[c]: the writes to cell c in coherence order.
+    var co: [[Int]]
+    /// coRank[c][w]: position of w in co[c] (absent: not a writer of c).
+    var coRank: [[Int: Int]]
+
+    var events: [Event] { s.events }
+
+    /// Writes to cell `c` coherence-after `source` (-1: the initial value).
+    func after(_ source: Int, cell c: Int) -> ArraySlice<Int> {
+        source < 0 ? co[c][...] : co[c][(coRank[c][source]! + 1)...]
+    }
+
+    /// Event-level rf, co and fr (each holds if it holds on some cell).
+    func communications() -> (rf: Relation, co: Relation, fr: Relation) {
+        let n = events.count
+        var rfR = Relation(size: n), coR = Relation(size: n), frR = Relation(size: n)
+        for (e, ev) in events.enumerated() where ev.isRead {
+            for (i, c) in ev.cells.enumerated() {
+                let w = rf[e][i]
+                if w >= 0 { rfR.add(w, e) }
+                for later in after(w, cell: c) where later != e { frR.add(e, later) }
+            }
+        }
+        for order in co where order.count > 1 {
+            for i in order.indices { for j in (i + 1) ..< order.count { coR.add(order[i], order[j]) } }
+        }
+        return (rfR, coR, frR)
+    }
+
+    /// herd7 `atomic` (aarch64.cat / x86tso.cat / sc.cat): no write from
+    /// another thread comes between the write a rmw's read reads from and
+    /// the rmw's write, in the coherence order of any cell they share.
+    /// aarch64.cat exempts a pair when a write by the rmw's own thread is
+    /// among those (`fri;[W];coi`). A read reading its own rmw write, or a
+    /// write coherence-after it, is refused too (rmw coherence).
+    func atomicityHolds(exemptingOwnThread: Bool) -> Bool {
+        for r in events.indices where events[r].isRead {
+            for w in events.indices where s.rmw.contains(r, w) {
+                for (i, c) in events[r].cells.enumerated() where events[w].cells.contains(c) {
+                    let src = rf[r][i]
+                    if src == w { return false }
+                    let lo = src < 0 ? -1 : coRank[c][src]!
+                    let hi = coRank[c][w]!
+                    if lo > hi { return false }
+                    guard lo + 1 < hi else { continue }
+                    let between = co[c][(lo + 1) ..< hi]
+                    let own = between.contains { events[$0].thread == events[r].thread }
+                    let other = between.contains { events[$0].thread != events[r].thread }
+                    if exemptingOwnThread ? !own : other { return false }
+                }
+            }
+        }
+        return true
+    }
+
+    /// A graph over (event, cell) nodes, for axioms that must not merge
+    /// the bytes of one access (herd7 -variant mixed relations per byte).
+    struct CellGraph {
+        var base: [Int]
+        var relation: Relation
+        init(_ events: [Event]) throws {
+            var b: [Int] = []
+            var n = 0
+            for e in events { b.append(n); n += e.cells.count }
+            guard n <= 64 else { throw ModelError.tooLarge("\(n) (event, cell) pairs; the bound is 64") }
+            base = b
+            relation = Relation(size: n)
+        }
+        func node(_ e: Int, _ i: Int) -> Int { base[e] + i }
+        func nodes(_ events: [Event], _ e: Int) -> Range<Int> { base[e] ..< base[e] + events[e].cells.count }
+    }
+}

@@ -1,0 +1,102 @@
+/// herd7's text answer for a `CheckResult`, line for line as herd7 7.57
+/// prints it, without the `Time` and `Hash` lines:
+///
+///     Test NAME Allowed|Forbidden|Required
+///     States N
+///     <state>;...
+///     Ok|No
+///     Witnesses
+///     Positive: P Negative: N
+///     Condition exists|~exists|forall (...)
+///     Observation NAME Always|Sometimes|Never P N
+///
+/// (herd7's `Flag` lines come from aarch64.cat's flags — BBM, CMODX,
+/// mixed-size instruction fetch — none of which the accepted programs can raise.)
+public enum HerdReport {
+    /// `hexadecimal`: values as herd7 `-hexa` prints them (`0x1`).
+    public static func render(_ r: CheckResult, hexadecimal: Bool = false) -> String {
+        let p = r.program
+        let value = { (p: Program, o: Observable, v: Value) in self.value(p, o, v, hexadecimal: hexadecimal) }
+        var out: [String] = []
+        let kind: String
+        switch p.condition.quantifier {
+        case .exists: kind = "Allowed"
+        case .notExists: kind = "Forbidden"
+        case .forall: kind = "Required"
+        }
+        out.append("Test \(p.name) \(kind)")
+        out.append("States \(r.states.count)")
+        for s in r.states {
+            out.append(zip(r.observed, s.values).map { "\(atom(p, $0.0))=\(value(p, $0.0, $0.1));" }.joined(separator: " "))
+        }
+        out.append(r.conditionHolds ? "Ok" : "No")
+        out.append("Witnesses")
+        let (pos, neg) = p.condition.quantifier == .notExists ? (r.notSatisfying, r.satisfying) : (r.satisfying, r.notSatisfying)
+        out.append("Positive: \(pos) Negative: \(neg)")
+        out.append("Condition \(condition(p, hexadecimal: hexadecimal))")
+        let obs = r.satisfying == 0 ? "Never" : r.notSatisfying == 0 ? "Always" : "Sometimes"
+        out.append("Observation \(p.name) \(obs) \(r.satisfying) \(r.notSatisfying)")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// `exists (1:X0=1 /\ 1:X2=0)` with herd7's parenthesisation (constrGen.ml pp_prop).
+    public static func condition(_ p: Program, hexadecimal: Bool = false) -> String {
+        let q: String
+        switch p.condition.quantifier {
+        case .exists: q = "exists"
+        case .notExists: q = "~exists"
+        case .forall: q = "forall"
+        }
+        return "\(q) (\(proposition(p, p.condition.proposition, above: 0, hex: hexadecimal)))"
+    }
+
+    // Precedence levels: 0 top, 1 implies, 2 or, 3 and.
+    private static func proposition(_ p: Program, _ x: Proposition, above: Int, hex: Bool) -> String {
+        // constrGen.ml is_paren: and⊃or, and⊃implies, or⊃implies, implies⊃(or|and).
+        func paren(_ here: Int, _ s: String) -> String {
+            let needs = (above == 3 && here != 3) || (above == 2 && here == 1) || (above == 1 && here != 1)
+            return needs ? "(\(s))" : s
+        }
+        switch x {
+        case let .equals(o, v): return "\(atom(p, o))=\(value(p, o, v, hexadecimal: hex))"
+        case let .not(q): return "not (\(proposition(p, q, above: 0, hex: hex)))"
+        case let .and(qs): return paren(3, qs.map { proposition(p, $0, above: 3, hex: hex) }.joined(separator: " /\\ "))
+        case let .or(qs): return paren(2, qs.map { proposition(p, $0, above: 2, hex: hex) }.joined(separator: " \\/ "))
+        case let .implies(a, b): return paren(1, proposition(p, a, above: 1, hex: hex) + " => " + proposition(p, b, above: 1, hex: hex))
+        case let .constant(b): return b ? "true" : "false"
+        }
+    }
+
+    public static func atom(_ p: Program, _ o: Observable) -> String {
+        switch o {
+        case let .register(t, r): return "\(t):\(p.architecture.registerName(r))"
+        case let .memory(l, e?): return "\(l)[\(e)]"
+        case let .memory(l, nil): return "[\(l)]"
+        }
+    }
+
+    public static func value(_ p: Program, _ o: Observable, _ v: Value, hexadecimal: Bool = false) -> String {
+        if let l = v.location {
+            let name = p.locations[l].name
+            return v.bits == 0 ? name : "\(name)+\(v.bits)"
+        }
+        let t = ModelChecker.type(p, o)
+        if hexadecimal {
+            let bits = t.truncate(v.bits)
+            let negative = t.signed && bits & (1 << UInt64(t.bytes * 8 - 1)) != 0
+            return negative ? "-0x" + String(t.truncate(0 &- bits), radix: 16) : "0x" + String(bits, radix: 16)
+        }
+        return t.render(v.bits)
+    }
+}
+
+extension Architecture {
+    /// herd7's printed register name.
+    public func registerName(_ r: Int) -> String {
+        switch self {
+        case .aarch64: return AArch64Syntax.name(ofRegister: r)
+        case .x86: return X86Syntax.name(ofRegister: r)
+        case .x86_64: return X86_64Syntax.name(ofRegister: r)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// One instruction of the checker's architecture-neutral program
+/// representation. The litmus front ends lower AArch64 and x86 text to it;
+/// another module can build it directly.
+///
+/// Registers are small integers (AArch64: X0...X30 are 0...30, XZR is
+/// `Instruction.zeroRegister`; x86: see `X86Registers`). Widths are bytes.
+public enum Instruction: Sendable, Hashable {
+    /// A load of `bytes` into `destination` (zero-extended).
+    case load(destination: Int, address: Address, bytes: Int, ordering: LoadOrdering, exclusive: Bool)
+    /// A store of `source`'s low `bytes`. An exclusive store writes 0 to
+    /// `status` on success, 1 on failure (both are explored).
+    case store(source: Operand, address: Address, bytes: Int, ordering: StoreOrdering, status: Int?)
+    /// LDP/LDXP: two registers of `bytes` each from consecutive memory.
+    case loadPair(first: Int, second: Int, address: Address, bytes: Int, ordering: LoadOrdering, exclusive: Bool)
+    /// STP/STXP.
+    case storePair(first: Operand, second: Operand, address: Address, bytes: Int, ordering: StoreOrdering, status: Int?)
+    /// x86 `XCHG reg,[mem]`: a locked read-modify-write.
+    case exchange(register: Int, address: Address, bytes: Int)
+    case fence(Fence)
+    /// `destination = source`, truncated to `bytes`.
+    case move(destination: Int, source: Operand, bytes: Int)
+    /// `destination = lhs op rhs`, truncated to `bytes`.
+    case arithmetic(ArithmeticOperation, destination: Int, lhs: Int, rhs: Operand, bytes: Int)
+    /// Jump to instruction index `target` (> this index) when the condition holds.
+    case branch(BranchCondition, target: Int)
+
+    /// AArch64's XZR/WZR: reads as 0, writes are discarded.
+    public static let zeroRegister = 31
+}
+
+public enum Operand: Sendable, Hashable {
+    case register(Int)
+    case immediate(UInt64)
+    /// The address of a location (`MOV X0,x` is not AArch64 syntax, but a program may need it).
+    case address(Int)
+}
+
+/// `[base, index, #offset]`; base is a register or (x86 `[x]`) a location.
+public struct Address: Sendable, Hashable {
+    public enum Base: Sendable, Hashable {
+        case register(Int)
+        case location(Int)
+    }
+
+    public var base: Base
+    public var index: Int?
+    public var offset: Int64
+    public init(base: Base, index: Int? = nil, offset: Int64 = 0) {
+        self.base = base
+        self.index = index
+        self.offset = offset
+    }
+}
+
+/// Load orderings: LDR, LDAR (acquire, RCsc), LDAPR (acquire, RCpc).
+public enum LoadOrdering: Sendable, Hashable {
+    case plain
+    /// Arm ARM "Load-Acquire" (herd7 set A): ordered after an earlier STLR.
+    case acquire
+    /// Arm ARM "Load-AcquirePC" (herd7 set Q): not ordered after an earlier STLR.
+    case acquirePC
+}
+
+/// Store orderings: STR and STLR (herd7 set L).
+public enum StoreOrdering: Sendable, Hashable {
+    case plain
+    case release
+}
+
+public enum Fence: Sendable, Hashable {
+    /// DMB SY/ISH/OSH/NSH (herd7 dmb.full).
+    case dmbFull
+    /// DMB LD/ISHLD/... (dmb.ld).
+    case dmbLoad
+    /// DMB ST/ISHST/... (dmb.st).
+    case dmbStore
+    /// ISB, a context synchronisation event (herd7 CSE).
+    case isb
+    /// x86 MFENCE.
+    case mfence
+}
+
+public enum ArithmeticOperation: Sendable, Hashable {
+    case add
+    case eor
+}
+
+public enum BranchCondition: Sendable, Hashable {
+    case always
+    case zero(Int)
+    case nonZero(Int)
+}

@@ -1,0 +1,161 @@
+/// herd7's AArch64 syntax, for the subset: LDR/STR (B/H, W/X), LDAR,
+/// LDAPR, STLR, LDXR/STXR, LDAXR/STLXR, LDXP/STXP, LDAXP/STLXP, LDP/STP,
+/// DMB, ISB, MOV, ADD, EOR, CBZ/CBNZ/B (forward labels only: loops are
+/// refused, not unrolled), NOP. X0...X30 are registers 0...30, XZR is 31.
+enum AArch64Syntax: AssemblySyntax {
+    static let architecture = Architecture.aarch64
+
+    static func register(_ name: String) -> (index: Int, bytes: Int)? {
+        let u = name.uppercased()
+        if u == "XZR" { return (Instruction.zeroRegister, 8) }
+        if u == "WZR" { return (Instruction.zeroRegister, 4) }
+        guard let f = u.first, f == "X" || f == "W", let n = Int(u.dropFirst()), n >= 0, n <= 30,
+              String(n) == String(u.dropFirst()) else { return nil }
+        return (n, f == "X" ? 8 : 4)
+    }
+
+    static func name(ofRegister r: Int) -> String { r == Instruction.zeroRegister ? "XZR" : "X\(r)" }
+
+    /// Operands split at top-level commas: [[tokens]].
+    private static func operands(_ t: ArraySlice<Token>) -> [[Token]] {
+        var out: [[Token]] = [[]]
+        var depth = 0
+        for x in t {
+            if x.text == "[" { depth += 1 }
+            if x.text == "]" { depth -= 1 }
+            if x.text == ",", depth == 0 { out.append([]) } else { out[out.count - 1].append(x) }
+        }
+        return out.count == 1 && out[0].isEmpty ? [] : out
+    }
+
+    private static func reg(_ o: [Token], line: Int) throws -> (index: Int, bytes: Int) {
+        guard o.count == 1, let r = register(o[0].text) else {
+            throw LitmusError(line: o.first?.line ?? line, token: o.map(\.text).joined(separator: " "), "expected a register")
+        }
+        return r
+    }
+
+    private static func immediate(_ o: [Token]) -> UInt64? {
+        guard o.count == 1, o[0].text.hasPrefix("#") else { return nil }
+        return parseInteger(String(o[0].text.dropFirst()))
+    }
+
+    private static func regOrImm(_ o: [Token], line: Int) throws -> Operand {
+        if let i = immediate(o) { return .immediate(i) }
+        return .register(try reg(o, line: line).index)
+    }
+
+    /// `[Xn]`, `[Xn,Xm]`, `[Xn,#imm]`.
+    private static func address(_ o: [Token], line: Int) throws -> Address {
+        let txt = o.map(\.text).joined(separator: " ")
+        guard o.first?.text == "[", o.last?.text == "]" else { throw LitmusError(line: o.first?.line ?? line, token: txt, "expected an address [Xn...]") }
+        let inner = operands(o.dropFirst().dropLast())
+        guard let first = inner.first, let b = register(first.first?.text ?? ""), first.count == 1, b.bytes == 8 else {
+            throw LitmusError(line: line, token: txt, "expected a base register Xn")
+        }
+        switch inner.count {
+        case 1: return Address(base: .register(b.index))
+        case 2:
+            if let i = immediate(inner[1]) { return Address(base: .register(b.index), offset: Int64(bitPattern: i)) }
+            guard inner[1].count == 1, let x = register(inner[1][0].text), x.bytes == 8 else {
+                throw LitmusError(line: line, token: inner[1].map(\.text).joined(separator: " "), "expected an index register Xm or #imm")
+            }
+            return Address(base: .register(b.index), index: x.index)
+        default:
+            throw LitmusError(line: line, token: inner[2].map(\.text).joined(separator: " "), "extended or shifted addressing is not supported")
+        }
+    }
+
+    static func lower(_ tokens: [Token], line: Int, index: Int, labels: [String: Int], builder: inout Builder) throws -> Instruction? {
+        guard let m = tokens.first else { return nil }
+        let op = m.text.uppercased()
+        let args = operands(tokens.dropFirst())
+        func need(_ n: Int) throws {
+            guard args.count == n else {
+                throw LitmusError(line: line, token: m.text, "expected \(n) operand\(n == 1 ? "" : "s")")
+            }
+        }
+        func target(_ o: [Token]) throws -> Int {
+            guard o.count == 1, let t = labels[o[0].text] else {
+                throw LitmusError(line: line, token: o.map(\.text).joined(), "unknown label")
+            }
+            guard t > index else { throw LitmusError(line: line, token: o[0].text, "backward branch (loops are not supported)") }
+            return t
+        }
+        switch op {
+        case "NOP": return nil
+        case "LDR", "LDAR", "LDAPR", "LDXR", "LDAXR", "LDRB", "LDRH", "LDARB", "LDARH":
+            try need(2)
+            let r = try reg(args[0], line: line)
+            let bytes = op.hasSuffix("B") ? 1 : op.hasSuffix("H") ? 2 : r.bytes
+            if bytes < 4, r.bytes != 4 { throw LitmusError(line: line, token: m.text, "byte and halfword loads take a W register") }
+            let ord: LoadOrdering = op.hasPrefix("LDAR") || op == "LDAXR" ? .acquire : op == "LDAPR" ? .acquirePC : .plain
+            return .load(destination: r.index, address: try address(args[1], line: line), bytes: bytes, ordering: ord,
+                         exclusive: op == "LDXR" || op == "LDAXR")
+        case "STR", "STLR", "STRB", "STRH", "STLRB", "STLRH":
+            try need(2)
+            let r = try reg(args[0], line: line)
+            let bytes = op.hasSuffix("B") ? 1 : op.hasSuffix("H") ? 2 : r.bytes
+            return .store(source: .register(r.index), address: try address(args[1], line: line), bytes: bytes,
+                          ordering: op.hasPrefix("STL") ? .release : .plain, status: nil)
+        case "STXR", "STLXR":
+            try need(3)
+            let s = try reg(args[0], line: line)
+            let r = try reg(args[1], line: line)
+            return .store(source: .register(r.index), address: try address(args[2], line: line), bytes: r.bytes,
+                          ordering: op == "STLXR" ? .release : .plain, status: s.index)
+        case "LDP", "LDXP", "LDAXP":
+            try need(3)
+            let a = try reg(args[0], line: line), b = try reg(args[1], line: line)
+            guard a.bytes == b.bytes else { throw LitmusError(line: line, token: m.text, "mixed register widths") }
+            return .loadPair(first: a.index, second: b.index, address: try address(args[2], line: line), bytes: a.bytes,
+                             ordering: op == "LDAXP" ? .acquire : .plain, exclusive: op != "LDP")
+        case "STP":
+            try need(3)
+            let a = try reg(args[0], line: line), b = try reg(args[1], line: line)
+            guard a.bytes == b.bytes else { throw LitmusError(line: line, token: m.text, "mixed register widths") }
+            return .storePair(first: .register(a.index), second: .register(b.index), address: try address(args[2], line: line),
+                              bytes: a.bytes, ordering: .plain, status: nil)
+        case "STXP", "STLXP":
+            try need(4)
+            let s = try reg(args[0], line: line)
+            let a = try reg(args[1], line: line), b = try reg(args[2], line: line)
+            guard a.bytes == b.bytes else { throw LitmusError(line: line, token: m.text, "mixed register widths") }
+            return .storePair(first: .register(a.index), second: .register(b.index), address: try address(args[3], line: line),
+                              bytes: a.bytes, ordering: op == "STLXP" ? .release : .plain, status: s.index)
+        case "DMB":
+            try need(1)
+            let o = args[0].map(\.text).joined().uppercased()
+            switch o {
+            case "SY", "ISH", "OSH", "NSH": return .fence(.dmbFull)
+            case "LD", "ISHLD", "OSHLD", "NSHLD": return .fence(.dmbLoad)
+            case "ST", "ISHST", "OSHST", "NSHST": return .fence(.dmbStore)
+            default: throw LitmusError(line: line, token: o, "unknown DMB option")
+            }
+        case "ISB":
+            guard args.isEmpty || args[0].map(\.text).joined().uppercased() == "SY" else {
+                throw LitmusError(line: line, token: args[0].map(\.text).joined(), "unknown ISB option")
+            }
+            return .fence(.isb)
+        case "MOV":
+            try need(2)
+            let d = try reg(args[0], line: line)
+            return .move(destination: d.index, source: try regOrImm(args[1], line: line), bytes: d.bytes)
+        case "ADD", "EOR":
+            try need(3)
+            let d = try reg(args[0], line: line)
+            let a = try reg(args[1], line: line)
+            return .arithmetic(op == "ADD" ? .add : .eor, destination: d.index, lhs: a.index,
+                               rhs: try regOrImm(args[2], line: line), bytes: d.bytes)
+        case "CBZ", "CBNZ":
+            try need(2)
+            let r = try reg(args[0], line: line)
+            return .branch(op == "CBZ" ? .zero(r.index) : .nonZero(r.index), target: try target(args[1]))
+        case "B":
+            try need(1)
+            return .branch(.always, target: try target(args[0]))
+        default:
+            throw LitmusError(line: line, token: m.text, "instruction not in the supported AArch64 subset")
+        }
+    }
+}

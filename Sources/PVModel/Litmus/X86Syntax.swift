@@ -1,0 +1,138 @@
+/// herd7's `X86` (Intel syntax) subset: `MOV` between registers, `[x]` and
+/// `$imm`; `MFENCE`; `XCHG` of a register with `[x]` (a locked RMW).
+/// Registers EAX, EBX, ECX, EDX, ESI, EDI (32-bit).
+enum X86Syntax: AssemblySyntax {
+    static let architecture = Architecture.x86
+    static let names = ["EAX", "EBX", "ECX", "EDX", "ESI", "EDI"]
+
+    static func register(_ name: String) -> (index: Int, bytes: Int)? {
+        names.firstIndex(of: name.uppercased()).map { ($0, 4) }
+    }
+
+    static func name(ofRegister r: Int) -> String { names[r] }
+
+    enum Arg { case reg(Int), mem(Int), imm(UInt64) }
+
+    static func arg(_ o: [Token], line: Int, builder: inout Builder) throws -> Arg {
+        let txt = o.map(\.text).joined()
+        if o.count == 3, o[0].text == "[", o[2].text == "]" {
+            if register(o[1].text) != nil { throw LitmusError(line: line, token: txt, "register-indirect addressing is not supported") }
+            return .mem(try builder.location(o[1].text, line: line))
+        }
+        if o.count == 1, o[0].text.hasPrefix("$"), let v = parseInteger(String(o[0].text.dropFirst())) { return .imm(v) }
+        if o.count == 1, let r = register(o[0].text) { return .reg(r.index) }
+        throw LitmusError(line: line, token: txt, "expected a register, [location] or $immediate")
+    }
+
+    static func lower(_ tokens: [Token], line: Int, index: Int, labels: [String: Int], builder: inout Builder) throws -> Instruction? {
+        guard let m = tokens.first else { return nil }
+        var args: [[Token]] = [[]]
+        for t in tokens.dropFirst() { if t.text == "," { args.append([]) } else { args[args.count - 1].append(t) } }
+        if args.count == 1, args[0].isEmpty { args = [] }
+        let op = m.text.uppercased()
+        switch op {
+        case "NOP": return nil
+        case "MFENCE":
+            guard args.isEmpty else { throw LitmusError(line: line, token: m.text, "MFENCE takes no operands") }
+            return .fence(.mfence)
+        case "MOV", "XCHG":
+            guard args.count == 2 else { throw LitmusError(line: line, token: m.text, "expected 2 operands") }
+            let a = try arg(args[0], line: line, builder: &builder), b = try arg(args[1], line: line, builder: &builder)
+            if op == "XCHG" {
+                switch (a, b) {
+                case let (.reg(r), .mem(l)), let (.mem(l), .reg(r)):
+                    return .exchange(register: r, address: Address(base: .location(l)), bytes: 4)
+                default: throw LitmusError(line: line, token: m.text, "XCHG needs a register and a [location]")
+                }
+            }
+            switch (a, b) {
+            case let (.mem(l), .imm(v)): return .store(source: .immediate(v), address: Address(base: .location(l)), bytes: 4, ordering: .plain, status: nil)
+            case let (.mem(l), .reg(r)): return .store(source: .register(r), address: Address(base: .location(l)), bytes: 4, ordering: .plain, status: nil)
+            case let (.reg(r), .mem(l)): return .load(destination: r, address: Address(base: .location(l)), bytes: 4, ordering: .plain, exclusive: false)
+            case let (.reg(r), .imm(v)): return .move(destination: r, source: .immediate(v), bytes: 4)
+            case let (.reg(r), .reg(s)): return .move(destination: r, source: .register(s), bytes: 4)
+            default: throw LitmusError(line: line, token: m.text, "unsupported MOV operands")
+            }
+        default:
+            throw LitmusError(line: line, token: m.text, "instruction not in the supported X86 subset")
+        }
+    }
+}
+
+/// herd7's `X86_64` (AT&T syntax) subset: `mov`/`movl`/`movq` (source
+/// first) between `%reg`, `(x)` and `$imm`; `mfence`; `xchg`/`xchgl`/`xchgq`.
+/// Registers rax...rdi (r8...r15), with their 32-bit names eax...edi.
+enum X86_64Syntax: AssemblySyntax {
+    static let architecture = Architecture.x86_64
+    static let names64 = ["rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"]
+    static let names32 = ["eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp", "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"]
+
+    static func register(_ name: String) -> (index: Int, bytes: Int)? {
+        var n = name.lowercased()
+        if n.hasPrefix("%") { n.removeFirst() }
+        if let i = names64.firstIndex(of: n) { return (i, 8) }
+        if let i = names32.firstIndex(of: n) { return (i, 4) }
+        return nil
+    }
+
+    static func name(ofRegister r: Int) -> String { names64[r] }
+
+    static func lower(_ tokens: [Token], line: Int, index: Int, labels: [String: Int], builder: inout Builder) throws -> Instruction? {
+        guard let m = tokens.first else { return nil }
+        var args: [[Token]] = [[]]
+        var depth = 0
+        for t in tokens.dropFirst() {
+            if t.text == "(" { depth += 1 }
+            if t.text == ")" { depth -= 1 }
+            if t.text == ",", depth == 0 { args.append([]) } else { args[args.count - 1].append(t) }
+        }
+        if args.count == 1, args[0].isEmpty { args = [] }
+        let op = m.text.lowercased()
+        enum Arg { case reg(Int, Int), mem(Int), imm(UInt64) }
+        func arg(_ o: [Token]) throws -> Arg {
+            let txt = o.map(\.text).joined()
+            if o.count == 3, o[0].text == "(", o[2].text == ")" {
+                if o[1].text.hasPrefix("%") { throw LitmusError(line: line, token: txt, "register-indirect addressing is not supported") }
+                return .mem(try builder.location(o[1].text, line: line))
+            }
+            if o.count == 1, o[0].text.hasPrefix("$"), let v = parseInteger(String(o[0].text.dropFirst())) { return .imm(v) }
+            if o.count == 1, o[0].text.hasPrefix("%"), let r = register(o[0].text) { return .reg(r.index, r.bytes) }
+            throw LitmusError(line: line, token: txt, "expected %register, (location) or $immediate")
+        }
+        switch op {
+        case "nop": return nil
+        case "mfence":
+            guard args.isEmpty else { throw LitmusError(line: line, token: m.text, "mfence takes no operands") }
+            return .fence(.mfence)
+        case "mov", "movl", "movq", "xchg", "xchgl", "xchgq":
+            guard args.count == 2 else { throw LitmusError(line: line, token: m.text, "expected 2 operands") }
+            let src = try arg(args[0]), dst = try arg(args[1])
+            let suffix: Int? = op.hasSuffix("l") ? 4 : op.hasSuffix("q") ? 8 : nil
+            func width(_ r: Int) throws -> Int {
+                if let s = suffix, s != r { throw LitmusError(line: line, token: m.text, "operand size does not match the suffix") }
+                return r
+            }
+            if op.hasPrefix("xchg") {
+                switch (src, dst) {
+                case let (.reg(r, n), .mem(l)), let (.mem(l), .reg(r, n)):
+                    return .exchange(register: r, address: Address(base: .location(l)), bytes: try width(n))
+                default: throw LitmusError(line: line, token: m.text, "xchg needs a %register and a (location)")
+                }
+            }
+            switch (src, dst) {
+            case let (.imm(v), .mem(l)):
+                guard let n = suffix else { throw LitmusError(line: line, token: m.text, "a store of an immediate needs movl or movq") }
+                return .store(source: .immediate(v), address: Address(base: .location(l)), bytes: n, ordering: .plain, status: nil)
+            case let (.reg(r, n), .mem(l)):
+                return .store(source: .register(r), address: Address(base: .location(l)), bytes: try width(n), ordering: .plain, status: nil)
+            case let (.mem(l), .reg(r, n)):
+                return .load(destination: r, address: Address(base: .location(l)), bytes: try width(n), ordering: .plain, exclusive: false)
+            case let (.imm(v), .reg(r, n)): return .move(destination: r, source: .immediate(v), bytes: try width(n))
+            case let (.reg(s, _), .reg(r, n)): return .move(destination: r, source: .register(s), bytes: try width(n))
+            default: throw LitmusError(line: line, token: m.text, "unsupported mov operands")
+            }
+        default:
+            throw LitmusError(line: line, token: m.text, "instruction not in the supported X86_64 subset")
+        }
+    }
+}

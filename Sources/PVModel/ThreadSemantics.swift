@@ -1,0 +1,373 @@
+/// Runs one thread's code for every choice of the values its reads return
+/// (drawn from a per-cell value domain), producing one `ThreadTrace` per
+/// path. Control flow is resolved per path, as herd7 resolves it per
+/// candidate execution. Misaligned accesses are split into bytes (Arm ARM
+/// B2.2.1: no single-copy atomicity above the byte for a misaligned access
+/// without FEAT_LSE2; x86: only when the access crosses a 64-byte line).
+struct ThreadSemantics {
+    let program: Program
+    let thread: Int
+    let layout: CellLayout
+    let domain: [[UInt64]]
+    let options: CheckOptions
+    let traceLimit: Int
+
+    /// Thrown (internally) when a location needs finer cells.
+    struct NeedFinerCells: Error { var location: Int; var cellBytes: Int }
+
+    private struct State {
+        var pc = 0
+        var step = 0
+        var regs: [Int: Value]
+        var taint: [Int: UInt64] = [:]
+        var trace = ThreadTrace()
+        var ctrl: UInt64 = 0
+        /// Source taint (iico_data) of each write event, for dependencies through memory (lrs).
+        var writeTaint: [Int: UInt64] = [:]
+        var monitor: (reads: [Int], location: Int, offset: Int, bytes: Int)?
+    }
+
+    func traces() throws -> [ThreadTrace] {
+        var out: [ThreadTrace] = []
+        let code = program.threads[thread].instructions
+        var start = State(regs: program.threads[thread].initialRegisters)
+        start.regs[Instruction.zeroRegister] = nil
+        try run(start, code, &out)
+        return out
+    }
+
+    private func read(_ s: State, _ r: Int) -> Value {
+        r == Instruction.zeroRegister ? .zero : (s.regs[r] ?? .zero)
+    }
+
+    private func taint(_ s: State, _ r: Int) -> UInt64 { r == Instruction.zeroRegister ? 0 : (s.taint[r] ?? 0) }
+
+    private func write(_ s: inout State, _ r: Int, _ v: Value, taint t: UInt64) {
+        guard r != Instruction.zeroRegister else { return }
+        s.regs[r] = v
+        s.taint[r] = t
+    }
+
+    private func mask(_ bits: UInt64, _ bytes: Int) -> UInt64 {
+        bytes >= 8 ? bits : bits & ((1 << UInt64(bytes * 8)) - 1)
+    }
+
+    private func operand(_ s: State, _ o: Operand) -> (Value, UInt64) {
+        switch o {
+        case let .register(r): return (read(s, r), taint(s, r))
+        case let .immediate(i): return (Value(bits: i), 0)
+        case let .address(l): return (Value(location: l), 0)
+        }
+    }
+
+    /// The location and byte offset an address names, with its register taint.
+    private func resolve(_ s: State, _ a: Address) throws -> (Int, Int, UInt64) {
+        var t: UInt64 = 0
+        var base: Value
+        switch a.base {
+        case let .register(r): base = read(s, r); t |= taint(s, r)
+        case let .location(l): base = Value(location: l)
+        }
+        guard let loc = base.location else {
+            throw ModelError.notModelled("an access through a register that holds no location's address")
+        }
+        var off = Int64(bitPattern: base.bits) &+ a.offset
+        if let i = a.index {
+            let iv = read(s, i)
+            guard iv.location == nil else { throw ModelError.notModelled("an index register holding an address") }
+            off = off &+ Int64(bitPattern: iv.bits)
+            t |= taint(s, i)
+        }
+        return (loc, Int(truncatingIfNeeded: off), t)
+    }
+
+    /// Single-copy-atomic pieces of an access (offset, bytes).
+    private func pieces(_ loc: Int, _ offset: Int, _ bytes: Int, atomicPair: Bool = false) throws -> [(Int, Int)] {
+        let size = program.locations[loc].byteSize
+        guard offset >= 0, offset + bytes <= size else {
+            throw ModelError.notModelled("an access of \(bytes) bytes at offset \(offset) of '\(program.locations[loc].name)' (\(size) bytes)")
+        }
+        let aligned: Bool
+        switch program.architecture {
+        case .aarch64:
+            aligned = offset % bytes == 0 || (options.lse2 && offset / 16 == (offset + bytes - 1) / 16)
+        case .x86, .x86_64:
+            aligned = offset / 64 == (offset + bytes - 1) / 64
+        }
+        return aligned ? [(offset, bytes)] : (0 ..< bytes).map { (offset + $0, 1) }
+    }
+
+    private func cells(_ loc: Int, _ off: Int, _ bytes: Int) throws -> [Int] {
+        guard let c = layout.cells(location: loc, offset: off, bytes: bytes) else {
+            throw NeedFinerCells(location: loc, cellBytes: gcd(gcd(layout.cellBytes[loc], off), bytes))
+        }
+        return c
+    }
+
+    /// Appends read events for `pieces` and continues with every combination
+    /// of cell values; `k` receives the little-endian bytes read.
+    private func reads(_ s: State, loc: Int, pieces: [(Int, Int)], instr: Int, addrTaint: UInt64,
+                       annotate: (inout Event) -> Void,
+                       _ k: (State, _ bytes: [UInt8], _ events: [Int]) throws -> Void) throws {
+        var s = s
+        var evs: [Int] = []
+        var choices: [[UInt64]] = []
+        var cellList: [Int] = []
+        for (off, n) in pieces {
+            let cs = try cells(loc, off, n)
+            var e = Event(kind: .read, thread: thread, instruction: instr, cells: cs, values: [])
+            annotate(&e)
+            evs.append(s.trace.events.count)
+            s.trace.events.append(e)
+            s.trace.addr.append(addrTaint)
+            s.trace.data.append(0)
+            s.trace.ctrl.append(s.ctrl)
+            cellList += cs
+            for c in cs { choices.append(domain[c]) }
+        }
+        let cb = layout.cellBytes[loc]
+        var picked = [UInt64](repeating: 0, count: cellList.count)
+        func go(_ i: Int) throws {
+            if i == cellList.count {
+                var t = s
+                var ci = 0
+                var bytes: [UInt8] = []
+                for e in evs {
+                    let n = t.trace.events[e].cells.count
+                    t.trace.events[e].values = Array(picked[ci ..< ci + n])
+                    ci += n
+                }
+                for v in picked { for b in 0 ..< cb { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(8 * b))) } }
+                try k(t, bytes, evs)
+                return
+            }
+            for v in choices[i] {
+                picked[i] = v
+                try go(i + 1)
+            }
+        }
+        try go(0)
+    }
+
+    /// Taint a load's destination gets: the reads themselves, plus the
+    /// sources of the po-latest same-thread write to each cell (herd7 lrs in dtrm).
+    private func loadTaint(_ s: State, _ evs: [Int]) -> UInt64 {
+        var t: UInt64 = 0
+        for e in evs {
+            t |= 1 << UInt64(e)
+            for c in s.trace.events[e].cells {
+                if let w = s.trace.events.indices.last(where: { $0 < e && s.trace.events[$0].isWrite && s.trace.events[$0].cells.contains(c) }) {
+                    t |= s.writeTaint[w] ?? 0
+                }
+            }
+        }
+        return t
+    }
+
+    private func appendWrite(_ s: inout State, loc: Int, offset: Int, bytes: [UInt8], instr: Int,
+                             addrTaint: UInt64, dataTaint: UInt64, annotate: (inout Event) -> Void) throws -> Int {
+        let cs = try cells(loc, offset, bytes.count)
+        let cb = layout.cellBytes[loc]
+        var vals: [UInt64] = []
+        for i in 0 ..< cs.count {
+            var v: UInt64 = 0
+            for b in 0 ..< cb { v |= UInt64(bytes[i * cb + b]) << UInt64(8 * b) }
+            vals.append(v)
+        }
+        var e = Event(kind: .write, thread: thread, instruction: instr, cells: cs, values: vals)
+        annotate(&e)
+        let id = s.trace.events.count
+        s.trace.events.append(e)
+        s.trace.addr.append(addrTaint)
+        s.trace.data.append(dataTaint)
+        s.trace.ctrl.append(s.ctrl)
+        s.writeTaint[id] = addrTaint | dataTaint
+        return id
+    }
+
+    private func leBytes(_ v: UInt64, _ n: Int) -> [UInt8] { (0 ..< n).map { UInt8(truncatingIfNeeded: v >> UInt64(8 * $0)) } }
+    private func fromLE(_ b: ArraySlice<UInt8>) -> UInt64 {
+        var v: UInt64 = 0
+        for (i, x) in b.enumerated() { v |= UInt64(x) << UInt64(8 * i) }
+        return v
+    }
+
+    private func storedBits(_ s: State, _ o: Operand, _ bytes: Int) throws -> (UInt64, UInt64) {
+        let (v, t) = operand(s, o)
+        guard v.location == nil else { throw ModelError.notModelled("storing an address to memory") }
+        return (mask(v.bits, bytes), t)
+    }
+
+    private func checkLimits(_ s: State, _ out: [ThreadTrace]) throws {
+        if s.trace.events.count > 60 { throw ModelError.tooLarge("thread P\(thread) has more than 60 memory events") }
+        if out.count >= traceLimit {
+            throw ModelError.tooLarge("thread P\(thread) has more than \(traceLimit) paths (reads × values)")
+        }
+    }
+
+    private func run(_ s0: State, _ code: [Instruction], _ out: inout [ThreadTrace]) throws {
+        var s = s0
+        while s.pc < code.count {
+            try checkLimits(s, out)
+            let instr = s.step
+            s.step += 1
+            let here = s.pc
+            s.pc += 1
+            switch code[here] {
+            case let .move(d, src, n):
+                let (v, t) = operand(s, src)
+                if v.location != nil, n < 8 { throw ModelError.notModelled("a 32-bit move of an address") }
+                write(&s, d, v.location == nil ? Value(bits: mask(v.bits, n)) : v, taint: t)
+            case let .arithmetic(op, d, lhs, rhs, n):
+                let a = read(s, lhs)
+                let (b, tb) = operand(s, rhs)
+                let t = taint(s, lhs) | tb
+                let r: Value
+                switch (op, a.location, b.location) {
+                case (.add, nil, nil): r = Value(bits: mask(a.bits &+ b.bits, n))
+                case let (.add, l?, nil) where n == 8: r = Value(location: l, offset: a.bits &+ b.bits)
+                case let (.add, nil, l?) where n == 8: r = Value(location: l, offset: a.bits &+ b.bits)
+                case (.eor, nil, nil): r = Value(bits: mask(a.bits ^ b.bits, n))
+                case let (.eor, l?, m?) where l == m: r = Value(bits: mask(a.bits ^ b.bits, n))
+                default: throw ModelError.notModelled("arithmetic on addresses other than address+integer or x EOR x")
+                }
+                write(&s, d, r, taint: t)
+            case let .branch(cond, target):
+                let taken: Bool
+                switch cond {
+                case .always: taken = true
+                case let .zero(r):
+                    let v = read(s, r)
+                    guard v.location == nil else { throw ModelError.notModelled("a branch on an address") }
+                    taken = v.bits == 0
+                    s.ctrl |= taint(s, r)
+                case let .nonZero(r):
+                    let v = read(s, r)
+                    guard v.location == nil else { throw ModelError.notModelled("a branch on an address") }
+                    taken = v.bits != 0
+                    s.ctrl |= taint(s, r)
+                }
+                if taken { s.pc = target }
+            case let .fence(f):
+                s.trace.fences.append((instr, f, s.ctrl))
+            case let .load(d, a, n, ord, excl):
+                let (loc, off, at) = try resolve(s, a)
+                let ps = try pieces(loc, off, n)
+                if excl, ps.count > 1 { throw ModelError.notModelled("a misaligned load-exclusive (alignment fault)") }
+                try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: {
+                    $0.acquire = ord == .acquire; $0.acquirePC = ord == .acquirePC; $0.exclusive = excl
+                }) { t0, bytes, evs in
+                    var t = t0
+                    // The pieces are contiguous from `off`: bytes are in address order.
+                    write(&t, d, Value(bits: fromLE(bytes[0 ..< n])), taint: loadTaint(t, evs))
+                    if excl { t.monitor = (evs, loc, off, n) }
+                    try run(t, code, &out)
+                }
+                return
+            case let .loadPair(d1, d2, a, n, ord, excl):
+                let (loc, off, at) = try resolve(s, a)
+                let ps: [(Int, Int)]
+                if excl {
+                    // herd7 7.57 reads an LDXP pair as one single-copy-atomic access, even on a path
+                    // where the STXP then fails (the Arm ARM promises atomicity only if it succeeds).
+                    ps = [(off, 2 * n)]
+                } else if options.lse2, n == 8, off % 16 == 0 {
+                    ps = [(off, 16)]  // FEAT_LSE2: 16-byte aligned LDP is single-copy atomic
+                } else {
+                    ps = try pieces(loc, off, n) + pieces(loc, off + n, n)
+                }
+                if excl, off % (2 * n) != 0 {
+                    throw ModelError.notModelled("a misaligned load-exclusive pair (alignment fault)")
+                }
+                try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: {
+                    $0.acquire = ord == .acquire; $0.acquirePC = ord == .acquirePC; $0.exclusive = excl
+                }) { t0, bytes, evs in
+                    var t = t0
+                    let tt = loadTaint(t, evs)
+                    write(&t, d1, Value(bits: fromLE(bytes[0 ..< n])), taint: tt)
+                    write(&t, d2, Value(bits: fromLE(bytes[n ..< 2 * n])), taint: tt)
+                    if excl { t.monitor = (evs, loc, off, 2 * n) }
+                    try run(t, code, &out)
+                }
+                return
+            case let .store(src, a, n, ord, status):
+                let (loc, off, at) = try resolve(s, a)
+                let (bits, dt) = try storedBits(s, src, n)
+                if let st = status {
+                    try storeExclusive(s, code, &out, status: st, loc: loc, off: off, bytes: leBytes(bits, n),
+                                       instr: instr, at: at, dt: dt, release: ord == .release)
+                    return
+                }
+                for (po, pn) in try pieces(loc, off, n) {
+                    _ = try appendWrite(&s, loc: loc, offset: po, bytes: Array(leBytes(bits, n)[(po - off) ..< (po - off + pn)]),
+                                        instr: instr, addrTaint: at, dataTaint: dt, annotate: {
+                                            $0.release = ord == .release
+                                            // On x86 a releasing store is the mapped STLR: a locked XCHG (X86Mapping).
+                                            $0.locked = ord == .release && program.architecture != .aarch64
+                                        })
+                }
+            case let .storePair(o1, o2, a, n, ord, status):
+                let (loc, off, at) = try resolve(s, a)
+                let (b1, t1) = try storedBits(s, o1, n)
+                let (b2, t2) = try storedBits(s, o2, n)
+                let bytes = leBytes(b1, n) + leBytes(b2, n)
+                if let st = status {
+                    guard off % (2 * n) == 0 else { throw ModelError.notModelled("a misaligned store-exclusive pair (alignment fault)") }
+                    try storeExclusive(s, code, &out, status: st, loc: loc, off: off, bytes: bytes,
+                                       instr: instr, at: at, dt: t1 | t2, release: ord == .release)
+                    return
+                }
+                let ps: [(Int, Int)]
+                if options.lse2, n == 8, off % 16 == 0 {
+                    ps = [(off, 16)]
+                } else {
+                    ps = try pieces(loc, off, n) + pieces(loc, off + n, n)
+                }
+                for (po, pn) in ps {
+                    let dt = po < off + n ? t1 : t2
+                    _ = try appendWrite(&s, loc: loc, offset: po, bytes: Array(bytes[(po - off) ..< (po - off + pn)]),
+                                        instr: instr, addrTaint: at, dataTaint: pn == 2 * n ? t1 | t2 : dt,
+                                        annotate: { $0.release = ord == .release })
+                }
+            case let .exchange(r, a, n):
+                let (loc, off, at) = try resolve(s, a)
+                let ps = try pieces(loc, off, n)
+                guard ps.count == 1 else { throw ModelError.notModelled("a locked exchange that crosses a cache line") }
+                let (bits, dt) = try storedBits(s, .register(r), n)
+                try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: { $0.locked = true }) { t0, bytes, evs in
+                    var t = t0
+                    let w = try appendWrite(&t, loc: loc, offset: off, bytes: leBytes(bits, n), instr: instr,
+                                            addrTaint: at, dataTaint: dt, annotate: { $0.locked = true })
+                    t.trace.rmw.append((evs[0], w))
+                    write(&t, r, Value(bits: fromLE(bytes[0 ..< n])), taint: loadTaint(t, evs))
+                    try run(t, code, &out)
+                }
+                return
+            }
+        }
+        s.trace.registers = s.regs
+        out.append(s.trace)
+    }
+
+    /// STXR/STXP: success (paired with the monitor's load-exclusive at the
+    /// same address and size, herd7 lxsx) or failure (no write); both paths.
+    /// A store-exclusive with no matching load-exclusive only fails (herd7
+    /// excludes the constrained-unpredictable success without -variant CU).
+    private func storeExclusive(_ s: State, _ code: [Instruction], _ out: inout [ThreadTrace], status: Int,
+                                loc: Int, off: Int, bytes: [UInt8], instr: Int, at: UInt64, dt: UInt64,
+                                release: Bool) throws {
+        if let m = s.monitor, m.location == loc, m.offset == off, m.bytes == bytes.count {
+            var t = s
+            t.monitor = nil
+            let w = try appendWrite(&t, loc: loc, offset: off, bytes: bytes, instr: instr, addrTaint: at, dataTaint: dt,
+                                    annotate: { $0.exclusive = true; $0.release = release })
+            for r in m.reads { t.trace.rmw.append((r, w)) }
+            write(&t, status, .zero, taint: 0)
+            try run(t, code, &out)
+        }
+        var f = s
+        f.monitor = nil
+        write(&f, status, Value(bits: 1), taint: 0)
+        try run(f, code, &out)
+    }
+}

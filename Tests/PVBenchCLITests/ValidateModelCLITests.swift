@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+@Suite("pvbench validate --model")
+struct ValidateModelCLITests {
+    @Test("--model-only: every strategy × record × question with a verdict per model, no race, exit 0")
+    func modelOnly() throws {
+        let r = try CLI.run(["validate", "--model-only"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("strategy/record"))
+        #expect(r.stdout.contains("ARMv8"))
+        #expect(r.stdout.range(of: #"relaxed/stolen-time +torn +forbidden +forbidden +forbidden"#, options: .regularExpression) != nil)
+        #expect(r.stdout.contains("double-word/record: not modelled: "))
+        #expect(r.stderr.contains("warning: not modelled"))
+    }
+
+    @Test("--model selects models; --strict makes 'not modelled' exit 2; an unknown model is a usage error")
+    func selection() throws {
+        let one = try CLI.run(["validate", "--model-only", "--model", "sc", "--strategy", "relaxed"])
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(!one.stdout.contains("ARMv8"))
+        #expect(one.stdout.contains("SC"))
+        let strict = try CLI.run(["validate", "--model-only", "--strategy", "seqlock", "--strict"])
+        #expect(strict.status == 2)
+        let bad = try CLI.run(["validate", "--model-only", "--model", "power"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("unknown model 'power'"))
+    }
+
+    @Test("--model-only --json: one object per verdict")
+    func json() throws {
+        let r = try CLI.run(["validate", "--model-only", "--json", "--strategy", "acquire-release"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 2 * 2 * 3)
+        #expect(rows.allSatisfy { $0["verdict"] as? String == "forbidden" && $0["claimed"] as? Bool == true })
+    }
+}
