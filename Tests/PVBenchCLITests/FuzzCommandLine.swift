@@ -71,12 +71,19 @@ struct FuzzPlan {
         case "report": [Entry(key: "<file>", words: [resultFile]),
                         Entry(key: "--output", words: ["--output", "\(scratch)/report-\(UUID().uuidString)"])]
         case "compare": [Entry(key: "<file>", words: [resultFile, resultFile])]
+        case "model": [Entry(key: "<file.litmus>", words: [Self.shippedLitmus("AArch64/MP.litmus")])]
         case "run": [Entry(key: "--scenario", words: ["--scenario", "steal-clock"]),
                      Entry(key: "--duration", words: ["--duration", "10ms"]),
                      Entry(key: "--warmup", words: ["--warmup", "0"]),
                      Entry(key: "--repetitions", words: ["--repetitions", "1"])]
         default: []
         }
+    }
+
+    /// A litmus test shipped in `litmus/`.
+    static func shippedLitmus(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("litmus").appendingPathComponent(name).path
     }
 
     /// Base entries that must go when `key` is fuzzed (they exclude each other).
@@ -110,6 +117,7 @@ struct FuzzPlan {
         "litmus <shape>": .name, "litmus --iterations": .count, "litmus --placement": .name,
         "report <file>": .inputFile, "report --output": .outputDirectory,
         "compare <file>": .inputFile, "compare --baseline": .name, "compare --figure": .name,
+        "model <file.litmus>": .inputFile, "model --model": .name,
         "run --suite": .name, "run --scenario": .name, "run --strategy": .name, "run --layout": .name,
         "run --impl": .name, "run --vcpus": .count, "run --readers": .count, "run --writers": .count,
         "run --placement": .name, "run --memory": .memoryPolicy,
