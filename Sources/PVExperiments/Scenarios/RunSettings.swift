@@ -27,6 +27,11 @@ public struct RunSettings: Sendable, Equatable {
     public var preemptedDuration: UInt64
     /// Faults injected into the emulation (`--inject`); empty for a clean run.
     public var faults: [InjectedFault] = []
+    /// Attempts after which a protocol read (seqlock, ck-sequence) gives up.
+    /// How long that takes depends on the machine: each attempt on an odd
+    /// sequence includes a `cpu_relax`, and under KVM a spinning PAUSE can
+    /// exit to the host (pause-loop exiting), making an attempt ~1 µs.
+    public var readGiveUpAttempts: UInt64 = pvReadGiveUpAttempts
     /// overcommit: the guest workload, host CPUs, slice and PV sched mode.
     public var overcommit = OvercommitSettings()
 

@@ -38,7 +38,9 @@ public enum StealClockScenario: RecordScenario {
         let settings = c.settings, faults = settings.faults
         var workload = StealClockWorkload<S>(
             settings: settings, threads: c.threads, hypervisorRecords: c.hypervisor, guestRecords: c.guest,
-            updateIntervalTicks: c.ticks(settings.updateInterval), batch: ScenarioRunner.readBatch,
+            updateIntervalTicks: c.ticks(settings.updateInterval),
+            // A stalled writer makes reads slow: small batches still end near the window's end.
+            batch: faults.stall == nil ? ScenarioRunner.readBatch : 64,
             cReader: settings.implementation == .c ? cReader(settings.strategy) : nil)
         if let stall = faults.stall {
             workload.stallEvery = UInt64(stall.every)
@@ -162,7 +164,8 @@ struct StealClockWorkload<S: OrderingStrategy>: ScenarioWorkload {
             if let cReader {
                 cReader(record, UInt64(batch), &cState)
             } else {
-                let r = pvGuestStealClockReads(S.self, record: record, count: batch, check: &check)
+                let r = pvGuestStealClockReads(S.self, record: record, count: batch, check: &check,
+                                               giveUpAfter: settings.readGiveUpAttempts)
                 retries &+= r.retries
                 gaveUp &+= r.gaveUp
             }
@@ -217,7 +220,7 @@ struct ReaderTally: Sendable {
     var recorder: LatencyRecorder
     var counts: ReaderCounts
     var firstViolation: String?
-    /// Protocol reads abandoned after ``pvReadGiveUpAttempts`` retries.
+    /// Protocol reads abandoned after ``RunSettings/readGiveUpAttempts`` retries.
     var gaveUp: UInt64 = 0
     /// Drops of stolen time to below its start: the record was re-zeroed.
     var restarts: UInt64 = 0

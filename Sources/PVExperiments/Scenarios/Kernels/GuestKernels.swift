@@ -9,8 +9,9 @@ import PVRuntime
 // scenario are called the same way from the same outer loop.
 
 /// Attempts after which a protocol read gives up (a writer stalled
-/// mid-update): a few ms of retrying (each attempt on an odd sequence
-/// includes a `cpu_relax`), so a reader never hangs.
+/// mid-update), so a reader never hangs: a few ms of retrying where
+/// `cpu_relax` is a few ns, a quarter of a second where a PAUSE exits to the
+/// hypervisor (``RunSettings/readGiveUpAttempts`` changes it per run).
 public let pvReadGiveUpAttempts: UInt64 = 1 << 18
 
 /// `para_steal_clock()` `count` times on one record, each value through the
@@ -18,8 +19,7 @@ public let pvReadGiveUpAttempts: UInt64 = 1 << 18
 /// than the previous read: what the C kernel checks too). The loop only
 /// counts, in registers, and keeps the first offending value; the detector's
 /// out-of-line part sees them after the batch, so no call sits in the loop.
-/// A protocol read that retries ``pvReadGiveUpAttempts`` times gives up and
-/// is counted. Returns (protocol retries, reads given up).
+/// A protocol read that retries `giveUpAfter` times gives up and is counted. Returns (protocol retries, reads given up).
 ///
 /// Shape of the loop for single-access strategies, and why (each step
 /// measured with `run --compare-impl` against the C kernel, and in a
@@ -39,7 +39,8 @@ public let pvReadGiveUpAttempts: UInt64 = 1 << 18
 /// at a time, four per iteration, with every rare outcome out of line.
 @inline(never)
 public func pvGuestStealClockReads<S: OrderingStrategy>(
-    _: S.Type, record: UnsafeMutableRawPointer, count: Int, check: inout MonotonicCheck<S.Target>
+    _: S.Type, record: UnsafeMutableRawPointer, count: Int, check: inout MonotonicCheck<S.Target>,
+    giveUpAfter: UInt64 = pvReadGiveUpAttempts
 ) -> (retries: UInt64, gaveUp: UInt64) {
     var last = check.last
     var retries: UInt64 = 0, gaveUp: UInt64 = 0
@@ -70,7 +71,7 @@ public func pvGuestStealClockReads<S: OrderingStrategy>(
     }
     @inline(__always)
     func read() -> S.Target.Value? {
-        S.readBounded(record, retries: &retries, limit: pvReadGiveUpAttempts)
+        S.readBounded(record, retries: &retries, limit: giveUpAfter)
     }
     @inline(__always)
     func key(_ read: S.Target.Value?) -> UInt64? {
