@@ -184,6 +184,22 @@ enum PercentParser {
     }
 }
 
+/// `--idle-floor`: measured before the run, or given.
+enum IdleFloorChoice: Equatable {
+    case auto
+    case given(Double)
+
+    static func parse(_ text: String) throws -> IdleFloorChoice {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t == "auto" { return .auto }
+        if t == "0" || t == "0%" { return .given(0) }
+        guard let f = try? PercentParser.fraction(t, option: "--idle-floor"), f < 1 else {
+            throw ValidationError("--idle-floor '\(text)' is not auto or a share of the window: give auto, 0, or a percentage such as 1.5%")
+        }
+        return .given(f)
+    }
+}
+
 /// CPU numbers a list may name: the size of the kernel's `cpu_set_t`
 /// (CPU_SETSIZE), which the pinning code uses.
 let maxCPUNumber = 1024

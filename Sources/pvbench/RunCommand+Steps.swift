@@ -125,8 +125,23 @@ extension RunCommand {
         return outcome
     }
 
+    /// The `--idle-floor` given (0 when auto).
+    var idleFloorGiven: Double {
+        if case let .given(f) = idleFloor { f } else { 0 }
+    }
+
+    /// With `--idle-floor auto`, the floor measured on `cpus` (those the
+    /// run's placements use); nil when a floor was given.
+    func measuredIdleFloor(cpus: Set<Int>) throws -> IdleFloor? {
+        guard idleFloor == .auto, !cpus.isEmpty else { return nil }
+        do { return try IdleFloor.measure(cpus: cpus.sorted()) } catch {
+            throw RuntimeError("idle floor: \(error) (give --idle-floor 0 to judge off-CPU time from zero)")
+        }
+    }
+
     /// The result file's context: host, topology, placement, clock, faults, warnings.
-    func resultContext(_ outcome: RunOutcome, host: RunHost, overhead: HarnessOverhead, signal: InterruptSignal?) -> ResultContext {
+    func resultContext(_ outcome: RunOutcome, host: RunHost, overhead: HarnessOverhead, signal: InterruptSignal?,
+                       rule: DisturbanceRule, floor: IdleFloor?) -> ResultContext {
         var context = HostDescription.collect().context(pvbenchVersion: pvbenchVersion, build: .current(flags: buildFlags))
         context.topology = TopologyRecord(host.topology)
         context.command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
@@ -135,14 +150,16 @@ extension RunCommand {
         context.numaNote = host.topology.numaNote
         context.harnessOverhead = overhead
         if !outcome.rounds.isEmpty {
-            let rule = DisturbanceRule(offCPUFraction: disturbanceLimit)
             context.rounds = RoundsRecord(seed: outcome.seed, rounds: outcome.rounds.count, disturbedPolicy: disturbed.rawValue,
-                                          offCPUFraction: rule.offCPUFraction, rule: rule.description)
+                                          offCPUFraction: rule.offCPUFraction, rule: rule.description, idleFloor: floor)
         }
         context.injectedFaults = inject.map(\.record)
         context.figures = Dictionary(outcome.results.map { ($0.settings.scenario.rawValue, $0.settings.scenario.figures) }) { a, _ in a }
         context.warnings = host.clock.warnings + outcome.results.flatMap(\.warnings) + outcome.perfUnavailable
         if overhead.exceedsLimit { context.warnings.append(overhead.summary) }
+        if let floor, floor.isBusy {
+            context.warnings.append("the machine is busy: \(floor); figures are of CPUs shared with other work")
+        }
         if let signal {
             context.interrupted = true
             context.interruptSignal = signal.name
@@ -180,7 +197,8 @@ extension RunCommand {
             let disturbedCount = outcome.results.map(\.disturbedRepetitions).reduce(0, +)
             let total = outcome.results.map(\.iterations.count).reduce(0, +)
             print("rounds: \(outcome.rounds.count) (seed \(outcome.seed), --disturbed \(disturbed)); "
-                + "\(disturbedCount) of \(total) repetitions disturbed (off CPU > \(disturbanceLimit * 100)% of the window)")
+                + "\(disturbedCount) of \(total) repetitions disturbed (off CPU > \(disturbanceLimit * 100)% of the window"
+                + (context.rounds?.idleFloor.map { String(format: " above an idle floor of %.2f%%", 100 * $0.fraction) } ?? "") + ")")
         }
         fflush(nil)  // stdout before stderr
         let (spread, other) = (context.warnings.filter { $0.contains("(CV) over") }, context.warnings.filter { !$0.contains("(CV) over") })

@@ -61,9 +61,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A repetition whose measured threads were disturbed: retry (run again, up to as many extra as --repetitions), keep, or drop (left out of the aggregates; the JSON keeps it, flagged).", valueName: "policy"))
     var disturbed: DisturbedPolicy = .retry
 
-    @Option(help: ArgumentHelp("Off-CPU time of a measured thread, as a share of the measured window, above which a repetition is disturbed (default 1%).", valueName: "percent"),
+    @Option(help: ArgumentHelp("Off-CPU time of a measured thread, as a share of the measured window, above the idle floor, beyond which a repetition is disturbed (default 1%).", valueName: "percent"),
             transform: { try PercentParser.fraction($0, option: "--disturbance-limit") })
     var disturbanceLimit: Double = 0.01
+
+    @Option(help: ArgumentHelp("The off-CPU share a pinned thread has here at rest, above which --disturbance-limit is judged: auto (measured before the run, a thread spinning on each CPU the run uses, 5 x 60 ms), or a percentage (0: judged from zero).", valueName: "auto|percent"),
+            transform: { try IdleFloorChoice.parse($0) })
+    var idleFloor: IdleFloorChoice = .auto
 
     @Option(help: ArgumentHelp("Seed of the per-round case order (default: from the clock; recorded in the results).", valueName: "n"))
     var seed: UInt64?
@@ -182,11 +186,15 @@ struct RunCommand: ParsableCommand {
         defer { monitor.uninstall() }
         let host = try RunHost.open()
         if matrix { cases = try c2cMatrix(cases[0], on: host.topology) }
+        var usedCPUs = Set<Int>()
         for settings in cases {
             var request = settings.placement
             request.writers = settings.writers
             request.readers = settings.readers
-            do { _ = try PlacementPlanner.plan(request, on: host.topology) } catch {
+            do {
+                let plan = try PlacementPlanner.plan(request, on: host.topology)
+                usedCPUs.formUnion(plan.writerCPUs + plan.readerCPUs)
+            } catch {
                 throw ValidationError("\(settings.name): \(commandLineMessage(error))")
             }
             if settings.scenario == .overcommit {
@@ -197,7 +205,8 @@ struct RunCommand: ParsableCommand {
         }
         var runner = ScenarioRunner(topology: host.topology, clock: host.clock, isInterrupted: { monitor.received != nil })
         runner.pauseBeforeStart = pauseBeforeStart
-        runner.disturbanceRule = DisturbanceRule(offCPUFraction: disturbanceLimit)
+        let floor = try measuredIdleFloor(cpus: usedCPUs)
+        runner.disturbanceRule = DisturbanceRule(offCPUFraction: disturbanceLimit, floor: floor?.fraction ?? idleFloorGiven)
         runner.disturbedPolicy = disturbed
         if perfCounters {
             runner.perfEvents = PerfEvent.allCases
@@ -205,7 +214,8 @@ struct RunCommand: ParsableCommand {
         }
         let overhead = HarnessOverheadProbe.measure(clock: host.clock)
         let outcome = try measure(cases, on: runner, stopped: { monitor.received != nil })
-        let context = resultContext(outcome, host: host, overhead: overhead, signal: monitor.received)
+        let context = resultContext(outcome, host: host, overhead: overhead, signal: monitor.received,
+                                    rule: runner.disturbanceRule, floor: floor)
         let file = ResultFile(context: context, benchmarks: outcome.results.flatMap(\.entries))
         try write(file)
         printSummary(outcome, context: context, host: host, overhead: overhead)

@@ -42,6 +42,12 @@ struct RunOutputCLITests {
         let context = file["context"] as! [String: Any]
         let rounds = try #require(context["rounds"] as? [String: Any])
         #expect(rounds["round_seed"] as? Int == 7 && rounds["disturbed_policy"] as? String == "retry")
+        // The idle floor measured before the run, on the CPUs it used, and named in the rule.
+        let floor = try #require(rounds["idle_floor"] as? [String: Any])
+        let windows = try #require(floor["window_off_cpu_fractions"] as? [Double])
+        #expect(windows.count == 5 && (floor["cpus"] as? [Int])?.isEmpty == false)
+        #expect((rounds["rule"] as? String)?.contains("above the idle floor of") == true)
+        #expect(text.contains("above an idle floor of"), "\(text)")
         let entries = file["benchmarks"] as! [[String: Any]]
         let iterations = entries.filter { $0["run_type"] as? String == "iteration" }
         #expect(iterations.count >= 12)
@@ -57,6 +63,7 @@ struct RunOutputCLITests {
     @Test("bad disturbance options are refused with one line")
     func badOptions() throws {
         for args in [["--disturbed", "sometimes"], ["--disturbance-limit", "150%"], ["--disturbance-limit", "x"],
+                     ["--idle-floor", "often"], ["--idle-floor", "100%"],
                      ["--strategy", "relaxed", "--strategy", "relaxed"]] {
             let r = try CLI.run(["run", "--scenario", "steal-clock"] + args)
             #expect(r.status == 64, "\(args): \(r.stderr)")

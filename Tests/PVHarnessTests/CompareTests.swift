@@ -196,13 +196,21 @@ struct CompareTests {
                                              .object(["disturbance_rule": .string("off-CPU > 2%")]))
         #expect(rule == [ContextDifference(kind: .disturbance, what: "disturbance rule", old: "off-CPU > 1%", new: "off-CPU > 2%")])
         // As pvbench run records it: context.rounds (the seed differs every run and is not a difference).
-        func rounds(_ fraction: Double, seed: Double) -> JSONValue {
-            .object(["rounds": .object(["round_seed": .number(seed), "rounds": .number(9), "disturbed_policy": .string("retry"),
-                                        "off_cpu_fraction": .number(fraction), "rule": .string("off-CPU above \(fraction) of the window")])])
+        // The idle floor is compared by value: its rule text differs in every run.
+        func rounds(_ fraction: Double, seed: Double, floor: Double? = nil) -> JSONValue {
+            var r: [String: JSONValue] = ["round_seed": .number(seed), "rounds": .number(9), "disturbed_policy": .string("retry"),
+                                          "off_cpu_fraction": .number(fraction),
+                                          "rule": .string("off-CPU above \(fraction) of the window above \(floor ?? 0)")]
+            if let floor { r["idle_floor"] = .object(["off_cpu_fraction": .number(floor), "window_ns": .number(6e7)]) }
+            return .object(["rounds": .object(r)])
         }
         let fromRun = ContextDifference.between(rounds(0.01, seed: 1), rounds(0.02, seed: 2))
-        #expect(fromRun.map(\.what) == ["disturbance rule", "disturbed above off-CPU fraction"])
+        #expect(fromRun.map(\.what) == ["disturbed above off-CPU fraction"])
         #expect(ContextDifference.between(rounds(0.01, seed: 1), rounds(0.01, seed: 7)).isEmpty)
+        #expect(ContextDifference.between(rounds(0.01, seed: 1, floor: 0.009), rounds(0.01, seed: 7, floor: 0.012)).isEmpty)
+        #expect(ContextDifference.between(rounds(0.01, seed: 1, floor: 0.009), rounds(0.01, seed: 7, floor: 0.31))
+            == [ContextDifference(kind: .disturbance, what: "idle floor", old: "0.90%", new: "31.00%")])
+        #expect(ContextDifference.between(rounds(0.01, seed: 1), rounds(0.01, seed: 7, floor: 0.009)).map(\.what) == ["idle floor"])
         #expect(ContextDifference.recordsDisturbanceRule(rounds(0.01, seed: 1)))
     }
 

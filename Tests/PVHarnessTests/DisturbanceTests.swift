@@ -129,20 +129,9 @@ struct RoundTests {
         }
 
         // A thread spinning on the reader's CPU for the whole run takes about half of it.
-        let stop = StopFlag()
-        let busy = Thread {
-            _ = try? PinnedThreads.run([PinnedThreadSpec(role: ThreadRole(custom: "busy"), cpu: readerCPU)], stop: stop,
-                                       oversubscribe: true) { context in
-                while !context.stop.isStopped {}
-            }
+        let disturbed = try withBusyThread(on: readerCPU) {
+            try RoundRunner(runner: runner, seed: 1, policy: .retry).run([settings]).results[0]
         }
-        busy.start()
-        defer {
-            stop.stop()
-            while !busy.isFinished { usleep(1_000) }
-        }
-        usleep(20_000)
-        let disturbed = try RoundRunner(runner: runner, seed: 1, policy: .retry).run([settings]).results[0]
         print("control: \(control.disturbedRepetitions) of \(control.iterations.count) disturbed; with a busy thread on CPU "
             + "\(readerCPU): \(disturbed.disturbedRepetitions) of \(disturbed.iterations.count), off CPU "
             + disturbed.iterations.map { "\(($0.disturbance?.offCPUFraction ?? 0) * 100)%" }.joined(separator: ", "))
@@ -152,5 +141,50 @@ struct RoundTests {
         #expect(disturbed.retries == 2 && disturbed.budgetExhausted)
         #expect(RunSummaryTable.legend([disturbed])?.contains("* disturbed repetitions were run again") == true)
         #expect(RunSummaryTable.render([disturbed]).contains("all disturbed"))
+    }
+}
+
+/// Runs `body` while a thread spins on `cpu`.
+func withBusyThread<T>(on cpu: Int, _ body: () throws -> T) throws -> T {
+    let stop = StopFlag()
+    let busy = Thread {
+        _ = try? PinnedThreads.run([PinnedThreadSpec(role: ThreadRole(custom: "busy"), cpu: cpu)], stop: stop,
+                                   oversubscribe: true) { context in
+            while !context.stop.isStopped {}
+        }
+    }
+    busy.start()
+    defer {
+        stop.stop()
+        while !busy.isFinished { usleep(1_000) }
+    }
+    usleep(20_000)
+    return try body()
+}
+
+@Suite("The idle floor: what the machine takes from a pinned thread at rest")
+struct IdleFloorTests {
+    @Test("disturbed means more than the limit above the floor")
+    func ruleAboveTheFloor() {
+        let rule = DisturbanceRule(offCPUFraction: 0.01, floor: 0.2)
+        #expect(!rule.isDisturbed(offCPU: 20_500_000, window: 100_000_000))
+        #expect(rule.isDisturbed(offCPU: 21_500_000, window: 100_000_000))
+        #expect(rule.description.hasSuffix("above the idle floor of 20.00%"))
+        #expect(!DisturbanceRule(offCPUFraction: 0.01).description.contains("floor"))
+        #expect(IdleFloor(cpus: [0], windowNanoseconds: 1, windows: [0.03, 0.01, 0.02]).fraction == 0.02)
+        #expect(IdleFloor(cpus: [0], windowNanoseconds: 1, windows: [0.04, 0.01, 0.02, 0.03]).fraction == 0.025)
+    }
+
+    @Test("measured on a CPU: every window counted; a thread spinning beside the probe raises it past 30%")
+    func measured() throws {
+        let cpu = try ProcessAffinity.allowedCPUs()[0]
+        let rest = try IdleFloor.measure(cpus: [cpu], windows: 3, windowNanoseconds: 20_000_000)
+        #expect(rest.windows.count == 3 && rest.windows.allSatisfy { (0 ..< 1).contains($0) })
+        #expect(rest.fraction == rest.windows.sorted()[1])
+        // Two runnable threads on one CPU: the probe gets at most about half of it.
+        let shared = try withBusyThread(on: cpu) { try IdleFloor.measure(cpus: [cpu], windows: 3, windowNanoseconds: 20_000_000) }
+        print("idle floor on CPU \(cpu): \(rest); with a busy thread beside it: \(shared)")
+        #expect(shared.fraction > 0.3, "\(shared)")
+        #expect(shared.isBusy)
     }
 }

@@ -17,8 +17,8 @@ import Musl
 ///
 /// A repetition is **disturbed** when some measured thread was off its CPU
 /// for more than ``DisturbanceRule/offCPUFraction`` of the window (window −
-/// on-CPU time): a pinned, spinning thread that lost that much was not
-/// measuring. A context switch alone does not disturb (on a 2-vCPU VM nearly
+/// on-CPU time) beyond the machine's ``IdleFloor``: a pinned, spinning
+/// thread that lost that much more than it loses at rest was not measuring. A context switch alone does not disturb (on a 2-vCPU VM nearly
 /// every window has one).
 public struct Disturbance: Sendable, Codable, Equatable {
     /// Length of the window (ns).
@@ -59,10 +59,16 @@ public struct Disturbance: Sendable, Codable, Equatable {
 /// When a measured window counts as disturbed.
 public struct DisturbanceRule: Sendable, Codable, Equatable, CustomStringConvertible {
     /// Off-CPU time of a measured thread, as a fraction of the window, above
-    /// which the window is disturbed (default 1 %).
+    /// the floor, beyond which the window is disturbed (default 1 %).
     public var offCPUFraction: Double
+    /// The machine's idle floor (``IdleFloor/fraction``): off-CPU share that
+    /// every window here has at rest; 0 judges off-CPU time from zero.
+    public var floor: Double
 
-    public init(offCPUFraction: Double = 0.01) { self.offCPUFraction = offCPUFraction }
+    public init(offCPUFraction: Double = 0.01, floor: Double = 0) {
+        self.offCPUFraction = offCPUFraction
+        self.floor = floor
+    }
 
     /// Judges no window disturbed (the counters are still recorded): for
     /// threads that are off their CPU by design.
@@ -71,10 +77,11 @@ public struct DisturbanceRule: Sendable, Codable, Equatable, CustomStringConvert
     public var description: String {
         "a repetition is disturbed when a measured thread is off its CPU for more than "
             + "\(offCPUFraction * 100)% of the measured window"
+            + (floor > 0 ? String(format: " above the idle floor of %.2f%%", floor * 100) : "")
     }
 
     public func isDisturbed(offCPU: UInt64, window: UInt64) -> Bool {
-        Double(offCPU) > offCPUFraction * Double(window)
+        Double(offCPU) > (floor + offCPUFraction) * Double(window)
     }
 }
 

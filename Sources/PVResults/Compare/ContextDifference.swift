@@ -52,7 +52,8 @@ public struct ContextDifference: Sendable, Equatable, Codable {
         (["build", "flags"], .build, "build flags"),
         (["pvbench_version"], .version, "pvbench version"),
         // How `pvbench run` judges and treats disturbed repetitions (`context.rounds`).
-        (["rounds", "rule"], .disturbance, "disturbance rule"),
+        // The rule's text names the idle floor, which differs in every run:
+        // the floor is compared by value below.
         (["rounds", "off_cpu_fraction"], .disturbance, "disturbed above off-CPU fraction"),
         (["rounds", "disturbed_policy"], .disturbance, "disturbed repetitions"),
         (["interrupted"], .run, "interrupted"),
@@ -72,6 +73,15 @@ public struct ContextDifference: Sendable, Equatable, Codable {
         {
             out.append(ContextDifference(kind: .clock, what: "clock frequency", old: hz(fa), new: hz(fb)))
         }
+        // The idle floor: judged from zero in one and not the other, or floors
+        // further apart than a percentage point (the default limit itself).
+        let floorPath = ["rounds", "idle_floor", "off_cpu_fraction"]
+        if lookup(old, ["rounds"]) != nil, lookup(new, ["rounds"]) != nil {
+            let fa = number(lookup(old, floorPath)), fb = number(lookup(new, floorPath))
+            if (fa == nil) != (fb == nil) || abs((fa ?? 0) - (fb ?? 0)) > 0.01 {
+                out.append(ContextDifference(kind: .disturbance, what: "idle floor", old: percent(fa), new: percent(fb)))
+            }
+        }
         var disturbKeys: Set<String> = []
         for c in [old, new] { if case let .object(o)? = c { disturbKeys.formUnion(o.keys.filter { $0.contains("disturb") }) } }
         for key in disturbKeys.sorted() {
@@ -80,6 +90,12 @@ public struct ContextDifference: Sendable, Equatable, Codable {
         }
         return out
     }
+
+    static func number(_ v: JSONValue?) -> Double? {
+        if case let .number(x)? = v { x } else { nil }
+    }
+
+    static func percent(_ f: Double?) -> String { f.map { String(format: "%.2f%%", 100 * $0) } ?? "none" }
 
     /// Whether a raw context records how disturbance is judged.
     static func recordsDisturbanceRule(_ context: JSONValue?) -> Bool {

@@ -1,3 +1,5 @@
+import PVHost
+
 /// How a run's repetitions were scheduled and judged, for the result context:
 /// the seed of the per-round shuffle (the same seed gives the same order),
 /// the disturbance rule and what was done with disturbed repetitions.
@@ -12,12 +14,18 @@ public struct RoundsRecord: Sendable, Codable, Equatable {
     public var offCPUFraction: Double
     /// The rule in words.
     public var rule: String
+    /// The machine's idle floor the rule judged above; nil when off-CPU
+    /// time was judged from zero (`--idle-floor 0`).
+    public var idleFloor: IdleFloor?
 
     enum CodingKeys: String, CodingKey {
         case seed = "round_seed", rounds, disturbedPolicy = "disturbed_policy", offCPUFraction = "off_cpu_fraction", rule
+        case idleFloor = "idle_floor"
     }
 
-    public init(seed: UInt64, rounds: Int, disturbedPolicy: String, offCPUFraction: Double, rule: String) {
+    public init(seed: UInt64, rounds: Int, disturbedPolicy: String, offCPUFraction: Double, rule: String,
+                idleFloor: IdleFloor? = nil) {
+        self.idleFloor = idleFloor
         self.seed = seed
         self.rounds = rounds
         self.disturbedPolicy = disturbedPolicy
