@@ -15,7 +15,8 @@ struct CompareCommand: ParsableCommand {
             inconclusive. The figure is each scenario's rate, its direction taken from the file \
             (google-benchmark files: real_time, lower is better). What differs between the files (machine, \
             placement, clock, build, version, disturbance rule) is listed first. Exit status: 0 when nothing got \
-            slower, 1 when something did, 64 for bad input. See docs/compare.md.
+            slower, 1 when something did, 2 with --fail-on-inconclusive when a case was inconclusive (and none \
+            slower), 64 for bad input. See docs/compare.md.
             """)
 
     @Argument(help: ArgumentHelp("OLD.json NEW.json, or NEW.json with --baseline.", valueName: "file"))
@@ -32,6 +33,9 @@ struct CompareCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Figure per case: rate, cost, cost-p99, latency-p50, latency-p99, or a key (real_time, reads_per_second, ...).", valueName: "figure"))
     var figure: String = "rate"
+
+    @Flag(help: "Exit with status 2 when a case is inconclusive (too few undisturbed repetitions, no figure) and none got slower: for CI gates that must not pass on what was not decided.")
+    var failOnInconclusive = false
 
     @Flag(help: "Print the comparison as JSON.")
     var json = false
@@ -68,7 +72,7 @@ struct CompareCommand: ParsableCommand {
                                          figure: CompareFigureChoice(argument: figure))
         let status = try Self.compare(oldPath: oldPath, newPath: newPath, options: options,
                                       format: json ? .json : markdown ? .markdown : .text,
-                                      baselineName: baseline)
+                                      baselineName: baseline, failOnInconclusive: failOnInconclusive)
         if status != 0 { throw ExitCode(status) }
     }
 
@@ -92,13 +96,15 @@ struct CompareCommand: ParsableCommand {
 
     /// Loads, compares and prints; returns the exit status.
     static func compare(oldPath: String, newPath: String, options: Comparison.Options, format: Format,
-                        baselineName: String? = nil) throws -> Int32
+                        baselineName: String? = nil, failOnInconclusive: Bool = false) throws -> Int32
     {
-        try compare(old: try load(oldPath, baselineName: baselineName), new: try load(newPath), options: options, format: format)
+        try compare(old: try load(oldPath, baselineName: baselineName), new: try load(newPath), options: options, format: format,
+                    failOnInconclusive: failOnInconclusive)
     }
 
     /// Compares and prints; returns the exit status (no case in common: a ValidationError).
-    static func compare(old: ReportInput, new: ReportInput, options: Comparison.Options, format: Format) throws -> Int32 {
+    static func compare(old: ReportInput, new: ReportInput, options: Comparison.Options, format: Format,
+                        failOnInconclusive: Bool = false) throws -> Int32 {
         let comparison: Comparison
         do { comparison = try Comparison(old: old, new: new, options: options, resolver: resolver) } catch {
             throw ValidationError(error.description)
@@ -107,6 +113,11 @@ struct CompareCommand: ParsableCommand {
         case .text: FileHandle.standardOutput.write(Data(CompareRendering.text(comparison).utf8))
         case .markdown: FileHandle.standardOutput.write(Data(CompareRendering.markdown(comparison).utf8))
         case .json: try printJSON(comparison)
+        }
+        if failOnInconclusive, comparison.exitStatus == 0, comparison.counts.inconclusive > 0 {
+            let n = comparison.counts.inconclusive
+            FileHandle.standardError.write(Data("pvbench: error: --fail-on-inconclusive: \(n) case\(n == 1 ? "" : "s") inconclusive (see the reasons above)\n".utf8))
+            return 2
         }
         return comparison.exitStatus
     }

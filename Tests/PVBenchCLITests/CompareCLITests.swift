@@ -92,6 +92,11 @@ struct CompareCLITests {
                                      "strings.json", in: dir)
         let inconclusive = try CLI.run(["compare", old, strings])
         #expect(inconclusive.status == 0 && inconclusive.stdout.contains("inconclusive: NEW has no reads_per_second"), "\(inconclusive.stdout)")
+        // A CI gate that must not pass on what was not decided.
+        let strict = try CLI.run(["compare", old, strings, "--fail-on-inconclusive"])
+        #expect(strict.status == 2 && strict.stderr.hasPrefix("pvbench: error: --fail-on-inconclusive: ")
+            && strict.stderr.split(separator: "\n").count == 1, "\(strict.status) \(strict.stderr)")
+        #expect(try CLI.run(["compare", old, old, "--fail-on-inconclusive"]).status == 0, "nothing inconclusive: 0")
         let missing = try CLI.run(["compare", old, dir.appendingPathComponent("nope.json").path])
         #expect(missing.status == 64 && missing.stderr.contains("nope.json: cannot open"))
         let one = try CLI.run(["compare", old])
