@@ -39,9 +39,15 @@ struct HardwareColumn {
     }
 
     /// The column of another machine's `pvbench validate --json` output.
+    /// A case this pvbench cannot read (a strategy a newer one added) is
+    /// left out with a warning rather than failing the whole file.
     static func load(path: String) throws -> HardwareColumn {
+        struct Case: Decodable {
+            let result: ValidationCaseResult?
+            init(from decoder: Decoder) throws { result = try? ValidationCaseResult(from: decoder) }
+        }
         struct File: Decodable {
-            let cases: [ValidationCaseResult]
+            let cases: [Case]
             let machine: ValidationMachine?
         }
         let data: Data
@@ -56,8 +62,16 @@ struct HardwareColumn {
         do { file = try JSONDecoder().decode(File.self, from: data) } catch {
             throw ValidationError("--hardware \(path) is not the output of `pvbench validate --json`: \(decodingSummary(error))")
         }
+        let results = file.cases.compactMap(\.result)
+        if results.isEmpty, !file.cases.isEmpty {
+            throw ValidationError("--hardware \(path): none of its \(file.cases.count) cases is one this pvbench can read")
+        }
+        if results.count < file.cases.count {
+            writeStandardError(Data(("pvbench: warning: --hardware \(path): \(file.cases.count - results.count) case(s) left out "
+                + "(a strategy, record or field this pvbench does not know)\n").utf8))
+        }
         let title = file.machine?.columnTitle ?? "hardware in \(URL(fileURLWithPath: path).lastPathComponent)"
-        return HardwareColumn(title: title, results: file.cases)
+        return HardwareColumn(title: title, results: results)
     }
 
     /// A decoding error in one line: what is wrong, and where.

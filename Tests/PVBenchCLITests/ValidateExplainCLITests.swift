@@ -42,6 +42,22 @@ struct ValidateExplainCLITests {
                 "\(r.stdout)")
         // A strategy × record the file has no case for shows "-".
         #expect(r.stdout.range(of: #"relaxed/preempted +torn +forbidden +forbidden +forbidden +-"#, options: .regularExpression) != nil)
+
+        // A case naming a strategy this pvbench does not know (a newer one's) is left out with a warning.
+        var cases = try #require(report["cases"] as? [[String: Any]])
+        var first = cases[0]
+        var named = try #require(first["validationCase"] as? [String: Any])
+        named["strategy"] = "a-newer-strategy"
+        first["validationCase"] = named
+        cases.append(first)
+        var newer = report
+        newer["cases"] = cases
+        let newerFile = dir.appendingPathComponent("newer.json")
+        try JSONSerialization.data(withJSONObject: newer).write(to: newerFile)
+        let n = try CLI.run(["validate", "--model-only", "--hardware", newerFile.path, "--strategy", "relaxed"])
+        #expect(n.status == 0, "\(n.stderr)")
+        #expect(n.stderr.contains("1 case(s) left out"))
+        #expect(n.stdout.range(of: #"relaxed/stolen-time +torn +forbidden +forbidden +forbidden +Never"#, options: .regularExpression) != nil)
     }
 
     @Test("--hardware with a missing, non-JSON or --model-only file: one line saying what is wrong, exit 64")
