@@ -16,7 +16,8 @@ struct StrategyTableDocTests {
         let stop = try #require(doc.range(of: Self.end, range: start.upperBound ..< doc.endIndex))
         let generated = try CLI.run(["list", "--strategies", "--markdown"])
         #expect(generated.status == 0, "\(generated.stderr)")
-        #expect(String(doc[start.upperBound ..< stop.lowerBound]) == generated.stdout)
+        #expect(String(doc[start.upperBound ..< stop.lowerBound]) == generated.stdout,
+                "docs/strategies.md's table is stale: put the output of `pvbench list --strategies --markdown` between its markers")
         #expect(generated.stdout.split(separator: "\n").count >= 2 + 8, "a row per strategy × record")
     }
 
