@@ -1,6 +1,11 @@
 #include "pv_reference.h"
 
+/* PVREF_WITHOUT_CK leaves the Concurrency Kit kernel out: for a build where
+ * no libck for the target exists (the aarch64 cross-compile of the kernels
+ * in CKernelAArch64Tests: Debian's libck-dev is configured for the host). */
+#ifndef PVREF_WITHOUT_CK
 #include <ck_sequence.h>
+#endif
 
 /* The kernel's READ_ONCE is a volatile access; here it is a C11 relaxed
  * atomic, which compiles to the same single load on x86_64 and arm64 but is
@@ -64,6 +69,7 @@ void pvref_steal_read_seqlock(const uint32_t *sequence, const uint64_t *stolen, 
     r->retries = retries;
 }
 
+#ifndef PVREF_WITHOUT_CK
 void pvref_steal_read_ck(const void *sq, const uint64_t *stolen, uint64_t n, struct pvref_steal_reader *r) {
     const ck_sequence_t *seq = sq;
     uint64_t last = r->last, backwards = r->backwards, retries = r->retries;
@@ -82,6 +88,7 @@ void pvref_steal_read_ck(const void *sq, const uint64_t *stolen, uint64_t n, str
     r->backwards = backwards;
     r->retries = retries;
 }
+#endif
 
 #define PREEMPT_POLL(name, LOAD)                                                               \
     uint64_t name(const void *first_flag, size_t stride, size_t vcpus, uint32_t *last, size_t *cursor, \

@@ -10,6 +10,17 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of tables.")
     var json = false
 
+    @Flag(help: "Only the strategy table: per strategy × record its accesses, C11/LKMM equivalent, x86-64 and arm64 instructions, torn verdict per model.")
+    var strategies = false
+
+    @Flag(help: "With --strategies: the table as GitHub markdown (as docs/strategies.md holds it).")
+    var markdown = false
+
+    func validate() throws {
+        if markdown, !strategies { throw ValidationError("--markdown applies to --strategies: give both") }
+        if json, strategies { throw ValidationError("--strategies prints a table: give it without --json") }
+    }
+
     struct Figure: Encodable { let key: String; let unit: String; let better: String }
     struct Scenario: Encodable {
         let name: String; let record: String?; let strategies: [String]; let cKernels: [String]; let summary: String
@@ -43,6 +54,10 @@ struct ListCommand: ParsableCommand {
     }
 
     func run() throws {
+        if strategies {
+            let t = Self.strategyTable
+            return print(markdown ? Self.markdown(t.header, t.rows) : formatTable(t.header, t.rows))
+        }
         let l = Self.listing
         if json { return try printJSON(l) }
         print("scenarios:")

@@ -64,6 +64,13 @@ struct ValidateCommand: ParsableCommand {
     @Flag(name: .customLong("model-only"), help: "Only the model verdicts: no race (runs on one CPU, in well under a second).")
     var modelOnly = false
 
+    @Flag(help: "Also print, per strategy × record, each access as C11 ordering → AArch64 → x86-64 instruction, and the verdicts.")
+    var explain = false
+
+    @Option(name: .customLong("hardware"), help: ArgumentHelp(
+        "Another machine's `pvbench validate --json` output: its hardware column beside the models.", valueName: "file.json"))
+    var hardwareFile: String?
+
     var models: [ModelKind] {
         if modelNames.isEmpty || modelNames.contains("all") { return StrategyModel.models }
         return StrategyModel.models.filter { modelNames.contains($0.rawValue) }
@@ -81,6 +88,8 @@ struct ValidateCommand: ParsableCommand {
         for m in modelNames where m != "all" && ModelKind(rawValue: m) == nil {
             throw ValidationError("unknown model '\(m)'; valid: armv8, x86-tso, sc, all")
         }
+        if explain, json { throw ValidationError("--explain prints text: give it without --json") }
+        if hardwareFile != nil, json { throw ValidationError("--hardware adds a column to the table: give it without --json") }
         if modelOnly { return }
         try relation.requireParallel("cannot tear: tearing needs true parallelism, the writer and reader on different CPUs")
     }
@@ -100,6 +109,7 @@ struct ValidateCommand: ParsableCommand {
         let clock: String
         let cases: [ValidationCaseResult]
         let models: [StrategyVerdict]
+        let machine: ValidationMachine
         let failed: [String]
         let warnings: [String]
     }
@@ -112,12 +122,16 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let other = try hardwareFile.map(HardwareColumn.load(path:))
         if modelOnly {
             let verdicts = modelVerdicts
             guard !verdicts.isEmpty else {
                 throw ValidationError("no strategy given applies to the records given; see `pvbench validate --help` for which apply to which")
             }
-            if json { try printJSON(verdicts) } else { printModels(verdicts, hardware: [:]) }
+            if json { try printJSON(verdicts) } else {
+                printModels(verdicts, hardware: other.map { [$0] } ?? [HardwareColumn(title: "hardware here", results: [])])
+                if explain { printExplanation(verdicts) }
+            }
             try exitForModels(verdicts)
             return
         }
@@ -170,17 +184,12 @@ struct ValidateCommand: ParsableCommand {
 
         if json {
             try printJSON(Report(placement: runner.placement, budget: budget.description, clock: clock.name,
-                                 cases: results, models: verdicts, failed: failed.map(\.validationCase.description), warnings: warnings))
+                                 cases: results, models: verdicts, machine: .current, failed: failed.map(\.validationCase.description), warnings: warnings))
         } else {
             printText(results, placement: runner.placement, budget: budget)
             print()
-            var hardware: [String: String] = [:]
-            for r in results {
-                let key = "\(r.validationCase.strategy)/\(r.validationCase.target)"
-                let word = r.total.torn + r.total.backwards > 0 ? "Sometimes" : (r.verdict == .inconclusive ? "inconclusive" : "Never")
-                if hardware[key] == nil || word == "Sometimes" { hardware[key] = word }
-            }
-            printModels(verdicts, hardware: hardware)
+            printModels(verdicts, hardware: [HardwareColumn(title: "hardware here", results: results)] + (other.map { [$0] } ?? []))
+            if explain { printExplanation(verdicts) }
             for w in warnings where !w.hasPrefix("--reads") { writeStandardError(Data("pvbench: warning: \(w)\n".utf8)) }
         }
         let inconclusive = results.filter { $0.verdict == .inconclusive }
@@ -219,7 +228,7 @@ struct ValidateCommand: ParsableCommand {
 
     /// The model table: per strategy × record × question, each model's verdict
     /// (an allowed failure the strategy claims is marked), the hardware beside.
-    func printModels(_ verdicts: [StrategyVerdict], hardware: [String: String]) {
+    func printModels(_ verdicts: [StrategyVerdict], hardware: [HardwareColumn]) {
         let models = self.models
         var rows: [[String]] = []
         var keys: [String] = []
@@ -234,14 +243,12 @@ struct ValidateCommand: ParsableCommand {
             let first = vs[0]
             let cells = models.map { m -> String in
                 guard let v = vs.first(where: { $0.model == m.rawValue }) else { return "-" }
-                return v.violatesClaim ? "ALLOWED (claimed safe)" : (v.verdict == "allowed" && !v.claimed ? "allowed (unsafe)" : v.verdict)
+                return v.cell
             }
-            let hw = first.question == .torn ? hardware["\(first.strategy)/\(first.record)"] ?? "-" : "-"
-            rows.append(["\(first.strategy)/\(first.record)", first.question.rawValue] + cells + [hw])
+            let hw = hardware.map { first.question == .torn ? $0.rows["\(first.strategy)/\(first.record)"] ?? "-" : "-" }
+            rows.append(["\(first.strategy)/\(first.record)", first.question.rawValue] + cells + hw)
         }
-        print(formatTable(["strategy/record", "can the reader see", "ARMv8", "x86-TSO", "SC", "hardware here"].enumerated()
-            .filter { $0.offset < 2 || $0.offset == 5 || models.map(\.rawValue).contains(["armv8", "x86-tso", "sc"][$0.offset - 2]) }
-            .map(\.element), rows))
+        print(formatTable(["strategy/record", "can the reader see"] + models.map { Self.modelTitle($0.rawValue) } + hardware.map(\.title), rows))
         for v in verdicts where v.witness != nil && v.model == models.first(where: { m in verdicts.contains { $0.strategy == v.strategy && $0.record == v.record && $0.question == v.question && $0.model == m.rawValue && $0.witness != nil } })?.rawValue {
             print()
             print("witness: \(v.strategy)/\(v.record) \(v.question.rawValue), allowed under \(v.model):")

@@ -109,20 +109,7 @@ struct CompareCLITests {
     @Test("baselines: run --baseline save, compare --baseline, run --baseline compare")
     func baselines() throws {
         let dir = try ReportCLITests.scratch()
-        func run(_ args: [String]) throws -> CLIResult {
-            let process = Process()
-            process.executableURL = CLI.executable
-            process.arguments = args
-            process.currentDirectoryURL = dir
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return CLIResult(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                             stderr: String(decoding: e, as: UTF8.self))
-        }
+        func run(_ args: [String]) throws -> CLIResult { try Subprocess.run(CLI.executable, args, in: dir) }
         let missing = try run(["compare", "--baseline", "main", "x.json"])
         #expect(missing.status == 64 && missing.stderr.contains("no baseline 'main'"), "\(missing.stderr)")
         let refused = try run(["run", "--scenario", "steal-clock", "--duration", "20ms", "--warmup", "0", "--repetitions", "1",

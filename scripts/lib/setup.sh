@@ -4,8 +4,10 @@
 
 # Debian packages pvbench builds against or drives.
 PVBENCH_APT_PACKAGES=(libnuma-dev numactl libck-dev pkg-config)
-# Optional: plots and profiling; installed when possible, never required.
-PVBENCH_APT_OPTIONAL=(gnuplot-nox linux-perf valgrind)
+# Optional: plots, profiling, and the aarch64 cross compiler that checks the C
+# kernels' arm64 instructions (CKernelAArch64Tests); installed when possible,
+# one at a time (one that cannot be installed does not keep out the others), never required.
+PVBENCH_APT_OPTIONAL=(gnuplot-nox linux-perf valgrind gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
 
 pvbench_log() { printf 'pvbench-setup: %s\n' "$*" >&2; }
 
@@ -38,7 +40,7 @@ pvbench_apt_install() {
     fi
     pvbench_log "installing ${missing[*]}"
     if ! { "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
-        || { "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 \
+        || { [ -z "${PVBENCH_APT_UPDATED:-}" ] && PVBENCH_APT_UPDATED=1 && "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 \
              && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; }; then
         [ "$kind" = optional ] && { pvbench_log "could not install optional ${missing[*]}; continuing"; return 0; }
         pvbench_log "apt-get install ${missing[*]} failed"; return 1
@@ -48,6 +50,7 @@ pvbench_apt_install() {
 pvbench_setup() {
     export DEBIAN_FRONTEND=noninteractive
     pvbench_apt_install required "${PVBENCH_APT_PACKAGES[@]}" || exit 1
-    pvbench_apt_install optional "${PVBENCH_APT_OPTIONAL[@]}"
+    local pkg
+    for pkg in "${PVBENCH_APT_OPTIONAL[@]}"; do pvbench_apt_install optional "$pkg"; done
     command -v swift >/dev/null 2>&1 || { pvbench_log "swift is not on PATH: install the Swift 6.3 toolchain"; exit 1; }
 }

@@ -1,0 +1,36 @@
+import Foundation
+
+/// What a finished child process printed, and its exit status.
+public struct SubprocessResult: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+    public init(status: Int32, stdout: String, stderr: String) { (self.status, self.stdout, self.stderr) = (status, stdout, stderr) }
+}
+
+/// Runs a program as the tests need it: stdin from /dev/null, both pipes
+/// read concurrently (so a large output cannot block the child), terminated
+/// after `timeout` seconds. Shared by the test targets.
+public enum Subprocess {
+    public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                           timeout: TimeInterval = 120) throws -> SubprocessResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        if group.wait(timeout: .now() + timeout) == .timedOut { process.terminate() }
+        process.waitUntilExit()
+        return SubprocessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                                stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
