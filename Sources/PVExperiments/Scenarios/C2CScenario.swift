@@ -90,24 +90,32 @@ struct C2CWorkload: ScenarioWorkload {
         }
         var recorder = LatencyRecorder(conversion: control.conversion)
         var n = ping.loadAcquire()
-        let rounds = Self.roundsPerSample
+        // Round trips per sample: roundsPerSample while they are fast, fewer
+        // when a batch takes over a millisecond (a loaded machine, where both
+        // threads are seldom on their CPUs at once), so samples still end
+        // inside the window; a clock read per round is noise at that speed.
+        var rounds = Self.roundsPerSample
         let window = measuredLoop(control, thread: context.index) { measuring in
             let start = CycleClock.now()
-            for _ in 0 ..< rounds {
+            var done = 0
+            rounds: while done < rounds {
                 n &+= 1
                 ping.storeRelease(n)
                 var spins = 0
                 while pong.loadAcquire() != n {
                     pv_cpu_relax()
                     spins &+= 1
-                    if spins & 1023 == 0, phase.isStopped { return 0 }
+                    if spins & 1023 == 0, phase.isStopped { break rounds }
                 }
+                done += 1
             }
-            if measuring {
-                let ns = control.conversion.nanoseconds(from: start, to: CycleClock.now())
-                recorder.record(nanoseconds: (ns + UInt64(rounds)) / UInt64(2 * rounds))
-            }
-            return UInt64(rounds)
+            // Stopped mid-batch: the round trips done count, but the batch's
+            // time includes the wait for one that never came: no sample.
+            guard done == rounds else { return UInt64(done) }
+            let ns = control.conversion.nanoseconds(from: start, to: CycleClock.now())
+            if measuring { recorder.record(nanoseconds: (ns + UInt64(rounds)) / UInt64(2 * rounds)) }
+            if ns > 1_000_000 { rounds = max(1, rounds / 4) } else if ns < 250_000 { rounds = min(Self.roundsPerSample, rounds * 2) }
+            return UInt64(done)
         }
         return .initiator(window, recorder)
     }
