@@ -50,6 +50,7 @@ struct ValidateCommand: ParsableCommand {
     /// Default: as far apart as this machine allows.
     @OptionGroup var relation: RelationOption
     @OptionGroup var memory: MemoryOption
+    @OptionGroup var emitLitmus: EmitLitmusOption
 
     @Flag(help: "Print JSON with every count, violation and thread instead of the table.")
     var json = false
@@ -100,6 +101,7 @@ struct ValidateCommand: ParsableCommand {
         let clock: String
         let cases: [ValidationCaseResult]
         let models: [StrategyVerdict]
+        let lostUpdates: [LostUpdateCaseResult]
         let failed: [String]
         let warnings: [String]
     }
@@ -112,12 +114,16 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
+        try emitLitmus.emit(strategies: strategies.isEmpty ? StrategyKind.allCases : strategies,
+                            records: records.isEmpty ? SharedRecordKind.allCases : records,
+                            say: { json ? writeStandardError(Data("pvbench: \($0)\n".utf8)) : print($0) })
         if modelOnly {
             let verdicts = modelVerdicts
             guard !verdicts.isEmpty else {
                 throw ValidationError("no strategy given applies to the records given; see `pvbench validate --help` for which apply to which")
             }
             if json { try printJSON(verdicts) } else { printModels(verdicts, hardware: [:]) }
+            try reportLostUpdates(try lostUpdates(placement: nil), print: !json)
             try exitForModels(verdicts)
             return
         }
@@ -167,10 +173,11 @@ struct ValidateCommand: ParsableCommand {
         progress.finish()
         let failed = results.filter { $0.verdict == .fail }
         let verdicts = modelVerdicts
+        let lost = try lostUpdates(placement: runner.placement)
 
         if json {
             try printJSON(Report(placement: runner.placement, budget: budget.description, clock: clock.name,
-                                 cases: results, models: verdicts, failed: failed.map(\.validationCase.description), warnings: warnings))
+                                 cases: results, models: verdicts, lostUpdates: lost, failed: failed.map(\.validationCase.description), warnings: warnings))
         } else {
             printText(results, placement: runner.placement, budget: budget)
             print()
@@ -195,6 +202,7 @@ struct ValidateCommand: ParsableCommand {
             }
             throw RuntimeError("a strategy that claims safety showed violations: \(what.joined(separator: "; "))")
         }
+        try reportLostUpdates(lost, print: !json)
         try exitForModels(verdicts)
         if strict, !inconclusive.isEmpty {
             writeStandardError(Data("pvbench: error: --strict: \(inconclusive.count) case(s) inconclusive\n".utf8))
