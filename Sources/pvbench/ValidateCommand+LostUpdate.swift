@@ -17,7 +17,13 @@ extension ValidateCommand {
         try lostUpdateVariants.map { v in
             var hardware: LostUpdateRaceResult?
             if let placement, let host = placement.writerCPUs.first, let guest = placement.readerCPUs.first {
-                hardware = try LostUpdateRace.run(v, hostCPU: host, guestCPU: guest, rounds: reads ?? .max, seconds: duration ?? 1)
+                // --reads N: N preempt/clear rounds (at most a minute); else --duration seconds.
+                do {
+                    hardware = try LostUpdateRace.run(v, hostCPU: host, guestCPU: guest, rounds: reads ?? .max,
+                                                      seconds: duration ?? (reads == nil ? 1 : 60))
+                } catch {
+                    throw RuntimeError("\(v): cannot start the race: \(error)")
+                }
             }
             return LostUpdateCaseResult(variant: v, models: LostUpdateModel.check(v, models: models), hardware: hardware)
         }

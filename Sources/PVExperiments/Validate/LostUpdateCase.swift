@@ -177,7 +177,18 @@ public struct LostUpdateRaceResult: Sendable, Codable, Equatable {
     /// A request still in the flag at the end (0 or 1).
     public var remaining: UInt64
     /// Requests neither seen nor remaining: erased by the host's clear.
-    public var lost: UInt64 { requests - min(requests, seen + remaining) }
+    public var lost: UInt64
+
+    public init(variant: PreemptClear, hostCPU: Int, guestCPU: Int, rounds: UInt64, requests: UInt64, seen: UInt64, remaining: UInt64) {
+        self.variant = variant
+        self.hostCPU = hostCPU
+        self.guestCPU = guestCPU
+        self.rounds = rounds
+        self.requests = requests
+        self.seen = seen
+        self.remaining = remaining
+        lost = requests - min(requests, seen + remaining)
+    }
 
     public var verdict: String {
         if requests == 0 { return "inconclusive: the guest never made a request (its thread did not run beside the host's)" }

@@ -4,7 +4,7 @@
 /// LDP/LDXP/LDAXP, STP/STXP/STLXP, DMB, ISB, MOV, ADD, EOR, CBZ/CBNZ/B to
 /// labels, and scalar or array locations with their types. A store of an
 /// immediate is written as `MOV` into a register the thread does not use
-/// (X8 when free), then the store.
+/// (X8 when free; a pair of immediates takes two), then the store.
 public enum AArch64Litmus {
     /// The text; an instruction outside the subset is printed as a comment
     /// (use ``write(_:notes:)`` to refuse such a program instead).
@@ -63,7 +63,8 @@ public enum AArch64Litmus {
         let instructions = thread.instructions
         var used = Set(thread.initialRegisters.keys).union(thread.registerTypes.keys)
         for i in instructions { used.formUnion(i.writtenRegisters); used.formUnion(i.readRegisters) }
-        let scratch = ([8] + Array((9 ... 30).reversed())).first { !used.contains($0) } ?? 8
+        let free = ([8] + Array((9 ... 30).reversed())).filter { !used.contains($0) }
+        let scratch = (free.first ?? 8, free.dropFirst().first ?? 9)
         var targets = Set<Int>()
         for i in instructions { if case let .branch(_, t) = i { targets.insert(t) } }
         var rows: [String] = []
@@ -80,7 +81,7 @@ public enum AArch64Litmus {
         return rows
     }
 
-    static func lines(_ i: Instruction, scratch: Int) throws -> [String] {
+    static func lines(_ i: Instruction, scratch: (Int, Int)) throws -> [String] {
         func reg(_ r: Int, _ bytes: Int) -> String {
             r == Instruction.zeroRegister ? (bytes == 8 ? "XZR" : "WZR") : "\(bytes == 8 ? "X" : "W")\(r)"
         }
@@ -114,7 +115,7 @@ public enum AArch64Litmus {
             if n < 4, excl { throw unprintable("a byte or halfword load-exclusive (outside the subset read back)") }
             return ["\(op)\(try suffix(n)) \(reg(d, n == 8 ? 8 : 4)),\(address(a))"]
         case let .store(s, a, n, o, status):
-            let (pre, src) = try source(s, n, scratch: scratch)
+            let (pre, src) = try source(s, n, scratch: scratch.0)
             if let st = status {
                 if n < 4 { throw unprintable("a byte or halfword store-exclusive (outside the subset read back)") }
                 return pre + ["\(o == .plain ? "STXR" : "STLXR") \(reg(st, 4)),\(src),\(address(a))"]
@@ -125,8 +126,8 @@ public enum AArch64Litmus {
             return ["\(excl ? (o == .acquire ? "LDAXP" : "LDXP") : "LDP") \(reg(d1, n)),\(reg(d2, n)),\(address(a))"]
         case let .storePair(s1, s2, a, n, o, status):
             guard n == 4 || n == 8, status != nil || o == .plain else { throw unprintable("\(i)") }
-            let (p1, r1) = try source(s1, n, scratch: scratch)
-            let (p2, r2) = try source(s2, n, scratch: scratch - 1)
+            let (p1, r1) = try source(s1, n, scratch: scratch.0)
+            let (p2, r2) = try source(s2, n, scratch: scratch.1)
             let op = status == nil ? "STP" : (o == .release ? "STLXP" : "STXP")
             return p1 + p2 + ["\(op) \(status.map { reg($0, 4) + "," } ?? "")\(r1),\(r2),\(address(a))"]
         case let .fence(f):

@@ -77,7 +77,13 @@ public enum X86Litmus {
         out.append("}")
         out += litmusColumns(columns)
         if !renamed.observed.isEmpty {
-            out.append("locations [\(renamed.observed.map { HerdReport.atom(renamed, $0) + ";" }.joined(separator: " "))]")
+            let names = renamed.observed.map { o -> String in
+                switch o {
+                case .register: HerdReport.atom(renamed, o)
+                case let .memory(l, e): e.map { "\(l)[\($0)]" } ?? l
+                }
+            }
+            out.append("locations [\(names.map { $0 + ";" }.joined(separator: " "))]")
         }
         out.append(HerdReport.condition(renamed).replacingNot())
         return out.joined(separator: "\n") + "\n"
