@@ -29,9 +29,10 @@ extension ValidateCommand {
         }
     }
 
-    /// The table, then the witnesses; throws when the exchange variant failed.
-    func reportLostUpdates(_ results: [LostUpdateCaseResult], print say: Bool) throws {
-        if say, !results.isEmpty {
+    /// The table, then the witnesses and what is not modelled.
+    func printLostUpdates(_ results: [LostUpdateCaseResult]) {
+        guard !results.isEmpty else { return }
+        do {
             print()
             let rows = results.map { r -> [String] in
                 let cells = models.map { m in r.models.first { $0.model == m.rawValue }.map { $0.violatesClaim ? "ALLOWED (claimed safe)" : $0.verdict } ?? "-" }
@@ -49,6 +50,10 @@ extension ValidateCommand {
             }
             for r in results { for v in r.models { if let reason = v.reason { print("\(r.variant): not modelled under \(v.model): \(reason)") } } }
         }
+    }
+
+    /// Exit status 1 when the exchange variant lost a request here or under a model.
+    func exitForLostUpdates(_ results: [LostUpdateCaseResult]) throws {
         let failures = results.flatMap(\.failures)
         if !failures.isEmpty { throw RuntimeError("the exchange clear lost a request: \(failures.joined(separator: "; "))") }
     }

@@ -122,8 +122,9 @@ struct ValidateCommand: ParsableCommand {
             guard !verdicts.isEmpty else {
                 throw ValidationError("no strategy given applies to the records given; see `pvbench validate --help` for which apply to which")
             }
-            if json { try printJSON(verdicts) } else { printModels(verdicts, hardware: [:]) }
-            try reportLostUpdates(try lostUpdates(placement: nil), print: !json)
+            let lost = try lostUpdates(placement: nil)
+            if json { try printJSON(verdicts) } else { printModels(verdicts, hardware: [:]); printLostUpdates(lost) }
+            try exitForLostUpdates(lost)
             try exitForModels(verdicts)
             return
         }
@@ -188,6 +189,7 @@ struct ValidateCommand: ParsableCommand {
                 if hardware[key] == nil || word == "Sometimes" { hardware[key] = word }
             }
             printModels(verdicts, hardware: hardware)
+            printLostUpdates(lost)
             for w in warnings where !w.hasPrefix("--reads") { writeStandardError(Data("pvbench: warning: \(w)\n".utf8)) }
         }
         let inconclusive = results.filter { $0.verdict == .inconclusive }
@@ -202,7 +204,7 @@ struct ValidateCommand: ParsableCommand {
             }
             throw RuntimeError("a strategy that claims safety showed violations: \(what.joined(separator: "; "))")
         }
-        try reportLostUpdates(lost, print: !json)
+        try exitForLostUpdates(lost)
         try exitForModels(verdicts)
         if strict, !inconclusive.isEmpty {
             writeStandardError(Data("pvbench: error: --strict: \(inconclusive.count) case(s) inconclusive\n".utf8))

@@ -140,7 +140,8 @@ public enum LostUpdateModel {
             do {
                 let r = try ModelChecker.check(p, model: m)
                 v.verdict = r.allowed ? "allowed" : "forbidden"
-                if r.allowed { v.witness = try? (p.architecture == .aarch64 ? AArch64Litmus.write(p, notes: []) : X86Litmus.write(p, notes: [])) }
+                let notes = ["\(clear): can the host's clear lose the guest's flush request? Allowed under \(m.rawValue)."]
+                if r.allowed { v.witness = try? (p.architecture == .aarch64 ? AArch64Litmus.write(p, notes: notes) : X86Litmus.write(p, notes: notes)) }
             } catch {
                 v.reason = "\(error)"
             }
