@@ -10,7 +10,7 @@ struct LitmusEmissionTests {
 
     @Test("every AArch64 and X86 file pvbench emits reads back to the direct check's verdicts")
     func readBack() throws {
-        var rechecked = 0
+        var rechecked = 0, aarch64 = 0
         for c in Self.checks {
             for f in LitmusEmission.files(c) {
                 guard let text = f.text else {
@@ -21,13 +21,16 @@ struct LitmusEmissionTests {
                 #expect(text.contains("(* pvbench validate: "), "\(f.fileName)")
                 guard f.flavour != .lkmm else { continue }
                 rechecked += 1
+                if f.flavour == .aarch64 { aarch64 += 1 }
                 #expect(LitmusEmission.recheck(text, as: f.flavour, of: c) == nil)
             }
         }
-        // Every recordable strategy × record × question and the lost-update pair, AArch64 and X86.
+        // Every recordable strategy × record × question and the lost-update pair; each has its
+        // AArch64 file (an X86 one may be refused, with its reason, e.g. for exclusives).
         let recordable = StrategyKind.allCases.flatMap { k in k.targets.filter { StrategyModel.recordable(k, $0) != nil } }.count
         #expect(Self.checks.count == recordable * ModelQuestion.allCases.count + PreemptClear.allCases.count)
-        #expect(rechecked == 2 * Self.checks.count)
+        #expect(aarch64 == Self.checks.count)
+        #expect(rechecked > aarch64, "some X86 files are re-checked too")
     }
 
     @Test("a changed verdict is caught: a file with its condition negated does not read back the same")
