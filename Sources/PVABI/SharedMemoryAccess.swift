@@ -59,6 +59,16 @@ public struct SharedU32: @unchecked Sendable {
     public func exchangeSeqCst(_ value: UInt32) -> UInt32 {
         UInt32(littleEndian: atomic.pointee.exchange(value.littleEndian, ordering: .sequentiallyConsistent))
     }
+    /// Atomic compare-and-exchange, sequentially consistent (`lock cmpxchg`;
+    /// C11 `atomic_compare_exchange_strong`, LKMM `cmpxchg`): how an x86 guest
+    /// sets KVM_VCPU_FLUSH_TLB in another vCPU's `preempted` byte.
+    /// Returns whether it stored `desired`, and the value it found.
+    @inlinable @inline(__always)
+    public func compareExchangeSeqCst(expected: UInt32, desired: UInt32) -> (exchanged: Bool, original: UInt32) {
+        let r = atomic.pointee.compareExchange(expected: expected.littleEndian, desired: desired.littleEndian,
+                                               ordering: .sequentiallyConsistent)
+        return (r.exchanged, UInt32(littleEndian: r.original))
+    }
 }
 
 /// A naturally aligned little-endian `u64` in shared memory. Orderings as for

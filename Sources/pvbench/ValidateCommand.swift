@@ -50,6 +50,7 @@ struct ValidateCommand: ParsableCommand {
     /// Default: as far apart as this machine allows.
     @OptionGroup var relation: RelationOption
     @OptionGroup var memory: MemoryOption
+    @OptionGroup var emitLitmus: EmitLitmusOption
 
     @Flag(help: "Print JSON with every count, violation and thread instead of the table.")
     var json = false
@@ -110,6 +111,7 @@ struct ValidateCommand: ParsableCommand {
         let cases: [ValidationCaseResult]
         let models: [StrategyVerdict]
         let machine: ValidationMachine
+        let lostUpdates: [LostUpdateCaseResult]
         let failed: [String]
         let warnings: [String]
     }
@@ -123,15 +125,21 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let other = try hardwareFile.map(HardwareColumn.load(path:))
+        try emitLitmus.emit(strategies: strategies.isEmpty ? StrategyKind.allCases : strategies,
+                            records: records.isEmpty ? SharedRecordKind.allCases : records,
+                            say: { json ? writeStandardError(Data("pvbench: \($0)\n".utf8)) : print($0) })
         if modelOnly {
             let verdicts = modelVerdicts
             guard !verdicts.isEmpty else {
                 throw ValidationError("no strategy given applies to the records given; see `pvbench validate --help` for which apply to which")
             }
+            let lost = try lostUpdates(placement: nil)
             if json { try printJSON(verdicts) } else {
                 printModels(verdicts, hardware: other.map { [$0] } ?? [HardwareColumn(title: "hardware here", results: [])])
                 if explain { printExplanation(verdicts) }
+                printLostUpdates(lost)
             }
+            try exitForLostUpdates(lost)
             try exitForModels(verdicts)
             return
         }
@@ -181,15 +189,18 @@ struct ValidateCommand: ParsableCommand {
         progress.finish()
         let failed = results.filter { $0.verdict == .fail }
         let verdicts = modelVerdicts
+        let lost = try lostUpdates(placement: runner.placement)
 
         if json {
             try printJSON(Report(placement: runner.placement, budget: budget.description, clock: clock.name,
-                                 cases: results, models: verdicts, machine: .current, failed: failed.map(\.validationCase.description), warnings: warnings))
+                                 cases: results, models: verdicts, machine: .current, lostUpdates: lost,
+                                 failed: failed.map(\.validationCase.description), warnings: warnings))
         } else {
             printText(results, placement: runner.placement, budget: budget)
             print()
             printModels(verdicts, hardware: [HardwareColumn(title: "hardware here", results: results)] + (other.map { [$0] } ?? []))
             if explain { printExplanation(verdicts) }
+            printLostUpdates(lost)
             for w in warnings where !w.hasPrefix("--reads") { writeStandardError(Data("pvbench: warning: \(w)\n".utf8)) }
         }
         let inconclusive = results.filter { $0.verdict == .inconclusive }
@@ -204,6 +215,7 @@ struct ValidateCommand: ParsableCommand {
             }
             throw RuntimeError("a strategy that claims safety showed violations: \(what.joined(separator: "; "))")
         }
+        try exitForLostUpdates(lost)
         try exitForModels(verdicts)
         if strict, !inconclusive.isEmpty {
             writeStandardError(Data("pvbench: error: --strict: \(inconclusive.count) case(s) inconclusive\n".utf8))

@@ -1,0 +1,132 @@
+/// Linux-kernel-memory-model C litmus text of a program (what
+/// `herd7 -conf linux-kernel.cfg` in the kernel's tools/memory-model runs).
+///
+/// Each access and barrier is written as the LKMM primitive arm64
+/// implements with that instruction (arch/arm64/include/asm/barrier.h):
+///
+/// | instruction  | LKMM                  |
+/// |--------------|-----------------------|
+/// | LDR / MOV load | `READ_ONCE(*x)`     |
+/// | STR / MOV store | `WRITE_ONCE(*x, v)` |
+/// | LDAR, LDAPR  | `smp_load_acquire(x)` |
+/// | STLR         | `smp_store_release(x, v)` (a C11 seq_cst store is recorded as STLR too) |
+/// | DMB ISH, MFENCE | `smp_mb()`         |
+/// | DMB ISHLD    | `smp_rmb()` (orders loads before loads only; DMB ISHLD also orders them before stores) |
+/// | DMB ISHST    | `smp_wmb()`           |
+/// | XCHG         | `xchg(x, v)` (fully ordered) |
+///
+/// LKMM accesses a variable only whole, so a program with mixed-size
+/// accesses is refused, as are exclusives, conditional branches and
+/// arithmetic (write those as an LKMM atomic by hand).
+public enum LKMMLitmus {
+    public static func write(_ p: Program, notes: [String]) throws -> String {
+        let mixed = p.mixedSizeLocations()
+        guard mixed.isEmpty else {
+            throw LitmusWriteError("mixed-size accesses to \(mixed.joined(separator: ", ")): LKMM C litmus accesses a variable only whole")
+        }
+        let accesses = try p.litmusAccesses()
+        func type(_ t: ValueType) -> String { AArch64Litmus.typeName(t) }
+        var out = ["C \(p.name)", ""]
+        let header = p.litmusHeader(notes + ["Run with herd7 -conf linux-kernel.cfg (tools/memory-model)."],
+                                    registerName: { "r\($1)" }, typeName: type)
+        out += ["(* \(header) *)", "", "{"]
+        for l in p.locations {
+            let v = p.initialMemory[l.name]?.first.map { " = \(literal($0))" } ?? ""
+            out.append("\t\(type(l.type)) \(l.name)\(v);")
+        }
+        out += ["}", ""]
+        for (t, thread) in p.threads.enumerated() {
+            let used = p.locations.indices.filter { l in accesses.contains { $0.thread == t && $0.location == l } }
+            out.append("P\(t)(\(used.map { "\(type(p.locations[$0].type)) *\(p.locations[$0].name)" }.joined(separator: ", ")))")
+            out.append("{")
+            var declared: [Int] = []
+            var body: [String] = []
+            for (k, i) in thread.instructions.enumerated() {
+                for r in i.writtenRegisters where !declared.contains(r) { declared.append(r) }
+                if let s = try statement(p, t, k, i) { body.append("\t" + s) }
+            }
+            for r in declared {
+                let width = thread.registerTypes[r] ?? widthOf(thread, r).map { ValueType(bytes: $0, signed: false) } ?? .int
+                out.append("\t\(type(width)) r\(r);")
+            }
+            if !declared.isEmpty { out.append("") }
+            out += body
+            out += ["}", ""]
+        }
+        out.append("\(quantifier(p.condition.quantifier)) (\(proposition(p.condition.proposition)))")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func widthOf(_ thread: ProgramThread, _ r: Int) -> Int? {
+        for i in thread.instructions {
+            switch i {
+            case let .load(d, _, n, _, _) where d == r: return n
+            case let .exchange(x, _, n) where x == r: return n
+            case let .move(d, _, n) where d == r: return n
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    static func literal(_ v: UInt64) -> String { v < 10 ? "\(v)" : "0x" + String(v, radix: 16) }
+
+    static func statement(_ p: Program, _ t: Int, _ k: Int, _ i: Instruction) throws -> String? {
+        func loc(_ a: Address) throws -> String {
+            guard let (l, _) = p.resolve(a, thread: t) else { throw LitmusWriteError("P\(t): an access through a computed address") }
+            return p.locations[l].name
+        }
+        func value(_ o: Operand) throws -> String {
+            switch o {
+            case let .immediate(v): return literal(v)
+            case let .register(r): return "r\(r)"
+            case .address: throw LitmusWriteError("P\(t): a stored address")
+            }
+        }
+        switch i {
+        case let .load(d, a, _, ord, false):
+            return ord == .plain ? "r\(d) = READ_ONCE(*\(try loc(a)));" : "r\(d) = smp_load_acquire(\(try loc(a)));"
+        case let .store(s, a, _, .plain, nil):
+            return "WRITE_ONCE(*\(try loc(a)), \(try value(s)));"
+        case let .store(s, a, _, .release, nil) where p.architecture == .aarch64:
+            return "smp_store_release(\(try loc(a)), \(try value(s)));"
+        case let .exchange(r, a, _):
+            return "r\(r) = xchg(\(try loc(a)), r\(r));"
+        case .fence(.dmbFull), .fence(.mfence): return "smp_mb();"
+        case .fence(.dmbLoad): return "smp_rmb();"
+        case .fence(.dmbStore): return "smp_wmb();"
+        case let .move(d, s, _):
+            return "r\(d) = \(try value(s));"
+        case .branch(.always, k + 1):
+            return nil
+        default:
+            throw LitmusWriteError("P\(t): \(i) has no LKMM form here (exclusives, locked stores, ISB, branches and arithmetic are written by hand)")
+        }
+    }
+
+    static func quantifier(_ q: Condition.Quantifier) -> String {
+        switch q {
+        case .exists: "exists"
+        case .notExists: "~exists"
+        case .forall: "forall"
+        }
+    }
+
+    static func proposition(_ x: Proposition) -> String {
+        func sub(_ q: Proposition) -> String {
+            if case .equals = q { return proposition(q) }
+            if case .not = q { return proposition(q) }
+            return "(\(proposition(q)))"
+        }
+        switch x {
+        case let .equals(.register(t, r), v): return "\(t):r\(r)=\(literal(v.bits))"
+        case let .equals(.memory(l, nil), v): return "\(l)=\(literal(v.bits))"
+        case let .equals(.memory(l, e?), v): return "\(l)[\(e)]=\(literal(v.bits))"
+        case let .not(q): return "~\(sub(q))"
+        case let .and(qs): return qs.map(sub).joined(separator: " /\\ ")
+        case let .or(qs): return qs.map(sub).joined(separator: " \\/ ")
+        case let .implies(a, b): return "\(sub(a)) => \(sub(b))"
+        case let .constant(b): return b ? "true" : "false"
+        }
+    }
+}

@@ -1,0 +1,118 @@
+/// What a litmus writer needs to know about a program's accesses: which
+/// location each one names and at what size, so that a file can state its
+/// types and whether herd7 needs `-variant mixed`.
+public struct LitmusAccess: Sendable, Hashable {
+    public var thread: Int
+    public var location: Int
+    public var offset: Int64
+    public var bytes: Int
+}
+
+/// A program a writer cannot express in its syntax; the reason is one line.
+public struct LitmusWriteError: Error, CustomStringConvertible, Sendable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+extension Instruction {
+    /// Registers the instruction writes.
+    var writtenRegisters: [Int] {
+        switch self {
+        case let .load(d, _, _, _, _): [d]
+        case let .loadPair(a, b, _, _, _, _): [a, b]
+        case let .store(_, _, _, _, s?), let .storePair(_, _, _, _, _, s?): [s]
+        case let .exchange(r, _, _): [r]
+        case let .move(d, _, _), let .arithmetic(_, d, _, _, _): [d]
+        default: []
+        }
+    }
+
+    /// The address and size of the memory access, if any (a pair: both halves).
+    var access: (address: Address, bytes: Int)? {
+        switch self {
+        case let .load(_, a, n, _, _), let .store(_, a, n, _, _), let .exchange(_, a, n): (a, n)
+        case let .loadPair(_, _, a, n, _, _), let .storePair(_, _, a, n, _, _): (a, 2 * n)
+        default: nil
+        }
+    }
+}
+
+extension Program {
+    /// The location and offset `address` names in `thread`: a location, or a
+    /// base register that holds a location's address initially and is never
+    /// written. Nil for anything computed (index registers, written bases).
+    func resolve(_ address: Address, thread t: Int) -> (location: Int, offset: Int64)? {
+        guard address.index == nil else { return nil }
+        switch address.base {
+        case let .location(l): return (l, address.offset)
+        case let .register(r):
+            guard let v = threads[t].initialRegisters[r], let l = v.location,
+                  !threads[t].instructions.contains(where: { $0.writtenRegisters.contains(r) }) else { return nil }
+            return (l, Int64(bitPattern: v.bits) &+ address.offset)
+        }
+    }
+
+    /// Every memory access with its location; throws for an address a litmus
+    /// writer cannot name.
+    func litmusAccesses() throws -> [LitmusAccess] {
+        var out: [LitmusAccess] = []
+        for (t, thread) in threads.enumerated() {
+            for i in thread.instructions {
+                guard let (a, n) = i.access else { continue }
+                guard let (l, o) = resolve(a, thread: t) else {
+                    throw LitmusWriteError("an access through a computed address (P\(t): \(i))")
+                }
+                out.append(LitmusAccess(thread: t, location: l, offset: o, bytes: n))
+            }
+        }
+        return out
+    }
+
+    /// Locations accessed at a size or offset other than their declared type:
+    /// herd7 then needs `-variant mixed`.
+    func mixedSizeLocations() -> [String] {
+        guard let accesses = try? litmusAccesses() else { return [] }
+        return locations.indices.filter { l in
+            accesses.contains { $0.location == l && ($0.offset != 0 || $0.bytes != locations[l].type.bytes) }
+        }.map { locations[$0].name }
+    }
+
+    /// The comment (without `(* *)`) every emitted file opens with: what it is, the C types of
+    /// its locations and registers, and whether herd7 needs `-variant mixed`.
+    func litmusHeader(_ lines: [String], registerName: (_ thread: Int, _ register: Int) -> String, typeName: (ValueType) -> String) -> String {
+        var out = lines
+        let types = locations.map { l in "\(l.name): \(typeName(l.type))\(l.count > 1 ? "[\(l.count)]" : "")" }
+        var registers: [String] = []
+        for (t, th) in threads.enumerated() {
+            for (r, ty) in th.registerTypes.sorted(by: { $0.key < $1.key }) { registers.append("\(t):\(registerName(t, r)): \(typeName(ty))") }
+        }
+        out.append("Types: \(types.joined(separator: ", "))\(registers.isEmpty ? "" : "; registers \(registers.joined(separator: ", "))").")
+        let mixed = mixedSizeLocations()
+        out.append(mixed.isEmpty
+            ? "Every access is at its location's declared size: herd7 needs no -variant mixed."
+            : "Mixed-size accesses to \(mixed.joined(separator: ", ")): run herd7 with -variant mixed.")
+        return out.joined(separator: "\n   ")
+    }
+}
+
+extension String {
+    /// herd7 prints `not (p)`; its parser and ours read `~(p)` too.
+    func replacingNot() -> String {
+        split(separator: "not (", omittingEmptySubsequences: false).joined(separator: "~(")
+    }
+
+    func padded(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+}
+
+/// herd7's column layout: `P0 | P1 ;` then one row per line of code.
+func litmusColumns(_ columns: [[String]]) -> [String] {
+    let rows = columns.map(\.count).max() ?? 0
+    let width = columns.map { max(3, $0.map(\.count).max() ?? 0) }
+    func line(_ cells: [String]) -> String {
+        " " + cells.enumerated().map { $0.element.padded(width[$0.offset]) }.joined(separator: " | ") + " ;"
+    }
+    var out = [line(columns.indices.map { "P\($0)" })]
+    for r in 0 ..< rows { out.append(line(columns.map { r < $0.count ? $0[r] : "" })) }
+    return out
+}
