@@ -162,6 +162,19 @@ struct ReportTests {
         // No overcommit rows: no such plot.
         #expect(!ReportPlots.plots(for: ReportDataset(inputs: [ReportFixtures.input()])).contains { $0.name.hasPrefix("overcommit") })
 
+        // A sweep split over files draws one line per mode; the same case in
+        // two files (with and without a fault) gets a line per file.
+        var low = ReportFixtures.overcommitFile(), high = low
+        low.benchmarks = low.benchmarks.filter { $0.name.contains("overcommit:2:2") }
+        high.benchmarks = high.benchmarks.filter { !$0.name.contains("overcommit:2:2") }
+        let split = ReportPlots.plots(for: ReportDataset(inputs: [ReportInput(path: "a.json", file: low),
+                                                                  ReportInput(path: "b.json", file: high)]))
+        #expect(split.first { $0.name == "overcommit-throughput" }?.script.contains("title \"pv-sched on\"") == true)
+        let twice = ReportPlots.plots(for: ReportDataset(inputs: [input, ReportInput(path: "drop/oc.json", file: input.file)]))
+        let both = try #require(twice.first { $0.name == "overcommit-throughput" }?.script)
+        #expect(both.contains("title \"pv-sched on oc.json\"") && both.contains("title \"pv-sched on drop/oc.json\""))
+        #expect(both.components(separatedBy: "with yerrorlines").count - 1 == 4, "on and off per file")
+
         let dir = ReportFixtures.temporaryDirectory()
         let outcome = try ReportGenerator.generate(inputs: [input], directory: dir, overwrite: false, gnuplot: nil,
                                                    command: "pvbench report oc.json")

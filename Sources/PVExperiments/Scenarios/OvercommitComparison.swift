@@ -77,7 +77,7 @@ public struct OvercommitComparison: Sendable {
     ]
 
     private func figure(_ r: CaseResult, _ key: String, _ scale: Double) -> String {
-        r.median?.counters[key].map { String(format: "%.3g", $0 * scale) } ?? "-"
+        r.median?.counters[key].map { v in String(format: abs(v * scale) >= 100 ? "%.0f" : "%.3g", v * scale) } ?? "-"
     }
 
     /// A `both` case as its two cases, on then off, for ``RoundRunner`` to

@@ -19,22 +19,28 @@ extension ReportPlots {
 
         /// Every overcommit row with a parseable `overcommit:N:M` and
         /// `pv-sched:on|off`. A series is the PV sched mode plus whatever else
-        /// differs between the rows (strategy/layout, other name parameters,
-        /// the file), so points of different cases never share a line.
+        /// differs between the rows (strategy/layout, other name parameters),
+        /// so points of different cases never share a line; the file's path joins
+        /// the series only when files hold the same case (one run with a
+        /// fault, one without: the fault is not in the name), so a sweep
+        /// split over files still draws one line per mode.
         static func points(_ rows: [ReportRow]) -> [Point] {
             let shown = rows.filter { $0.scenario == "overcommit" && ratio(of: $0) != nil && $0.parameters["pv-sched"] != nil }
             let varying = Set(shown.flatMap(\.parameters.keys)).subtracting(["overcommit", "pv-sched"]).sorted().filter { key in
                 Set(shown.map { $0.parameters[key] ?? "" }).count > 1
             }
             let combos = Set(shown.map { "\($0.strategy)/\($0.layout)" }).count > 1
-            let files = Set(shown.map(\.file)).count > 1
-            return shown.map { r in
+            let base = shown.map { r in
                 var parts = ["pv-sched \(r.parameters["pv-sched"]!)"]
                 if combos { parts.append("\(r.strategy)/\(r.layout)") }
                 parts += varying.compactMap { k in r.parameters[k].map { "\(k) \($0)" } }
-                if files { parts.append(ReportPlots.lastComponent(r.file)) }
+                return parts.joined(separator: " ")
+            }
+            let sameCase = Dictionary(grouping: shown, by: \.runName).values.contains { Set($0.map(\.file)).count > 1 }
+            return zip(shown, base).map { r, series in
                 let (n, m) = ratio(of: r)!
-                return Point(series: parts.joined(separator: " "), vcpus: n, cpus: m, row: r)
+                let name = sameCase ? series + " " + r.file : series
+                return Point(series: name, vcpus: n, cpus: m, row: r)
             }
         }
 
@@ -80,7 +86,7 @@ extension ReportPlots {
                                   p.row.runName].joined(separator: "\t"))
                 }
                 blocks += "$s\(i) << EOD\n" + data.joined(separator: "\n") + "\nEOD\n"
-                plotParts.append("$s\(i) using 1:2:3:4 with yerrorlines title \(quote(s))")
+                plotParts.append("$s\(i) using 1:2:3:4 with yerrorlines pt 7 ps 0.8 title \(quote(s))")
             }
             let ratios = Set(points.map(\.ratio)).sorted()
             let tics = ratios.map { "\"\(String(format: "%g", $0)):1\" \(num($0))" }.joined(separator: ", ")
