@@ -63,6 +63,7 @@ struct pv_vcpu {
     uint64_t put_slice_ns;
     uint32_t put_kind;
     uint32_t put_in_region;
+    uint32_t stores_until_drop;  /* drop-writes countdown: the store that takes it to 0 is skipped */
     volatile int in_region;
     struct pv_vcpu_stats stats;
     struct pv_vcpu_episode *episodes;
@@ -84,6 +85,7 @@ struct pv_vcpu_sched {
     int ncpus;
     uint64_t slice_ns;
     int pv_sched;
+    uint32_t drop_every;     /* 0: every `preempted` store done */
     int signo;
     pv_flag_write_fn write_flag;
     pv_steal_update_fn update_steal;

@@ -46,6 +46,7 @@ struct pv_vcpu_sched *pv_vcpu_sched_create(const struct pv_vcpu_sched_config *co
     s->nvcpus = n;
     s->slice_ns = config->slice_ns;
     s->pv_sched = config->pv_sched != 0;
+    s->drop_every = config->drop_every;
     s->signo = pv_vcpu_sched_signal();
     s->write_flag = config->write_flag;
     s->update_steal = config->update_steal;
@@ -90,6 +91,7 @@ struct pv_vcpu_sched *pv_vcpu_sched_create(const struct pv_vcpu_sched_config *co
         v->index = i;
         v->host_cpu = config->host_cpu[i];
         v->flag = config->flags[i];
+        v->stores_until_drop = s->drop_every;
         v->stolen = config->stolen[i];
         atomic_init(&v->state, PV_VCPU_NEW);
         atomic_init(&v->seq, 2);  /* descheduled until its first load */
@@ -163,6 +165,7 @@ void pv_vcpu_sched_reset(struct pv_vcpu_sched *s) {
         if (v->schedstat_fd >= 0) close(v->schedstat_fd);
         v->schedstat_fd = -1;
         memset(&v->stats, 0, sizeof v->stats);
+        v->stores_until_drop = s->drop_every;
         v->in_region = 0;
         atomic_store(&v->kick_pending, 0);
         atomic_store(&v->state, PV_VCPU_NEW);

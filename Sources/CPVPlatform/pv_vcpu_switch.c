@@ -119,6 +119,18 @@ static void handoff(struct pv_vcpu_sched *s, struct pv_host_cpu *c, struct pv_vc
     idle_grant(s, c);
 }
 
+/* The injected drop-writes fault: whether this store of `preempted` is the
+ * Nth since the last one skipped (a countdown on the vCPU's own thread: no
+ * division, no call, safe in the handler). */
+static int drop_this_store(struct pv_vcpu *v) {
+    uint32_t every = v->sched->drop_every;
+    if (every == 0) return 0;
+    if (--v->stores_until_drop != 0) return 0;
+    v->stores_until_drop = every;
+    v->stats.flag_stores_skipped++;
+    return 1;
+}
+
 /* One store of `preempted` inside the schedule sequence: odd while the
  * store is in flight, then even-and-stable, so a reader can tell whether the
  * value it read belongs to a stable state. The fences cost nothing on x86
@@ -127,7 +139,7 @@ static void set_preempted(struct pv_vcpu *v, uint32_t value) {
     uint64_t seq = atomic_load_explicit(&v->seq, memory_order_relaxed);
     atomic_store_explicit(&v->seq, seq + 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_release);
-    if (v->sched->pv_sched) v->sched->write_flag(v->flag, value);
+    if (v->sched->pv_sched && !drop_this_store(v)) v->sched->write_flag(v->flag, value);
     atomic_store_explicit(&v->seq, seq + 2, memory_order_release);
 }
 

@@ -40,14 +40,14 @@ struct OvercommitSchedulerTests {
     /// Runs `vcpus` vCPU threads on `cpus` (round robin) for `seconds`; vCPU
     /// `halter` (if any) halts every few iterations and the others kick it.
     func run(vcpus: Int, cpus: [Int], pvSched: Bool = true, halter: Int? = nil, seconds: Double = 0.2,
-             body: (VCPUScheduler, Records, [Observed]) throws -> Void) throws
+             dropEvery: Int = 0, body: (VCPUScheduler, Records, [Observed]) throws -> Void) throws
     {
         let records = Records(count: vcpus, flagValue: 7)
         let hostCPU = (0 ..< vcpus).map { cpus[$0 % cpus.count] }
         let scheduler = try VCPUScheduler(
             hostCPU: hostCPU, slice: 200_000, pvSched: pvSched, flags: (0 ..< vcpus).map(records.flag),
             stolen: (0 ..< vcpus).map(records.stolen), kernels: VCPUScheduler.WriterKernels(.relaxed)!,
-            episodeCapacity: 100_000)
+            episodeCapacity: 100_000, dropEvery: dropEvery)
         let observed = Mutex<[Observed]>(Array(repeating: Observed(), count: vcpus))
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         let specs = hostCPU.enumerated().map { PinnedThreadSpec(role: ThreadRole(custom: "vcpu\($0.offset)"), cpu: $0.element) }
@@ -128,6 +128,29 @@ struct OvercommitSchedulerTests {
                     #expect(e.steal_delta_ns == e.load_ns - e.runnable_ns + e.run_delay_ns)
                 }
             }
+        }
+    }
+
+    /// drop-writes: each vCPU's stores of `preempted` (one per load, one per
+    /// put) are counted down on its own thread, and exactly every Nth is
+    /// skipped; the others' reads then see a flag that contradicts the
+    /// schedule.
+    @Test func dropWritesSkipsExactlyEveryNthStoreOfTheFlag() throws {
+        let every = 3
+        try run(vcpus: 3, cpus: [Self.cpus[0]], halter: 2, dropEvery: every) { scheduler, _, observed in
+            var skipped: UInt64 = 0
+            for v in 0 ..< scheduler.vcpus {
+                let s = scheduler.stats(v)
+                // Stores: every load, every preemption and halt, and the exit.
+                let stores = s.loads + s.preemptions + s.halts + 1
+                #expect(s.flag_stores_skipped == stores / UInt64(every), "vCPU \(v): \(stores) stores")
+                skipped += s.flag_stores_skipped
+            }
+            #expect(skipped > 0)
+            if !underThreadSanitizer { #expect(observed.reduce(0) { $0 + $1.mismatches } > 0, "a skipped store shows") }
+        }
+        try run(vcpus: 2, cpus: [Self.cpus[0]], pvSched: false, dropEvery: every) { scheduler, _, _ in
+            for v in 0 ..< scheduler.vcpus { #expect(scheduler.stats(v).flag_stores_skipped == 0, "off: no store to skip") }
         }
     }
 
@@ -265,6 +288,52 @@ struct OvercommitScenarioTests {
         }
     }
 
+    /// drop-writes with PV sched on: the skipped stores are counted, and
+    /// waiters spin on preempted owners whose flag still says running. The
+    /// direction holds on a loaded machine too: without the fault waiters
+    /// block at the first sight of a preempted owner, with it every 4th
+    /// put (N = 8: the stores alternate load, put) hides one.
+    @Test func dropWritesHidesPreemptedOwnersFromTheWaiters() throws {
+        let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
+        var s = settings()
+        s.overcommit.workload = .lock
+        s.repetitions = 1
+        let clean = try #require(try runner.run(s).median)
+        s.faults = [.dropWrites(every: 8)]
+        let dropped = try #require(try runner.run(s).median)
+        #expect(clean.counters["preempt_stores_skipped"] == nil, "no fault, no counter")
+        #expect((dropped.counters["preempt_stores_skipped"] ?? 0) > 0)
+        for m in [clean, dropped] {
+            #expect(m.counters["stolen_time_error_ns_max"] == 0)
+            #expect(m.counters["overlapping_loads"] == 0)
+            let p99 = try #require(m.counters["acquisition_p99_ns"])
+            let p999 = try #require(m.counters["acquisition_p999_ns"])
+            #expect(p999 >= p99)
+        }
+        if !underThreadSanitizer {
+            #expect((dropped.counters["spin_on_preempted_owner_ns_total"] ?? 0)
+                > (clean.counters["spin_on_preempted_owner_ns_total"] ?? 0))
+        }
+        #expect(OvercommitScenario.faults.contains(.dropWrites))
+        #expect(InjectedFault.dropWrites(every: 8).scenarios.contains(.overcommit))
+    }
+
+    /// The full suite sweeps the flags' layouts; smoke and default keep
+    /// their one cacheline case (their time budgets).
+    @Test func theFullSuiteSweepsLayoutsAndTheShortSuitesDoNot() {
+        let full = OvercommitScenario.cases(in: .full).filter { $0.overcommit?.workload == .lock }
+        #expect(Set(full.map(\.layout)) == [.cacheline, .packed])
+        for layout in [VCPULayout.cacheline, .packed] {
+            let cases = full.filter { $0.layout == layout }
+            #expect(Set(cases.map(\.vcpus)) == Set(OvercommitScenario.vcpuSweep))
+            #expect(Set(cases.compactMap(\.overcommit?.pvSched)) == [.on, .off])
+        }
+        for suite in [Suite.smoke, .default] {
+            let cases = OvercommitScenario.cases(in: suite)
+            #expect(cases.count == 1 && cases[0].layout == .cacheline)
+        }
+    }
+
     @Test func pvSchedBothInterleavesTheRoundsAndReportsTheRatio() throws {
         let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
         var s = settings(vcpus: 3)
@@ -279,6 +348,8 @@ struct OvercommitScenarioTests {
         #expect(c.ratioInterval == nil, "no CI from two rounds")
         #expect(c.summary.contains("pv-sched:on/off") && c.summary.contains("fewer than 6 rounds"))
         #expect(c.on.median?.counters["pv_sched_throughput_ratio"] != nil)
+        #expect(c.summary.contains("acquisition p99 on/off") && c.summary.contains("p99.9 on/off"))
+        #expect(!c.summary.contains("stores skipped"), "no fault: no skipped-store figure")
     }
 
     @Test func theGuestAccountsTheStealTheEmulatorAdded() throws {

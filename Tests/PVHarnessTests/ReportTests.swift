@@ -54,6 +54,21 @@ enum ReportFixtures {
         return ResultFile(context: context, benchmarks: entries)
     }
 
+    /// overcommit lock cases at 1:1, 2:1 and 4:1 with PV sched on and off:
+    /// on keeps its throughput and barely spins, off spins more per vCPU.
+    static func overcommitFile() -> ResultFile {
+        var entries: [BenchmarkEntry] = []
+        for (n, mode) in [2, 4, 8].flatMap({ n in ["on", "off"].map { (n, $0) } }) {
+            let name = "overcommit/lock/relaxed/cacheline/overcommit:\(n):2/pv-sched:\(mode)/slice:1ms/cs:2us"
+            entries += runs(name, scenario: "overcommit", strategy: "relaxed", layout: "cacheline") { i in
+                let spin = mode == "on" || n == 2 ? 0.0 : Double(n) * 1e8 + Double(i) * 1e6
+                return ["iterations_per_second": 1e5, "acquisitions_per_second": (mode == "on" ? 3e5 : 1e5) + Double(i) * 1e3,
+                        "spin_on_preempted_owner_ns_total": spin, "backwards_reads": 0]
+            }
+        }
+        return ResultFile(context: ResultsTests.sampleContext(), benchmarks: entries)
+    }
+
     static func input(_ path: String = "synthetic.json", interrupted: Bool = false) -> ReportInput {
         ReportInput(path: path, file: file(interrupted: interrupted))
     }
@@ -125,6 +140,67 @@ struct ReportTests {
         #expect(heatmap.script.contains("\n1 0 150.0\n"))   // x: to CPU 1, y: from CPU 0
         #expect(heatmap.script.contains("\n0 1 160.0\n"))   // x: to CPU 0, y: from CPU 1
         #expect(heatmap.script.contains("0 0 NaN"))   // the diagonal was not measured
+    }
+
+    @Test("overcommit: throughput and spin waste against N:M, PV sched on and off as two series, with their data tables")
+    func overcommitPlots() throws {
+        let input = ReportInput(path: "oc.json", file: ReportFixtures.overcommitFile())
+        let plots = ReportPlots.plots(for: ReportDataset(inputs: [input]))
+        let throughput = try #require(plots.first { $0.name == "overcommit-throughput" })
+        let spin = try #require(plots.first { $0.name == "overcommit-spin-waste" })
+        for plot in [throughput, spin] {
+            #expect(plot.script.contains("title \"pv-sched on\"") && plot.script.contains("title \"pv-sched off\""))
+            #expect(plot.script.contains("\"2:1\" 2.0") && plot.script.contains("\"4:1\" 4.0"))
+            let lines = try #require(plot.data).split(separator: "\n")
+            #expect(lines.count == 1 + 6, "a header and one line per case")
+            #expect(lines[0].hasPrefix("series\tovercommit\t"))
+        }
+        // Medians over the repetitions: on at 4:1 is 301k acquisitions/s; off at 2:1 spins 401 ms, at 4:1 801 ms.
+        #expect(throughput.script.contains("\n4.0 301000.0 300000.0 302000.0\n"))
+        #expect(spin.script.contains("\n2.0 401.0 400.0 402.0\n4.0 801.0 800.0 802.0\n"))
+        #expect(try #require(spin.data).contains("pv-sched off\t8:2\t8\t2\t801000000.0\t"))
+        // No overcommit rows: no such plot.
+        #expect(!ReportPlots.plots(for: ReportDataset(inputs: [ReportFixtures.input()])).contains { $0.name.hasPrefix("overcommit") })
+
+        // A sweep split over files draws one line per mode; the same case in
+        // two files (with and without a fault) gets a line per file.
+        var low = ReportFixtures.overcommitFile(), high = low
+        low.benchmarks = low.benchmarks.filter { $0.name.contains("overcommit:2:2") }
+        high.benchmarks = high.benchmarks.filter { !$0.name.contains("overcommit:2:2") }
+        let split = ReportPlots.plots(for: ReportDataset(inputs: [ReportInput(path: "a.json", file: low),
+                                                                  ReportInput(path: "b.json", file: high)]))
+        #expect(split.first { $0.name == "overcommit-throughput" }?.script.contains("title \"pv-sched on\"") == true)
+        let twice = ReportPlots.plots(for: ReportDataset(inputs: [input, ReportInput(path: "drop/oc.json", file: input.file)]))
+        let both = try #require(twice.first { $0.name == "overcommit-throughput" }?.script)
+        #expect(both.contains("title \"pv-sched on oc.json\"") && both.contains("title \"pv-sched on drop/oc.json\""))
+        #expect(both.components(separatedBy: "with yerrorlines").count - 1 == 4, "on and off per file")
+
+        let dir = ReportFixtures.temporaryDirectory()
+        let outcome = try ReportGenerator.generate(inputs: [input], directory: dir, overwrite: false, gnuplot: nil,
+                                                   command: "pvbench report oc.json")
+        #expect(outcome.written.contains("\(dir)/overcommit-throughput.tsv") && outcome.written.contains("\(dir)/overcommit-spin-waste.tsv"))
+        #expect(!outcome.written.contains { $0.hasSuffix(".svg") }, "no gnuplot: no images")
+        #expect(try String(contentsOfFile: "\(dir)/overcommit-spin-waste.tsv", encoding: .utf8) == spin.data)
+        let summary = try String(contentsOfFile: "\(dir)/summary.md", encoding: .utf8)
+        #expect(summary.contains("[overcommit-throughput.tsv](overcommit-throughput.tsv)"))
+        // Atomic writes: nothing but the report's files is left in the directory.
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(left == outcome.written.map { ReportPlots.lastComponent($0) }.sorted())
+    }
+
+    @Test("overcommit plots render with gnuplot", .enabled(if: Gnuplot.find() != nil, "gnuplot is not installed"))
+    func overcommitPlotsRender() throws {
+        let dir = ReportFixtures.temporaryDirectory()
+        let input = ReportInput(path: "oc.json", file: ReportFixtures.overcommitFile())
+        let outcome = try ReportGenerator.generate(inputs: [input], directory: dir, overwrite: false, gnuplot: Gnuplot.find(),
+                                                   command: "pvbench report oc.json")
+        #expect(outcome.notes == [])
+        for name in ["overcommit-throughput", "overcommit-spin-waste"] {
+            let svg = try String(contentsOfFile: "\(dir)/\(name).svg", encoding: .utf8)
+            #expect(svg.contains("<svg") && svg.contains("pv-sched off"))
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/\(name).png"))
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/\(name).tsv"))
+        }
     }
 
     @Test("the summary has a table per scenario and each file's context")

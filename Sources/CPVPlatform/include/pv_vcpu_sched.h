@@ -19,7 +19,7 @@
  * Invariants (checked by the counters below, asserted by the tests): one
  * vCPU running per host CPU; a vCPU preempted with others runnable runs
  * again within (vCPUs on its CPU - 1) slices; `preempted` is 1 exactly while
- * the vCPU is descheduled (with PV sched on); the record equals its initial
+ * the vCPU is descheduled (with PV sched on, no store dropped); the record equals its initial
  * value plus the sum of the deltas the emulator added.
  *
  * The switch path (pv_vcpu_switch.c, its own translation unit so a test can
@@ -87,6 +87,7 @@ struct pv_vcpu_stats {
     uint64_t run_delay_failures;     /* schedstat could not be read or parsed */
     uint64_t episodes;               /* logged */
     uint64_t episodes_dropped;       /* beyond the log's capacity */
+    uint64_t flag_stores_skipped;    /* `preempted` stores dropped by the injected fault */
 };
 
 struct pv_vcpu_sched_config {
@@ -103,6 +104,9 @@ struct pv_vcpu_sched_config {
     pv_flag_write_fn write_flag;
     pv_steal_update_fn update_steal;
     size_t episode_capacity;   /* per vCPU */
+    /* Injected fault: every Nth store of `preempted` (put or load, per vCPU)
+     * is skipped, as when the guest page is not resident; 0: none. */
+    uint32_t drop_every;
 };
 
 struct pv_vcpu_sched;

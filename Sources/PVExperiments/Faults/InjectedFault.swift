@@ -6,7 +6,9 @@ public enum InjectedFault: Sendable, Equatable, CustomStringConvertible {
     /// `drop-writes[:N]`: every Nth hypervisor store to a `preempted` flag is
     /// silently skipped, as openEuler's pvsched write is when the guest page
     /// is not resident. The flag is stale until the next store; preempt-poll
-    /// and spin-on-owner report the staleness.
+    /// and spin-on-owner report the staleness; in overcommit the scheduler's
+    /// sched-out/sched-in stores are the ones skipped, and lock waiters spin
+    /// on preempted owners they cannot see.
     case dropWrites(every: Int)
     /// `stall-writer[:TIME[:N]]`: every Nth stolen-time update stops in the
     /// middle for TIME: seqlock/ck-sequence with the sequence odd,

@@ -56,6 +56,28 @@ public struct OvercommitComparison: Sendable {
             ?? " (no CI: fewer than 6 rounds)"
         let saved = spinSaved.map { String(format: "; spin on a preempted owner %.1f%% less", $0 * 100) } ?? ""
         return "\(name): throughput on/off \(r)\(ci) over \(ratios.count) rounds\(saved)"
+            + (details.isEmpty ? "" : "\n  " + details.joined(separator: "; "))
+    }
+
+    /// The medians of ``detailKeys`` either half has, on/off.
+    var details: [String] {
+        Self.detailKeys.compactMap { key, label, scale, unit in
+            guard on.median?.counters[key] != nil || off.median?.counters[key] != nil else { return nil }
+            return "\(label) on/off \(figure(on, key, scale))/\(figure(off, key, scale))\(unit.isEmpty ? "" : " " + unit)"
+        }
+    }
+
+    /// The medians the summary's second line shows: (counter, label, scale, unit).
+    static let detailKeys: [(String, String, Double, String)] = [
+        ("acquisitions_per_second", "acquisitions/s", 1e-3, "k"),
+        ("spin_on_preempted_owner_ns_total", "spin on a preempted owner", 1e-6, "ms"),
+        ("acquisition_p99_ns", "acquisition p99", 1e-3, "us"),
+        ("acquisition_p999_ns", "p99.9", 1e-3, "us"),
+        ("preempt_stores_skipped", "preempted stores skipped", 1, ""),
+    ]
+
+    private func figure(_ r: CaseResult, _ key: String, _ scale: Double) -> String {
+        r.median?.counters[key].map { v in String(format: abs(v * scale) >= 100 ? "%.0f" : "%.3g", v * scale) } ?? "-"
     }
 
     /// A `both` case as its two cases, on then off, for ``RoundRunner`` to

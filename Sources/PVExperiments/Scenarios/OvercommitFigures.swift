@@ -18,7 +18,7 @@ struct OvercommitFigures {
     private var preemptions: UInt64 = 0, inRegion: UInt64 = 0, halts: UInt64 = 0, kicks: UInt64 = 0
     private var ticksKept: UInt64 = 0, loads: UInt64 = 0
     private var overlaps: UInt64 = 0, wrongCPU: UInt64 = 0, maxWaited: UInt64 = 0, runDelayFailures: UInt64 = 0
-    private var dropped: UInt64 = 0, mismatches: UInt64 = 0
+    private var dropped: UInt64 = 0, mismatches: UInt64 = 0, storesSkipped: UInt64 = 0
     private var stealNs = 0.0, waitNs = 0.0, runDelayNs = 0.0
     private var slices: [UInt64] = [], handoffs: [UInt64] = []
     private var stolenErrorMax: UInt64 = 0
@@ -49,6 +49,7 @@ struct OvercommitFigures {
         stealNs += Double(end.steal_sum_ns - start.steal_sum_ns)
         waitNs += Double(end.steal_wait_ns - start.steal_wait_ns)
         runDelayNs += Double(end.steal_run_delay_ns - start.steal_run_delay_ns)
+        storesSkipped += end.flag_stores_skipped - start.flag_stores_skipped
         // Invariants: over the whole repetition.
         overlaps += end.overlaps
         wrongCPU += end.wrong_cpu
@@ -111,6 +112,7 @@ struct OvercommitFigures {
         c["wrong_cpu_loads"] = Double(wrongCPU)
         c["max_waited_slices"] = Double(maxWaited)
         c["max_waited_slices_bound"] = Double(vcpusPerCPUMax - 1)
+        if scheduler.dropEvery > 0 { c["preempt_stores_skipped"] = Double(storesSkipped) }
         var notes = notes
         if runDelayFailures > 0 { notes.append("\(runDelayFailures) schedstat reads failed: run_delay not added there") }
         if dropped > 0 { notes.append("\(dropped) episodes beyond the log capacity were not logged") }

@@ -24,14 +24,23 @@ public enum OvercommitScenario: Scenario {
     /// vCPUs wait for their slot by design; host interference is measured
     /// (run_delay goes into stolen time), not a reason to drop a repetition.
     public static let descheduledByDesign = true
+    /// drop-writes: the switch path skips every Nth store of `preempted`.
+    public static let faults: Set<InjectedFault.Kind> = [.dropWrites]
 
     /// Strategies with a single-store C writer for both records.
     static func supports(_ strategy: StrategyKind) -> Bool { VCPUScheduler.WriterKernels(strategy) != nil }
 
+    /// Layouts the full suite sweeps: the flags packed (16 to a line: every
+    /// sched-out and sched-in store hits a line the other vCPUs' waiters
+    /// read) against one per line (KVM's 64-byte alignment). A page each
+    /// adds nothing for a 4-byte flag.
+    static let layoutSweep: [VCPULayout] = [.cacheline, .packed]
+
     /// Smoke and default: one short lock case, 4 vCPUs on the first two
-    /// CPUs (2:1) with PV sched on; full: the probe once, then the lock
-    /// workload with PV sched on and off over 1:1, 2:1, 4:1 (2, 4, 8 vCPUs
-    /// on two CPUs) for each supported strategy.
+    /// CPUs (2:1) with PV sched on, cacheline layout; full: the probe once,
+    /// then the lock workload with PV sched on and off over 1:1, 2:1, 4:1
+    /// (2, 4, 8 vCPUs on two CPUs) for each supported strategy and each
+    /// layout of ``layoutSweep``.
     public static func cases(in suite: Suite) -> [SuiteCase] {
         func lock(_ c: SuiteCase, _ pvSched: OvercommitSettings.PVSched = .on) -> SuiteCase {
             var c = c
@@ -45,9 +54,11 @@ public enum OvercommitScenario: Scenario {
             var probe = SuiteCase(vcpus: 4, seconds: 2, repetitions: 5)
             probe.overcommit = OvercommitSettings(workload: .probe)
             return [probe] + StrategyKind.allCases.filter(supports).flatMap { strategy in
-                vcpuSweep.flatMap { n in
-                    [OvercommitSettings.PVSched.on, .off].map {
-                        lock(SuiteCase(strategy: strategy, vcpus: n, seconds: 2, repetitions: 5), $0)
+                layoutSweep.filter { accepts($0, for: strategy) }.flatMap { layout in
+                    vcpuSweep.flatMap { n in
+                        [OvercommitSettings.PVSched.on, .off].map {
+                            lock(SuiteCase(strategy: strategy, layout: layout, vcpus: n, seconds: 2, repetitions: 5), $0)
+                        }
                     }
                 }
             }
@@ -183,7 +194,8 @@ public enum OvercommitScenario: Scenario {
         let scheduler = try VCPUScheduler(
             hostCPU: placement.readerCPUs, slice: o.slice, pvSched: o.pvSched == .on,
             flags: records.hypervisorFlags, stolen: records.hypervisorStolen.map { $0 + StolenTimeLayout.stolenTimeOffset },
-            kernels: VCPUScheduler.WriterKernels(settings.strategy)!, episodeCapacity: capacity)
+            kernels: VCPUScheduler.WriterKernels(settings.strategy)!, episodeCapacity: capacity,
+            dropEvery: settings.faults.dropEvery)
         let threads = placement.readerCPUs.enumerated().map {
             PinnedThreadSpec(role: ThreadRole(custom: "vcpu\($0.offset)"), cpu: $0.element)
         }

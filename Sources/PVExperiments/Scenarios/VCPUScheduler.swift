@@ -45,12 +45,16 @@ final class VCPUScheduler: @unchecked Sendable {
     let hostCPU: [Int]
     /// ns per slice.
     let slice: UInt64
+    /// Every Nth `preempted` store skipped (drop-writes); 0: none.
+    let dropEvery: Int
 
     /// - Parameters:
     ///   - flags: `&preempted` of each vCPU (the hypervisor's view).
     ///   - stolen: `&stolen_time` of each vCPU (the hypervisor's view).
+    ///   - dropEvery: the drop-writes fault: every Nth store of a vCPU's
+    ///     `preempted` (put or load) is skipped; 0: none.
     init(hostCPU: [Int], slice: UInt64, pvSched: Bool, flags: [UnsafeMutableRawPointer],
-         stolen: [UnsafeMutableRawPointer], kernels: WriterKernels, episodeCapacity: Int) throws
+         stolen: [UnsafeMutableRawPointer], kernels: WriterKernels, episodeCapacity: Int, dropEvery: Int = 0) throws
     {
         precondition(hostCPU.count == flags.count && flags.count == stolen.count)
         var error: Int32 = 0
@@ -62,7 +66,8 @@ final class VCPUScheduler: @unchecked Sendable {
                     var config = pv_vcpu_sched_config(
                         vcpus: Int32(hostCPU.count), host_cpu: cpus.baseAddress, slice_ns: slice,
                         pv_sched: pvSched ? 1 : 0, flags: f.baseAddress, stolen: s.baseAddress,
-                        write_flag: kernels.flag, update_steal: kernels.steal, episode_capacity: episodeCapacity)
+                        write_flag: kernels.flag, update_steal: kernels.steal, episode_capacity: episodeCapacity,
+                        drop_every: UInt32(dropEvery))
                     return pv_vcpu_sched_create(&config, &error)
                 }
             }
@@ -72,6 +77,7 @@ final class VCPUScheduler: @unchecked Sendable {
         vcpus = hostCPU.count
         self.hostCPU = hostCPU
         self.slice = slice
+        self.dropEvery = dropEvery
     }
 
     deinit { pv_vcpu_sched_destroy(raw) }

@@ -22,6 +22,9 @@ public struct ReportDataset: Sendable {
         ("max_ns", 1),
     ]
 
+    /// Counters kept per row, as figures, for the plots that need them.
+    static let plottedCounters = ReportPlots.Overcommit.counters
+
     /// - Parameters:
     ///   - figures: per scenario name, the figures it is judged by (pvbench's
     ///     scenarios declare theirs); a row of another scenario, or of a file
@@ -139,7 +142,7 @@ public struct ReportDataset: Sendable {
             if cpus.count == 2 { pair = (cpus[0], cpus[1]) }
         }
 
-        return ReportRow(
+        var row = ReportRow(
             file: file, runName: runName, scenario: scenario, strategy: strategy, layout: layout,
             parameters: parameters, repetitions: max(iterations.count, representative.repetitions),
             throughputKey: throughputKey, throughput: throughput,
@@ -150,5 +153,9 @@ public struct ReportDataset: Sendable {
             latencyCDF: cdf, tornReads: counters["torn_reads"], backwardsReads: counters["backwards_reads"],
             c2cPair: pair, oneWayNanoseconds: counters["one_way_ns"] ?? counters["one_way_p50_ns"],
             errorMessage: entries.first { $0.errorOccurred == true }?.errorMessage)
+        for key in plottedCounters where allKeys.contains(key) {
+            row.counterFigures[key] = figure { $0.counters[key] }
+        }
+        return row
     }
 }

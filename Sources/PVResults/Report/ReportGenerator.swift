@@ -4,8 +4,8 @@ import Glibc
 import Musl
 #endif
 
-/// Turns result files into `summary.md` and plots (SVG and PNG) in one
-/// directory.
+/// Turns result files into `summary.md`, plots (SVG and PNG) and the data
+/// tables of the plots that have one (`.tsv`) in one directory.
 ///
 /// Everything is rendered in memory first; then, unless `overwrite`, the
 /// report refuses if any file it would write exists, so a refused report
@@ -71,7 +71,11 @@ public enum ReportGenerator {
             plotNote = "No plots: " + Gnuplot.installHint + "."
             notes.append(Gnuplot.installHint)
         }
-        let markdown = ReportMarkdown.render(dataset, plots: shown, plotNote: plotNote, command: command, comparison: comparison)
+        // A plot's data table is written whether or not gnuplot could draw it.
+        let data = plots.compactMap { p in p.data.flatMap { d in p.dataFileName.map { (name: $0, bytes: Array(d.utf8)) } } }
+        files += data
+        let markdown = ReportMarkdown.render(dataset, plots: shown, plotNote: plotNote, command: command,
+                                             comparison: comparison, dataFiles: data.map(\.name))
         files.insert((summaryName, Array(markdown.utf8)), at: 0)
 
         try makeDirectory(directory)

@@ -7,11 +7,13 @@ public enum ReportMarkdown {
     ///   - dataset: the runs.
     ///   - plots: plot files written beside the summary (basename of the SVG, title).
     ///   - plotNote: why there are no plots, when there are none.
+    ///   - dataFiles: plot data tables written beside the summary (basenames).
     ///   - command: the `pvbench report` command line, for reproducing it.
     ///   - comparison: for two files, `compare` OLD NEW (or why it could not be made).
     public static func render(_ dataset: ReportDataset, plots: [(svg: String, png: String, title: String)],
                               plotNote: String?, command: String,
-                              comparison: Result<Comparison, Comparison.Failure>? = nil) -> String {
+                              comparison: Result<Comparison, Comparison.Failure>? = nil,
+                              dataFiles: [String] = []) -> String {
         var out: [String] = []
         out.append("# pvbench report")
         out.append("")
@@ -70,6 +72,10 @@ public enum ReportMarkdown {
                 out.append("")
             }
             if let plotNote { out.append(plotNote) }
+        }
+        if !dataFiles.isEmpty {
+            out.append("")
+            out.append("Plot data (tab-separated): " + dataFiles.map { "[\($0)](\($0))" }.joined(separator: ", ") + ".")
         }
         out.append("")
 

@@ -1,7 +1,8 @@
 /// The plots a report's data allows, as gnuplot scripts: throughput by
 /// strategy per scenario (bars with min/max error bars), the latency CDF per
 /// strategy, `idle-scan` throughput against vCPU count per layout, the
-/// `c2c` one-way latency heatmap, each case's repetitions per scenario, and
+/// `c2c` one-way latency heatmap, `overcommit` lock throughput and spin waste
+/// against overcommit (PV sched on vs off), each case's repetitions per scenario, and
 /// for two files the ratio new/old per case. A plot is made only when its data exists.
 public enum ReportPlots {
     public static func plots(for dataset: ReportDataset, comparison: Comparison? = nil) -> [ReportPlot] {
@@ -12,6 +13,7 @@ public enum ReportPlots {
             if let p = latencyCDF(scenario: scenario, rows: rows) { plots.append(p) }
         }
         if let p = idleScan(dataset.rows.filter { $0.scenario == "idle-scan" }) { plots.append(p) }
+        plots += Overcommit.plots(dataset.rows)
         if let p = c2cHeatmap(dataset.rows.filter { $0.c2cPair != nil }) { plots.append(p) }
         for scenario in dataset.scenarios {
             if let p = repetitions(scenario: scenario, rows: dataset.rows.filter { $0.scenario == scenario }) { plots.append(p) }

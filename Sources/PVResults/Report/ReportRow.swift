@@ -38,6 +38,9 @@ public struct ReportRow: Sendable, Equatable {
     public var disturbedRepetitions = 0
     /// Each repetition's throughput in file order, with its disturbed flag.
     public var repetitionValues: [(value: Double, disturbed: Bool)] = []
+    /// Counters a scenario's own plots need beyond the headline figures
+    /// (``ReportDataset/plottedCounters``), by counter name; only those the run has.
+    public var counterFigures: [String: ReportFigure] = [:]
 
     /// vCPU count from the name (`vcpus:N`), nil when absent.
     public var vcpus: Int? { parameters["vcpus"].flatMap { Int($0) } }
