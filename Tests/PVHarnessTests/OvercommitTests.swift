@@ -12,9 +12,16 @@ import Testing
 /// invariants are asserted, never that preemptions happened.
 private let underThreadSanitizer = ProcessInfo.processInfo.environment["TSAN_OPTIONS"] != nil
 
+/// One emulated scheduler exists at a time (a second start is EBUSY): both
+/// overcommit suites run inside this one, one test after another, even under
+/// a plain parallel `swift test`.
+@Suite("Overcommit", .serialized)
+enum OvercommitTests {}
+
 /// The emulated scheduler driven directly: vCPU threads over one or two host
 /// CPUs, each observing the others' flags against their schedule sequence.
 /// No timing is asserted; every run is bounded by a deadline.
+extension OvercommitTests {
 @Suite("Overcommit: the emulated scheduler's invariants", .serialized)
 struct OvercommitSchedulerTests {
     final class Records: @unchecked Sendable {
@@ -211,14 +218,16 @@ struct OvercommitSchedulerTests {
         }
     }
 }
+}
 
+extension OvercommitTests {
 @Suite("Overcommit: the scenario", .serialized)
 struct OvercommitScenarioTests {
     static let clock = try! CycleClock.calibrate(windows: 3, windowNanoseconds: 2_000_000)
 
     func settings(vcpus: Int = 4) -> RunSettings {
         var s = RunSettings(scenario: .overcommit, vcpus: vcpus, duration: 0.3, warmup: 0.05, repetitions: 2)
-        s.overcommit.hostCPUs = Array(OvercommitSchedulerTests.cpus.prefix(2))
+        s.overcommit.hostCPUs = Array(OvercommitTests.OvercommitSchedulerTests.cpus.prefix(2))
         return s
     }
 
@@ -414,4 +423,5 @@ struct OvercommitScenarioTests {
         s.overcommit.hostCPUs = nil
         #expect(try OvercommitScenario.hostCPUs(s, usable: [1, 2, 5]) == [1, 2, 1, 2, 1])
     }
+}
 }
