@@ -49,7 +49,7 @@ public enum OvercommitScenario: Scenario {
         }
         switch suite {
         case .smoke: return [lock(SuiteCase(vcpus: 4, seconds: 0.3, repetitions: 1, warmup: 0.05))]
-        case .default: return [lock(SuiteCase(vcpus: 4, seconds: 0.5, repetitions: 2, warmup: 0.1))]
+        case .default: return [lock(SuiteCase(vcpus: 4, seconds: 0.2, repetitions: 9, warmup: 0.05))]
         case .full:
             var probe = SuiteCase(vcpus: 4, seconds: 2, repetitions: 5)
             probe.overcommit = OvercommitSettings(workload: .probe)
