@@ -177,7 +177,9 @@ struct ValidateCommand: ParsableCommand {
             var hardware: [String: String] = [:]
             for r in results {
                 let key = "\(r.validationCase.strategy)/\(r.validationCase.target)"
-                let word = r.total.torn + r.total.backwards > 0 ? "Sometimes" : (r.verdict == .inconclusive ? "inconclusive" : "Never")
+                // An unsafe strategy that showed nothing and left nothing undecided was Never seen to fail here.
+                let undecided = r.verdict == .inconclusive && (r.claimsSafety || r.total.undecided > 0)
+                let word = r.total.torn + r.total.backwards > 0 ? "Sometimes" : (undecided ? "inconclusive" : "Never")
                 if hardware[key] == nil || word == "Sometimes" { hardware[key] = word }
             }
             printModels(verdicts, hardware: hardware)
@@ -234,7 +236,7 @@ struct ValidateCommand: ParsableCommand {
             let first = vs[0]
             let cells = models.map { m -> String in
                 guard let v = vs.first(where: { $0.model == m.rawValue }) else { return "-" }
-                return v.violatesClaim ? "ALLOWED (claimed safe)" : (v.verdict == "allowed" && !v.claimed ? "allowed (unsafe)" : v.verdict)
+                return v.cell
             }
             let hw = first.question == .torn ? hardware["\(first.strategy)/\(first.record)"] ?? "-" : "-"
             rows.append(["\(first.strategy)/\(first.record)", first.question.rawValue] + cells + [hw])
@@ -247,7 +249,7 @@ struct ValidateCommand: ParsableCommand {
             print("witness: \(v.strategy)/\(v.record) \(v.question.rawValue), allowed under \(v.model):")
             print(v.witness!, terminator: "")
         }
-        let reasons = Set(verdicts.compactMap { v in v.reason.map { "\(v.strategy)/\(v.record): not modelled: \($0)" } }).sorted()
+        let reasons = Set(verdicts.compactMap(\.remark)).sorted()
         if !reasons.isEmpty { print() }
         for r in reasons { print(r) }
     }
