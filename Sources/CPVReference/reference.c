@@ -54,8 +54,11 @@ void pvref_steal_read_seqlock(const uint32_t *sequence, const uint64_t *stolen, 
         uint32_t version;
         uint64_t steal;
         for (;;) {
-            version = READ_ONCE(*sequence);
-            smp_rmb();
+            /* The Swift seqlock strategy's protocol, access for access (Boehm's
+             * C11 seqlock): an acquire load of the sequence, the data, an
+             * acquire fence, the sequence again. On arm64 LDAR + DMB ISHLD,
+             * as the strategy's recorded program; on x86 plain loads. */
+            version = smp_load_acquire(sequence);
             steal = READ_ONCE(*stolen);
             smp_rmb();
             if (!(version & 1) && version == READ_ONCE(*sequence)) break;

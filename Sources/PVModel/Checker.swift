@@ -23,7 +23,10 @@ public enum ModelChecker {
             return r
         default: break
         }
-        var cellBytes = program.locations.map { min(4, $0.type.bytes) }
+        // Cells as wide as the location's type (up to 8 bytes): refined below
+        // when an access needs finer ones, so values of whole aligned accesses
+        // are enumerated as one, not as every mix of their halves.
+        var cellBytes = program.locations.map { min(8, $0.type.bytes) }
         while true {
             do {
                 return try enumerate(program, model, options, cellBytes: cellBytes)
@@ -180,12 +183,16 @@ public enum ModelChecker {
         guard ev.count <= 64 else { throw ModelError.tooLarge("\(ev.count) memory events; the bound is 64") }
         var writers = [[Int]](repeating: [], count: layout.cellCount)
         for (i, e) in ev.enumerated() where e.isWrite { for c in e.cells { writers[c].append(i) } }
-        // rf slots with their value-matching sources.
+        // rf slots with their value-matching sources. Every model here keeps
+        // coherence per location (SC per location: acyclic po-loc ∪ com), so
+        // sources it rejects anyway are left out: a po-later write of the
+        // reading thread, and the initial value once the thread wrote the cell.
         var slots: [(event: Int, index: Int, sources: [Int])] = []
         for (i, e) in ev.enumerated() where e.isRead {
             for (k, c) in e.cells.enumerated() {
-                var src: [Int] = initial[c] == e.values[k] ? [-1] : []
-                src += writers[c].filter { ev[$0].value(ofCell: c) == e.values[k] }
+                let wroteBefore = writers[c].contains { s.po.contains($0, i) }
+                var src: [Int] = initial[c] == e.values[k] && !wroteBefore ? [-1] : []
+                src += writers[c].filter { ev[$0].value(ofCell: c) == e.values[k] && !s.po.contains(i, $0) }
                 if src.isEmpty { return }
                 slots.append((i, k, src))
             }
@@ -237,6 +244,8 @@ public enum ModelChecker {
             var perm = ws
             func permute(_ k: Int) throws {
                 if k == perm.count {
+                    // coherence per location: one thread's writes to a cell in program order
+                    for i in perm.indices { for j in (i + 1) ..< perm.count where s.po.contains(perm[j], perm[i]) { return } }
                     // consistency with orders already fixed by other groups
                     for i in perm.indices { for j in (i + 1) ..< perm.count where before[perm[i]][perm[j]] == -1 { return } }
                     var setHere: [(Int, Int)] = []

@@ -14,7 +14,7 @@ extension ListCommand {
             let torn = StrategyModel.check(e.strategy, e.record, models: models).filter { $0.question == .torn }
             let verdicts = models.map { m in torn.first { $0.model == m.rawValue }?.cell ?? "-" }
             func accesses(_ a: [ExplainedAccess]) -> String {
-                a.map { "\($0.ordering.rawValue) \($0.kind) \($0.field)" }.joined(separator: "; ")
+                a.map { "\($0.ordering.rawValue) \($0.kind)" + ($0.kind == .fence ? "" : " \($0.field)") }.joined(separator: "; ")
             }
             func instructions(_ f: (ExplainedAccess) -> String?) -> String {
                 "\(e.writer.compactMap(f).joined(separator: ", ")) / \(e.reader.compactMap(f).joined(separator: ", "))"

@@ -266,7 +266,7 @@ struct ValidateCommand: ParsableCommand {
             print("witness: \(v.strategy)/\(v.record) \(v.question.rawValue), allowed under \(v.model):")
             print(v.witness!, terminator: "")
         }
-        let reasons = Set(verdicts.compactMap { v in v.reason.map { "\(v.strategy)/\(v.record): not modelled: \($0)" } }).sorted()
+        let reasons = Set(verdicts.compactMap(\.remark)).sorted()
         if !reasons.isEmpty { print() }
         for r in reasons { print(r) }
     }

@@ -20,7 +20,7 @@ struct ValidateModelCLITests {
         #expect(one.status == 0, "\(one.stderr)")
         #expect(!one.stdout.contains("ARMv8"))
         #expect(one.stdout.contains("SC"))
-        let strict = try CLI.run(["validate", "--model-only", "--strategy", "seqlock", "--strict"])
+        let strict = try CLI.run(["validate", "--model-only", "--strategy", "ck-sequence", "--strict"])
         #expect(strict.status == 2)
         let bad = try CLI.run(["validate", "--model-only", "--model", "power"])
         #expect(bad.status == 64)

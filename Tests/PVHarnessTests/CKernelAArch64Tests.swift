@@ -38,7 +38,7 @@ struct CKernelAArch64Tests {
         Kernel(function: "pvref_steal_read_acquire", file: "reference.c", strategy: (.acquireRelease, .stolenTime, .reader),
                accesses: [(.load, .acquire)]),
         Kernel(function: "pvref_steal_read_seqlock", file: "reference.c", strategy: (.seqlock, .stolenTime, .reader),
-               accesses: [(.load, .relaxed), (.fence, .acquire), (.load, .relaxed), (.fence, .acquire), (.load, .relaxed)]),
+               accesses: [(.load, .acquire), (.load, .relaxed), (.fence, .acquire), (.load, .relaxed)]),
         Kernel(function: "pvref_preempt_poll_relaxed", file: "reference.c", strategy: (.relaxed, .preempted, .reader),
                accesses: [(.load, .relaxed)]),
         Kernel(function: "pvref_preempt_poll_acquire", file: "reference.c", strategy: (.acquireRelease, .preempted, .reader),

@@ -46,7 +46,7 @@ struct StrategyTests {
                 }
             }
         }
-        #expect(StrategyKind.allCases.filter { !$0.claimsSafety } == [.splitHalves, .straddle])
+        #expect(StrategyKind.allCases.filter { !$0.claimsSafety } == [.seqlockNoFence, .splitHalves, .straddle, .flagThenData])
         #expect(throws: StrategyNameError.self) { try StrategyKind.named("relaxd") }
         #expect(StrategyNameError(name: "x").description.contains("seqlock"))
     }

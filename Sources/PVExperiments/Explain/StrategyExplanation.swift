@@ -18,7 +18,7 @@ public struct ExplainedAccess: Sendable, Equatable {
     public var x86: String?
 
     /// `load stolen_time (8 B) relaxed`.
-    public var access: String { "\(kind) \(field) (\(bytes) B) \(ordering.rawValue)" }
+    public var access: String { kind == .fence ? "fence" : "\(kind) \(field) (\(bytes) B)" }
 }
 
 /// The mapping applied to one strategy × record: each access of one write
@@ -53,8 +53,17 @@ public struct StrategyExplanation: Sendable {
             e.notRecorded = "\(kind) is not yet written over the recording accessors"
             return e
         }
-        let program = StrategyModel.program(s, record: record, .torn)
         let (traces, recordings) = trace(s)
+        if let refusal = recordings.lazy.compactMap(\.refusal).first {
+            e.notRecorded = refusal
+            return e
+        }
+        let program: Program
+        do { program = try StrategyModel.program(s, record: record, .torn) } catch {
+            e.notRecorded = "\(error)"
+            return e
+        }
+        let fields = StrategyModel.fields(record, s.guardWord)
         for (side, trace, recorder) in zip3([ExplainedAccess.Side.writer, .reader], traces, recordings) {
             guard trace.accesses.count == recorder.instructions.count else {
                 e.notRecorded = "\(kind)/\(record) \(side): \(trace.accesses.count) accesses traced but "
@@ -63,7 +72,8 @@ public struct StrategyExplanation: Sendable {
             }
             for (a, i) in zip(trace.accesses, recorder.instructions) {
                 e.accesses.append(ExplainedAccess(
-                    side: side, field: field(program, offset: a.offset), bytes: a.bytes, kind: a.kind, ordering: a.ordering,
+                    side: side, field: a.kind == .fence ? "-" : fields.first { a.offset >= $0.offset && a.offset < $0.offset + $0.bytes }?.name
+                        ?? "offset \(a.offset)", bytes: a.bytes, kind: a.kind, ordering: a.ordering,
                     aarch64: OrderingMapping.mnemonic(i), x86: OrderingMapping.x86(a.kind, a.ordering)))
             }
         }
@@ -77,19 +87,15 @@ public struct StrategyExplanation: Sendable {
 
     /// One write and one read of `s`, traced (C11) and recorded (AArch64).
     static func trace<S: RecordableStrategy>(_ s: S.Type) -> ([AccessTrace], [ProgramRecorder]) {
-        var tw = AccessTrace(), tr = AccessTrace(), rw = ProgramRecorder(), rr = ProgramRecorder()
+        var tw = AccessTrace(), rw = ProgramRecorder()
         S.write(&tw, S.recordedValue(1))
-        _ = S.read(&tr)
+        let tr = AccessTrace.acceptedRead(S.self)
         S.recordWrite(&rw, 1)
-        S.recordRead(&rr)
+        // The recorder's read on the same accepted path (its guard word loaded twice at most).
+        var rr = ProgramRecorder(script: tr.values.mapValues { [$0, $0] })
+        var retries: UInt64 = 0
+        _ = S.readBounded(&rr, retries: &retries, limit: 1)
         return ([tw, tr], [rw, rr])
-    }
-
-    /// The program's name for the field at `offset` (its location), from the recorder's base registers.
-    static func field(_ p: Program, offset: Int) -> String {
-        let r = ProgramRecorder.register(forOffset: offset)
-        guard let l = p.threads.lazy.compactMap({ $0.initialRegisters[r]?.location }).first else { return "offset \(offset)" }
-        return p.locations[l].name
     }
 }
 

@@ -148,8 +148,9 @@ struct Builder {
                 if let ty = type { locations[l].type = ty }
                 if ts.accept("[") {
                     let n = try ts.word("an array size")
-                    guard let k = Int(n.text), k > 0, k * locations[l].type.bytes <= 64 else {
-                        throw LitmusError(line: n.line, token: n.text, "array size must be 1 ... 64 bytes in total")
+                    // Up to two cache lines: enough for an access that crosses a line boundary.
+                    guard let k = Int(n.text), k > 0, k * locations[l].type.bytes <= 128 else {
+                        throw LitmusError(line: n.line, token: n.text, "array size must be 1 ... 128 bytes in total")
                     }
                     locations[l].count = k
                     try ts.expect("]")

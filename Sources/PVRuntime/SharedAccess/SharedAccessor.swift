@@ -63,6 +63,22 @@ public protocol SharedAccessor {
     mutating func load32<O: AccessOrdering>(_ offset: Int, _: O.Type) -> UInt32
     mutating func store64<O: AccessOrdering>(_ offset: Int, _ value: UInt64, _: O.Type)
     mutating func store32<O: AccessOrdering>(_ offset: Int, _ value: UInt32, _: O.Type)
+    /// `atomic_thread_fence(memory_order_acquire)` (LKMM `smp_rmb()`).
+    mutating func fenceAcquire()
+    /// `atomic_thread_fence(memory_order_release)` (LKMM `smp_wmb()`).
+    mutating func fenceRelease()
+    /// `atomic_thread_fence(memory_order_seq_cst)` (LKMM `smp_mb()`).
+    mutating func fenceSeqCst()
+    /// One relaxed 64-bit load at an offset of any alignment: single-copy
+    /// atomic only when it does not cross a cache line (``SharedUnalignedU64``).
+    mutating func load64Unaligned(_ offset: Int) -> UInt64
+    mutating func load32Unaligned(_ offset: Int) -> UInt32
+    mutating func store64Unaligned(_ offset: Int, _ value: UInt64)
+    mutating func store32Unaligned(_ offset: Int, _ value: UInt32)
+    /// A call into code the accessor cannot see into (C: Concurrency Kit),
+    /// given the record's base. The hardware runs it; a recorder cannot
+    /// record it, notes `reason` and returns `placeholder`.
+    mutating func opaque<R>(_ reason: StaticString, placeholder: R, _ call: (UnsafeMutableRawPointer) -> R) -> R
 }
 
 /// The record in shared memory: each call is the one accessor it names.
@@ -77,4 +93,17 @@ public struct HardwareAccessor: SharedAccessor {
     public func store64<O: AccessOrdering>(_ offset: Int, _ value: UInt64, _: O.Type) { O.store(SharedU64(base + offset), value) }
     @inlinable @inline(__always)
     public func store32<O: AccessOrdering>(_ offset: Int, _ value: UInt32, _: O.Type) { O.store(SharedU32(base + offset), value) }
+    @inlinable @inline(__always) public func fenceAcquire() { SharedMemoryFence.acquire() }
+    @inlinable @inline(__always) public func fenceRelease() { SharedMemoryFence.release() }
+    @inlinable @inline(__always) public func fenceSeqCst() { SharedMemoryFence.seqCst() }
+    @inlinable @inline(__always)
+    public func load64Unaligned(_ offset: Int) -> UInt64 { SharedUnalignedU64(base + offset).loadRelaxedUnaligned() }
+    @inlinable @inline(__always)
+    public func load32Unaligned(_ offset: Int) -> UInt32 { SharedUnalignedU32(base + offset).loadRelaxedUnaligned() }
+    @inlinable @inline(__always)
+    public func store64Unaligned(_ offset: Int, _ value: UInt64) { SharedUnalignedU64(base + offset).storeRelaxedUnaligned(value) }
+    @inlinable @inline(__always)
+    public func store32Unaligned(_ offset: Int, _ value: UInt32) { SharedUnalignedU32(base + offset).storeRelaxedUnaligned(value) }
+    @inlinable @inline(__always)
+    public func opaque<R>(_ reason: StaticString, placeholder: R, _ call: (UnsafeMutableRawPointer) -> R) -> R { call(base) }
 }

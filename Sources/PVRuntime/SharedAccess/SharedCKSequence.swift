@@ -18,11 +18,6 @@ public struct SharedCKSequence: @unchecked Sendable {
     @inlinable @inline(__always)
     var sequence: UnsafeMutablePointer<ck_sequence_t> { address.assumingMemoryBound(to: ck_sequence_t.self) }
 
-    /// The sequence itself, one relaxed load (`ck_pr_load_uint`), for a reader
-    /// that must not spin inside `ck_sequence_read_begin` without a bound.
-    @inlinable @inline(__always)
-    public func loadRelaxed() -> UInt32 { SharedU32(address).loadRelaxed() }
-
     /// `ck_sequence_read_begin`: spins while odd, then a load fence; returns the even version.
     @inlinable @inline(__always)
     public func readBeginAcquire() -> UInt32 { pvck_read_begin(sequence) }

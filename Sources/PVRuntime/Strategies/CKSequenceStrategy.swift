@@ -24,22 +24,27 @@ public enum CKSequenceStrategy: SequenceProtocol {
     /// ck's read loop with a bound: `ck_sequence_read_begin` spins without
     /// one while the sequence is odd, so the bounded reader first waits for
     /// an even sequence itself (counting those spins), then runs ck's protocol.
+    /// What the recorder cannot see: ck's read/write protocol is C.
+    @usableFromInline static let inC: StaticString =
+        "ck-sequence calls C (Concurrency Kit's ck_sequence_read_begin/read_retry/write_begin/write_end): its loads, stores and fences are not visible to the recorder"
+
     @inlinable @inline(__always)
-    public static func readProtected<V>(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64,
-                                        _ body: (UnsafeMutableRawPointer) -> V) -> V? {
-        let sequence = SharedCKSequence(base + sequenceOffset)
+    public static func readProtected<M: SharedAccessor, V>(_ m: inout M, retries: inout UInt64, limit: UInt64,
+                                                           _ body: (inout M) -> V) -> V? {
         var attempts: UInt64 = 0
         while true {
-            if limit != .max, sequence.loadRelaxed() & 1 != 0 {
+            if limit != .max, m.load32(sequenceOffset, RelaxedOrdering.self) & 1 != 0 {
                 retries &+= 1
                 attempts &+= 1
                 if attempts >= limit { return nil }
                 pv_cpu_relax()
                 continue
             }
-            let version = sequence.readBeginAcquire()
-            let value = body(base)
-            if !sequence.readRetryAcquire(version) { return value }
+            let version = m.opaque(inC, placeholder: 0) { b in SharedCKSequence(b + sequenceOffset).readBeginAcquire() }
+            let value = body(&m)
+            if !m.opaque(inC, placeholder: false, { b in SharedCKSequence(b + sequenceOffset).readRetryAcquire(version) }) {
+                return value
+            }
             retries &+= 1
             attempts &+= 1
             if attempts >= limit { return nil }
@@ -47,13 +52,11 @@ public enum CKSequenceStrategy: SequenceProtocol {
     }
 
     @inlinable @inline(__always)
-    public static func writeProtected(_ base: UnsafeMutableRawPointer, midpoint: () -> Void,
-                                      _ body: (UnsafeMutableRawPointer) -> Void) {
-        let sequence = SharedCKSequence(base + sequenceOffset)
-        sequence.writeBeginRelease()
+    public static func writeProtected<M: SharedAccessor>(_ m: inout M, midpoint: () -> Void, _ body: (inout M) -> Void) {
+        m.opaque(inC, placeholder: ()) { b in SharedCKSequence(b + sequenceOffset).writeBeginRelease() }
         midpoint()
-        body(base)
-        sequence.writeEndRelease()
+        body(&m)
+        m.opaque(inC, placeholder: ()) { b in SharedCKSequence(b + sequenceOffset).writeEndRelease() }
     }
 
     /// The whole 16-byte record as one snapshot.

@@ -21,38 +21,38 @@ public enum StraddleStrategy {
     public static let preemptedOffset = Int(PV_CACHE_LINE_SIZE) - 2
 
     /// The 64-bit stolen_time value across two cache lines.
-    public enum StolenTime: OrderingStrategy {
+    public enum StolenTime: RecordableStrategy {
         public typealias Target = StolenTimeFieldTarget
         public static var kind: StrategyKind { .straddle }
         public static var footprint: Int { stolenTimeOffset + 8 }
         public static var requiredAlignment: Int { Int(PV_CACHE_LINE_SIZE) }
 
         @inlinable @inline(__always)
-        public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> UInt64 {
-            SharedUnalignedU64(base + stolenTimeOffset).loadRelaxedUnaligned()
+        public static func read<M: SharedAccessor>(_ m: inout M, retries: inout UInt64) -> UInt64 {
+            m.load64Unaligned(stolenTimeOffset)
         }
 
         @inlinable @inline(__always)
-        public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt64) {
-            SharedUnalignedU64(base + stolenTimeOffset).storeRelaxedUnaligned(value)
-        }
+        public static func write<M: SharedAccessor>(_ m: inout M, _ value: UInt64) { m.store64Unaligned(stolenTimeOffset, value) }
+
+        public static func recordedValue(_ bits: UInt64) -> UInt64 { bits }
     }
 
     /// The 32-bit preempted flag across two cache lines.
-    public enum Preempted: OrderingStrategy {
+    public enum Preempted: RecordableStrategy {
         public typealias Target = PreemptedFlagTarget
         public static var kind: StrategyKind { .straddle }
         public static var footprint: Int { preemptedOffset + 4 }
         public static var requiredAlignment: Int { Int(PV_CACHE_LINE_SIZE) }
 
         @inlinable @inline(__always)
-        public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> UInt32 {
-            SharedUnalignedU32(base + preemptedOffset).loadRelaxedUnaligned()
+        public static func read<M: SharedAccessor>(_ m: inout M, retries: inout UInt64) -> UInt32 {
+            m.load32Unaligned(preemptedOffset)
         }
 
         @inlinable @inline(__always)
-        public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt32) {
-            SharedUnalignedU32(base + preemptedOffset).storeRelaxedUnaligned(value)
-        }
+        public static func write<M: SharedAccessor>(_ m: inout M, _ value: UInt32) { m.store32Unaligned(preemptedOffset, value) }
+
+        public static func recordedValue(_ bits: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: bits) }
     }
 }

@@ -27,6 +27,8 @@ extension StrategyKind {
         case (.seqCst, .preempted): try visitor.visit(SeqCstStrategy.Preempted.self)
         case (.seqlock, .record): try visitor.visit(SeqLockStrategy.Record.self)
         case (.seqlock, .stolenTime): try visitor.visit(SeqLockStrategy.StolenTime.self)
+        case (.seqlockNoFence, .record): try visitor.visit(SeqLockNoFenceStrategy.Record.self)
+        case (.seqlockNoFence, .stolenTime): try visitor.visit(SeqLockNoFenceStrategy.StolenTime.self)
         case (.ckSequence, .record): try visitor.visit(CKSequenceStrategy.Record.self)
         case (.ckSequence, .stolenTime): try visitor.visit(CKSequenceStrategy.StolenTime.self)
         case (.doubleWord, .record): try visitor.visit(DoubleWordStrategy.Record.self)
@@ -34,6 +36,7 @@ extension StrategyKind {
         case (.splitHalves, .stolenTime): try visitor.visit(SplitHalvesStrategy.StolenTime.self)
         case (.straddle, .stolenTime): try visitor.visit(StraddleStrategy.StolenTime.self)
         case (.straddle, .preempted): try visitor.visit(StraddleStrategy.Preempted.self)
+        case (.flagThenData, .stolenTime): try visitor.visit(FlagThenDataStrategy.StolenTime.self)
         default: nil
         }
     }
