@@ -32,7 +32,7 @@ public enum IdleScanScenario: RecordScenario {
         let workload = IdleScanWorkload<S>(
             settings: settings, threads: c.threads, hypervisorFlags: c.hypervisor, guestFlags: c.guest,
             updateIntervalTicks: c.ticks(settings.updateInterval),
-            scansPerBatch: max(1, ScenarioRunner.readBatch / settings.vcpus),
+            scansPerBatch: max(1, settings.readBatch / settings.vcpus),
             cScan: settings.implementation == .c ? cScan(settings.strategy) : nil)
         return try c.repeatCase(workload)
     }

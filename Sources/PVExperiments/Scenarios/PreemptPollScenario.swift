@@ -34,7 +34,7 @@ public enum PreemptPollScenario: RecordScenario {
         var workload = PreemptPollWorkload<S>(
             settings: settings, threads: c.threads, hypervisorFlags: c.hypervisor, guestFlags: c.guest,
             runTicks: c.ticks(settings.runDuration), preemptedTicks: c.ticks(settings.preemptedDuration),
-            batch: ScenarioRunner.readBatch, logCapacity: c.logCapacity,
+            batch: settings.readBatch, logCapacity: c.logCapacity,
             cPoll: settings.implementation == .c ? cPoll(settings.strategy) : nil)
         workload.dropEvery = UInt64(faults.dropEvery)
         if faults.releaseInterval > 0 {

@@ -32,6 +32,11 @@ public struct RunSettings: Sendable, Equatable {
     /// sequence includes a `cpu_relax`, and under KVM a spinning PAUSE can
     /// exit to the host (pause-loop exiting), making an attempt ~1 µs.
     public var readGiveUpAttempts: UInt64 = pvReadGiveUpAttempts
+    /// Guest operations per kernel call (one clock read per call) in
+    /// steal-clock, preempt-poll and idle-scan. A smaller batch ends closer
+    /// to the window's end where reads are slow (a sanitizer build, a
+    /// loaded machine); the figures are per operation either way.
+    public var readBatch: Int = ScenarioRunner.readBatch
     /// overcommit: the guest workload, host CPUs, slice and PV sched mode.
     public var overcommit = OvercommitSettings()
 

@@ -40,7 +40,7 @@ public enum StealClockScenario: RecordScenario {
             settings: settings, threads: c.threads, hypervisorRecords: c.hypervisor, guestRecords: c.guest,
             updateIntervalTicks: c.ticks(settings.updateInterval),
             // A stalled writer makes reads slow: small batches still end near the window's end.
-            batch: faults.stall == nil ? ScenarioRunner.readBatch : 64,
+            batch: faults.stall == nil ? settings.readBatch : 64,
             cReader: settings.implementation == .c ? cReader(settings.strategy) : nil)
         if let stall = faults.stall {
             workload.stallEvery = UInt64(stall.every)
