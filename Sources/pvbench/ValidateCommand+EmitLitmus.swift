@@ -16,7 +16,7 @@ struct EmitLitmusOption: ParsableArguments {
     func emit(strategies: [StrategyKind], records: [SharedRecordKind], say: (String) -> Void) throws {
         guard let directory else { return }
         guard !directory.isEmpty else { throw ValidationError("--emit-litmus needs a directory, got an empty path") }
-        let checks = LitmusEmission.checks(strategies: strategies, records: records)
+        let (checks, omitted) = LitmusEmission.checksAndOmissions(strategies: strategies, records: records)
         let pairs = checks.flatMap { c in LitmusEmission.files(c).map { (c, $0) } }
         let files = pairs.map(\.1)
         let written: [String]
@@ -25,6 +25,7 @@ struct EmitLitmusOption: ParsableArguments {
         }
         say("litmus: \(written.count) files written to \(directory)")
         for f in files where f.notWritten != nil { say("litmus: \(f.fileName) not written: \(f.notWritten!)") }
+        for o in omitted { say("litmus: no file for \(o)") }
         var mismatches: [String] = []
         var rechecked = 0
         for (c, f) in pairs where f.text != nil && f.flavour != .lkmm {

@@ -56,7 +56,8 @@ struct HardwareColumn {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw ValidationError("cannot read --hardware \(path): \((error as NSError).localizedDescription)")
         }
-        if (try? JSONSerialization.jsonObject(with: data)) is [Any] {
+        let top = try? JSONSerialization.jsonObject(with: data)
+        if top is [Any] || ((top as? [String: Any]).map { $0["models"] != nil && $0["cases"] == nil } ?? false) {
             throw ValidationError("--hardware \(path) is `validate --model-only --json` output, which has no hardware rows; "
                 + "give the output of `pvbench validate --json` (with the race)")
         }

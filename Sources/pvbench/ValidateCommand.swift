@@ -116,6 +116,13 @@ struct ValidateCommand: ParsableCommand {
         let warnings: [String]
     }
 
+    /// `--model-only --json`: the full report's model fields, without a race.
+    struct ModelOnlyReport: Encodable {
+        let models: [StrategyVerdict]
+        let machine: ValidationMachine
+        let lostUpdates: [LostUpdateCaseResult]
+    }
+
     /// Every strategy × record asked for, under the selected models.
     var modelVerdicts: [StrategyVerdict] {
         let s = strategies.isEmpty ? StrategyKind.allCases : strategies
@@ -134,7 +141,7 @@ struct ValidateCommand: ParsableCommand {
                 throw ValidationError("no strategy given applies to the records given; see `pvbench validate --help` for which apply to which")
             }
             let lost = try lostUpdates(placement: nil)
-            if json { try printJSON(verdicts) } else {
+            if json { try printJSON(ModelOnlyReport(models: verdicts, machine: .current, lostUpdates: lost)) } else {
                 printModels(verdicts, hardware: other.map { [$0] } ?? [HardwareColumn(title: "hardware here", results: [])])
                 if explain { printExplanation(verdicts) }
                 printLostUpdates(lost)

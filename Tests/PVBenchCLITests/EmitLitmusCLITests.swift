@@ -22,6 +22,21 @@ struct EmitLitmusCLITests {
         #expect(m.stdout.contains("Observation preempt-clear-plain+lost-update Sometimes"), "\(m.stdout)")
     }
 
+    @Test("a strategy with no program to write is named with the reason, not skipped in silence")
+    func omissions() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-emit-omit-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try CLI.run(["validate", "--model-only", "--strategy", "ck-sequence", "--strategy", "double-word",
+                             "--strategy", "relaxed", "--record", "stolen-time", "--record", "record", "--emit-litmus", dir])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("litmus: no file for ck-sequence/stolen-time: "), "\(r.stdout)")
+        #expect(r.stdout.contains("litmus: no file for double-word/record: double-word is one 128-bit atomic"), "\(r.stdout)")
+        #expect(!r.stdout.contains("no file for relaxed"), "\(r.stdout)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(names.contains("relaxed+stolen-time+torn.AArch64.litmus"), "\(names)")
+        #expect(!names.contains { $0.hasPrefix("ck-sequence") || $0.hasPrefix("double-word") }, "\(names)")
+    }
+
     @Test("a path that is a file is one line of error and a nonzero exit")
     func badDirectory() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-emit-file-\(getpid())").path

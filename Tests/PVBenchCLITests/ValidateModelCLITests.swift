@@ -27,12 +27,22 @@ struct ValidateModelCLITests {
         #expect(bad.stderr.contains("unknown model 'power'"))
     }
 
-    @Test("--model-only --json: one object per verdict")
+    @Test("--model-only --json: one object per verdict under models, the lost-update pair as the full --json has it")
     func json() throws {
         let r = try CLI.run(["validate", "--model-only", "--json", "--strategy", "acquire-release"])
         #expect(r.status == 0, "\(r.stderr)")
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let rows = try #require(report["models"] as? [[String: Any]])
         #expect(rows.count == 2 * 2 * 3)
         #expect(rows.allSatisfy { $0["verdict"] as? String == "forbidden" && $0["claimed"] as? Bool == true })
+        #expect((report["lostUpdates"] as? [Any])?.isEmpty == true, "a named strategy leaves the pair out")
+        #expect(report["machine"] is [String: Any])
+
+        let all = try CLI.run(["validate", "--model-only", "--json", "--record", "preempted"])
+        #expect(all.status == 0, "\(all.stderr)")
+        let full = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any])
+        let pair = try #require(full["lostUpdates"] as? [[String: Any]])
+        #expect(pair.count == 2, "\(pair)")
+        #expect(pair.allSatisfy { $0["hardware"] == nil }, "no race under --model-only")
     }
 }

@@ -29,14 +29,31 @@ public enum LitmusEmission {
     /// Every recordable strategy × record × question of `strategies` × `records`,
     /// then the lost-update pair when the preempted flag is among the records.
     public static func checks(strategies: [StrategyKind], records: [SharedRecordKind]) -> [LitmusCheck] {
+        checksAndOmissions(strategies: strategies, records: records).checks
+    }
+
+    /// The checks, and the strategy × record pairs that have no program to
+    /// write, each as `strategy/record: why` (the reason validate gives for
+    /// "not modelled").
+    public static func checksAndOmissions(strategies: [StrategyKind], records: [SharedRecordKind])
+        -> (checks: [LitmusCheck], omitted: [String]) {
         var out: [LitmusCheck] = []
+        var omitted: [String] = []
         for k in strategies {
             for r in records where k.applies(to: r) {
-                guard let s = StrategyModel.recordable(k, r) else { continue }
+                guard let s = StrategyModel.recordable(k, r) else {
+                    omitted.append("\(k)/\(r): \(StrategyModel.notRecordable(k))")
+                    continue
+                }
                 for q in StrategyModel.questions(s) {
                     // Code the recorder cannot see into (ck-sequence calls C) has no
-                    // program: validate reports it not modelled, with that reason.
-                    guard let p = try? StrategyModel.program(s, record: r, q) else { continue }
+                    // program: validate reports it not modelled, with the same reason.
+                    let p: Program
+                    do { p = try StrategyModel.program(s, record: r, q) } catch {
+                        let line = "\(k)/\(r): \(error.description)"
+                        if !omitted.contains(line) { omitted.append(line) }
+                        continue
+                    }
                     out.append(LitmusCheck(name: p.name, aarch64: p, x86: nil, lkmm: p, notes: [
                         "pvbench validate: strategy \(k) on \(r), question: can the reader see a \(q) value?",
                         "Recorded from the strategy's own code (C11 → AArch64 as ProgramRecorder states).",
@@ -53,7 +70,7 @@ public enum LitmusEmission {
                 ]))
             }
         }
-        return out
+        return (out, omitted)
     }
 
     /// A file to write, or the reason it is not written.

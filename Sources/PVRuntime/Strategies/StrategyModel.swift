@@ -69,7 +69,7 @@ public enum StrategyModel {
     }
 
     /// Why a strategy has no recordable code.
-    static func notRecordable(_ kind: StrategyKind) -> String {
+    public static func notRecordable(_ kind: StrategyKind) -> String {
         switch kind {
         case .doubleWord:
             "double-word is one 128-bit atomic: an LDXP/STXP loop on arm64 v8.0 (its loads write too), CASP with FEAT_LSE, "
