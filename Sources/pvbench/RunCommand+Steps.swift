@@ -131,10 +131,15 @@ extension RunCommand {
     }
 
     /// With `--idle-floor auto`, the floor measured on `cpus` (those the
-    /// run's placements use); nil when a floor was given.
-    func measuredIdleFloor(cpus: Set<Int>) throws -> IdleFloor? {
-        guard idleFloor == .auto, !cpus.isEmpty else { return nil }
-        do { return try IdleFloor.measure(cpus: cpus.sorted()) } catch {
+    /// run's placements use) by `runner`, in windows as long as the cases'
+    /// (the median of their durations and warm-ups); nil when a floor was given.
+    func measuredIdleFloor(cpus: Set<Int>, cases: [RunSettings], runner: ScenarioRunner) throws -> IdleFloor? {
+        guard idleFloor == .auto, !cpus.isEmpty, !cases.isEmpty else { return nil }
+        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        do {
+            return try runner.measureIdleFloor(cpus: cpus.sorted(), duration: median(cases.map(\.duration)),
+                                               warmup: median(cases.map(\.warmup)))
+        } catch {
             throw RuntimeError("idle floor: \(error) (give --idle-floor 0 to judge off-CPU time from zero)")
         }
     }

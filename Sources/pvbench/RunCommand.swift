@@ -65,7 +65,7 @@ struct RunCommand: ParsableCommand {
             transform: { try PercentParser.fraction($0, option: "--disturbance-limit") })
     var disturbanceLimit: Double = 0.01
 
-    @Option(help: ArgumentHelp("The off-CPU share a pinned thread has here at rest, above which --disturbance-limit is judged: auto (measured before the run, a thread spinning on each CPU the run uses, 5 x 60 ms), or a percentage (0: judged from zero).", valueName: "auto|percent"),
+    @Option(help: ArgumentHelp("The off-CPU share a pinned thread has here at rest, above which --disturbance-limit is judged: auto (measured before the run as a repetition is: a thread spinning on each CPU the run uses, 5 windows as long as the cases'), or a percentage (0: judged from zero).", valueName: "auto|percent"),
             transform: { try IdleFloorChoice.parse($0) })
     var idleFloor: IdleFloorChoice = .auto
 
@@ -205,7 +205,7 @@ struct RunCommand: ParsableCommand {
         }
         var runner = ScenarioRunner(topology: host.topology, clock: host.clock, isInterrupted: { monitor.received != nil })
         runner.pauseBeforeStart = pauseBeforeStart
-        let floor = try measuredIdleFloor(cpus: usedCPUs)
+        let floor = try measuredIdleFloor(cpus: usedCPUs, cases: cases, runner: runner)
         runner.disturbanceRule = DisturbanceRule(offCPUFraction: disturbanceLimit, floor: floor?.fraction ?? idleFloorGiven)
         runner.disturbedPolicy = disturbed
         if perfCounters {
