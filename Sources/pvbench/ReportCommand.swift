@@ -14,8 +14,9 @@ struct ReportCommand: ParsableCommand {
             placement, command, warnings, interruption). With gnuplot on PATH (Debian: gnuplot-nox) it also \
             writes throughput-<scenario>, latency-cdf-<scenario>, idle-scan-vcpus, c2c-heatmap and \
             repetitions-<scenario> (every repetition, disturbed ones marked) as .svg and .png, each only when the \
-            files hold its data. With two files, OLD NEW, it adds the `pvbench compare` table and compare-ratio \
-            (new/old per case with its CI). Existing files are not replaced without --force.
+            files hold its data. With two files, OLD NEW, that share at least half of the larger one's cases, it adds the \
+            `pvbench compare` table and compare-ratio (new/old per case with its CI); two different sets (a suite \
+            and a c2c matrix) are reported side by side. Existing files are not replaced without --force.
             """)
 
     @Argument(help: ArgumentHelp("Result JSON files.", valueName: "file"))

@@ -45,6 +45,16 @@ struct CompareReportTests {
         let dir2 = ReportFixtures.temporaryDirectory()
         _ = try ReportGenerator.generate(inputs: [old, other], directory: dir2, overwrite: false, gnuplot: nil, command: "pvbench report")
         #expect(try String(contentsOfFile: "\(dir2)/summary.md", encoding: .utf8).contains("Not compared: no case in common"))
+        // A suite beside a c2c matrix sharing one of its cases: two sets side by side, no compare section.
+        let suite = try CompareFixtures.input(CompareFixtures.file((0 ..< 4).map { ("steal-clock/s\($0)", CompareFixtures.values(1e9, seed: UInt64($0))) }
+            + [("c2c/cpu:0->cpu:1", CompareFixtures.values(1e6, seed: 9))]), path: "suite.json")
+        let matrix = try CompareFixtures.input(CompareFixtures.file([("c2c/cpu:0->cpu:1", CompareFixtures.values(1e6, seed: 10)),
+                                                                     ("c2c/cpu:1->cpu:0", CompareFixtures.values(1e6, seed: 11))]), path: "matrix.json")
+        let dir3 = ReportFixtures.temporaryDirectory()
+        _ = try ReportGenerator.generate(inputs: [suite, matrix], directory: dir3, overwrite: false, gnuplot: nil, command: "pvbench report")
+        let md3 = try String(contentsOfFile: "\(dir3)/summary.md", encoding: .utf8)
+        #expect(md3.contains("Not compared: suite.json (5 cases) and matrix.json (2 cases) have 1 in common"), "\(md3)")
+        #expect(!md3.contains("## Compare:") && !md3.contains("compare-ratio"))
     }
 
     @Test("a repetitions plot shows at most 36 cases and says so")

@@ -84,12 +84,18 @@ public struct Comparison: Sendable, Encodable {
     /// Why two files cannot be compared at all (exit status 64).
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case noCaseInCommon(old: String, new: String, oldCount: Int, newCount: Int)
+        /// `report` only: two files that are not two runs of one set of cases
+        /// (a suite and a c2c matrix), reported side by side.
+        case notTwoRunsOfOneSet(old: String, new: String, common: Int, oldCount: Int, newCount: Int)
         case unknownFigure(String)
 
         public var description: String {
             switch self {
             case let .noCaseInCommon(old, new, a, b):
                 "no case in common between \(old) (\(a) case\(a == 1 ? "" : "s")) and \(new) (\(b) case\(b == 1 ? "" : "s")): nothing to compare"
+            case let .notTwoRunsOfOneSet(old, new, common, a, b):
+                "\(old) (\(a) cases) and \(new) (\(b) cases) have \(common) in common, fewer than half of the larger one's: "
+                    + "reported side by side as two different sets; `pvbench compare \(old) \(new)` compares those \(common)"
             case let .unknownFigure(key):
                 "figure '\(key)': neither file says whether higher or lower is better (give rate, cost, cost-p99, latency-p50, latency-p99, real_time, cpu_time, items_per_second, bytes_per_second or a key in the files' context.figures)"
             }

@@ -39,10 +39,19 @@ public enum ReportGenerator {
         let dataset = ReportDataset(inputs: inputs, figures: figures)
         var comparison: Result<Comparison, Comparison.Failure>?
         if inputs.count == 2 {
-            do {
-                comparison = .success(try Comparison(old: inputs[0], new: inputs[1], resolver: FigureResolver(catalogue: figures)))
-            } catch {
-                comparison = .failure(error)
+            // Two runs of one set of cases are compared; a suite beside a c2c
+            // matrix, which share a case or two, is two sets side by side.
+            let a = Comparison.runNames(inputs[0]), b = Comparison.runNames(inputs[1])
+            let common = Set(a).intersection(b).count
+            if common > 0, 2 * common < max(a.count, b.count) {
+                comparison = .failure(.notTwoRunsOfOneSet(old: inputs[0].path, new: inputs[1].path, common: common,
+                                                          oldCount: a.count, newCount: b.count))
+            } else {
+                do {
+                    comparison = .success(try Comparison(old: inputs[0], new: inputs[1], resolver: FigureResolver(catalogue: figures)))
+                } catch {
+                    comparison = .failure(error)
+                }
             }
         }
         let plots = ReportPlots.plots(for: dataset, comparison: try? comparison?.get())
