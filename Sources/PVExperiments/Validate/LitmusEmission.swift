@@ -27,14 +27,9 @@ public enum LitmusEmission {
     }
 
     /// Every recordable strategy × record × question of `strategies` × `records`,
-    /// then the lost-update pair when the preempted flag is among the records.
-    public static func checks(strategies: [StrategyKind], records: [SharedRecordKind]) -> [LitmusCheck] {
-        checksAndOmissions(strategies: strategies, records: records).checks
-    }
-
-    /// The checks, and the strategy × record pairs that have no program to
-    /// write, each as `strategy/record: why` (the reason validate gives for
-    /// "not modelled").
+    /// then the lost-update pair when the preempted flag is among the records;
+    /// and the strategy × record pairs that have no program to write, each as
+    /// `strategy/record: why` (the reason validate gives for "not modelled").
     public static func checksAndOmissions(strategies: [StrategyKind], records: [SharedRecordKind])
         -> (checks: [LitmusCheck], omitted: [String]) {
         var out: [LitmusCheck] = []

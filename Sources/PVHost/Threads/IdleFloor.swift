@@ -1,9 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-import PVRuntime
+import Foundation
 
 /// What the machine takes from a pinned thread at rest: the off-CPU share of
 /// a window that a thread doing nothing but spin loses on each CPU a run will
