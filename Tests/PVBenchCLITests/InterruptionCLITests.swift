@@ -65,14 +65,19 @@ struct InterruptionCLITests {
         #expect(leftovers.isEmpty, "temp files left behind: \(leftovers)")
     }
 
-    @Test("a signal 0.7 s in: exit 130 (SIGINT) or 143 (SIGTERM), partial JSON marked with the signal",
+    @Test("a signal before the first case, in the idle-floor probe: exit 130 (SIGINT) or 143 (SIGTERM), partial JSON marked with the signal",
           arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
     func signalEarly(signal: Int32, status: Int32, name: String) throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let json = "\(dir)/partial.json"
-        let (r, seconds, _) = try Self.interrupt(Self.longRun(json: json), with: signal, after: 0.7)
-        print("\(name) 0.7 s into a run: exit \(r.status.map(String.init) ?? "-") \(String(format: "%.2f", seconds)) s after the signal")
+        // Sent once the idle-floor probe's threads run (the run has started),
+        // not after a fixed delay: under ASan on a loaded machine the process
+        // can take longer than 0.7 s just to start.
+        let (r, seconds, sawReady) = try Self.interrupt(Self.longRun(json: json), with: signal, after: 0.05,
+                                                        when: { Self.threadNames($0).contains("aux0") })
+        #expect(sawReady, "the idle-floor probe never started")
+        print("\(name) in the idle-floor probe: exit \(r.status.map(String.init) ?? "-") \(String(format: "%.2f", seconds)) s after the signal")
         #expect(r.signal == nil && !r.timedOut, "\(r)")
         #expect(r.status == status, "\(r)")
         #expect(r.stderr.contains("interrupted by \(name)"), "\(r)")
