@@ -34,6 +34,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        // Tests only: generators for the checker's random-program properties.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         // libnuma (Debian: libnuma-dev).
@@ -96,7 +98,9 @@ let package = Package(
         .testTarget(
             name: "PVHarnessTests", dependencies: ["PVHost", "PVResults", "PVExperiments", "PVRuntime", "PVABI", "PVModel", "PVTestSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "PVModelTests", dependencies: ["PVModel", "PVTestSupport"]),
+        .testTarget(
+            name: "PVModelTests",
+            dependencies: ["PVModel", "PVTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PVBenchCLITests", dependencies: ["pvbench", "PVTestSupport"]),
     ]
 )

@@ -8,10 +8,19 @@ public struct CheckOptions: Sendable, Hashable {
     public var maxCandidates: Int
     /// Bound on one thread's paths (reads × values).
     public var maxPathsPerThread: Int
+    /// The reference enumeration, herd7 `-variant mixed` as herd7 runs it:
+    /// every access is one event per byte, grouped into its single-copy-atomic
+    /// class (`sca-class`), and the models' relations are computed over those
+    /// events as the cat files state them. Off (the default): an access is one
+    /// event covering its bytes, with the per-byte relations kept per (event,
+    /// byte). Both give the same answer (a property test checks it); the
+    /// reference is slower and meant for tests.
+    public var byteEvents: Bool
 
-    public init(lse2: Bool = false, maxCandidates: Int = 500_000, maxPathsPerThread: Int = 20_000) {
+    public init(lse2: Bool = false, maxCandidates: Int = 500_000, maxPathsPerThread: Int = 20_000, byteEvents: Bool = false) {
         self.lse2 = lse2
         self.maxCandidates = maxCandidates
         self.maxPathsPerThread = maxPathsPerThread
+        self.byteEvents = byteEvents
     }
 }

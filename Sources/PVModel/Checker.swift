@@ -26,7 +26,7 @@ public enum ModelChecker {
         // Cells as wide as the location's type (up to 8 bytes): refined below
         // when an access needs finer ones, so values of whole aligned accesses
         // are enumerated as one, not as every mix of their halves.
-        var cellBytes = program.locations.map { min(8, $0.type.bytes) }
+        var cellBytes = program.locations.map { options.byteEvents ? 1 : min(8, $0.type.bytes) }
         while true {
             do {
                 return try enumerate(program, model, options, cellBytes: cellBytes)
@@ -80,7 +80,7 @@ public enum ModelChecker {
         func combination(_ t: Int) throws {
             if t == traces.count {
                 let chosen = pick.enumerated().map { traces[$0.offset][$0.element] }
-                try candidates(p, model, layout, initial, chosen, observed, &budget, options.maxCandidates) { state, sat in
+                try candidates(p, model, options, layout, initial, chosen, observed, &budget) { state, sat in
                     stateSet.insert(state)
                     if sat { yes += 1 } else { no += 1 }
                 }
@@ -175,10 +175,11 @@ public enum ModelChecker {
     }
 
     // (3)-(4): reads-from and coherence for one combination of paths.
-    private static func candidates(_ p: Program, _ model: ModelKind, _ layout: CellLayout, _ initial: [UInt64],
-                                   _ chosen: [ThreadTrace], _ observed: [Observable], _ budget: inout Int,
-                                   _ initialBudget: Int, _ record: (FinalState, Bool) -> Void) throws {
-        let s = StaticExecution(traces: chosen)
+    private static func candidates(_ p: Program, _ model: ModelKind, _ options: CheckOptions, _ layout: CellLayout,
+                                   _ initial: [UInt64], _ chosen: [ThreadTrace], _ observed: [Observable],
+                                   _ budget: inout Int, _ record: (FinalState, Bool) -> Void) throws {
+        let initialBudget = options.maxCandidates
+        let s = StaticExecution(traces: chosen, byteEvents: options.byteEvents)
         let ev = s.events
         guard ev.count <= 64 else { throw ModelError.tooLarge("\(ev.count) memory events; the bound is 64") }
         var writers = [[Int]](repeating: [], count: layout.cellCount)
@@ -208,7 +209,7 @@ public enum ModelChecker {
         if size > Double(budget) {
             throw ModelError.tooLarge("\(ev.count) memory events with \(size) rf × co candidates (bound \(budget) left of \(initialBudget))")
         }
-        let local = model.local(s)
+        let local = try model.local(s)
         var rf = ev.map { [Int](repeating: -1, count: $0.isRead ? $0.cells.count : 0) }
         var co = [[Int]](repeating: [], count: layout.cellCount)
         var before = [[Int8]](repeating: [Int8](repeating: 0, count: ev.count), count: ev.count)

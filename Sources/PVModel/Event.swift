@@ -1,6 +1,7 @@
 /// A memory event of one candidate execution: one single-copy-atomic
 /// access (herd7's `sca-class`, collapsed to one event), covering one or
-/// more cells. Fences are not events here; they are kept as positions in
+/// more cells; or, in the reference enumeration (`CheckOptions.byteEvents`),
+/// one byte of such an access, its class given by `piece`. Fences are not events here; they are kept as positions in
 /// program order (`ThreadTrace.fences`).
 struct Event: Sendable {
     enum Kind: Sendable { case read, write }
@@ -9,6 +10,10 @@ struct Event: Sendable {
     /// Index of the instruction in the thread's dynamic trace; events of
     /// one instruction share it and are not ordered by po (herd7 iico).
     var instruction: Int
+    /// Which single-copy-atomic piece of its instruction's reads or writes
+    /// the event belongs to (a misaligned access has several): events of one
+    /// thread, instruction, kind and piece form one herd7 `sca-class`.
+    var piece: Int = 0
     /// Global cell ids, ascending.
     var cells: [Int]
     /// The value of each cell (written, or the value the read returns).
@@ -21,6 +26,11 @@ struct Event: Sendable {
     var locked = false
 
     var isRead: Bool { kind == .read }
+
+    /// Same herd7 `sca-class` (reflexive).
+    func sameClass(_ o: Event) -> Bool {
+        thread == o.thread && instruction == o.instruction && kind == o.kind && piece == o.piece
+    }
     var isWrite: Bool { kind == .write }
 
     func value(ofCell c: Int) -> UInt64? {

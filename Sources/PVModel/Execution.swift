@@ -13,8 +13,13 @@ struct StaticExecution {
     var rmw: Relation
     /// Per thread: fences at instruction positions, with the reads a branch before them depended on.
     var fences: [[(instruction: Int, fence: Fence, ctrl: [Int])]]
+    /// Events are bytes (the reference enumeration, `CheckOptions.byteEvents`).
+    var byteEvents: Bool
+    /// herd7 `sca-class` (`sm`), reflexive: the identity when every
+    /// single-copy-atomic access is one event.
+    var scaClass: Relation
 
-    init(traces: [ThreadTrace]) {
+    init(traces: [ThreadTrace], byteEvents: Bool = false) {
         var evs: [Event] = []
         var te: [[Int]] = []
         var offsets: [Int] = []
@@ -32,6 +37,9 @@ struct StaticExecution {
         ctrl = Relation(size: n)
         rmw = Relation(size: n)
         fences = []
+        self.byteEvents = byteEvents
+        scaClass = Relation(size: n)
+        for a in 0 ..< n { for b in 0 ..< n where evs[a].sameClass(evs[b]) { scaClass.add(a, b) } }
         for (ti, t) in traces.enumerated() {
             let base = offsets[ti]
             for i in t.events.indices {
@@ -59,9 +67,6 @@ struct StaticExecution {
 
     func sameThread(_ a: Int, _ b: Int) -> Bool { events[a].thread == events[b].thread }
 
-    func shareCell(_ a: Int, _ b: Int) -> Bool {
-        events[a].cells.contains { events[b].cells.contains($0) }
-    }
 
     /// A fence of `kind` strictly between the instructions of `a` and `b` (po-ordered, same thread).
     func fence(_ kind: Fence, between a: Int, _ b: Int) -> Bool {
@@ -69,16 +74,22 @@ struct StaticExecution {
         return fences[events[a].thread].contains { $0.fence == kind && $0.instruction > ia && $0.instruction < ib }
     }
 
-    /// herd7 `lrs` (aarch64deps.cat): write `w` then read `r` of a shared
-    /// cell, po-ordered, with no po-intervening write to that cell.
-    func lrs(_ w: Int, _ r: Int) -> Bool {
-        guard events[w].isWrite, events[r].isRead, po.contains(w, r) else { return false }
-        return events[w].cells.contains { c in
+    /// herd7 `lrs` (aarch64deps.cat), per cell: the cells that write `w`
+    /// then read `r` both access, po-ordered, with no po-intervening write
+    /// to the cell. herd7 relates the bytes, not the accesses: a read that
+    /// takes one byte from its own thread's write is `lrs`-after it on that
+    /// byte only.
+    func lrsCells(_ w: Int, _ r: Int) -> [Int] {
+        guard events[w].isWrite, events[r].isRead, po.contains(w, r) else { return [] }
+        return events[w].cells.filter { c in
             events[r].cells.contains(c) && !threadEvents[events[w].thread].contains { m in
                 m != w && events[m].isWrite && events[m].cells.contains(c) && po.contains(w, m) && po.contains(m, r)
             }
         }
     }
+
+    /// The cells events `a` and `b` both access.
+    func sharedCells(_ a: Int, _ b: Int) -> [Int] { events[a].cells.filter { events[b].cells.contains($0) } }
 }
 
 /// A candidate execution: a static execution plus reads-from per (read,
@@ -156,6 +167,7 @@ struct CandidateExecution {
             relation = Relation(size: n)
         }
         func node(_ e: Int, _ i: Int) -> Int { base[e] + i }
+        func node(_ events: [Event], _ e: Int, cell c: Int) -> Int { base[e] + events[e].cells.firstIndex(of: c)! }
         func nodes(_ events: [Event], _ e: Int) -> Range<Int> { base[e] ..< base[e] + events[e].cells.count }
     }
 }

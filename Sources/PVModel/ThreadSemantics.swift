@@ -113,15 +113,17 @@ struct ThreadSemantics {
         var evs: [Int] = []
         var choices: [[UInt64]] = []
         var cellList: [Int] = []
-        for (off, n) in pieces {
+        for (piece, (off, n)) in pieces.enumerated() {
             let cs = try cells(loc, off, n)
-            var e = Event(kind: .read, thread: thread, instruction: instr, cells: cs, values: [])
-            annotate(&e)
-            evs.append(s.trace.events.count)
-            s.trace.events.append(e)
-            s.trace.addr.append(addrTaint)
-            s.trace.data.append(0)
-            s.trace.ctrl.append(s.ctrl)
+            for group in eventCells(cs) {
+                var e = Event(kind: .read, thread: thread, instruction: instr, piece: piece, cells: group, values: [])
+                annotate(&e)
+                evs.append(s.trace.events.count)
+                s.trace.events.append(e)
+                s.trace.addr.append(addrTaint)
+                s.trace.data.append(0)
+                s.trace.ctrl.append(s.ctrl)
+            }
             cellList += cs
             for c in cs { choices.append(domain[c]) }
         }
@@ -164,25 +166,37 @@ struct ThreadSemantics {
         return t
     }
 
-    private func appendWrite(_ s: inout State, loc: Int, offset: Int, bytes: [UInt8], instr: Int,
-                             addrTaint: UInt64, dataTaint: UInt64, annotate: (inout Event) -> Void) throws -> Int {
+    /// The cells of one single-copy-atomic piece, as events: one event for
+    /// all of them, or one per cell (byte) in the reference enumeration.
+    private func eventCells(_ cs: [Int]) -> [[Int]] {
+        options.byteEvents ? cs.map { [$0] } : [cs]
+    }
+
+    /// Appends the write events of one single-copy-atomic piece; returns their ids.
+    @discardableResult
+    private func appendWrite(_ s: inout State, loc: Int, offset: Int, bytes: [UInt8], instr: Int, piece: Int = 0,
+                             addrTaint: UInt64, dataTaint: UInt64, annotate: (inout Event) -> Void) throws -> [Int] {
         let cs = try cells(loc, offset, bytes.count)
         let cb = layout.cellBytes[loc]
-        var vals: [UInt64] = []
-        for i in 0 ..< cs.count {
+        var value: [Int: UInt64] = [:]
+        for (i, c) in cs.enumerated() {
             var v: UInt64 = 0
             for b in 0 ..< cb { v |= UInt64(bytes[i * cb + b]) << UInt64(8 * b) }
-            vals.append(v)
+            value[c] = v
         }
-        var e = Event(kind: .write, thread: thread, instruction: instr, cells: cs, values: vals)
-        annotate(&e)
-        let id = s.trace.events.count
-        s.trace.events.append(e)
-        s.trace.addr.append(addrTaint)
-        s.trace.data.append(dataTaint)
-        s.trace.ctrl.append(s.ctrl)
-        s.writeTaint[id] = addrTaint | dataTaint
-        return id
+        var ids: [Int] = []
+        for group in eventCells(cs) {
+            var e = Event(kind: .write, thread: thread, instruction: instr, piece: piece, cells: group, values: group.map { value[$0]! })
+            annotate(&e)
+            let id = s.trace.events.count
+            s.trace.events.append(e)
+            s.trace.addr.append(addrTaint)
+            s.trace.data.append(dataTaint)
+            s.trace.ctrl.append(s.ctrl)
+            s.writeTaint[id] = addrTaint | dataTaint
+            ids.append(id)
+        }
+        return ids
     }
 
     private func leBytes(_ v: UInt64, _ n: Int) -> [UInt8] { (0 ..< n).map { UInt8(truncatingIfNeeded: v >> UInt64(8 * $0)) } }
@@ -298,9 +312,9 @@ struct ThreadSemantics {
                                        instr: instr, at: at, dt: dt, release: ord == .release)
                     return
                 }
-                for (po, pn) in try pieces(loc, off, n) {
-                    _ = try appendWrite(&s, loc: loc, offset: po, bytes: Array(leBytes(bits, n)[(po - off) ..< (po - off + pn)]),
-                                        instr: instr, addrTaint: at, dataTaint: dt, annotate: {
+                for (piece, (po, pn)) in try pieces(loc, off, n).enumerated() {
+                    try appendWrite(&s, loc: loc, offset: po, bytes: Array(leBytes(bits, n)[(po - off) ..< (po - off + pn)]),
+                                        instr: instr, piece: piece, addrTaint: at, dataTaint: dt, annotate: {
                                             $0.release = ord == .release
                                             // On x86 a releasing store is the mapped STLR: a locked XCHG (X86Mapping).
                                             $0.locked = ord == .release && program.architecture != .aarch64
@@ -323,10 +337,10 @@ struct ThreadSemantics {
                 } else {
                     ps = try pieces(loc, off, n) + pieces(loc, off + n, n)
                 }
-                for (po, pn) in ps {
+                for (piece, (po, pn)) in ps.enumerated() {
                     let dt = po < off + n ? t1 : t2
-                    _ = try appendWrite(&s, loc: loc, offset: po, bytes: Array(bytes[(po - off) ..< (po - off + pn)]),
-                                        instr: instr, addrTaint: at, dataTaint: pn == 2 * n ? t1 | t2 : dt,
+                    try appendWrite(&s, loc: loc, offset: po, bytes: Array(bytes[(po - off) ..< (po - off + pn)]),
+                                        instr: instr, piece: piece, addrTaint: at, dataTaint: pn == 2 * n ? t1 | t2 : dt,
                                         annotate: { $0.release = ord == .release })
                 }
             case let .exchange(r, a, n):
@@ -336,9 +350,9 @@ struct ThreadSemantics {
                 let (bits, dt) = try storedBits(s, .register(r), n)
                 try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: { $0.locked = true }) { t0, bytes, evs in
                     var t = t0
-                    let w = try appendWrite(&t, loc: loc, offset: off, bytes: leBytes(bits, n), instr: instr,
-                                            addrTaint: at, dataTaint: dt, annotate: { $0.locked = true })
-                    t.trace.rmw.append((evs[0], w))
+                    let ws = try appendWrite(&t, loc: loc, offset: off, bytes: leBytes(bits, n), instr: instr,
+                                             addrTaint: at, dataTaint: dt, annotate: { $0.locked = true })
+                    for r in evs { for w in ws { t.trace.rmw.append((r, w)) } }
                     write(&t, r, Value(bits: fromLE(bytes[0 ..< n])), taint: loadTaint(t, evs))
                     try run(t, code, &out)
                 }
@@ -359,9 +373,9 @@ struct ThreadSemantics {
         if let m = s.monitor, m.location == loc, m.offset == off, m.bytes == bytes.count {
             var t = s
             t.monitor = nil
-            let w = try appendWrite(&t, loc: loc, offset: off, bytes: bytes, instr: instr, addrTaint: at, dataTaint: dt,
-                                    annotate: { $0.exclusive = true; $0.release = release })
-            for r in m.reads { t.trace.rmw.append((r, w)) }
+            let ws = try appendWrite(&t, loc: loc, offset: off, bytes: bytes, instr: instr, addrTaint: at, dataTaint: dt,
+                                     annotate: { $0.exclusive = true; $0.release = release })
+            for r in m.reads { for w in ws { t.trace.rmw.append((r, w)) } }
             write(&t, status, .zero, taint: 0)
             try run(t, code, &out)
         }

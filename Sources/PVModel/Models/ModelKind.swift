@@ -17,7 +17,8 @@ public enum ModelKind: String, Sendable, CaseIterable {
     }
 
     /// Relations fixed by the threads' paths (ARMv8's locally-ordered-before).
-    func local(_ s: StaticExecution) -> Relation? {
-        self == .armv8 ? ARMv8Model.locallyOrderedBefore(s) : nil
+    func local(_ s: StaticExecution) throws -> Relation? {
+        guard self == .armv8 else { return nil }
+        return s.byteEvents ? ARMv8Model.referenceLocallyOrderedBefore(s) : try ARMv8Model.locallyOrderedBefore(s)
     }
 }

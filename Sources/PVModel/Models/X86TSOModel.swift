@@ -16,7 +16,7 @@ enum X86TSOModel {
         let s = x.s
         let ev = x.events
         let com = x.communications()
-        var ghb = com.fr | com.co
+        var ghb = Relation(size: ev.count)
         for a in ev.indices {
             for b in ev.indices where s.po.contains(a, b) {
                 let ww = ev[a].isWrite && ev[b].isWrite
@@ -26,7 +26,11 @@ enum X86TSOModel {
                 if ww || rm || implied || s.fence(.mfence, between: a, b) { ghb.add(a, b) }
             }
         }
-        for w in ev.indices { for r in ev.indices where com.rf.contains(w, r) && !s.sameThread(w, r) { ghb.add(w, r) } }
+        var rfe = Relation(size: ev.count)
+        for w in ev.indices { for r in ev.indices where com.rf.contains(w, r) && !s.sameThread(w, r) { rfe.add(w, r) } }
+        // `(rfe | fr | co); si` (x86tso-mixed.cat's `obs; si`): a byte event
+        // reaches the other bytes of its target access (identity otherwise).
+        ghb = ghb | (com.fr | com.co | rfe) * s.scaClass
         return ghb.isAcyclic
     }
 
