@@ -8,14 +8,19 @@ public struct CheckOptions: Sendable, Hashable {
     public var maxCandidates: Int
     /// Bound on one thread's paths (reads × values).
     public var maxPathsPerThread: Int
-    /// The reference enumeration, herd7 `-variant mixed` as herd7 runs it:
-    /// every access is one event per byte, grouped into its single-copy-atomic
-    /// class (`sca-class`), and the models' relations are computed over those
-    /// events as the cat files state them. Off (the default): an access is one
-    /// event covering its bytes, with the per-byte relations kept per (event,
-    /// byte). Both give the same answer (a property test checks it); the
-    /// reference is slower and meant for tests.
+    /// The reference enumeration, as herd7 `-variant mixed` runs: every
+    /// access is one event per byte and every location is split into bytes,
+    /// grouped by `sca-class`. Off (the default): an access is one event
+    /// over its cells, each cell as wide as every access to it allows. The
+    /// models' relations are stated over (event, cell) nodes either way, so
+    /// both give the same answer (a property test checks it); the reference
+    /// is slower and meant for tests.
     public var byteEvents: Bool
+    /// Leave out, before the models see them, the candidates that break
+    /// coherence per location (a read of a po-later own write, or of the
+    /// initial value after an own write; co against po): every model here
+    /// forbids them. Off only to test that the pruning loses nothing.
+    public var coherencePruning = true
 
     public init(lse2: Bool = false, maxCandidates: Int = 500_000, maxPathsPerThread: Int = 20_000, byteEvents: Bool = false) {
         self.lse2 = lse2

@@ -184,16 +184,17 @@ public enum ModelChecker {
         guard ev.count <= 64 else { throw ModelError.tooLarge("\(ev.count) memory events; the bound is 64") }
         var writers = [[Int]](repeating: [], count: layout.cellCount)
         for (i, e) in ev.enumerated() where e.isWrite { for c in e.cells { writers[c].append(i) } }
-        // rf slots with their value-matching sources. Every model here keeps
-        // coherence per location (SC per location: acyclic po-loc ∪ com), so
-        // sources it rejects anyway are left out: a po-later write of the
+        // rf slots with their value-matching sources. Pruning (sound for every
+        // model here: each forbids a po-loc ∪ com cycle — sc.cat's sc, x86tso's
+        // uniproc, aarch64.cat's coRW1/coWR/coWW): a po-later write of the
         // reading thread, and the initial value once the thread wrote the cell.
+        let prune = options.coherencePruning
         var slots: [(event: Int, index: Int, sources: [Int])] = []
         for (i, e) in ev.enumerated() where e.isRead {
             for (k, c) in e.cells.enumerated() {
-                let wroteBefore = writers[c].contains { s.po.contains($0, i) }
+                let wroteBefore = prune && writers[c].contains { s.po.contains($0, i) }
                 var src: [Int] = initial[c] == e.values[k] && !wroteBefore ? [-1] : []
-                src += writers[c].filter { ev[$0].value(ofCell: c) == e.values[k] && !s.po.contains(i, $0) }
+                src += writers[c].filter { ev[$0].value(ofCell: c) == e.values[k] && !(prune && s.po.contains(i, $0)) }
                 if src.isEmpty { return }
                 slots.append((i, k, src))
             }
@@ -209,7 +210,8 @@ public enum ModelChecker {
         if size > Double(budget) {
             throw ModelError.tooLarge("\(ev.count) memory events with \(size) rf × co candidates (bound \(budget) left of \(initialBudget))")
         }
-        let local = try model.local(s)
+        let graph = try ExecutionGraph(s)
+        let local = model.local(graph)
         var rf = ev.map { [Int](repeating: -1, count: $0.isRead ? $0.cells.count : 0) }
         var co = [[Int]](repeating: [], count: layout.cellCount)
         var before = [[Int8]](repeating: [Int8](repeating: 0, count: ev.count), count: ev.count)
@@ -220,7 +222,7 @@ public enum ModelChecker {
             var rank = [[Int: Int]](repeating: [:], count: layout.cellCount)
             for c in co.indices { for (k, w) in co[c].enumerated() { rank[c][w] = k } }
             let x = CandidateExecution(s: s, rf: rf, co: co, coRank: rank)
-            guard try model.consistent(x, local: local) else { return }
+            guard model.consistent(graph, x, local: local) else { return }
             // Final memory: the coherence-last write of each cell.
             var cellValue = initial
             for c in co.indices { if let w = co[c].last { cellValue[c] = ev[w].value(ofCell: c)! } }
@@ -245,8 +247,8 @@ public enum ModelChecker {
             var perm = ws
             func permute(_ k: Int) throws {
                 if k == perm.count {
-                    // coherence per location: one thread's writes to a cell in program order
-                    for i in perm.indices { for j in (i + 1) ..< perm.count where s.po.contains(perm[j], perm[i]) { return } }
+                    // pruning, as above: one thread's writes to a cell in program order
+                    if prune { for i in perm.indices { for j in (i + 1) ..< perm.count where s.po.contains(perm[j], perm[i]) { return } } }
                     // consistency with orders already fixed by other groups
                     for i in perm.indices { for j in (i + 1) ..< perm.count where before[perm[i]][perm[j]] == -1 { return } }
                     var setHere: [(Int, Int)] = []

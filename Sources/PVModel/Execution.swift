@@ -65,31 +65,12 @@ struct StaticExecution {
         }
     }
 
-    func sameThread(_ a: Int, _ b: Int) -> Bool { events[a].thread == events[b].thread }
-
-
     /// A fence of `kind` strictly between the instructions of `a` and `b` (po-ordered, same thread).
     func fence(_ kind: Fence, between a: Int, _ b: Int) -> Bool {
         let ia = events[a].instruction, ib = events[b].instruction
         return fences[events[a].thread].contains { $0.fence == kind && $0.instruction > ia && $0.instruction < ib }
     }
 
-    /// herd7 `lrs` (aarch64deps.cat), per cell: the cells that write `w`
-    /// then read `r` both access, po-ordered, with no po-intervening write
-    /// to the cell. herd7 relates the bytes, not the accesses: a read that
-    /// takes one byte from its own thread's write is `lrs`-after it on that
-    /// byte only.
-    func lrsCells(_ w: Int, _ r: Int) -> [Int] {
-        guard events[w].isWrite, events[r].isRead, po.contains(w, r) else { return [] }
-        return events[w].cells.filter { c in
-            events[r].cells.contains(c) && !threadEvents[events[w].thread].contains { m in
-                m != w && events[m].isWrite && events[m].cells.contains(c) && po.contains(w, m) && po.contains(m, r)
-            }
-        }
-    }
-
-    /// The cells events `a` and `b` both access.
-    func sharedCells(_ a: Int, _ b: Int) -> [Int] { events[a].cells.filter { events[b].cells.contains($0) } }
 }
 
 /// A candidate execution: a static execution plus reads-from per (read,
@@ -108,23 +89,6 @@ struct CandidateExecution {
     /// Writes to cell `c` coherence-after `source` (-1: the initial value).
     func after(_ source: Int, cell c: Int) -> ArraySlice<Int> {
         source < 0 ? co[c][...] : co[c][(coRank[c][source]! + 1)...]
-    }
-
-    /// Event-level rf, co and fr (each holds if it holds on some cell).
-    func communications() -> (rf: Relation, co: Relation, fr: Relation) {
-        let n = events.count
-        var rfR = Relation(size: n), coR = Relation(size: n), frR = Relation(size: n)
-        for (e, ev) in events.enumerated() where ev.isRead {
-            for (i, c) in ev.cells.enumerated() {
-                let w = rf[e][i]
-                if w >= 0 { rfR.add(w, e) }
-                for later in after(w, cell: c) where later != e { frR.add(e, later) }
-            }
-        }
-        for order in co where order.count > 1 {
-            for i in order.indices { for j in (i + 1) ..< order.count { coR.add(order[i], order[j]) } }
-        }
-        return (rfR, coR, frR)
     }
 
     /// herd7 `atomic` (aarch64.cat / x86tso.cat / sc.cat): no write from
@@ -151,23 +115,5 @@ struct CandidateExecution {
             }
         }
         return true
-    }
-
-    /// A graph over (event, cell) nodes, for axioms that must not merge
-    /// the bytes of one access (herd7 -variant mixed relations per byte).
-    struct CellGraph {
-        var base: [Int]
-        var relation: Relation
-        init(_ events: [Event]) throws {
-            var b: [Int] = []
-            var n = 0
-            for e in events { b.append(n); n += e.cells.count }
-            guard n <= 64 else { throw ModelError.tooLarge("\(n) (event, cell) pairs; the bound is 64") }
-            base = b
-            relation = Relation(size: n)
-        }
-        func node(_ e: Int, _ i: Int) -> Int { base[e] + i }
-        func node(_ events: [Event], _ e: Int, cell c: Int) -> Int { base[e] + events[e].cells.firstIndex(of: c)! }
-        func nodes(_ events: [Event], _ e: Int) -> Range<Int> { base[e] ..< base[e] + events[e].cells.count }
     }
 }

@@ -1,5 +1,5 @@
 /// The memory models the checker decides. Each model is a set of named
-/// axioms over a candidate execution (see the files in Models/).
+/// axioms over a candidate execution's `ExecutionGraph` (see the files in Models/).
 public enum ModelKind: String, Sendable, CaseIterable {
     /// Sequential consistency (herd7 sc.cat).
     case sc
@@ -8,17 +8,22 @@ public enum ModelKind: String, Sendable, CaseIterable {
     /// The Armv8 axiomatic model for explicit accesses (Arm ARM B2.3; herd7 7.57 aarch64.cat).
     case armv8
 
-    func consistent(_ x: CandidateExecution, local: Relation?) throws -> Bool {
+    /// The relations fixed by the threads' paths (ARMv8's `lob`, x86-TSO's
+    /// preserved program order), computed once per combination of paths.
+    func local(_ g: ExecutionGraph) -> Relation? {
         switch self {
-        case .sc: return SCModel.consistent(x)
-        case .x86TSO: return try X86TSOModel.consistent(x)
-        case .armv8: return try ARMv8Model.consistent(x, lob: local!)
+        case .sc: return nil
+        case .x86TSO: return X86TSOModel.preservedProgramOrder(g)
+        case .armv8: return ARMv8Model.locallyOrderedBefore(g)
         }
     }
 
-    /// Relations fixed by the threads' paths (ARMv8's locally-ordered-before).
-    func local(_ s: StaticExecution) throws -> Relation? {
-        guard self == .armv8 else { return nil }
-        return s.byteEvents ? ARMv8Model.referenceLocallyOrderedBefore(s) : try ARMv8Model.locallyOrderedBefore(s)
+    func consistent(_ g: ExecutionGraph, _ x: CandidateExecution, local: Relation?) -> Bool {
+        let com = g.communications(x)
+        switch self {
+        case .sc: return SCModel.consistent(g, com, x)
+        case .x86TSO: return X86TSOModel.consistent(g, com, ppo: local!, x)
+        case .armv8: return ARMv8Model.consistent(g, com, lob: local!)
+        }
     }
 }

@@ -1,14 +1,15 @@
 /// Sequential consistency, as herd7's sc.cat:
 ///
 ///     empty rmw & (fre;coe) as atom
-///     acyclic po | ((fr | rf | co); sm) as sc
+///     acyclic po | ((fr | rf | co);sm) as sc
 ///
-/// `sm` is the access's `sca-class`: the identity when an access is one
-/// event, its other bytes in the reference enumeration.
+/// `sm` is the access's `sca-class`: an edge into one byte of an access
+/// reaches all of it.
 enum SCModel {
-    static func consistent(_ x: CandidateExecution) -> Bool {
-        guard x.atomicityHolds(exemptingOwnThread: false) else { return false }
-        let com = x.communications()
-        return (x.s.po | (com.rf | com.co | com.fr) * x.s.scaClass).isAcyclic
+    static func consistent(_ g: ExecutionGraph, _ x: ExecutionGraph.Communications, _ c: CandidateExecution) -> Bool {
+        // atom (with rmw coherence: see `CandidateExecution.atomicityHolds`)
+        guard c.atomicityHolds(exemptingOwnThread: false) else { return false }
+        let sc = g.po | (x.fr | x.rf | x.co) * g.sca
+        return sc.isAcyclic
     }
 }

@@ -1,0 +1,114 @@
+/// A static execution as herd7's cat files see it, over which the models
+/// state their axioms. Nodes are herd7 `-variant mixed`'s byte events: one
+/// per (event, cell), a cell standing for bytes that every access takes
+/// together (so a program without mixed sizes has one node per event).
+///
+/// Relations from registers, barriers and program order (`po`, `addr`,
+/// `data`, `ctrl`, `rmw`, fences) hold between every node of their events;
+/// those from locations (`loc`, and `rf`/`co`/`fr` in `Communications`)
+/// relate the nodes of one cell; `sca` groups the nodes of one
+/// single-copy-atomic access (herd7 `sca-class`, `sm`, `si`).
+struct ExecutionGraph {
+    let size: Int
+    /// First node of each event; an event's nodes follow its cells' order.
+    let base: [Int]
+    let events: [Event]
+    let threadOf: [Int]
+
+    // Sets.
+    let reads: NodeSet, writes: NodeSet
+    /// Load-Acquire (herd7 `A`), Load-AcquirePC (`Q`), Store-Release (`L`).
+    let acquire: NodeSet, acquirePC: NodeSet, release: NodeSet
+    /// x86 locked accesses (`X`).
+    let locked: NodeSet
+
+    // Relations.
+    let po: Relation, loc: Relation, int: Relation, ext: Relation
+    let addr: Relation, data: Relation, ctrl: Relation, rmw: Relation
+    let sca: Relation
+    /// `po; [F]; po` for each fence kind.
+    let fenced: [Fence: Relation]
+    /// `[R]; ctrl; [ISB]; po` (aarch64hwreqs.cat CSE-ob).
+    let ctrlISB: Relation
+
+    /// `po & loc`.
+    var poLoc: Relation { po & loc }
+
+    init(_ s: StaticExecution) throws {
+        let ev = s.events
+        var base: [Int] = []
+        var eventOf: [Int] = [], cellOf: [Int] = []
+        for (e, event) in ev.enumerated() {
+            base.append(eventOf.count)
+            for c in event.cells { eventOf.append(e); cellOf.append(c) }
+        }
+        let n = eventOf.count
+        guard n <= 64 else { throw ModelError.tooLarge("\(n) (event, cell) pairs; the bound is 64") }
+        size = n
+        self.base = base
+        events = ev
+        threadOf = eventOf.map { ev[$0].thread }
+        func set(_ p: (Event) -> Bool) -> NodeSet { NodeSet((0 ..< n).filter { p(ev[eventOf[$0]]) }) }
+        reads = set(\.isRead)
+        writes = set(\.isWrite)
+        acquire = set(\.acquire)
+        acquirePC = set(\.acquirePC)
+        release = set(\.release)
+        locked = set(\.locked)
+        /// An event-level relation, between every node of its events.
+        func lift(_ r: Relation) -> Relation { Relation(size: n) { r.contains(eventOf[$0], eventOf[$1]) } }
+        po = lift(s.po)
+        addr = lift(s.addr)
+        data = lift(s.data)
+        ctrl = lift(s.ctrl)
+        rmw = lift(s.rmw)
+        sca = s.byteEvents ? lift(s.scaClass) : Relation(size: n) { eventOf[$0] == eventOf[$1] }
+        loc = Relation(size: n) { cellOf[$0] == cellOf[$1] }
+        let threads = threadOf
+        int = Relation(size: n) { threads[$0] == threads[$1] }
+        ext = Relation(size: n) { threads[$0] != threads[$1] }
+        var fenced: [Fence: Relation] = [:]
+        for kind in [Fence.dmbFull, .dmbLoad, .dmbStore, .isb, .mfence] {
+            fenced[kind] = Relation(size: n) { a, b in
+                s.po.contains(eventOf[a], eventOf[b]) && s.fence(kind, between: eventOf[a], eventOf[b])
+            }
+        }
+        self.fenced = fenced
+        ctrlISB = Relation(size: n) { a, b in
+            s.fences[threads[a]].contains { f in
+                f.fence == .isb && f.ctrl.contains(eventOf[a]) && f.instruction < ev[eventOf[b]].instruction
+            } && threads[a] == threads[b]
+        }.from(reads)
+    }
+
+    /// The nodes of event `e`.
+    func nodes(_ e: Int) -> Range<Int> { base[e] ..< base[e] + events[e].cells.count }
+    /// The node of event `e` for cell `c`.
+    func node(_ e: Int, cell c: Int) -> Int { base[e] + events[e].cells.firstIndex(of: c)! }
+
+    /// herd7's communication relations of a candidate, between the nodes of
+    /// each cell; the initial write is implicit (a read of the initial value
+    /// is `fr`-before every write of its cell).
+    struct Communications {
+        var rf: Relation, co: Relation, fr: Relation
+        /// `fr | co` (aarch64.cat `ca`).
+        var ca: Relation { fr | co }
+        var com: Relation { rf | co | fr }
+    }
+
+    func communications(_ x: CandidateExecution) -> Communications {
+        var rf = Relation(size: size), co = Relation(size: size), fr = Relation(size: size)
+        for (r, e) in events.enumerated() where e.isRead {
+            for (i, c) in e.cells.enumerated() {
+                let src = x.rf[r][i]
+                let rn = base[r] + i
+                if src >= 0 { rf.add(node(src, cell: c), rn) }
+                for w in x.after(src, cell: c) { fr.add(rn, node(w, cell: c)) }
+            }
+        }
+        for (c, order) in x.co.enumerated() where order.count > 1 {
+            for i in order.indices { for j in (i + 1) ..< order.count { co.add(node(order[i], cell: c), node(order[j], cell: c)) } }
+        }
+        return Communications(rf: rf, co: co, fr: fr)
+    }
+}
