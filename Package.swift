@@ -100,7 +100,9 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PVModelTests",
-            dependencies: ["PVModel", "PVTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+            dependencies: ["PVModel", "PVTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            // Fixtures/herd-corpus: the herd7 differential corpus (litmus files and herd7's answers).
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "PVBenchCLITests", dependencies: ["pvbench", "PVTestSupport"]),
     ]
 )
