@@ -40,29 +40,36 @@ public enum HerdReport {
     }
 
     /// `exists (1:X0=1 /\ 1:X2=0)` with herd7's parenthesisation (constrGen.ml pp_prop).
-    public static func condition(_ p: Program, hexadecimal: Bool = false) -> String {
+    /// `asInput`: as a litmus file states it, so that herd7 reads it back (it reads
+    /// decimal only up to 2^63-1: a larger value is written in hexadecimal).
+    public static func condition(_ p: Program, hexadecimal: Bool = false, asInput: Bool = false) -> String {
         let q: String
         switch p.condition.quantifier {
         case .exists: q = "exists"
         case .notExists: q = "~exists"
         case .forall: q = "forall"
         }
-        return "\(q) (\(proposition(p, p.condition.proposition, above: 0, hex: hexadecimal)))"
+        let equals = { (o: Observable, v: Value) -> String in
+            let text = self.value(p, o, v, hexadecimal: hexadecimal)
+            guard asInput, v.location == nil, UInt64(text).map({ $0 > UInt64(Int64.max) }) == true else { return "\(atom(p, o))=\(text)" }
+            return "\(atom(p, o))=\(HerdInteger.valueText(ModelChecker.type(p, o).truncate(v.bits)))"
+        }
+        return "\(q) (\(proposition(p.condition.proposition, above: 0, equals: equals)))"
     }
 
     // Precedence levels: 0 top, 1 implies, 2 or, 3 and.
-    private static func proposition(_ p: Program, _ x: Proposition, above: Int, hex: Bool) -> String {
+    private static func proposition(_ x: Proposition, above: Int, equals: (Observable, Value) -> String) -> String {
         // constrGen.ml is_paren: and⊃or, and⊃implies, or⊃implies, implies⊃(or|and).
         func paren(_ here: Int, _ s: String) -> String {
             let needs = (above == 3 && here != 3) || (above == 2 && here == 1) || (above == 1 && here != 1)
             return needs ? "(\(s))" : s
         }
         switch x {
-        case let .equals(o, v): return "\(atom(p, o))=\(value(p, o, v, hexadecimal: hex))"
-        case let .not(q): return "not (\(proposition(p, q, above: 0, hex: hex)))"
-        case let .and(qs): return paren(3, qs.map { proposition(p, $0, above: 3, hex: hex) }.joined(separator: " /\\ "))
-        case let .or(qs): return paren(2, qs.map { proposition(p, $0, above: 2, hex: hex) }.joined(separator: " \\/ "))
-        case let .implies(a, b): return paren(1, proposition(p, a, above: 1, hex: hex) + " => " + proposition(p, b, above: 1, hex: hex))
+        case let .equals(o, v): return equals(o, v)
+        case let .not(q): return "not (\(proposition(q, above: 0, equals: equals)))"
+        case let .and(qs): return paren(3, qs.map { proposition($0, above: 3, equals: equals) }.joined(separator: " /\\ "))
+        case let .or(qs): return paren(2, qs.map { proposition($0, above: 2, equals: equals) }.joined(separator: " \\/ "))
+        case let .implies(a, b): return paren(1, proposition(a, above: 1, equals: equals) + " => " + proposition(b, above: 1, equals: equals))
         case let .constant(b): return b ? "true" : "false"
         }
     }

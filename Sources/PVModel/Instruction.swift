@@ -83,6 +83,8 @@ public enum Fence: Sendable, Hashable {
 public enum ArithmeticOperation: Sendable, Hashable {
     case add
     case eor
+    /// AArch64 MOVK: `rhs` (16 bits) into bits `shift ..< shift+16` of `lhs`, the other bits kept.
+    case movk(shift: Int)
 }
 
 public enum BranchCondition: Sendable, Hashable {

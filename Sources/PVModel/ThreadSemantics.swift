@@ -243,6 +243,7 @@ struct ThreadSemantics {
                 case let (.add, nil, l?) where n == 8: r = Value(location: l, offset: a.bits &+ b.bits)
                 case (.eor, nil, nil): r = Value(bits: mask(a.bits ^ b.bits, n))
                 case let (.eor, l?, m?) where l == m: r = Value(bits: mask(a.bits ^ b.bits, n))
+                case let (.movk(sh), nil, nil): r = Value(bits: mask(a.bits & ~(0xFFFF << UInt64(sh)) | b.bits << UInt64(sh), n))
                 default: throw ModelError.notModelled("arithmetic on addresses other than address+integer or x EOR x")
                 }
                 write(&s, d, r, taint: t)

@@ -37,6 +37,77 @@ struct LitmusEmissionTests {
         #expect(rechecked > aarch64, "some X86 files are re-checked too")
     }
 
+    /// What herd7 7.57 reads, restated here apart from the writers' code so that a
+    /// regression shows without herd7: AArch64 `MOV Rd,#k` only as one MOVZ or MOVN
+    /// (k or ~k one 16-bit chunk; W: in the low 32 bits), code immediates decimal
+    /// within ±2^62, MOVK #0...#65534, ADD #k within ±4095; x86 `$k` decimal
+    /// (`movl` 0...2^32-1); init and condition values decimal within Int64 or
+    /// 0x-hexadecimal; one binding per register; LKMM C constants decimal, and a
+    /// 64-bit one only with `-variant s128` stated.
+    static func herdRuleViolations(_ text: String, _ flavour: LitmusEmission.Flavour) -> [String] {
+        var out: [String] = []
+        // What follows the opening comment; the init block.
+        let body = text.components(separatedBy: "*)").dropFirst().joined(separator: "*)")
+        let initBlock = body.split(separator: "}", maxSplits: 1).first.map(String.init) ?? ""
+        func matches(_ pattern: String, in s: String = body) -> [[String]] {
+            let re = try! NSRegularExpression(pattern: pattern)
+            return re.matches(in: s, range: NSRange(s.startIndex..., in: s)).map { m in
+                (0 ..< m.numberOfRanges).map { Range(m.range(at: $0), in: s).map { String(s[$0]) } ?? "" }
+            }
+        }
+        func oneChunk(_ v: UInt64) -> Int? { (0 ..< 4).first { v & ~(UInt64(0xFFFF) << UInt64(16 * $0)) == 0 } }
+        switch flavour {
+        case .aarch64:
+            for m in matches(#"MOV ([WX])\d+,#(\S+?)\s*[|;]"#) {
+                guard let k = Int64(m[2]), abs(k) < 1 << 62 else { out.append("\(m[0]): not a decimal immediate within ±2^62"); continue }
+                let v = UInt64(bitPattern: k), w = m[1] == "W"
+                guard let chunk = oneChunk(v) ?? oneChunk(~v), !w || chunk < 2 else { out.append("\(m[0]): neither MOVZ nor MOVN"); continue }
+            }
+            for m in matches(#"#(-?[0-9A-Za-z_+]+)"#) where Int64(m[1]) == nil || abs(Int64(m[1])!) >= 1 << 62 {
+                out.append("#\(m[1]): not a decimal immediate within ±2^62")
+            }
+            for m in matches(#"MOVK [WX]\d+,#(\d+)"#) where Int(m[1])! > 65534 { out.append("\(m[0]): beyond #65534") }
+            for m in matches(#"ADD [WX]\d+,[WX]\d+,#(-?\d+)"#) where abs(Int(m[1])!) > 4095 { out.append("\(m[0]): beyond ±4095") }
+        case .x86:
+            for m in matches(#"\$([^,\s]+),"#) where Int64(m[1]) == nil || abs(Int64(m[1])!) >= 1 << 62 {
+                out.append("$\(m[1]): not a decimal immediate within ±2^62")
+            }
+            for m in matches(#"movl \$(-?\d+)"#) where !(0 ... 4_294_967_295).contains(Int64(m[1]) ?? -1) { out.append("\(m[0]): beyond 32 bits") }
+        case .lkmm:
+            if body.contains("0x") { out.append("hexadecimal in C code") }
+            let wide = matches(#"[=,(]\s*(-?\d+)\b"#).contains { m in Int64(m[1]).map { !(Int64(Int32.min) ... Int64(Int32.max)).contains($0) } ?? true }
+            if wide, !text.contains("-variant s128") { out.append("a constant wider than 32 bits without -variant s128") }
+            return out
+        }
+        // Init block and condition values.
+        for m in matches(#"=(-?)(0[xX][0-9a-fA-F]+|\d+)\b"#) {
+            let ok = m[2].hasPrefix("0x") ? m[1].isEmpty && UInt64(m[2].dropFirst(2), radix: 16) != nil : Int64(m[1] + m[2]) != nil
+            if !ok { out.append("\(m[0]): a value herd7 does not read") }
+        }
+        let bindings = matches(#"(\d+:\w+)(=|;)"#, in: initBlock).map { $0[1] }
+        if Set(bindings).count != bindings.count { out.append("a register bound twice in the init block: \(bindings)") }
+        return out
+    }
+
+    @Test("every file pvbench emits keeps herd7 7.57's reading rules (checked apart from the writers)")
+    func herdRules() throws {
+        var checked = 0
+        for c in Self.checks {
+            for f in LitmusEmission.files(c) {
+                guard let text = f.text else { continue }
+                checked += 1
+                #expect(Self.herdRuleViolations(text, f.flavour).isEmpty, "\(f.fileName): \(Self.herdRuleViolations(text, f.flavour))\n\(text)")
+            }
+        }
+        #expect(checked > 60, "only \(checked) files")
+        // The rules themselves catch what herd7 refused before they were kept.
+        for (bad, flavour) in [("MOV W8,#65537 ;", LitmusEmission.Flavour.aarch64), ("MOV X8,#281479271743489 |", .aarch64),
+                               ("movq $0x1000100010001,%rax", .x86), ("WRITE_ONCE(*x, 0x10001);", .lkmm),
+                               ("{ uint64_t 0:X1; 0:X1=x; }", .aarch64), ("exists (x=18446744073709551615)", .aarch64)] {
+            #expect(!Self.herdRuleViolations("(* *)\n" + bad, flavour).isEmpty, "\(bad)")
+        }
+    }
+
     @Test("a changed verdict is caught: a file with its condition negated does not read back the same")
     func mismatchDetected() throws {
         let c = try #require(Self.checks.first { $0.name == "preempt-clear-plain+lost-update" })

@@ -1,7 +1,10 @@
 /// herd7's AArch64 syntax, for the subset: LDR/STR (B/H, W/X), LDAR,
 /// LDAPR, STLR, LDXR/STXR, LDAXR/STLXR, LDXP/STXP, LDAXP/STLXP, LDP/STP,
-/// DMB, ISB, MOV, ADD, EOR, CBZ/CBNZ/B (forward labels only: loops are
-/// refused, not unrolled), NOP. X0...X30 are registers 0...30, XZR is 31.
+/// DMB, ISB, MOV, MOVZ/MOVN/MOVK, ADD, EOR, CBZ/CBNZ/B (forward labels
+/// only: loops are refused, not unrolled), NOP. X0...X30 are registers
+/// 0...30, XZR is 31. What herd7 7.57 refuses (or stops on) is refused
+/// with its reason: immediates as `HerdInteger` and `AArch64Immediate`
+/// state, registers of mixed widths, XZR where the encoding means SP.
 enum AArch64Syntax: AssemblySyntax {
     static let architecture = Architecture.aarch64
 
@@ -35,14 +38,39 @@ enum AArch64Syntax: AssemblySyntax {
         return r
     }
 
-    private static func immediate(_ o: [Token]) -> UInt64? {
-        guard o.count == 1, o[0].text.hasPrefix("#") else { return nil }
-        return parseInteger(String(o[0].text.dropFirst()))
+    /// `#k` or `k` (herd7's `#` is optional), decimal.
+    private static func immediate(_ o: [Token]) throws -> Int64? {
+        guard o.count == 1 else { return nil }
+        let t = o[0].text
+        return try HerdInteger.immediate(t.hasPrefix("#") ? t.dropFirst() : Substring(t), o[0], plusSign: true)
     }
 
-    private static func regOrImm(_ o: [Token], line: Int) throws -> Operand {
-        if let i = immediate(o) { return .immediate(i) }
-        return .register(try reg(o, line: line).index)
+    /// A register of `bytes`, or an immediate.
+    private static func regOrImm(_ o: [Token], bytes: Int, line: Int) throws -> Operand {
+        if let i = try immediate(o) { return .immediate(UInt64(bitPattern: i)) }
+        let r = try reg(o, line: line)
+        guard r.bytes == bytes else { throw LitmusError(line: line, token: o[0].text, "registers of mixed widths (herd7 refuses them)") }
+        return .register(r.index)
+    }
+
+    /// `#k` or `#k,LSL #s` of MOVZ/MOVN/MOVK: (k, s), checked as herd7 7.57 checks them.
+    private static func wide(_ op: String, _ args: [[Token]], bytes: Int, line: Int) throws -> (UInt64, Int) {
+        guard args.count == 2 || args.count == 3 else { throw LitmusError(line: line, token: op, "expected 2 operands and an optional LSL #shift") }
+        guard let k = try immediate(args[1]) else { throw LitmusError(line: line, token: args[1].map(\.text).joined(), "expected #imm16") }
+        guard AArch64Immediate.wideRange.contains(k) else {
+            throw LitmusError(line: line, token: args[1][0].text, "\(op) takes #0 ... #65534 in herd7 7.57 (#65535 stops it)")
+        }
+        var shift: Int64 = 0
+        if args.count == 3 {
+            guard args[2].count == 2, args[2][0].text.uppercased() == "LSL", let s = try immediate([args[2][1]]) else {
+                throw LitmusError(line: line, token: args[2].map(\.text).joined(separator: " "), "expected LSL #shift")
+            }
+            shift = s
+        }
+        guard [0, 16, 32, 48].contains(shift), bytes == 8 || shift < 32 else {
+            throw LitmusError(line: line, token: "LSL #\(shift)", "\(op) of a \(bytes == 8 ? "X" : "W") register shifts by \(bytes == 8 ? "0, 16, 32 or 48" : "0 or 16")")
+        }
+        return (UInt64(k), Int(shift))
     }
 
     /// `[Xn]`, `[Xn,Xm]`, `[Xn,#imm]`.
@@ -53,10 +81,13 @@ enum AArch64Syntax: AssemblySyntax {
         guard let first = inner.first, let b = register(first.first?.text ?? ""), first.count == 1, b.bytes == 8 else {
             throw LitmusError(line: line, token: txt, "expected a base register Xn")
         }
+        guard b.index != Instruction.zeroRegister else {
+            throw LitmusError(line: line, token: txt, "XZR is not a base register (that encoding is SP; herd7 refuses it)")
+        }
         switch inner.count {
         case 1: return Address(base: .register(b.index))
         case 2:
-            if let i = immediate(inner[1]) { return Address(base: .register(b.index), offset: Int64(bitPattern: i)) }
+            if let i = try immediate(inner[1]) { return Address(base: .register(b.index), offset: i) }
             guard inner[1].count == 1, let x = register(inner[1][0].text), x.bytes == 8 else {
                 throw LitmusError(line: line, token: inner[1].map(\.text).joined(separator: " "), "expected an index register Xm or #imm")
             }
@@ -140,13 +171,36 @@ enum AArch64Syntax: AssemblySyntax {
         case "MOV":
             try need(2)
             let d = try reg(args[0], line: line)
-            return .move(destination: d.index, source: try regOrImm(args[1], line: line), bytes: d.bytes)
+            if let k = try immediate(args[1]), !AArch64Immediate.movEncodable(k, bytes: d.bytes) {
+                throw LitmusError(line: line, token: "#\(k)", "not a MOV immediate: neither it nor its complement is one 16-bit chunk at shift 0, 16\(d.bytes == 8 ? ", 32 or 48" : "") (herd7 refuses it); set the register in the init block or use MOVZ/MOVK")
+            }
+            return .move(destination: d.index, source: try regOrImm(args[1], bytes: d.bytes, line: line), bytes: d.bytes)
+        case "MOVZ", "MOVN", "MOVK":
+            let d = try reg(args.first ?? [], line: line)
+            let (k, s) = try wide(op, args, bytes: d.bytes, line: line)
+            switch op {
+            case "MOVZ": return .move(destination: d.index, source: .immediate(k << s), bytes: d.bytes)
+            case "MOVN":
+                // herd7 7.57 inverts all 64 bits for a W register too, where the architecture gives a 32-bit result.
+                guard d.bytes == 8 else { throw LitmusError(line: line, token: m.text, "MOVN of a W register: herd7 7.57 computes it as 64 bits, unlike the architecture") }
+                return .move(destination: d.index, source: .immediate(~(k << s)), bytes: 8)
+            default: return .arithmetic(.movk(shift: s), destination: d.index, lhs: d.index, rhs: .immediate(k), bytes: d.bytes)
+            }
         case "ADD", "EOR":
             try need(3)
             let d = try reg(args[0], line: line)
             let a = try reg(args[1], line: line)
+            guard a.bytes == d.bytes else { throw LitmusError(line: line, token: args[1][0].text, "registers of mixed widths (herd7 refuses them)") }
+            if let k = try immediate(args[2]) {
+                guard d.index != Instruction.zeroRegister, op == "EOR" || a.index != Instruction.zeroRegister else {
+                    throw LitmusError(line: line, token: m.text, "\(op) of an immediate with \(d.bytes == 8 ? "XZR" : "WZR") (that encoding is SP; herd7 refuses it)")
+                }
+                guard op == "EOR" || AArch64Immediate.addRange.contains(k) else {
+                    throw LitmusError(line: line, token: "#\(k)", "ADD takes an immediate of -4095 ... 4095 (herd7 refuses others); put it in a register")
+                }
+            }
             return .arithmetic(op == "ADD" ? .add : .eor, destination: d.index, lhs: a.index,
-                               rhs: try regOrImm(args[2], line: line), bytes: d.bytes)
+                               rhs: try regOrImm(args[2], bytes: d.bytes, line: line), bytes: d.bytes)
         case "CBZ", "CBNZ":
             try need(2)
             let r = try reg(args[0], line: line)

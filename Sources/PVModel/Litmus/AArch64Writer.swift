@@ -1,15 +1,22 @@
 /// herd7 AArch64 litmus text of a program built in code (as
 /// `StrategyModel` records strategies), for the subset `LitmusParser`
 /// reads back: LDR/LDAR/LDAPR/LDXR/LDAXR (B/H, W/X), STR/STLR/STXR/STLXR,
-/// LDP/LDXP/LDAXP, STP/STXP/STLXP, DMB, ISB, MOV, ADD, EOR, CBZ/CBNZ/B to
-/// labels, and scalar or array locations with their types. A store of an
-/// immediate is written as `MOV` into a register the thread does not use
-/// (X8 when free; a pair of immediates takes two), then the store.
+/// LDP/LDXP/LDAXP, STP/STXP/STLXP, DMB, ISB, MOV, MOVK, ADD, EOR,
+/// CBZ/CBNZ/B to labels, and scalar or array locations with their types.
+///
+/// Every immediate is one herd7 7.57 reads (see `HerdInteger`,
+/// `AArch64Immediate`): a value a MOV cannot encode (herd7, like an
+/// assembler, takes `MOV Rd,#k` only as one MOVZ or MOVN) is set in the
+/// init block in a register the thread does not use (`0:X9=281479271743489;`)
+/// and used from there; so is an ADD immediate beyond ±4095. A store of a
+/// MOV-able immediate is `MOV` into a free register (X8 when free; a pair
+/// takes two), then the store.
 public enum AArch64Litmus {
     /// The text; an instruction outside the subset is printed as a comment
     /// (use ``write(_:notes:)`` to refuse such a program instead).
+    /// Without a comment, a program herd7 runs only with `-variant mixed` says so in one.
     public static func text(_ p: Program, comment: String? = nil) -> String {
-        (try? render(p, comment: comment, strict: false)) ?? ""
+        (try? render(p, comment: comment ?? p.herdVariantNote, strict: false)) ?? ""
     }
 
     /// The text, or an error naming the first instruction the syntax cannot express.
@@ -24,21 +31,26 @@ public enum AArch64Litmus {
         var initial: [String] = []
         for l in p.locations {
             let ty = typeName(l.type)
-            initial.append(l.count == 1 ? "\(ty) \(l.name);" : "\(ty) \(l.name)[\(l.count)];")
-            if let v = p.initialMemory[l.name], !v.isEmpty {
-                initial[initial.count - 1] = l.count == 1 ? "\(ty) \(l.name)=\(v[0]);"
-                    : "\(ty) \(l.name)[\(l.count)]={\(v.map(String.init).joined(separator: ","))};"
+            let values = (p.initialMemory[l.name] ?? []).map(HerdInteger.valueText)
+            if l.count == 1 {
+                initial.append("\(ty) \(l.name)\(values.first.map { "=\($0)" } ?? "");")
+            } else {
+                initial.append("\(ty) \(l.name)[\(l.count)]\(values.isEmpty ? "" : "={\(values.joined(separator: ","))}");")
             }
         }
         var columns: [[String]] = []
         for (t, thread) in p.threads.enumerated() {
-            for (r, v) in thread.initialRegisters.sorted(by: { $0.key < $1.key }) {
-                initial.append(v.location.map { "\(t):X\(r)=\(p.locations[$0].name)\(v.bits == 0 ? "" : "+\(v.bits)");" } ?? "\(t):X\(r)=\(v.bits);")
+            var registers = ThreadRegisters(thread)
+            columns.append(try code(thread, registers: &registers, strict: strict))
+            // One binding per register: herd7 refuses a type and a value given apart.
+            for r in Set(thread.initialRegisters.keys).union(thread.registerTypes.keys).sorted() {
+                let type = thread.registerTypes[r].map { typeName($0) + " " } ?? ""
+                let value = thread.initialRegisters[r].map { v in
+                    "=" + (v.location.map { "\(p.locations[$0].name)\(v.bits == 0 ? "" : "+\(v.bits)")" } ?? HerdInteger.valueText(v.bits))
+                } ?? ""
+                initial.append("\(type)\(t):X\(r)\(value);")
             }
-            for (r, ty) in thread.registerTypes.sorted(by: { $0.key < $1.key }) {
-                initial.append("\(typeName(ty)) \(t):X\(r);")
-            }
-            columns.append(try code(thread, strict: strict))
+            for (v, r) in registers.constants.sorted(by: { $0.value < $1.value }) { initial.append("\(t):X\(r)=\(HerdInteger.valueText(v));") }
         }
         var out = ["AArch64 \(p.name)"]
         if let comment { out.append("(* \(comment) *)") }
@@ -46,7 +58,7 @@ public enum AArch64Litmus {
         out += initial
         out.append("}")
         out += litmusColumns(columns)
-        out.append(HerdReport.condition(p).replacingNot())
+        out += litmusTail(p)
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -58,19 +70,40 @@ public enum AArch64Litmus {
         return a.offset == 0 ? "[X\(b)]" : "[X\(b),#\(a.offset)]"
     }
 
+    /// The registers a thread's text may add: two scratch registers for a
+    /// MOV before a store, and registers holding constants from the init block.
+    struct ThreadRegisters {
+        var free: [Int]
+        var scratch: (Int, Int)
+        /// Value → the register the init block sets to it.
+        var constants: [UInt64: Int] = [:]
+
+        init(_ thread: ProgramThread) {
+            var used = Set(thread.initialRegisters.keys).union(thread.registerTypes.keys)
+            for i in thread.instructions { used.formUnion(i.writtenRegisters); used.formUnion(i.readRegisters) }
+            free = ([8] + Array((9 ... 30).reversed())).filter { !used.contains($0) }
+            scratch = (free.first ?? 8, free.dropFirst().first ?? 9)
+            free = Array(free.dropFirst(2))
+        }
+
+        /// A register holding `v` from the start.
+        mutating func constant(_ v: UInt64) throws -> Int {
+            if let r = constants[v] { return r }
+            guard !free.isEmpty else { throw unprintable("no register left to hold the constant \(v)") }
+            constants[v] = free.removeFirst()
+            return constants[v]!
+        }
+    }
+
     /// One thread's rows: labels `L<index>:` where a branch lands.
-    static func code(_ thread: ProgramThread, strict: Bool) throws -> [String] {
+    static func code(_ thread: ProgramThread, registers: inout ThreadRegisters, strict: Bool) throws -> [String] {
         let instructions = thread.instructions
-        var used = Set(thread.initialRegisters.keys).union(thread.registerTypes.keys)
-        for i in instructions { used.formUnion(i.writtenRegisters); used.formUnion(i.readRegisters) }
-        let free = ([8] + Array((9 ... 30).reversed())).filter { !used.contains($0) }
-        let scratch = (free.first ?? 8, free.dropFirst().first ?? 9)
         var targets = Set<Int>()
         for i in instructions { if case let .branch(_, t) = i { targets.insert(t) } }
         var rows: [String] = []
         for (k, i) in instructions.enumerated() {
             var ls: [String]
-            do { ls = try lines(i, scratch: scratch) } catch let e as LitmusWriteError {
+            do { ls = try lines(i, registers: &registers) } catch let e as LitmusWriteError {
                 if strict { throw e }
                 ls = ["(* not printable: \(i) *)"]
             }
@@ -81,7 +114,7 @@ public enum AArch64Litmus {
         return rows
     }
 
-    static func lines(_ i: Instruction, scratch: (Int, Int)) throws -> [String] {
+    static func lines(_ i: Instruction, registers: inout ThreadRegisters) throws -> [String] {
         func reg(_ r: Int, _ bytes: Int) -> String {
             r == Instruction.zeroRegister ? (bytes == 8 ? "XZR" : "WZR") : "\(bytes == 8 ? "X" : "W")\(r)"
         }
@@ -93,12 +126,17 @@ public enum AArch64Litmus {
             default: throw LitmusWriteError("an access of \(n) bytes (AArch64 accesses are 1, 2, 4 or 8 bytes; pairs 2 × 4 or 2 × 8)")
             }
         }
+        /// `v` in a `w`-byte register: a MOV into `r` when one can encode it, else the init block's constant.
+        func value(_ v: UInt64, _ w: Int, into r: Int) throws -> ([String], String) {
+            if let k = AArch64Immediate.movLiteral(v, bytes: w) { return (["MOV \(reg(r, w)),#\(k)"], reg(r, w)) }
+            return ([], reg(try registers.constant(v), w))
+        }
         /// A source operand as a register, with the MOV it needs for an immediate.
         func source(_ o: Operand, _ n: Int, scratch r: Int) throws -> ([String], String) {
             let w = n == 8 ? 8 : 4
             switch o {
             case let .register(s): return ([], reg(s, w))
-            case let .immediate(v): return (["MOV \(reg(r, w)),#\(v)"], reg(r, w))
+            case let .immediate(v): return try value(v, w, into: r)
             case .address: throw unprintable("a stored address")
             }
         }
@@ -115,7 +153,7 @@ public enum AArch64Litmus {
             if n < 4, excl { throw unprintable("a byte or halfword load-exclusive (outside the subset read back)") }
             return ["\(op)\(try suffix(n)) \(reg(d, n == 8 ? 8 : 4)),\(address(a))"]
         case let .store(s, a, n, o, status):
-            let (pre, src) = try source(s, n, scratch: scratch.0)
+            let (pre, src) = try source(s, n, scratch: registers.scratch.0)
             if let st = status {
                 if n < 4 { throw unprintable("a byte or halfword store-exclusive (outside the subset read back)") }
                 return pre + ["\(o == .plain ? "STXR" : "STLXR") \(reg(st, 4)),\(src),\(address(a))"]
@@ -126,8 +164,8 @@ public enum AArch64Litmus {
             return ["\(excl ? (o == .acquire ? "LDAXP" : "LDXP") : "LDP") \(reg(d1, n)),\(reg(d2, n)),\(address(a))"]
         case let .storePair(s1, s2, a, n, o, status):
             guard n == 4 || n == 8, status != nil || o == .plain else { throw unprintable("\(i)") }
-            let (p1, r1) = try source(s1, n, scratch: scratch.0)
-            let (p2, r2) = try source(s2, n, scratch: scratch.1)
+            let (p1, r1) = try source(s1, n, scratch: registers.scratch.0)
+            let (p2, r2) = try source(s2, n, scratch: registers.scratch.1)
             let op = status == nil ? "STP" : (o == .release ? "STLXP" : "STXP")
             return p1 + p2 + ["\(op) \(status.map { reg($0, 4) + "," } ?? "")\(r1),\(r2),\(address(a))"]
         case let .fence(f):
@@ -138,12 +176,26 @@ public enum AArch64Litmus {
             case .isb: return ["ISB"]
             case .mfence: throw unprintable("MFENCE in an AArch64 program")
             }
-        case let .move(d, .immediate(v), n): return ["MOV \(reg(d, n)),#\(v)"]
+        case let .move(d, .immediate(v), n):
+            if let k = AArch64Immediate.movLiteral(v, bytes: n) { return ["MOV \(reg(d, n)),#\(k)"] }
+            return ["MOV \(reg(d, n)),\(reg(try registers.constant(v), n))"]
         case let .move(d, .register(s), n): return ["MOV \(reg(d, n)),\(reg(s, n))"]
+        case let .arithmetic(.movk(shift), d, l, .immediate(k), n):
+            guard l == d, AArch64Immediate.wideRange.contains(Int64(bitPattern: k)), [0, 16, 32, 48].contains(shift), n == 8 || shift < 32 else {
+                throw unprintable("\(i) (MOVK inserts #0 ... #65534 at shift 0, 16, 32 or 48 into its own register)")
+            }
+            return ["MOVK \(reg(d, n)),#\(k),LSL #\(shift)"]
         case let .arithmetic(op, d, l, r, n):
-            let rhs: String = switch r {
-            case let .register(x): reg(x, n)
-            case let .immediate(v): "#\(v)"
+            guard op == .add || op == .eor else { throw unprintable("\(i)") }
+            let rhs: String
+            switch r {
+            case let .register(x): rhs = reg(x, n)
+            case let .immediate(v):
+                // herd7 takes ADD #k for |k| < 4096 and any EOR #k, neither into XZR, nor ADD from it.
+                let k = AArch64Immediate.literals(v, bytes: n).first { op == .eor || AArch64Immediate.addRange.contains($0) }
+                if let k, d != Instruction.zeroRegister, op == .eor || l != Instruction.zeroRegister { rhs = "#\(k)" } else {
+                    rhs = reg(try registers.constant(v), n)
+                }
             case .address: throw unprintable("arithmetic with a location's address")
             }
             return ["\(op == .add ? "ADD" : "EOR") \(reg(d, n)),\(reg(l, n)),\(rhs)"]

@@ -18,6 +18,10 @@
 /// LKMM accesses a variable only whole, so a program with mixed-size
 /// accesses is refused, as are exclusives, conditional branches and
 /// arithmetic (write those as an LKMM atomic by hand).
+///
+/// Constants are decimal: herd7's C lexer reads no hexadecimal, and its C
+/// values are 32-bit unless it runs with `-variant s128`, which a file
+/// with a 64-bit constant then says it needs.
 public enum LKMMLitmus {
     public static func write(_ p: Program, notes: [String]) throws -> String {
         let mixed = p.mixedSizeLocations()
@@ -27,11 +31,12 @@ public enum LKMMLitmus {
         let accesses = try p.litmusAccesses()
         func type(_ t: ValueType) -> String { AArch64Litmus.typeName(t) }
         var out = ["C \(p.name)", ""]
-        let header = p.litmusHeader(notes + ["Run with herd7 -conf linux-kernel.cfg (tools/memory-model)."],
-                                    registerName: { "r\($1)" }, typeName: type)
+        let run = needs128Bits(p) ? "Run with herd7 -conf linux-kernel.cfg -variant s128 (tools/memory-model; s128: a constant is wider than herd7's 32-bit C values)."
+            : "Run with herd7 -conf linux-kernel.cfg (tools/memory-model)."
+        let header = p.litmusHeader(notes + [run], registerName: { "r\($1)" }, typeName: type)
         out += ["(* \(header) *)", "", "{"]
         for l in p.locations {
-            let v = p.initialMemory[l.name]?.first.map { " = \(literal($0))" } ?? ""
+            let v = p.initialMemory[l.name]?.first.map { " = \(literal($0, l.type.bytes))" } ?? ""
             out.append("\t\(type(l.type)) \(l.name)\(v);")
         }
         out += ["}", ""]
@@ -45,16 +50,54 @@ public enum LKMMLitmus {
                 for r in i.writtenRegisters where !declared.contains(r) { declared.append(r) }
                 if let s = try statement(p, t, k, i) { body.append("\t" + s) }
             }
-            for r in declared {
-                let width = thread.registerTypes[r] ?? widthOf(thread, r).map { ValueType(bytes: $0, signed: false) } ?? .int
-                out.append("\t\(type(width)) r\(r);")
-            }
+            for r in declared { out.append("\t\(type(registerType(thread, r))) r\(r);") }
             if !declared.isEmpty { out.append("") }
             out += body
             out += ["}", ""]
         }
-        out.append("\(quantifier(p.condition.quantifier)) (\(proposition(p.condition.proposition)))")
+        out.append("\(quantifier(p.condition.quantifier)) (\(proposition(p.condition.proposition, bytes: { observedBytes(p, $0) })))")
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// A register's C type: its declared type, else unsigned of the width first written to it.
+    static func registerType(_ thread: ProgramThread, _ r: Int) -> ValueType {
+        thread.registerTypes[r] ?? widthOf(thread, r).map { ValueType(bytes: $0, signed: false) } ?? .int
+    }
+
+    static func observedBytes(_ p: Program, _ o: Observable) -> Int {
+        switch o {
+        case let .register(t, r): registerType(p.threads[t], r).bytes
+        case let .memory(l, _): p.locations[p.locationIndex(l)!].type.bytes
+        }
+    }
+
+    /// Every constant with the width herd7 holds it at.
+    static func constants(_ p: Program) -> [(UInt64, Int)] {
+        var out: [(UInt64, Int)] = []
+        for l in p.locations { for v in p.initialMemory[l.name] ?? [] { out.append((v, l.type.bytes)) } }
+        for th in p.threads {
+            for i in th.instructions {
+                switch i {
+                case let .store(.immediate(v), _, n, _, _), let .move(_, .immediate(v), n): out.append((v, n))
+                default: break
+                }
+            }
+        }
+        func walk(_ x: Proposition) {
+            switch x {
+            case let .equals(o, v) where v.location == nil: out.append((v.bits, observedBytes(p, o)))
+            case let .not(q): walk(q)
+            case let .and(qs), let .or(qs): qs.forEach(walk)
+            case let .implies(a, b): walk(a); walk(b)
+            default: break
+            }
+        }
+        walk(p.condition.proposition)
+        return out
+    }
+
+    static func needs128Bits(_ p: Program) -> Bool {
+        constants(p).contains { v, n in n == 8 && !(Int64(Int32.min) ... Int64(Int32.max)).contains(Int64(bitPattern: v)) }
     }
 
     static func widthOf(_ thread: ProgramThread, _ r: Int) -> Int? {
@@ -69,16 +112,22 @@ public enum LKMMLitmus {
         return nil
     }
 
-    static func literal(_ v: UInt64) -> String { v < 10 ? "\(v)" : "0x" + String(v, radix: 16) }
+    /// `v` held in `bytes`, in decimal: a 32-bit (or narrower) value as herd7's signed 32-bit C
+    /// value; a 64-bit one as signed while it fits 32 bits, else unsigned (read under -variant s128).
+    static func literal(_ v: UInt64, _ bytes: Int) -> String {
+        guard bytes == 8 else { return String(Int32(truncatingIfNeeded: ValueType(bytes: bytes, signed: false).truncate(v))) }
+        let s = Int64(bitPattern: v)
+        return (Int64(Int32.min) ... Int64(Int32.max)).contains(s) ? String(s) : String(v)
+    }
 
     static func statement(_ p: Program, _ t: Int, _ k: Int, _ i: Instruction) throws -> String? {
         func loc(_ a: Address) throws -> String {
             guard let (l, _) = p.resolve(a, thread: t) else { throw LitmusWriteError("P\(t): an access through a computed address") }
             return p.locations[l].name
         }
-        func value(_ o: Operand) throws -> String {
+        func value(_ o: Operand, _ n: Int) throws -> String {
             switch o {
-            case let .immediate(v): return literal(v)
+            case let .immediate(v): return literal(v, n)
             case let .register(r): return "r\(r)"
             case .address: throw LitmusWriteError("P\(t): a stored address")
             }
@@ -86,17 +135,17 @@ public enum LKMMLitmus {
         switch i {
         case let .load(d, a, _, ord, false):
             return ord == .plain ? "r\(d) = READ_ONCE(*\(try loc(a)));" : "r\(d) = smp_load_acquire(\(try loc(a)));"
-        case let .store(s, a, _, .plain, nil):
-            return "WRITE_ONCE(*\(try loc(a)), \(try value(s)));"
-        case let .store(s, a, _, .release, nil) where p.architecture == .aarch64:
-            return "smp_store_release(\(try loc(a)), \(try value(s)));"
+        case let .store(s, a, n, .plain, nil):
+            return "WRITE_ONCE(*\(try loc(a)), \(try value(s, n)));"
+        case let .store(s, a, n, .release, nil) where p.architecture == .aarch64:
+            return "smp_store_release(\(try loc(a)), \(try value(s, n)));"
         case let .exchange(r, a, _):
             return "r\(r) = xchg(\(try loc(a)), r\(r));"
         case .fence(.dmbFull), .fence(.mfence): return "smp_mb();"
         case .fence(.dmbLoad): return "smp_rmb();"
         case .fence(.dmbStore): return "smp_wmb();"
-        case let .move(d, s, _):
-            return "r\(d) = \(try value(s));"
+        case let .move(d, s, n):
+            return "r\(d) = \(try value(s, n));"
         case .branch(.always, k + 1):
             return nil
         default:
@@ -112,16 +161,20 @@ public enum LKMMLitmus {
         }
     }
 
-    static func proposition(_ x: Proposition) -> String {
+    static func proposition(_ x: Proposition, bytes: (Observable) -> Int) -> String {
         func sub(_ q: Proposition) -> String {
-            if case .equals = q { return proposition(q) }
-            if case .not = q { return proposition(q) }
-            return "(\(proposition(q)))"
+            if case .equals = q { return proposition(q, bytes: bytes) }
+            if case .not = q { return proposition(q, bytes: bytes) }
+            return "(\(proposition(q, bytes: bytes)))"
         }
         switch x {
-        case let .equals(.register(t, r), v): return "\(t):r\(r)=\(literal(v.bits))"
-        case let .equals(.memory(l, nil), v): return "\(l)=\(literal(v.bits))"
-        case let .equals(.memory(l, e?), v): return "\(l)[\(e)]=\(literal(v.bits))"
+        case let .equals(o, v):
+            let name: String = switch o {
+            case let .register(t, r): "\(t):r\(r)"
+            case let .memory(l, nil): l
+            case let .memory(l, e?): "\(l)[\(e)]"
+            }
+            return "\(name)=\(literal(v.bits, bytes(o)))"
         case let .not(q): return "~\(sub(q))"
         case let .and(qs): return qs.map(sub).joined(separator: " /\\ ")
         case let .or(qs): return qs.map(sub).joined(separator: " \\/ ")

@@ -88,11 +88,22 @@ extension Program {
             for (r, ty) in th.registerTypes.sorted(by: { $0.key < $1.key }) { registers.append("\(t):\(registerName(t, r)): \(typeName(ty))") }
         }
         out.append("Types: \(types.joined(separator: ", "))\(registers.isEmpty ? "" : "; registers \(registers.joined(separator: ", "))").")
-        let mixed = mixedSizeLocations()
-        out.append(mixed.isEmpty
-            ? "Every access is at its location's declared size: herd7 needs no -variant mixed."
-            : "Mixed-size accesses to \(mixed.joined(separator: ", ")): run herd7 with -variant mixed.")
+        out.append(herdVariantNote ?? "Every access is at its location's declared size: herd7 needs no -variant mixed.")
         return out.joined(separator: "\n   ")
+    }
+
+    /// How herd7 must run the program when its accesses are mixed-size, or
+    /// misaligned (herd7 7.57 refuses those unless told `unaligned`, and then
+    /// keeps them single-copy atomic, which the Arm ARM does not for an
+    /// access crossing a 16-byte boundary); nil when herd7 needs no variant.
+    var herdVariantNote: String? {
+        let mixed = mixedSizeLocations()
+        guard !mixed.isEmpty else { return nil }
+        let accesses = (try? litmusAccesses()) ?? []
+        let misaligned = locations.indices.filter { l in accesses.contains { $0.location == l && $0.bytes <= 8 && $0.offset % Int64($0.bytes) != 0 } }
+        guard !misaligned.isEmpty else { return "Mixed-size accesses to \(mixed.joined(separator: ", ")): run herd7 with -variant mixed." }
+        return "Mixed-size accesses to \(mixed.joined(separator: ", ")), misaligned ones to \(misaligned.map { locations[$0].name }.joined(separator: ", ")): "
+            + "run herd7 with -variant mixed,unaligned (herd7 7.57 then keeps a misaligned access single-copy atomic; the Arm ARM does not across a 16-byte boundary)."
     }
 }
 
@@ -103,6 +114,23 @@ extension String {
     }
 
     func padded(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+}
+
+/// What follows the code: `locations [...]` when the program observes more
+/// than its condition names, then the condition, as herd7 reads them.
+func litmusTail(_ p: Program) -> [String] {
+    var out: [String] = []
+    if !p.observed.isEmpty {
+        let names = p.observed.map { o -> String in
+            switch o {
+            case .register: HerdReport.atom(p, o)
+            case let .memory(l, e): e.map { "\(l)[\($0)]" } ?? l
+            }
+        }
+        out.append("locations [\(names.map { $0 + ";" }.joined(separator: " "))]")
+    }
+    out.append(HerdReport.condition(p, asInput: true).replacingNot())
+    return out
 }
 
 /// herd7's column layout: `P0 | P1 ;` then one row per line of code.

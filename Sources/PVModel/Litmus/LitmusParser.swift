@@ -89,6 +89,8 @@ struct Builder {
     let syntax: any AssemblySyntax.Type
     var locations: [Location] = []
     var declared: Set<String> = []
+    /// Registers given a type or a value in the init block: herd7 refuses a second one.
+    var initialised: Set<String> = []
     var memory: [String: [UInt64]] = [:]
     var threads: [ProgramThread]
 
@@ -117,7 +119,7 @@ struct Builder {
     }
 
     mutating func value(_ t: Token) throws -> Value {
-        if let v = parseInteger(t.text) { return Value(bits: v) }
+        if let v = try HerdInteger.value(t) { return Value(bits: v) }
         return Value(location: try location(t.text, line: t.line))
     }
 
@@ -136,10 +138,15 @@ struct Builder {
                 throw LitmusError(line: t.line, token: t.text, "unsupported type")
             }
             if let (p, r) = try register(target) {
+                guard initialised.insert("\(p):\(r)").inserted else {
+                    throw LitmusError(line: target.line, token: target.text, "register initialised more than once (herd7 refuses it; give type and value in one binding)")
+                }
                 if let ty = type { threads[p].registerTypes[r] = ty }
                 if ts.accept("=") {
-                    let v = try ts.word("a value")
-                    threads[p].initialRegisters[r] = try value(v)
+                    var v = try value(try ts.word("a value"))
+                    // herd7 keeps a typed register's value at its type's width.
+                    if v.location == nil, let ty = type { v.bits = ty.truncate(v.bits) }
+                    threads[p].initialRegisters[r] = v
                 }
             } else {
                 guard !declared.contains(target.text) else { throw LitmusError(line: target.line, token: target.text, "location declared twice") }
@@ -167,7 +174,7 @@ struct Builder {
                         throw LitmusError(line: values[0].line, token: values.last!.text, "more initial values than elements")
                     }
                     memory[target.text] = try values.map { v in
-                        guard let bits = parseInteger(v.text) else {
+                        guard let bits = try HerdInteger.value(v) else {
                             throw LitmusError(line: v.line, token: v.text, "initial memory must be an integer (pointers in memory are not supported)")
                         }
                         return locations[l].type.truncate(bits)
@@ -234,7 +241,12 @@ struct Builder {
             throw LitmusError(line: w.line, token: w.text, "expected a register or location")
         }
         let o = try observable(w, &ts)
-        try ts.expect("=")
+        let negated: Bool
+        switch ts.next()?.text {
+        case "=", "==": negated = false
+        case "!=", "<>": negated = true
+        default: throw LitmusError(line: w.line, token: w.text, "expected '=' or '!=' after it")
+        }
         let v = try ts.word("a value")
         if [")", "/\\", "\\/", "=", "=>", "("].contains(v.text) { throw LitmusError(line: v.line, token: v.text, "expected a value") }
         var value = try value(v)
@@ -246,6 +258,6 @@ struct Builder {
             }
             value.bits = ty.truncate(value.bits)
         }
-        return .equals(o, value)
+        return negated ? .not(.equals(o, value)) : .equals(o, value)
     }
 }

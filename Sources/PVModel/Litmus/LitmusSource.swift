@@ -1,7 +1,8 @@
 /// A litmus file split into herd7's sections: header (`ARCH NAME`), init
 /// block `{ ... }`, the program table (`P0 | P1 ;` then rows), and the
 /// tail (`locations [...]` and the final condition). Comments `(* *)` are
-/// blanked out first, keeping line numbers.
+/// blanked out first, keeping line numbers. Line ends are LF, CRLF or CR
+/// (herd7's lexers take a CR for a blank).
 struct LitmusSource {
     struct Line { var number: Int; var text: String }
 
@@ -18,7 +19,8 @@ struct LitmusSource {
     init(_ text: String) throws {
         var cleaned = ""
         var comment = 0
-        var chars = Array(text)
+        // Swift reads CRLF as one Character that is not "\n": make every line end LF first.
+        var chars = Array(text.replacingLineEnds())
         if chars.last != "\n" { chars.append("\n") }
         var i = 0
         while i < chars.count {
@@ -104,6 +106,19 @@ struct LitmusSource {
 }
 
 extension String {
+    /// CRLF and lone CR → LF.
+    func replacingLineEnds() -> String {
+        guard unicodeScalars.contains("\r") else { return self }
+        var out = String.UnicodeScalarView()
+        var previousCR = false
+        for u in unicodeScalars {
+            if u == "\n", previousCR { previousCR = false; continue }
+            previousCR = u == "\r"
+            out.append(previousCR ? "\n" : u)
+        }
+        return String(out)
+    }
+
     func trimmingWhitespace() -> String {
         String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }

@@ -4,8 +4,10 @@ struct Token: Equatable {
     var line: Int
 }
 
-/// Splits text into words (`[A-Za-z0-9_.:%$#-]` runs) and the punctuation
-/// herd7 uses (`/\`, `\/`, `=>`, `~`, `(`, `)`, `[`, `]`, `{`, `}`, `,`, `;`, `=`, `|`).
+/// Splits text into words (`[A-Za-z0-9_.:%$#-]` runs, and `+` right after
+/// `#` as in herd7's AArch64 `#+1`) and the punctuation herd7 uses (`/\`,
+/// `\/`, `=>`, `==`, `!=`, `<>`, `~`, `(`, `)`, `[`, `]`, `{`, `}`, `,`,
+/// `;`, `=`, `|`, `+`). `P:REG` written with spaces (`0: X0`, herd7 reads it) is one word.
 func tokenize(_ lines: [LitmusSource.Line]) throws -> [Token] {
     var out: [Token] = []
     for l in lines {
@@ -16,12 +18,12 @@ func tokenize(_ lines: [LitmusSource.Line]) throws -> [Token] {
             if ch.isWhitespace { i += 1; continue }
             if i + 1 < c.count {
                 let two = String(c[i ... i + 1])
-                if ["/\\", "\\/", "=>"].contains(two) { out.append(Token(text: two, line: l.number)); i += 2; continue }
+                if ["/\\", "\\/", "=>", "==", "!=", "<>"].contains(two) { out.append(Token(text: two, line: l.number)); i += 2; continue }
             }
             if "~()[]{},;=|+".contains(ch) { out.append(Token(text: String(ch), line: l.number)); i += 1; continue }
             if ch.isLetter || ch.isNumber || "_.:%$#-".contains(ch) {
                 var j = i
-                while j < c.count, c[j].isLetter || c[j].isNumber || "_.:%$#-".contains(c[j]) { j += 1 }
+                while j < c.count, c[j].isLetter || c[j].isNumber || "_.:%$#-".contains(c[j]) || (c[j] == "+" && c[j - 1] == "#") { j += 1 }
                 out.append(Token(text: String(c[i ..< j]), line: l.number))
                 i = j
                 continue
@@ -29,18 +31,24 @@ func tokenize(_ lines: [LitmusSource.Line]) throws -> [Token] {
             throw LitmusError(line: l.number, token: String(ch), "unexpected character")
         }
     }
-    return out
+    return joiningProcessorPrefixes(out)
 }
 
-/// An integer literal: decimal, `0x` hex, optionally negative (two's complement).
-func parseInteger(_ s: String) -> UInt64? {
-    var t = Substring(s)
-    var neg = false
-    if t.hasPrefix("-") { neg = true; t = t.dropFirst() }
-    let v: UInt64?
-    if t.hasPrefix("0x") || t.hasPrefix("0X") { v = UInt64(t.dropFirst(2), radix: 16) } else { v = UInt64(t) }
-    guard let x = v else { return nil }
-    return neg ? 0 &- x : x
+/// `0` `:X0`, `0:` `X0` and `0` `:` `X0` → `0:X0`.
+private func joiningProcessorPrefixes(_ tokens: [Token]) -> [Token] {
+    func processor(_ s: Substring) -> Bool { !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber } }
+    var out: [Token] = []
+    for t in tokens {
+        if let last = out.last, let f = t.text.first {
+            let a = last.text
+            if (processor(Substring(a)) && f == ":") || (a.hasSuffix(":") && processor(a.dropLast()) && (f.isLetter || f == "%")) {
+                out[out.count - 1].text += t.text
+                continue
+            }
+        }
+        out.append(t)
+    }
+    return out
 }
 
 /// A cursor over tokens, for the small recursive-descent parsers.

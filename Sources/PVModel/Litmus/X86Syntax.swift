@@ -19,7 +19,7 @@ enum X86Syntax: AssemblySyntax {
             if register(o[1].text) != nil { throw LitmusError(line: line, token: txt, "register-indirect addressing is not supported") }
             return .mem(try builder.location(o[1].text, line: line))
         }
-        if o.count == 1, o[0].text.hasPrefix("$"), let v = parseInteger(String(o[0].text.dropFirst())) { return .imm(v) }
+        if o.count == 1, o[0].text.hasPrefix("$"), let v = try x86Immediate(o[0], bytes: 4) { return .imm(v) }
         if o.count == 1, let r = register(o[0].text) { return .reg(r.index) }
         throw LitmusError(line: line, token: txt, "expected a register, [location] or $immediate")
     }
@@ -95,7 +95,7 @@ enum X86_64Syntax: AssemblySyntax {
                 if o[1].text.hasPrefix("%") { throw LitmusError(line: line, token: txt, "register-indirect addressing is not supported") }
                 return .mem(try builder.location(o[1].text, line: line))
             }
-            if o.count == 1, o[0].text.hasPrefix("$"), let v = parseInteger(String(o[0].text.dropFirst())) { return .imm(v) }
+            if o.count == 1, o[0].text.hasPrefix("$"), let v = try x86Immediate(o[0], bytes: 8) { return .imm(v) }
             if o.count == 1, o[0].text.hasPrefix("%"), let r = register(o[0].text) { return .reg(r.index, r.bytes) }
             throw LitmusError(line: line, token: txt, "expected %register, (location) or $immediate")
         }
@@ -119,15 +119,21 @@ enum X86_64Syntax: AssemblySyntax {
                 default: throw LitmusError(line: line, token: m.text, "xchg needs a %register and a (location)")
                 }
             }
+            func immediate(_ v: UInt64, _ n: Int) throws -> Operand {
+                guard n == 8 || v <= UInt64(UInt32.max) else {
+                    throw LitmusError(line: line, token: args[0].map(\.text).joined(), x86Wide32)
+                }
+                return .immediate(v)
+            }
             switch (src, dst) {
             case let (.imm(v), .mem(l)):
                 guard let n = suffix else { throw LitmusError(line: line, token: m.text, "a store of an immediate needs movl or movq") }
-                return .store(source: .immediate(v), address: Address(base: .location(l)), bytes: n, ordering: .plain, status: nil)
+                return .store(source: try immediate(v, n), address: Address(base: .location(l)), bytes: n, ordering: .plain, status: nil)
             case let (.reg(r, n), .mem(l)):
                 return .store(source: .register(r), address: Address(base: .location(l)), bytes: try width(n), ordering: .plain, status: nil)
             case let (.mem(l), .reg(r, n)):
                 return .load(destination: r, address: Address(base: .location(l)), bytes: try width(n), ordering: .plain, exclusive: false)
-            case let (.imm(v), .reg(r, n)): return .move(destination: r, source: .immediate(v), bytes: try width(n))
+            case let (.imm(v), .reg(r, n)): return .move(destination: r, source: try immediate(v, try width(n)), bytes: n)
             case let (.reg(s, _), .reg(r, n)): return .move(destination: r, source: .register(s), bytes: try width(n))
             default: throw LitmusError(line: line, token: m.text, "unsupported mov operands")
             }
@@ -136,3 +142,13 @@ enum X86_64Syntax: AssemblySyntax {
         }
     }
 }
+
+/// `$k`: decimal (herd7's x86 lexers read no hexadecimal), 0 ... 2^32-1 for
+/// 32 bits, -2^62 ... 2^62-1 for 64.
+private func x86Immediate(_ t: Token, bytes: Int) throws -> UInt64? {
+    guard let k = try HerdInteger.immediate(t.text.dropFirst(), t, plusSign: false) else { return nil }
+    guard bytes == 8 || (0 ... Int64(UInt32.max)).contains(k) else { throw LitmusError(line: t.line, token: t.text, x86Wide32) }
+    return UInt64(bitPattern: k)
+}
+
+private let x86Wide32 = "a 32-bit immediate is 0 ... 4294967295 here (herd7 7.57 keeps a wider or negative one whole, where the architecture truncates)"

@@ -9,7 +9,9 @@
 /// store (the mapped STLR) is written as `xchg` of a copy of the value,
 /// which adds a read whose value no condition names; a 64-bit immediate
 /// that does not fit a sign-extended 32-bit field goes through a register
-/// first, as x86-64 encodes it.
+/// first, as x86-64 encodes it. Immediates are decimal (herd7's X86_64
+/// lexer reads no hexadecimal); a 64-bit value beyond the ±2^62 herd7
+/// reads in code is set in the init block in a free register instead.
 public enum X86Litmus {
     /// The x86 program an AArch64 program runs as under x86-TSO, with the
     /// mapping notes (see `X86Mapping`); throws `ModelError.notModelled`
@@ -30,7 +32,7 @@ public enum X86Litmus {
         var initial: [String] = p.locations.map { l in
             let ty = AArch64Litmus.typeName(l.type)
             guard l.count == 1 else { return "\(ty) \(l.name)[\(l.count)];" }
-            if let v = p.initialMemory[l.name]?.first { return "\(ty) \(l.name)=\(v);" }
+            if let v = p.initialMemory[l.name]?.first { return "\(ty) \(l.name)=\(HerdInteger.valueText(v));" }
             return "\(ty) \(l.name);"
         }
         var maps: [[Int: Int]] = []
@@ -47,20 +49,33 @@ public enum X86Litmus {
                 for r in i.writtenRegisters + i.readRegisters where !isBase(p, r, thread: t) { _ = try name(r) }
             }
             for case let .register(tt, r) in p.condition.proposition.observables + p.observed where tt == t { _ = try name(r) }
-            let scratch = available.first { !map.values.contains($0) }
+            var spare = available.filter { !map.values.contains($0) }
+            let scratch = spare.first
+            spare = Array(spare.dropFirst())
+            var constants: [UInt64: Int] = [:]
+            func constant(_ v: UInt64) throws -> Int {
+                if let x = constants[v] { return x }
+                guard !spare.isEmpty else { throw LitmusWriteError("P\(t): no register left to hold the constant \(v)") }
+                constants[v] = spare.removeFirst()
+                return constants[v]!
+            }
             var rows: [String] = []
             for (k, i) in thread.instructions.enumerated() {
-                rows += try lines(p, t, k, i, rename: { try name($0) }, scratch: scratch)
+                rows += try lines(p, t, k, i, rename: { try name($0) }, scratch: scratch, constant: constant)
             }
             columns.append(rows)
-            for (r, v) in thread.initialRegisters.sorted(by: { $0.key < $1.key }) where !isBase(p, r, thread: t) {
+            // One binding per register (herd7 refuses a type and a value given apart).
+            var values: [Int: UInt64] = [:]
+            for (r, v) in thread.initialRegisters where !isBase(p, r, thread: t) {
                 guard v.location == nil else { throw LitmusWriteError("P\(t) computes with a location's address") }
-                initial.append("\(t):\(X86_64Syntax.names64[try name(r)])=\(v.bits);")
+                values[try name(r)] = v.bits
             }
+            for (v, x) in constants { values[x] = v }
             var types: [Int: ValueType] = [:]
             for (r, ty) in thread.registerTypes where map[r] != nil { types[map[r]!] = ty }
-            for (r, ty) in types.sorted(by: { $0.key < $1.key }) {
-                initial.append("\(AArch64Litmus.typeName(ty)) \(t):\(X86_64Syntax.names64[r]);")
+            for x in Set(values.keys).union(types.keys).sorted() {
+                let type = types[x].map { AArch64Litmus.typeName($0) + " " } ?? ""
+                initial.append("\(type)\(t):\(X86_64Syntax.names64[x])\(values[x].map { "=" + HerdInteger.valueText($0) } ?? "");")
             }
             renamed.threads[t].registerTypes = types
             renamed.threads[t].initialRegisters = [:]
@@ -76,16 +91,7 @@ public enum X86Litmus {
         out += initial.map { " " + $0 }
         out.append("}")
         out += litmusColumns(columns)
-        if !renamed.observed.isEmpty {
-            let names = renamed.observed.map { o -> String in
-                switch o {
-                case .register: HerdReport.atom(renamed, o)
-                case let .memory(l, e): e.map { "\(l)[\($0)]" } ?? l
-                }
-            }
-            out.append("locations [\(names.map { $0 + ";" }.joined(separator: " "))]")
-        }
-        out.append(HerdReport.condition(renamed).replacingNot())
+        out += litmusTail(renamed)
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -119,7 +125,8 @@ public enum X86Litmus {
         }
     }
 
-    static func lines(_ p: Program, _ t: Int, _ k: Int, _ i: Instruction, rename: (Int) throws -> Int, scratch: Int?) throws -> [String] {
+    static func lines(_ p: Program, _ t: Int, _ k: Int, _ i: Instruction, rename: (Int) throws -> Int, scratch: Int?,
+                      constant: (UInt64) throws -> Int) throws -> [String] {
         func size(_ n: Int) throws -> String {
             switch n {
             case 4: return "l"
@@ -140,7 +147,12 @@ public enum X86Litmus {
             guard let s = scratch else { throw LitmusWriteError("P\(t): no register left for a stored value") }
             return "%" + (n == 8 ? X86_64Syntax.names64[s] : X86_64Syntax.names32[s])
         }
-        func imm(_ v: UInt64) -> String { v < 10 ? "$\(v)" : "$0x" + String(v, radix: 16) }
+        /// `v` as an `n`-byte source: `$k` in decimal, or the register the init block sets to it.
+        func imm(_ v: UInt64, _ n: Int) throws -> String {
+            if n == 4 { return "$\(v & 0xFFFF_FFFF)" }
+            if let k = HerdInteger.immediateText(Int64(bitPattern: v)) { return "$" + k }
+            return "%" + X86_64Syntax.names64[try constant(v)]
+        }
         switch i {
         case let .load(d, a, n, _, false):
             return ["mov\(try size(n)) \(try mem(a)),\(try reg(d, n))"]
@@ -149,10 +161,10 @@ public enum X86Litmus {
             let locked = ord == .release
             switch src {
             case let .immediate(v) where !locked && (n == 4 || v < 0x8000_0000):
-                return ["mov\(s) \(imm(v)),\(try mem(a))"]
+                return ["mov\(s) \(try imm(v, n)),\(try mem(a))"]
             case let .immediate(v):
                 let r = try scratchName(n)
-                return ["mov\(s) \(imm(v)),\(r)", "\(locked ? "xchg" : "mov")\(s) \(r),\(try mem(a))"]
+                return ["mov\(s) \(try imm(v, n)),\(r)", "\(locked ? "xchg" : "mov")\(s) \(r),\(try mem(a))"]
             case let .register(x) where !locked:
                 return ["mov\(s) \(try reg(x, n)),\(try mem(a))"]
             case let .register(x):
@@ -166,7 +178,7 @@ public enum X86Litmus {
         case .fence(.mfence):
             return ["mfence"]
         case let .move(d, .immediate(v), n):
-            return ["mov\(try size(n)) \(imm(v)),\(try reg(d, n))"]
+            return ["mov\(try size(n)) \(try imm(v, n)),\(try reg(d, n))"]
         case let .move(d, .register(s), n):
             return ["mov\(try size(n)) \(try reg(s, n)),\(try reg(d, n))"]
         case .branch(.always, k + 1):
