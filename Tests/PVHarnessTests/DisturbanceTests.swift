@@ -6,9 +6,6 @@ import Testing
 import PVResults
 import PVRuntime
 
-/// Whether this process may use at least two CPUs (a writer and a reader of their own).
-let twoCPUs = ((try? ProcessAffinity.allowedCPUs().count) ?? 0) >= 2
-
 @Suite("Disturbance accounting: procfs parsing and the rule")
 struct DisturbanceParsingTests {
     @Test("status and sched fields, /proc/interrupts columns and /proc/stat steal")
@@ -111,7 +108,7 @@ struct RoundTests {
     }
 
     @Test("a busy thread on a measured CPU gets its repetitions flagged and retried",
-          .enabled(if: twoCPUs, "needs two CPUs: a writer and a reader of their own"))
+          .enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason))
     func realDisturbance() throws {
         let topology = try Topology.live()
         var runner = ScenarioRunner(topology: topology, clock: try CycleClock.calibrate(windows: 1))
