@@ -31,20 +31,10 @@ extension ValidateCommand {
                 }
             }
             for q in ModelQuestion.allCases {
-                let vs = verdicts.filter { $0.strategy == e.strategy.rawValue && $0.record == e.record.rawValue && $0.question == q }
+                let vs = verdicts.filter { $0.strategy == e.strategy && $0.record == e.record && $0.question == q }
                 guard !vs.isEmpty else { continue }
-                print("  \(q.rawValue): " + vs.map { "\(Self.modelTitle($0.model)) \($0.verdict)" }.joined(separator: ", "))
+                print("  \(q.rawValue): " + vs.map { "\($0.model.title) \($0.verdict)" }.joined(separator: ", "))
             }
-        }
-    }
-
-    /// The column title of a model (`armv8` → `ARMv8`).
-    static func modelTitle(_ model: String) -> String {
-        switch ModelKind(rawValue: model) {
-        case .armv8?: "ARMv8"
-        case .x86TSO?: "x86-TSO"
-        case .sc?: "SC"
-        case nil: model
         }
     }
 }

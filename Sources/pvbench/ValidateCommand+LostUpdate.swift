@@ -35,12 +35,11 @@ extension ValidateCommand {
         do {
             print()
             let rows = results.map { r -> [String] in
-                let cells = models.map { m in r.models.first { $0.model == m.rawValue }.map { $0.violatesClaim ? "ALLOWED (claimed safe)" : $0.verdict } ?? "-" }
+                let cells = models.map { m in r.models.first { $0.model == m }.map { $0.violatesClaim ? "ALLOWED (claimed safe)" : $0.verdict.rawValue } ?? "-" }
                 let hw = r.hardware.map { "\($0.lost) lost of \($0.requests) requests, \($0.rounds) rounds: \($0.verdict)" } ?? "-"
                 return [r.variant.rawValue, "lost flush request"] + cells + [hw]
             }
-            let names = ["armv8": "ARMv8", "x86-tso": "x86-TSO", "sc": "SC"]
-            print(formatTable(["case", "can the host lose"] + models.map { names[$0.rawValue]! } + ["hardware here"], rows))
+            print(formatTable(["case", "can the host lose"] + models.map(\.title) + ["hardware here"], rows))
             for r in results { print("\(r.variant): \(r.variant.summary)") }
             for r in results {
                 guard let v = r.models.first(where: { $0.witness != nil }) else { continue }

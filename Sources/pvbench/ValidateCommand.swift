@@ -113,7 +113,7 @@ struct ValidateCommand: ParsableCommand {
         let machine: ValidationMachine
         let lostUpdates: [LostUpdateCaseResult]
         let failed: [String]
-        let warnings: [String]
+        let warnings: [ValidationWarning]
     }
 
     /// `--model-only --json`: the full report's model fields, without a race.
@@ -155,10 +155,8 @@ struct ValidateCommand: ParsableCommand {
             throw ValidationError("no strategy given applies to the records given; see `pvbench validate --help` for which apply to which")
         }
         let budget: ValidationBudget = reads.map { .reads($0) } ?? .duration(seconds: duration ?? 1)
-        var warnings: [String] = []
-        if let reads, reads < ValidationBudget.meaningfulReads {
-            warnings.append("--reads \(reads) is too few to mean much: a tear can take millions of reads to show (use >= \(ValidationBudget.meaningfulReads))")
-        }
+        var warnings: [ValidationWarning] = []
+        if let reads, reads < ValidationBudget.meaningfulReads { warnings.append(.fewReadsAsked(reads)) }
         let request = PlacementRequest(writers: 1, readers: readers, relation: relation.relation ?? .farthest,
                                        memory: memory.memory)
         let runner: ValidationRunner
@@ -190,7 +188,7 @@ struct ValidateCommand: ParsableCommand {
             results.append(result)
             let perReader = result.readers.map(\.counts.reads).min() ?? 0
             if case .duration = budget, perReader < ValidationBudget.meaningfulReads {
-                warnings.append("\(c): only \(perReader) reads per reader; the verdict means little")
+                warnings.append(.fewReadsMade(c, perReader: perReader))
             }
         }
         progress.finish()
@@ -208,7 +206,7 @@ struct ValidateCommand: ParsableCommand {
             printModels(verdicts, hardware: [HardwareColumn(title: "hardware here", results: results)] + (other.map { [$0] } ?? []))
             if explain { printExplanation(verdicts) }
             printLostUpdates(lost)
-            for w in warnings where !w.hasPrefix("--reads") { writeStandardError(Data("pvbench: warning: \(w)\n".utf8)) }
+            for w in warnings where !w.isKnownBeforeRunning { writeStandardError(Data("pvbench: warning: \(w)\n".utf8)) }
         }
         let inconclusive = results.filter { $0.verdict == .inconclusive }
         if !inconclusive.isEmpty {
@@ -238,7 +236,7 @@ struct ValidateCommand: ParsableCommand {
             throw RuntimeError("a model a strategy claims allows it to fail: "
                 + violated.map { "\($0.strategy)/\($0.record) \($0.question) under \($0.model)" }.joined(separator: "; "))
         }
-        let undecided = Set(verdicts.filter { $0.verdict == "not modelled" }.map { "\($0.strategy)/\($0.record)" }).sorted()
+        let undecided = Set(verdicts.filter { $0.verdict == .notModelled }.map { "\($0.strategy)/\($0.record)" }).sorted()
         if !undecided.isEmpty {
             writeStandardError(Data("pvbench: warning: not modelled (no model verdict): \(undecided.joined(separator: ", "))\n".utf8))
             if strict { throw ExitCode(2) }
@@ -261,14 +259,14 @@ struct ValidateCommand: ParsableCommand {
             let vs = byKey[key]!
             let first = vs[0]
             let cells = models.map { m -> String in
-                guard let v = vs.first(where: { $0.model == m.rawValue }) else { return "-" }
+                guard let v = vs.first(where: { $0.model == m }) else { return "-" }
                 return v.cell
             }
             let hw = hardware.map { first.question == .torn ? $0.rows["\(first.strategy)/\(first.record)"] ?? "-" : "-" }
             rows.append(["\(first.strategy)/\(first.record)", first.question.rawValue] + cells + hw)
         }
-        print(formatTable(["strategy/record", "can the reader see"] + models.map { Self.modelTitle($0.rawValue) } + hardware.map(\.title), rows))
-        for v in verdicts where v.witness != nil && v.model == models.first(where: { m in verdicts.contains { $0.strategy == v.strategy && $0.record == v.record && $0.question == v.question && $0.model == m.rawValue && $0.witness != nil } })?.rawValue {
+        print(formatTable(["strategy/record", "can the reader see"] + models.map(\.title) + hardware.map(\.title), rows))
+        for v in verdicts where v.witness != nil && v.model == models.first(where: { m in verdicts.contains { $0.strategy == v.strategy && $0.record == v.record && $0.question == v.question && $0.model == m && $0.witness != nil } }) {
             print()
             print("witness: \(v.strategy)/\(v.record) \(v.question.rawValue), allowed under \(v.model):")
             print(v.witness!, terminator: "")
