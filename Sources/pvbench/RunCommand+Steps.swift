@@ -3,6 +3,7 @@ import Foundation
 import PVExperiments
 import PVHost
 import PVResults
+import PVRecords
 
 /// The machine a run measures on: its topology and calibrated clock.
 struct RunHost {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PVExperiments
 import PVResults
+import PVRecords
 
 /// The machine a `pvbench validate --json` ran on, so another machine's
 /// `--hardware FILE` can name it in its column.

@@ -3,6 +3,7 @@ import Testing
 @testable import PVHost
 @testable import PVResults
 @testable import PVExperiments
+import PVRecords
 
 @Suite("Result model, JSON shape and CSV")
 struct ResultsTests {

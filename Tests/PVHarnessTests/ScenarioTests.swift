@@ -4,6 +4,7 @@ import Testing
 @testable import PVHost
 @testable import PVResults
 @testable import PVExperiments
+import PVRecords
 
 @Suite("Run settings and suites")
 struct RunSettingsTests {

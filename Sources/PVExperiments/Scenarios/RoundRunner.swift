@@ -1,6 +1,7 @@
 import PVHost
 import PVResults
 import PVRuntime
+import PVRecords
 
 /// What is done with a repetition whose measured threads were disturbed
 /// (``DisturbanceRule``): its entry is always kept in the JSON, flagged.

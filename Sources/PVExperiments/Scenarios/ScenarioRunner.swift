@@ -3,6 +3,7 @@ import PVRuntime
 import Synchronization
 import PVHost
 import PVResults
+import PVRecords
 
 /// Runs one `pvbench run` case: plans the placement, builds the emulated
 /// machine on the planned NUMA node, prepares the records, runs the
