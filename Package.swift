@@ -8,11 +8,16 @@
 //
 // Modules depend one way only (the package graph refuses a cycle):
 //   C shims (CNUMA, CConcurrencyKit, CPVPlatform, CPVABI, CPVReference)
-//     -> PVABI -> PVRuntime (with PVModel's program representation)
-//     -> PVHost (topology, placement, NUMA, pinned threads, clocks, perf, signals)
-//     -> PVResults (result files, tables, reports)
+//     -> PVABI (records' layout, hypercalls, guest memory, the stop flag)
+//          -> PVRuntime (strategies, detector; with PVModel's program representation)
+//          -> PVHost (topology, placement, NUMA, pinned threads, clocks, perf, signals;
+//             not PVRuntime: threads and loops share only PVABI's StopFlag)
+//   PVRecords (what the host measured, as stored: clock, idle floor, disturbance)
+//     -> PVHost, and -> PVResults (result files, tables, reports: Foundation and
+//        PVRecords only, so reading results links neither libnuma nor the checker)
+//   PVHost, PVResults, PVRuntime, PVModel
 //     -> PVExperiments (scenarios, suites, validate, litmus, faults, statistics;
-//        also PVRuntime, and PVModel for the verdicts) -> pvbench (CLI)
+//        the host facts a result context records) -> pvbench (CLI)
 import PackageDescription
 
 let optimise: [SwiftSetting] = [
@@ -29,7 +34,7 @@ let package = Package(
     name: "pvbench",
     products: [
         .executable(name: "pvbench", targets: ["pvbench"]),
-        .library(name: "PVBench", targets: ["PVABI", "PVRuntime", "PVHost", "PVResults", "PVExperiments", "PVModel"]),
+        .library(name: "PVBench", targets: ["PVABI", "PVRuntime", "PVRecords", "PVHost", "PVResults", "PVExperiments", "PVModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -70,23 +75,24 @@ let package = Package(
             // PVModel: the strategies record themselves as checker programs.
             dependencies: ["PVABI", "PVModel", "CPVPlatform", "CConcurrencyKit"],
             swiftSettings: optimise),
+        // What the host measured, as a result stores it: plain Codable records.
+        .target(name: "PVRecords", swiftSettings: optimise),
         // Host services: what the machine is and how threads and memory are put on it.
-        // (PVRuntime for StopFlag, the one stop signal threads and loops share.)
-        .target(name: "PVHost", dependencies: ["PVRuntime", "PVABI", "CNUMA", "CPVPlatform"], swiftSettings: optimise),
+        .target(name: "PVHost", dependencies: ["PVABI", "PVRecords", "CNUMA", "CPVPlatform"], swiftSettings: optimise),
         // Result files, terminal tables and reports: data in, text and plots out.
-        .target(name: "PVResults", dependencies: ["PVHost"], swiftSettings: optimise),
+        .target(name: "PVResults", dependencies: ["PVRecords"], swiftSettings: optimise),
         // What is run: scenarios and suites, validate, litmus, faults, latency statistics.
         .target(
             name: "PVExperiments",
             dependencies: [
-                "PVHost", "PVResults", "PVRuntime", "PVABI", "PVModel", "CPVPlatform", "CPVReference",
+                "PVHost", "PVRecords", "PVResults", "PVRuntime", "PVABI", "PVModel", "CPVPlatform", "CPVReference",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: optimise),
         .executableTarget(
             name: "pvbench",
             dependencies: [
-                "PVExperiments", "PVResults", "PVHost", "PVRuntime", "PVABI", "PVModel",
+                "PVExperiments", "PVResults", "PVRecords", "PVHost", "PVRuntime", "PVABI", "PVModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimise),
@@ -96,7 +102,7 @@ let package = Package(
         .testTarget(name: "PVABITests", dependencies: ["PVABI", "CPVABI"]),
         .testTarget(name: "PVRuntimeTests", dependencies: ["PVRuntime", "PVABI", "PVModel", "CPVPlatform", "PVTestSupport"]),
         .testTarget(
-            name: "PVHarnessTests", dependencies: ["PVHost", "PVResults", "PVExperiments", "PVRuntime", "PVABI", "PVModel", "PVTestSupport"],
+            name: "PVHarnessTests", dependencies: ["PVHost", "PVRecords", "PVResults", "PVExperiments", "PVRuntime", "PVABI", "PVModel", "PVTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PVModelTests",

@@ -3,6 +3,7 @@ import CPVPlatform
 import Dispatch
 import PVRuntime
 import PVHost
+import PVABI
 
 /// `contended-read/<strategy>/<target>`: the guest's read while a hypervisor
 /// writer thread, pinned to another CPU, writes the record back to back:

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PVABI
+import PVResults
 
 struct ABICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,15 +50,15 @@ struct ABICommand: ParsableCommand {
         for layout in doc.layouts {
             print("\(layout.name): \(layout.size) bytes, IPA \(layout.ipaAlignment)-byte aligned, "
                 + "\(layout.endianness)-endian (\(layout.specification))")
-            print(formatTable(["  field", "offset", "size", "meaning"],
+            print(TerminalTable.plain(["  field", "offset", "size", "meaning"],
                               layout.fields.map { ["  " + $0.name, "\($0.offset)", "\($0.size)", $0.meaning] }))
             print()
         }
         print("SMCCC function ids:")
-        print(formatTable(["  name", "id", "specification"],
+        print(TerminalTable.plain(["  name", "id", "specification"],
                           doc.functions.map { ["  " + $0.name, $0.id, $0.specification] }))
         print()
         print("SMCCC return codes (int64 in x0):")
-        print(formatTable(["  name", "value"], doc.returnCodes.map { ["  " + $0.name, "\($0.value)"] }))
+        print(TerminalTable.plain(["  name", "value"], doc.returnCodes.map { ["  " + $0.name, "\($0.value)"] }))
     }
 }

@@ -143,15 +143,11 @@ func printJSON(_ value: some Encodable) throws {
     FileHandle.standardOutput.write(Data("\n".utf8))
 }
 
-/// Left-aligned text columns, two spaces apart.
-func formatTable(_ header: [String], _ rows: [[String]]) -> String {
-    let all = [header] + rows
-    let widths = (0 ..< header.count).map { c in all.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
-    return all.map { row in
-        row.enumerated().map { i, cell in
-            i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-        }.joined(separator: "  ")
-    }.joined(separator: "\n")
+/// Writes one diagnostic line to stderr after whatever stdout holds, so the
+/// two never interleave mid-line on a terminal or in a shared log.
+func writeStandardError(_ data: Data) {
+    fflush(nil)  // every output stream, stdout among them
+    FileHandle.standardError.write(data)
 }
 
 /// Durations on the command line (see ``DurationText``), with errors that

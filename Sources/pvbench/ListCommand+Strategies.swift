@@ -9,10 +9,10 @@ extension ListCommand {
     static var strategyTable: (header: [String], rows: [[String]]) {
         let models = StrategyModel.models
         let header = ["strategy", "record", "safe", "writer", "reader", "C11 / LKMM", "x86-64", "arm64"]
-            + models.map { "torn: \(ValidateCommand.modelTitle($0.rawValue))" }
+            + models.map { "torn: \($0.title)" }
         let rows = StrategyExplanation.all().map { e -> [String] in
             let torn = StrategyModel.check(e.strategy, e.record, models: models).filter { $0.question == .torn }
-            let verdicts = models.map { m in torn.first { $0.model == m.rawValue }?.cell ?? "-" }
+            let verdicts = models.map { m in torn.first { $0.model == m }?.cell ?? "-" }
             func accesses(_ a: [ExplainedAccess]) -> String {
                 a.map { "\($0.ordering.rawValue) \($0.kind)" + ($0.kind == .fence ? "" : " \($0.field)") }.joined(separator: "; ")
             }
@@ -39,6 +39,6 @@ extension ListCommand {
 extension StrategyVerdict {
     /// The verdict as a table cell: an allowed failure is marked as claimed-safe (a failure) or unsafe (expected).
     var cell: String {
-        violatesClaim ? "ALLOWED (claimed safe)" : (verdict == "allowed" && !claimed ? "allowed (unsafe)" : verdict)
+        violatesClaim ? "ALLOWED (claimed safe)" : (verdict == .allowed && !claimed ? "allowed (unsafe)" : verdict.rawValue)
     }
 }

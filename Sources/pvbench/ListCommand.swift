@@ -1,6 +1,7 @@
 import ArgumentParser
 import PVRuntime
 import PVExperiments
+import PVResults
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,24 +57,24 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         if strategies {
             let t = Self.strategyTable
-            return print(markdown ? Self.markdown(t.header, t.rows) : formatTable(t.header, t.rows))
+            return print(markdown ? Self.markdown(t.header, t.rows) : TerminalTable.plain(t.header, t.rows))
         }
         let l = Self.listing
         if json { return try printJSON(l) }
         print("scenarios:")
-        print(formatTable(["  name", "record", "strategies (C kernel*)", "what"], l.scenarios.map { s in
+        print(TerminalTable.plain(["  name", "record", "strategies (C kernel*)", "what"], l.scenarios.map { s in
             ["  " + s.name, s.record ?? "-",
              s.strategies.map { s.cKernels.contains($0) ? $0 + "*" : $0 }.joined(separator: ","), s.summary]
         }))
         print("\nstrategies:")
-        print(formatTable(["  name", "safe", "records", "what"], l.strategies.map {
+        print(TerminalTable.plain(["  name", "safe", "records", "what"], l.strategies.map {
             ["  " + $0.name, $0.claimsSafety ? "yes" : "NO", $0.records.joined(separator: ","), $0.summary]
         }))
         print("\nlayouts:")
-        print(formatTable(["  name", "record stride", "flag stride", "what"], l.layouts.map {
+        print(TerminalTable.plain(["  name", "record stride", "flag stride", "what"], l.layouts.map {
             ["  " + $0.name, "\($0.stolenTimeStride)", "\($0.flagStride)", $0.summary]
         }))
         print("\nsuites:")
-        print(formatTable(["  name", "cases", "what"], l.suites.map { ["  " + $0.name, "\($0.cases)", $0.summary] }))
+        print(TerminalTable.plain(["  name", "cases", "what"], l.suites.map { ["  " + $0.name, "\($0.cases)", $0.summary] }))
     }
 }

@@ -85,8 +85,8 @@ struct LitmusCommand: ParsableCommand {
         } else {
             for r in results { printTest(r) }
             print()
-            print(formatTable(["test", "ARMv8", "x86-TSO", "SC", "ran here as", "its model", "seen", "hardware"], results.map { r in
-                [r.name] + r.models.map(\.verdict) + [r.ranAs ?? "-", r.hostModel?.verdict ?? "-",
+            print(TerminalTable.plain(["test"] + LitmusExpectation.models.map(\.title) + ["ran here as", "its model", "seen", "hardware"], results.map { r in
+                [r.name] + r.models.map(\.verdict.rawValue) + [r.ranAs ?? "-", r.hostModel?.verdict.rawValue ?? "-",
                  r.notRun == nil ? "\(r.positive)/\(r.iterations)" : "-", r.verdict]
             }))
         }

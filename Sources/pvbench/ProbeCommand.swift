@@ -1,5 +1,6 @@
 import ArgumentParser
 import PVABI
+import PVResults
 
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -68,7 +69,7 @@ struct ProbeCommand: ParsableCommand {
         print("guest memory \(report.guestMemory["ipaStart"]!)-\(report.guestMemory["ipaEnd"]!), "
             + "PV region at \(report.guestMemory["pvRegionIPA"]!) (\(memory.pvRegionSize / GuestMemory.pvPageSize) x 64 KiB)")
         print()
-        print(formatTable(["#", "vcpu", "call", "args", "result", "meaning"],
+        print(TerminalTable.plain(["#", "vcpu", "call", "args", "result", "meaning"],
                           report.steps.enumerated().map { i, s in
                               ["\(i + 1)", "\(s.vcpu)", s.function, s.arguments.joined(separator: " "),
                                "\(s.result)" + (s.resultName.map { " \($0)" } ?? ""), s.meaning]
@@ -80,7 +81,7 @@ struct ProbeCommand: ParsableCommand {
         print(line("PV time ", report.pvTime))
         print(line("PV sched", report.pvSched))
         print()
-        print(formatTable(["vcpu", "stolen-time IPA", "preempted IPA"],
+        print(TerminalTable.plain(["vcpu", "stolen-time IPA", "preempted IPA"],
                           report.records.map { ["\($0.vcpu)", $0.stolenTimeIPA ?? "-", $0.pvSchedIPA ?? "-"] }))
         if !releaseSteps.isEmpty {
             let ok = releaseSteps.allSatisfy { $0.result == SMCCCReturn.success.rawValue }

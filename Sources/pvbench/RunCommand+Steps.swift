@@ -3,6 +3,7 @@ import Foundation
 import PVExperiments
 import PVHost
 import PVResults
+import PVRecords
 
 /// The machine a run measures on: its topology and calibrated clock.
 struct RunHost {
@@ -160,16 +161,23 @@ extension RunCommand {
         }
         context.injectedFaults = inject.map(\.record)
         context.figures = Dictionary(outcome.results.map { ($0.settings.scenario.rawValue, $0.settings.scenario.figures) }) { a, _ in a }
-        context.warnings = host.clock.warnings + outcome.results.flatMap(\.warnings) + outcome.perfUnavailable
-        if overhead.exceedsLimit { context.warnings.append(overhead.summary) }
-        if let floor, floor.isBusy {
-            context.warnings.append("the machine is busy: \(floor); figures are of CPUs shared with other work")
-        }
+        context.warnings = warnings(outcome, host: host, overhead: overhead, floor: floor).map(\.text)
         if let signal {
             context.interrupted = true
             context.interruptSignal = signal.name
         }
         return context
+    }
+
+    /// Every warning of the run, with its category (the context keeps the text).
+    func warnings(_ outcome: RunOutcome, host: RunHost, overhead: HarnessOverhead, floor: IdleFloor?) -> [RunWarning] {
+        var all = host.clock.warnings.map { RunWarning(.host, $0) } + outcome.results.flatMap(\.warnings)
+            + outcome.perfUnavailable.map { RunWarning(.perfCounter, $0) }
+        if overhead.exceedsLimit { all.append(RunWarning(.host, overhead.summary)) }
+        if let floor, floor.isBusy {
+            all.append(RunWarning(.host, "the machine is busy: \(floor); figures are of CPUs shared with other work"))
+        }
+        return all
     }
 
     func write(_ file: ResultFile) throws {
@@ -206,13 +214,14 @@ extension RunCommand {
                 + (context.rounds?.idleFloor.map { String(format: " above an idle floor of %.2f%%", 100 * $0.fraction) } ?? "") + ")")
         }
         fflush(nil)  // stdout before stderr
-        let (spread, other) = (context.warnings.filter { $0.contains("(CV) over") }, context.warnings.filter { !$0.contains("(CV) over") })
+        let all = warnings(outcome, host: host, overhead: overhead, floor: context.rounds?.idleFloor)
+        let spread = all.filter { $0.category == .spread }
         // perf counter lines are printed under the table already.
-        for w in other where !w.hasPrefix("perf counter") {
+        for w in all where w.category != .spread && w.category != .perfCounter {
             FileHandle.standardError.write(Data("warning: \(w)\n".utf8))
         }
         if !spread.isEmpty {
-            let cases = Set(spread.compactMap { $0.split(separator: " ").first }).count
+            let cases = Set(spread.compactMap(\.caseName)).count
             FileHandle.standardError.write(Data(("warning: \(spread.count) figures in \(cases) cases vary by more than "
                 + "\(Int(RepetitionSummary.defaultLargeSpreadThreshold * 100))% (CV) over their repetitions"
                 + (json == nil ? "; --json FILE keeps each in context.warnings" : "; each is in \(json!) (context.warnings)") + "\n").utf8))

@@ -4,6 +4,7 @@ import PVRuntime
 import PVHost
 import PVResults
 import PVExperiments
+import PVRecords
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PVHost
+import PVResults
 
 struct TopologyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -185,7 +186,7 @@ extension TopologyCommand {
             }
             return [p.relation, "no", p.reason ?? ""]
         }
-        out.append(formatTable(["relation", "possible", "plan / reason"], rows).split(separator: "\n").map { "  " + $0 }
+        out.append(TerminalTable.plain(["relation", "possible", "plan / reason"], rows).split(separator: "\n").map { "  " + $0 }
             .joined(separator: "\n"))
         return out.joined(separator: "\n")
     }
@@ -201,7 +202,7 @@ extension TopologyCommand {
             [s.role.name, String(s.cpu), t.node(ofCPU: s.cpu).map(String.init) ?? "?",
              CPUList.format(t.cpu(s.cpu)?.smtSiblings ?? [])]
         }
-        out.append(formatTable(["thread", "cpu", "node", "core siblings"], rows))
+        out.append(TerminalTable.plain(["thread", "cpu", "node", "core siblings"], rows))
         if p.sharesCPUs { out.append("\nthreads share CPUs (run with --oversubscribe)") }
         if !p.notes.isEmpty {
             out.append("")

@@ -2,6 +2,7 @@ import CPVPlatform
 import Testing
 @testable import PVHost
 @testable import PVExperiments
+import PVRecords
 
 @Suite("Cycle clock")
 struct ClockTests {

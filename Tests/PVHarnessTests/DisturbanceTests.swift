@@ -5,9 +5,8 @@ import Testing
 @testable import PVExperiments
 import PVResults
 import PVRuntime
-
-/// Whether this process may use at least two CPUs (a writer and a reader of their own).
-let twoCPUs = ((try? ProcessAffinity.allowedCPUs().count) ?? 0) >= 2
+import PVABI
+import PVRecords
 
 @Suite("Disturbance accounting: procfs parsing and the rule")
 struct DisturbanceParsingTests {
@@ -111,7 +110,7 @@ struct RoundTests {
     }
 
     @Test("a busy thread on a measured CPU gets its repetitions flagged and retried",
-          .enabled(if: twoCPUs, "needs two CPUs: a writer and a reader of their own"))
+          .enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason))
     func realDisturbance() throws {
         let topology = try Topology.live()
         var runner = ScenarioRunner(topology: topology, clock: try CycleClock.calibrate(windows: 1))
@@ -180,7 +179,8 @@ struct IdleFloorTests {
         let cpu = try ProcessAffinity.allowedCPUs()[0]
         let runner = ScenarioRunner(topology: try Topology.live(), clock: try CycleClock.calibrate(windows: 1))
         let rest = try runner.measureIdleFloor(cpus: [cpu], windows: 3, duration: 0.02, warmup: 0.005)
-        #expect(rest.windows.count == 3 && rest.windows.allSatisfy { (0 ..< 1).contains($0) })
+        // A share, 1 included: on a saturated machine a whole window can go to others.
+        #expect(rest.windows.count == 3 && rest.windows.allSatisfy { (0 ... 1).contains($0) }, "\(rest)")
         #expect(rest.fraction == rest.windows.sorted()[1])
         #expect(rest.windowNanoseconds >= 20_000_000, "the window is the repetition's: \(rest)")
         // Two runnable threads on one CPU: the probe gets at most about half of it.

@@ -30,8 +30,6 @@ struct FaultParsingTests {
 /// Each injected fault produces its documented report (bounded runs).
 @Suite("Fault injection: what the scenarios report", .serialized)
 struct FaultInjectionTests {
-    static let clock = try! CycleClock.calibrate(windows: 3, windowNanoseconds: 2_000_000)
-
     func run(_ settings: RunSettings, _ faults: [InjectedFault], seconds: Double = 0.3) throws -> CaseResult {
         var s = settings
         s.faults = faults
@@ -39,7 +37,7 @@ struct FaultInjectionTests {
         s.warmup = 0.02
         s.repetitions = 1
         s.placement.oversubscribe = true
-        return try ScenarioRunner(topology: try Topology.live(), clock: Self.clock).run(s)
+        return try ScenarioRunner(topology: try Topology.live(), clock: try HostConditions.clock()).run(s)
     }
 
     @Test func droppedWritesLeavePreemptPollWithStaleFlags() throws {

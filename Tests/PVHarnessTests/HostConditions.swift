@@ -6,11 +6,22 @@ import Testing
 /// (`.enabled(if:)`), so a skip shows in the test report; any other
 /// failure to set up is a failure.
 enum HostConditions {
-    /// CPUs this process may run threads on.
-    static let usableCPUs: Int = (try? Topology.live().usableCPUs.count) ?? 0
+    /// The live topology, or why it could not be read.
+    static let topology = Result { try Topology.live() }
 
     /// A writer and a reader on CPUs of their own: tearing and reordering
-    /// need two threads running at the same time.
-    static let hasTwoCPUs = usableCPUs >= 2
+    /// need two threads running at the same time. True where the topology
+    /// cannot be read: the test then reads it itself and fails with the
+    /// error, rather than being skipped as if this were a one-CPU machine.
+    static let hasTwoCPUs: Bool = {
+        guard case let .success(t) = topology else { return true }
+        return t.usableCPUs.count >= 2
+    }()
     static let twoCPUsReason: Comment = "needs at least two usable CPUs (writer and reader on CPUs of their own)"
+
+    /// One calibrated clock for the suites that run scenarios: calibrated
+    /// once, and a failure fails each test that asks (a `try!` would end
+    /// the whole test process at the first suite that touched it).
+    private static let calibrated = Result { try CycleClock.calibrate(windows: 3, windowNanoseconds: 2_000_000) }
+    static func clock() throws -> CycleClock { try calibrated.get() }
 }

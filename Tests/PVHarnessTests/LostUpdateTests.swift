@@ -9,12 +9,12 @@ struct LostUpdateTests {
     @Test("models: a plain clear can lose the request under ARMv8, x86-TSO and SC; an exchange cannot")
     func verdicts() {
         for v in LostUpdateModel.check(.plain) {
-            #expect(v.verdict == "allowed", "\(v.model): \(v.reason ?? "")")
+            #expect(v.verdict == .allowed, "\(v.model): \(v.reason ?? "")")
             #expect(v.witness != nil)
             #expect(!v.violatesClaim)
         }
         for v in LostUpdateModel.check(.exchange) {
-            #expect(v.verdict == "forbidden", "\(v.model): \(v.reason ?? "")")
+            #expect(v.verdict == .forbidden, "\(v.model): \(v.reason ?? "")")
             #expect(v.variant.claimsSafety)
         }
     }

@@ -7,10 +7,24 @@ import Testing
 @testable import PVHost
 @testable import PVRuntime
 
-/// ThreadSanitizer defers an asynchronous signal to its next interceptor, so
-/// a loop without libc calls may not be preempted there: under it only the
-/// invariants are asserted, never that preemptions happened.
-private let underThreadSanitizer = ProcessInfo.processInfo.environment["TSAN_OPTIONS"] != nil
+/// Whether this test binary runs under ThreadSanitizer: its runtime is
+/// linked in (an environment variable says nothing about the build).
+private let underThreadSanitizer = dlsym(nil, "__tsan_init") != nil
+
+/// Checks that the run made progress (preemptions happened, flags were
+/// seen). ThreadSanitizer defers an asynchronous signal to its next
+/// interceptor, so a loop without libc calls may not be preempted there:
+/// under it these checks still run, and a failure is reported as a known
+/// issue with that reason instead of being dropped unseen.
+private func liveness(_ body: () -> Void) {
+    if underThreadSanitizer {
+        withKnownIssue("ThreadSanitizer defers the preempting signal: progress is not guaranteed under it", isIntermittent: true) {
+            body()
+        }
+    } else {
+        body()
+    }
+}
 
 /// One emulated scheduler exists at a time (a second start is EBUSY): both
 /// overcommit suites run inside this one, one test after another, even under
@@ -42,6 +56,8 @@ struct OvercommitSchedulerTests {
         var checks: UInt64 = 0
         var mismatches: UInt64 = 0
         var backwards: UInt64 = 0
+        /// Why the vCPU could not enter the scheduler (nothing was run).
+        var enterFailure: String?
     }
 
     /// Runs `vcpus` vCPU threads on `cpus` (round robin) for `seconds`; vCPU
@@ -61,7 +77,11 @@ struct OvercommitSchedulerTests {
         _ = try PinnedThreads.run(specs, stop: StopFlag(), oversubscribe: true) { context in
             let v = context.index
             var o = Observed()
-            guard (try? scheduler.enter(v)) != nil else { return }
+            do { try scheduler.enter(v) } catch {
+                o.enterFailure = "\(error)"
+                observed.withLock { $0[v] = o }
+                return
+            }
             var last: UInt64 = 0
             var i: UInt64 = 0
             while DispatchTime.now().uptimeNanoseconds < deadline {
@@ -86,7 +106,10 @@ struct OvercommitSchedulerTests {
             scheduler.exit(v)
             observed.withLock { $0[v] = o }
         }
-        try body(scheduler, records, observed.withLock { $0 })
+        let all = observed.withLock { $0 }
+        let failed = all.enumerated().compactMap { v, o in o.enterFailure.map { "vCPU \(v): \($0)" } }
+        try #require(failed.isEmpty, "a vCPU could not enter the scheduler: \(failed)")
+        try body(scheduler, records, all)
     }
 
     static var cpus: [Int] { (try? Topology.live().usableCPUs) ?? [0] }
@@ -103,7 +126,7 @@ struct OvercommitSchedulerTests {
                 #expect(s.max_waited_slices <= UInt64(perCPU - 1), "vCPU \(v) waited \(s.max_waited_slices) slices")
                 preemptions += s.preemptions
             }
-            if !underThreadSanitizer { #expect(preemptions > 0) }
+            liveness { #expect(preemptions > 0) }
         }
     }
 
@@ -113,7 +136,7 @@ struct OvercommitSchedulerTests {
             #expect(observed.reduce(0) { $0 + $1.checks } > 0)
             // After every vCPU exited, each flag says descheduled.
             for v in 0 ..< scheduler.vcpus { #expect(SharedU32(records.flag(v)).loadRelaxed() == 1) }
-            if !underThreadSanitizer { #expect(scheduler.stats(2).halts > 0) }
+            liveness { #expect(scheduler.stats(2).halts > 0) }
             #expect(scheduler.stats(2).halts == scheduler.stats(2).kicks)
         }
     }
@@ -134,7 +157,10 @@ struct OvercommitSchedulerTests {
                     #expect(e.granted_ns >= e.runnable_ns && e.load_ns >= e.granted_ns)
                     #expect(e.steal_delta_ns == e.load_ns - e.runnable_ns + e.run_delay_ns)
                 }
+                #expect(s.loads > 0, "vCPU \(v) never ran: the equalities above held over nothing")
             }
+            // Three vCPUs on one CPU wait for it: steal was accounted, so the sums above are not 0 = 0.
+            liveness { #expect((0 ..< scheduler.vcpus).reduce(0) { $0 + scheduler.stats($1).steal_sum_ns } > 0) }
         }
     }
 
@@ -154,7 +180,7 @@ struct OvercommitSchedulerTests {
                 skipped += s.flag_stores_skipped
             }
             #expect(skipped > 0)
-            if !underThreadSanitizer { #expect(observed.reduce(0) { $0 + $1.mismatches } > 0, "a skipped store shows") }
+            liveness { #expect(observed.reduce(0) { $0 + $1.mismatches } > 0, "a skipped store shows") }
         }
         try run(vcpus: 2, cpus: [Self.cpus[0]], pvSched: false, dropEvery: every) { scheduler, _, _ in
             for v in 0 ..< scheduler.vcpus { #expect(scheduler.stats(v).flag_stores_skipped == 0, "off: no store to skip") }
@@ -223,8 +249,6 @@ struct OvercommitSchedulerTests {
 extension OvercommitTests {
 @Suite("Overcommit: the scenario", .serialized)
 struct OvercommitScenarioTests {
-    static let clock = try! CycleClock.calibrate(windows: 3, windowNanoseconds: 2_000_000)
-
     func settings(vcpus: Int = 4) -> RunSettings {
         var s = RunSettings(scenario: .overcommit, vcpus: vcpus, duration: 0.3, warmup: 0.05, repetitions: 2)
         s.overcommit.hostCPUs = Array(OvercommitTests.OvercommitSchedulerTests.cpus.prefix(2))
@@ -232,7 +256,7 @@ struct OvercommitScenarioTests {
     }
 
     @Test func aProbeRunKeepsEveryInvariant() throws {
-        let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
+        let runner = ScenarioRunner(topology: try Topology.live(), clock: try HostConditions.clock())
         let r = try runner.run(settings())
         #expect(r.settings.name.contains("/probe/") && r.settings.name.contains("/overcommit:4:"))
         #expect(r.iterations.count == 2, "the scheduler resets between repetitions")
@@ -245,7 +269,7 @@ struct OvercommitScenarioTests {
             #expect(m.counters["wrong_cpu_loads"] == 0)
             #expect((m.counters["max_waited_slices"] ?? 99) <= (m.counters["max_waited_slices_bound"] ?? 0))
             #expect((m.counters["iterations_per_second"] ?? 0) > 0)
-            if !underThreadSanitizer {
+            liveness {
                 #expect((m.counters["preemptions"] ?? 0) > 0)
                 #expect(m.counters["slice_p50_ns"] != nil && m.counters["handoff_p50_ns"] != nil)
                 #expect(m.counters["preemptions_in_region_fraction"] != nil)
@@ -259,7 +283,7 @@ struct OvercommitScenarioTests {
     /// at the first exit, and such a run never ended).
     @Test(.timeLimit(.minutes(1)))
     func aLockRunWithManyWaitersPerCPUEnds() throws {
-        let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
+        let runner = ScenarioRunner(topology: try Topology.live(), clock: try HostConditions.clock())
         var s = settings(vcpus: 8)
         s.overcommit.workload = .lock
         s.duration = 0.1
@@ -273,7 +297,7 @@ struct OvercommitScenarioTests {
     /// PV sched on: waiters block on a preempted owner and barely spin on
     /// one; off: they never block and spin on it for whole slices.
     @Test func lockSpinWasteMovesTheRightWay() throws {
-        let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
+        let runner = ScenarioRunner(topology: try Topology.live(), clock: try HostConditions.clock())
         var s = settings()
         s.overcommit.workload = .lock
         s.repetitions = 1
@@ -291,7 +315,7 @@ struct OvercommitScenarioTests {
             #expect(m.counters["preemptions_in_cs_fraction"] != nil)
         }
         #expect(off.counters["blocks_on_preempted_owner"] == 0, "with PV sched off nobody sees a preempted owner")
-        if !underThreadSanitizer {
+        liveness {
             #expect((on.counters["blocks_on_preempted_owner"] ?? 0) > 0)
             #expect((on.counters["spin_on_preempted_owner_ns_total"] ?? 0) < (off.counters["spin_on_preempted_owner_ns_total"] ?? 0))
         }
@@ -303,7 +327,7 @@ struct OvercommitScenarioTests {
     /// block at the first sight of a preempted owner, with it every 4th
     /// put (N = 8: the stores alternate load, put) hides one.
     @Test func dropWritesHidesPreemptedOwnersFromTheWaiters() throws {
-        let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
+        let runner = ScenarioRunner(topology: try Topology.live(), clock: try HostConditions.clock())
         var s = settings()
         s.overcommit.workload = .lock
         s.repetitions = 1
@@ -319,7 +343,7 @@ struct OvercommitScenarioTests {
             let p999 = try #require(m.counters["acquisition_p999_ns"])
             #expect(p999 >= p99)
         }
-        if !underThreadSanitizer {
+        liveness {
             #expect((dropped.counters["spin_on_preempted_owner_ns_total"] ?? 0)
                 > (clean.counters["spin_on_preempted_owner_ns_total"] ?? 0))
         }
@@ -344,7 +368,7 @@ struct OvercommitScenarioTests {
     }
 
     @Test func pvSchedBothInterleavesTheRoundsAndReportsTheRatio() throws {
-        let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
+        let runner = ScenarioRunner(topology: try Topology.live(), clock: try HostConditions.clock())
         var s = settings(vcpus: 3)
         s.overcommit.workload = .lock
         s.overcommit.pvSched = .both
@@ -366,7 +390,7 @@ struct OvercommitScenarioTests {
         s.overcommit.workload = .steal
         s.overcommit.tick = 200_000
         s.repetitions = 1
-        let r = try ScenarioRunner(topology: try Topology.live(), clock: Self.clock).run(s)
+        let r = try ScenarioRunner(topology: try Topology.live(), clock: try HostConditions.clock()).run(s)
         let m = try #require(r.median)
         #expect(m.name.contains("/steal/") && m.name.contains("/tick:200us"))
         #expect(m.counters["stolen_time_error_ns_max"] == 0)
@@ -383,7 +407,7 @@ struct OvercommitScenarioTests {
         var s = settings(vcpus: 3)
         s.overcommit.pvSched = .off
         s.repetitions = 1
-        let r = try ScenarioRunner(topology: try Topology.live(), clock: Self.clock).run(s)
+        let r = try ScenarioRunner(topology: try Topology.live(), clock: try HostConditions.clock()).run(s)
         #expect(r.settings.name.contains("/pv-sched:off/"))
         #expect(r.median?.counters["flag_checks"] == 0)
         #expect(r.median?.counters["stolen_time_error_ns_max"] == 0)

@@ -4,6 +4,7 @@ import Testing
 @testable import PVHost
 @testable import PVExperiments
 import PVRuntime
+import PVABI
 
 /// Live tests: real threads on this machine's CPUs.
 @Suite("PinnedThreads")

@@ -3,6 +3,7 @@ import Testing
 @testable import PVHost
 @testable import PVExperiments
 import PVRuntime
+import PVABI
 
 @Suite("Placement")
 struct PlacementTests {

@@ -4,6 +4,7 @@ import Testing
 @testable import PVHost
 @testable import PVResults
 @testable import PVExperiments
+import PVRecords
 
 @Suite("Run settings and suites")
 struct RunSettingsTests {
@@ -127,10 +128,8 @@ struct VisibilityMatchingTests {
 /// Short real runs on this machine: sane, non-zero counts (never timings).
 @Suite("Short real runs of each scenario", .serialized)
 struct ScenarioRunTests {
-    static let clock = try! CycleClock.calibrate(windows: 3, windowNanoseconds: 2_000_000)
-
     func run(_ settings: RunSettings, seconds: Double = 0.15) throws -> CaseResult {
-        let runner = ScenarioRunner(topology: try Topology.live(), clock: Self.clock)
+        let runner = ScenarioRunner(topology: try Topology.live(), clock: try HostConditions.clock())
         var s = settings
         s.duration = seconds
         s.warmup = 0.02

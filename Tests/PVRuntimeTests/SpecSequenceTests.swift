@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 @testable import PVRuntime
 import PVTestSupport
+import PVABI
 
 /// Write numbers worth testing: the start, block edges, carries into 2^32, the end, and random ones.
 func specIndices(seed: UInt64, count: Int) -> [UInt64] {

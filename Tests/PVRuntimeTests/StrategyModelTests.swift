@@ -79,18 +79,18 @@ struct StrategyModelTests {
     static let all: [StrategyVerdict] = StrategyKind.allCases.flatMap { k in k.targets.flatMap { StrategyModel.check(k, $0) } }
 
     static func check(_ kind: StrategyKind, _ record: SharedRecordKind) -> [StrategyVerdict] {
-        all.filter { $0.strategy == kind.rawValue && $0.record == record.rawValue }
+        all.filter { $0.strategy == kind && $0.record == record }
     }
 
     /// Verdicts by question, in the order armv8, x86-tso, sc.
-    static func verdicts(_ kind: StrategyKind, _ record: SharedRecordKind) -> [ModelQuestion: [String]] {
-        var out: [ModelQuestion: [String]] = [:]
+    static func verdicts(_ kind: StrategyKind, _ record: SharedRecordKind) -> [ModelQuestion: [ModelAnswer]] {
+        var out: [ModelQuestion: [ModelAnswer]] = [:]
         for v in check(kind, record) { out[v.question, default: []].append(v.verdict) }
         return out
     }
 
-    static let forbidden = ["forbidden", "forbidden", "forbidden"]
-    static let armOnly = ["allowed", "forbidden", "forbidden"]
+    static let forbidden: [ModelAnswer] = [.forbidden, .forbidden, .forbidden]
+    static let armOnly: [ModelAnswer] = [.allowed, .forbidden, .forbidden]
 
     @Test("verdicts: safe strategies forbidden everywhere, the unsafe ones allowed where the models allow them")
     func verdictTable() {
@@ -109,7 +109,7 @@ struct StrategyModelTests {
         #expect(Self.verdicts(.flagThenData, .stolenTime)[.inconsistent] == Self.armOnly)
         for kind in [StrategyKind.splitHalves, .straddle] {
             for record in kind.targets {
-                #expect(Self.verdicts(kind, record)[.torn] == ["allowed", "allowed", "allowed"], "\(kind)/\(record)")
+                #expect(Self.verdicts(kind, record)[.torn] == [.allowed, .allowed, .allowed], "\(kind)/\(record)")
             }
         }
     }
@@ -121,10 +121,10 @@ struct StrategyModelTests {
         #expect(Set(StrategyKind.seqlock.claimedModels) == Set(StrategyModel.models))
         let broken = Self.all.filter(\.violatesClaim).map { "\($0.strategy)/\($0.record) \($0.question) \($0.model)" }
         #expect(broken.isEmpty, "\(broken)")
-        let nofence = Self.check(.seqlockNoFence, .record).first { $0.question == .torn && $0.model == "armv8" }
+        let nofence = Self.check(.seqlockNoFence, .record).first { $0.question == .torn && $0.model == .armv8 }
         #expect(nofence?.cell == "allowed (torn as expected)")
         #expect(nofence?.witness?.contains("exists") == true)
-        let note = Self.check(.seqlockNoFence, .stolenTime).first { $0.question == .torn && $0.model == "armv8" }
+        let note = Self.check(.seqlockNoFence, .stolenTime).first { $0.question == .torn && $0.model == .armv8 }
         #expect(note?.note?.contains("inconsistent") == true)
     }
 
@@ -135,7 +135,7 @@ struct StrategyModelTests {
             let verdicts = Self.check(kind, record)
             #expect(!verdicts.isEmpty)
             for v in verdicts {
-                #expect(v.verdict == "not modelled")
+                #expect(v.verdict == .notModelled)
                 #expect(v.reason?.contains(words) == true, "\(kind): \(v.reason ?? "no reason")")
                 #expect(!v.violatesClaim)
             }
@@ -144,11 +144,20 @@ struct StrategyModelTests {
 
     @Test("the emitted AArch64 litmus reads back with the same verdict under every model")
     func roundTrip() throws {
+        var checked = 0
         for kind in StrategyKind.allCases {
             for record in kind.targets {
                 guard let s = StrategyModel.recordable(kind, record) else { continue }
                 for q in StrategyModel.questions(s) {
-                    guard let p = try? StrategyModel.program(s, record: record, q) else { continue }
+                    let p: Program
+                    do { p = try StrategyModel.program(s, record: record, q) } catch {
+                        // A refusal is the verdict table's "not modelled", with this reason.
+                        let rows = Self.check(kind, record).filter { $0.question == q }
+                        #expect(!rows.isEmpty && rows.allSatisfy { $0.verdict == .notModelled && $0.reason == error.description },
+                                "\(kind)/\(record) \(q) refused (\(error)) but the table says \(rows.map(\.verdict))")
+                        continue
+                    }
+                    checked += 1
                     let back = try LitmusParser.parse(AArch64Litmus.text(p))
                     for m in StrategyModel.models {
                         #expect(try ModelChecker.check(back, model: m).allowed == ModelChecker.check(p, model: m).allowed,
@@ -157,5 +166,9 @@ struct StrategyModelTests {
                 }
             }
         }
+        // Every (strategy, record, question) the verdict table models was written out and read back.
+        let modelled = Set(Self.all.filter { $0.verdict != .notModelled }.map { "\($0.strategy)/\($0.record)/\($0.question)" })
+        #expect(modelled.count >= 20, "only \(modelled.count) modelled questions")
+        #expect(checked >= modelled.count, "\(checked) round trips for \(modelled.count) modelled questions")
     }
 }

@@ -2,22 +2,20 @@ import PVModel
 
 /// One model's answer for a litmus test's `exists` clause.
 public struct ModelVerdict: Sendable, Codable, Equatable {
-    /// `sc`, `x86-tso` or `armv8`.
-    public var model: String
-    /// `allowed`, `forbidden`, or `not modelled` (never guessed).
-    public var verdict: String
+    public var model: ModelKind
+    public var verdict: ModelAnswer
     /// Why a verdict is `not modelled`.
     public var reason: String?
 
-    public var allowed: Bool? { verdict == "allowed" ? true : verdict == "forbidden" ? false : nil }
+    public var allowed: Bool? { verdict.allowed }
 
     /// Checks `program` under `model`; a refusal is `not modelled`, with its reason.
     public static func check(_ program: Program, _ model: ModelKind) -> ModelVerdict {
         do {
             let r = try ModelChecker.check(program, model: model)
-            return ModelVerdict(model: model.rawValue, verdict: r.allowed ? "allowed" : "forbidden")
+            return ModelVerdict(model: model, verdict: ModelAnswer(allowed: r.allowed))
         } catch {
-            return ModelVerdict(model: model.rawValue, verdict: "not modelled", reason: "\(error)")
+            return ModelVerdict(model: model, verdict: .notModelled, reason: "\(error)")
         }
     }
 }

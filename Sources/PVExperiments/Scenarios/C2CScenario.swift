@@ -35,12 +35,15 @@ public enum C2CScenario: Scenario {
         return cpus.count == 2 ? "c2c/cpu:\(cpus[0])->cpu:\(cpus[1])" : "c2c/\(s.placement.relation.rawValue)"
     }
 
+    /// The thread that starts each round trip: its perf figures count as the guest's.
+    public static let initiator = ThreadRole(custom: "c2c-ping")
+
     public static func run(_ settings: RunSettings, placement: Placement, on runner: ScenarioRunner) throws -> CaseResult {
         let backing = NUMAMemoryBacking(nodes: placement.memoryNodes)
         let memory = try GuestMemory(ramBytes: GuestMemory.pvPageSize, pvPages: 1, backing: backing)
         let ping = try memory.pointer(ipa: memory.allocateGuestRAM(bytes: 64, alignment: 64), length: 64)
         let pong = try memory.pointer(ipa: memory.allocateGuestRAM(bytes: 64, alignment: 64), length: 64)
-        let threads = [PinnedThreadSpec(role: ThreadRole(custom: "c2c-ping"), cpu: placement.writerCPUs[0]),
+        let threads = [PinnedThreadSpec(role: initiator, cpu: placement.writerCPUs[0]),
                        PinnedThreadSpec(role: ThreadRole(custom: "c2c-pong"), cpu: placement.readerCPUs[0])]
         let workload = C2CWorkload(threads: threads, ping: SharedU32(ping), pong: SharedU32(pong))
         SharedU32(ping).storeRelease(0)

@@ -11,7 +11,7 @@ public struct CaseResult: Sendable {
     public var threads: [PinnedThreadReport]
     public var pages: PagePlacementReport?
     /// Spread warnings and notes worth a line in the context.
-    public var warnings: [String]
+    public var warnings: [RunWarning]
     /// What the detector saw over every repetition.
     public var violations: ReaderCounts
     public var firstViolation: String?

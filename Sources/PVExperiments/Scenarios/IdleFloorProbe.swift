@@ -1,5 +1,6 @@
 import PVHost
 import PVRuntime
+import PVRecords
 
 /// `--idle-floor auto`: the idle floor measured the way every repetition is
 /// measured. One thread per CPU does nothing but spin, through the same

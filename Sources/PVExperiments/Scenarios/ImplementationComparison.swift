@@ -62,7 +62,7 @@ public struct ImplementationComparison: Sendable {
         }
         let (aggregates, warnings) = BenchmarkEntry.aggregates(of: rows)
         result.entries = rows + (rows.count > 1 ? aggregates : [])
-        result.warnings = parts.flatMap(\.warnings) + warnings.filter { $0.contains(" real_time ") }
+        result.warnings = parts.flatMap(\.warnings) + RunWarning.keeping(warnings, quoted: [])
         result.violations = parts.reduce(ReaderCounts()) { $0 + $1.violations }
         result.firstViolation = parts.compactMap(\.firstViolation).first
         result.interrupted = parts.contains(where: \.interrupted)

@@ -2,6 +2,8 @@ import Foundation
 import Synchronization
 import PVHost
 import PVRuntime
+import PVABI
+import PVRecords
 
 /// Runs the repetitions of one workload: spawns its pinned threads on a
 /// helper thread, steers the phases from the calling thread (warm-up,

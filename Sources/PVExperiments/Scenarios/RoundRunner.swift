@@ -1,6 +1,7 @@
 import PVHost
 import PVResults
 import PVRuntime
+import PVRecords
 
 /// What is done with a repetition whose measured threads were disturbed
 /// (``DisturbanceRule``): its entry is always kept in the JSON, flagged.
@@ -137,8 +138,7 @@ public struct RoundRunner: Sendable {
         let (aggregates, warnings) = BenchmarkEntry.aggregates(of: rows)
         let counting = rows.filter { $0.excluded != true }.count
         result.entries = rows + (counting > 1 ? aggregates : [])
-        let quoted = [" real_time "] + settings.scenario.figures.quoted.map { " \($0.key) " }
-        result.warnings = parts.flatMap(\.warnings) + warnings.filter { w in quoted.contains { w.contains($0) } }
+        result.warnings = parts.flatMap(\.warnings) + RunWarning.keeping(warnings, quoted: settings.scenario.figures.quoted.map(\.key))
         result.violations = parts.reduce(ReaderCounts()) { $0 + $1.violations }
         result.firstViolation = parts.compactMap(\.firstViolation).first
         result.interrupted = parts.contains(where: \.interrupted)

@@ -3,6 +3,7 @@ import PVRuntime
 import Synchronization
 import PVHost
 import PVResults
+import PVRecords
 
 /// Runs one `pvbench run` case: plans the placement, builds the emulated
 /// machine on the planned NUMA node, prepares the records, runs the
@@ -92,7 +93,7 @@ public struct ScenarioRunner: Sendable {
         var reports: [PinnedThreadReport] = []
         var violations = ReaderCounts()
         var firstViolation: String?
-        var warnings: [String] = []
+        var warnings: [RunWarning] = []
         var interrupted = false
         var perfUnavailable: [String] = []
         for repetition in 0 ..< settings.repetitions {
@@ -101,7 +102,7 @@ public struct ScenarioRunner: Sendable {
             reports = outcome.reports
             var figures = workload.summarize(outcome.tallies, clock: clock)
             if perfEvents != nil {
-                let (counters, missing) = Self.perfFigures(outcome.perf, threads: outcome.reports)
+                let (counters, missing) = Self.perfFigures(outcome.perf, roles: workload.threads.map(\.role))
                 figures.counters.merge(counters) { a, _ in a }
                 perfUnavailable = missing
             }
@@ -111,10 +112,10 @@ public struct ScenarioRunner: Sendable {
             }
             violations = violations + figures.violations
             firstViolation = firstViolation ?? figures.firstViolation
-            warnings += figures.notes.map { "\(name): \($0)" }
+            warnings += figures.notes.map { RunWarning(.runCase, "\(name): \($0)") }
             for report in outcome.reports where !report.stayedOnPlannedCPU {
-                warnings.append("\(name): thread \(report.name) planned on CPU \(report.plannedCPU) was seen on "
-                    + "\(report.observedCPUAtStart)/\(report.observedCPUAtEnd)")
+                warnings.append(RunWarning(.runCase, "\(name): thread \(report.name) planned on CPU \(report.plannedCPU) was seen on "
+                    + "\(report.observedCPUAtStart)/\(report.observedCPUAtEnd)"))
             }
             rows.append(BenchmarkEntry(
                 name: name, repetitions: settings.repetitions, repetitionIndex: repetition, threads: workload.threads.count,
@@ -128,8 +129,7 @@ public struct ScenarioRunner: Sendable {
         }
         let (aggregates, allSpread) = rows.isEmpty ? ([], []) : BenchmarkEntry.aggregates(of: rows)
         // Warn about the figures a reader quotes, not every percentile.
-        let quoted = [" real_time "] + headline.quoted.map { " \($0.key) " }
-        let spread = allSpread.filter { w in quoted.contains { w.contains($0) } }
+        let spread = RunWarning.keeping(allSpread, quoted: headline.quoted.map(\.key))
         var result = CaseResult(settings: settings, entries: rows + (rows.count > 1 ? aggregates : []), placement: placement,
                           threads: reports, pages: pages, warnings: warnings + spread, violations: violations,
                           firstViolation: firstViolation, interrupted: interrupted, perfUnavailable: perfUnavailable)
@@ -141,13 +141,12 @@ public struct ScenarioRunner: Sendable {
     /// averaged as `<event>_per_op`, hypervisor writers as `hv_<event>_per_op`;
     /// and one line per counter that could not be read, with why.
     static func perfFigures(_ perf: [Int: (readings: PerfCounterReadings, operations: UInt64)],
-                            threads: [PinnedThreadReport]) -> (counters: [String: Double], unavailable: [String])
+                            roles: [ThreadRole]) -> (counters: [String: Double], unavailable: [String])
     {
         var sums: [String: (Double, Int)] = [:]
         var unavailable: [String] = []
-        for (index, entry) in perf.sorted(by: { $0.key < $1.key }) where index < threads.count {
-            let name = threads[index].name
-            let isGuest = name.hasPrefix("gst-") || name == "c2c-ping"
+        for (index, entry) in perf.sorted(by: { $0.key < $1.key }) where index < roles.count {
+            let isGuest = roles[index].kind == .guestReader || roles[index] == C2CScenario.initiator
             let perOp = entry.readings.perOperation(entry.operations)
             for (key, value) in perOp.counters {
                 let k = isGuest ? key : "hv_" + key

@@ -78,8 +78,8 @@ public enum LitmusEmission {
     }
 
     /// What the direct check decides: per model, `allowed`, `forbidden` or `not modelled`.
-    static func verdict(_ p: Program, _ m: ModelKind) -> String {
-        do { return try ModelChecker.check(p, model: m).allowed ? "allowed" : "forbidden" } catch { return "not modelled" }
+    static func verdict(_ p: Program, _ m: ModelKind) -> ModelAnswer {
+        do { return ModelAnswer(allowed: try ModelChecker.check(p, model: m).allowed) } catch { return .notModelled }
     }
 
     /// The models a flavour's file is re-checked under, with the program the direct check decides.

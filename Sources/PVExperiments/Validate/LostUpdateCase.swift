@@ -135,11 +135,11 @@ public enum LostUpdateModel {
     /// Can the request be lost, per model.
     public static func check(_ clear: PreemptClear, models: [ModelKind] = StrategyModel.models) -> [LostUpdateVerdict] {
         models.map { m in
-            var v = LostUpdateVerdict(variant: clear, model: m.rawValue, verdict: "not modelled")
+            var v = LostUpdateVerdict(variant: clear, model: m, verdict: .notModelled)
             let p = program(clear, for: m)
             do {
                 let r = try ModelChecker.check(p, model: m)
-                v.verdict = r.allowed ? "allowed" : "forbidden"
+                v.verdict = ModelAnswer(allowed: r.allowed)
                 let notes = ["\(clear): can the host's clear lose the guest's flush request? Allowed under \(m.rawValue)."]
                 if r.allowed { v.witness = try? (p.architecture == .aarch64 ? AArch64Litmus.write(p, notes: notes) : X86Litmus.write(p, notes: notes)) }
             } catch {
@@ -153,15 +153,15 @@ public enum LostUpdateModel {
 /// The checker's answer for one variant under one model.
 public struct LostUpdateVerdict: Sendable, Codable, Equatable {
     public var variant: PreemptClear
-    public var model: String
-    /// `allowed`, `forbidden` or `not modelled` (then `reason` says why).
-    public var verdict: String
+    public var model: ModelKind
+    /// Not modelled: then `reason` says why.
+    public var verdict: ModelAnswer
     public var reason: String?
     /// For an allowed verdict: the litmus test whose `exists` the model allows.
     public var witness: String?
 
     /// The exchange variant claims no request is lost; a model allowing it fails validate.
-    public var violatesClaim: Bool { variant.claimsSafety && verdict == "allowed" }
+    public var violatesClaim: Bool { variant.claimsSafety && verdict == .allowed }
 }
 
 /// What one hardware race of a variant counted.

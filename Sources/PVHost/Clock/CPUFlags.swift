@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import PVRecords
 
 /// The feature flags `/proc/cpuinfo` lists for each CPU (x86: `flags`,
 /// arm64: `Features`), intersected over all CPUs: a flag counts only when

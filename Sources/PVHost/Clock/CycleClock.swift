@@ -1,4 +1,5 @@
 import CPVPlatform
+import PVRecords
 
 /// Errors in setting up the cycle clock.
 public enum CycleClockError: Error, Equatable, CustomStringConvertible {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import PVRecords
 
 /// Reads the small text files of procfs and sysfs.
 package enum SystemTextFile {
@@ -27,14 +28,5 @@ package enum SystemTextFile {
         guard let text = contents(of: path) else { return nil }
         let line = text.split(separator: "\n", maxSplits: 1).first.map { $0.trimmingWhitespace() } ?? ""
         return line.isEmpty ? nil : line
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing blanks.
-    package func trimmingWhitespace() -> String {
-        guard let first = firstIndex(where: { !$0.isWhitespace }),
-              let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
-        return String(self[first ... last])
     }
 }

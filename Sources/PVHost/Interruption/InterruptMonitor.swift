@@ -6,7 +6,7 @@ import Musl
 import CPVPlatform
 import Foundation
 import Synchronization
-import PVRuntime
+import PVABI
 
 /// Why the monitor could not be installed.
 public enum InterruptMonitorError: Error, Equatable, CustomStringConvertible {

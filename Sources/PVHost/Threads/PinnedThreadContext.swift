@@ -1,4 +1,4 @@
-import PVRuntime
+import PVABI
 /// What a pinned thread's body is told about itself.
 public struct PinnedThreadContext: Sendable {
     /// The role the thread was started for (its name is the kernel's comm).

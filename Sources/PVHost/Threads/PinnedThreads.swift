@@ -4,7 +4,7 @@ import Glibc
 import Musl
 #endif
 import CPVPlatform
-import PVRuntime
+import PVABI
 
 /// Starts threads that are pinned and named before any of their code runs.
 ///

@@ -5,6 +5,7 @@ import Musl
 #endif
 import Dispatch
 import Foundation
+import PVRecords
 
 /// The `gnuplot` program (Debian: `gnuplot-nox`), run once per plot and
 /// output format; the image comes back on its stdout, so the report writes

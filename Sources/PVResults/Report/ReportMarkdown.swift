@@ -1,4 +1,4 @@
-import PVHost
+import PVRecords
 /// The Markdown summary of a report: one table per scenario with a row per
 /// strategy and layout, then each result file's context (machine, clock,
 /// placement, command, warnings, interruption), then the plots.

@@ -16,29 +16,24 @@ extension BenchmarkEntry {
     /// `largeSpreadThreshold`), for the result context.
     public static func aggregates(of runs: [BenchmarkEntry],
                                   largeSpreadThreshold: Double = RepetitionSummary.defaultLargeSpreadThreshold)
-        -> (entries: [BenchmarkEntry], warnings: [String])
+        -> (entries: [BenchmarkEntry], warnings: [RunWarning])
     {
         guard let first = runs.first else { return ([], []) }
         precondition(runs.allSatisfy { $0.runName == first.runName && $0.runType == .iteration },
                      "aggregate repetitions of one run only")
         let runs = runs.filter { $0.excluded != true }
-        guard !runs.isEmpty else { return ([], ["\(first.runName): every repetition was disturbed; no aggregate"]) }
+        guard !runs.isEmpty else { return ([], [RunWarning(.runCase, "\(first.runName): every repetition was disturbed; no aggregate")]) }
         let real = RepetitionSummary(runs.map(\.realTime))
         let cpu = RepetitionSummary(runs.map(\.cpuTime))
         let counterNames = Set(runs.flatMap(\.counters.keys)).filter { name in runs.allSatisfy { $0.counters[name] != nil } }
         var counterSummaries: [String: RepetitionSummary] = [:]
         for name in counterNames { counterSummaries[name] = RepetitionSummary(runs.map { $0.counters[name]! }) }
 
-        var warnings: [String] = []
+        var warnings: [RunWarning] = []
         if runs.count > 1 {
-            if let w = real?.spreadWarning(figure: "\(first.runName) real_time", threshold: largeSpreadThreshold) {
-                warnings.append(w)
-            }
-            for name in counterNames.sorted() {
-                if let w = counterSummaries[name]?.spreadWarning(figure: "\(first.runName) \(name)",
-                                                                 threshold: largeSpreadThreshold)
-                {
-                    warnings.append(w)
+            for (figure, summary) in [("real_time", real)] + counterNames.sorted().map({ ($0, counterSummaries[$0]) }) {
+                if let w = summary?.spreadWarning(figure: "\(first.runName) \(figure)", threshold: largeSpreadThreshold) {
+                    warnings.append(RunWarning(.spread, w, caseName: first.runName, figure: figure))
                 }
             }
         }

@@ -1,4 +1,4 @@
-import PVHost
+import PVRecords
 
 /// One row of `benchmarks[]` in google-benchmark's JSON shape: either one
 /// repetition (`run_type` "iteration") or an aggregate over repetitions

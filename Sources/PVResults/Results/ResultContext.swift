@@ -1,4 +1,4 @@
-import PVHost
+import PVRecords
 /// The `context` object of a result file: google-benchmark's fields (so its
 /// tooling reads the file) followed by pvbench's own.
 public struct ResultContext: Sendable, Equatable, Codable {

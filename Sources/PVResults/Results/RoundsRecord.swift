@@ -1,4 +1,4 @@
-import PVHost
+import PVRecords
 
 /// How a run's repetitions were scheduled and judged, for the result context:
 /// the seed of the per-round shuffle (the same seed gives the same order),

@@ -1,5 +1,6 @@
 import CPVPlatform
 import Synchronization
+import PVABI
 
 /// The writer and reader loops, written once, generic over the strategy.
 ///

@@ -21,12 +21,11 @@ public enum ModelQuestion: String, Sendable, CaseIterable, Codable {
 
 /// The checker's answer for one strategy × record × question × model.
 public struct StrategyVerdict: Sendable, Codable, Equatable {
-    public var strategy: String
-    public var record: String
+    public var strategy: StrategyKind
+    public var record: SharedRecordKind
     public var question: ModelQuestion
-    public var model: String
-    /// `allowed`, `forbidden` or `not modelled`.
-    public var verdict: String
+    public var model: ModelKind
+    public var verdict: ModelAnswer
     /// Why not modelled.
     public var reason: String?
     /// What the verdict does not say by itself (a forbidden tear whose value can still be inconsistent).
@@ -38,18 +37,18 @@ public struct StrategyVerdict: Sendable, Codable, Equatable {
     public var witness: String?
 
     /// A claimed model allows the failure: `pvbench validate` exits 1.
-    public var violatesClaim: Bool { claimed && verdict == "allowed" }
+    public var violatesClaim: Bool { claimed && verdict == .allowed }
 
     /// The table cell: an allowed failure is marked as breaking a claim, or
     /// as what an unsafe strategy is expected to show under this model.
     public var cell: String {
         if violatesClaim { return "ALLOWED (claimed safe)" }
-        return verdict == "allowed" ? "allowed (\(question.rawValue) as expected)" : verdict
+        return verdict == .allowed ? "allowed (\(question.rawValue) as expected)" : verdict.rawValue
     }
 
     /// The line printed under the table, or nil: why not modelled, or the note.
     public var remark: String? {
-        if verdict == "not modelled" { return reason.map { "\(strategy)/\(record): not modelled: \($0)" } }
+        if verdict == .notModelled { return reason.map { "\(strategy)/\(record): not modelled: \($0)" } }
         return note.map { "\(strategy)/\(record) \(question.rawValue) under \(model): \($0)" }
     }
 }
@@ -279,13 +278,13 @@ public enum StrategyModel {
                 do { program = try self.program(s, record: record, q) } catch { refusal = error.description }
             }
             for m in models {
-                var v = StrategyVerdict(strategy: kind.rawValue, record: record.rawValue, question: q, model: m.rawValue,
-                                        verdict: "not modelled", claimed: kind.claimedModels.contains(m))
+                var v = StrategyVerdict(strategy: kind, record: record, question: q, model: m,
+                                        verdict: .notModelled, claimed: kind.claimedModels.contains(m))
                 v.reason = refusal
                 if let p = program {
                     do {
                         let r = try ModelChecker.check(p, model: m)
-                        v.verdict = r.allowed ? "allowed" : "forbidden"
+                        v.verdict = ModelAnswer(allowed: r.allowed)
                         if r.allowed { v.witness = AArch64Litmus.text(p) }
                     } catch {
                         v.reason = "\(error)"
@@ -295,8 +294,8 @@ public enum StrategyModel {
             }
         }
         // A forbidden tear says nothing about a value the guard word misnames: say so where that is allowed.
-        for i in out.indices where out[i].question == .torn && out[i].verdict == "forbidden" {
-            if out.contains(where: { $0.question == .inconsistent && $0.model == out[i].model && $0.verdict == "allowed" }) {
+        for i in out.indices where out[i].question == .torn && out[i].verdict == .forbidden {
+            if out.contains(where: { $0.question == .inconsistent && $0.model == out[i].model && $0.verdict == .allowed }) {
                 out[i].note = "the loads cannot tear (single-copy atomic), but the value can be older than the \(s?.guardWord?.name ?? "guard") word the reader accepted says (see inconsistent)"
             }
         }

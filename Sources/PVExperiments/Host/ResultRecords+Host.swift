@@ -1,4 +1,5 @@
 import PVHost
+import PVResults
 extension TopologyRecord {
     /// The result context's summary of a topology.
     public init(_ topology: Topology) {

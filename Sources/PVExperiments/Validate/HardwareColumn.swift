@@ -1,33 +1,16 @@
-import ArgumentParser
 import Foundation
-import PVExperiments
-import PVResults
-
-/// The machine a `pvbench validate --json` ran on, so another machine's
-/// `--hardware FILE` can name it in its column.
-struct ValidationMachine: Codable, Equatable {
-    var hostName: String
-    var architecture: String
-    var cpuModel: String?
-
-    static var current: ValidationMachine {
-        let host = HostDescription.collect()
-        return ValidationMachine(hostName: host.hostName, architecture: BuildRecord.current().architecture, cpuModel: host.cpuModel)
-    }
-
-    /// `hardware on arm-box (arm64)`.
-    var columnTitle: String { "hardware on \(hostName) (\(architecture))" }
-}
 
 /// One hardware column of the model table: per `strategy/record`, whether
 /// the race ever showed a torn or backwards value there.
-struct HardwareColumn {
-    var title: String
-    var rows: [String: String]
+public struct HardwareColumn: Sendable {
+    public var title: String
+    public var rows: [String: String]
+    /// Cases of a loaded report this pvbench could not read (a strategy a newer one added).
+    public var casesLeftOut = 0
 
     /// `Sometimes` when any case of the strategy × record saw a violation,
     /// else `inconclusive` when one was, else `Never`.
-    init(title: String, results: [ValidationCaseResult]) {
+    public init(title: String, results: [ValidationCaseResult]) {
         self.title = title
         var rows: [String: String] = [:]
         for r in results {
@@ -40,10 +23,21 @@ struct HardwareColumn {
         self.rows = rows
     }
 
-    /// The column of another machine's `pvbench validate --json` output.
-    /// A case this pvbench cannot read (a strategy a newer one added) is
-    /// left out with a warning rather than failing the whole file.
-    static func load(path: String) throws -> HardwareColumn {
+    /// Why another machine's report gives no column.
+    public enum LoadError: Error, Equatable {
+        case unreadable(String)
+        /// A models-only report: it has no hardware rows.
+        case modelsOnly
+        /// Not a validate report: where the decoding failed.
+        case notAReport(String)
+        /// None of its cases is one this pvbench can read.
+        case noReadableCase(count: Int)
+    }
+
+    /// The column of another machine's validate report (its JSON). A case
+    /// this pvbench cannot read is left out (``casesLeftOut``) rather than
+    /// failing the whole file.
+    public static func load(path: String) throws(LoadError) -> HardwareColumn {
         struct Case: Decodable {
             let result: ValidationCaseResult?
             init(from decoder: Decoder) throws { result = try? ValidationCaseResult(from: decoder) }
@@ -54,27 +48,22 @@ struct HardwareColumn {
         }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ValidationError("cannot read --hardware \(path): \((error as NSError).localizedDescription)")
+            throw .unreadable((error as NSError).localizedDescription)
         }
         let top = try? JSONSerialization.jsonObject(with: data)
         if top is [Any] || ((top as? [String: Any]).map { $0["models"] != nil && $0["cases"] == nil } ?? false) {
-            throw ValidationError("--hardware \(path) is `validate --model-only --json` output, which has no hardware rows; "
-                + "give the output of `pvbench validate --json` (with the race)")
+            throw .modelsOnly
         }
         let file: File
         do { file = try JSONDecoder().decode(File.self, from: data) } catch {
-            throw ValidationError("--hardware \(path) is not the output of `pvbench validate --json`: \(decodingSummary(error))")
+            throw .notAReport(decodingSummary(error))
         }
         let results = file.cases.compactMap(\.result)
-        if results.isEmpty, !file.cases.isEmpty {
-            throw ValidationError("--hardware \(path): none of its \(file.cases.count) cases is one this pvbench can read")
-        }
-        if results.count < file.cases.count {
-            writeStandardError(Data(("pvbench: warning: --hardware \(path): \(file.cases.count - results.count) case(s) left out "
-                + "(a strategy, record or field this pvbench does not know)\n").utf8))
-        }
-        let title = file.machine?.columnTitle ?? "hardware in \(URL(fileURLWithPath: path).lastPathComponent)"
-        return HardwareColumn(title: title, results: results)
+        if results.isEmpty, !file.cases.isEmpty { throw .noReadableCase(count: file.cases.count) }
+        var column = HardwareColumn(title: file.machine?.columnTitle ?? "hardware in \(URL(fileURLWithPath: path).lastPathComponent)",
+                                    results: results)
+        column.casesLeftOut = file.cases.count - results.count
+        return column
     }
 
     /// A decoding error in one line: what is wrong, and where.

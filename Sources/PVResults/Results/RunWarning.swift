@@ -1,0 +1,36 @@
+/// A warning worth a line in a result's context, kept with what it is
+/// about, so the terminal can group or leave out a kind without reading
+/// its text. The result file keeps the text only (`context.warnings`).
+public struct RunWarning: Sendable, Equatable, CustomStringConvertible {
+    public enum Category: String, Sendable {
+        /// A figure whose repetitions vary by more than the threshold (CV).
+        case spread
+        /// A perf counter asked for that could not be read, with why.
+        case perfCounter
+        /// About the whole run: the clock, the harness's overhead, a busy machine.
+        case host
+        /// About one case: a thread seen off its planned CPU, a workload's note, no aggregate.
+        case runCase
+    }
+
+    public var category: Category
+    public var text: String
+    /// For a spread warning: the case and the figure (a counter, or `real_time`).
+    public var caseName: String?
+    public var figure: String?
+
+    public init(_ category: Category, _ text: String, caseName: String? = nil, figure: String? = nil) {
+        self.category = category
+        self.text = text
+        self.caseName = caseName
+        self.figure = figure
+    }
+
+    public var description: String { text }
+
+    /// Spread warnings of the figures a reader quotes (`real_time` and
+    /// `quoted`), and every warning of another kind.
+    public static func keeping(_ warnings: [RunWarning], quoted: [String]) -> [RunWarning] {
+        warnings.filter { w in w.category != .spread || w.figure.map { (["real_time"] + quoted).contains($0) } == true }
+    }
+}

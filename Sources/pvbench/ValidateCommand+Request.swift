@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import PVExperiments
+import PVModel
+import PVRuntime
+
+/// The command's options as the library's request, and the library's
+/// errors in the command's words (its flags).
+extension ValidateCommand {
+    var models: [ModelKind] {
+        if modelNames.isEmpty || modelNames.contains("all") { return StrategyModel.models }
+        return StrategyModel.models.filter { modelNames.contains($0.rawValue) }
+    }
+
+    var request: ValidateRequest {
+        var r = ValidateRequest()
+        (r.strategies, r.records, r.modes, r.duration, r.reads) = (strategies, records, modes, duration, reads)
+        (r.readers, r.relation, r.memory, r.models, r.strict) = (readers, relation.relation ?? .farthest, memory.memory, models, strict)
+        return r
+    }
+
+    static func warn(_ text: some CustomStringConvertible) {
+        writeStandardError(Data("pvbench: warning: \(text)\n".utf8))
+    }
+
+    /// A usage error (exit status 64) for what the request got wrong, else a run-time failure (1).
+    static func commandLineError(_ error: ValidateError) -> any Error {
+        switch error {
+        case .nothingApplies:
+            ValidationError("no strategy given applies to the records given; see `pvbench validate --help` for which apply to which")
+        case let .badRequest(e): ValidationError(e.description)
+        case let .setup(e): RuntimeError(commandLineMessage(e))
+        case .race, .lostUpdateRace: RuntimeError(error.description)
+        }
+    }
+
+    /// `--hardware FILE`: another machine's `validate --json` as a column.
+    static func hardwareColumn(path: String) throws -> HardwareColumn {
+        let column: HardwareColumn
+        do { column = try HardwareColumn.load(path: path) } catch {
+            switch error {
+            case let .unreadable(why): throw ValidationError("cannot read --hardware \(path): \(why)")
+            case .modelsOnly:
+                throw ValidationError("--hardware \(path) is `validate --model-only --json` output, which has no hardware rows; "
+                    + "give the output of `pvbench validate --json` (with the race)")
+            case let .notAReport(why): throw ValidationError("--hardware \(path) is not the output of `pvbench validate --json`: \(why)")
+            case let .noReadableCase(n): throw ValidationError("--hardware \(path): none of its \(n) cases is one this pvbench can read")
+            }
+        }
+        if column.casesLeftOut > 0 {
+            warn("--hardware \(path): \(column.casesLeftOut) case(s) left out (a strategy, record or field this pvbench does not know)")
+        }
+        return column
+    }
+}
