@@ -38,22 +38,27 @@ struct StaticExecution {
         rmw = Relation(size: n)
         fences = []
         self.byteEvents = byteEvents
-        scaClass = Relation(size: n)
-        for a in 0 ..< n { for b in 0 ..< n where evs[a].sameClass(evs[b]) { scaClass.add(a, b) } }
+        scaClass = Relation.identity(NodeSet(bits: ~0), size: n)
+        if byteEvents {
+            for a in 0 ..< n { for b in 0 ..< n where evs[a].sameClass(evs[b]) { scaClass.add(a, b) } }
+        }
         for (ti, t) in traces.enumerated() {
             let base = offsets[ti]
             for i in t.events.indices {
                 for j in t.events.indices where t.events[i].instruction < t.events[j].instruction {
                     po.add(base + i, base + j)
                 }
-                for (mask, rel) in [(t.addr[i], \StaticExecution.addr), (t.data[i], \.data), (t.ctrl[i], \.ctrl)] {
+                // the thread's reads event i depends on, as sources of the relation
+                func from(_ mask: UInt64, _ r: inout Relation) {
                     var m = mask
                     while m != 0 {
-                        let s = m.trailingZeroBitCount
+                        r.add(base + m.trailingZeroBitCount, base + i)
                         m &= m - 1
-                        self[keyPath: rel].add(base + s, base + i)
                     }
                 }
+                from(t.addr[i], &addr)
+                from(t.data[i], &data)
+                from(t.ctrl[i], &ctrl)
             }
             for (r, w) in t.rmw { rmw.add(base + r, base + w) }
             fences.append(t.fences.map { f in

@@ -55,30 +55,55 @@ struct ExecutionGraph {
         acquirePC = set(\.acquirePC)
         release = set(\.release)
         locked = set(\.locked)
-        /// An event-level relation, between every node of its events.
-        func lift(_ r: Relation) -> Relation { Relation(size: n) { r.contains(eventOf[$0], eventOf[$1]) } }
+        /// An event-level relation, between every node of its events (the
+        /// relation itself when every event is one node).
+        func lift(_ r: Relation) -> Relation {
+            if n == ev.count { return r }
+            var o = Relation(size: n)
+            for a in 0 ..< n { for b in 0 ..< n where r.contains(eventOf[a], eventOf[b]) { o.add(a, b) } }
+            return o
+        }
         po = lift(s.po)
         addr = lift(s.addr)
         data = lift(s.data)
         ctrl = lift(s.ctrl)
         rmw = lift(s.rmw)
-        sca = s.byteEvents ? lift(s.scaClass) : Relation(size: n) { eventOf[$0] == eventOf[$1] }
-        loc = Relation(size: n) { cellOf[$0] == cellOf[$1] }
+        sca = lift(s.scaClass)
         let threads = threadOf
-        int = Relation(size: n) { threads[$0] == threads[$1] }
-        ext = Relation(size: n) { threads[$0] != threads[$1] }
+        /// Nodes with the same key, as masks.
+        func same(_ key: [Int]) -> Relation {
+            var o = Relation(size: n)
+            for i in 0 ..< n {
+                var m: UInt64 = 0
+                for j in 0 ..< n where key[j] == key[i] { m |= 1 << UInt64(j) }
+                o.rows[i] = m
+            }
+            return o
+        }
+        loc = same(cellOf)
+        int = same(threads)
+        var e = int
+        let all: UInt64 = n == 64 ? ~0 : (1 << UInt64(n)) - 1
+        for i in 0 ..< n { e.rows[i] = ~e.rows[i] & all }
+        ext = e
+        // po; [F]; po for the fence kinds the threads have.
         var fenced: [Fence: Relation] = [:]
         for kind in [Fence.dmbFull, .dmbLoad, .dmbStore, .isb, .mfence] {
-            fenced[kind] = Relation(size: n) { a, b in
-                s.po.contains(eventOf[a], eventOf[b]) && s.fence(kind, between: eventOf[a], eventOf[b])
-            }
+            guard s.fences.contains(where: { $0.contains { $0.fence == kind } }) else { fenced[kind] = Relation(size: n); continue }
+            var r = Relation(size: ev.count)
+            for a in ev.indices { for b in ev.indices where s.po.contains(a, b) && s.fence(kind, between: a, b) { r.add(a, b) } }
+            fenced[kind] = lift(r)
         }
         self.fenced = fenced
-        ctrlISB = Relation(size: n) { a, b in
-            s.fences[threads[a]].contains { f in
-                f.fence == .isb && f.ctrl.contains(eventOf[a]) && f.instruction < ev[eventOf[b]].instruction
-            } && threads[a] == threads[b]
-        }.from(reads)
+        var cse = Relation(size: ev.count)
+        for (t, fences) in s.fences.enumerated() {
+            for f in fences where f.fence == .isb {
+                for a in f.ctrl where ev[a].isRead {
+                    for b in s.threadEvents[t] where ev[b].instruction > f.instruction { cse.add(a, b) }
+                }
+            }
+        }
+        ctrlISB = lift(cse)
     }
 
     /// The nodes of event `e`.

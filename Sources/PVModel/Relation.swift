@@ -42,12 +42,6 @@ struct Relation: Sendable, Equatable {
         return r
     }
 
-    /// The relation holding between `a` and `b` whenever `holds(a, b)`.
-    init(size: Int, where holds: (Int, Int) -> Bool) {
-        self.init(size: size)
-        for a in 0 ..< size { for b in 0 ..< size where holds(a, b) { add(a, b) } }
-    }
-
     mutating func add(_ a: Int, _ b: Int) { rows[a] |= 1 << UInt64(b) }
     func contains(_ a: Int, _ b: Int) -> Bool { rows[a] & (1 << UInt64(b)) != 0 }
 
