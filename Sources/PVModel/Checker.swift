@@ -194,7 +194,11 @@ public enum ModelChecker {
             for (k, c) in e.cells.enumerated() {
                 let wroteBefore = prune && writers[c].contains { s.po.contains($0, i) }
                 var src: [Int] = initial[c] == e.values[k] && !wroteBefore ? [-1] : []
-                src += writers[c].filter { ev[$0].value(ofCell: c) == e.values[k] && !(prune && s.po.contains(i, $0)) }
+                // never a write of the read's own instruction (an exchange's): herd7 orders them (iico)
+                src += writers[c].filter {
+                    ev[$0].value(ofCell: c) == e.values[k] && !(prune && s.po.contains(i, $0))
+                        && !(ev[$0].thread == e.thread && ev[$0].instruction == e.instruction)
+                }
                 if src.isEmpty { return }
                 slots.append((i, k, src))
             }

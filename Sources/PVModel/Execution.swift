@@ -95,30 +95,4 @@ struct CandidateExecution {
     func after(_ source: Int, cell c: Int) -> ArraySlice<Int> {
         source < 0 ? co[c][...] : co[c][(coRank[c][source]! + 1)...]
     }
-
-    /// herd7 `atomic` (aarch64.cat / x86tso.cat / sc.cat): no write from
-    /// another thread comes between the write a rmw's read reads from and
-    /// the rmw's write, in the coherence order of any cell they share.
-    /// aarch64.cat exempts a pair when a write by the rmw's own thread is
-    /// among those (`fri;[W];coi`). A read reading its own rmw write, or a
-    /// write coherence-after it, is refused too (rmw coherence).
-    func atomicityHolds(exemptingOwnThread: Bool) -> Bool {
-        for r in events.indices where events[r].isRead {
-            for w in events.indices where s.rmw.contains(r, w) {
-                for (i, c) in events[r].cells.enumerated() where events[w].cells.contains(c) {
-                    let src = rf[r][i]
-                    if src == w { return false }
-                    let lo = src < 0 ? -1 : coRank[c][src]!
-                    let hi = coRank[c][w]!
-                    if lo > hi { return false }
-                    guard lo + 1 < hi else { continue }
-                    let between = co[c][(lo + 1) ..< hi]
-                    let own = between.contains { events[$0].thread == events[r].thread }
-                    let other = between.contains { events[$0].thread != events[r].thread }
-                    if exemptingOwnThread ? !own : other { return false }
-                }
-            }
-        }
-        return true
-    }
 }

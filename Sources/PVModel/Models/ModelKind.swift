@@ -21,8 +21,8 @@ public enum ModelKind: String, Sendable, CaseIterable {
     func consistent(_ g: ExecutionGraph, _ x: CandidateExecution, local: Relation?) -> Bool {
         let com = g.communications(x)
         switch self {
-        case .sc: return SCModel.consistent(g, com, x)
-        case .x86TSO: return X86TSOModel.consistent(g, com, ppo: local!, x)
+        case .sc: return SCModel.consistent(g, com)
+        case .x86TSO: return X86TSOModel.consistent(g, com, ppo: local!)
         case .armv8: return ARMv8Model.consistent(g, com, lob: local!)
         }
     }

@@ -6,9 +6,9 @@
 /// `sm` is the access's `sca-class`: an edge into one byte of an access
 /// reaches all of it.
 enum SCModel {
-    static func consistent(_ g: ExecutionGraph, _ x: ExecutionGraph.Communications, _ c: CandidateExecution) -> Bool {
-        // atom (with rmw coherence: see `CandidateExecution.atomicityHolds`)
-        guard c.atomicityHolds(exemptingOwnThread: false) else { return false }
+    static func consistent(_ g: ExecutionGraph, _ x: ExecutionGraph.Communications) -> Bool {
+        let atom = g.rmw & ((x.fr & g.ext) * (x.co & g.ext))
+        guard atom.isEmpty else { return false }
         let sc = g.po | (x.fr | x.rf | x.co) * g.sca
         return sc.isAcyclic
     }

@@ -25,9 +25,9 @@ enum X86TSOModel {
         return g.fenced[.mfence]! | implied | poGhb
     }
 
-    static func consistent(_ g: ExecutionGraph, _ x: ExecutionGraph.Communications, ppo: Relation, _ c: CandidateExecution) -> Bool {
+    static func consistent(_ g: ExecutionGraph, _ x: ExecutionGraph.Communications, ppo: Relation) -> Bool {
         guard (g.poLoc | x.com).isAcyclic else { return false }  // uniproc
-        guard c.atomicityHolds(exemptingOwnThread: false) else { return false }  // atomic
+        guard (g.rmw & ((x.fr & g.ext) * (x.co & g.ext))).isEmpty else { return false }  // atomic
         let ghb = ppo | ((x.rf & g.ext) | x.fr | x.co) * g.sca
         return ghb.isAcyclic
     }
