@@ -108,6 +108,34 @@ struct LitmusEmissionTests {
         }
     }
 
+    /// herd7 7.57's Observation lines for emitted files (`herd7 [-variant mixed] NAME.litmus`: aarch64.cat,
+    /// x86tso-mixed.cat). They change when a strategy's program does: then run herd7 7.57 on the
+    /// emitted file again and record its line here.
+    static let herd7: [(file: String, observation: String)] = [
+        ("relaxed+stolen-time+torn.AArch64.litmus", "Never 0 3"),
+        ("acquire-release+preempted+torn.X86.litmus", "Never 0 3"),
+        ("flag-then-data+stolen-time+inconsistent.AArch64.litmus", "Sometimes 1 3"),
+        ("flag-then-data+stolen-time+inconsistent.X86.litmus", "Never 0 3"),
+        ("seqlock+record+inconsistent.AArch64.litmus", "Never 0 18"),
+        ("seqlock-nofence+record+inconsistent.AArch64.litmus", "Sometimes 5 19"),
+        ("seqlock-nofence+record+inconsistent.X86.litmus", "Never 0 18"),
+        ("preempt-clear-plain+lost-update.AArch64.litmus", "Sometimes 1 4"),
+        ("preempt-clear-xchg+lost-update.AArch64.litmus", "Never 0 7"),
+    ]
+
+    @Test("on emitted files pvbench gives herd7 7.57's Observation line, verdict and counts (herd7's answers recorded)")
+    func herd7Answers() throws {
+        for (file, observation) in Self.herd7 {
+            let parts = file.split(separator: ".")
+            let flavour: LitmusEmission.Flavour = parts[1] == "AArch64" ? .aarch64 : .x86
+            let c = try #require(Self.checks.first { $0.name == parts[0] }, "\(file) is no longer emitted")
+            let text = try #require(LitmusEmission.files(c).first { $0.flavour == flavour }?.text)
+            let p = try LitmusParser.parse(text)
+            let out = HerdReport.render(try ModelChecker.check(p, model: p.architecture.defaultModel))
+            #expect(out.contains("Observation \(parts[0]) \(observation)\n"), "\(file): herd7 7.57 says \(observation)\n\(out)")
+        }
+    }
+
     @Test("a changed verdict is caught: a file with its condition negated does not read back the same")
     func mismatchDetected() throws {
         let c = try #require(Self.checks.first { $0.name == "preempt-clear-plain+lost-update" })
