@@ -91,6 +91,8 @@ struct RunSettingsTests {
             #expect(!Suite.smoke.cases(base: RunSettings(scenario: kind)).filter { $0.scenario == kind }.isEmpty)
         }
         #expect(ScenarioKind(rawValue: "steal_clock") == nil)
+        // Each registered type's constant names that type (a copied line would name another).
+        for type in ScenarioRegistry.all { #expect(ObjectIdentifier(type.kind.type) == ObjectIdentifier(type), "\(type.kind)") }
     }
 }
 

@@ -5,7 +5,7 @@ import PVResults
 import PVRuntime
 
 extension ScenarioKind {
-    public static let c2c = ScenarioKind(registering: "c2c")
+    public static let c2c = ScenarioKind(registering: "c2c", C2CScenario.self)
 }
 
 /// Cache-line ping-pong between two pinned threads: the physical floor for

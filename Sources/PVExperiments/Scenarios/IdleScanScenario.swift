@@ -4,7 +4,7 @@ import PVResults
 import PVRuntime
 
 extension ScenarioKind {
-    public static let idleScan = ScenarioKind(registering: "idle-scan")
+    public static let idleScan = ScenarioKind(registering: "idle-scan", IdleScanScenario.self)
 }
 
 /// `available_idle_cpu()`: a reader scans N vCPUs' flags.

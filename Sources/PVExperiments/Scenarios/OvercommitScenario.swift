@@ -5,7 +5,7 @@ import PVResults
 import PVRuntime
 
 extension ScenarioKind {
-    public static let overcommit = ScenarioKind(registering: "overcommit")
+    public static let overcommit = ScenarioKind(registering: "overcommit", OvercommitScenario.self)
 }
 
 /// vCPUs that are really preempted: N vCPU threads over M host CPUs under

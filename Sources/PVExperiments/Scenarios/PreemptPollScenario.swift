@@ -4,7 +4,7 @@ import PVResults
 import PVRuntime
 
 extension ScenarioKind {
-    public static let preemptPoll = ScenarioKind(registering: "preempt-poll")
+    public static let preemptPoll = ScenarioKind(registering: "preempt-poll", PreemptPollScenario.self)
 }
 
 /// The hypervisor flips `preempted` 1/0 (sched-out/sched-in); guest readers

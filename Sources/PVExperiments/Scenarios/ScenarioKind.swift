@@ -2,25 +2,32 @@ import PVResults
 import PVRuntime
 
 /// The name of a scenario `pvbench run` emulates (`steal-clock`, …): a
-/// value for settings, result rows and the command line. What the scenario
-/// is lives in its ``Scenario`` type (``type``); the names come from
-/// ``ScenarioRegistry``, and each scenario's file declares its own constant.
+/// value for settings, result rows and the command line, carrying the
+/// ``Scenario`` type it names (``type``). Each scenario's file declares its
+/// own constant; ``ScenarioRegistry`` lists them for parsing and listing,
+/// so a scenario left out of it is unknown to the command line, never a
+/// crash.
 public struct ScenarioKind: RawRepresentable, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
     public let rawValue: String
+    /// The scenario type this names.
+    public let type: any Scenario.Type
 
     /// A registered scenario's name; nil for any other.
     public init?(rawValue: String) {
-        guard ScenarioRegistry.all.contains(where: { $0.kind.rawValue == rawValue }) else { return nil }
-        self.rawValue = rawValue
+        guard let type = ScenarioRegistry.all.first(where: { $0.kind.rawValue == rawValue }) else { return nil }
+        self = type.kind
     }
 
-    /// For a scenario file's own constant.
-    init(registering name: String) { rawValue = name }
+    /// For a scenario file's own constant: its name and its type.
+    init(registering name: String, _ type: any Scenario.Type) {
+        rawValue = name
+        self.type = type
+    }
+
+    public static func == (a: ScenarioKind, b: ScenarioKind) -> Bool { a.rawValue == b.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     public static var allCases: [ScenarioKind] { ScenarioRegistry.all.map { $0.kind } }
-
-    /// The scenario type this names.
-    public var type: any Scenario.Type { ScenarioRegistry.all.first { $0.kind == self }! }
 
     public var description: String { rawValue }
 

@@ -5,7 +5,7 @@ import PVResults
 import PVRuntime
 
 extension ScenarioKind {
-    public static let spinOnOwner = ScenarioKind(registering: "spin-on-owner")
+    public static let spinOnOwner = ScenarioKind(registering: "spin-on-owner", SpinOnOwnerScenario.self)
 }
 
 /// `mutex_spin_on_owner`: waiters spin while the lock owner's vCPU runs and

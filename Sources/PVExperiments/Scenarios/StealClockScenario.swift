@@ -4,7 +4,7 @@ import PVResults
 import PVRuntime
 
 extension ScenarioKind {
-    public static let stealClock = ScenarioKind(registering: "steal-clock")
+    public static let stealClock = ScenarioKind(registering: "steal-clock", StealClockScenario.self)
 }
 
 /// Hypervisor writers emulate sched-in (`kvm_update_stolen_time`: read
