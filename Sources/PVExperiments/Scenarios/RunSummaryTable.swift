@@ -11,7 +11,7 @@ public enum RunSummaryTable {
     ]
 
     /// Without `wide`: short case names (``CaseName``, at most
-    /// ``narrowNameLimit`` characters), short titles and no column that is
+    /// ``CaseName/narrowLimit`` characters), short titles and no column that is
     /// empty in every row, so the default suite's table fits 120 columns;
     /// `wide` gives every column and the full names (the JSON has them all).
     public static func render(_ results: [CaseResult], wide: Bool = false) -> String {
@@ -40,7 +40,7 @@ public enum RunSummaryTable {
             let low = r.entries.first { $0.aggregateName == "ci_low" }?.counters[figures.rate.key]
             let high = r.entries.first { $0.aggregateName == "ci_high" }?.counters[figures.rate.key]
             let full: String = r.iterations.first?.runName ?? r.settings.name
-            let name: String = (wide ? full : narrow(full)) + (r.interrupted ? " (interrupted)" : "")
+            let name: String = (wide ? full : CaseName.narrow(full)) + (r.interrupted ? " (interrupted)" : "")
             let mark: String = marks(r, cv: cv).map(\.symbol).joined()
             let rateText: String = rate.map { format(rate: $0) + " " + figures.rate.unitLabel }
                 ?? (r.median == nil && !r.iterations.isEmpty ? "all disturbed" : "-")
@@ -59,15 +59,6 @@ public enum RunSummaryTable {
         var table = TerminalTable(columns: kept.map { columns[$0] })
         for row in rows { table.addRow(kept.map { row[$0] }) }
         return table.render()
-    }
-
-    /// The longest case name in a narrow table.
-    public static let narrowNameLimit = 36
-
-    /// ``CaseName/short(_:)``, cut to ``narrowNameLimit`` with an ellipsis.
-    static func narrow(_ name: String) -> String {
-        let short = CaseName.short(name)
-        return short.count <= narrowNameLimit ? short : String(short.prefix(narrowNameLimit - 1)) + "…"
     }
 
     /// What a mark in the table's second column means.

@@ -47,6 +47,10 @@ public struct RunComparison: Sendable, Encodable {
         }
     }
 
+    /// The class of repetitions without a probe value (the probe could not
+    /// run: on a loaded machine both its threads are seldom on their CPUs at once).
+    public static let unprobed = "no probe"
+
     public enum Answer: String, Sendable, Encodable {
         case different, same, unknown
     }
@@ -312,7 +316,9 @@ public struct RunComparison: Sendable, Encodable {
         let needed = Double(max(runs, 1)) * pow(halfWidth / max(target, 1e-12), 2)
         let more = max(1, Int(needed.rounded(.up)) - runs, minimumRuns - runs)
         if more > maximumRuns {
-            return (.unknown, nil, String(format: "the ratio %.3f is about the %g %% threshold: more than %d more runs per side would be needed to decide", b.ratio, t * 100, maximumRuns))
+            let why = target < limit / 4 ? String(format: "the ratio %.3f is about the %g %% threshold", b.ratio, t * 100)
+                : String(format: "the runs spread too much (interval %.3f–%.3f)", b.low, b.high)
+            return (.unknown, nil, "\(why): more than \(maximumRuns) more runs a side would be needed to decide")
         }
         return (.unknown, more, runs < minimumRuns ? "\(runs) run\(runs == 1 ? "" : "s") a side cannot show how far the next run moves" : nil)
     }

@@ -95,7 +95,7 @@ public enum RunComparisonRendering {
         case .same: "same"
         case .unknown: c.moreRuns.map { "unknown: run \($0) more" } ?? "unknown"
         }
-        return [wide ? k.name : CaseName.short(k.name), c.placementClass ?? "-", value(c.oldMedian), value(c.newMedian), ratio,
+        return [wide ? k.name : CaseName.narrow(k.name), c.placementClass ?? RunComparison.unprobed, value(c.oldMedian), value(c.newMedian), ratio,
                 "\(c.oldRuns)/\(c.newRuns)", answer]
     }
 }

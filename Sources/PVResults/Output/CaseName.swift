@@ -12,4 +12,13 @@ public enum CaseName {
         let kept = [parts[0]] + parts.dropFirst().filter { !defaultSegments.contains(String($0)) }
         return kept.joined(separator: "/")
     }
+
+    /// The longest case name in a narrow table.
+    public static let narrowLimit = 36
+
+    /// ``short(_:)``, cut to `limit` characters with an ellipsis.
+    public static func narrow(_ runName: String, limit: Int = narrowLimit) -> String {
+        let s = short(runName)
+        return s.count <= limit ? s : String(s.prefix(limit - 1)) + "…"
+    }
 }

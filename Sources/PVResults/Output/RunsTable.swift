@@ -50,7 +50,7 @@ public enum RunsTable {
             func pct(_ v: Double?) -> String { v.map { ReportNumberFormat.percent($0) } ?? "-" }
             let median = r.median.map { r.key == "real_time" ? ReportNumberFormat.nanoseconds($0) + " ns" : ReportNumberFormat.rate($0) }
                 ?? "all disturbed"
-            table.addRow([wide ? r.name : CaseName.short(r.name), median, "\(r.runs)", "\(r.repetitions)",
+            table.addRow([wide ? r.name : CaseName.narrow(r.name), median, "\(r.runs)", "\(r.repetitions)",
                           pct(r.betweenRunCV), pct(r.withinRunCV)])
         }
         return table.render() + (file.context.placementClasses.map { "\n" + $0.render(wide: wide) } ?? "")

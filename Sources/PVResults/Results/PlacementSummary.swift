@@ -59,7 +59,7 @@ public struct PlacementSummary: Sendable, Equatable, Codable {
                 guard let v else { return "-" }
                 return c.key == "real_time" ? ReportNumberFormat.nanoseconds(v) + " ns" : ReportNumberFormat.rate(v)
             }
-            table.addRow([wide ? c.name : CaseName.short(c.name)] + classes.map { k in
+            table.addRow([wide ? c.name : CaseName.narrow(c.name)] + classes.map { k in
                 value(c.medians[k.label]) + (c.repetitions[k.label].map { " (\($0))" } ?? "")
             } + [c.classShare.map { ReportNumberFormat.percent($0) } ?? "-"])
         }
