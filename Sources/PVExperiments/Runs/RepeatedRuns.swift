@@ -47,8 +47,9 @@ public struct RepeatedRuns: Sendable {
     }
 
     /// Runs the children one after another; `progress` gets a line per run.
-    /// A child's table goes nowhere (the merged one is printed); its
-    /// warnings and errors go to this process's stderr.
+    /// A child's table goes nowhere (the merged one is printed); its errors
+    /// go to this process's stderr, its warnings only for the last run (all
+    /// runs' are in the merged file's `context.warnings`).
     public func run(progress: (String) -> Void) throws -> Outcome {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-runs-\(getpid())-\(UInt32.random(in: 0 ... .max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -61,9 +62,22 @@ public struct RepeatedRuns: Sendable {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments + ["--json", path]
             process.standardOutput = FileHandle.nullDevice
+            let errPath = dir.appendingPathComponent("run-\(k).err").path
+            FileManager.default.createFile(atPath: errPath, contents: nil)
+            guard let errFile = FileHandle(forWritingAtPath: errPath) else {
+                throw RepeatedRunsError(message: "cannot create \(errPath)")
+            }
+            process.standardError = errFile
             try process.run()
             process.waitUntilExit()
+            try? errFile.close()
             let status = process.terminationStatus
+            // Each run's warnings are in the merged file; on stderr only the
+            // last run's, and every run's errors.
+            let text = (FileManager.default.contents(atPath: errPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+                .filter { k == runs - 1 || status != 0 || !$0.hasPrefix("warning:") }
+            if !lines.isEmpty { FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
             outcome.statuses.append(status)
             if let data = FileManager.default.contents(atPath: path) {
                 outcome.files.append(try ResultFile.decode(data, source: "run \(k + 1)"))
