@@ -200,6 +200,13 @@ struct PlacementClassesTests {
         #expect(apart.cases[0].answer == .unknown)
         #expect(apart.cases[0].chosen.reason?.contains("no placement class in common") == true)
         #expect(RunComparisonRendering.text(apart).contains("no placement class in common"))
+        // Classes that explain nothing of the spread are pooled: no run is thrown away.
+        let mixed: [[Double]] = [[1e9, 1.01e9], [0.99e9, 1e9], [1.01e9, 0.99e9], [1e9, 1.0e9]]
+        let alternate: (Int) -> Double? = { $0 % 2 == 0 ? 40 : 200 }
+        let p = try RunComparison(old: [try RunFixtures.input(RunFixtures.file([(name, mixed)], probe: alternate), "o.json")],
+                                  new: [try RunFixtures.input(RunFixtures.file([(name, mixed)], probe: alternate), "n.json")])
+        #expect(p.cases[0].chosen.placementClass == RunComparison.pooled)
+        #expect(p.cases[0].chosen.oldRuns == 4 && (p.cases[0].placementShare ?? 1) < 0.25)
     }
 }
 
