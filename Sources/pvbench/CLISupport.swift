@@ -22,7 +22,7 @@ extension PVBenchCommand {
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(CompareCommand.separatingSides(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let code as ExitCode where code != .success {
             Foundation.exit(code.rawValue)  // the command has said why on stderr

@@ -16,11 +16,31 @@ struct CompareCommand: ParsableCommand {
             (google-benchmark files: real_time, lower is better). What differs between the files (machine, \
             placement, clock, build, version, disturbance rule) is listed first. Exit status: 0 when nothing got \
             slower, 1 when something did, 2 with --fail-on-inconclusive when a case was inconclusive (and none \
-            slower), 64 for bad input. See docs/compare.md.
+            slower), 64 for bad input. With several runs (OLD… -- NEW…, or files of `pvbench run --runs K`) the \
+            runs are the unit: a hierarchical bootstrap of the ratio of medians within the placement class both \
+            sides share, answered different, same or unknown (with how many more runs should decide it); the \
+            exit status means the same, `unknown` counting as inconclusive. See docs/compare.md.
             """)
 
-    @Argument(help: ArgumentHelp("OLD.json NEW.json, or NEW.json with --baseline.", valueName: "file"))
+    @Argument(help: ArgumentHelp("OLD.json NEW.json, or NEW.json with --baseline; OLD… -- NEW… compares runs (several files a side).", valueName: "file"))
     var files: [String] = []
+
+    @Option(name: .customLong("new"), parsing: .upToNextOption,
+            help: ArgumentHelp("The NEW side's files (what `OLD… -- NEW…` means); the files before are OLD's.", valueName: "file"))
+    var newFiles: [String] = []
+
+    /// `compare OLD… -- NEW…`: the `--` becomes `--new`, so the NEW side is
+    /// an option (ArgumentParser allows one positional array) and options
+    /// after the NEW files still count.
+    static func separatingSides(_ arguments: [String]) -> [String] {
+        guard arguments.first == "compare", let i = arguments.firstIndex(of: "--") else { return arguments }
+        var out = arguments
+        out[i] = "--new"
+        return out
+    }
+
+    @Flag(help: "Full case names in the table (default: without the segments every default case has).")
+    var wide = false
 
     @Option(help: ArgumentHelp("Compare against the saved baseline NAME (.pvbench-baselines/NAME.json) as OLD.", valueName: "name"))
     var baseline: String?
@@ -45,7 +65,10 @@ struct CompareCommand: ParsableCommand {
 
     func validate() throws {
         if json, markdown { throw ValidationError("--json and --markdown exclude each other") }
-        if let baseline {
+        if !newFiles.isEmpty {
+            guard files.count >= 1 || baseline != nil else { throw ValidationError("give OLD files before --: pvbench compare OLD… -- NEW…") }
+            guard baseline == nil || files.isEmpty else { throw ValidationError("with --baseline the OLD side is the baseline: give only NEW files, after --") }
+        } else if let baseline {
             guard files.count == 1 else { throw ValidationError("with --baseline give one file, NEW.json; got \(files.count)") }
             do { _ = try Baseline(name: baseline) } catch { throw ValidationError("--baseline: \(error)") }
         } else {
@@ -66,13 +89,26 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let oldPath = try baseline.map { try Baseline(name: $0).path() } ?? files[0]
-        let newPath = files.last!
+        let oldPaths = try baseline.map { [try Baseline(name: $0).path()] } ?? (newFiles.isEmpty ? [files[0]] : files)
+        let old = try oldPaths.map { try Self.load($0, baselineName: baseline) }
+        let new = try (newFiles.isEmpty ? [files.last!] : newFiles).map { try Self.load($0) }
+        if !newFiles.isEmpty || RunComparison.holdsSeveralRuns(old + new) {
+            let options = RunComparison.Options(threshold: try Self.threshold(threshold), figure: CompareFigureChoice(argument: figure))
+            let c: RunComparison
+            do { c = try RunComparison(old: old, new: new, options: options, resolver: Self.resolver) } catch {
+                throw ValidationError(error.description)
+            }
+            if json { try printJSON(c) } else {
+                print(markdown ? RunComparisonRendering.markdown(c) : RunComparisonRendering.text(c, wide: wide), terminator: "")
+            }
+            let status = c.exitStatus(failOnUnknown: failOnInconclusive)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         let options = Comparison.Options(alpha: alpha, threshold: try Self.threshold(threshold),
                                          figure: CompareFigureChoice(argument: figure))
-        let status = try Self.compare(oldPath: oldPath, newPath: newPath, options: options,
-                                      format: json ? .json : markdown ? .markdown : .text,
-                                      baselineName: baseline, failOnInconclusive: failOnInconclusive)
+        let status = try Self.compare(old: old[0], new: new[0], options: options,
+                                      format: json ? .json : markdown ? .markdown : .text, failOnInconclusive: failOnInconclusive)
         if status != 0 { throw ExitCode(status) }
     }
 
@@ -92,14 +128,6 @@ struct CompareCommand: ParsableCommand {
             }
             throw ValidationError(error.description)
         }
-    }
-
-    /// Loads, compares and prints; returns the exit status.
-    static func compare(oldPath: String, newPath: String, options: Comparison.Options, format: Format,
-                        baselineName: String? = nil, failOnInconclusive: Bool = false) throws -> Int32
-    {
-        try compare(old: try load(oldPath, baselineName: baselineName), new: try load(newPath), options: options, format: format,
-                    failOnInconclusive: failOnInconclusive)
     }
 
     /// Compares and prints; returns the exit status (no case in common: a ValidationError).

@@ -25,6 +25,7 @@ struct RunOutcome {
     var soakTable: String?
     /// The per-round case order and its seed (nil for a soak).
     var rounds: [[Int]] = []
+    var probes: [Double?] = []
     var seed: UInt64 = 0
 
     /// perf counters asked for but not read, each reason once.
@@ -79,7 +80,7 @@ extension RunCommand {
 
     /// Runs the cases (or the soak rotation), with a progress line, until
     /// done or `stopped`.
-    func measure(_ cases: [RunSettings], on runner: ScenarioRunner, stopped: () -> Bool) throws -> RunOutcome {
+    func measure(_ cases: [RunSettings], on runner: ScenarioRunner, probeCPUs: [Int] = [], stopped: () -> Bool) throws -> RunOutcome {
         let progress = ProgressLine()
         defer { progress.finish() }
         var outcome = RunOutcome()
@@ -99,7 +100,8 @@ extension RunCommand {
             ck.implementation = .c
             return [swift, ck]
         } : cases.flatMap(OvercommitComparison.expand)
-        let rounds = RoundRunner(runner: runner, seed: seed, policy: disturbed)
+        var rounds = RoundRunner(runner: runner, seed: seed, policy: disturbed)
+        if probeCPUs.count > 1 { rounds.placementProbe = { runner.placementProbe(cpus: probeCPUs) } }
         let done: RoundRunner.Outcome
         do {
             done = try rounds.run(runs, progress: { progress.update($0) }, stopped: stopped)
@@ -110,6 +112,7 @@ extension RunCommand {
         }
         outcome.results = done.results
         outcome.rounds = done.rounds
+        outcome.probes = done.probes
         outcome.seed = seed
         outcome.pvSchedComparisons = OvercommitComparison.pairs(cases, in: done.results)
         for c in outcome.pvSchedComparisons {
@@ -158,6 +161,7 @@ extension RunCommand {
         if !outcome.rounds.isEmpty {
             context.rounds = RoundsRecord(seed: outcome.seed, rounds: outcome.rounds.count, disturbedPolicy: disturbed.rawValue,
                                           offCPUFraction: rule.offCPUFraction, rule: rule.description, idleFloor: floor)
+            if outcome.probes.contains(where: { $0 != nil }) { context.rounds?.placementProbes = outcome.probes }
         }
         context.injectedFaults = inject.map(\.record)
         context.figures = Dictionary(outcome.results.map { ($0.settings.scenario.rawValue, $0.settings.scenario.figures) }) { a, _ in a }
@@ -192,9 +196,10 @@ extension RunCommand {
     /// (each in full in the JSON's context); stdout is flushed first, so the
     /// two never interleave mid-line.
     func printSummary(_ outcome: RunOutcome, context: ResultContext, host: RunHost, overhead: HarnessOverhead) {
-        print(RunSummaryTable.render(outcome.results))
+        print(RunSummaryTable.render(outcome.results, wide: wide))
         if let legend = RunSummaryTable.legend(outcome.results) { print(legend) }
         print()
+        if let classes = context.placementClasses { print(classes.render(wide: wide)) }
         for table in [outcome.soakTable, outcome.comparisons.isEmpty ? nil : ComparisonTable.render(outcome.comparisons),
                       ratioTable(outcome)] {
             guard let table else { continue }
@@ -231,7 +236,7 @@ extension RunCommand {
     /// Cases of one scenario run side by side (several --strategy): each
     /// one's time per operation over the first's, per round, with its CI.
     func ratioTable(_ outcome: RunOutcome) -> String? {
-        guard suite == nil, !compareImpl, outcome.results.count > 1 else { return nil }
+        guard chosenSuite == nil, !compareImpl, outcome.results.count > 1 else { return nil }
         let first = outcome.results[0]
         var table = TerminalTable(columns: [
             TerminalTable.Column("time per operation, per round", alignment: .left),
@@ -246,6 +251,23 @@ extension RunCommand {
             table.addRow([name, ratio.text, "\(ratio.ratios.count)"])
         }
         return table.render()
+    }
+
+    /// `--runs K`: the run K times in fresh processes, merged into one file
+    /// and one table; the worst child's exit status.
+    func runRepeated() throws {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let repeated = RepeatedRuns(executable: exe, arguments: RepeatedRuns.childArguments(Array(CommandLine.arguments.dropFirst())), runs: runs)
+        let outcome: RepeatedRuns.Outcome
+        do { outcome = try repeated.run { FileHandle.standardError.write(Data("pvbench: \($0)\n".utf8)) } } catch { throw RuntimeError("\(error)") }
+        guard var file = ResultFile.merging(outcome.files) else { throw RuntimeError("no run wrote a result file") }
+        file.context.command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        try write(file)
+        print(RunsTable.render(file, wide: wide))
+        print("\(outcome.files.count) runs merged; CV runs: spread of the runs' medians, CV in run: median over runs of the repetitions' spread")
+        let baselineStatus = outcome.interruptedBy == nil ? try baselineStep(file) : 0
+        if let status = outcome.interruptedBy ?? outcome.statuses.max(), status != 0 { Foundation.exit(status) }
+        if baselineStatus != 0 { Foundation.exit(baselineStatus) }
     }
 
     /// Exit 1 when a strategy that claims safety showed a violation; 130/143

@@ -11,7 +11,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run hypervisor/guest scenarios on pinned threads and measure the guest's hot paths.",
         discussion: """
-            One case (--scenario, --strategy, --layout, …) or a named suite (--suite smoke|default|full|soak). Each case \
+            One case (--scenario, --strategy, --layout, …) or a named suite (--suite smoke|default|full|soak; with \
+            neither, the default suite). --runs K repeats the whole run in K fresh processes. Each case \
             warms up, then runs --repetitions measured repetitions of --duration and reports the median with its \
             spread. Every read also goes through the torn-read detector (counts only): a strategy that claims \
             safety and shows a torn or backwards value makes the exit status 1. Ctrl-C stops the threads, writes \
@@ -110,13 +111,18 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Overwrite existing --json/--csv files.")
     var force = false
 
+    @Option(help: ArgumentHelp("Repeat the whole run K times, each in a fresh process, into one result file that records each run (run_id, context.runs): `compare` then tests across runs (default 1).", valueName: "K"))
+    var runs: Int = 1
+
+    @Flag(help: "Full case names in the table (default: without the segments every default case has, within 120 columns).")
+    var wide = false
+
     @Option(parsing: .upToNextOption, help: ArgumentHelp("save NAME: keep the results as baseline NAME (.pvbench-baselines/NAME.json); compare NAME: compare them with it (exit 1 when a case got slower).", valueName: "save|compare> <name"))
     var baseline: [String] = []
 
     func validate() throws {
-        if suite == nil, scenario == nil, !compareImpl {
-            throw ValidationError("give --scenario NAME or --suite NAME (scenarios: \(ScenarioKind.allCases.map(\.rawValue).joined(separator: ", ")); suites: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
+        guard (1 ... 100).contains(runs) else { throw ValidationError("--runs must be 1 to 100, got \(runs)") }
+        if runs > 1, suite == .soak || pauseBeforeStart { throw ValidationError("--runs goes with neither --suite soak nor --pause-before-start") }
         if suite != nil, scenario != nil { throw ValidationError("--suite and --scenario exclude each other") }
         if suite != nil, strategy.count > 1 { throw ValidationError("several --strategy options go with --scenario, not --suite") }
         if Set(strategy).count != strategy.count { throw ValidationError("--strategy names a strategy twice") }
@@ -125,11 +131,15 @@ struct RunCommand: ParsableCommand {
         if matrix, scenario != .c2c { throw ValidationError("--matrix goes with --scenario c2c") }
         if compareImpl, !inject.isEmpty { throw ValidationError("--compare-impl measures clean kernels: leave out --inject") }
         _ = try baselineAction()
-        if suite == nil, let f = inject.first(where: { !$0.scenarios.contains(scenario ?? .stealClock) }) {
+        if chosenSuite == nil, let f = inject.first(where: { !$0.scenarios.contains(scenario ?? .stealClock) }) {
             throw ValidationError("--inject \(f.name) does nothing in \(scenario ?? .stealClock); it applies to "
                 + f.scenarios.map(\.rawValue).joined(separator: ", "))
         }
     }
+
+    /// The suite to run: the one named, else the default suite when no
+    /// scenario is named (`pvbench run` alone runs what `scripts/bench` runs).
+    var chosenSuite: Suite? { suite ?? (scenario == nil && !compareImpl ? .default : nil) }
 
     /// The one case the options describe (a suite's base).
     var base: RunSettings {
@@ -150,7 +160,7 @@ struct RunCommand: ParsableCommand {
     /// The case(s) this invocation asks for, each validated.
     func settings() throws -> [RunSettings] {
         var cases: [RunSettings]
-        if let suite {
+        if let suite = chosenSuite {
             cases = suite.cases(base: base, duration: duration, repetitions: repetitions)
         } else if compareImpl, scenario == nil {
             cases = ImplementationComparison.defaultCases(base: base)
@@ -180,6 +190,7 @@ struct RunCommand: ParsableCommand {
         if let (action, baseline) = try baselineAction(), action == .compare {
             _ = try CompareCommand.load(baseline.path(), baselineName: baseline.name)
         }
+        if runs > 1 { return try runRepeated() }
         // From here a signal is noted, not fatal: one that lands while the
         // clock calibrates still ends in a result file marked interrupted.
         let monitor: InterruptMonitor
@@ -214,12 +225,13 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data((PerfCounters.probe().summaryLines.joined(separator: "\n") + "\n").utf8))
         }
         let overhead = HarnessOverheadProbe.measure(clock: host.clock)
-        let outcome = try measure(cases, on: runner, stopped: { monitor.received != nil })
+        let outcome = try measure(cases, on: runner, probeCPUs: usedCPUs.sorted(), stopped: { monitor.received != nil })
         let context = resultContext(outcome, host: host, overhead: overhead, signal: monitor.received,
                                     rule: runner.disturbanceRule, floor: floor)
-        let file = ResultFile(context: context, benchmarks: outcome.results.flatMap(\.entries))
+        var file = ResultFile(context: context, benchmarks: outcome.results.flatMap(\.entries))
+        file.context.placementClasses = PlacementSummary(file)
         try write(file)
-        printSummary(outcome, context: context, host: host, overhead: overhead)
+        printSummary(outcome, context: file.context, host: host, overhead: overhead)
         let baselineStatus = monitor.received == nil ? try baselineStep(file) : 0
         try exitStatus(outcome, signal: monitor.received)
         if baselineStatus != 0 { Foundation.exit(baselineStatus) }

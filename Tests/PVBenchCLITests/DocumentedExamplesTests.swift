@@ -60,7 +60,9 @@ struct DocumentedExamplesTests {
         _ = FileManager.default.changeCurrentDirectoryPath(Self.root.path)
         defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         for example in try Self.examples(in: document) where !example.expectsError {
-            #expect(throws: Never.self, "\(example)") { _ = try PVBenchCommand.parseAsRoot(example.arguments) }
+            #expect(throws: Never.self, "\(example)") {
+                _ = try PVBenchCommand.parseAsRoot(CompareCommand.separatingSides(example.arguments))
+            }
         }
     }
 }

@@ -28,6 +28,10 @@ public struct RoundRunner: Sendable {
     public let runner: ScenarioRunner
     public let seed: UInt64
     public let policy: DisturbedPolicy
+    /// Run before each round; its value (the c2c probe's one-way ns,
+    /// ``ScenarioRunner/placementProbe(cpus:seconds:warmup:)``) goes on every
+    /// repetition of the round as `c2c_probe_ns`. Nil: no probe.
+    public var placementProbe: (@Sendable () -> Double?)?
 
     public init(runner: ScenarioRunner, seed: UInt64, policy: DisturbedPolicy) {
         self.runner = runner
@@ -41,22 +45,17 @@ public struct RoundRunner: Sendable {
         public var results: [CaseResult]
         /// The order cases ran in, per round (indices into the cases).
         public var rounds: [[Int]]
+        /// Per round, the placement probe's value (nil: no probe, or it failed).
+        public var probes: [Double?] = []
     }
 
     /// The order of `count` cases in round `round` (0-based), reproducible from `seed`.
     public static func order(round: Int, count: Int, seed: UInt64) -> [Int] {
-        var state = seed ^ (UInt64(round) &* 0x9E37_79B9_7F4A_7C15)
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var rng = SplitMix64(seed: seed ^ (UInt64(round) &* 0x9E37_79B9_7F4A_7C15))
         var order = Array(0 ..< count)
         if count > 1 {
             for i in stride(from: count - 1, to: 0, by: -1) {
-                order.swapAt(i, Int(next() % UInt64(i + 1)))
+                order.swapAt(i, Int(rng.next() % UInt64(i + 1)))
             }
         }
         return order
@@ -70,11 +69,15 @@ public struct RoundRunner: Sendable {
         var rounds: [[Int]] = []
         var interrupted = false
         func counted(_ i: Int) -> Int { parts[i].filter { !isExcluded($0) }.count }
+        var probes: [Double?] = []
         func attempt(_ i: Int, label: String) throws {
             var one = cases[i]
             one.repetitions = 1
             progress("\(label) \(cases[i].name)")
-            let part = try runner.run(one)
+            var part = try runner.run(one)
+            for k in part.entries.indices where part.entries[k].runType == .iteration {
+                part.entries[k].placementProbeNanoseconds = probes.last ?? nil
+            }
             parts[i].append(part)
             if part.interrupted { interrupted = true }
         }
@@ -84,6 +87,7 @@ public struct RoundRunner: Sendable {
         while round < planned, !interrupted, !stopped() {
             let order = Self.order(round: round, count: cases.count, seed: seed).filter { round < cases[$0].repetitions }
             rounds.append(order)
+            probes.append(placementProbe?())
             for (k, i) in order.enumerated() {
                 if interrupted || stopped() { break }
                 try attempt(i, label: "[round \(round + 1)/\(planned), \(k + 1)/\(order.count)]")
@@ -102,6 +106,7 @@ public struct RoundRunner: Sendable {
                 }
                 if short.isEmpty { break }
                 rounds.append(short)
+                probes.append(placementProbe?())
                 for (k, i) in short.enumerated() {
                     if interrupted || stopped() || budget == 0 { break }
                     try attempt(i, label: "[retry round \(round + 1 - planned), \(k + 1)/\(short.count)]")
@@ -113,7 +118,7 @@ public struct RoundRunner: Sendable {
         let results = cases.indices.compactMap { i in
             parts[i].isEmpty ? nil : Self.merge(parts[i], cases[i], policy: policy)
         }
-        return Outcome(results: results, rounds: rounds)
+        return Outcome(results: results, rounds: rounds, probes: probes)
     }
 
     func isExcluded(_ part: CaseResult) -> Bool {

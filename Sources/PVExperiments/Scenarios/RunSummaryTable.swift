@@ -10,20 +10,25 @@ public enum RunSummaryTable {
         ("l1d_read_misses_per_op", "L1D miss/op"), ("task_clock_ns_per_op", "task-clock/op"),
     ]
 
-    public static func render(_ results: [CaseResult]) -> String {
+    /// Without `wide`: short case names (``CaseName``, at most
+    /// ``CaseName/narrowLimit`` characters), short titles and no column that is
+    /// empty in every row, so the default suite's table fits 120 columns;
+    /// `wide` gives every column and the full names (the JSON has them all).
+    public static func render(_ results: [CaseResult], wide: Bool = false) -> String {
         let perf = results.contains { !$0.perfUnavailable.isEmpty || $0.median?.counters["task_clock_ns_per_op"] != nil }
-        var table = TerminalTable(columns: [
+        let columns: [TerminalTable.Column] = [
             TerminalTable.Column("case", alignment: .left),
             TerminalTable.Column("", alignment: .left),
             TerminalTable.Column("throughput", alignment: .right),
             TerminalTable.Column("95% CI", alignment: .right),
-            TerminalTable.Column("spread", unit: "CV"),
-            TerminalTable.Column("cost p50", unit: "ns"),
-            TerminalTable.Column("latency p50", unit: "ns"),
-            TerminalTable.Column("latency p99", unit: "ns"),
+            TerminalTable.Column(wide ? "spread" : "CV", unit: wide ? "CV" : nil),
+            TerminalTable.Column(wide ? "cost p50" : "cost", unit: "ns"),
+            TerminalTable.Column(wide ? "latency p50" : "lat p50", unit: "ns"),
+            TerminalTable.Column(wide ? "latency p99" : "lat p99", unit: "ns"),
             TerminalTable.Column("c2c", unit: "ns"),
-            TerminalTable.Column("torn/back", alignment: .right),
-        ] + (perf ? perfColumns.map { TerminalTable.Column($0.title) } : []))
+            TerminalTable.Column(wide ? "torn/back" : "torn/bk", alignment: .right),
+        ] + (perf ? perfColumns.map { TerminalTable.Column($0.title) } : [])
+        var rows: [[String]] = []
         for r in results {
             // No median: every repetition was disturbed and left out; the row stays, marked.
             let c = r.median?.counters ?? [:]
@@ -34,7 +39,8 @@ public enum RunSummaryTable {
             let rate = c[figures.rate.key]
             let low = r.entries.first { $0.aggregateName == "ci_low" }?.counters[figures.rate.key]
             let high = r.entries.first { $0.aggregateName == "ci_high" }?.counters[figures.rate.key]
-            let name: String = (r.iterations.first?.runName ?? r.settings.name) + (r.interrupted ? " (interrupted)" : "")
+            let full: String = r.iterations.first?.runName ?? r.settings.name
+            let name: String = (wide ? full : CaseName.narrow(full)) + (r.interrupted ? " (interrupted)" : "")
             let mark: String = marks(r, cv: cv).map(\.symbol).joined()
             let rateText: String = rate.map { format(rate: $0) + " " + figures.rate.unitLabel }
                 ?? (r.median == nil && !r.iterations.isEmpty ? "all disturbed" : "-")
@@ -46,8 +52,12 @@ public enum RunSummaryTable {
             let c2c: String = c["c2c_one_way_ns"].map { String(format: "%.0f", $0) } ?? "-"
             var row: [String] = [name, mark, rateText, ci, spread, cost, p50, p99, c2c, torn]
             if perf { row += perfColumns.map { col in c[col.key].map { String(format: "%.2f", $0) } ?? "n/a" } }
-            table.addRow(row)
+            rows.append(row)
         }
+        // Narrow: a column with nothing in any row says nothing.
+        let kept = columns.indices.filter { i in wide || i < 3 || rows.contains { $0[i] != "-" && !$0[i].isEmpty } }
+        var table = TerminalTable(columns: kept.map { columns[$0] })
+        for row in rows { table.addRow(kept.map { row[$0] }) }
         return table.render()
     }
 

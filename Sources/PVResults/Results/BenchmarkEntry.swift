@@ -47,6 +47,12 @@ public struct BenchmarkEntry: Sendable, Equatable {
     /// Repetitions: whether the aggregates left it out (disturbed, with
     /// `--disturbed retry` or `drop`).
     public var excluded: Bool?
+    /// `pvbench run --runs K`: which of the K runs (fresh processes) the
+    /// repetition belongs to, 0-based; nil in a file of one run.
+    public var runID: Int?
+    /// The c2c probe's one-way latency (ns) between the run's CPUs, measured
+    /// just before the repetition's round: the host's placement of the vCPUs.
+    public var placementProbeNanoseconds: Double?
 
     public init(name: String, runName: String? = nil, runType: RunType = .iteration, aggregateName: String? = nil,
                 aggregateUnit: String? = nil, repetitions: Int = 1, repetitionIndex: Int? = 0, threads: Int = 1,
@@ -84,7 +90,7 @@ public struct BenchmarkEntry: Sendable, Equatable {
         "threads", "iterations", "real_time", "cpu_time", "time_unit", "family_index", "per_family_instance_index",
         "label", "error_occurred", "error_message", "scenario", "strategy", "layout",
         "disturbed", "excluded", "window_ns", "off_cpu_ns", "run_delay_ns", "involuntary_switches", "voluntary_switches",
-        "migrations", "interrupts", "steal_ticks",
+        "migrations", "interrupts", "steal_ticks", "run_id", "c2c_probe_ns",
     ]
 }
 
@@ -144,6 +150,8 @@ extension BenchmarkEntry: Codable {
                 interrupts: try n("interrupts"), stealTicks: try n("steal_ticks"), disturbed: disturbed)
         }
         excluded = try c.decodeIfPresent(Bool.self, forKey: key("excluded"))
+        runID = try c.decodeIfPresent(Int.self, forKey: key("run_id"))
+        placementProbeNanoseconds = try c.decodeIfPresent(Double.self, forKey: key("c2c_probe_ns")).flatMap { $0.isFinite ? $0 : nil }
         self.counters = counters
     }
 
@@ -182,6 +190,8 @@ extension BenchmarkEntry: Codable {
             try c.encodeIfPresent(d.stealTicks, forKey: key("steal_ticks"))
         }
         try c.encodeIfPresent(excluded, forKey: key("excluded"))
+        try c.encodeIfPresent(runID, forKey: key("run_id"))
+        try c.encodeIfPresent(placementProbeNanoseconds.flatMap { $0.isFinite ? $0 : nil }, forKey: key("c2c_probe_ns"))
         for (k, v) in counters {
             guard !Self.standardKeys.contains(k) else {
                 throw EncodingError.invalidValue(v, .init(codingPath: encoder.codingPath,

@@ -41,6 +41,11 @@ public struct ResultContext: Sendable, Equatable, Codable {
     public var figures: [String: HeadlineFigures]?
     /// Round seed and disturbance rule of a `pvbench run`.
     public var rounds: RoundsRecord?
+    /// `pvbench run --runs K`: the K runs merged into this file.
+    public var runs: [RunRecord]?
+    /// The placement classes the c2c probe found, with per-case medians
+    /// per class; nil when the probe found one class (or did not run).
+    public var placementClasses: PlacementSummary?
 
     enum CodingKeys: String, CodingKey {
         case date, hostName = "host_name", executable, numCPUs = "num_cpus", mhzPerCPU = "mhz_per_cpu",
@@ -48,7 +53,7 @@ public struct ResultContext: Sendable, Equatable, Codable {
              libraryBuildType = "library_build_type", pvbenchVersion = "pvbench_version", topology, placement,
              clock, build, interrupted, interruptSignal = "interrupt_signal", numaNote = "numa_note",
              injectedFaults = "injected_faults", harnessOverhead = "harness_overhead", warnings, command, rounds,
-             cpuModel = "cpu_model", figures
+             cpuModel = "cpu_model", figures, runs, placementClasses = "placement_classes"
     }
 
     public init(date: String, hostName: String, executable: String, numCPUs: Int, mhzPerCPU: Int,
@@ -111,5 +116,7 @@ public struct ResultContext: Sendable, Equatable, Codable {
         cpuModel = try c.decodeIfPresent(String.self, forKey: .cpuModel)
         figures = try c.decodeIfPresent([String: HeadlineFigures].self, forKey: .figures)
         rounds = try c.decodeIfPresent(RoundsRecord.self, forKey: .rounds)
+        runs = try c.decodeIfPresent([RunRecord].self, forKey: .runs)
+        placementClasses = try c.decodeIfPresent(PlacementSummary.self, forKey: .placementClasses)
     }
 }

@@ -17,10 +17,13 @@ public struct RoundsRecord: Sendable, Codable, Equatable {
     /// The machine's idle floor the rule judged above; nil when off-CPU
     /// time was judged from zero (`--idle-floor 0`).
     public var idleFloor: IdleFloor?
+    /// Per round, the c2c placement probe's one-way latency in ns (null
+    /// where it could not run); nil in files from before the probe.
+    public var placementProbes: [Double?]?
 
     enum CodingKeys: String, CodingKey {
         case seed = "round_seed", rounds, disturbedPolicy = "disturbed_policy", offCPUFraction = "off_cpu_fraction", rule
-        case idleFloor = "idle_floor"
+        case idleFloor = "idle_floor", placementProbes = "placement_probes_ns"
     }
 
     public init(seed: UInt64, rounds: Int, disturbedPolicy: String, offCPUFraction: Double, rule: String,

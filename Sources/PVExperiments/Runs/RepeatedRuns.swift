@@ -1,0 +1,102 @@
+import Foundation
+import PVResults
+
+/// `pvbench run --runs K`: the same run K times, each in a fresh process,
+/// so what changes between runs — the host's placement of the vCPUs, a
+/// neighbour on the shared cache, the process's own layout — shows as
+/// run-to-run spread instead of hiding in one run's tight repetitions. Each
+/// child is this executable with the same arguments but `--runs`, `--json`,
+/// `--csv`, `--baseline` and `--force`, writing its JSON to a temporary
+/// file; the files are merged (``ResultFile/merging(_:)``).
+public struct RepeatedRuns: Sendable {
+    public var executable: String
+    /// The child's arguments, without the subcommand's output options.
+    public var arguments: [String]
+    public var runs: Int
+
+    public init(executable: String, arguments: [String], runs: Int) {
+        self.executable = executable
+        self.arguments = arguments
+        self.runs = runs
+    }
+
+    /// Options that take values and concern the parent only, with how many values.
+    static let parentOnly: [String: Int] = ["--runs": 1, "--json": 1, "--csv": 1, "--baseline": 2]
+
+    /// `arguments` without the parent-only options (`--runs 3`, `--runs=3`,
+    /// `--json F`, `--csv F`, `--baseline save NAME`, `--force`).
+    public static func childArguments(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var skip = 0
+        for a in arguments {
+            if skip > 0 { skip -= 1; continue }
+            if a == "--force" { continue }
+            if let n = parentOnly[a] { skip = n; continue }
+            if parentOnly.keys.contains(where: { a.hasPrefix($0 + "=") }) { continue }
+            out.append(a)
+        }
+        return out
+    }
+
+    /// What the runs produced: each child's result file (in order) and exit status.
+    public struct Outcome: Sendable {
+        public var files: [ResultFile]
+        public var statuses: [Int32]
+        /// A child ended by a signal or exit status 130/143: the runs stopped there.
+        public var interruptedBy: Int32?
+    }
+
+    /// Runs the children one after another; `progress` gets a line per run.
+    /// A child's table goes nowhere (the merged one is printed); its errors
+    /// go to this process's stderr, its warnings only for the last run (all
+    /// runs' are in the merged file's `context.warnings`).
+    public func run(progress: (String) -> Void) throws -> Outcome {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-runs-\(getpid())-\(UInt32.random(in: 0 ... .max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var outcome = Outcome(files: [], statuses: [], interruptedBy: nil)
+        for k in 0 ..< runs {
+            progress("run \(k + 1)/\(runs)")
+            let path = dir.appendingPathComponent("run-\(k).json").path
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments + ["--json", path]
+            process.standardOutput = FileHandle.nullDevice
+            let errPath = dir.appendingPathComponent("run-\(k).err").path
+            FileManager.default.createFile(atPath: errPath, contents: nil)
+            guard let errFile = FileHandle(forWritingAtPath: errPath) else {
+                throw RepeatedRunsError(message: "cannot create \(errPath)")
+            }
+            process.standardError = errFile
+            try process.run()
+            process.waitUntilExit()
+            try? errFile.close()
+            let status = process.terminationStatus
+            // Each run's warnings are in the merged file; on stderr only the
+            // last run's, and every run's errors.
+            let text = (FileManager.default.contents(atPath: errPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+                .filter { k == runs - 1 || status != 0 || !$0.hasPrefix("warning:") }
+            if !lines.isEmpty { FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
+            outcome.statuses.append(status)
+            if let data = FileManager.default.contents(atPath: path) {
+                outcome.files.append(try ResultFile.decode(data, source: "run \(k + 1)"))
+            } else if status == 0 {
+                throw RepeatedRunsError(message: "run \(k + 1) exited 0 without writing \(path)")
+            }
+            if process.terminationReason == .uncaughtSignal || status == 130 || status == 143 {
+                outcome.interruptedBy = process.terminationReason == .uncaughtSignal ? 128 + status : status
+                break
+            }
+            if outcome.files.count == k, status != 0 {
+                throw RepeatedRunsError(message: "run \(k + 1) failed (exit status \(status)) without a result file; stopped")
+            }
+        }
+        return outcome
+    }
+}
+
+public struct RepeatedRunsError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,369 @@
+import Foundation
+
+/// `pvbench compare OLD… -- NEW…`: runs, not repetitions, as the unit. Each
+/// side is one or more result files; a file written by `pvbench run --runs
+/// K` holds K runs (its entries carry `run_id`), any other file is one run.
+/// Per case, the ratio of medians new/old gets a hierarchical-bootstrap
+/// interval (``HierarchicalBootstrap``), and the answer is one of three, as
+/// Chromium's Pinpoint gives them:
+///
+/// - **different**: the interval excludes 1 and the ratio is beyond the
+///   threshold (slower or faster by the figure's direction);
+/// - **same**: the interval lies inside [1/(1+t), 1+t]: no change of the
+///   threshold or more is compatible with the runs;
+/// - **unknown**: neither; with how many more runs per side should decide
+///   it (the interval's half-width on a log scale shrinks about as
+///   1/√runs), or why more runs will not help.
+///
+/// Like is compared with like: each repetition's placement probe
+/// (`c2c_probe_ns`) puts it in a placement class (``PlacementClasses``,
+/// clustered over both sides together); a case whose spread the class
+/// explains (``Options/stratifyShare``) is compared within the class both
+/// sides have the most runs in, and two sides that share no class are not
+/// compared; any other case pools its classes.
+public struct RunComparison: Sendable, Encodable {
+    public struct Options: Sendable, Equatable {
+        /// Smallest change that counts (0.05 = 5 %): "same" means the interval
+        /// excludes a change of this size either way.
+        public var threshold: Double
+        /// The interval's coverage per case.
+        public var level: Double
+        public var resamples: Int
+        public var seed: UInt64
+        public var figure: CompareFigureChoice
+        /// Runs a side needs before a case can be answered at all.
+        public var minimumRuns: Int
+        /// Compare within a placement class only when the class explains at
+        /// least this share of a side's variance (η²); below it all classes
+        /// are pooled. On a busy 2-vCPU guest the placement explained a
+        /// median 2.8 % of a case's variance (c2c 52 %): a split there only
+        /// threw away runs.
+        public var stratifyShare = 0.25
+
+        public static let defaultThreshold = 0.05
+        public static let defaultLevel = 0.95
+
+        public init(threshold: Double = Options.defaultThreshold, level: Double = Options.defaultLevel, resamples: Int = 2000,
+                    seed: UInt64 = 0x5EED_B007, figure: CompareFigureChoice = .headline, minimumRuns: Int = 2) {
+            self.threshold = threshold
+            self.level = level
+            self.resamples = resamples
+            self.seed = seed
+            self.figure = figure
+            self.minimumRuns = minimumRuns
+        }
+    }
+
+    /// The class of repetitions without a probe value (the probe could not
+    /// run: on a loaded machine both its threads are seldom on their CPUs at once).
+    public static let unprobed = "no probe"
+    /// The comparison made over all classes together.
+    public static let pooled = "pooled"
+
+    public enum Answer: String, Sendable, Encodable {
+        case different, same, unknown
+    }
+
+    /// One placement class's comparison of a case.
+    public struct ClassComparison: Sendable, Equatable, Encodable {
+        public var placementClass: String?
+        public var oldRuns: Int
+        public var newRuns: Int
+        public var oldRepetitions: Int
+        public var newRepetitions: Int
+        public var oldMedian: Double?
+        public var newMedian: Double?
+        public var bootstrap: HierarchicalBootstrap.Result?
+        public var answer: Answer
+        /// With `different`: "slower" or "faster" by the figure's direction.
+        public var direction: String?
+        /// With `unknown`: about how many more runs per side should decide it
+        /// (nil: more runs will not help, `reason` says why).
+        public var moreRuns: Int?
+        public var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case placementClass = "placement_class", oldRuns = "old_runs", newRuns = "new_runs",
+                 oldRepetitions = "old_repetitions", newRepetitions = "new_repetitions", oldMedian = "old_median",
+                 newMedian = "new_median", bootstrap, answer, direction, moreRuns = "more_runs", reason
+        }
+    }
+
+    public struct CaseResult: Sendable, Equatable, Encodable {
+        public var name: String
+        public var figure: Figure
+        /// The class the answer comes from (the one both sides have most runs in).
+        public var chosen: ClassComparison
+        /// Every class present on either side.
+        public var classes: [ClassComparison]
+        /// The largest share of a side's variance (log values) that lies
+        /// between placement classes (η²); nil when neither side has two classes.
+        public var placementShare: Double?
+
+        public var answer: Answer { chosen.answer }
+        /// Whether the case got worse beyond the threshold.
+        public var isSlower: Bool { chosen.answer == .different && chosen.direction == "slower" }
+
+        enum CodingKeys: String, CodingKey { case name, figure, answer, chosen, classes, placementShare = "placement_share" }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(figure, forKey: .figure)
+            try c.encode(answer, forKey: .answer)
+            try c.encode(chosen, forKey: .chosen)
+            try c.encode(classes, forKey: .classes)
+            try c.encodeIfPresent(placementShare, forKey: .placementShare)
+        }
+    }
+
+    public struct Counts: Sendable, Equatable, Encodable {
+        public var slower = 0, faster = 0, same = 0, unknown = 0
+    }
+
+    public var old: [String]
+    public var new: [String]
+    public var threshold: Double
+    public var level: Double
+    public var figureChoice: String
+    public var placementClasses: PlacementClasses
+    public var differences: [ContextDifference]
+    public var cases: [CaseResult]
+    public var onlyInOld: [String]
+    public var onlyInNew: [String]
+    public var notes: [String]
+    public var counts: Counts
+
+    /// 0 when nothing is different and slower, 1 when something is (as two-file `compare`).
+    public var exitStatus: Int32 { counts.slower > 0 ? 1 : 0 }
+
+    /// The exit status for a CI gate: as ``exitStatus``, and 2 with
+    /// `failOnUnknown` when none is slower but a case is unknown.
+    public func exitStatus(failOnUnknown: Bool) -> Int32 {
+        exitStatus == 0 && failOnUnknown && counts.unknown > 0 ? 2 : exitStatus
+    }
+
+    /// Whether two-file `compare` should test these files at the run level:
+    /// some file holds several runs (`pvbench run --runs K`).
+    public static func holdsSeveralRuns(_ inputs: [ReportInput]) -> Bool {
+        inputs.contains { Set($0.file.benchmarks.compactMap(\.runID)).count > 1 }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case old, new, threshold, level, figureChoice = "figure", placementClasses = "placement_classes", differences,
+             cases, onlyInOld = "only_in_old", onlyInNew = "only_in_new", notes, counts, exitStatus = "exit_status"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(old, forKey: .old)
+        try c.encode(new, forKey: .new)
+        try c.encode(threshold, forKey: .threshold)
+        try c.encode(level, forKey: .level)
+        try c.encode(figureChoice, forKey: .figureChoice)
+        try c.encode(placementClasses.classes, forKey: .placementClasses)
+        try c.encode(differences, forKey: .differences)
+        try c.encode(cases, forKey: .cases)
+        try c.encode(onlyInOld, forKey: .onlyInOld)
+        try c.encode(onlyInNew, forKey: .onlyInNew)
+        try c.encode(notes, forKey: .notes)
+        try c.encode(counts, forKey: .counts)
+        try c.encode(exitStatus, forKey: .exitStatus)
+    }
+
+    /// One repetition that counts: its run, value and placement probe.
+    struct Repetition {
+        var run: String
+        var value: Double
+        var probe: Double?
+    }
+
+    public init(old: [ReportInput], new: [ReportInput], options: Options = Options(),
+                resolver: FigureResolver = FigureResolver()) throws(Comparison.Failure) {
+        precondition(!old.isEmpty && !new.isEmpty, "each side has at least one file")
+        self.old = old.map(\.path)
+        self.new = new.map(\.path)
+        threshold = options.threshold
+        level = options.level
+        figureChoice = options.figure.description
+        differences = ContextDifference.between(old[0].rawContext, new[0].rawContext)
+        notes = []
+        for input in old + new where input.file.context.interrupted {
+            notes.append("\(input.path) was interrupted: its figures cover only part of the run")
+        }
+        let oldNames = Self.names(old), newNames = Self.names(new)
+        let newSet = Set(newNames), oldSet = Set(oldNames)
+        let common = oldNames.filter { newSet.contains($0) }
+        onlyInOld = oldNames.filter { !newSet.contains($0) }
+        onlyInNew = newNames.filter { !oldSet.contains($0) }
+        guard !common.isEmpty else {
+            throw .noCaseInCommon(old: self.old.joined(separator: " "), new: self.new.joined(separator: " "),
+                                  oldCount: oldNames.count, newCount: newNames.count)
+        }
+        // Placement classes over both sides; a side without any probe is compared without classes.
+        let probes = (old + new).map { $0.file.benchmarks.compactMap(\.placementProbeNanoseconds) }
+        let oldProbed = probes[..<old.count].contains { !$0.isEmpty }, newProbed = probes[old.count...].contains { !$0.isEmpty }
+        if oldProbed != newProbed {
+            notes.append("\(oldProbed ? "NEW" : "OLD") has no placement probe (c2c_probe_ns): compared without placement classes")
+        }
+        placementClasses = PlacementClasses(probes: oldProbed && newProbed ? probes.flatMap { $0 } : [])
+
+        var cases: [CaseResult] = []
+        var anyFigure = false
+        for name in common {
+            let entries = (old + new).flatMap { $0.entries(of: name) }
+            let scenario = entries.lazy.compactMap(\.entry.scenario).first
+            let resolved = resolver.resolve(options.figure, scenario: scenario, fileFigures: old[0].file.context.figures)
+                ?? resolver.resolve(options.figure, scenario: scenario, fileFigures: new[0].file.context.figures)
+            guard let resolved else { continue }
+            anyFigure = true
+            let a = Self.repetitions(of: name, figure: resolved.figure, in: old, side: "old")
+            let b = Self.repetitions(of: name, figure: resolved.figure, in: new, side: "new")
+            cases.append(Self.compare(name, figure: resolved.figure, a, b, options: options, classes: placementClasses))
+        }
+        if !anyFigure, case let .key(key) = options.figure { throw .unknownFigure(key) }
+        self.cases = cases
+        var counts = Counts()
+        for c in cases {
+            switch c.answer {
+            case .different: if c.isSlower { counts.slower += 1 } else { counts.faster += 1 }
+            case .same: counts.same += 1
+            case .unknown: counts.unknown += 1
+            }
+        }
+        self.counts = counts
+    }
+
+    /// The undisturbed repetitions of one case over a side's files, each with its run.
+    static func repetitions(of name: String, figure: Figure, in inputs: [ReportInput], side: String) -> [Repetition] {
+        var out: [Repetition] = []
+        for (f, input) in inputs.enumerated() {
+            for (e, disturbed) in input.entries(of: name) where e.runType == .iteration && !disturbed && e.excluded != true {
+                guard e.errorOccurred != true, let v = CaseSample.value(of: figure, in: e) else { continue }
+                out.append(Repetition(run: "\(side)\(f):\(e.runID ?? 0)", value: v, probe: e.placementProbeNanoseconds))
+            }
+        }
+        return out
+    }
+
+    static func compare(_ name: String, figure: Figure, _ a: [Repetition], _ b: [Repetition], options: Options,
+                        classes placementClasses: PlacementClasses) -> CaseResult {
+        func byClass(_ reps: [Repetition]) -> [Int?: [[Double]]] {
+            var grouped: [Int?: [String: [Double]]] = [:]
+            var order: [String] = []
+            for r in reps {
+                if !order.contains(r.run) { order.append(r.run) }
+                grouped[placementClasses.classIndex(of: r.probe), default: [:]][r.run, default: []].append(r.value)
+            }
+            return grouped.mapValues { runs in order.compactMap { runs[$0] } }
+        }
+        let oldClasses = byClass(a), newClasses = byClass(b)
+        let keys = Set(oldClasses.keys).union(newClasses.keys).sorted { ($0 ?? -1) < ($1 ?? -1) }
+        var classes: [ClassComparison] = []
+        for k in keys {
+            classes.append(Self.compareRuns(oldClasses[k] ?? [], newClasses[k] ?? [], figure: figure, options: options,
+                                            label: k.map { placementClasses.classes[$0].label }))
+        }
+        // Like with like only where the placement matters for this case: it
+        // explains enough of a side's spread, or the sides ran in disjoint
+        // classes and nothing says it does not. Elsewhere a class split only
+        // throws runs away: all classes are pooled.
+        let share = [a, b].compactMap { side -> Double? in
+            let tagged = side.compactMap { r in placementClasses.classIndex(of: r.probe).map { (r.value, $0) } }
+            return PlacementClasses.explainedShare(tagged.map(\.0), classes: tagged.map(\.1))
+        }.max()
+        let oldSet = Set(oldClasses.keys.compactMap { $0 }), newSet = Set(newClasses.keys.compactMap { $0 })
+        let stratify = share.map { $0 >= options.stratifyShare }
+            ?? (!oldSet.isEmpty && !newSet.isEmpty && oldSet.isDisjoint(with: newSet))
+        if !stratify, keys.count > 1, !a.isEmpty, !b.isEmpty {
+            func runs(_ reps: [Repetition]) -> [[Double]] {
+                var order: [String] = [], byRun: [String: [Double]] = [:]
+                for r in reps {
+                    if byRun[r.run] == nil { order.append(r.run) }
+                    byRun[r.run, default: []].append(r.value)
+                }
+                return order.map { byRun[$0]! }
+            }
+            let pooled = Self.compareRuns(runs(a), runs(b), figure: figure, options: options, label: Self.pooled)
+            return CaseResult(name: name, figure: figure, chosen: pooled, classes: classes, placementShare: share)
+        }
+        let shared = classes.filter { $0.oldRuns > 0 && $0.newRuns > 0 }
+        let chosen: ClassComparison
+        if let best = shared.max(by: { (min($0.oldRuns, $0.newRuns), min($0.oldRepetitions, $0.newRepetitions))
+                < (min($1.oldRuns, $1.newRuns), min($1.oldRepetitions, $1.newRepetitions)) }) {
+            chosen = best
+        } else if classes.isEmpty {
+            chosen = ClassComparison(oldRuns: 0, newRuns: 0, oldRepetitions: 0, newRepetitions: 0, answer: .unknown,
+                                     reason: "no undisturbed repetition with the figure on \(a.isEmpty ? "the OLD" : "the NEW") side")
+        } else {
+            let o = classes.filter { $0.oldRuns > 0 }.compactMap(\.placementClass), n = classes.filter { $0.newRuns > 0 }.compactMap(\.placementClass)
+            chosen = ClassComparison(oldRuns: a.isEmpty ? 0 : Set(a.map(\.run)).count, newRuns: Set(b.map(\.run)).count,
+                                     oldRepetitions: a.count, newRepetitions: b.count, answer: .unknown,
+                                     reason: o.isEmpty || n.isEmpty
+                                         ? "no undisturbed repetition with the figure on \(o.isEmpty ? "the OLD" : "the NEW") side"
+                                         : "no placement class in common (OLD \(o.joined(separator: ", ")); NEW \(n.joined(separator: ", "))): "
+                                         + "the two sides ran on different host placements; run more until they share one")
+        }
+        return CaseResult(name: name, figure: figure, chosen: chosen, classes: classes, placementShare: share)
+    }
+
+    /// The answer for one class's runs.
+    static func compareRuns(_ old: [[Double]], _ new: [[Double]], figure: Figure, options: Options, label: String?) -> ClassComparison {
+        var c = ClassComparison(placementClass: label, oldRuns: old.count, newRuns: new.count,
+                                oldRepetitions: old.map(\.count).reduce(0, +), newRepetitions: new.map(\.count).reduce(0, +),
+                                oldMedian: SampleStatistics.median(old.flatMap { $0 }),
+                                newMedian: SampleStatistics.median(new.flatMap { $0 }), answer: .unknown)
+        guard !old.isEmpty, !new.isEmpty else {
+            c.reason = "only \(old.isEmpty ? "NEW" : "OLD") has runs in this class"
+            return c
+        }
+        guard let boot = HierarchicalBootstrap.ratioOfMedians(old: old, new: new, level: options.level,
+                                                                resamples: options.resamples, seed: options.seed) else {
+            c.reason = "a median is not positive: no ratio"
+            return c
+        }
+        c.bootstrap = boot
+        let verdict = Self.answer(boot, threshold: options.threshold, runs: min(old.count, new.count),
+                                  minimumRuns: options.minimumRuns)
+        c.answer = verdict.answer
+        c.moreRuns = verdict.moreRuns
+        c.reason = verdict.reason
+        if verdict.answer == .different {
+            let worse = figure.better == .higher ? boot.ratio < 1 : boot.ratio > 1
+            c.direction = worse ? "slower" : "faster"
+        }
+        return c
+    }
+
+    /// The Pinpoint-style answer for a ratio's interval, given the runs per
+    /// side (the smaller side) it came from. Pure policy: no data.
+    public static func answer(_ b: HierarchicalBootstrap.Result, threshold t: Double, runs: Int,
+                              minimumRuns: Int = 2, maximumRuns: Int = 50) -> (answer: Answer, moreRuns: Int?, reason: String?) {
+        let limit = log1p(t)
+        let c = log(b.ratio), lo = log(b.low), hi = log(b.high)
+        let halfWidth = max(c - lo, hi - c, 1e-12)
+        if runs >= minimumRuns {
+            if lo >= -limit, hi <= limit { return (.same, nil, nil) }
+            if (hi < 0 || lo > 0), abs(c) > limit { return (.different, nil, nil) }
+        }
+        // Half-width needed: inside the band if the ratio is within the
+        // threshold, clear of 1 if beyond it.
+        let target = abs(c) < limit ? limit - abs(c) : abs(c)
+        let needed = Double(max(runs, 1)) * pow(halfWidth / max(target, 1e-12), 2)
+        let more = max(1, Int(needed.rounded(.up)) - runs, minimumRuns - runs)
+        if more > maximumRuns {
+            let why = target < limit / 4 ? String(format: "the ratio %.3f is about the %g %% threshold", b.ratio, t * 100)
+                : String(format: "the runs spread too much (interval %.3f–%.3f)", b.low, b.high)
+            return (.unknown, nil, "\(why): more than \(maximumRuns) more runs a side would be needed to decide")
+        }
+        return (.unknown, more, runs < minimumRuns ? "\(runs) run\(runs == 1 ? "" : "s") a side cannot show how far the next run moves" : nil)
+    }
+
+    /// Run names over a side's files, in file order, each once.
+    static func names(_ inputs: [ReportInput]) -> [String] {
+        var seen: Set<String> = []
+        var names: [String] = []
+        for input in inputs { for b in input.file.benchmarks where seen.insert(b.runName).inserted { names.append(b.runName) } }
+        return names
+    }
+}

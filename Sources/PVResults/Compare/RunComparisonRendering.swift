@@ -1,0 +1,106 @@
+import Foundation
+
+/// `compare OLD… -- NEW…` for a terminal, a pull-request comment or a
+/// script: the files per side, the placement classes, one row per case
+/// (the class compared, the medians, the ratio with its interval, runs per
+/// side, the answer) and what to do about the unknowns.
+public enum RunComparisonRendering {
+    public static func text(_ c: RunComparison, wide: Bool = false) -> String {
+        var out = header(c)
+        out.append("")
+        var table = TerminalTable(columns: columns.map { TerminalTable.Column($0.title, alignment: $0.left ? .left : .right) })
+        for k in c.cases { table.addRow(cells(k, wide: wide)) }
+        out.append(table.render())
+        out += footer(c)
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public static func markdown(_ c: RunComparison) -> String {
+        var out = ["### pvbench compare (runs): \(summary(c))", ""]
+        for line in header(c) { out.append(line.hasPrefix("WARNING") ? "> **\(line)**" : line); out.append("") }
+        out.append(ReportMarkdown.row(columns.map(\.title)))
+        out.append(ReportMarkdown.row(columns.map { _ in "---" }))
+        for k in c.cases {
+            var row = cells(k, wide: true)
+            row[0] = "`\(row[0])`"
+            if k.answer == .different { row[row.count - 1] = "**\(row[row.count - 1])**" }
+            out.append(ReportMarkdown.row(row))
+        }
+        out.append("")
+        for line in footer(c) { out.append(line); out.append("") }
+        return out.joined(separator: "\n")
+    }
+
+    static let columns: [(title: String, left: Bool)] = [
+        ("case", true), ("placement", true), ("old", false), ("new", false), ("new/old [CI]", true), ("runs", false), ("answer", true),
+    ]
+
+    /// "2 different (1 slower, 1 faster), 20 same, 6 unknown of 28 cases".
+    public static func summary(_ c: RunComparison) -> String {
+        "\(c.counts.slower + c.counts.faster) different (\(c.counts.slower) slower, \(c.counts.faster) faster), "
+            + "\(c.counts.same) same, \(c.counts.unknown) unknown (\(c.cases.count) case\(c.cases.count == 1 ? "" : "s") on both sides)"
+    }
+
+    static func header(_ c: RunComparison) -> [String] {
+        var out = ["OLD  " + c.old.joined(separator: " "), "NEW  " + c.new.joined(separator: " ")]
+        let crossing = c.differences.filter(\.crossesMachinesOrPlacements)
+        if !crossing.isEmpty {
+            out.append("WARNING: a comparison across machines or configured placements: "
+                + crossing.map { "\($0.what) \($0.old) → \($0.new)" }.joined(separator: "; "))
+        }
+        let classes = c.placementClasses.classes
+        out.append(classes.isEmpty ? "placement: no c2c probe in the files; compared without placement classes"
+            : "placement classes (c2c probe one-way, before each round): "
+            + classes.map { "\($0.label) [\(Int($0.low))–\(Int($0.high)) ns, \($0.count) repetitions]" }.joined(separator: ", "))
+        if classes.count > 1 {
+            let within = c.cases.filter { $0.chosen.placementClass != RunComparison.pooled }.count
+            out.append("  \(within) case\(within == 1 ? "" : "s") compared within one class (the class explains ≥ 25 % of a side's spread, or the sides share none); "
+                + "\(c.cases.count - within) pooled")
+        }
+        out.append("method: runs as the unit: hierarchical bootstrap (runs, then repetitions) of the ratio of medians new/old,")
+        out.append(String(format: "  %g %% interval widened for few runs; same: inside ±%g %%; different: clear of 1 and beyond ±%g %%",
+                          c.level * 100, c.threshold * 100, c.threshold * 100))
+        return out
+    }
+
+    static func footer(_ c: RunComparison) -> [String] {
+        var out: [String] = []
+        var reasons: [(String, [String])] = []
+        for k in c.cases {
+            guard let r = k.chosen.reason else { continue }
+            if let i = reasons.firstIndex(where: { $0.0 == r }) { reasons[i].1.append(k.name) } else { reasons.append((r, [k.name])) }
+        }
+        for (line, names) in reasons {
+            out.append(names.count == 1 ? "\(CaseName.short(names[0])): \(line)" : "\(names.count) cases: \(line)")
+        }
+        let more = c.cases.compactMap(\.chosen.moreRuns)
+        if let most = more.max(), let least = more.min() {
+            let n = least == most ? "\(most)" : "\(least)–\(most)"
+            out.append("unknown: \(more.count) case\(more.count == 1 ? "" : "s") need about \(n) more run\(most == 1 ? "" : "s") a side to decide")
+            out.append("  (pvbench run --runs N --json FILE, then compare all the files)")
+        }
+        out += c.notes
+        if !c.onlyInOld.isEmpty { out.append("only in OLD (\(c.onlyInOld.count)): " + c.onlyInOld.joined(separator: ", ")) }
+        if !c.onlyInNew.isEmpty { out.append("only in NEW (\(c.onlyInNew.count)): " + c.onlyInNew.joined(separator: ", ")) }
+        out.append(summary(c))
+        return out
+    }
+
+    static func cells(_ k: RunComparison.CaseResult, wide: Bool) -> [String] {
+        let c = k.chosen
+        func value(_ v: Double?) -> String {
+            guard let v else { return "-" }
+            return k.figure.unit == .perSecond ? ReportNumberFormat.rate(v) : ReportNumberFormat.nanoseconds(v)
+        }
+        let ratio = c.bootstrap.map { b in
+            String(format: "%.3f [%.3f, %@]", b.ratio, b.low, b.high.isFinite ? String(format: "%.3f", b.high) : "∞")
+        } ?? "-"
+        let answer: String = switch c.answer {
+        case .different: "different (\(c.direction ?? "?"))"
+        case .same: "same"
+        case .unknown: c.moreRuns.map { "unknown: run \($0) more" } ?? "unknown"
+        }
+        return [wide ? k.name : CaseName.narrow(k.name), c.placementClass ?? RunComparison.unprobed, value(c.oldMedian), value(c.newMedian), ratio,
+                "\(c.oldRuns)/\(c.newRuns)", answer]
+    }
+}

@@ -1,0 +1,68 @@
+/// What the placement probe says about a result file, for its context
+/// (`placement_classes`) and its table: the classes the rounds fell in and,
+/// per case, its headline figure's median in each class and the share of
+/// its variance the class explains. Only written when the probe found more
+/// than one class.
+public struct PlacementSummary: Sendable, Equatable, Codable {
+    public struct CaseClasses: Sendable, Equatable, Codable {
+        public var name: String
+        public var key: String
+        /// Per class label (`c2c≈41ns`), the median and the repetitions.
+        public var medians: [String: Double]
+        public var repetitions: [String: Int]
+        /// η²: the share of the variance of the log values that lies between classes.
+        public var classShare: Double?
+
+        enum CodingKeys: String, CodingKey { case name, key, medians, repetitions, classShare = "class_share" }
+    }
+
+    public var classes: [PlacementClasses.PlacementClass]
+    public var cases: [CaseClasses]
+
+    /// Nil when the file has no probe values or they form one class.
+    public init?(_ file: ResultFile) {
+        let grouping = PlacementClasses(probes: file.benchmarks.compactMap(\.placementProbeNanoseconds))
+        guard grouping.classes.count > 1 else { return nil }
+        classes = grouping.classes
+        var order: [String] = []
+        var tagged: [String: [(Double, Int)]] = [:]
+        var keys: [String: String] = [:]
+        for e in file.benchmarks where e.runType == .iteration && e.excluded != true && e.errorOccurred != true {
+            let key = keys[e.runName] ?? file.headlineKey(of: e)
+            keys[e.runName] = key
+            guard let v = key == "real_time" ? e.realTime : e.counters[key], let c = grouping.classIndex(of: e.placementProbeNanoseconds) else { continue }
+            if tagged[e.runName] == nil { order.append(e.runName) }
+            tagged[e.runName, default: []].append((v, c))
+        }
+        cases = order.map { name in
+            let pairs = tagged[name]!
+            var medians: [String: Double] = [:], counts: [String: Int] = [:]
+            for c in Set(pairs.map(\.1)) {
+                let v = pairs.filter { $0.1 == c }.map(\.0)
+                medians[grouping.classes[c].label] = SampleStatistics.median(v)
+                counts[grouping.classes[c].label] = v.count
+            }
+            return CaseClasses(name: name, key: keys[name]!, medians: medians, repetitions: counts,
+                               classShare: PlacementClasses.explainedShare(pairs.map(\.0), classes: pairs.map(\.1)))
+        }
+    }
+
+    /// One line for the classes, then per case its median in each class
+    /// and the class's share of its variance.
+    public func render(wide: Bool = false) -> String {
+        let header = "placement classes (c2c probe before each round): "
+            + classes.map { "\($0.label) \($0.count) repetitions [\(Int($0.low))–\(Int($0.high)) ns]" }.joined(separator: ", ")
+        var table = TerminalTable(columns: [.init("case", alignment: .left)] + classes.map { .init($0.label) }
+            + [.init("class share", unit: "of variance")])
+        for c in cases {
+            func value(_ v: Double?) -> String {
+                guard let v else { return "-" }
+                return c.key == "real_time" ? ReportNumberFormat.nanoseconds(v) + " ns" : ReportNumberFormat.rate(v)
+            }
+            table.addRow([wide ? c.name : CaseName.narrow(c.name)] + classes.map { k in
+                value(c.medians[k.label]) + (c.repetitions[k.label].map { " (\($0))" } ?? "")
+            } + [c.classShare.map { ReportNumberFormat.percent($0) } ?? "-"])
+        }
+        return header + "\n" + table.render()
+    }
+}

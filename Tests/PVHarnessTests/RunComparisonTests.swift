@@ -1,0 +1,255 @@
+import Foundation
+import Testing
+@testable import PVResults
+import PVExperiments
+import PVTestSupport
+
+/// Runs made for `compare OLD… -- NEW…`: each run shifted as a whole by a
+/// seeded between-run factor, its repetitions spread by a within-run one,
+/// optionally tagged with a placement probe.
+enum RunFixtures {
+    /// A standard normal variate (Box-Muller) from `g`.
+    static func normal(_ g: inout SeededGenerator) -> Double {
+        let u1 = Double.random(in: Double.ulpOfOne ..< 1, using: &g), u2 = Double.random(in: 0 ..< 1, using: &g)
+        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+    }
+
+    /// `runs` runs of `reps` repetitions of reads/s around `base`, log-normal
+    /// spreads `between` (run to run) and `within` (repetition to repetition).
+    static func runs(_ count: Int, reps: Int, base: Double, between: Double, within: Double, g: inout SeededGenerator) -> [[Double]] {
+        (0 ..< count).map { _ in
+            let shift = between * normal(&g)
+            return (0 ..< reps).map { _ in base * exp(shift + within * normal(&g)) }
+        }
+    }
+
+    /// One result file holding `runs` (run_id 0…), each repetition with `probe(run)` as its c2c probe.
+    static func file(_ cases: [(String, [[Double]])], probe: (Int) -> Double? = { _ in nil }) -> ResultFile {
+        var entries: [BenchmarkEntry] = []
+        for (name, runs) in cases {
+            for (r, values) in runs.enumerated() {
+                for (i, v) in values.enumerated() {
+                    var e = BenchmarkEntry(name: name, repetitions: values.count, repetitionIndex: i, iterations: 1000,
+                                           realTime: 1e9 / v, cpuTime: 1e9 / v, scenario: "steal-clock", strategy: "relaxed",
+                                           layout: "cacheline", counters: ["reads_per_second": v])
+                    e.runID = r
+                    e.placementProbeNanoseconds = probe(r)
+                    entries.append(e)
+                }
+            }
+        }
+        var context = ResultsTests.sampleContext()
+        context.interrupted = false
+        context.injectedFaults = []
+        context.figures = ["steal-clock": CompareFixtures.steal]
+        return ResultFile(context: context, benchmarks: entries)
+    }
+
+    static func input(_ file: ResultFile, _ path: String) throws -> ReportInput {
+        try ReportInput.parse(Array(try file.jsonData()), path: path)
+    }
+}
+
+@Suite("compare across runs: hierarchical bootstrap, different/same/unknown, placement classes")
+struct RunComparisonTests {
+    static let name = "steal-clock/relaxed/cacheline/vcpus:1/readers:1/writers:1"
+
+    func answers(shift: Double, trials: Int, between: Double = 0.05, within: Double = 0.05, runs: Int = 3, reps: Int = 5,
+                 seed: UInt64) throws -> [RunComparison.Answer: Int] {
+        var g = SeededGenerator(seed: seed)
+        var counts: [RunComparison.Answer: Int] = [:]
+        for _ in 0 ..< trials {
+            let a = RunFixtures.runs(runs, reps: reps, base: 1e9, between: between, within: within, g: &g)
+            let b = RunFixtures.runs(runs, reps: reps, base: 1e9 * shift, between: between, within: within, g: &g)
+            let c = try RunComparison(old: [try RunFixtures.input(RunFixtures.file([(Self.name, a)]), "old.json")],
+                                      new: [try RunFixtures.input(RunFixtures.file([(Self.name, b)]), "new.json")],
+                                      options: .init(resamples: 1000))
+            counts[c.cases[0].answer, default: 0] += 1
+        }
+        return counts
+    }
+
+    @Test("A/A, 3 runs a side, 5 % between and within runs: no 'different' in 20 seeded comparisons")
+    func aa() throws {
+        let counts = try answers(shift: 1, trials: 20, seed: 11)
+        #expect(counts[.different, default: 0] == 0, "\(counts)")
+    }
+
+    @Test("A rate ×1/1.4 (40 % slower), 3 runs a side: 'different (slower)' in 20 of 20, exit status 1")
+    func slower() throws {
+        let counts = try answers(shift: 1 / 1.4, trials: 20, seed: 12)
+        #expect(counts[.different, default: 0] == 20, "\(counts)")
+        var g = SeededGenerator(seed: 5)
+        let a = RunFixtures.runs(3, reps: 5, base: 1e9, between: 0.05, within: 0.05, g: &g)
+        let b = RunFixtures.runs(3, reps: 5, base: 1e9 / 1.4, between: 0.05, within: 0.05, g: &g)
+        let c = try RunComparison(old: [try RunFixtures.input(RunFixtures.file([(Self.name, a)]), "old.json")],
+                                  new: [try RunFixtures.input(RunFixtures.file([(Self.name, b)]), "new.json")])
+        #expect(c.cases[0].chosen.direction == "slower")
+        #expect(c.exitStatus == 1)
+    }
+
+    @Test("×1.02 (within the 5 % threshold): never 'different' in 20 seeded comparisons")
+    func small() throws {
+        let counts = try answers(shift: 1.02, trials: 20, seed: 13)
+        #expect(counts[.different, default: 0] == 0, "\(counts)")
+    }
+
+    @Test("Tight runs (0.5 % spread), 5 a side, ×1.01: 'same'; ×1.3: 'different (faster)'")
+    func same() throws {
+        let same = try answers(shift: 1.01, trials: 5, between: 0.005, within: 0.005, runs: 5, seed: 14)
+        #expect(same[.same, default: 0] == 5, "\(same)")
+        let faster = try answers(shift: 1.3, trials: 5, between: 0.005, within: 0.005, runs: 5, seed: 15)
+        #expect(faster[.different, default: 0] == 5, "\(faster)")
+    }
+
+    @Test("The policy: inside the band is same, clear of 1 and beyond the threshold is different, else unknown with runs to add")
+    func policy() {
+        func r(_ ratio: Double, _ low: Double, _ high: Double) -> HierarchicalBootstrap.Result {
+            .init(ratio: ratio, low: low, high: high, level: 0.95, resamples: 1000, widening: 1)
+        }
+        #expect(RunComparison.answer(r(1.0, 0.97, 1.03), threshold: 0.05, runs: 3).answer == .same)
+        #expect(RunComparison.answer(r(1.4, 1.2, 1.6), threshold: 0.05, runs: 3).answer == .different)
+        // Clear of 1 but within the threshold: not different; more runs could make it "same".
+        let within = RunComparison.answer(r(1.03, 1.01, 1.06), threshold: 0.05, runs: 3)
+        #expect(within.answer == .unknown)
+        #expect((within.moreRuns ?? 0) >= 1)
+        // Twice as wide as needed on a log scale: about 4× the runs, 9 more than 3.
+        let wide = RunComparison.answer(r(1.0, exp(-0.0975), exp(0.0975)), threshold: 0.05, runs: 3)
+        #expect(wide.answer == .unknown)
+        #expect(wide.moreRuns == 9, "\(wide)")
+        // One run a side is never answered, however tight.
+        #expect(RunComparison.answer(r(1.0, 0.999, 1.001), threshold: 0.05, runs: 1).answer == .unknown)
+        // Just inside the threshold, with a wide interval, no sensible number of runs decides.
+        let edge = RunComparison.answer(r(1.049, 1.0, 1.1), threshold: 0.05, runs: 3)
+        #expect(edge.answer == .unknown && edge.moreRuns == nil)
+    }
+
+    @Test("The bootstrap is reproducible from its seed and widens a few runs' interval")
+    func bootstrap() throws {
+        let old = [[1.0, 1.01, 0.99], [1.1, 1.12, 1.09], [0.95, 0.96, 0.94]]
+        let new = [[1.0, 1.02, 0.98], [1.05, 1.04, 1.06], [0.9, 0.91, 0.92]]
+        let a = try #require(HierarchicalBootstrap.ratioOfMedians(old: old, new: new, seed: 7))
+        let b = try #require(HierarchicalBootstrap.ratioOfMedians(old: old, new: new, seed: 7))
+        #expect(a == b)
+        let plain = try #require(HierarchicalBootstrap.ratioOfMedians(old: old, new: new, seed: 7, correctSmallSamples: false))
+        #expect(a.low < plain.low && a.high > plain.high)
+        #expect(abs(HierarchicalBootstrap.smallSampleFactor(oldRuns: 3, newRuns: 3, level: 0.95) - 1.73) < 0.02)
+        #expect(abs(HierarchicalBootstrap.normalQuantile(0.975) - 1.95996) < 1e-4)
+        // t(0.975, 4) = 2.7764, t(0.975, 10) = 2.2281.
+        #expect(abs(HierarchicalBootstrap.tQuantile(z: 1.959964, degrees: 4) - 2.7764) < 0.01)
+        #expect(abs(HierarchicalBootstrap.tQuantile(z: 1.959964, degrees: 10) - 2.2281) < 0.003)
+    }
+
+    @Test("A run-to-run shift widens the interval where pooled repetitions would not")
+    func runsAreTheUnit() throws {
+        // Each run tight (±0.1 %), runs 10 % apart: pooled repetitions look
+        // precise; the runs say otherwise.
+        let old = [[1.0, 1.001, 0.999], [1.1, 1.101, 1.099], [0.9, 0.901, 0.899]]
+        let new = [[1.0, 1.001, 0.999], [1.1, 1.101, 1.099], [0.9, 0.901, 0.899]]
+        let hier = try #require(HierarchicalBootstrap.ratioOfMedians(old: old, new: new))
+        let pooled = try #require(HierarchicalBootstrap.ratioOfMedians(old: [old.flatMap { $0 }], new: [new.flatMap { $0 }], correctSmallSamples: false))
+        #expect(hier.high - hier.low > 2 * (pooled.high - pooled.low))
+    }
+}
+
+@Suite("placement classes: the c2c probe's clusters")
+struct PlacementClassesTests {
+    @Test("Bimodal probes (about 40 and 200 ns) make two classes; a smooth spread one; a lone outlier none of its own")
+    func clusters() {
+        var g = SeededGenerator(seed: 3)
+        let fast = (0 ..< 20).map { _ in 38 + Double.random(in: 0 ... 4, using: &g) }
+        let slow = (0 ..< 15).map { _ in 190 + Double.random(in: 0 ... 25, using: &g) }
+        let two = PlacementClasses(probes: fast + slow)
+        #expect(two.classes.count == 2)
+        #expect(two.classes.map(\.count) == [20, 15])
+        #expect(two.classIndex(of: 41) == 0 && two.classIndex(of: 205) == 1)
+        #expect(two.classes[0].label.hasPrefix("c2c≈"))
+        let smooth = PlacementClasses(probes: (0 ..< 30).map { 40 + Double($0) })
+        #expect(smooth.classes.count == 1)
+        let outlier = PlacementClasses(probes: fast + [400])
+        #expect(outlier.classes.count == 1)
+        #expect(PlacementClasses(probes: []).classIndex(of: 40) == nil)
+    }
+
+    @Test("The class's share of variance: all of it when classes differ and runs within do not, none when alike")
+    func share() throws {
+        let all = try #require(PlacementClasses.explainedShare([1, 1, 2, 2], classes: [0, 0, 1, 1]))
+        #expect(abs(all - 1) < 1e-12)
+        let none = try #require(PlacementClasses.explainedShare([1, 2, 1, 2], classes: [0, 0, 1, 1]))
+        #expect(abs(none) < 1e-12)
+        #expect(PlacementClasses.explainedShare([1, 2], classes: [0, 0]) == nil)
+    }
+
+    @Test("compare compares within the class both sides share, and says when they share none")
+    func likeWithLike() throws {
+        let name = RunComparisonTests.name
+        // OLD: two runs fast (40 ns), one slow (200 ns) at half the rate; NEW the same shape.
+        let runs: [[Double]] = [[1e9, 1.01e9, 0.99e9], [1e9, 1.0e9, 1.01e9], [0.5e9, 0.51e9, 0.49e9]]
+        let probe: (Int) -> Double? = { $0 < 2 ? 40 : 200 }
+        let old = try RunFixtures.input(RunFixtures.file([(name, runs)], probe: probe), "old.json")
+        let new = try RunFixtures.input(RunFixtures.file([(name, runs)], probe: probe), "new.json")
+        let c = try RunComparison(old: [old], new: [new])
+        #expect(c.placementClasses.classes.count == 2)
+        #expect(c.cases[0].chosen.placementClass == "c2c≈40ns")
+        #expect(c.cases[0].chosen.oldRuns == 2)
+        #expect(c.cases[0].answer != .different)
+        // NEW entirely in the slow placement: no class in common, unknown, with the reason.
+        let slow = try RunFixtures.input(RunFixtures.file([(name, runs)], probe: { _ in 200 }), "slow.json")
+        let fastOnly = try RunFixtures.input(RunFixtures.file([(name, Array(runs.prefix(2)))], probe: { _ in 40 }), "fast.json")
+        let apart = try RunComparison(old: [fastOnly], new: [slow])
+        #expect(apart.cases[0].answer == .unknown)
+        #expect(apart.cases[0].chosen.reason?.contains("no placement class in common") == true)
+        #expect(RunComparisonRendering.text(apart).contains("no placement class in common"))
+        // Classes that explain nothing of the spread are pooled: no run is thrown away.
+        let mixed: [[Double]] = [[1e9, 1.01e9], [0.99e9, 1e9], [1.01e9, 0.99e9], [1e9, 1.0e9]]
+        let alternate: (Int) -> Double? = { $0 % 2 == 0 ? 40 : 200 }
+        let p = try RunComparison(old: [try RunFixtures.input(RunFixtures.file([(name, mixed)], probe: alternate), "o.json")],
+                                  new: [try RunFixtures.input(RunFixtures.file([(name, mixed)], probe: alternate), "n.json")])
+        #expect(p.cases[0].chosen.placementClass == RunComparison.pooled)
+        #expect(p.cases[0].chosen.oldRuns == 4 && (p.cases[0].placementShare ?? 1) < 0.25)
+    }
+}
+
+@Suite("--runs K: merging runs into one file")
+struct RunMergeTests {
+    @Test("Merged runs keep each repetition with its run_id, record each run's medians, and aggregate over all")
+    func merge() throws {
+        let name = RunComparisonTests.name
+        let one = RunFixtures.file([(name, [[1e9, 1.1e9, 0.9e9]])])
+        let two = RunFixtures.file([(name, [[2e9, 2.1e9, 1.9e9]])])
+        func withAggregates(_ f: ResultFile) -> ResultFile {
+            var f = f
+            for i in f.benchmarks.indices { f.benchmarks[i].runID = nil }
+            f.benchmarks += BenchmarkEntry.aggregates(of: f.benchmarks).entries
+            return f
+        }
+        let merged = try #require(ResultFile.merging([withAggregates(one), withAggregates(two)]))
+        let reps = merged.benchmarks.filter { $0.runType == .iteration }
+        #expect(reps.map(\.runID) == [0, 0, 0, 1, 1, 1])
+        #expect(reps.map(\.repetitionIndex) == [0, 1, 2, 3, 4, 5])
+        #expect(merged.context.runs?.map { $0.medians[name] } == [1e9, 2e9])
+        #expect(merged.benchmarks.first { $0.aggregateName == "median" }?.counters["reads_per_second"] == 1.5e9)
+        let back = try ResultFile.decode(try merged.jsonData(), source: "merged")
+        #expect(back == merged)
+        #expect(RunComparison.holdsSeveralRuns([try RunFixtures.input(merged, "m.json")]))
+        let rows = RunsTable.rows(merged)
+        #expect(rows.count == 1 && rows[0].runs == 2 && rows[0].repetitions == 6)
+    }
+
+    @Test("Short case names drop the segments every default case has")
+    func shortNames() {
+        #expect(CaseName.short("steal-clock/relaxed/cacheline/vcpus:1/readers:1/writers:1") == "steal-clock/relaxed")
+        #expect(CaseName.short("idle-scan/relaxed/page/vcpus:256/readers:1/writers:1") == "idle-scan/relaxed/page/vcpus:256")
+        #expect(CaseName.short("c2c/cpu:0->cpu:1") == "c2c/cpu:0->cpu:1")
+    }
+}
+
+@Suite("--runs K: the child's command line")
+struct RepeatedRunsTests {
+    @Test("The parent's output options and --runs are left out of each child's arguments")
+    func childArguments() {
+        let args = ["run", "--suite", "smoke", "--runs", "3", "--json", "out.json", "--force", "--csv=x.csv",
+                    "--baseline", "save", "main", "--runs=4", "--repetitions", "3"]
+        #expect(RepeatedRuns.childArguments(args) == ["run", "--suite", "smoke", "--repetitions", "3"])
+    }
+}
