@@ -63,8 +63,8 @@ public struct RepeatedRuns: Sendable {
             process.arguments = arguments + ["--json", path]
             process.standardOutput = FileHandle.nullDevice
             let errPath = dir.appendingPathComponent("run-\(k).err").path
-            FileManager.default.createFile(atPath: errPath, contents: nil)
-            guard let errFile = FileHandle(forWritingAtPath: errPath) else {
+            guard FileManager.default.createFile(atPath: errPath, contents: nil),
+                  let errFile = FileHandle(forWritingAtPath: errPath) else {
                 throw RepeatedRunsError(message: "cannot create \(errPath)")
             }
             process.standardError = errFile
