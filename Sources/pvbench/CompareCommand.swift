@@ -92,27 +92,37 @@ struct CompareCommand: ParsableCommand {
         let oldPaths = try baseline.map { [try Baseline(name: $0).path()] } ?? (newFiles.isEmpty ? [files[0]] : files)
         let old = try oldPaths.map { try Self.load($0, baselineName: baseline) }
         let new = try (newFiles.isEmpty ? [files.last!] : newFiles).map { try Self.load($0) }
+        let format: Format = json ? .json : markdown ? .markdown : .text
         if !newFiles.isEmpty || RunComparison.holdsSeveralRuns(old + new) {
             let options = RunComparison.Options(threshold: try Self.threshold(threshold), figure: CompareFigureChoice(argument: figure))
-            let c: RunComparison
-            do { c = try RunComparison(old: old, new: new, options: options, resolver: Self.resolver) } catch {
-                throw ValidationError(error.description)
-            }
-            if json { try printJSON(c) } else {
-                print(markdown ? RunComparisonRendering.markdown(c) : RunComparisonRendering.text(c, wide: wide), terminator: "")
-            }
-            let status = c.exitStatus(failOnUnknown: failOnInconclusive)
+            let status = try Self.compareRuns(old: old, new: new, options: options, format: format, wide: wide,
+                                              failOnUnknown: failOnInconclusive)
             if status != 0 { throw ExitCode(status) }
             return
         }
         let options = Comparison.Options(alpha: alpha, threshold: try Self.threshold(threshold),
                                          figure: CompareFigureChoice(argument: figure))
-        let status = try Self.compare(old: old[0], new: new[0], options: options,
-                                      format: json ? .json : markdown ? .markdown : .text, failOnInconclusive: failOnInconclusive)
+        let status = try Self.compare(old: old[0], new: new[0], options: options, format: format,
+                                      failOnInconclusive: failOnInconclusive)
         if status != 0 { throw ExitCode(status) }
     }
 
     enum Format { case text, json, markdown }
+
+    /// Compares runs (several a side) and prints; returns the exit status.
+    static func compareRuns(old: [ReportInput], new: [ReportInput], options: RunComparison.Options, format: Format,
+                            wide: Bool = false, failOnUnknown: Bool = false) throws -> Int32 {
+        let c: RunComparison
+        do { c = try RunComparison(old: old, new: new, options: options, resolver: resolver) } catch {
+            throw ValidationError(error.description)
+        }
+        switch format {
+        case .json: try printJSON(c)
+        case .markdown: print(RunComparisonRendering.markdown(c), terminator: "")
+        case .text: print(RunComparisonRendering.text(c, wide: wide), terminator: "")
+        }
+        return c.exitStatus(failOnUnknown: failOnUnknown)
+    }
 
     /// This pvbench's typed figures per scenario, for pvbench files written before `context.figures`.
     static var resolver: FigureResolver {

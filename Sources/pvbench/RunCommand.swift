@@ -267,6 +267,9 @@ extension RunCommand {
         let old = try CompareCommand.load(path, baselineName: baseline.name)
         let this: ReportInput
         do { this = try ReportInput.parse(Array(try file.jsonData()), path: "this run") } catch { throw RuntimeError("\(error)") }
+        if RunComparison.holdsSeveralRuns([old, this]) {
+            return try CompareCommand.compareRuns(old: [old], new: [this], options: RunComparison.Options(), format: .text, wide: wide)
+        }
         return try CompareCommand.compare(old: old, new: this, options: Comparison.Options(), format: .text)
     }
 }

@@ -51,4 +51,17 @@ struct RunsCLITests {
         let bad = try CLI.run(["run", "--runs", "0"])
         #expect(bad.status == 64 && bad.stderr.contains("--runs must be 1 to 100"))
     }
+
+    @Test("The run table fits 120 columns by default (short names); --wide gives the full names")
+    func narrowTable() throws {
+        let args = ["run", "--scenario", "steal-clock", "--strategy", "relaxed", "--strategy", "acquire-release", "--duration", "20ms",
+                    "--warmup", "0", "--repetitions", "2", "--disturbed", "keep", "--idle-floor", "0"]
+        let narrow = try CLI.run(args)
+        #expect(narrow.status == 0, "\(narrow.stderr)")
+        let table = narrow.stdout.components(separatedBy: "\n\n")[0]
+        #expect(table.split(separator: "\n").allSatisfy { $0.count <= 120 }, "\(table)")
+        #expect(table.contains("steal-clock/acquire-release") && !table.contains("readers:1"), "\(table)")
+        let wide = try CLI.run(args + ["--wide"])
+        #expect(wide.stdout.contains("steal-clock/acquire-release/cacheline/vcpus:1/readers:1/writers:1"), "\(wide.stdout)")
+    }
 }

@@ -63,8 +63,8 @@ public struct RepeatedRuns: Sendable {
             process.arguments = arguments + ["--json", path]
             process.standardOutput = FileHandle.nullDevice
             let errPath = dir.appendingPathComponent("run-\(k).err").path
-            FileManager.default.createFile(atPath: errPath, contents: nil)
-            guard let errFile = FileHandle(forWritingAtPath: errPath) else {
+            guard FileManager.default.createFile(atPath: errPath, contents: nil),
+                  let errFile = FileHandle(forWritingAtPath: errPath) else {
                 throw RepeatedRunsError(message: "cannot create \(errPath)")
             }
             process.standardError = errFile
@@ -77,7 +77,11 @@ public struct RepeatedRuns: Sendable {
             let text = (FileManager.default.contents(atPath: errPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
                 .filter { k == runs - 1 || status != 0 || !$0.hasPrefix("warning:") }
-            if !lines.isEmpty { FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
+            if !lines.isEmpty {
+                // The child's file is temporary: what it points to is in the merged file.
+                let text = lines.joined(separator: "\n").replacingOccurrences(of: path, with: "the merged file")
+                FileHandle.standardError.write(Data((text + "\n").utf8))
+            }
             outcome.statuses.append(status)
             if let data = FileManager.default.contents(atPath: path) {
                 outcome.files.append(try ResultFile.decode(data, source: "run \(k + 1)"))
