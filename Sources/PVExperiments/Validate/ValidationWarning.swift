@@ -1,7 +1,7 @@
 /// What makes a validate verdict mean less than it says. In the JSON
 /// report each is its sentence (`warnings`, a list of strings).
 public enum ValidationWarning: Sendable, Equatable, Encodable, CustomStringConvertible {
-    /// `--reads` below ``ValidationBudget/meaningfulReads``: known before anything runs.
+    /// A reads budget below ``ValidationBudget/meaningfulReads``: known before anything runs.
     case fewReadsAsked(UInt64)
     /// A `--duration` case whose slowest reader made fewer reads than that.
     case fewReadsMade(ValidationCase, perReader: UInt64)
@@ -14,7 +14,7 @@ public enum ValidationWarning: Sendable, Equatable, Encodable, CustomStringConve
     public var description: String {
         switch self {
         case let .fewReadsAsked(n):
-            "--reads \(n) is too few to mean much: a tear can take millions of reads to show (use >= \(ValidationBudget.meaningfulReads))"
+            "\(n) reads per reader is too few to mean much: a tear can take millions of reads to show (ask for >= \(ValidationBudget.meaningfulReads))"
         case let .fewReadsMade(c, n):
             "\(c): only \(n) reads per reader; the verdict means little"
         }
