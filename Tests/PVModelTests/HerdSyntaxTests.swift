@@ -50,6 +50,16 @@ struct HerdSyntaxTests {
         }
     }
 
+    /// herd7 7.57 reads a bare decimal as an x86 immediate too: both tests `Always 1 0`.
+    @Test("x86 immediates without '$'")
+    func x86BareImmediates() throws {
+        for text in ["X86 t\n{ }\n P0 ;\n MOV [x],1 ;\n MOV EAX,[x] ;\nexists (0:EAX=1)\n",
+                     "X86_64 t\n{ }\n P0 ;\n movl 1,(x) ;\n movl (x),%eax ;\nexists (0:rax=1)\n"] {
+            let p = try LitmusParser.parse(text)
+            #expect(HerdReport.render(try ModelChecker.check(p, model: .x86TSO)).contains("Observation t Always 1 0"), "\(text)")
+        }
+    }
+
     /// herd7 7.57, `herd7 MOVZ+MOVK+MOVN.litmus`:
     /// `0:X9=18446462598732840959; 0:X10=4294901759; 0:X11=18446744073709486080; 0:X12=262143; [x]=4294967297;`
     @Test("MOVZ, MOVK and MOVN, and MOV's MOVN forms, compute herd7's values")
