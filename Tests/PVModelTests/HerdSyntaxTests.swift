@@ -21,7 +21,7 @@ struct HerdSyntaxTests {
         HerdReport.render(try ModelChecker.check(try LitmusParser.parse(text), model: .armv8))
     }
 
-    @Test("CRLF and CR line ends, tabs, spaces in bindings, optional '#', '#+k' and '==': the same test")
+    @Test("CRLF and CR line ends, tabs, spaces in bindings, optional '#', '#+k', '==', a final ';': the same test")
     func sameTest() throws {
         let reference = try Self.answer(Self.mp)
         #expect(reference.contains("Observation MP Sometimes 1 3"), "\(reference)")
@@ -34,6 +34,7 @@ struct HerdSyntaxTests {
             ("'#' omitted", Self.mp.replacingOccurrences(of: "MOV W0,#1", with: "MOV W0,1")),
             ("'#+1'", Self.mp.replacingOccurrences(of: "MOV W2,#1", with: "MOV W2,#+1")),
             ("'==' and a spaced register", Self.mp.replacingOccurrences(of: "1:X0=1", with: "1: X0 == 1")),
+            ("';' after the condition", Self.mp.replacingOccurrences(of: "1:X2=0)", with: "1:X2=0);")),
             ("a comment in the code", Self.mp.replacingOccurrences(of: "MOV W2,#1   |", with: "MOV W2,#1 (* y *) |")),
         ]
         for (what, text) in variants {
@@ -46,6 +47,16 @@ struct HerdSyntaxTests {
         for op in ["!=", "<>"] {
             let text = Self.mp.replacingOccurrences(of: "1:X2=0", with: "1:X2\(op)1")
             #expect(try Self.answer(text).contains("Observation MP Sometimes 1 3"), "\(op)")
+        }
+    }
+
+    /// herd7 7.57 reads a bare decimal as an x86 immediate too: both tests `Always 1 0`.
+    @Test("x86 immediates without '$'")
+    func x86BareImmediates() throws {
+        for text in ["X86 t\n{ }\n P0 ;\n MOV [x],1 ;\n MOV EAX,[x] ;\nexists (0:EAX=1)\n",
+                     "X86_64 t\n{ }\n P0 ;\n movl 1,(x) ;\n movl (x),%eax ;\nexists (0:rax=1)\n"] {
+            let p = try LitmusParser.parse(text)
+            #expect(HerdReport.render(try ModelChecker.check(p, model: .x86TSO)).contains("Observation t Always 1 0"), "\(text)")
         }
     }
 

@@ -172,7 +172,7 @@ enum AArch64Syntax: AssemblySyntax {
             try need(2)
             let d = try reg(args[0], line: line)
             if let k = try immediate(args[1]), !AArch64Immediate.movEncodable(k, bytes: d.bytes) {
-                throw LitmusError(line: line, token: "#\(k)", "not a MOV immediate: neither it nor its complement is one 16-bit chunk at shift 0, 16\(d.bytes == 8 ? ", 32 or 48" : "") (herd7 refuses it); set the register in the init block or use MOVZ/MOVK")
+                throw LitmusError(line: line, token: args[1][0].text, "not a MOV immediate: neither it nor its complement is one 16-bit chunk at shift 0, 16\(d.bytes == 8 ? ", 32 or 48" : "") (herd7 refuses it); set the register in the init block or use MOVZ/MOVK")
             }
             return .move(destination: d.index, source: try regOrImm(args[1], bytes: d.bytes, line: line), bytes: d.bytes)
         case "MOVZ", "MOVN", "MOVK":
@@ -196,7 +196,7 @@ enum AArch64Syntax: AssemblySyntax {
                     throw LitmusError(line: line, token: m.text, "\(op) of an immediate with \(d.bytes == 8 ? "XZR" : "WZR") (that encoding is SP; herd7 refuses it)")
                 }
                 guard op == "EOR" || AArch64Immediate.addRange.contains(k) else {
-                    throw LitmusError(line: line, token: "#\(k)", "ADD takes an immediate of -4095 ... 4095 (herd7 refuses others); put it in a register")
+                    throw LitmusError(line: line, token: args[2][0].text, "ADD takes an immediate of -4095 ... 4095 (herd7 refuses others); put it in a register")
                 }
             }
             return .arithmetic(op == "ADD" ? .add : .eor, destination: d.index, lhs: a.index,

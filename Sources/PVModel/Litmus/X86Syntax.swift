@@ -19,7 +19,7 @@ enum X86Syntax: AssemblySyntax {
             if register(o[1].text) != nil { throw LitmusError(line: line, token: txt, "register-indirect addressing is not supported") }
             return .mem(try builder.location(o[1].text, line: line))
         }
-        if o.count == 1, o[0].text.hasPrefix("$"), let v = try x86Immediate(o[0], bytes: 4) { return .imm(v) }
+        if o.count == 1, let v = try x86Immediate(o[0], bytes: 4) { return .imm(v) }
         if o.count == 1, let r = register(o[0].text) { return .reg(r.index) }
         throw LitmusError(line: line, token: txt, "expected a register, [location] or $immediate")
     }
@@ -95,7 +95,7 @@ enum X86_64Syntax: AssemblySyntax {
                 if o[1].text.hasPrefix("%") { throw LitmusError(line: line, token: txt, "register-indirect addressing is not supported") }
                 return .mem(try builder.location(o[1].text, line: line))
             }
-            if o.count == 1, o[0].text.hasPrefix("$"), let v = try x86Immediate(o[0], bytes: 8) { return .imm(v) }
+            if o.count == 1, let v = try x86Immediate(o[0], bytes: 8) { return .imm(v) }
             if o.count == 1, o[0].text.hasPrefix("%"), let r = register(o[0].text) { return .reg(r.index, r.bytes) }
             throw LitmusError(line: line, token: txt, "expected %register, (location) or $immediate")
         }
@@ -143,10 +143,11 @@ enum X86_64Syntax: AssemblySyntax {
     }
 }
 
-/// `$k`: decimal (herd7's x86 lexers read no hexadecimal), 0 ... 2^32-1 for
-/// 32 bits, -2^62 ... 2^62-1 for 64.
+/// `$k` or `k` (herd7 reads both as an immediate): decimal (its x86 lexers
+/// read no hexadecimal), 0 ... 2^32-1 for 32 bits, -2^62 ... 2^62-1 for 64.
 private func x86Immediate(_ t: Token, bytes: Int) throws -> UInt64? {
-    guard let k = try HerdInteger.immediate(t.text.dropFirst(), t, plusSign: false) else { return nil }
+    let digits = t.text.hasPrefix("$") ? t.text.dropFirst() : Substring(t.text)
+    guard let k = try HerdInteger.immediate(digits, t, plusSign: false) else { return nil }
     guard bytes == 8 || (0 ... Int64(UInt32.max)).contains(k) else { throw LitmusError(line: t.line, token: t.text, x86Wide32) }
     return UInt64(bitPattern: k)
 }
