@@ -33,9 +33,32 @@ public enum Operand: Sendable, Hashable {
     case immediate(UInt64)
     /// The address of a location (`MOV X0,x` is not AArch64 syntax, but a program may need it).
     case address(Int)
+    /// A register shifted or extended before use (AArch64 `Xm,LSL #k`, `Wm,SXTW`).
+    case shifted(Int, RegisterShift)
+}
+
+/// AArch64's shifted-register and extended-register operand forms.
+public enum RegisterShift: Sendable, Hashable {
+    case lsl(Int)
+    case lsr(Int)
+    case asr(Int)
+    /// The low 32 bits, sign-extended.
+    case sxtw
+    /// The low 32 bits, zero-extended.
+    case uxtw
+}
+
+/// How an address's index register is read: as it is (`[Xn,Xm]`), or its
+/// low 32 bits sign- or zero-extended (`[Xn,Wm,SXTW]`, `[Xn,Wm,UXTW]`).
+public enum IndexExtension: Sendable, Hashable {
+    case none
+    case sxtw
+    case uxtw
 }
 
 /// `[base, index, #offset]`; base is a register or (x86 `[x]`) a location.
+/// The index is extended, then shifted left by `indexShift`
+/// (`[Xn,Wm,SXTW #2]`, `[Xn,Xm,LSL #3]`).
 public struct Address: Sendable, Hashable {
     public enum Base: Sendable, Hashable {
         case register(Int)
@@ -45,10 +68,14 @@ public struct Address: Sendable, Hashable {
     public var base: Base
     public var index: Int?
     public var offset: Int64
-    public init(base: Base, index: Int? = nil, offset: Int64 = 0) {
+    public var indexExtension: IndexExtension
+    public var indexShift: Int
+    public init(base: Base, index: Int? = nil, offset: Int64 = 0, indexExtension: IndexExtension = .none, indexShift: Int = 0) {
         self.base = base
         self.index = index
         self.offset = offset
+        self.indexExtension = indexExtension
+        self.indexShift = indexShift
     }
 }
 
@@ -82,7 +109,16 @@ public enum Fence: Sendable, Hashable {
 
 public enum ArithmeticOperation: Sendable, Hashable {
     case add
+    case sub
+    case and
+    case orr
     case eor
+    /// `lhs AND NOT rhs`.
+    case bic
+    /// Shifts by an immediate amount (`LSL Xd,Xn,#k`).
+    case lsl
+    case lsr
+    case asr
     /// AArch64 MOVK: `rhs` (16 bits) into bits `shift ..< shift+16` of `lhs`, the other bits kept.
     case movk(shift: Int)
 }

@@ -52,11 +52,31 @@ struct ThreadSemantics {
         bytes >= 8 ? bits : bits & ((1 << UInt64(bytes * 8)) - 1)
     }
 
-    private func operand(_ s: State, _ o: Operand) -> (Value, UInt64) {
+    /// An operand's value for an operation of `bytes`, with its taint.
+    private func operand(_ s: State, _ o: Operand, bytes: Int = 8) throws -> (Value, UInt64) {
         switch o {
         case let .register(r): return (read(s, r), taint(s, r))
         case let .immediate(i): return (Value(bits: i), 0)
         case let .address(l): return (Value(location: l), 0)
+        case let .shifted(r, sh):
+            let v = read(s, r)
+            guard v.location == nil else { throw ModelError.notModelled("a shifted or extended register that holds an address") }
+            return (Value(bits: shifted(v.bits, sh, bytes)), taint(s, r))
+        }
+    }
+
+    /// AArch64's shifted/extended register operand, for an operation of `bytes`.
+    private func shifted(_ bits: UInt64, _ sh: RegisterShift, _ bytes: Int) -> UInt64 {
+        let width = UInt64(bytes * 8)
+        let v = mask(bits, bytes)
+        switch sh {
+        case let .lsl(k): return v << UInt64(k)
+        case let .lsr(k): return v >> UInt64(k)
+        case let .asr(k):
+            let signed = width >= 64 ? Int64(bitPattern: v) : Int64(bitPattern: v << (64 - width)) >> Int64(64 - width)
+            return UInt64(bitPattern: signed >> Int64(k))
+        case .sxtw: return UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: bits)))
+        case .uxtw: return bits & 0xFFFF_FFFF
         }
     }
 
@@ -75,7 +95,12 @@ struct ThreadSemantics {
         if let i = a.index {
             let iv = read(s, i)
             guard iv.location == nil else { throw ModelError.notModelled("an index register holding an address") }
-            off = off &+ Int64(bitPattern: iv.bits)
+            let ib: UInt64 = switch a.indexExtension {
+            case .none: iv.bits
+            case .sxtw: UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: iv.bits)))
+            case .uxtw: iv.bits & 0xFFFF_FFFF
+            }
+            off = off &+ Int64(bitPattern: ib << UInt64(a.indexShift))
             t |= taint(s, i)
         }
         return (loc, Int(truncatingIfNeeded: off), t)
@@ -207,9 +232,25 @@ struct ThreadSemantics {
     }
 
     private func storedBits(_ s: State, _ o: Operand, _ bytes: Int) throws -> (UInt64, UInt64) {
-        let (v, t) = operand(s, o)
+        let (v, t) = try operand(s, o, bytes: bytes)
         guard v.location == nil else { throw ModelError.notModelled("storing an address to memory") }
         return (mask(v.bits, bytes), t)
+    }
+
+    /// `a op b` on integers, truncated to `bytes`.
+    private func compute(_ op: ArithmeticOperation, _ a: UInt64, _ b: UInt64, _ n: Int) -> UInt64 {
+        switch op {
+        case .add: return mask(a &+ b, n)
+        case .sub: return mask(a &- b, n)
+        case .and: return mask(a & b, n)
+        case .orr: return mask(a | b, n)
+        case .eor: return mask(a ^ b, n)
+        case .bic: return mask(a & ~b, n)
+        case .lsl: return mask(a << (b & 63), n)
+        case .lsr: return shifted(a, .lsr(Int(b & 63)), n)
+        case .asr: return mask(shifted(a, .asr(Int(b & 63)), n), n)
+        case let .movk(sh): return mask(a & ~(0xFFFF << UInt64(sh)) | b << UInt64(sh), n)
+        }
     }
 
     private func checkLimits(_ s: State, _ out: [ThreadTrace]) throws {
@@ -229,22 +270,22 @@ struct ThreadSemantics {
             s.pc += 1
             switch code[here] {
             case let .move(d, src, n):
-                let (v, t) = operand(s, src)
+                let (v, t) = try operand(s, src, bytes: n)
                 if v.location != nil, n < 8 { throw ModelError.notModelled("a 32-bit move of an address") }
                 write(&s, d, v.location == nil ? Value(bits: mask(v.bits, n)) : v, taint: t)
             case let .arithmetic(op, d, lhs, rhs, n):
                 let a = read(s, lhs)
-                let (b, tb) = operand(s, rhs)
+                let (b, tb) = try operand(s, rhs, bytes: n)
                 let t = taint(s, lhs) | tb
                 let r: Value
                 switch (op, a.location, b.location) {
-                case (.add, nil, nil): r = Value(bits: mask(a.bits &+ b.bits, n))
                 case let (.add, l?, nil) where n == 8: r = Value(location: l, offset: a.bits &+ b.bits)
                 case let (.add, nil, l?) where n == 8: r = Value(location: l, offset: a.bits &+ b.bits)
-                case (.eor, nil, nil): r = Value(bits: mask(a.bits ^ b.bits, n))
+                case let (.sub, l?, nil) where n == 8: r = Value(location: l, offset: a.bits &- b.bits)
                 case let (.eor, l?, m?) where l == m: r = Value(bits: mask(a.bits ^ b.bits, n))
-                case let (.movk(sh), nil, nil): r = Value(bits: mask(a.bits & ~(0xFFFF << UInt64(sh)) | b.bits << UInt64(sh), n))
-                default: throw ModelError.notModelled("arithmetic on addresses other than address+integer or x EOR x")
+                case let (.sub, l?, m?) where l == m: r = Value(bits: mask(a.bits &- b.bits, n))
+                case (_, nil, nil): r = Value(bits: compute(op, a.bits, b.bits, n))
+                default: throw ModelError.notModelled("arithmetic on addresses other than address±integer, x EOR x or x SUB x")
                 }
                 write(&s, d, r, taint: t)
             case let .branch(cond, target):

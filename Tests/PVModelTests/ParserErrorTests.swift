@@ -22,7 +22,7 @@ struct ParserErrorTests {
         ("processor names", good.replacingOccurrences(of: " P0 ", with: " Q0 "), 3, "Q0", "expected processor name P0"),
         ("unsupported instruction", good.replacingOccurrences(of: "LDR W0,[X1]", with: "CAS W0,W2,[X1]"), 4, "CAS", "not in the supported AArch64 subset"),
         ("bad register", good.replacingOccurrences(of: "LDR W0", with: "LDR Q0"), 4, "Q0", "expected a register"),
-        ("shifted addressing", good.replacingOccurrences(of: "[X1]", with: "[X1,X2,LSL #3]"), 4, "LSL #3", "shifted addressing"),
+        ("index extension", good.replacingOccurrences(of: "[X1]", with: "[X1,W2,LSL #3]"), 4, "W2 LSL #3", "an index Wm takes SXTW or UXTW"),
         ("operand count", good.replacingOccurrences(of: "LDR W0,[X1]", with: "LDR W0"), 4, "LDR", "expected 2 operands"),
         ("unknown label", good.replacingOccurrences(of: "LDR W0,[X1]", with: "CBZ W0,L9"), 4, "L9", "unknown label"),
         ("backward branch", "AArch64 T\n{ }\n P0 ;\n L0: ;\n B L0 ;\nexists (0:X0=0)\n", 5, "L0", "backward branch"),

@@ -1,6 +1,8 @@
 /// herd7's AArch64 syntax, for the subset: LDR/STR (B/H, W/X), LDAR,
 /// LDAPR, STLR, LDXR/STXR, LDAXR/STLXR, LDXP/STXP, LDAXP/STLXP, LDP/STP,
-/// DMB, ISB, MOV, MOVZ/MOVN/MOVK, ADD, EOR, CBZ/CBNZ/B (forward labels
+/// DMB, ISB, MOV, MOVZ/MOVN/MOVK, ADD/SUB/AND/ORR/EOR/BIC (immediate,
+/// shifted register; ADD/SUB extended register), LSL/LSR/ASR #k, SXTW,
+/// addresses [Xn], [Xn,#k], [Xn,Xm{,LSL #k}], [Xn,Wm,SXTW|UXTW {#k}], CBZ/CBNZ/B (forward labels
 /// only: loops are refused, not unrolled), NOP. X0...X30 are registers
 /// 0...30, XZR is 31. What herd7 7.57 refuses (or stops on) is refused
 /// with its reason: immediates as `HerdInteger` and `AArch64Immediate`
@@ -92,8 +94,67 @@ enum AArch64Syntax: AssemblySyntax {
                 throw LitmusError(line: line, token: inner[1].map(\.text).joined(separator: " "), "expected an index register Xm or #imm")
             }
             return Address(base: .register(b.index), index: x.index)
+        case 3: return try extendedAddress(base: b.index, inner[1], inner[2], line: line)
         default:
-            throw LitmusError(line: line, token: inner[2].map(\.text).joined(separator: " "), "extended or shifted addressing is not supported")
+            throw LitmusError(line: line, token: txt, "expected an address [Xn], [Xn,#imm], [Xn,Xm], [Xn,Xm,LSL #k] or [Xn,Wm,SXTW|UXTW #k]")
+        }
+    }
+
+    /// `[Xn,Wm,SXTW]`, `[Xn,Wm,UXTW #k]`, `[Xn,Xm,LSL #k]`, `[Xn,Xm,SXTX]`:
+    /// the index extended, then shifted (herd7's `memext_sext`).
+    private static func extendedAddress(base: Int, _ index: [Token], _ modifier: [Token], line: Int) throws -> Address {
+        let txt = (index + modifier).map(\.text).joined(separator: " ")
+        guard index.count == 1, let x = register(index[0].text), let kind = modifier.first?.text.uppercased(), modifier.count <= 2 else {
+            throw LitmusError(line: line, token: txt, "expected an index register and an extension")
+        }
+        var shift: Int64 = 0
+        if modifier.count == 2 {
+            guard let k = try immediate([modifier[1]]), (0 ... 4).contains(k) else {
+                throw LitmusError(line: line, token: modifier[1].text, "expected a shift amount #0 ... #4")
+            }
+            shift = k
+        }
+        let ext: IndexExtension
+        switch (kind, x.bytes) {
+        case ("SXTW", 4): ext = .sxtw
+        case ("UXTW", 4): ext = .uxtw
+        case ("LSL", 8), ("SXTX", 8): ext = .none
+        default:
+            throw LitmusError(line: line, token: txt, "an index Wm takes SXTW or UXTW, an index Xm LSL or SXTX")
+        }
+        return Address(base: .register(base), index: x.index, indexExtension: ext, indexShift: Int(shift))
+    }
+
+    /// The third operand of ADD/SUB/AND/ORR/EOR/BIC with its optional
+    /// shift (`Xm,LSL #k`, `Xm,LSR #k`, `Xm,ASR #k`) or, for ADD/SUB of an
+    /// X register, extension (`Wm,SXTW`, `Wm,UXTW`).
+    private static func operand3(_ op: String, _ args: [[Token]], bytes: Int, line: Int) throws -> Operand {
+        guard args.count == 4 else { return try regOrImm(args[2], bytes: bytes, line: line) }
+        let r = try reg(args[2], line: line)
+        let sh = args[3]
+        let kind = sh.first?.text.uppercased() ?? ""
+        var k: Int64 = 0
+        if sh.count == 2 {
+            guard let n = try immediate([sh[1]]) else { throw LitmusError(line: line, token: sh[1].text, "expected #amount") }
+            k = n
+        } else if sh.count != 1 || !["SXTW", "UXTW"].contains(kind) {
+            throw LitmusError(line: line, token: sh.map(\.text).joined(separator: " "), "expected LSL|LSR|ASR #k, SXTW or UXTW")
+        }
+        switch kind {
+        case "SXTW", "UXTW":
+            guard op == "ADD" || op == "SUB", bytes == 8, r.bytes == 4 else {
+                throw LitmusError(line: line, token: kind, "\(kind) extends a W register for ADD/SUB of X registers only")
+            }
+            // herd7 7.57 shifts an extended register before extending it, unlike the architecture.
+            guard k == 0 else { throw LitmusError(line: line, token: "#\(k)", "a shifted extended register: herd7 7.57 shifts before extending, unlike the architecture") }
+            return .shifted(r.index, kind == "SXTW" ? .sxtw : .uxtw)
+        case "LSL", "LSR", "ASR":
+            guard r.bytes == bytes else { throw LitmusError(line: line, token: args[2][0].text, "registers of mixed widths (herd7 refuses them)") }
+            guard k >= 0, k < bytes * 8 else { throw LitmusError(line: line, token: "#\(k)", "a shift of a \(bytes * 8)-bit register by 0 ... \(bytes * 8 - 1)") }
+            let amount = Int(k)
+            return .shifted(r.index, kind == "LSL" ? .lsl(amount) : kind == "LSR" ? .lsr(amount) : .asr(amount))
+        default:
+            throw LitmusError(line: line, token: kind, "expected LSL|LSR|ASR #k, SXTW or UXTW")
         }
     }
 
@@ -186,21 +247,57 @@ enum AArch64Syntax: AssemblySyntax {
                 return .move(destination: d.index, source: .immediate(~(k << s)), bytes: 8)
             default: return .arithmetic(.movk(shift: s), destination: d.index, lhs: d.index, rhs: .immediate(k), bytes: d.bytes)
             }
-        case "ADD", "EOR":
+        case "ADD", "SUB", "EOR", "AND", "ORR", "BIC":
+            guard args.count == 3 || args.count == 4 else { throw LitmusError(line: line, token: m.text, "expected 3 operands and an optional shift or extension") }
+            let d = try reg(args[0], line: line)
+            let a = try reg(args[1], line: line)
+            guard a.bytes == d.bytes else { throw LitmusError(line: line, token: args[1][0].text, "registers of mixed widths (herd7 refuses them)") }
+            let addSub = op == "ADD" || op == "SUB"
+            if let k = try immediate(args[2]) {
+                guard args.count == 3 else { throw LitmusError(line: line, token: m.text, "a shifted immediate is not in the subset") }
+                guard op != "BIC" else { throw LitmusError(line: line, token: m.text, "BIC takes no immediate (herd7 refuses it)") }
+                guard d.index != Instruction.zeroRegister, !addSub || a.index != Instruction.zeroRegister else {
+                    throw LitmusError(line: line, token: m.text, "\(op) of an immediate with \(d.bytes == 8 ? "XZR" : "WZR") (that encoding is SP; herd7 refuses it)")
+                }
+                guard !addSub || AArch64Immediate.addRange.contains(k) else {
+                    throw LitmusError(line: line, token: "#\(k)", "\(op) takes an immediate of -4095 ... 4095 (herd7 refuses others); put it in a register")
+                }
+            }
+            let rhs = try operand3(op, args, bytes: d.bytes, line: line)
+            if case let .shifted(_, sh) = rhs, sh == .sxtw || sh == .uxtw,
+               d.index == Instruction.zeroRegister || a.index == Instruction.zeroRegister {
+                throw LitmusError(line: line, token: m.text, "an extended-register \(op) with XZR (that encoding is SP)")
+            }
+            let operation: ArithmeticOperation = switch op {
+            case "ADD": .add
+            case "SUB": .sub
+            case "AND": .and
+            case "ORR": .orr
+            case "BIC": .bic
+            default: .eor
+            }
+            return .arithmetic(operation, destination: d.index, lhs: a.index, rhs: rhs, bytes: d.bytes)
+        case "LSL", "LSR", "ASR":
             try need(3)
             let d = try reg(args[0], line: line)
             let a = try reg(args[1], line: line)
             guard a.bytes == d.bytes else { throw LitmusError(line: line, token: args[1][0].text, "registers of mixed widths (herd7 refuses them)") }
-            if let k = try immediate(args[2]) {
-                guard d.index != Instruction.zeroRegister, op == "EOR" || a.index != Instruction.zeroRegister else {
-                    throw LitmusError(line: line, token: m.text, "\(op) of an immediate with \(d.bytes == 8 ? "XZR" : "WZR") (that encoding is SP; herd7 refuses it)")
-                }
-                guard op == "EOR" || AArch64Immediate.addRange.contains(k) else {
-                    throw LitmusError(line: line, token: "#\(k)", "ADD takes an immediate of -4095 ... 4095 (herd7 refuses others); put it in a register")
-                }
+            guard let k = try immediate(args[2]) else {
+                throw LitmusError(line: line, token: m.text, "a shift by a register is not in the subset (shift by #k)")
             }
-            return .arithmetic(op == "ADD" ? .add : .eor, destination: d.index, lhs: a.index,
-                               rhs: try regOrImm(args[2], bytes: d.bytes, line: line), bytes: d.bytes)
+            guard k >= 0, k < d.bytes * 8 else { throw LitmusError(line: line, token: "#\(k)", "a shift of a \(d.bytes * 8)-bit register by 0 ... \(d.bytes * 8 - 1)") }
+            guard op != "ASR" || d.bytes == 8 else {
+                throw LitmusError(line: line, token: m.text, "ASR of a W register: herd7 7.57 shifts its zero-extended value as 64 bits, unlike the architecture")
+            }
+            return .arithmetic(op == "LSL" ? .lsl : op == "LSR" ? .lsr : .asr, destination: d.index, lhs: a.index,
+                               rhs: .immediate(UInt64(k)), bytes: d.bytes)
+        case "EON":
+            throw LitmusError(line: line, token: m.text, "herd7 7.57 reads EON as EOR, unlike the architecture")
+        case "SXTW":
+            try need(2)
+            let d = try reg(args[0], line: line), r = try reg(args[1], line: line)
+            guard d.bytes == 8, r.bytes == 4 else { throw LitmusError(line: line, token: m.text, "expected SXTW Xd,Wn") }
+            return .move(destination: d.index, source: .shifted(r.index, .sxtw), bytes: 8)
         case "CBZ", "CBNZ":
             try need(2)
             let r = try reg(args[0], line: line)
