@@ -25,11 +25,18 @@ struct ExecutionGraph {
     // Relations.
     let po: Relation, loc: Relation, int: Relation, ext: Relation
     let addr: Relation, data: Relation, ctrl: Relation, rmw: Relation
+    /// aarch64deps.cat pick-addr-dep, pick-data-dep, pick-ctrl-dep: the
+    /// same through `(dtrm | iico_ctrl)+` (a CSEL's flags reach its result).
+    let pickAddr: Relation, pickData: Relation, pickCtrl: Relation
+    /// `[R]; pick-basic-dep; [R]` where the path ends in `lrs` (pick-lob's first step).
+    let pickLrs: Relation
     let sca: Relation
     /// `po; [F]; po` for each fence kind.
     let fenced: [Fence: Relation]
     /// `[R]; ctrl; [ISB]; po` (aarch64hwreqs.cat CSE-ob).
     let ctrlISB: Relation
+    /// `[R]; pick-ctrl-dep; [ISB]; po` (aarch64hwreqs.cat pob).
+    let pickCtrlISB: Relation
 
     /// `po & loc`.
     var poLoc: Relation { po & loc }
@@ -62,6 +69,10 @@ struct ExecutionGraph {
         data = lift(s.data)
         ctrl = lift(s.ctrl)
         rmw = lift(s.rmw)
+        pickAddr = lift(s.pickAddr)
+        pickData = lift(s.pickData)
+        pickCtrl = lift(s.pickCtrl)
+        pickLrs = lift(s.pickLrs)
         sca = s.byteEvents ? lift(s.scaClass) : Relation(size: n) { eventOf[$0] == eventOf[$1] }
         loc = Relation(size: n) { cellOf[$0] == cellOf[$1] }
         let threads = threadOf
@@ -74,11 +85,17 @@ struct ExecutionGraph {
             }
         }
         self.fenced = fenced
-        ctrlISB = Relation(size: n) { a, b in
-            s.fences[threads[a]].contains { f in
-                f.fence == .isb && f.ctrl.contains(eventOf[a]) && f.instruction < ev[eventOf[b]].instruction
-            } && threads[a] == threads[b]
-        }.from(reads)
+        let readSet = reads
+        /// `[R]; c; [ISB]; po` for the branch dependencies `c` picks out of a fence.
+        func isbAfterBranch(_ c: ((instruction: Int, fence: Fence, ctrl: [Int], pickCtrl: [Int])) -> [Int]) -> Relation {
+            Relation(size: n) { a, b in
+                s.fences[threads[a]].contains { f in
+                    f.fence == .isb && c(f).contains(eventOf[a]) && f.instruction < ev[eventOf[b]].instruction
+                } && threads[a] == threads[b]
+            }.from(readSet)
+        }
+        ctrlISB = isbAfterBranch { $0.ctrl }
+        pickCtrlISB = isbAfterBranch { $0.pickCtrl }
     }
 
     /// The nodes of event `e`.

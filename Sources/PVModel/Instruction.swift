@@ -23,9 +23,68 @@ public enum Instruction: Sendable, Hashable {
     case arithmetic(ArithmeticOperation, destination: Int, lhs: Int, rhs: Operand, bytes: Int)
     /// Jump to instruction index `target` (> this index) when the condition holds.
     case branch(BranchCondition, target: Int)
+    /// AArch64 CSEL/CSINC/CSINV/CSNEG: `destination = condition ? ifTrue :
+    /// op(ifFalse)`, on the flags register. As in herd7, the flags reach the
+    /// result through a control edge (`iico_ctrl`): a pick dependency, not a data one.
+    case select(SelectOperation, destination: Int, ifTrue: Int, ifFalse: Int, condition: ConditionCode, bytes: Int)
 
     /// AArch64's XZR/WZR: reads as 0, writes are discarded.
     public static let zeroRegister = 31
+    /// PSTATE.NZCV, as herd7 keeps it: a register (N = bit 3, Z = 2, C = 1, V = 0)
+    /// written by ADDS/SUBS/ANDS (CMP, CMN, TST) and read by B.cond and CSEL.
+    public static let flagsRegister = 32
+}
+
+public enum SelectOperation: Sendable, Hashable {
+    case csel, csinc, csinv, csneg
+}
+
+/// AArch64 condition codes (Arm ARM C1.2.4), as herd7's `tr_cond` reads NZCV.
+public enum ConditionCode: String, Sendable, Hashable, CaseIterable {
+    case eq = "EQ", ne = "NE", cs = "CS", cc = "CC", mi = "MI", pl = "PL", vs = "VS", vc = "VC"
+    case hi = "HI", ls = "LS", ge = "GE", lt = "LT", gt = "GT", le = "LE", al = "AL"
+
+    public func holds(nzcv f: UInt64) -> Bool {
+        let n = f & 8 != 0, z = f & 4 != 0, c = f & 2 != 0, v = f & 1 != 0
+        switch self {
+        case .eq: return z
+        case .ne: return !z
+        case .cs: return c
+        case .cc: return !c
+        case .mi: return n
+        case .pl: return !n
+        case .vs: return v
+        case .vc: return !v
+        case .hi: return c && !z
+        case .ls: return !c || z
+        case .ge: return n == v
+        case .lt: return n != v
+        case .gt: return n == v && !z
+        case .le: return n != v || z
+        case .al: return true
+        }
+    }
+
+    /// The opposite condition (CSET/CINC select on it); nil for AL.
+    public var inverse: ConditionCode? {
+        switch self {
+        case .eq: .ne
+        case .ne: .eq
+        case .cs: .cc
+        case .cc: .cs
+        case .mi: .pl
+        case .pl: .mi
+        case .vs: .vc
+        case .vc: .vs
+        case .hi: .ls
+        case .ls: .hi
+        case .ge: .lt
+        case .lt: .ge
+        case .gt: .le
+        case .le: .gt
+        case .al: nil
+        }
+    }
 }
 
 public enum Operand: Sendable, Hashable {
@@ -119,6 +178,11 @@ public enum ArithmeticOperation: Sendable, Hashable {
     case lsl
     case lsr
     case asr
+    /// Flag-setting forms: the result, and NZCV into `Instruction.flagsRegister`
+    /// (CMP is SUBS into XZR, CMN ADDS, TST ANDS).
+    case adds
+    case subs
+    case ands
     /// AArch64 MOVK: `rhs` (16 bits) into bits `shift ..< shift+16` of `lhs`, the other bits kept.
     case movk(shift: Int)
 }
@@ -127,4 +191,9 @@ public enum BranchCondition: Sendable, Hashable {
     case always
     case zero(Int)
     case nonZero(Int)
+    /// B.cond on the flags register.
+    case flags(ConditionCode)
+    /// TBZ/TBNZ: bit `bit` of the register is 0 / 1.
+    case bitZero(Int, bit: Int)
+    case bitNonZero(Int, bit: Int)
 }

@@ -47,7 +47,7 @@ enum X86Mapping {
         let computes = p.threads.contains { t in
             t.instructions.contains { i in
                 switch i {
-                case .arithmetic, .branch(.zero, _), .branch(.nonZero, _): return true
+                case .arithmetic, .select, .branch(.zero, _), .branch(.nonZero, _), .branch(.flags, _), .branch(.bitZero, _), .branch(.bitNonZero, _): return true
                 case let .load(_, a, _, _, _), let .store(_, a, _, _, _), let .loadPair(_, _, a, _, _, _), let .storePair(_, _, a, _, _, _):
                     return a.index != nil
                 default: return false

@@ -89,6 +89,7 @@ public enum OrderingMapping {
         case .move: "MOV"
         case .arithmetic: "ALU"
         case .branch: "B"
+        case .select: "CSEL"
         }
     }
 

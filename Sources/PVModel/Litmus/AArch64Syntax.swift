@@ -158,6 +158,64 @@ enum AArch64Syntax: AssemblySyntax {
         }
     }
 
+    /// ADDS/SUBS/ANDS and their aliases CMP (SUBS into XZR) and TST (ANDS);
+    /// NEG/NEGS (SUB/SUBS from XZR). They write NZCV (`Instruction.flagsRegister`).
+    /// herd7 7.57 has no CMN (write ADDS XZR,...).
+    private static func flagSetting(_ op: String, _ args: [[Token]], line: Int) throws -> Instruction {
+        let compare = ["CMP", "TST"].contains(op)
+        let negate = op.hasPrefix("NEG")
+        guard args.count >= (compare || negate ? 2 : 3) else { throw LitmusError(line: line, token: op, "expected more operands") }
+        let first = try reg(args[0], line: line)
+        let zr = [Token(text: first.bytes == 8 ? "XZR" : "WZR", line: line)]
+        // As ADD/SUB/AND: destination, first source, operand (with its shift or extension).
+        let full: [[Token]] = compare ? [zr] + args : negate ? [args[0], zr] + args.dropFirst() : args
+        guard full.count == 3 || full.count == 4 else { throw LitmusError(line: line, token: op, "expected 3 operands and an optional shift or extension") }
+        let d = try reg(full[0], line: line), a = try reg(full[1], line: line)
+        guard a.bytes == d.bytes else { throw LitmusError(line: line, token: full[1][0].text, "registers of mixed widths (herd7 refuses them)") }
+        let base = ["ADDS": "ADD", "SUBS": "SUB", "CMP": "SUB", "NEG": "SUB", "NEGS": "SUB"][op] ?? "AND"
+        if let k = try immediate(full[2]) {
+            guard !negate, full.count == 3 else { throw LitmusError(line: line, token: op, "a shifted immediate is not in the subset") }
+            guard base == "AND" || a.index != Instruction.zeroRegister else {
+                throw LitmusError(line: line, token: op, "\(op) of an immediate from \(a.bytes == 8 ? "XZR" : "WZR") (that encoding is SP; herd7 refuses it)")
+            }
+            guard base == "AND" || AArch64Immediate.addRange.contains(k) else {
+                throw LitmusError(line: line, token: "#\(k)", "\(op) takes an immediate of -4095 ... 4095 (herd7 refuses others); put it in a register")
+            }
+        }
+        let rhs = try operand3(base, full, bytes: d.bytes, line: line)
+        let operation: ArithmeticOperation = switch (base, op) {
+        case (_, "NEG"): .sub
+        case ("ADD", _): .adds
+        case ("SUB", _): .subs
+        default: .ands
+        }
+        return .arithmetic(operation, destination: d.index, lhs: a.index, rhs: rhs, bytes: d.bytes)
+    }
+
+    /// CSEL/CSINC/CSINV/CSNEG and the aliases herd7 reads: CINC Rd,Rn,cc
+    /// (CSINC Rd,Rn,Rn,!cc), CSET Rd,cc (CSINC Rd,ZR,ZR,!cc), CSETM (CSINV).
+    private static func select(_ op: String, _ args: [[Token]], line: Int) throws -> Instruction {
+        let n = ["CSET": 2, "CSETM": 2, "CINC": 3][op] ?? 4
+        guard args.count == n else { throw LitmusError(line: line, token: op, "expected \(n) operands") }
+        let regs = try args.dropLast().map { try reg($0, line: line) }
+        guard regs.allSatisfy({ $0.bytes == regs[0].bytes }) else { throw LitmusError(line: line, token: op, "registers of mixed widths (herd7 refuses them)") }
+        let c = args[n - 1].map(\.text).joined()
+        guard let cc = ConditionCode(rawValue: c.uppercased()), c == c.uppercased() || c == c.lowercased() else {
+            throw LitmusError(line: line, token: c, "unknown condition (EQ NE CS CC MI PL VS VC HI LS GE LT GT LE AL)")
+        }
+        let d = regs[0].index, bytes = regs[0].bytes
+        switch op {
+        case "CSEL", "CSINC", "CSINV", "CSNEG":
+            let kind: SelectOperation = op == "CSEL" ? .csel : op == "CSINC" ? .csinc : op == "CSINV" ? .csinv : .csneg
+            return .select(kind, destination: d, ifTrue: regs[1].index, ifFalse: regs[2].index, condition: cc, bytes: bytes)
+        default:
+            guard let inverse = cc.inverse else { throw LitmusError(line: line, token: c, "\(op) with AL (the architecture forbids AL and NV here)") }
+            guard cc != .ge else { throw LitmusError(line: line, token: c, "\(op) with GE: herd7 7.57 inverts GE as GT, unlike the architecture (write CSINC/CSINV with LT)") }
+            let src = op == "CINC" ? regs[1].index : Instruction.zeroRegister
+            return .select(op == "CSETM" ? .csinv : .csinc, destination: d, ifTrue: src, ifFalse: src, condition: inverse, bytes: bytes)
+        }
+    }
+
     static func lower(_ tokens: [Token], line: Int, index: Int, labels: [String: Int], builder: inout Builder) throws -> Instruction? {
         guard let m = tokens.first else { return nil }
         let op = m.text.uppercased()
@@ -298,6 +356,23 @@ enum AArch64Syntax: AssemblySyntax {
             let d = try reg(args[0], line: line), r = try reg(args[1], line: line)
             guard d.bytes == 8, r.bytes == 4 else { throw LitmusError(line: line, token: m.text, "expected SXTW Xd,Wn") }
             return .move(destination: d.index, source: .shifted(r.index, .sxtw), bytes: 8)
+        case "ADDS", "SUBS", "ANDS", "CMP", "TST", "NEG", "NEGS":
+            return try flagSetting(op, args, line: line)
+        case "CSEL", "CSINC", "CSINV", "CSNEG", "CINC", "CSET", "CSETM":
+            return try select(op, args, line: line)
+        case "TBZ", "TBNZ":
+            try need(3)
+            let r = try reg(args[0], line: line)
+            guard let b = try immediate(args[1]), b >= 0, b < r.bytes * 8 else {
+                throw LitmusError(line: line, token: args[1].map(\.text).joined(), "expected a bit number #0 ... #\(r.bytes * 8 - 1)")
+            }
+            return .branch(op == "TBZ" ? .bitZero(r.index, bit: Int(b)) : .bitNonZero(r.index, bit: Int(b)), target: try target(args[2]))
+        case _ where op.hasPrefix("B.") && m.text.dropFirst(2).allSatisfy(\.isUppercase) == m.text.first!.isUppercase:
+            guard let cc = ConditionCode(rawValue: String(op.dropFirst(2))) else {
+                throw LitmusError(line: line, token: m.text, "unknown condition (EQ NE CS CC MI PL VS VC HI LS GE LT GT LE AL)")
+            }
+            try need(1)
+            return .branch(.flags(cc), target: try target(args[0]))
         case "CBZ", "CBNZ":
             try need(2)
             let r = try reg(args[0], line: line)

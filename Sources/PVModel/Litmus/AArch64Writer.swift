@@ -203,19 +203,23 @@ public enum AArch64Litmus {
             case .orr: name = "ORR"
             case .eor: name = "EOR"
             case .bic: name = "BIC"
+            case .adds: name = "ADDS"
+            case .subs: name = "SUBS"
+            case .ands: name = "ANDS"
             case .lsl, .lsr, .asr:
                 guard case let .immediate(k) = r, k < UInt64(n * 8) else { throw unprintable("\(i)") }
                 return ["\(op == .lsl ? "LSL" : op == .lsr ? "LSR" : "ASR") \(reg(d, n)),\(reg(l, n)),#\(k)"]
             case .movk: throw unprintable("\(i)")
             }
-            let addSub = op == .add || op == .sub
+            let addSub = [.add, .sub, .adds, .subs].contains(op)
+            let flags = [.adds, .subs, .ands].contains(op)
             let rhs: String
             switch r {
             case let .register(x): rhs = reg(x, n)
             case let .immediate(v):
                 // herd7 takes ADD/SUB #k for |k| < 4096 and any logical #k, neither into XZR, nor ADD/SUB from it; BIC takes none.
                 let k = AArch64Immediate.literals(v, bytes: n).first { !addSub || AArch64Immediate.addRange.contains($0) }
-                if let k, op != .bic, d != Instruction.zeroRegister, !addSub || l != Instruction.zeroRegister { rhs = "#\(k)" } else {
+                if let k, op != .bic, d != Instruction.zeroRegister || flags, !addSub || l != Instruction.zeroRegister { rhs = "#\(k)" } else {
                     rhs = reg(try registers.constant(v), n)
                 }
             case let .shifted(x, sh):
@@ -229,13 +233,27 @@ public enum AArch64Litmus {
                 }
             case .address: throw unprintable("arithmetic with a location's address")
             }
+            if flags, d == Instruction.zeroRegister, op != .adds {
+                return ["\(op == .subs ? "CMP" : "TST") \(reg(l, n)),\(rhs)"]
+            }
             return ["\(name) \(reg(d, n)),\(reg(l, n)),\(rhs)"]
         case let .branch(c, t):
             switch c {
             case .always: return ["B L\(t)"]
             case let .zero(r): return ["CBZ \(reg(r, 8)),L\(t)"]
             case let .nonZero(r): return ["CBNZ \(reg(r, 8)),L\(t)"]
+            case let .flags(cc): return ["B.\(cc.rawValue) L\(t)"]
+            case let .bitZero(r, b): return ["TBZ \(reg(r, 8)),#\(b),L\(t)"]
+            case let .bitNonZero(r, b): return ["TBNZ \(reg(r, 8)),#\(b),L\(t)"]
             }
+        case let .select(op, d, a, b, cc, n):
+            let name = switch op {
+            case .csel: "CSEL"
+            case .csinc: "CSINC"
+            case .csinv: "CSINV"
+            case .csneg: "CSNEG"
+            }
+            return ["\(name) \(reg(d, n)),\(reg(a, n)),\(reg(b, n)),\(cc.rawValue)"]
         case .move, .exchange:
             throw unprintable("\(i) (no AArch64 form in the subset; an x86 XCHG is written by X86Litmus)")
         }
@@ -267,8 +285,10 @@ extension Instruction {
         case .fence: return []
         case let .move(_, s, _): return op(s)
         case let .arithmetic(_, _, l, r, _): return [l] + op(r)
-        case let .branch(.zero(r), _), let .branch(.nonZero(r), _): return [r]
+        case let .branch(.zero(r), _), let .branch(.nonZero(r), _), let .branch(.bitZero(r, _), _), let .branch(.bitNonZero(r, _), _): return [r]
+        case .branch(.flags, _): return [Instruction.flagsRegister]
         case .branch(.always, _): return []
+        case let .select(_, _, a, b, _, _): return [a, b, Instruction.flagsRegister]
         }
     }
 }
