@@ -24,6 +24,8 @@ struct Event: Sendable {
     var exclusive = false
     /// x86 locked (XCHG) access.
     var locked = false
+    /// herd7 `NoRet`: the read of an LSE atomic into XZR.
+    var noReturn = false
 
     var isRead: Bool { kind == .read }
 

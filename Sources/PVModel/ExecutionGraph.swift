@@ -21,10 +21,14 @@ struct ExecutionGraph {
     let acquire: NodeSet, acquirePC: NodeSet, release: NodeSet
     /// x86 locked accesses (`X`).
     let locked: NodeSet
+    /// Reads of LSE atomics into XZR (herd7 `NoRet`).
+    let noReturn: NodeSet
 
     // Relations.
     let po: Relation, loc: Relation, int: Relation, ext: Relation
     let addr: Relation, data: Relation, ctrl: Relation, rmw: Relation
+    /// The rmw pairs of one instruction: an LSE atomic's read and write (herd7 `amo`; `rmw = lxsx | amo`).
+    let amo: Relation
     /// aarch64deps.cat pick-addr-dep, pick-data-dep, pick-ctrl-dep: the
     /// same through `(dtrm | iico_ctrl)+` (a CSEL's flags reach its result).
     let pickAddr: Relation, pickData: Relation, pickCtrl: Relation
@@ -62,6 +66,7 @@ struct ExecutionGraph {
         acquirePC = set(\.acquirePC)
         release = set(\.release)
         locked = set(\.locked)
+        noReturn = set(\.noReturn)
         /// An event-level relation, between every node of its events.
         func lift(_ r: Relation) -> Relation { Relation(size: n) { r.contains(eventOf[$0], eventOf[$1]) } }
         po = lift(s.po)
@@ -69,6 +74,7 @@ struct ExecutionGraph {
         data = lift(s.data)
         ctrl = lift(s.ctrl)
         rmw = lift(s.rmw)
+        amo = lift(s.rmw) & Relation(size: n) { ev[eventOf[$0]].instruction == ev[eventOf[$1]].instruction }
         pickAddr = lift(s.pickAddr)
         pickData = lift(s.pickData)
         pickCtrl = lift(s.pickCtrl)

@@ -27,12 +27,28 @@ public enum Instruction: Sendable, Hashable {
     /// op(ifFalse)`, on the flags register. As in herd7, the flags reach the
     /// result through a control edge (`iico_ctrl`): a pick dependency, not a data one.
     case select(SelectOperation, destination: Int, ifTrue: Int, ifFalse: Int, condition: ConditionCode, bytes: Int)
+    /// An LSE atomic (SWP, LDADD, LDCLR, LDSET, LDEOR; STADD... are the
+    /// forms into XZR): reads the old value into `destination` and writes
+    /// `op(old, source)`, one herd7 `amo` pair. Into XZR the read is herd7's
+    /// `NoRet` and never an acquire.
+    case atomic(AtomicOperation, source: Int, destination: Int, address: Address, bytes: Int, acquire: Bool, release: Bool)
 
     /// AArch64's XZR/WZR: reads as 0, writes are discarded.
     public static let zeroRegister = 31
     /// PSTATE.NZCV, as herd7 keeps it: a register (N = bit 3, Z = 2, C = 1, V = 0)
     /// written by ADDS/SUBS/ANDS (CMP, CMN, TST) and read by B.cond and CSEL.
     public static let flagsRegister = 32
+}
+
+public enum AtomicOperation: String, Sendable, Hashable {
+    /// SWP: the new value is the source.
+    case swp = "SWP"
+    case add = "ADD"
+    /// old AND NOT source.
+    case clr = "CLR"
+    /// old OR source.
+    case set = "SET"
+    case eor = "EOR"
 }
 
 public enum SelectOperation: Sendable, Hashable {

@@ -35,6 +35,9 @@ struct Relation: Sendable, Equatable {
 
     init(size: Int) { rows = [UInt64](repeating: 0, count: size) }
 
+    /// `range(r)`: the nodes something relates to.
+    var range: NodeSet { NodeSet(bits: rows.reduce(0, |)) }
+
     /// `[S]`: the identity on `s`.
     static func identity(_ s: NodeSet, size: Int) -> Relation {
         var r = Relation(size: size)

@@ -431,6 +431,35 @@ struct ThreadSemantics {
                                         instr: instr, piece: piece, addrTaint: at, dataTaint: pn == 2 * n ? t1 | t2 : dt,
                                         annotate: { $0.release = ord == .release })
                 }
+            case let .atomic(op, src, d, a, n, acq, rel):
+                let (loc, off, at) = try resolve(s, a)
+                let ps = try pieces(loc, off, n)
+                guard ps.count == 1 else { throw ModelError.notModelled("a misaligned atomic (alignment fault)") }
+                let (operand, dt) = try storedBits(s, .register(src), n)
+                let noReturn = d == Instruction.zeroRegister
+                try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: {
+                    $0.acquire = acq && !noReturn; $0.noReturn = noReturn
+                }) { t0, bytes, evs in
+                    var t = t0
+                    let old = fromLE(bytes[0 ..< n])
+                    let new: UInt64 = switch op {
+                    case .swp: operand
+                    case .add: mask(old &+ operand, n)
+                    case .clr: old & ~operand
+                    case .set: old | operand
+                    case .eor: old ^ operand
+                    }
+                    let readTaint = loadTaint(t, evs)
+                    let ws = try appendWrite(&t, loc: loc, offset: off, bytes: leBytes(new, n), instr: instr,
+                                             addrTaint: at, dataTaint: dt, annotate: { $0.release = rel })
+                    // The old value reaches the new one inside the instruction (iico_data, not `data`):
+                    // a later read of the location depends on it through lrs.
+                    for w in ws where op != .swp { t.writeTaint[w] = at | dt | readTaint }
+                    for r in evs { for w in ws { t.trace.rmw.append((r, w)) } }
+                    write(&t, d, Value(bits: old), taint: readTaint)
+                    try run(t, code, &out)
+                }
+                return
             case let .exchange(r, a, n):
                 let (loc, off, at) = try resolve(s, a)
                 let ps = try pieces(loc, off, n)

@@ -216,6 +216,26 @@ enum AArch64Syntax: AssemblySyntax {
         }
     }
 
+    /// SWP{A}{L}{B|H}, LD<op>{A}{L}{B|H}, ST<op>{L}{B|H} (op: ADD, CLR, SET,
+    /// EOR) → (operation, acquire, release, bytes if B/H, store form).
+    private static func lse(_ op: String) -> (AtomicOperation, Bool, Bool, Int?, Bool)? {
+        var rest = Substring(op)
+        let kind: AtomicOperation, store: Bool
+        if rest.hasPrefix("SWP") {
+            kind = .swp; store = false; rest = rest.dropFirst(3)
+        } else if rest.hasPrefix("LD") || rest.hasPrefix("ST"), let k = AtomicOperation(rawValue: String(rest.dropFirst(2).prefix(3))), k != .swp {
+            kind = k; store = rest.hasPrefix("ST"); rest = rest.dropFirst(5)
+        } else {
+            return nil
+        }
+        var bytes: Int?
+        if rest.hasSuffix("B") { bytes = 1; rest = rest.dropLast() } else if rest.hasSuffix("H") { bytes = 2; rest = rest.dropLast() }
+        let forms: [Substring: (Bool, Bool)] = store ? ["": (false, false), "L": (false, true)]
+            : ["": (false, false), "A": (true, false), "L": (false, true), "AL": (true, true)]
+        guard let (acq, rel) = forms[rest] else { return nil }
+        return (kind, acq, rel, bytes, store)
+    }
+
     static func lower(_ tokens: [Token], line: Int, index: Int, labels: [String: Int], builder: inout Builder) throws -> Instruction? {
         guard let m = tokens.first else { return nil }
         let op = m.text.uppercased()
@@ -373,6 +393,17 @@ enum AArch64Syntax: AssemblySyntax {
             }
             try need(1)
             return .branch(.flags(cc), target: try target(args[0]))
+        case _ where lse(op) != nil:
+            let (kind, acq, rel, bytes, store) = lse(op)!
+            try need(store ? 2 : 3)
+            let s = try reg(args[0], line: line)
+            let d = store ? (index: Instruction.zeroRegister, bytes: s.bytes) : try reg(args[1], line: line)
+            guard s.bytes == d.bytes, bytes == nil || s.bytes == 4 else {
+                throw LitmusError(line: line, token: m.text, bytes == nil ? "registers of mixed widths (herd7 refuses them)" : "byte and halfword atomics take W registers")
+            }
+            let a = try address(args[store ? 1 : 2], line: line)
+            guard a.index == nil, a.offset == 0 else { throw LitmusError(line: line, token: m.text, "an atomic takes a base register only: [Xn]") }
+            return .atomic(kind, source: s.index, destination: d.index, address: a, bytes: bytes ?? s.bytes, acquire: acq, release: rel)
         case "CBZ", "CBNZ":
             try need(2)
             let r = try reg(args[0], line: line)

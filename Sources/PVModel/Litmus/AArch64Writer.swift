@@ -246,6 +246,14 @@ public enum AArch64Litmus {
             case let .bitZero(r, b): return ["TBZ \(reg(r, 8)),#\(b),L\(t)"]
             case let .bitNonZero(r, b): return ["TBNZ \(reg(r, 8)),#\(b),L\(t)"]
             }
+        case let .atomic(op, src, d, a, n, acq, rel):
+            let size = n == 1 ? "B" : n == 2 ? "H" : ""
+            let w = n == 8 ? 8 : 4
+            if d == Instruction.zeroRegister, op != .swp, !acq {
+                return ["ST\(op.rawValue)\(rel ? "L" : "")\(size) \(reg(src, w)),\(address(a))"]
+            }
+            let name = op == .swp ? "SWP" : "LD\(op.rawValue)"
+            return ["\(name)\(acq ? "A" : "")\(rel ? "L" : "")\(size) \(reg(src, w)),\(reg(d, w)),\(address(a))"]
         case let .select(op, d, a, b, cc, n):
             let name = switch op {
             case .csel: "CSEL"
@@ -289,6 +297,7 @@ extension Instruction {
         case .branch(.flags, _): return [Instruction.flagsRegister]
         case .branch(.always, _): return []
         case let .select(_, _, a, b, _, _): return [a, b, Instruction.flagsRegister]
+        case let .atomic(_, src, _, a, _, _, _): return [src] + regs(a)
         }
     }
 }

@@ -41,8 +41,9 @@ enum ARMv8Model {
         let aob = g.rmw
             | (g.rmw * lrs).to(A | Q)
         let bob = g.fenced[.dmbFull]!
-            | g.fenced[.dmbLoad]!.from(R)
+            | g.fenced[.dmbLoad]!.from(R & ~g.noReturn)
             | g.fenced[.dmbStore]!.restricted(W, W)
+            | po.from(g.amo.restricted(A, L).range)  // [range([A];amo;[L])]; po
             | po.restricted(L, A)
             | po.from(A | Q)
             | po.to(L)
