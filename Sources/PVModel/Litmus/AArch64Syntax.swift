@@ -254,26 +254,32 @@ enum AArch64Syntax: AssemblySyntax {
         }
         switch op {
         case "NOP": return nil
-        case "LDR", "LDAR", "LDAPR", "LDXR", "LDAXR", "LDRB", "LDRH", "LDARB", "LDARH":
+        case "LDR", "LDAR", "LDAPR", "LDXR", "LDAXR", "LDRB", "LDRH", "LDARB", "LDARH",
+             "LDXRB", "LDXRH", "LDAXRB", "LDAXRH", "LDAPRB", "LDAPRH":
             try need(2)
             let r = try reg(args[0], line: line)
             let bytes = op.hasSuffix("B") ? 1 : op.hasSuffix("H") ? 2 : r.bytes
             if bytes < 4, r.bytes != 4 { throw LitmusError(line: line, token: m.text, "byte and halfword loads take a W register") }
-            let ord: LoadOrdering = op.hasPrefix("LDAR") || op == "LDAXR" ? .acquire : op == "LDAPR" ? .acquirePC : .plain
+            let stem = bytes < 4 ? String(op.dropLast()) : op
+            let ord: LoadOrdering = stem == "LDAR" || stem == "LDAXR" ? .acquire : stem.hasPrefix("LDAP") ? .acquirePC : .plain
             return .load(destination: r.index, address: try address(args[1], line: line), bytes: bytes, ordering: ord,
-                         exclusive: op == "LDXR" || op == "LDAXR")
+                         exclusive: stem == "LDXR" || stem == "LDAXR")
+        case "LDAPUR", "STLUR", "LDAPURB", "LDAPURH", "STLURB", "STLURH":
+            throw LitmusError(line: line, token: m.text, "herd7 7.57 reads \(op) only with SIMD registers (write LDAPR/STLR with the address in a register)")
         case "STR", "STLR", "STRB", "STRH", "STLRB", "STLRH":
             try need(2)
             let r = try reg(args[0], line: line)
             let bytes = op.hasSuffix("B") ? 1 : op.hasSuffix("H") ? 2 : r.bytes
             return .store(source: .register(r.index), address: try address(args[1], line: line), bytes: bytes,
                           ordering: op.hasPrefix("STL") ? .release : .plain, status: nil)
-        case "STXR", "STLXR":
+        case "STXR", "STLXR", "STXRB", "STXRH", "STLXRB", "STLXRH":
             try need(3)
             let s = try reg(args[0], line: line)
             let r = try reg(args[1], line: line)
-            return .store(source: .register(r.index), address: try address(args[2], line: line), bytes: r.bytes,
-                          ordering: op == "STLXR" ? .release : .plain, status: s.index)
+            let bytes = op.hasSuffix("B") ? 1 : op.hasSuffix("H") ? 2 : r.bytes
+            if bytes < 4, r.bytes != 4 { throw LitmusError(line: line, token: m.text, "byte and halfword stores take a W register") }
+            return .store(source: .register(r.index), address: try address(args[2], line: line), bytes: bytes,
+                          ordering: op.hasPrefix("STLXR") ? .release : .plain, status: s.index)
         case "LDP", "LDXP", "LDAXP":
             try need(3)
             let a = try reg(args[0], line: line), b = try reg(args[1], line: line)

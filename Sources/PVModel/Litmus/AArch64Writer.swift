@@ -158,13 +158,11 @@ public enum AArch64Litmus {
             case (.acquire, true): "LDAXR"
             case (.acquirePC, true): throw unprintable("a load-exclusive acquirePC (no such instruction)")
             }
-            if n < 4, excl { throw unprintable("a byte or halfword load-exclusive (outside the subset read back)") }
             return ["\(op)\(try suffix(n)) \(reg(d, n == 8 ? 8 : 4)),\(address(a))"]
         case let .store(s, a, n, o, status):
             let (pre, src) = try source(s, n, scratch: registers.scratch.0)
             if let st = status {
-                if n < 4 { throw unprintable("a byte or halfword store-exclusive (outside the subset read back)") }
-                return pre + ["\(o == .plain ? "STXR" : "STLXR") \(reg(st, 4)),\(src),\(address(a))"]
+                return pre + ["\(o == .plain ? "STXR" : "STLXR")\(try suffix(n)) \(reg(st, 4)),\(src),\(address(a))"]
             }
             return pre + ["\(o == .plain ? "STR" : "STLR")\(try suffix(n)) \(src),\(address(a))"]
         case let .loadPair(d1, d2, a, n, o, excl):
