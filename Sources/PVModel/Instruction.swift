@@ -32,6 +32,12 @@ public enum Instruction: Sendable, Hashable {
     /// `op(old, source)`, one herd7 `amo` pair. Into XZR the read is herd7's
     /// `NoRet` and never an acquire.
     case atomic(AtomicOperation, source: Int, destination: Int, address: Address, bytes: Int, acquire: Bool, release: Bool)
+    /// CAS{A}{L}{B|H} Rs,Rt,[Xn]: reads; if the value equals `expected`'s,
+    /// writes `new`'s (an amo pair), else only reads; the old value goes to
+    /// `expected`. herd7 7.57 builds each outcome in two ways (where the
+    /// returned value comes from; whether the comparison controls it): two
+    /// executions, counted as herd7 counts them.
+    case compareAndSwap(expected: Int, new: Int, address: Address, bytes: Int, acquire: Bool, release: Bool)
 
     /// AArch64's XZR/WZR: reads as 0, writes are discarded.
     public static let zeroRegister = 31

@@ -460,6 +460,39 @@ struct ThreadSemantics {
                     try run(t, code, &out)
                 }
                 return
+            case let .compareAndSwap(e, v, a, n, acq, rel):
+                let (loc, off, at) = try resolve(s, a)
+                let ps = try pieces(loc, off, n)
+                guard ps.count == 1 else { throw ModelError.notModelled("a misaligned CAS (alignment fault)") }
+                let (expected, et) = try storedBits(s, .register(e), n)
+                let (new, nt) = try storedBits(s, .register(v), n)
+                let noReturn = e == Instruction.zeroRegister
+                // A failing CAS reads with A only for CASA/CASAL; a succeeding one is an amo read (A for A/AL).
+                try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: {
+                    $0.acquire = acq && !noReturn; $0.noReturn = noReturn
+                }) { t0, bytes, evs in
+                    let old = fromLE(bytes[0 ..< n])
+                    let readTaint = loadTaint(t0, evs)
+                    // herd7's commit (branch) event: iico_data from Rs and the read; its iico_ctrl edges are pick-only.
+                    let branch = Taint(pickOnly: et | readTaint)
+                    if old == expected {
+                        for returnedFromRegister in [true, false] {
+                            var t = t0
+                            let ws = try appendWrite(&t, loc: loc, offset: off, bytes: leBytes(new, n), instr: instr,
+                                                     addrTaint: at, dataTaint: nt | branch, annotate: { $0.release = rel })
+                            for r in evs { for w in ws { t.trace.rmw.append((r, w)) } }
+                            write(&t, e, Value(bits: old), taint: returnedFromRegister ? et | branch : readTaint)
+                            try run(t, code, &out)
+                        }
+                    } else {
+                        for controlled in [true, false] {
+                            var t = t0
+                            write(&t, e, Value(bits: old), taint: controlled ? readTaint | branch : readTaint)
+                            try run(t, code, &out)
+                        }
+                    }
+                }
+                return
             case let .exchange(r, a, n):
                 let (loc, off, at) = try resolve(s, a)
                 let ps = try pieces(loc, off, n)

@@ -90,6 +90,7 @@ public enum OrderingMapping {
         case .arithmetic: "ALU"
         case .branch: "B"
         case .select: "CSEL"
+        case .compareAndSwap: "CAS"
         case let .atomic(op, _, _, _, _, _, _): op == .swp ? "SWP" : "LD\(op.rawValue)"
         }
     }

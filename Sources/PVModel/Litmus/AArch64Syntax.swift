@@ -236,6 +236,17 @@ enum AArch64Syntax: AssemblySyntax {
         return (kind, acq, rel, bytes, store)
     }
 
+    /// CAS{A}{L}{B|H} → (acquire, release, bytes if B/H).
+    private static func cas(_ op: String) -> (Bool, Bool, Int?)? {
+        guard op.hasPrefix("CAS"), !op.hasPrefix("CASP") else { return nil }
+        var rest = op.dropFirst(3)
+        var bytes: Int?
+        if rest.hasSuffix("B") { bytes = 1; rest = rest.dropLast() } else if rest.hasSuffix("H") { bytes = 2; rest = rest.dropLast() }
+        let forms: [Substring: (Bool, Bool)] = ["": (false, false), "A": (true, false), "L": (false, true), "AL": (true, true)]
+        guard let (acq, rel) = forms[rest] else { return nil }
+        return (acq, rel, bytes)
+    }
+
     static func lower(_ tokens: [Token], line: Int, index: Int, labels: [String: Int], builder: inout Builder) throws -> Instruction? {
         guard let m = tokens.first else { return nil }
         let op = m.text.uppercased()
@@ -399,6 +410,16 @@ enum AArch64Syntax: AssemblySyntax {
             }
             try need(1)
             return .branch(.flags(cc), target: try target(args[0]))
+        case _ where cas(op) != nil:
+            let (acq, rel, bytes) = cas(op)!
+            try need(3)
+            let e = try reg(args[0], line: line), v = try reg(args[1], line: line)
+            guard e.bytes == v.bytes, bytes == nil || e.bytes == 4 else {
+                throw LitmusError(line: line, token: m.text, bytes == nil ? "registers of mixed widths (herd7 refuses them)" : "byte and halfword atomics take W registers")
+            }
+            let a = try address(args[2], line: line)
+            guard a.index == nil, a.offset == 0 else { throw LitmusError(line: line, token: m.text, "CAS takes a base register only: [Xn]") }
+            return .compareAndSwap(expected: e.index, new: v.index, address: a, bytes: bytes ?? e.bytes, acquire: acq, release: rel)
         case _ where lse(op) != nil:
             let (kind, acq, rel, bytes, store) = lse(op)!
             try need(store ? 2 : 3)

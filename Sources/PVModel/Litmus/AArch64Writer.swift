@@ -252,6 +252,10 @@ public enum AArch64Litmus {
             }
             let name = op == .swp ? "SWP" : "LD\(op.rawValue)"
             return ["\(name)\(acq ? "A" : "")\(rel ? "L" : "")\(size) \(reg(src, w)),\(reg(d, w)),\(address(a))"]
+        case let .compareAndSwap(e, v, a, n, acq, rel):
+            let size = n == 1 ? "B" : n == 2 ? "H" : ""
+            let w = n == 8 ? 8 : 4
+            return ["CAS\(acq ? "A" : "")\(rel ? "L" : "")\(size) \(reg(e, w)),\(reg(v, w)),\(address(a))"]
         case let .select(op, d, a, b, cc, n):
             let name = switch op {
             case .csel: "CSEL"
@@ -296,6 +300,7 @@ extension Instruction {
         case .branch(.always, _): return []
         case let .select(_, _, a, b, _, _): return [a, b, Instruction.flagsRegister]
         case let .atomic(_, src, _, a, _, _, _): return [src] + regs(a)
+        case let .compareAndSwap(e, v, a, _, _, _): return [e, v] + regs(a)
         }
     }
 }
