@@ -67,6 +67,7 @@ public enum LitmusParser {
         default: throw LitmusError(line: first.line, token: first.text, "expected exists, ~exists or forall")
         }
         let prop = try b.proposition(&ts)
+        _ = ts.accept(";")  // herd7 reads `exists (...);` (catalogue/aarch64's MP+rel+CAS-ok-bothRs-addr)
         if let extra = ts.peek { throw LitmusError(line: extra.line, token: extra.text, "unexpected token after the condition") }
         return Program(name: src.name, architecture: syntax.architecture, locations: b.locations, threads: b.threads,
                        initialMemory: b.memory, condition: Condition(q, prop), observed: observed)
