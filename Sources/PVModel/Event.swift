@@ -24,6 +24,8 @@ struct Event: Sendable {
     var exclusive = false
     /// x86 locked (XCHG) access.
     var locked = false
+    /// herd7 `NoRet`: the read of an LSE atomic into XZR.
+    var noReturn = false
 
     var isRead: Bool { kind == .read }
 
@@ -39,10 +41,37 @@ struct Event: Sendable {
     }
 }
 
+/// The thread-local reads a value depends on (bit masks of event ids):
+/// through herd7's `dtrm` (rf-reg, iico_data, lrs), and through
+/// `pick-dtrm = (dtrm | iico_ctrl)+`, which also passes from a CSEL's
+/// flags to its result. `pick` always includes `dtrm`.
+struct Taint: Sendable, Equatable {
+    var dtrm: UInt64 = 0
+    var pick: UInt64 = 0
+
+    init() {}
+    /// Read event `e` itself.
+    init(read e: Int) {
+        dtrm = 1 << UInt64(e)
+        pick = dtrm
+    }
+    /// What reaches a value through a control edge only.
+    init(pickOnly t: Taint) { pick = t.pick }
+
+    static func | (l: Taint, r: Taint) -> Taint {
+        var t = Taint()
+        t.dtrm = l.dtrm | r.dtrm
+        t.pick = l.pick | r.pick
+        return t
+    }
+    static func |= (l: inout Taint, r: Taint) { l = l | r }
+}
+
 /// One thread's path through its code for one choice of the values its
 /// reads return: events in program order, and the dependencies herd7
 /// computes from register dataflow (aarch64deps.cat: addr, data, ctrl
-/// through rf-reg and lrs; STXR status results carry none).
+/// through rf-reg and lrs; STXR status results carry none), with their
+/// pick- versions (through iico_ctrl as well).
 struct ThreadTrace: Sendable {
     var events: [Event] = []
     /// For event i, the thread-local read events its address depends on (bit mask).
@@ -51,8 +80,22 @@ struct ThreadTrace: Sendable {
     var data: [UInt64] = []
     /// For event i, the reads a po-earlier conditional branch depended on.
     var ctrl: [UInt64] = []
-    /// (instruction index, fence), in program order.
-    var fences: [(instruction: Int, fence: Fence, ctrl: UInt64)] = []
+    /// The same through pick-dtrm (aarch64deps.cat pick-addr-dep, pick-data-dep, pick-ctrl-dep).
+    var pickAddr: [UInt64] = [], pickData: [UInt64] = [], pickCtrl: [UInt64] = []
+    /// For read i, the reads that reach it through pick-dtrm and `lrs` (a
+    /// po-earlier same-location write's sources): pick-lob's first step.
+    var pickLrs: [UInt64] = []
+    /// (instruction index, fence, the reads po-earlier branches depended on through dtrm and pick-dtrm), in program order.
+    var fences: [(instruction: Int, fence: Fence, ctrl: UInt64, pickCtrl: UInt64)] = []
+
+    mutating func append(addr a: Taint, data d: Taint, ctrl c: Taint) {
+        addr.append(a.dtrm)
+        data.append(d.dtrm)
+        ctrl.append(c.dtrm)
+        pickAddr.append(a.pick)
+        pickData.append(d.pick)
+        pickCtrl.append(c.pick)
+    }
     /// Load-exclusive → successful store-exclusive pairs (herd7 rmw/lxsx), and x86 XCHG.
     var rmw: [(read: Int, write: Int)] = []
     var registers: [Int: Value] = [:]

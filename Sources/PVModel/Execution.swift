@@ -10,9 +10,13 @@ struct StaticExecution {
     var addr: Relation
     var data: Relation
     var ctrl: Relation
+    /// aarch64deps.cat's pick-addr-dep, pick-data-dep, pick-ctrl-dep (⊇ addr, data, ctrl).
+    var pickAddr: Relation, pickData: Relation, pickCtrl: Relation
+    /// Read → read reached through pick-dtrm ending in `lrs` (`ThreadTrace.pickLrs`).
+    var pickLrs: Relation
     var rmw: Relation
-    /// Per thread: fences at instruction positions, with the reads a branch before them depended on.
-    var fences: [[(instruction: Int, fence: Fence, ctrl: [Int])]]
+    /// Per thread: fences at instruction positions, with the reads a branch before them depended on (dtrm, pick-dtrm).
+    var fences: [[(instruction: Int, fence: Fence, ctrl: [Int], pickCtrl: [Int])]]
     /// Events are bytes (the reference enumeration, `CheckOptions.byteEvents`).
     var byteEvents: Bool
     /// herd7 `sca-class` (`sm`), reflexive: the identity when every
@@ -35,6 +39,10 @@ struct StaticExecution {
         addr = Relation(size: n)
         data = Relation(size: n)
         ctrl = Relation(size: n)
+        pickAddr = Relation(size: n)
+        pickData = Relation(size: n)
+        pickCtrl = Relation(size: n)
+        pickLrs = Relation(size: n)
         rmw = Relation(size: n)
         fences = []
         self.byteEvents = byteEvents
@@ -59,14 +67,19 @@ struct StaticExecution {
                 from(t.addr[i], &addr)
                 from(t.data[i], &data)
                 from(t.ctrl[i], &ctrl)
+                from(t.pickAddr[i], &pickAddr)
+                from(t.pickData[i], &pickData)
+                from(t.pickCtrl[i], &pickCtrl)
+                from(t.pickLrs[i], &pickLrs)
             }
             for (r, w) in t.rmw { rmw.add(base + r, base + w) }
-            fences.append(t.fences.map { f in
+            func ids(_ mask: UInt64) -> [Int] {
                 var c: [Int] = []
-                var m = f.ctrl
+                var m = mask
                 while m != 0 { c.append(base + m.trailingZeroBitCount); m &= m - 1 }
-                return (f.instruction, f.fence, c)
-            })
+                return c
+            }
+            fences.append(t.fences.map { f in (f.instruction, f.fence, ids(f.ctrl), ids(f.pickCtrl)) })
         }
     }
 

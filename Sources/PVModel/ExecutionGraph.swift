@@ -21,15 +21,26 @@ struct ExecutionGraph {
     let acquire: NodeSet, acquirePC: NodeSet, release: NodeSet
     /// x86 locked accesses (`X`).
     let locked: NodeSet
+    /// Reads of LSE atomics into XZR (herd7 `NoRet`).
+    let noReturn: NodeSet
 
     // Relations.
     let po: Relation, loc: Relation, int: Relation, ext: Relation
     let addr: Relation, data: Relation, ctrl: Relation, rmw: Relation
+    /// The rmw pairs of one instruction: an LSE atomic's read and write (herd7 `amo`; `rmw = lxsx | amo`).
+    let amo: Relation
+    /// aarch64deps.cat pick-addr-dep, pick-data-dep, pick-ctrl-dep: the
+    /// same through `(dtrm | iico_ctrl)+` (a CSEL's flags reach its result).
+    let pickAddr: Relation, pickData: Relation, pickCtrl: Relation
+    /// `[R]; pick-basic-dep; [R]` where the path ends in `lrs` (pick-lob's first step).
+    let pickLrs: Relation
     let sca: Relation
     /// `po; [F]; po` for each fence kind.
     let fenced: [Fence: Relation]
     /// `[R]; ctrl; [ISB]; po` (aarch64hwreqs.cat CSE-ob).
     let ctrlISB: Relation
+    /// `[R]; pick-ctrl-dep; [ISB]; po` (aarch64hwreqs.cat pob).
+    let pickCtrlISB: Relation
 
     /// `po & loc`.
     var poLoc: Relation { po & loc }
@@ -55,6 +66,7 @@ struct ExecutionGraph {
         acquirePC = set(\.acquirePC)
         release = set(\.release)
         locked = set(\.locked)
+        noReturn = set(\.noReturn)
         /// An event-level relation, between every node of its events (the
         /// relation itself when every event is one node).
         func lift(_ r: Relation) -> Relation {
@@ -68,6 +80,13 @@ struct ExecutionGraph {
         data = lift(s.data)
         ctrl = lift(s.ctrl)
         rmw = lift(s.rmw)
+        var sameInstruction = Relation(size: ev.count)
+        for a in ev.indices { for b in ev.indices where s.rmw.contains(a, b) && ev[a].instruction == ev[b].instruction { sameInstruction.add(a, b) } }
+        amo = lift(sameInstruction)
+        pickAddr = lift(s.pickAddr)
+        pickData = lift(s.pickData)
+        pickCtrl = lift(s.pickCtrl)
+        pickLrs = lift(s.pickLrs)
         sca = lift(s.scaClass)
         let threads = threadOf
         /// Nodes with the same key, as masks.
@@ -95,15 +114,20 @@ struct ExecutionGraph {
             fenced[kind] = lift(r)
         }
         self.fenced = fenced
-        var cse = Relation(size: ev.count)
-        for (t, fences) in s.fences.enumerated() {
-            for f in fences where f.fence == .isb {
-                for a in f.ctrl where ev[a].isRead {
-                    for b in s.threadEvents[t] where ev[b].instruction > f.instruction { cse.add(a, b) }
+        /// `[R]; c; [ISB]; po` for the branch dependencies `c` picks out of a fence.
+        func isbAfterBranch(_ c: ((instruction: Int, fence: Fence, ctrl: [Int], pickCtrl: [Int])) -> [Int]) -> Relation {
+            var r = Relation(size: ev.count)
+            for (t, fences) in s.fences.enumerated() {
+                for f in fences where f.fence == .isb {
+                    for a in c(f) where ev[a].isRead {
+                        for b in s.threadEvents[t] where ev[b].instruction > f.instruction { r.add(a, b) }
+                    }
                 }
             }
+            return lift(r)
         }
-        ctrlISB = lift(cse)
+        ctrlISB = isbAfterBranch { $0.ctrl }
+        pickCtrlISB = isbAfterBranch { $0.pickCtrl }
     }
 
     /// The nodes of event `e`.

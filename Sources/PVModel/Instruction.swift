@@ -23,9 +23,90 @@ public enum Instruction: Sendable, Hashable {
     case arithmetic(ArithmeticOperation, destination: Int, lhs: Int, rhs: Operand, bytes: Int)
     /// Jump to instruction index `target` (> this index) when the condition holds.
     case branch(BranchCondition, target: Int)
+    /// AArch64 CSEL/CSINC/CSINV/CSNEG: `destination = condition ? ifTrue :
+    /// op(ifFalse)`, on the flags register. As in herd7, the flags reach the
+    /// result through a control edge (`iico_ctrl`): a pick dependency, not a data one.
+    case select(SelectOperation, destination: Int, ifTrue: Int, ifFalse: Int, condition: ConditionCode, bytes: Int)
+    /// An LSE atomic (SWP, LDADD, LDCLR, LDSET, LDEOR; STADD... are the
+    /// forms into XZR): reads the old value into `destination` and writes
+    /// `op(old, source)`, one herd7 `amo` pair. Into XZR the read is herd7's
+    /// `NoRet` and never an acquire.
+    case atomic(AtomicOperation, source: Int, destination: Int, address: Address, bytes: Int, acquire: Bool, release: Bool)
+    /// CAS{A}{L}{B|H} Rs,Rt,[Xn]: reads; if the value equals `expected`'s,
+    /// writes `new`'s (an amo pair), else only reads; the old value goes to
+    /// `expected`. herd7 7.57 builds each outcome in two ways (where the
+    /// returned value comes from; whether the comparison controls it): two
+    /// executions, counted as herd7 counts them.
+    case compareAndSwap(expected: Int, new: Int, address: Address, bytes: Int, acquire: Bool, release: Bool)
 
     /// AArch64's XZR/WZR: reads as 0, writes are discarded.
     public static let zeroRegister = 31
+    /// PSTATE.NZCV, as herd7 keeps it: a register (N = bit 3, Z = 2, C = 1, V = 0)
+    /// written by ADDS/SUBS/ANDS (CMP, CMN, TST) and read by B.cond and CSEL.
+    public static let flagsRegister = 32
+}
+
+public enum AtomicOperation: String, Sendable, Hashable {
+    /// SWP: the new value is the source.
+    case swp = "SWP"
+    case add = "ADD"
+    /// old AND NOT source.
+    case clr = "CLR"
+    /// old OR source.
+    case set = "SET"
+    case eor = "EOR"
+}
+
+public enum SelectOperation: Sendable, Hashable {
+    case csel, csinc, csinv, csneg
+}
+
+/// AArch64 condition codes (Arm ARM C1.2.4), as herd7's `tr_cond` reads NZCV.
+public enum ConditionCode: String, Sendable, Hashable, CaseIterable {
+    case eq = "EQ", ne = "NE", cs = "CS", cc = "CC", mi = "MI", pl = "PL", vs = "VS", vc = "VC"
+    case hi = "HI", ls = "LS", ge = "GE", lt = "LT", gt = "GT", le = "LE", al = "AL"
+
+    public func holds(nzcv f: UInt64) -> Bool {
+        let n = f & 8 != 0, z = f & 4 != 0, c = f & 2 != 0, v = f & 1 != 0
+        switch self {
+        case .eq: return z
+        case .ne: return !z
+        case .cs: return c
+        case .cc: return !c
+        case .mi: return n
+        case .pl: return !n
+        case .vs: return v
+        case .vc: return !v
+        case .hi: return c && !z
+        case .ls: return !c || z
+        case .ge: return n == v
+        case .lt: return n != v
+        case .gt: return n == v && !z
+        case .le: return n != v || z
+        case .al: return true
+        }
+    }
+
+    /// The opposite condition (CSET/CINC select on it); nil for AL.
+    public var inverse: ConditionCode? {
+        switch self {
+        case .eq: .ne
+        case .ne: .eq
+        case .cs: .cc
+        case .cc: .cs
+        case .mi: .pl
+        case .pl: .mi
+        case .vs: .vc
+        case .vc: .vs
+        case .hi: .ls
+        case .ls: .hi
+        case .ge: .lt
+        case .lt: .ge
+        case .gt: .le
+        case .le: .gt
+        case .al: nil
+        }
+    }
 }
 
 public enum Operand: Sendable, Hashable {
@@ -33,9 +114,32 @@ public enum Operand: Sendable, Hashable {
     case immediate(UInt64)
     /// The address of a location (`MOV X0,x` is not AArch64 syntax, but a program may need it).
     case address(Int)
+    /// A register shifted or extended before use (AArch64 `Xm,LSL #k`, `Wm,SXTW`).
+    case shifted(Int, RegisterShift)
+}
+
+/// AArch64's shifted-register and extended-register operand forms.
+public enum RegisterShift: Sendable, Hashable {
+    case lsl(Int)
+    case lsr(Int)
+    case asr(Int)
+    /// The low 32 bits, sign-extended.
+    case sxtw
+    /// The low 32 bits, zero-extended.
+    case uxtw
+}
+
+/// How an address's index register is read: as it is (`[Xn,Xm]`), or its
+/// low 32 bits sign- or zero-extended (`[Xn,Wm,SXTW]`, `[Xn,Wm,UXTW]`).
+public enum IndexExtension: Sendable, Hashable {
+    case none
+    case sxtw
+    case uxtw
 }
 
 /// `[base, index, #offset]`; base is a register or (x86 `[x]`) a location.
+/// The index is extended, then shifted left by `indexShift`
+/// (`[Xn,Wm,SXTW #2]`, `[Xn,Xm,LSL #3]`).
 public struct Address: Sendable, Hashable {
     public enum Base: Sendable, Hashable {
         case register(Int)
@@ -45,10 +149,14 @@ public struct Address: Sendable, Hashable {
     public var base: Base
     public var index: Int?
     public var offset: Int64
-    public init(base: Base, index: Int? = nil, offset: Int64 = 0) {
+    public var indexExtension: IndexExtension
+    public var indexShift: Int
+    public init(base: Base, index: Int? = nil, offset: Int64 = 0, indexExtension: IndexExtension = .none, indexShift: Int = 0) {
         self.base = base
         self.index = index
         self.offset = offset
+        self.indexExtension = indexExtension
+        self.indexShift = indexShift
     }
 }
 
@@ -82,7 +190,21 @@ public enum Fence: Sendable, Hashable {
 
 public enum ArithmeticOperation: Sendable, Hashable {
     case add
+    case sub
+    case and
+    case orr
     case eor
+    /// `lhs AND NOT rhs`.
+    case bic
+    /// Shifts by an immediate amount (`LSL Xd,Xn,#k`).
+    case lsl
+    case lsr
+    case asr
+    /// Flag-setting forms: the result, and NZCV into `Instruction.flagsRegister`
+    /// (CMP is SUBS into XZR, CMN ADDS, TST ANDS).
+    case adds
+    case subs
+    case ands
     /// AArch64 MOVK: `rhs` (16 bits) into bits `shift ..< shift+16` of `lhs`, the other bits kept.
     case movk(shift: Int)
 }
@@ -91,4 +213,9 @@ public enum BranchCondition: Sendable, Hashable {
     case always
     case zero(Int)
     case nonZero(Int)
+    /// B.cond on the flags register.
+    case flags(ConditionCode)
+    /// TBZ/TBNZ: bit `bit` of the register is 0 / 1.
+    case bitZero(Int, bit: Int)
+    case bitNonZero(Int, bit: Int)
 }

@@ -35,11 +35,20 @@ struct Relation: Sendable, Equatable {
 
     init(size: Int) { rows = [UInt64](repeating: 0, count: size) }
 
+    /// `range(r)`: the nodes something relates to.
+    var range: NodeSet { NodeSet(bits: rows.reduce(0, |)) }
+
     /// `[S]`: the identity on `s`.
     static func identity(_ s: NodeSet, size: Int) -> Relation {
         var r = Relation(size: size)
         for i in 0 ..< size where s.contains(i) { r.add(i, i) }
         return r
+    }
+
+    /// The relation holding between `a` and `b` whenever `holds(a, b)`.
+    init(size: Int, where holds: (Int, Int) -> Bool) {
+        self.init(size: size)
+        for a in 0 ..< size { for b in 0 ..< size where holds(a, b) { add(a, b) } }
     }
 
     mutating func add(_ a: Int, _ b: Int) { rows[a] |= 1 << UInt64(b) }

@@ -19,11 +19,11 @@ struct ThreadSemantics {
         var pc = 0
         var step = 0
         var regs: [Int: Value]
-        var taint: [Int: UInt64] = [:]
+        var taint: [Int: Taint] = [:]
         var trace = ThreadTrace()
-        var ctrl: UInt64 = 0
+        var ctrl = Taint()
         /// Source taint (iico_data) of each write event, for dependencies through memory (lrs).
-        var writeTaint: [Int: UInt64] = [:]
+        var writeTaint: [Int: Taint] = [:]
         var monitor: (reads: [Int], location: Int, offset: Int, bytes: Int)?
     }
 
@@ -40,9 +40,9 @@ struct ThreadSemantics {
         r == Instruction.zeroRegister ? .zero : (s.regs[r] ?? .zero)
     }
 
-    private func taint(_ s: State, _ r: Int) -> UInt64 { r == Instruction.zeroRegister ? 0 : (s.taint[r] ?? 0) }
+    private func taint(_ s: State, _ r: Int) -> Taint { r == Instruction.zeroRegister ? Taint() : (s.taint[r] ?? Taint()) }
 
-    private func write(_ s: inout State, _ r: Int, _ v: Value, taint t: UInt64) {
+    private func write(_ s: inout State, _ r: Int, _ v: Value, taint t: Taint) {
         guard r != Instruction.zeroRegister else { return }
         s.regs[r] = v
         s.taint[r] = t
@@ -52,17 +52,37 @@ struct ThreadSemantics {
         bytes >= 8 ? bits : bits & ((1 << UInt64(bytes * 8)) - 1)
     }
 
-    private func operand(_ s: State, _ o: Operand) -> (Value, UInt64) {
+    /// An operand's value for an operation of `bytes`, with its taint.
+    private func operand(_ s: State, _ o: Operand, bytes: Int = 8) throws -> (Value, Taint) {
         switch o {
         case let .register(r): return (read(s, r), taint(s, r))
-        case let .immediate(i): return (Value(bits: i), 0)
-        case let .address(l): return (Value(location: l), 0)
+        case let .immediate(i): return (Value(bits: i), Taint())
+        case let .address(l): return (Value(location: l), Taint())
+        case let .shifted(r, sh):
+            let v = read(s, r)
+            guard v.location == nil else { throw ModelError.notModelled("a shifted or extended register that holds an address") }
+            return (Value(bits: shifted(v.bits, sh, bytes)), taint(s, r))
+        }
+    }
+
+    /// AArch64's shifted/extended register operand, for an operation of `bytes`.
+    private func shifted(_ bits: UInt64, _ sh: RegisterShift, _ bytes: Int) -> UInt64 {
+        let width = UInt64(bytes * 8)
+        let v = mask(bits, bytes)
+        switch sh {
+        case let .lsl(k): return v << UInt64(k)
+        case let .lsr(k): return v >> UInt64(k)
+        case let .asr(k):
+            let signed = width >= 64 ? Int64(bitPattern: v) : Int64(bitPattern: v << (64 - width)) >> Int64(64 - width)
+            return UInt64(bitPattern: signed >> Int64(k))
+        case .sxtw: return UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: bits)))
+        case .uxtw: return bits & 0xFFFF_FFFF
         }
     }
 
     /// The location and byte offset an address names, with its register taint.
-    private func resolve(_ s: State, _ a: Address) throws -> (Int, Int, UInt64) {
-        var t: UInt64 = 0
+    private func resolve(_ s: State, _ a: Address) throws -> (Int, Int, Taint) {
+        var t = Taint()
         var base: Value
         switch a.base {
         case let .register(r): base = read(s, r); t |= taint(s, r)
@@ -75,7 +95,12 @@ struct ThreadSemantics {
         if let i = a.index {
             let iv = read(s, i)
             guard iv.location == nil else { throw ModelError.notModelled("an index register holding an address") }
-            off = off &+ Int64(bitPattern: iv.bits)
+            let ib: UInt64 = switch a.indexExtension {
+            case .none: iv.bits
+            case .sxtw: UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: iv.bits)))
+            case .uxtw: iv.bits & 0xFFFF_FFFF
+            }
+            off = off &+ Int64(bitPattern: ib << UInt64(a.indexShift))
             t |= taint(s, i)
         }
         return (loc, Int(truncatingIfNeeded: off), t)
@@ -106,7 +131,7 @@ struct ThreadSemantics {
 
     /// Appends read events for `pieces` and continues with every combination
     /// of cell values; `k` receives the little-endian bytes read.
-    private func reads(_ s: State, loc: Int, pieces: [(Int, Int)], instr: Int, addrTaint: UInt64,
+    private func reads(_ s: State, loc: Int, pieces: [(Int, Int)], instr: Int, addrTaint: Taint,
                        annotate: (inout Event) -> Void,
                        _ k: (State, _ bytes: [UInt8], _ events: [Int]) throws -> Void) throws {
         var s = s
@@ -119,10 +144,9 @@ struct ThreadSemantics {
                 var e = Event(kind: .read, thread: thread, instruction: instr, piece: piece, cells: group, values: [])
                 annotate(&e)
                 evs.append(s.trace.events.count)
+                s.trace.pickLrs.append(lrsSources(s, s.trace.events.count, cells: group).pick)
                 s.trace.events.append(e)
-                s.trace.addr.append(addrTaint)
-                s.trace.data.append(0)
-                s.trace.ctrl.append(s.ctrl)
+                s.trace.append(addr: addrTaint, data: Taint(), ctrl: s.ctrl)
             }
             cellList += cs
             for c in cs { choices.append(domain[c]) }
@@ -153,14 +177,18 @@ struct ThreadSemantics {
 
     /// Taint a load's destination gets: the reads themselves, plus the
     /// sources of the po-latest same-thread write to each cell (herd7 lrs in dtrm).
-    private func loadTaint(_ s: State, _ evs: [Int]) -> UInt64 {
-        var t: UInt64 = 0
-        for e in evs {
-            t |= 1 << UInt64(e)
-            for c in s.trace.events[e].cells {
-                if let w = s.trace.events.indices.last(where: { $0 < e && s.trace.events[$0].isWrite && s.trace.events[$0].cells.contains(c) }) {
-                    t |= s.writeTaint[w] ?? 0
-                }
+    private func loadTaint(_ s: State, _ evs: [Int]) -> Taint {
+        var t = Taint()
+        for e in evs { t = t | Taint(read: e) | lrsSources(s, e, cells: s.trace.events[e].cells) }
+        return t
+    }
+
+    /// The sources of the po-latest same-thread write before event `e` to each of `cells` (herd7 `lrs`).
+    private func lrsSources(_ s: State, _ e: Int, cells: [Int]) -> Taint {
+        var t = Taint()
+        for c in cells {
+            if let w = s.trace.events.indices.last(where: { $0 < e && s.trace.events[$0].isWrite && s.trace.events[$0].cells.contains(c) }) {
+                t = t | (s.writeTaint[w] ?? Taint())
             }
         }
         return t
@@ -175,7 +203,7 @@ struct ThreadSemantics {
     /// Appends the write events of one single-copy-atomic piece; returns their ids.
     @discardableResult
     private func appendWrite(_ s: inout State, loc: Int, offset: Int, bytes: [UInt8], instr: Int, piece: Int = 0,
-                             addrTaint: UInt64, dataTaint: UInt64, annotate: (inout Event) -> Void) throws -> [Int] {
+                             addrTaint: Taint, dataTaint: Taint, annotate: (inout Event) -> Void) throws -> [Int] {
         let cs = try cells(loc, offset, bytes.count)
         let cb = layout.cellBytes[loc]
         var value: [Int: UInt64] = [:]
@@ -190,9 +218,8 @@ struct ThreadSemantics {
             annotate(&e)
             let id = s.trace.events.count
             s.trace.events.append(e)
-            s.trace.addr.append(addrTaint)
-            s.trace.data.append(dataTaint)
-            s.trace.ctrl.append(s.ctrl)
+            s.trace.pickLrs.append(0)
+            s.trace.append(addr: addrTaint, data: dataTaint, ctrl: s.ctrl)
             s.writeTaint[id] = addrTaint | dataTaint
             ids.append(id)
         }
@@ -206,10 +233,48 @@ struct ThreadSemantics {
         return v
     }
 
-    private func storedBits(_ s: State, _ o: Operand, _ bytes: Int) throws -> (UInt64, UInt64) {
-        let (v, t) = operand(s, o)
+    private func storedBits(_ s: State, _ o: Operand, _ bytes: Int) throws -> (UInt64, Taint) {
+        let (v, t) = try operand(s, o, bytes: bytes)
         guard v.location == nil else { throw ModelError.notModelled("storing an address to memory") }
         return (mask(v.bits, bytes), t)
+    }
+
+    /// `a op b` on integers, truncated to `bytes`.
+    private func compute(_ op: ArithmeticOperation, _ a: UInt64, _ b: UInt64, _ n: Int) -> UInt64 {
+        switch op {
+        case .add: return mask(a &+ b, n)
+        case .sub: return mask(a &- b, n)
+        case .and: return mask(a & b, n)
+        case .orr: return mask(a | b, n)
+        case .eor: return mask(a ^ b, n)
+        case .bic: return mask(a & ~b, n)
+        case .lsl: return mask(a << (b & 63), n)
+        case .lsr: return shifted(a, .lsr(Int(b & 63)), n)
+        case .asr: return mask(shifted(a, .asr(Int(b & 63)), n), n)
+        case let .movk(sh): return mask(a & ~(0xFFFF << UInt64(sh)) | b << UInt64(sh), n)
+        case .adds: return mask(a &+ b, n)
+        case .subs: return mask(a &- b, n)
+        case .ands: return mask(a & b, n)
+        }
+    }
+
+    /// NZCV after ADDS/SUBS/ANDS of `bytes` (herd7's `op_set_flags`: carry
+    /// and overflow as Hacker's Delight 2-13 computes them at the sign bit).
+    private func nzcv(_ op: ArithmeticOperation, _ x: UInt64, _ y: UInt64, _ res: UInt64, _ bytes: Int) -> UInt64 {
+        let sign = UInt64(bytes * 8 - 1)
+        func bit(_ v: UInt64) -> UInt64 { v >> sign & 1 }
+        let n = bit(res), z: UInt64 = res == 0 ? 1 : 0
+        var c: UInt64 = 0, v: UInt64 = 0
+        switch op {
+        case .adds:
+            c = bit((x & y) | ((x | y) & ~res))
+            v = bit((res ^ x) & (res ^ y))
+        case .subs:
+            c = bit((x & ~y) | ((x | ~y) & ~res))
+            v = bit((x ^ y) & (res ^ x))
+        default: break
+        }
+        return n << 3 | z << 2 | c << 1 | v
     }
 
     private func checkLimits(_ s: State, _ out: [ThreadTrace]) throws {
@@ -229,42 +294,64 @@ struct ThreadSemantics {
             s.pc += 1
             switch code[here] {
             case let .move(d, src, n):
-                let (v, t) = operand(s, src)
+                let (v, t) = try operand(s, src, bytes: n)
                 if v.location != nil, n < 8 { throw ModelError.notModelled("a 32-bit move of an address") }
                 write(&s, d, v.location == nil ? Value(bits: mask(v.bits, n)) : v, taint: t)
             case let .arithmetic(op, d, lhs, rhs, n):
                 let a = read(s, lhs)
-                let (b, tb) = operand(s, rhs)
+                let (b, tb) = try operand(s, rhs, bytes: n)
                 let t = taint(s, lhs) | tb
                 let r: Value
                 switch (op, a.location, b.location) {
-                case (.add, nil, nil): r = Value(bits: mask(a.bits &+ b.bits, n))
                 case let (.add, l?, nil) where n == 8: r = Value(location: l, offset: a.bits &+ b.bits)
                 case let (.add, nil, l?) where n == 8: r = Value(location: l, offset: a.bits &+ b.bits)
-                case (.eor, nil, nil): r = Value(bits: mask(a.bits ^ b.bits, n))
+                case let (.sub, l?, nil) where n == 8: r = Value(location: l, offset: a.bits &- b.bits)
                 case let (.eor, l?, m?) where l == m: r = Value(bits: mask(a.bits ^ b.bits, n))
-                case let (.movk(sh), nil, nil): r = Value(bits: mask(a.bits & ~(0xFFFF << UInt64(sh)) | b.bits << UInt64(sh), n))
-                default: throw ModelError.notModelled("arithmetic on addresses other than address+integer or x EOR x")
+                case let (.sub, l?, m?) where l == m: r = Value(bits: mask(a.bits &- b.bits, n))
+                case (_, nil, nil): r = Value(bits: compute(op, a.bits, b.bits, n))
+                default: throw ModelError.notModelled("arithmetic on addresses other than address±integer, x EOR x or x SUB x")
                 }
                 write(&s, d, r, taint: t)
+                if [.adds, .subs, .ands].contains(op) {
+                    guard a.location == nil, b.location == nil else { throw ModelError.notModelled("flags from an address") }
+                    write(&s, Instruction.flagsRegister, Value(bits: nzcv(op, a.bits, b.bits, r.bits, n)), taint: t)
+                }
+            case let .select(op, d, ifTrue, ifFalse, cond, n):
+                let flags = read(s, Instruction.flagsRegister)
+                let taken = cond.holds(nzcv: flags.bits)
+                let src = taken ? ifTrue : ifFalse
+                let v = read(s, src)
+                guard v.location == nil || (taken || op == .csel) && n == 8 else {
+                    throw ModelError.notModelled("a conditional select computing on an address")
+                }
+                let r: Value = switch (taken, op) {
+                case (true, _), (false, .csel): v.location == nil ? Value(bits: mask(v.bits, n)) : v
+                case (false, .csinc): Value(bits: mask(v.bits &+ 1, n))
+                case (false, .csinv): Value(bits: mask(~v.bits, n))
+                case (false, .csneg): Value(bits: mask(0 &- v.bits, n))
+                }
+                // herd7: NZCV → commit (iico_data), commit → the register write (iico_ctrl):
+                // the flags' reads reach the result through pick-dtrm only.
+                write(&s, d, r, taint: taint(s, src) | Taint(pickOnly: taint(s, Instruction.flagsRegister)))
             case let .branch(cond, target):
                 let taken: Bool
+                func tested(_ r: Int) throws -> UInt64 {
+                    let v = read(s, r)
+                    guard v.location == nil else { throw ModelError.notModelled("a branch on an address") }
+                    s.ctrl = s.ctrl | taint(s, r)
+                    return v.bits
+                }
                 switch cond {
                 case .always: taken = true
-                case let .zero(r):
-                    let v = read(s, r)
-                    guard v.location == nil else { throw ModelError.notModelled("a branch on an address") }
-                    taken = v.bits == 0
-                    s.ctrl |= taint(s, r)
-                case let .nonZero(r):
-                    let v = read(s, r)
-                    guard v.location == nil else { throw ModelError.notModelled("a branch on an address") }
-                    taken = v.bits != 0
-                    s.ctrl |= taint(s, r)
+                case let .zero(r): taken = try tested(r) == 0
+                case let .nonZero(r): taken = try tested(r) != 0
+                case let .bitZero(r, bit): taken = try tested(r) >> UInt64(bit) & 1 == 0
+                case let .bitNonZero(r, bit): taken = try tested(r) >> UInt64(bit) & 1 != 0
+                case let .flags(c): taken = c.holds(nzcv: try tested(Instruction.flagsRegister))
                 }
                 if taken { s.pc = target }
             case let .fence(f):
-                s.trace.fences.append((instr, f, s.ctrl))
+                s.trace.fences.append((instr, f, s.ctrl.dtrm, s.ctrl.pick))
             case let .load(d, a, n, ord, excl):
                 let (loc, off, at) = try resolve(s, a)
                 let ps = try pieces(loc, off, n)
@@ -344,6 +431,68 @@ struct ThreadSemantics {
                                         instr: instr, piece: piece, addrTaint: at, dataTaint: pn == 2 * n ? t1 | t2 : dt,
                                         annotate: { $0.release = ord == .release })
                 }
+            case let .atomic(op, src, d, a, n, acq, rel):
+                let (loc, off, at) = try resolve(s, a)
+                let ps = try pieces(loc, off, n)
+                guard ps.count == 1 else { throw ModelError.notModelled("a misaligned atomic (alignment fault)") }
+                let (operand, dt) = try storedBits(s, .register(src), n)
+                let noReturn = d == Instruction.zeroRegister
+                try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: {
+                    $0.acquire = acq && !noReturn; $0.noReturn = noReturn
+                }) { t0, bytes, evs in
+                    var t = t0
+                    let old = fromLE(bytes[0 ..< n])
+                    let new: UInt64 = switch op {
+                    case .swp: operand
+                    case .add: mask(old &+ operand, n)
+                    case .clr: old & ~operand
+                    case .set: old | operand
+                    case .eor: old ^ operand
+                    }
+                    let readTaint = loadTaint(t, evs)
+                    let ws = try appendWrite(&t, loc: loc, offset: off, bytes: leBytes(new, n), instr: instr,
+                                             addrTaint: at, dataTaint: dt, annotate: { $0.release = rel })
+                    // The old value reaches the new one inside the instruction (iico_data, not `data`):
+                    // a later read of the location depends on it through lrs.
+                    for w in ws where op != .swp { t.writeTaint[w] = at | dt | readTaint }
+                    for r in evs { for w in ws { t.trace.rmw.append((r, w)) } }
+                    write(&t, d, Value(bits: old), taint: readTaint)
+                    try run(t, code, &out)
+                }
+                return
+            case let .compareAndSwap(e, v, a, n, acq, rel):
+                let (loc, off, at) = try resolve(s, a)
+                let ps = try pieces(loc, off, n)
+                guard ps.count == 1 else { throw ModelError.notModelled("a misaligned CAS (alignment fault)") }
+                let (expected, et) = try storedBits(s, .register(e), n)
+                let (new, nt) = try storedBits(s, .register(v), n)
+                let noReturn = e == Instruction.zeroRegister
+                // A failing CAS reads with A only for CASA/CASAL; a succeeding one is an amo read (A for A/AL).
+                try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: {
+                    $0.acquire = acq && !noReturn; $0.noReturn = noReturn
+                }) { t0, bytes, evs in
+                    let old = fromLE(bytes[0 ..< n])
+                    let readTaint = loadTaint(t0, evs)
+                    // herd7's commit (branch) event: iico_data from Rs and the read; its iico_ctrl edges are pick-only.
+                    let branch = Taint(pickOnly: et | readTaint)
+                    if old == expected {
+                        for returnedFromRegister in [true, false] {
+                            var t = t0
+                            let ws = try appendWrite(&t, loc: loc, offset: off, bytes: leBytes(new, n), instr: instr,
+                                                     addrTaint: at, dataTaint: nt | branch, annotate: { $0.release = rel })
+                            for r in evs { for w in ws { t.trace.rmw.append((r, w)) } }
+                            write(&t, e, Value(bits: old), taint: returnedFromRegister ? et | branch : readTaint)
+                            try run(t, code, &out)
+                        }
+                    } else {
+                        for controlled in [true, false] {
+                            var t = t0
+                            write(&t, e, Value(bits: old), taint: controlled ? readTaint | branch : readTaint)
+                            try run(t, code, &out)
+                        }
+                    }
+                }
+                return
             case let .exchange(r, a, n):
                 let (loc, off, at) = try resolve(s, a)
                 let ps = try pieces(loc, off, n)
@@ -369,7 +518,7 @@ struct ThreadSemantics {
     /// A store-exclusive with no matching load-exclusive only fails (herd7
     /// excludes the constrained-unpredictable success without -variant CU).
     private func storeExclusive(_ s: State, _ code: [Instruction], _ out: inout [ThreadTrace], status: Int,
-                                loc: Int, off: Int, bytes: [UInt8], instr: Int, at: UInt64, dt: UInt64,
+                                loc: Int, off: Int, bytes: [UInt8], instr: Int, at: Taint, dt: Taint,
                                 release: Bool) throws {
         if let m = s.monitor, m.location == loc, m.offset == off, m.bytes == bytes.count {
             var t = s
@@ -377,12 +526,12 @@ struct ThreadSemantics {
             let ws = try appendWrite(&t, loc: loc, offset: off, bytes: bytes, instr: instr, addrTaint: at, dataTaint: dt,
                                      annotate: { $0.exclusive = true; $0.release = release })
             for r in m.reads { for w in ws { t.trace.rmw.append((r, w)) } }
-            write(&t, status, .zero, taint: 0)
+            write(&t, status, .zero, taint: Taint())
             try run(t, code, &out)
         }
         var f = s
         f.monitor = nil
-        write(&f, status, Value(bits: 1), taint: 0)
+        write(&f, status, Value(bits: 1), taint: Taint())
         try run(f, code, &out)
     }
 }

@@ -34,6 +34,8 @@ enum X86Mapping {
                     if status != nil { throw ModelError.notModelled("a store-exclusive under x86-tso (no x86 mapping)") }
                     if ord == .release { note("STLR → XCHG (locked store)"); return .store(source: s, address: a, bytes: n, ordering: .release, status: nil) }
                     return i
+                case .atomic, .compareAndSwap:
+                    throw ModelError.notModelled("an LSE atomic under x86-tso (no x86 mapping)")
                 case .loadPair(_, _, _, _, _, true), .storePair(_, _, _, _, _, _?):
                     throw ModelError.notModelled("an exclusive pair under x86-tso (no x86 mapping)")
                 default: return i
@@ -47,7 +49,7 @@ enum X86Mapping {
         let computes = p.threads.contains { t in
             t.instructions.contains { i in
                 switch i {
-                case .arithmetic, .branch(.zero, _), .branch(.nonZero, _): return true
+                case .arithmetic, .select, .branch(.zero, _), .branch(.nonZero, _), .branch(.flags, _), .branch(.bitZero, _), .branch(.bitNonZero, _): return true
                 case let .load(_, a, _, _, _), let .store(_, a, _, _, _), let .loadPair(_, _, a, _, _, _), let .storePair(_, _, a, _, _, _):
                     return a.index != nil
                 default: return false

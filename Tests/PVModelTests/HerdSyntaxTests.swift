@@ -36,6 +36,7 @@ struct HerdSyntaxTests {
             ("'==' and a spaced register", Self.mp.replacingOccurrences(of: "1:X0=1", with: "1: X0 == 1")),
             ("';' after the condition", Self.mp.replacingOccurrences(of: "1:X2=0)", with: "1:X2=0);")),
             ("a comment in the code", Self.mp.replacingOccurrences(of: "MOV W2,#1   |", with: "MOV W2,#1 (* y *) |")),
+            ("';' after the condition", Self.mp.replacingOccurrences(of: "1:X2=0)", with: "1:X2=0);")),
         ]
         for (what, text) in variants {
             #expect(try Self.answer(text) == reference, "\(what)")

@@ -89,6 +89,9 @@ public enum OrderingMapping {
         case .move: "MOV"
         case .arithmetic: "ALU"
         case .branch: "B"
+        case .select: "CSEL"
+        case .compareAndSwap: "CAS"
+        case let .atomic(op, _, _, _, _, _, _): op == .swp ? "SWP" : "LD\(op.rawValue)"
         }
     }
 

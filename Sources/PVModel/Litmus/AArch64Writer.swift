@@ -66,7 +66,14 @@ public enum AArch64Litmus {
 
     static func address(_ a: Address) -> String {
         guard case let .register(b) = a.base else { return "[?]" }
-        if let i = a.index { return "[X\(b),X\(i)]" }
+        if let i = a.index {
+            let shift = a.indexShift == 0 ? "" : " #\(a.indexShift)"
+            switch a.indexExtension {
+            case .none: return a.indexShift == 0 ? "[X\(b),X\(i)]" : "[X\(b),X\(i),LSL\(shift)]"
+            case .sxtw: return "[X\(b),W\(i),SXTW\(shift)]"
+            case .uxtw: return "[X\(b),W\(i),UXTW\(shift)]"
+            }
+        }
         return a.offset == 0 ? "[X\(b)]" : "[X\(b),#\(a.offset)]"
     }
 
@@ -138,6 +145,7 @@ public enum AArch64Litmus {
             case let .register(s): return ([], reg(s, w))
             case let .immediate(v): return try value(v, w, into: r)
             case .address: throw unprintable("a stored address")
+            case .shifted: throw unprintable("a stored shifted register")
             }
         }
         switch i {
@@ -150,13 +158,11 @@ public enum AArch64Litmus {
             case (.acquire, true): "LDAXR"
             case (.acquirePC, true): throw unprintable("a load-exclusive acquirePC (no such instruction)")
             }
-            if n < 4, excl { throw unprintable("a byte or halfword load-exclusive (outside the subset read back)") }
             return ["\(op)\(try suffix(n)) \(reg(d, n == 8 ? 8 : 4)),\(address(a))"]
         case let .store(s, a, n, o, status):
             let (pre, src) = try source(s, n, scratch: registers.scratch.0)
             if let st = status {
-                if n < 4 { throw unprintable("a byte or halfword store-exclusive (outside the subset read back)") }
-                return pre + ["\(o == .plain ? "STXR" : "STLXR") \(reg(st, 4)),\(src),\(address(a))"]
+                return pre + ["\(o == .plain ? "STXR" : "STLXR")\(try suffix(n)) \(reg(st, 4)),\(src),\(address(a))"]
             }
             return pre + ["\(o == .plain ? "STR" : "STLR")\(try suffix(n)) \(src),\(address(a))"]
         case let .loadPair(d1, d2, a, n, o, excl):
@@ -180,31 +186,84 @@ public enum AArch64Litmus {
             if let k = AArch64Immediate.movLiteral(v, bytes: n) { return ["MOV \(reg(d, n)),#\(k)"] }
             return ["MOV \(reg(d, n)),\(reg(try registers.constant(v), n))"]
         case let .move(d, .register(s), n): return ["MOV \(reg(d, n)),\(reg(s, n))"]
+        case let .move(d, .shifted(s, .sxtw), 8): return ["SXTW \(reg(d, 8)),\(reg(s, 4))"]
         case let .arithmetic(.movk(shift), d, l, .immediate(k), n):
             guard l == d, AArch64Immediate.wideRange.contains(Int64(bitPattern: k)), [0, 16, 32, 48].contains(shift), n == 8 || shift < 32 else {
                 throw unprintable("\(i) (MOVK inserts #0 ... #65534 at shift 0, 16, 32 or 48 into its own register)")
             }
             return ["MOVK \(reg(d, n)),#\(k),LSL #\(shift)"]
         case let .arithmetic(op, d, l, r, n):
-            guard op == .add || op == .eor else { throw unprintable("\(i)") }
+            let name: String
+            switch op {
+            case .add: name = "ADD"
+            case .sub: name = "SUB"
+            case .and: name = "AND"
+            case .orr: name = "ORR"
+            case .eor: name = "EOR"
+            case .bic: name = "BIC"
+            case .adds: name = "ADDS"
+            case .subs: name = "SUBS"
+            case .ands: name = "ANDS"
+            case .lsl, .lsr, .asr:
+                guard case let .immediate(k) = r, k < UInt64(n * 8) else { throw unprintable("\(i)") }
+                return ["\(op == .lsl ? "LSL" : op == .lsr ? "LSR" : "ASR") \(reg(d, n)),\(reg(l, n)),#\(k)"]
+            case .movk: throw unprintable("\(i)")
+            }
+            let addSub = [.add, .sub, .adds, .subs].contains(op)
+            let flags = [.adds, .subs, .ands].contains(op)
             let rhs: String
             switch r {
             case let .register(x): rhs = reg(x, n)
             case let .immediate(v):
-                // herd7 takes ADD #k for |k| < 4096 and any EOR #k, neither into XZR, nor ADD from it.
-                let k = AArch64Immediate.literals(v, bytes: n).first { op == .eor || AArch64Immediate.addRange.contains($0) }
-                if let k, d != Instruction.zeroRegister, op == .eor || l != Instruction.zeroRegister { rhs = "#\(k)" } else {
+                // herd7 takes ADD/SUB #k for |k| < 4096 and any logical #k, neither into XZR, nor ADD/SUB from it; BIC takes none.
+                let k = AArch64Immediate.literals(v, bytes: n).first { !addSub || AArch64Immediate.addRange.contains($0) }
+                if let k, op != .bic, d != Instruction.zeroRegister || flags, !addSub || l != Instruction.zeroRegister { rhs = "#\(k)" } else {
                     rhs = reg(try registers.constant(v), n)
+                }
+            case let .shifted(x, sh):
+                switch sh {
+                case let .lsl(k): rhs = "\(reg(x, n)),LSL #\(k)"
+                case let .lsr(k): rhs = "\(reg(x, n)),LSR #\(k)"
+                case let .asr(k): rhs = "\(reg(x, n)),ASR #\(k)"
+                case .sxtw, .uxtw:
+                    guard addSub, n == 8 else { throw unprintable("\(i)") }
+                    rhs = "\(reg(x, 4)),\(sh == .sxtw ? "SXTW" : "UXTW")"
                 }
             case .address: throw unprintable("arithmetic with a location's address")
             }
-            return ["\(op == .add ? "ADD" : "EOR") \(reg(d, n)),\(reg(l, n)),\(rhs)"]
+            if flags, d == Instruction.zeroRegister, op != .adds {
+                return ["\(op == .subs ? "CMP" : "TST") \(reg(l, n)),\(rhs)"]
+            }
+            return ["\(name) \(reg(d, n)),\(reg(l, n)),\(rhs)"]
         case let .branch(c, t):
             switch c {
             case .always: return ["B L\(t)"]
             case let .zero(r): return ["CBZ \(reg(r, 8)),L\(t)"]
             case let .nonZero(r): return ["CBNZ \(reg(r, 8)),L\(t)"]
+            case let .flags(cc): return ["B.\(cc.rawValue) L\(t)"]
+            case let .bitZero(r, b): return ["TBZ \(reg(r, 8)),#\(b),L\(t)"]
+            case let .bitNonZero(r, b): return ["TBNZ \(reg(r, 8)),#\(b),L\(t)"]
             }
+        case let .atomic(op, src, d, a, n, acq, rel):
+            let size = n == 1 ? "B" : n == 2 ? "H" : ""
+            let w = n == 8 ? 8 : 4
+            if d == Instruction.zeroRegister, op != .swp, !acq {
+                return ["ST\(op.rawValue)\(rel ? "L" : "")\(size) \(reg(src, w)),\(address(a))"]
+            }
+            let name = op == .swp ? "SWP" : "LD\(op.rawValue)"
+            return ["\(name)\(acq ? "A" : "")\(rel ? "L" : "")\(size) \(reg(src, w)),\(reg(d, w)),\(address(a))"]
+        case let .compareAndSwap(e, v, a, n, acq, rel):
+            let size = n == 1 ? "B" : n == 2 ? "H" : ""
+            let w = n == 8 ? 8 : 4
+            return ["CAS\(acq ? "A" : "")\(rel ? "L" : "")\(size) \(reg(e, w)),\(reg(v, w)),\(address(a))"]
+        case let .select(op, d, a, b, cc, n):
+            let name = switch op {
+            case .csel: "CSEL"
+            case .csinc: "CSINC"
+            case .csinv: "CSINV"
+            case .csneg: "CSNEG"
+            }
+            return ["\(name) \(reg(d, n)),\(reg(a, n)),\(reg(b, n)),\(cc.rawValue)"]
         case .move, .exchange:
             throw unprintable("\(i) (no AArch64 form in the subset; an x86 XCHG is written by X86Litmus)")
         }
@@ -222,7 +281,12 @@ extension Instruction {
             if let i = a.index { out.append(i) }
             return out
         }
-        func op(_ o: Operand) -> [Int] { if case let .register(r) = o { [r] } else { [] } }
+        func op(_ o: Operand) -> [Int] {
+            switch o {
+            case let .register(r), let .shifted(r, _): [r]
+            case .immediate, .address: []
+            }
+        }
         switch self {
         case let .load(_, a, _, _, _), let .loadPair(_, _, a, _, _, _): return regs(a)
         case let .store(s, a, _, _, _): return op(s) + regs(a)
@@ -231,8 +295,12 @@ extension Instruction {
         case .fence: return []
         case let .move(_, s, _): return op(s)
         case let .arithmetic(_, _, l, r, _): return [l] + op(r)
-        case let .branch(.zero(r), _), let .branch(.nonZero(r), _): return [r]
+        case let .branch(.zero(r), _), let .branch(.nonZero(r), _), let .branch(.bitZero(r, _), _), let .branch(.bitNonZero(r, _), _): return [r]
+        case .branch(.flags, _): return [Instruction.flagsRegister]
         case .branch(.always, _): return []
+        case let .select(_, _, a, b, _, _): return [a, b, Instruction.flagsRegister]
+        case let .atomic(_, src, _, a, _, _, _): return [src] + regs(a)
+        case let .compareAndSwap(e, v, a, _, _, _): return [e, v] + regs(a)
         }
     }
 }

@@ -130,6 +130,7 @@ public enum LKMMLitmus {
             case let .immediate(v): return literal(v, n)
             case let .register(r): return "r\(r)"
             case .address: throw LitmusWriteError("P\(t): a stored address")
+            case .shifted: throw LitmusWriteError("P\(t): a stored shifted register")
             }
         }
         switch i {

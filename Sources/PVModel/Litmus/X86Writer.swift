@@ -172,6 +172,8 @@ public enum X86Litmus {
                 return ["mov\(s) \(try reg(x, n)),\(r)", "xchg\(s) \(r),\(try mem(a))"]
             case .address:
                 throw LitmusWriteError("P\(t): a stored address")
+            case .shifted:
+                throw LitmusWriteError("P\(t): a stored shifted register")
             }
         case let .exchange(r, a, n):
             return ["xchg\(try size(n)) \(try reg(r, n)),\(try mem(a))"]

@@ -32,17 +32,27 @@ enum ARMv8Model {
             | (g.addr * g.fenced[.isb]!).to(R)
             | g.addr * lrs
             | g.data * lrs
+        // Pick-ordered-before: dependencies through a CSEL's flags (pick-dtrm).
+        let M = R | W
+        let pob = (g.pickAddr | g.pickData | g.pickCtrl).to(W)
+            | g.pickCtrlISB.to(M)
+            | (g.pickAddr * g.fenced[.isb]!).to(M)
+            | (g.pickAddr * po).to(W)
         let aob = g.rmw
             | (g.rmw * lrs).to(A | Q)
         let bob = g.fenced[.dmbFull]!
-            | g.fenced[.dmbLoad]!.from(R)
+            | g.fenced[.dmbLoad]!.from(R & ~g.noReturn)
             | g.fenced[.dmbStore]!.restricted(W, W)
+            | po.from(g.amo.restricted(A, L).range)  // [range([A];amo;[L])]; po
             | po.restricted(L, A)
             | po.from(A | Q)
             | po.to(L)
         let cseOb = g.ctrlISB
-        let lob = lws | lws * g.sca | dob | aob | bob
-        return (lob | cseOb).plus
+        let lob = (lws | lws * g.sca | dob | pob | aob | bob).plus
+        // local-hw-reqs: lob, pick-lob (`pick-basic-dep; lob; [W]`: only its
+        // lrs-ending first step is not already in lob), CSE-ob.
+        let pickLob = (g.pickLrs * lob).to(W)
+        return (lob | pickLob | cseOb).plus
     }
 
     static func consistent(_ g: ExecutionGraph, _ x: ExecutionGraph.Communications, lob: Relation) -> Bool {
