@@ -179,7 +179,7 @@ enum AArch64Syntax: AssemblySyntax {
                 throw LitmusError(line: line, token: op, "\(op) of an immediate from \(a.bytes == 8 ? "XZR" : "WZR") (that encoding is SP; herd7 refuses it)")
             }
             guard base == "AND" || AArch64Immediate.addRange.contains(k) else {
-                throw LitmusError(line: line, token: args[2][0].text, "\(op) takes an immediate of -4095 ... 4095 (herd7 refuses others); put it in a register")
+                throw LitmusError(line: line, token: full[2][0].text, "\(op) takes an immediate of -4095 ... 4095 (herd7 refuses others); put it in a register")
             }
         }
         let rhs = try operand3(base, full, bytes: d.bytes, line: line)
