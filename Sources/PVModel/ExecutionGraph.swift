@@ -34,6 +34,8 @@ struct ExecutionGraph {
     let pickAddr: Relation, pickData: Relation, pickCtrl: Relation
     /// `[R]; pick-basic-dep; [R]` where the path ends in `lrs` (pick-lob's first step).
     let pickLrs: Relation
+    /// `StaticExecution.pickDiffers`: the pick relations are worth computing.
+    let pickDiffers: Bool
     let sca: Relation
     /// `po; [F]; po` for each fence kind.
     let fenced: [Fence: Relation]
@@ -75,10 +77,11 @@ struct ExecutionGraph {
         ctrl = lift(s.ctrl)
         rmw = lift(s.rmw)
         amo = lift(s.rmw) & Relation(size: n) { ev[eventOf[$0]].instruction == ev[eventOf[$1]].instruction }
-        pickAddr = lift(s.pickAddr)
-        pickData = lift(s.pickData)
-        pickCtrl = lift(s.pickCtrl)
-        pickLrs = lift(s.pickLrs)
+        pickDiffers = s.pickDiffers
+        pickAddr = s.pickDiffers ? lift(s.pickAddr) : addr
+        pickData = s.pickDiffers ? lift(s.pickData) : data
+        pickCtrl = s.pickDiffers ? lift(s.pickCtrl) : ctrl
+        pickLrs = s.pickDiffers ? lift(s.pickLrs) : Relation(size: n)
         sca = s.byteEvents ? lift(s.scaClass) : Relation(size: n) { eventOf[$0] == eventOf[$1] }
         loc = Relation(size: n) { cellOf[$0] == cellOf[$1] }
         let threads = threadOf
@@ -101,7 +104,7 @@ struct ExecutionGraph {
             }.from(readSet)
         }
         ctrlISB = isbAfterBranch { $0.ctrl }
-        pickCtrlISB = isbAfterBranch { $0.pickCtrl }
+        pickCtrlISB = s.pickDiffers ? isbAfterBranch { $0.pickCtrl } : ctrlISB
     }
 
     /// The nodes of event `e`.
