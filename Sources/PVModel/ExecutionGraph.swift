@@ -76,7 +76,8 @@ struct ExecutionGraph {
         data = lift(s.data)
         ctrl = lift(s.ctrl)
         rmw = lift(s.rmw)
-        amo = lift(s.rmw) & Relation(size: n) { ev[eventOf[$0]].instruction == ev[eventOf[$1]].instruction }
+        amo = s.rmw.rows.allSatisfy { $0 == 0 } ? Relation(size: n)
+            : rmw & Relation(size: n) { ev[eventOf[$0]].instruction == ev[eventOf[$1]].instruction }
         pickDiffers = s.pickDiffers
         pickAddr = s.pickDiffers ? lift(s.pickAddr) : addr
         pickData = s.pickDiffers ? lift(s.pickData) : data
