@@ -14,6 +14,9 @@ struct StaticExecution {
     var pickAddr: Relation, pickData: Relation, pickCtrl: Relation
     /// Read → read reached through pick-dtrm ending in `lrs` (`ThreadTrace.pickLrs`).
     var pickLrs: Relation
+    /// Some dependency passes through a control edge only (a CSEL's flags, a
+    /// CAS's comparison): without one, pick-dtrm is dtrm and pob, pick-lob add nothing to lob.
+    var pickDiffers: Bool
     var rmw: Relation
     /// Per thread: fences at instruction positions, with the reads a branch before them depended on (dtrm, pick-dtrm).
     var fences: [[(instruction: Int, fence: Fence, ctrl: [Int], pickCtrl: [Int])]]
@@ -43,6 +46,9 @@ struct StaticExecution {
         pickData = Relation(size: n)
         pickCtrl = Relation(size: n)
         pickLrs = Relation(size: n)
+        pickDiffers = traces.contains { t in
+            t.pickAddr != t.addr || t.pickData != t.data || t.pickCtrl != t.ctrl || t.fences.contains { $0.pickCtrl != $0.ctrl }
+        }
         rmw = Relation(size: n)
         fences = []
         self.byteEvents = byteEvents

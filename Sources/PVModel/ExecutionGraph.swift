@@ -34,6 +34,8 @@ struct ExecutionGraph {
     let pickAddr: Relation, pickData: Relation, pickCtrl: Relation
     /// `[R]; pick-basic-dep; [R]` where the path ends in `lrs` (pick-lob's first step).
     let pickLrs: Relation
+    /// `StaticExecution.pickDiffers`: the pick relations are worth computing.
+    let pickDiffers: Bool
     let sca: Relation
     /// `po; [F]; po` for each fence kind.
     let fenced: [Fence: Relation]
@@ -83,10 +85,11 @@ struct ExecutionGraph {
         var sameInstruction = Relation(size: ev.count)
         for a in ev.indices { for b in ev.indices where s.rmw.contains(a, b) && ev[a].instruction == ev[b].instruction { sameInstruction.add(a, b) } }
         amo = lift(sameInstruction)
-        pickAddr = lift(s.pickAddr)
-        pickData = lift(s.pickData)
-        pickCtrl = lift(s.pickCtrl)
-        pickLrs = lift(s.pickLrs)
+        pickDiffers = s.pickDiffers
+        pickAddr = s.pickDiffers ? lift(s.pickAddr) : addr
+        pickData = s.pickDiffers ? lift(s.pickData) : data
+        pickCtrl = s.pickDiffers ? lift(s.pickCtrl) : ctrl
+        pickLrs = s.pickDiffers ? lift(s.pickLrs) : Relation(size: n)
         sca = lift(s.scaClass)
         let threads = threadOf
         /// Nodes with the same key, as masks.
@@ -127,7 +130,7 @@ struct ExecutionGraph {
             return lift(r)
         }
         ctrlISB = isbAfterBranch { $0.ctrl }
-        pickCtrlISB = isbAfterBranch { $0.pickCtrl }
+        pickCtrlISB = s.pickDiffers ? isbAfterBranch { $0.pickCtrl } : ctrlISB
     }
 
     /// The nodes of event `e`.

@@ -36,6 +36,19 @@ struct ThreadSemantics {
         return out
     }
 
+    /// The thread has an instruction whose control edge carries a pick
+    /// dependency (CSEL, CAS). Without one pick-dtrm is dtrm and the
+    /// lrs-ending pick paths (`ThreadTrace.pickLrs`) are already in lob
+    /// (`(addr|data); lrs`): they are left empty.
+    private var hasPickOnlyEdges: Bool {
+        program.threads[thread].instructions.contains {
+            switch $0 {
+            case .select, .compareAndSwap: true
+            default: false
+            }
+        }
+    }
+
     private func read(_ s: State, _ r: Int) -> Value {
         r == Instruction.zeroRegister ? .zero : (s.regs[r] ?? .zero)
     }
@@ -144,7 +157,7 @@ struct ThreadSemantics {
                 var e = Event(kind: .read, thread: thread, instruction: instr, piece: piece, cells: group, values: [])
                 annotate(&e)
                 evs.append(s.trace.events.count)
-                s.trace.pickLrs.append(lrsSources(s, s.trace.events.count, cells: group).pick)
+                s.trace.pickLrs.append(hasPickOnlyEdges ? lrsSources(s, s.trace.events.count, cells: group).pick : 0)
                 s.trace.events.append(e)
                 s.trace.append(addr: addrTaint, data: Taint(), ctrl: s.ctrl)
             }

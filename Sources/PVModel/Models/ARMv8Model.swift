@@ -32,12 +32,6 @@ enum ARMv8Model {
             | (g.addr * g.fenced[.isb]!).to(R)
             | g.addr * lrs
             | g.data * lrs
-        // Pick-ordered-before: dependencies through a CSEL's flags (pick-dtrm).
-        let M = R | W
-        let pob = (g.pickAddr | g.pickData | g.pickCtrl).to(W)
-            | g.pickCtrlISB.to(M)
-            | (g.pickAddr * g.fenced[.isb]!).to(M)
-            | (g.pickAddr * po).to(W)
         let aob = g.rmw
             | (g.rmw * lrs).to(A | Q)
         let bob = g.fenced[.dmbFull]!
@@ -48,6 +42,15 @@ enum ARMv8Model {
             | po.from(A | Q)
             | po.to(L)
         let cseOb = g.ctrlISB
+        // Where pick-dtrm is dtrm (no CSEL or CAS on a dependency path), pob ⊆ dob | CSE-ob
+        // and pick-lob ⊆ lob (addr/data;lrs are in dob): they add nothing and are not computed.
+        guard g.pickDiffers else { return (lws | lws * g.sca | dob | aob | bob | cseOb).plus }
+        // Pick-ordered-before: dependencies through a CSEL's flags and a CAS's comparison (pick-dtrm).
+        let M = R | W
+        let pob = (g.pickAddr | g.pickData | g.pickCtrl).to(W)
+            | g.pickCtrlISB.to(M)
+            | (g.pickAddr * g.fenced[.isb]!).to(M)
+            | (g.pickAddr * po).to(W)
         let lob = (lws | lws * g.sca | dob | pob | aob | bob).plus
         // local-hw-reqs: lob, pick-lob (`pick-basic-dep; lob; [W]`: only its
         // lrs-ending first step is not already in lob), CSE-ob.
