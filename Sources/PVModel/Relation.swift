@@ -45,12 +45,6 @@ struct Relation: Sendable, Equatable {
         return r
     }
 
-    /// The relation holding between `a` and `b` whenever `holds(a, b)`.
-    init(size: Int, where holds: (Int, Int) -> Bool) {
-        self.init(size: size)
-        for a in 0 ..< size { for b in 0 ..< size where holds(a, b) { add(a, b) } }
-    }
-
     mutating func add(_ a: Int, _ b: Int) { rows[a] |= 1 << UInt64(b) }
     func contains(_ a: Int, _ b: Int) -> Bool { rows[a] & (1 << UInt64(b)) != 0 }
 
@@ -132,8 +126,6 @@ struct Relation: Sendable, Equatable {
         }
         return o
     }
-
-    var transitiveClosure: Relation { plus }
 
     /// cat `irreflexive r`.
     var isIrreflexive: Bool { rows.indices.allSatisfy { !contains($0, $0) } }
