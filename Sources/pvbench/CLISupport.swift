@@ -155,16 +155,11 @@ func writeStandardError(_ data: Data) {
 enum DurationParser {
     /// Seconds, or a ValidationError saying what is accepted.
     static func seconds(_ text: String, option: String, defaultUnit: Double = 1) throws -> Double {
-        guard let s = DurationText.seconds(text, defaultUnit: defaultUnit) else {
-            throw ValidationError("\(option) '\(text)' is not a duration: give a number with a unit (ns, us, ms, s, m, h), e.g. 2s or 500ms")
-        }
-        return s
+        do { return try DurationText.seconds(text, option: option, defaultUnit: defaultUnit) } catch { throw ValidationError(error.description) }
     }
 
     static func nanoseconds(_ text: String, option: String) throws -> UInt64 {
-        let s = try seconds(text, option: option, defaultUnit: 1e-9)
-        guard s < 3600 else { throw ValidationError("\(option) '\(text)' is longer than an hour") }
-        return UInt64((s * 1e9).rounded())
+        do { return try DurationText.nanoseconds(text, option: option) } catch { throw ValidationError(error.description) }
     }
 }
 
@@ -196,21 +191,7 @@ enum IdleFloorChoice: Equatable {
     }
 }
 
-/// CPU numbers a list may name: the size of the kernel's `cpu_set_t`
-/// (CPU_SETSIZE), which the pinning code uses.
-let maxCPUNumber = 1024
-
 /// A comma-separated CPU list (`0,2,4` or `0-3`).
 func parseCPUs(_ text: String, option: String) throws -> [Int] {
-    var cpus: [Int] = []
-    for part in text.split(separator: ",") {
-        let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
-        guard (1 ... 2).contains(bounds.count), let lo = Int(bounds[0]), let hi = Int(bounds.last!), lo >= 0, hi >= lo else {
-            throw ValidationError("\(option) '\(text)' is not a CPU list: give e.g. 0,2 or 0-3")
-        }
-        guard hi < maxCPUNumber else { throw ValidationError("\(option) '\(text)': CPU numbers are below \(maxCPUNumber)") }
-        cpus += Array(lo ... hi)
-    }
-    guard !cpus.isEmpty else { throw ValidationError("\(option) is empty: give e.g. 0,2 or 0-3") }
-    return cpus
+    do { return try CPUListText.parse(text, option: option) } catch { throw ValidationError(error.description) }
 }

@@ -126,7 +126,7 @@ struct CompareCommand: ParsableCommand {
 
     /// This pvbench's typed figures per scenario, for pvbench files written before `context.figures`.
     static var resolver: FigureResolver {
-        FigureResolver(catalogue: Dictionary(ScenarioKind.allCases.map { ($0.rawValue, $0.figures) }) { a, _ in a })
+        FigureResolver(catalogue: ScenarioKind.figureCatalogue)
     }
 
     /// Reads a result file; a file that cannot be read or is not a result

@@ -21,7 +21,8 @@ struct RunHost {
 struct RunOutcome {
     var results: [CaseResult] = []
     var comparisons: [ImplementationComparison] = []
-    var pvSchedComparisons: [OvercommitComparison] = []
+    /// What the scenarios concluded from their cases (``Scenario/conclude(_:results:)``).
+    var conclusions: [String] = []
     var soakTable: String?
     /// The per-round case order and its seed (nil for a soak).
     var rounds: [[Int]] = []
@@ -65,22 +66,10 @@ extension RunCommand {
         }
     }
 
-    /// `--matrix`: the c2c case on every ordered pair of usable CPUs.
-    func c2cMatrix(_ c2c: RunSettings, on topology: Topology) throws -> [RunSettings] {
-        let cpus = topology.usableCPUs
-        let cases = cpus.flatMap { a in cpus.filter { $0 != a }.map { b in
-            var c = c2c
-            c.placement.writerCPUs = [a]
-            c.placement.readerCPUs = [b]
-            return c
-        } }
-        guard !cases.isEmpty else { throw RuntimeError("--matrix needs at least two usable CPUs; usable here: \(cpus)") }
-        return cases
-    }
-
     /// Runs the cases (or the soak rotation), with a progress line, until
     /// done or `stopped`.
-    func measure(_ cases: [RunSettings], on runner: ScenarioRunner, probeCPUs: [Int] = [], stopped: () -> Bool) throws -> RunOutcome {
+    func measure(_ cases: [RunSettings], requested: [RunSettings], on runner: ScenarioRunner, probeCPUs: [Int] = [],
+                 stopped: () -> Bool) throws -> RunOutcome {
         let progress = ProgressLine()
         defer { progress.finish() }
         var outcome = RunOutcome()
@@ -99,7 +88,7 @@ extension RunCommand {
             swift.implementation = .swift
             ck.implementation = .c
             return [swift, ck]
-        } : cases.flatMap(OvercommitComparison.expand)
+        } : cases
         var rounds = RoundRunner(runner: runner, seed: seed, policy: disturbed)
         if probeCPUs.count > 1 { rounds.placementProbe = { runner.placementProbe(cpus: probeCPUs) } }
         let done: RoundRunner.Outcome
@@ -114,10 +103,8 @@ extension RunCommand {
         outcome.rounds = done.rounds
         outcome.probes = done.probes
         outcome.seed = seed
-        outcome.pvSchedComparisons = OvercommitComparison.pairs(cases, in: done.results)
-        for c in outcome.pvSchedComparisons {
-            // The `on` rows carry the ratio into the result file.
-            if let i = outcome.results.firstIndex(where: { $0.settings.name == c.on.settings.name }) { outcome.results[i] = c.on }
+        for type in ScenarioKind.allCases.filter({ k in requested.contains { $0.scenario == k } }).map(\.type) {
+            outcome.conclusions += type.conclude(requested.filter { $0.scenario == type.kind }, results: &outcome.results)
         }
         if compareImpl {
             let byName = Dictionary(done.results.map { ($0.settings.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -206,8 +193,8 @@ extension RunCommand {
             print(table)
             print()
         }
-        for c in outcome.pvSchedComparisons { print(c.summary) }
-        if !outcome.pvSchedComparisons.isEmpty { print() }
+        for line in outcome.conclusions { print(line) }
+        if !outcome.conclusions.isEmpty { print() }
         for line in outcome.perfUnavailable { print(line) }
         print("clock: \(host.clock.name), \(String(format: "%.3f", host.clock.frequencyHz / 1e9)) GHz; \(overhead.summary)")
         if let first = outcome.results.first { print("placement: \(ScenarioRunner.label(first.placement))") }

@@ -18,7 +18,9 @@ struct RunCommand: ParsableCommand {
             safety and shows a torn or backwards value makes the exit status 1. Ctrl-C stops the threads, writes \
             what was measured marked "interrupted": true, and exits 130 (143 for SIGTERM). `pvbench list` shows \
             the scenarios, strategies, layouts and suites.
-            """)
+
+            Options a scenario owns (ignored by the others):
+            """ + "\n" + ScenarioOption.helpText)
 
     @Option(help: ArgumentHelp("A named set of cases: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
     var suite: Suite?
@@ -47,7 +49,6 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var relation: RelationOption
     @OptionGroup var memory: MemoryOption
     @OptionGroup var cpus: CPUChoiceOptions
-    @OptionGroup var overcommit: OvercommitOptions
 
     @Option(help: ArgumentHelp("Measured time per repetition, e.g. 2s, 500ms (default 300ms; a suite's own otherwise).", valueName: "time"),
             transform: { try DurationParser.seconds($0, option: "--duration") })
@@ -90,9 +91,6 @@ struct RunCommand: ParsableCommand {
             transform: InjectedFault.argument)
     var inject: [InjectedFault] = []
 
-    @Flag(help: "c2c: measure every ordered pair of allowed CPUs.")
-    var matrix = false
-
     @Flag(help: "Run each case with the Swift and the C reference kernel, interleaved, and print Swift/C ratios (no --scenario: every read loop with a C kernel).")
     var compareImpl = false
 
@@ -117,6 +115,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Full case names in the table (default: without the segments every default case has, within 120 columns).")
     var wide = false
 
+    /// The scenarios' own options (``ScenarioOption``), listed in the discussion.
+    @Argument(parsing: .allUnrecognized, help: .hidden)
+    var scenarioOptions: [String] = []
+
     @Option(parsing: .upToNextOption, help: ArgumentHelp("save NAME: keep the results as baseline NAME (.pvbench-baselines/NAME.json); compare NAME: compare them with it (exit 1 when a case got slower).", valueName: "save|compare> <name"))
     var baseline: [String] = []
 
@@ -128,7 +130,7 @@ struct RunCommand: ParsableCommand {
         if Set(strategy).count != strategy.count { throw ValidationError("--strategy names a strategy twice") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be above 0, got \(duration) s") }
         guard warmup <= 3600 else { throw ValidationError("--warmup must be at most an hour, got \(warmup) s") }
-        if matrix, scenario != .c2c { throw ValidationError("--matrix goes with --scenario c2c") }
+        _ = try scenarioParameters()
         if compareImpl, !inject.isEmpty { throw ValidationError("--compare-impl measures clean kernels: leave out --inject") }
         _ = try baselineAction()
         if chosenSuite == nil, let f = inject.first(where: { !$0.scenarios.contains(scenario ?? .stealClock) }) {
@@ -153,8 +155,15 @@ struct RunCommand: ParsableCommand {
             preemptedDuration: preemptedDuration)
         base.warmup = min(base.warmup, max(base.duration, 0.01))
         base.faults = inject
-        base.overcommit = overcommit.settings
+        base.parameters = (try? scenarioParameters()) ?? ScenarioParameterSet()
         return base
+    }
+
+    /// The scenarios' own options, read.
+    func scenarioParameters() throws -> ScenarioParameterSet {
+        var parameters = ScenarioParameterSet()
+        do { try ScenarioOption.parse(scenarioOptions, chosen: scenario, into: &parameters) } catch { throw ValidationError(error.description) }
+        return parameters
     }
 
     /// The case(s) this invocation asks for, each validated.
@@ -197,7 +206,8 @@ struct RunCommand: ParsableCommand {
         do { monitor = try InterruptMonitor.install { _ in } } catch { throw RuntimeError("\(error)") }
         defer { monitor.uninstall() }
         let host = try RunHost.open()
-        if matrix { cases = try c2cMatrix(cases[0], on: host.topology) }
+        let requested = cases
+        do { cases = try cases.flatMap { try $0.scenario.type.expand($0, on: host.topology) } } catch { throw RuntimeError("\(error)") }
         var usedCPUs = Set<Int>()
         for settings in cases {
             var request = settings.placement
@@ -209,10 +219,8 @@ struct RunCommand: ParsableCommand {
             } catch {
                 throw ValidationError("\(settings.name): \(commandLineMessage(error))")
             }
-            if settings.scenario == .overcommit {
-                do { _ = try OvercommitScenario.preflight(settings, topology: host.topology) } catch {
-                    throw ValidationError("\(settings.name): \(error)")
-                }
+            do { _ = try settings.scenario.type.preflight(settings, topology: host.topology) } catch {
+                throw ValidationError("\(settings.name): \(error)")
             }
         }
         var runner = ScenarioRunner(topology: host.topology, clock: host.clock, isInterrupted: { monitor.received != nil })
@@ -225,7 +233,7 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data((PerfCounters.probe().summaryLines.joined(separator: "\n") + "\n").utf8))
         }
         let overhead = HarnessOverheadProbe.measure(clock: host.clock)
-        let outcome = try measure(cases, on: runner, probeCPUs: usedCPUs.sorted(), stopped: { monitor.received != nil })
+        let outcome = try measure(cases, requested: requested, on: runner, probeCPUs: usedCPUs.sorted(), stopped: { monitor.received != nil })
         let context = resultContext(outcome, host: host, overhead: overhead, signal: monitor.received,
                                     rule: runner.disturbanceRule, floor: floor)
         var file = ResultFile(context: context, benchmarks: outcome.results.flatMap(\.entries))

@@ -61,7 +61,7 @@ struct CompareReportTests {
     func panelCap() throws {
         let cases = (0 ..< 40).map { ("c2c/cpu:\($0)->cpu:\($0 + 1)", CompareFixtures.values(1e6, count: 3, seed: UInt64($0))) }
         let input = try CompareFixtures.input(CompareFixtures.file(cases), path: "matrix.json")
-        let plot = try #require(ReportPlots.plots(for: ReportDataset(inputs: [input])).first { $0.name.hasPrefix("repetitions-") })
+        let plot = try #require(ReportPlots.plots(for: ReportDataset(pvbench: [input])).first { $0.name.hasPrefix("repetitions-") })
         #expect(plot.title.hasSuffix("first 36 of 40 cases") && plot.script.contains("set multiplot layout 6,6"))
     }
 }

@@ -9,6 +9,13 @@ import Testing
 @testable import PVExperiments
 
 /// Synthetic result files: every scenario the report plots, with known figures.
+extension ReportDataset {
+    /// The dataset as `pvbench report` builds it: with the scenarios' figures and plots.
+    init(pvbench inputs: [ReportInput]) {
+        self.init(inputs: inputs, figures: ScenarioKind.figureCatalogue, plots: ScenarioKind.plotCatalogue)
+    }
+}
+
 enum ReportFixtures {
     static func runs(_ name: String, scenario: String, strategy: String, layout: String,
                      counters: (Int) -> [String: Double]) -> [BenchmarkEntry] {
@@ -126,17 +133,17 @@ struct ReportTests {
 
     @Test("plots exist exactly for the data present")
     func plotsForData() {
-        let all = ReportPlots.plots(for: ReportDataset(inputs: [ReportFixtures.input()])).map(\.name)
+        let all = ReportPlots.plots(for: ReportDataset(pvbench: [ReportFixtures.input()])).map(\.name)
         #expect(all == ["throughput-steal-clock", "throughput-preempt-poll", "latency-cdf-preempt-poll",
                         "throughput-idle-scan", "idle-scan-vcpus", "c2c-heatmap", "repetitions-steal-clock",
                         "repetitions-preempt-poll", "repetitions-idle-scan", "repetitions-c2c"])
 
         var only = ReportFixtures.file()
         only.benchmarks = only.benchmarks.filter { $0.scenario == "steal-clock" }
-        let some = ReportPlots.plots(for: ReportDataset(inputs: [ReportInput(path: "s.json", file: only)])).map(\.name)
+        let some = ReportPlots.plots(for: ReportDataset(pvbench: [ReportInput(path: "s.json", file: only)])).map(\.name)
         #expect(some == ["throughput-steal-clock", "repetitions-steal-clock"])
 
-        let heatmap = ReportPlots.plots(for: ReportDataset(inputs: [ReportFixtures.input()])).first { $0.name == "c2c-heatmap" }!
+        let heatmap = ReportPlots.plots(for: ReportDataset(pvbench: [ReportFixtures.input()])).first { $0.name == "c2c-heatmap" }!
         #expect(heatmap.script.contains("\n1 0 150.0\n"))   // x: to CPU 1, y: from CPU 0
         #expect(heatmap.script.contains("\n0 1 160.0\n"))   // x: to CPU 0, y: from CPU 1
         #expect(heatmap.script.contains("0 0 NaN"))   // the diagonal was not measured
@@ -145,7 +152,7 @@ struct ReportTests {
     @Test("overcommit: throughput and spin waste against N:M, PV sched on and off as two series, with their data tables")
     func overcommitPlots() throws {
         let input = ReportInput(path: "oc.json", file: ReportFixtures.overcommitFile())
-        let plots = ReportPlots.plots(for: ReportDataset(inputs: [input]))
+        let plots = ReportPlots.plots(for: ReportDataset(pvbench: [input]))
         let throughput = try #require(plots.first { $0.name == "overcommit-throughput" })
         let spin = try #require(plots.first { $0.name == "overcommit-spin-waste" })
         for plot in [throughput, spin] {
@@ -153,31 +160,31 @@ struct ReportTests {
             #expect(plot.script.contains("\"2:1\" 2.0") && plot.script.contains("\"4:1\" 4.0"))
             let lines = try #require(plot.data).split(separator: "\n")
             #expect(lines.count == 1 + 6, "a header and one line per case")
-            #expect(lines[0].hasPrefix("series\tovercommit\t"))
+            #expect(lines[0].hasPrefix("series\tovercommit\tvcpus\thost_cpus\t"))
         }
         // Medians over the repetitions: on at 4:1 is 301k acquisitions/s; off at 2:1 spins 401 ms, at 4:1 801 ms.
         #expect(throughput.script.contains("\n4.0 301000.0 300000.0 302000.0\n"))
         #expect(spin.script.contains("\n2.0 401.0 400.0 402.0\n4.0 801.0 800.0 802.0\n"))
         #expect(try #require(spin.data).contains("pv-sched off\t8:2\t8\t2\t801000000.0\t"))
         // No overcommit rows: no such plot.
-        #expect(!ReportPlots.plots(for: ReportDataset(inputs: [ReportFixtures.input()])).contains { $0.name.hasPrefix("overcommit") })
+        #expect(!ReportPlots.plots(for: ReportDataset(pvbench: [ReportFixtures.input()])).contains { $0.name.hasPrefix("overcommit") })
 
         // A sweep split over files draws one line per mode; the same case in
         // two files (with and without a fault) gets a line per file.
         var low = ReportFixtures.overcommitFile(), high = low
         low.benchmarks = low.benchmarks.filter { $0.name.contains("overcommit:2:2") }
         high.benchmarks = high.benchmarks.filter { !$0.name.contains("overcommit:2:2") }
-        let split = ReportPlots.plots(for: ReportDataset(inputs: [ReportInput(path: "a.json", file: low),
+        let split = ReportPlots.plots(for: ReportDataset(pvbench: [ReportInput(path: "a.json", file: low),
                                                                   ReportInput(path: "b.json", file: high)]))
         #expect(split.first { $0.name == "overcommit-throughput" }?.script.contains("title \"pv-sched on\"") == true)
-        let twice = ReportPlots.plots(for: ReportDataset(inputs: [input, ReportInput(path: "drop/oc.json", file: input.file)]))
+        let twice = ReportPlots.plots(for: ReportDataset(pvbench: [input, ReportInput(path: "drop/oc.json", file: input.file)]))
         let both = try #require(twice.first { $0.name == "overcommit-throughput" }?.script)
         #expect(both.contains("title \"pv-sched on oc.json\"") && both.contains("title \"pv-sched on drop/oc.json\""))
         #expect(both.components(separatedBy: "with yerrorlines").count - 1 == 4, "on and off per file")
 
         let dir = ReportFixtures.temporaryDirectory()
         let outcome = try ReportGenerator.generate(inputs: [input], directory: dir, overwrite: false, gnuplot: nil,
-                                                   command: "pvbench report oc.json")
+                                                   command: "pvbench report oc.json", plots: ScenarioKind.plotCatalogue)
         #expect(outcome.written.contains("\(dir)/overcommit-throughput.tsv") && outcome.written.contains("\(dir)/overcommit-spin-waste.tsv"))
         #expect(!outcome.written.contains { $0.hasSuffix(".svg") }, "no gnuplot: no images")
         #expect(try String(contentsOfFile: "\(dir)/overcommit-spin-waste.tsv", encoding: .utf8) == spin.data)
@@ -193,7 +200,7 @@ struct ReportTests {
         let dir = ReportFixtures.temporaryDirectory()
         let input = ReportInput(path: "oc.json", file: ReportFixtures.overcommitFile())
         let outcome = try ReportGenerator.generate(inputs: [input], directory: dir, overwrite: false, gnuplot: Gnuplot.find(),
-                                                   command: "pvbench report oc.json")
+                                                   command: "pvbench report oc.json", plots: ScenarioKind.plotCatalogue)
         #expect(outcome.notes == [])
         for name in ["overcommit-throughput", "overcommit-spin-waste"] {
             let svg = try String(contentsOfFile: "\(dir)/\(name).svg", encoding: .utf8)
@@ -244,9 +251,10 @@ struct ReportTests {
     func withGnuplot() throws {
         let dir = ReportFixtures.temporaryDirectory()
         let outcome = try ReportGenerator.generate(inputs: [ReportFixtures.input()], directory: dir, overwrite: false,
-                                                   gnuplot: Gnuplot.find(), command: "pvbench report synthetic.json")
+                                                   gnuplot: Gnuplot.find(), command: "pvbench report synthetic.json",
+                                                   plots: ScenarioKind.plotCatalogue)
         #expect(outcome.notes == [])
-        #expect(outcome.written.count == 1 + 2 * 10)
+        #expect(outcome.written.count == 1 + 2 * 10 + 1, "the summary, each plot as SVG and PNG, idle-scan-vcpus's data table")
         for path in outcome.written where path.hasSuffix(".svg") {
             let svg = try String(contentsOfFile: path, encoding: .utf8)
             #expect(svg.contains("<svg"), "\(path) is not SVG")

@@ -19,3 +19,20 @@ public enum DurationText {
         return seconds.isFinite ? seconds : nil
     }
 }
+
+extension DurationText {
+    /// Seconds, or a message (naming `option`) saying what is accepted.
+    public static func seconds(_ text: String, option: String, defaultUnit: Double = 1) throws(ScenarioOptionError) -> Double {
+        guard let s = seconds(text, defaultUnit: defaultUnit) else {
+            throw ScenarioOptionError("\(option) '\(text)' is not a duration: give a number with a unit (ns, us, ms, s, m, h), e.g. 2s or 500ms")
+        }
+        return s
+    }
+
+    /// Nanoseconds (a bare number is ns), at most an hour.
+    public static func nanoseconds(_ text: String, option: String) throws(ScenarioOptionError) -> UInt64 {
+        let s = try seconds(text, option: option, defaultUnit: 1e-9)
+        guard s < 3600 else { throw ScenarioOptionError("\(option) '\(text)' is longer than an hour") }
+        return UInt64((s * 1e9).rounded())
+    }
+}

@@ -16,6 +16,30 @@ public enum C2CScenario: Scenario {
     public static let records: [SharedRecordKind] = []
     public static let figures = HeadlineFigures(rate: .rate("trips", key: "round_trips_per_second"), latencyPrefix: "one_way_")
 
+    public struct Parameters: ScenarioParameters {
+        /// Every ordered pair of usable CPUs, one case each.
+        public var matrix = false
+        public init() {}
+    }
+
+    public static let options: [ScenarioOption] = [
+        .flag("matrix", \Parameters.matrix, help: "measure every ordered pair of allowed CPUs.", needsScenario: true),
+    ]
+
+    /// `--matrix`: the case on every ordered pair of usable CPUs.
+    public static func expand(_ c2c: RunSettings, on topology: Topology) throws -> [RunSettings] {
+        guard parameters(c2c).matrix else { return [c2c] }
+        let cpus = topology.usableCPUs
+        let cases = cpus.flatMap { a in cpus.filter { $0 != a }.map { b in
+            var c = c2c
+            c.placement.writerCPUs = [a]
+            c.placement.readerCPUs = [b]
+            return c
+        } }
+        guard !cases.isEmpty else { throw ScenarioError.invalidSettings("--matrix needs at least two usable CPUs; usable here: \(cpus)") }
+        return cases
+    }
+
     public static func cases(in suite: Suite) -> [SuiteCase] {
         switch suite {
         case .smoke: [SuiteCase(seconds: 0.2, repetitions: 2, warmup: 0.05)]

@@ -13,6 +13,10 @@ public enum IdleScanScenario: RecordScenario {
     public static let summary = "available_idle_cpu(): a reader scans N vCPUs' flags while they change (scans/s, ns per flag)"
     public static let records: [SharedRecordKind] = [.preempted]
     public static let figures = HeadlineFigures(rate: .rate("scans"), cost: .nanoseconds("ns_per_flag"))
+    public static let plots = [
+        PlotSpec(name: "idle-scan-vcpus", title: "idle-scan: throughput vs vCPU count per layout", x: .vcpus,
+                 xlabel: "vCPUs scanned (log scale)", logScale: true),
+    ]
     public static let representativeVCPUs = 16
     public static let vcpuSweep = [1, 4, 16, 64, 256, 1024, 4096]
     public static let usesUpdateInterval = true

@@ -19,6 +19,16 @@ public enum OvercommitScenario: Scenario {
     public static let records: [SharedRecordKind] = [.preempted, .stolenTime]
     public static let figures = HeadlineFigures(rate: .rate("iterations"), cost: .nanoseconds("handoff_p50_ns"),
                                                 latencyPrefix: "slice_")
+    public typealias Parameters = OvercommitSettings
+    public static var options: [ScenarioOption] { OvercommitSettings.options }
+    public static let plots = [
+        PlotSpec(name: "overcommit-throughput", title: "overcommit: lock acquisitions/s vs overcommit (median, bars min…max)",
+                 x: .ratio("overcommit", numerator: "vcpus", denominator: "host_cpus"), xlabel: "overcommit (vCPUs : host CPUs)", counter: "acquisitions_per_second",
+                 ylabel: "acquisitions/s (all vCPUs)", series: "pv-sched", format: "%.1s%c"),
+        PlotSpec(name: "overcommit-spin-waste", title: "overcommit: spin on a preempted owner vs overcommit (median, bars min…max)",
+                 x: .ratio("overcommit", numerator: "vcpus", denominator: "host_cpus"), xlabel: "overcommit (vCPUs : host CPUs)", counter: "spin_on_preempted_owner_ns_total",
+                 ylabel: "ms spinning on a preempted owner per repetition", scale: 1e6, series: "pv-sched"),
+    ]
     public static let representativeVCPUs = 4
     public static let vcpuSweep = [2, 4, 8]
     /// vCPUs wait for their slot by design; host interference is measured
@@ -151,6 +161,19 @@ public enum OvercommitScenario: Scenario {
         var notes = ["futex handoff on CPU \(cpus[0]): \(handoff) ns (median of 200)"]
         if Set(cpus).count >= s.vcpus { notes.append("no overcommit (\(s.vcpus) vCPUs on \(Set(cpus).count) CPUs): the control") }
         return notes
+    }
+
+    /// `--pv-sched both`: the case with PV sched on, then off, for the rounds to interleave.
+    public static func expand(_ settings: RunSettings, on _: Topology) -> [RunSettings] { OvercommitComparison.expand(settings) }
+
+    /// Each `--pv-sched both` case's on/off comparison: a summary line, and
+    /// the ratio as counters of the `on` rows.
+    public static func conclude(_ requested: [RunSettings], results: inout [CaseResult]) -> [String] {
+        let comparisons = OvercommitComparison.pairs(requested, in: results)
+        for c in comparisons {
+            if let i = results.firstIndex(where: { $0.settings.name == c.on.settings.name }) { results[i] = c.on }
+        }
+        return comparisons.map(\.summary)
     }
 
     public static func run(_ settings: RunSettings, placement planned: Placement, on runner: ScenarioRunner) throws -> CaseResult {

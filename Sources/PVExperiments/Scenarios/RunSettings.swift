@@ -19,11 +19,13 @@ public struct RunSettings: Sendable, Equatable {
     public var duration: Double
     public var warmup: Double
     public var repetitions: Int
-    /// steal-clock, idle-scan: ns between two hypervisor updates; 0 = back to back.
+    /// For scenarios whose hypervisor paces its updates: ns between two
+    /// updates; 0 = back to back.
     public var updateInterval: UInt64
-    /// preempt-poll, spin-on-owner: ns a vCPU runs between preemptions.
+    /// For scenarios that preempt vCPUs on a fixed cycle: ns a vCPU runs
+    /// between preemptions.
     public var runDuration: UInt64
-    /// preempt-poll, spin-on-owner: ns a vCPU stays preempted.
+    /// For the same: ns a vCPU stays preempted.
     public var preemptedDuration: UInt64
     /// Faults injected into the emulation (`--inject`); empty for a clean run.
     public var faults: [InjectedFault] = []
@@ -32,13 +34,13 @@ public struct RunSettings: Sendable, Equatable {
     /// sequence includes a `cpu_relax`, and under KVM a spinning PAUSE can
     /// exit to the host (pause-loop exiting), making an attempt ~1 µs.
     public var readGiveUpAttempts: UInt64 = pvReadGiveUpAttempts
-    /// Guest operations per kernel call (one clock read per call) in
-    /// steal-clock, preempt-poll and idle-scan. A smaller batch ends closer
+    /// Guest operations per kernel call (one clock read per call) in the
+    /// scenarios that batch their reads. A smaller batch ends closer
     /// to the window's end where reads are slow (a sanitizer build, a
     /// loaded machine); the figures are per operation either way.
     public var readBatch: Int = ScenarioRunner.readBatch
-    /// overcommit: the guest workload, host CPUs, slice and PV sched mode.
-    public var overcommit = OvercommitSettings()
+    /// What only one scenario reads (its ``Scenario/Parameters``).
+    public var parameters = ScenarioParameterSet()
 
     public init(scenario: ScenarioKind, strategy: StrategyKind = .relaxed, layout: VCPULayout = .cacheline,
                 implementation: Implementation = .swift, vcpus: Int = 1, readers: Int = 1, writers: Int = 1,
@@ -66,7 +68,7 @@ public struct RunSettings: Sendable, Equatable {
     public var target: SharedRecordKind? { scenario.type.target(for: strategy) }
 
     /// The benchmark name: `scenario/strategy/layout/vcpus:N/readers:R/writers:W[/impl:c]`
-    /// (c2c: the CPU pair or the relation).
+    /// (or the scenario's own, ``Scenario/name(of:)``).
     public var name: String { scenario.type.name(of: self) }
 
     /// `1ms`, `250us`, `1500ns`: an interval in the largest unit that divides it.
@@ -98,15 +100,18 @@ public struct RunSettings: Sendable, Equatable {
         try scenario.type.validate(self)
     }
 
-    /// The settings a ``RunSettingsError`` can name; the CLI maps each to its flag.
-    public enum Field: String, Sendable, CaseIterable {
-        case duration, warmup, repetitions, readers, writers, vcpus
-        case updateInterval = "update interval"
-        case runDuration = "run duration"
-        case preemptedDuration = "preempted duration"
-        case slice, cpus, cs, tick
-        case pvSched = "pv sched"
-        case workload
+    /// The settings a ``RunSettingsError`` can name; the CLI maps each to
+    /// its flag. A scenario adds its own parameters' fields.
+    public struct Field: RawRepresentable, Hashable, Sendable {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        public static let duration = Field(rawValue: "duration"), warmup = Field(rawValue: "warmup")
+        public static let repetitions = Field(rawValue: "repetitions"), readers = Field(rawValue: "readers")
+        public static let writers = Field(rawValue: "writers"), vcpus = Field(rawValue: "vcpus")
+        public static let updateInterval = Field(rawValue: "update interval")
+        public static let runDuration = Field(rawValue: "run duration")
+        public static let preemptedDuration = Field(rawValue: "preempted duration")
     }
 }
 

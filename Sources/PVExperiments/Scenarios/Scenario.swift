@@ -7,9 +7,14 @@ import PVRuntime
 /// one place: the record its guest reads (and so the strategies and layouts
 /// it accepts), which strategies have a C kernel, its option checks, the
 /// figures it is judged by, its cases in each suite, the faults it reacts
-/// to, and how one case runs. Adding a scenario is one file with a
-/// conforming type and one line in ``ScenarioRegistry``.
+/// to, how one case runs; and what it alone has: its parameters and their
+/// command-line options, a check before anything runs, how one requested
+/// case becomes the cases run, what it concludes after the run, and its
+/// plots. Adding a scenario is one file with a conforming type and one
+/// line in ``ScenarioRegistry``.
 public protocol Scenario: Sendable {
+    /// What only this scenario reads from a case (``RunSettings/parameters``).
+    associatedtype Parameters: ScenarioParameters = NoParameters
     /// The name on the command line and at the head of result names.
     static var kind: ScenarioKind { get }
     /// One line for `pvbench list`.
@@ -41,6 +46,20 @@ public protocol Scenario: Sendable {
     static func name(of settings: RunSettings) -> String
     /// Runs one validated case on a planned placement.
     static func run(_ settings: RunSettings, placement: Placement, on runner: ScenarioRunner) throws -> CaseResult
+
+    /// The command-line options that set ``Parameters``.
+    static var options: [ScenarioOption] { get }
+    /// Checks on the host before anything is measured (a refusal is a
+    /// usage error); notes for the placement.
+    static func preflight(_ settings: RunSettings, topology: Topology) throws -> [String]
+    /// The cases one requested case runs as (c2c's matrix: every CPU pair;
+    /// overcommit's PV sched both: on and off); itself by default.
+    static func expand(_ settings: RunSettings, on topology: Topology) throws -> [RunSettings]
+    /// After the rounds: what the requested cases' results add up to (lines
+    /// for the terminal), with any counters it adds put into `results`.
+    static func conclude(_ requested: [RunSettings], results: inout [CaseResult]) -> [String]
+    /// Its plots in `pvbench report`, as data the report module draws.
+    static var plots: [PlotSpec] { get }
 }
 
 /// One case of a suite, before the suite's base settings are applied.
@@ -53,8 +72,8 @@ public struct SuiteCase: Sendable, Equatable {
     public var warmup: Double = 0.2
     /// ns between hypervisor updates; 0 = back to back.
     public var updateInterval: UInt64 = 0
-    /// overcommit's workload, slice and PV sched mode (nil: the base's).
-    public var overcommit: OvercommitSettings?
+    /// The scenario's own parameters for this case (those not set: the base's).
+    public var parameters = ScenarioParameterSet()
 
     public init(strategy: StrategyKind = .relaxed, layout: VCPULayout = .cacheline, vcpus: Int = 1,
                 seconds: Double, repetitions: Int, warmup: Double = 0.2, updateInterval: UInt64 = 0) {
@@ -69,6 +88,15 @@ public struct SuiteCase: Sendable, Equatable {
 }
 
 extension Scenario {
+    public static var options: [ScenarioOption] { [] }
+    public static func preflight(_: RunSettings, topology _: Topology) throws -> [String] { [] }
+    public static func expand(_ settings: RunSettings, on _: Topology) throws -> [RunSettings] { [settings] }
+    public static func conclude(_: [RunSettings], results _: inout [CaseResult]) -> [String] { [] }
+    public static var plots: [PlotSpec] { [] }
+
+    /// This scenario's parameters in `settings`.
+    public static func parameters(_ settings: RunSettings) -> Parameters { settings.parameters[Parameters.self] }
+
     public static var faults: Set<InjectedFault.Kind> { [] }
     public static func hasCKernel(_: StrategyKind) -> Bool { false }
     public static var representativeVCPUs: Int { 1 }

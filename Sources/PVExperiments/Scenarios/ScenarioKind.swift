@@ -54,3 +54,15 @@ public struct ScenarioKind: RawRepresentable, Hashable, Sendable, Codable, CaseI
     /// The figures this scenario is judged by.
     public var figures: HeadlineFigures { type.figures }
 }
+
+extension ScenarioKind {
+    /// Per scenario name, the figures it is judged by: for files that do not say theirs.
+    public static var figureCatalogue: [String: HeadlineFigures] {
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0.figures) })
+    }
+
+    /// Per scenario name, the plots it declares for `pvbench report`.
+    public static var plotCatalogue: [String: [PlotSpec]] {
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0.type.plots) })
+    }
+}

@@ -41,7 +41,7 @@ public enum Suite: String, CaseIterable, Sendable {
                 s.repetitions = repetitions ?? c.repetitions
                 s.warmup = min(c.warmup, s.duration)
                 s.updateInterval = c.updateInterval
-                if let o = c.overcommit { s.overcommit = o }
+                s.parameters = s.parameters.merging(c.parameters)
                 return s
             }
         }

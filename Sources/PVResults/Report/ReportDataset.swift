@@ -22,16 +22,20 @@ public struct ReportDataset: Sendable {
         ("max_ns", 1),
     ]
 
-    /// Counters kept per row, as figures, for the plots that need them.
-    static let plottedCounters = ReportPlots.Overcommit.counters
+    /// Per scenario name, the plots it declares.
+    public let plots: [String: [PlotSpec]]
+
 
     /// - Parameters:
     ///   - figures: per scenario name, the figures it is judged by (pvbench's
     ///     scenarios declare theirs); a row of another scenario, or of a file
     ///     from another tool, falls back to the preference lists above.
-    public init(inputs: [ReportInput], figures: [String: HeadlineFigures] = [:]) {
+    ///   - plots: per scenario name, the plots it declares.
+    public init(inputs: [ReportInput], figures: [String: HeadlineFigures] = [:], plots: [String: [PlotSpec]] = [:]) {
         self.inputs = inputs
-        rows = inputs.flatMap { Self.rows(of: $0, figures: figures) }
+        self.plots = plots
+        let counters = Set(plots.values.flatMap { $0.compactMap(\.counter) })
+        rows = inputs.flatMap { Self.rows(of: $0, figures: figures, counters: counters) }
     }
 
     /// The scenarios present, in first-seen order.
@@ -41,7 +45,8 @@ public struct ReportDataset: Sendable {
         return seen
     }
 
-    static func rows(of input: ReportInput, figures catalogue: [String: HeadlineFigures] = [:]) -> [ReportRow] {
+    static func rows(of input: ReportInput, figures catalogue: [String: HeadlineFigures] = [:],
+                     counters: Set<String> = []) -> [ReportRow] {
         // A file that says its figures is read by them; the catalogue fills in the rest.
         let figures = (input.file.context.figures ?? [:]).merging(catalogue) { own, _ in own }
         var order: [String] = []
@@ -52,7 +57,7 @@ public struct ReportDataset: Sendable {
         }
         return order.map { name in
             let pairs = byRun[name]!
-            var r = row(runName: name, entries: pairs.map(\.0), file: input.path, figures: figures)
+            var r = row(runName: name, entries: pairs.map(\.0), file: input.path, figures: figures, plotted: counters)
             // Disturbance and the CI come from the repetitions, disturbed ones set apart.
             let key = r.throughputKey
             let figure = Figure(key: key.hasPrefix("ops_per_second") ? "real_time" : key, unit: .perSecond, better: .higher)
@@ -73,7 +78,7 @@ public struct ReportDataset: Sendable {
     }
 
     static func row(runName: String, entries: [BenchmarkEntry], file: String,
-                    figures: [String: HeadlineFigures] = [:]) -> ReportRow {
+                    figures: [String: HeadlineFigures] = [:], plotted: Set<String> = []) -> ReportRow {
         let iterations = entries.filter { $0.runType == .iteration }
         let aggregate = { (name: String) in entries.first { $0.runType == .aggregate && $0.aggregateName == name } }
         let median = aggregate("median")
@@ -153,7 +158,7 @@ public struct ReportDataset: Sendable {
             latencyCDF: cdf, tornReads: counters["torn_reads"], backwardsReads: counters["backwards_reads"],
             c2cPair: pair, oneWayNanoseconds: counters["one_way_ns"] ?? counters["one_way_p50_ns"],
             errorMessage: entries.first { $0.errorOccurred == true }?.errorMessage)
-        for key in plottedCounters where allKeys.contains(key) {
+        for key in plotted where allKeys.contains(key) {
             row.counterFigures[key] = figure { $0.counters[key] }
         }
         return row

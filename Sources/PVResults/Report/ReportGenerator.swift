@@ -31,12 +31,13 @@ public enum ReportGenerator {
     ///   - command: the command line, quoted in the summary.
     ///   - figures: per scenario, the figures it is judged by (see ``ReportDataset``); with two
     ///     files (OLD then NEW) also the directions `compare` uses for files without their own map.
+    ///   - plots: per scenario, the plots it declares.
     public static func generate(inputs: [ReportInput], directory: String, overwrite: Bool, gnuplot: Gnuplot?,
-                                command: String, figures: [String: HeadlineFigures] = [:],
+                                command: String, figures: [String: HeadlineFigures] = [:], plots specs: [String: [PlotSpec]] = [:],
                                 writer: ResultFileWriter = ResultFileWriter())
         throws(ReportOutputError) -> Outcome
     {
-        let dataset = ReportDataset(inputs: inputs, figures: figures)
+        let dataset = ReportDataset(inputs: inputs, figures: figures, plots: specs)
         var comparison: Result<Comparison, Comparison.Failure>?
         if inputs.count == 2 {
             // Two runs of one set of cases are compared; a suite beside a c2c

@@ -33,7 +33,7 @@ public enum ReportMarkdown {
             let rows = dataset.rows.filter { $0.scenario == scenario }
             out.append("## \(scenario)")
             out.append("")
-            if scenario == "c2c" || rows.allSatisfy({ $0.c2cPair != nil }) {
+            if rows.contains(where: { $0.c2cPair != nil }) {
                 out += c2cTable(rows)
             } else {
                 out += scenarioTable(rows, multipleFiles: dataset.inputs.count > 1)

@@ -1,19 +1,20 @@
 /// The plots a report's data allows, as gnuplot scripts: throughput by
 /// strategy per scenario (bars with min/max error bars), the latency CDF per
-/// strategy, `idle-scan` throughput against vCPU count per layout, the
-/// `c2c` one-way latency heatmap, `overcommit` lock throughput and spin waste
-/// against overcommit (PV sched on vs off), each case's repetitions per scenario, and
+/// strategy, the plots each scenario declares (``PlotSpec``), the one-way
+/// latency heatmap of CPU-pair rows, each case's repetitions per scenario, and
 /// for two files the ratio new/old per case. A plot is made only when its data exists.
 public enum ReportPlots {
     public static func plots(for dataset: ReportDataset, comparison: Comparison? = nil) -> [ReportPlot] {
         var plots: [ReportPlot] = []
-        for scenario in dataset.scenarios where scenario != "c2c" {
+        for scenario in dataset.scenarios {
             let rows = dataset.rows.filter { $0.scenario == scenario && $0.c2cPair == nil }
             if let p = throughput(scenario: scenario, rows: rows) { plots.append(p) }
             if let p = latencyCDF(scenario: scenario, rows: rows) { plots.append(p) }
         }
-        if let p = idleScan(dataset.rows.filter { $0.scenario == "idle-scan" }) { plots.append(p) }
-        plots += Overcommit.plots(dataset.rows)
+        for (scenario, specs) in dataset.plots.sorted(by: { $0.key < $1.key }) {
+            let rows = dataset.rows.filter { $0.scenario == scenario }
+            plots += specs.compactMap { plot($0, rows: rows) }
+        }
         if let p = c2cHeatmap(dataset.rows.filter { $0.c2cPair != nil }) { plots.append(p) }
         for scenario in dataset.scenarios {
             if let p = repetitions(scenario: scenario, rows: dataset.rows.filter { $0.scenario == scenario }) { plots.append(p) }
@@ -92,33 +93,6 @@ public enum ReportPlots {
 
             """
         return ReportPlot(name: "latency-cdf-\(slug(scenario))", title: title, script: script)
-    }
-
-    static func idleScan(_ rows: [ReportRow]) -> ReportPlot? {
-        let shown = rows.filter { $0.throughput != nil && $0.vcpus != nil }
-        guard Set(shown.compactMap(\.vcpus)).count >= 2 else { return nil }
-        var series: [String: [ReportRow]] = [:]
-        for r in shown { series["\(r.layout) (\(r.strategy))", default: []].append(r) }
-        var blocks = ""
-        var plotParts: [String] = []
-        for (i, key) in series.keys.sorted().enumerated() {
-            let points = series[key]!.sorted { $0.vcpus! < $1.vcpus! }
-                .map { "\($0.vcpus!) \(num($0.throughput!.median)) \(num($0.throughput!.min)) \(num($0.throughput!.max))" }
-            blocks += "$s\(i) << EOD\n" + points.joined(separator: "\n") + "\nEOD\n"
-            plotParts.append("$s\(i) using 1:2:3:4 with yerrorlines title \(quote(key))")
-        }
-        let unit = ReportMarkdown.unit(shown[0].throughputKey)
-        let title = "idle-scan: throughput vs vCPU count per layout"
-        let script = header(title) + blocks + """
-            set xlabel "vCPUs scanned (log scale)"
-            set ylabel \(quote(unit + " (log scale)"))
-            set logscale xy
-            set key top right
-            set grid
-            plot \(plotParts.joined(separator: ", \\\n     "))
-
-            """
-        return ReportPlot(name: "idle-scan-vcpus", title: title, script: script)
     }
 
     static func c2cHeatmap(_ rows: [ReportRow]) -> ReportPlot? {
