@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PVABI
 import PVExperiments
+import PVResults
 
 /// A failure at run time (exit status 1), as opposed to a usage error (64).
 struct RuntimeError: Error, CustomStringConvertible {
@@ -136,11 +137,7 @@ func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
 
 /// Pretty-printed, key-sorted JSON on stdout.
 func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = try encoder.encode(value)
-    FileHandle.standardOutput.write(data)
-    FileHandle.standardOutput.write(Data("\n".utf8))
+    FileHandle.standardOutput.write(try PrettyJSON.data(value))
 }
 
 /// Writes one diagnostic line to stderr after whatever stdout holds, so the

@@ -92,41 +92,22 @@ struct CompareCommand: ParsableCommand {
         let oldPaths = try baseline.map { [try Baseline(name: $0).path()] } ?? (newFiles.isEmpty ? [files[0]] : files)
         let old = try oldPaths.map { try Self.load($0, baselineName: baseline) }
         let new = try (newFiles.isEmpty ? [files.last!] : newFiles).map { try Self.load($0) }
-        let format: Format = json ? .json : markdown ? .markdown : .text
-        if !newFiles.isEmpty || RunComparison.holdsSeveralRuns(old + new) {
-            let options = RunComparison.Options(threshold: try Self.threshold(threshold), figure: CompareFigureChoice(argument: figure))
-            let status = try Self.compareRuns(old: old, new: new, options: options, format: format, wide: wide,
-                                              failOnUnknown: failOnInconclusive)
-            if status != 0 { throw ExitCode(status) }
-            return
-        }
-        let options = Comparison.Options(alpha: alpha, threshold: try Self.threshold(threshold),
-                                         figure: CompareFigureChoice(argument: figure))
-        let status = try Self.compare(old: old[0], new: new[0], options: options, format: format,
-                                      failOnInconclusive: failOnInconclusive)
-        if status != 0 { throw ExitCode(status) }
+        let threshold = try Self.threshold(threshold)
+        let outcome: CompareSession.Outcome
+        do {
+            outcome = try CompareSession.compare(old: old, new: new, severalRuns: !newFiles.isEmpty, threshold: threshold,
+                                                 alpha: alpha, figure: CompareFigureChoice(argument: figure),
+                                                 format: json ? .json : markdown ? .markdown : .text, wide: wide,
+                                                 failOnInconclusive: failOnInconclusive)
+        } catch { throw ValidationError(error.description) }
+        try Self.finish(outcome)
     }
 
-    enum Format { case text, json, markdown }
-
-    /// Compares runs (several a side) and prints; returns the exit status.
-    static func compareRuns(old: [ReportInput], new: [ReportInput], options: RunComparison.Options, format: Format,
-                            wide: Bool = false, failOnUnknown: Bool = false) throws -> Int32 {
-        let c: RunComparison
-        do { c = try RunComparison(old: old, new: new, options: options, resolver: resolver) } catch {
-            throw ValidationError(error.description)
-        }
-        switch format {
-        case .json: try printJSON(c)
-        case .markdown: print(RunComparisonRendering.markdown(c), terminator: "")
-        case .text: print(RunComparisonRendering.text(c, wide: wide), terminator: "")
-        }
-        return c.exitStatus(failOnUnknown: failOnUnknown)
-    }
-
-    /// This pvbench's typed figures per scenario, for pvbench files written before `context.figures`.
-    static var resolver: FigureResolver {
-        FigureResolver(catalogue: ScenarioKind.figureCatalogue)
+    /// Prints the outcome and (unless `exit` is false) exits with its status.
+    static func finish(_ outcome: CompareSession.Outcome, exit: Bool = true) throws {
+        print(outcome.output, terminator: "")
+        if let error = outcome.error { writeStandardError(Data("pvbench: error: \(error)\n".utf8)) }
+        if exit, outcome.status != 0 { throw ExitCode(outcome.status) }
     }
 
     /// Reads a result file; a file that cannot be read or is not a result
@@ -138,25 +119,5 @@ struct CompareCommand: ParsableCommand {
             }
             throw ValidationError(error.description)
         }
-    }
-
-    /// Compares and prints; returns the exit status (no case in common: a ValidationError).
-    static func compare(old: ReportInput, new: ReportInput, options: Comparison.Options, format: Format,
-                        failOnInconclusive: Bool = false) throws -> Int32 {
-        let comparison: Comparison
-        do { comparison = try Comparison(old: old, new: new, options: options, resolver: resolver) } catch {
-            throw ValidationError(error.description)
-        }
-        switch format {
-        case .text: FileHandle.standardOutput.write(Data(CompareRendering.text(comparison).utf8))
-        case .markdown: FileHandle.standardOutput.write(Data(CompareRendering.markdown(comparison).utf8))
-        case .json: try printJSON(comparison)
-        }
-        if failOnInconclusive, comparison.exitStatus == 0, comparison.counts.inconclusive > 0 {
-            let n = comparison.counts.inconclusive
-            FileHandle.standardError.write(Data("pvbench: error: --fail-on-inconclusive: \(n) case\(n == 1 ? "" : "s") inconclusive (see the reasons above)\n".utf8))
-            return 2
-        }
-        return comparison.exitStatus
     }
 }

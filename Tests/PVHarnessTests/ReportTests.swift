@@ -112,9 +112,9 @@ struct ReportTests {
         #expect(poll.latencyCDF.map(\.fraction) == [0, 0.5, 0.9, 0.99, 0.999, 1])
         #expect(poll.latencyCDF.map(\.nanoseconds) == [90, 200, 300, 900, 4000, 20000])
 
-        let pairs = dataset.rows.compactMap(\.c2cPair).map { [$0.from, $0.to] }
+        let pairs = dataset.rows.compactMap(\.cpuPair).map { [$0.from, $0.to] }
         #expect(pairs == [[0, 1], [1, 0]])
-        #expect(dataset.rows.first { $0.c2cPair?.from == 1 }?.oneWayNanoseconds == 160)
+        #expect(dataset.rows.first { $0.cpuPair?.from == 1 }?.oneWayNanoseconds == 160)
     }
 
     @Test("a file with repetitions but no aggregates gets its figures computed; no rate counter means ops/s from real_time")

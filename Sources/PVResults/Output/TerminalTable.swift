@@ -1,6 +1,8 @@
 /// A plain-text table for terminals: a header with units, numbers
 /// right-aligned so digits line up, text left-aligned, columns two spaces
 /// apart, no colour, no box drawing (it pastes into mail and commit messages).
+/// ``render()`` is for figures (units, a rule under the header);
+/// ``plain(_:_:)`` for listings (text only, no rule).
 public struct TerminalTable: Sendable {
     public enum Alignment: Sendable { case left, right }
 
@@ -19,6 +21,8 @@ public struct TerminalTable: Sendable {
 
     public var columns: [Column]
     public private(set) var rows: [[String]] = []
+    /// A rule of dashes under the header.
+    var rule = true
 
     public init(columns: [Column]) { self.columns = columns }
 
@@ -33,15 +37,25 @@ public struct TerminalTable: Sendable {
         var header = [columns.map(\.title)]
         if hasUnits { header.append(columns.map { $0.unit.map { "(\($0))" } ?? "" }) }
         let all = header + rows
-        let widths = columns.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
+        let widths = columns.indices.map { c in all.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, cell in
                 let pad = String(repeating: " ", count: widths[i] - cell.count)
                 return columns[i].alignment == .right ? pad + cell : cell + pad
             }.joined(separator: "  ").trailingSpacesRemoved()
         }
-        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-        return (header.map(line) + [rule] + rows.map(line)).joined(separator: "\n") + "\n"
+        let dashes = rule ? [widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] : []
+        return (header.map(line) + dashes + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    /// Left-aligned text columns, two spaces apart, under a header with no
+    /// rule and no trailing newline: the listings of `validate`, `litmus`,
+    /// `list`, `topology`. A row may have fewer cells than the header.
+    public static func plain(_ header: [String], _ rows: [[String]]) -> String {
+        var table = TerminalTable(columns: header.map { Column($0, alignment: .left) })
+        table.rows = rows
+        table.rule = false
+        return String(table.render().dropLast())
     }
 }
 

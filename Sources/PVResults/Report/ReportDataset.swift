@@ -156,7 +156,7 @@ public struct ReportDataset: Sendable {
             latencyP50: latencyPrefix.flatMap { counters["\($0)p50_ns"] },
             latencyP99: latencyPrefix.flatMap { counters["\($0)p99_ns"] },
             latencyCDF: cdf, tornReads: counters["torn_reads"], backwardsReads: counters["backwards_reads"],
-            c2cPair: pair, oneWayNanoseconds: counters["one_way_ns"] ?? counters["one_way_p50_ns"],
+            cpuPair: pair, oneWayNanoseconds: counters["one_way_ns"] ?? counters["one_way_p50_ns"],
             errorMessage: entries.first { $0.errorOccurred == true }?.errorMessage)
         for key in plotted where allKeys.contains(key) {
             row.counterFigures[key] = figure { $0.counters[key] }

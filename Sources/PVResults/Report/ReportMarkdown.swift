@@ -33,8 +33,8 @@ public enum ReportMarkdown {
             let rows = dataset.rows.filter { $0.scenario == scenario }
             out.append("## \(scenario)")
             out.append("")
-            if rows.contains(where: { $0.c2cPair != nil }) {
-                out += c2cTable(rows)
+            if rows.contains(where: { $0.cpuPair != nil }) {
+                out += cpuPairTable(rows)
             } else {
                 out += scenarioTable(rows, multipleFiles: dataset.inputs.count > 1)
             }
@@ -121,11 +121,11 @@ public enum ReportMarkdown {
         return lines
     }
 
-    static func c2cTable(_ rows: [ReportRow]) -> [String] {
+    static func cpuPairTable(_ rows: [ReportRow]) -> [String] {
         var lines = [row(["from CPU", "to CPU", "one-way ns", "round trips/s", "run"]), row(["---", "---", "---", "---", "---"])]
         for r in rows {
             lines.append(row([
-                r.c2cPair.map { String($0.from) } ?? "–", r.c2cPair.map { String($0.to) } ?? "–",
+                r.cpuPair.map { String($0.from) } ?? "–", r.cpuPair.map { String($0.to) } ?? "–",
                 r.oneWayNanoseconds.map(ReportNumberFormat.nanoseconds) ?? "–",
                 r.throughput.map { ReportNumberFormat.rate($0.median) } ?? "–", "`\(r.runName)`",
             ]))

@@ -7,7 +7,7 @@ public enum ReportPlots {
     public static func plots(for dataset: ReportDataset, comparison: Comparison? = nil) -> [ReportPlot] {
         var plots: [ReportPlot] = []
         for scenario in dataset.scenarios {
-            let rows = dataset.rows.filter { $0.scenario == scenario && $0.c2cPair == nil }
+            let rows = dataset.rows.filter { $0.scenario == scenario && $0.cpuPair == nil }
             if let p = throughput(scenario: scenario, rows: rows) { plots.append(p) }
             if let p = latencyCDF(scenario: scenario, rows: rows) { plots.append(p) }
         }
@@ -15,7 +15,7 @@ public enum ReportPlots {
             let rows = dataset.rows.filter { $0.scenario == scenario }
             plots += specs.compactMap { plot($0, rows: rows) }
         }
-        if let p = c2cHeatmap(dataset.rows.filter { $0.c2cPair != nil }) { plots.append(p) }
+        if let p = cpuPairHeatmap(dataset.rows.filter { $0.cpuPair != nil }) { plots.append(p) }
         for scenario in dataset.scenarios {
             if let p = repetitions(scenario: scenario, rows: dataset.rows.filter { $0.scenario == scenario }) { plots.append(p) }
         }
@@ -95,10 +95,10 @@ public enum ReportPlots {
         return ReportPlot(name: "latency-cdf-\(slug(scenario))", title: title, script: script)
     }
 
-    static func c2cHeatmap(_ rows: [ReportRow]) -> ReportPlot? {
+    static func cpuPairHeatmap(_ rows: [ReportRow]) -> ReportPlot? {
         var cells: [Int: [Int: Double]] = [:]
         for r in rows {
-            guard let pair = r.c2cPair, let v = r.oneWayNanoseconds else { continue }
+            guard let pair = r.cpuPair, let v = r.oneWayNanoseconds else { continue }
             cells[pair.from, default: [:]][pair.to] = v
         }
         guard !cells.isEmpty else { return nil }

@@ -26,8 +26,8 @@ public struct ReportRow: Sendable, Equatable {
     public var latencyCDF: [(nanoseconds: Double, fraction: Double)]
     public var tornReads: Double?
     public var backwardsReads: Double?
-    /// For `c2c` pairs: the CPUs and the one-way latency.
-    public var c2cPair: (from: Int, to: Int)?
+    /// For a CPU pair's row (`cpu:A->cpu:B` in its name): the CPUs and the one-way latency.
+    public var cpuPair: (from: Int, to: Int)?
     public var oneWayNanoseconds: Double?
     public var errorMessage: String?
     /// The 95 % CI of the throughput median: the file's `_ci_low`/`_ci_high`,
@@ -48,7 +48,7 @@ public struct ReportRow: Sendable, Equatable {
     public static func == (a: ReportRow, b: ReportRow) -> Bool {
         a.file == b.file && a.runName == b.runName && a.throughput == b.throughput
             && a.latencyCDF.elementsEqual(b.latencyCDF) { $0.nanoseconds == $1.nanoseconds && $0.fraction == $1.fraction }
-            && a.c2cPair?.from == b.c2cPair?.from && a.c2cPair?.to == b.c2cPair?.to
+            && a.cpuPair?.from == b.cpuPair?.from && a.cpuPair?.to == b.cpuPair?.to
             && a.oneWayNanoseconds == b.oneWayNanoseconds && a.tornReads == b.tornReads
     }
 }

@@ -13,13 +13,7 @@ public struct ResultFile: Sendable, Equatable, Codable {
     }
 
     /// Pretty-printed JSON with sorted keys and a final newline.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
-    }
+    public func jsonData() throws -> Data { try PrettyJSON.data(self) }
 
     /// Reads a result file's bytes; `source` (a path) names it in errors.
     public static func decode(_ data: Data, source: String) throws(ResultFileError) -> ResultFile {

@@ -1,0 +1,94 @@
+import Foundation
+import PVResults
+
+/// What `pvbench run` prints: the tables on stdout, then one summary of
+/// the warnings for stderr (each in full in the JSON's context).
+public struct RunText: Sendable {
+    /// Everything for stdout, in order.
+    public var standardOutput = ""
+    /// Lines for stderr (without newlines), after stdout.
+    public var standardError: [String] = []
+
+    /// - Parameters:
+    ///   - context: the result file's context (its placement classes and idle floor).
+    ///   - wide: full case names.
+    ///   - jsonPath: where `--json` wrote the file, for the spread warning.
+    public init(_ report: RunReport, context: ResultContext, wide: Bool, jsonPath: String?) {
+        let outcome = report.outcome, request = report.request
+        var out: [String] = [RunSummaryTable.render(outcome.results, wide: wide)]
+        if let legend = RunSummaryTable.legend(outcome.results) { out.append(legend) }
+        out.append("")
+        if let classes = context.placementClasses { out.append(classes.render(wide: wide)) }
+        for table in [outcome.soakTable, outcome.comparisons.isEmpty ? nil : ComparisonTable.render(outcome.comparisons),
+                      request.sideBySide ? Self.ratioTable(outcome.results) : nil] {
+            guard let table else { continue }
+            out += [table, ""]
+        }
+        out += outcome.conclusions
+        if !outcome.conclusions.isEmpty { out.append("") }
+        out += outcome.perfUnavailable
+        let clock = report.host.clock
+        out.append("clock: \(clock.name), \(String(format: "%.3f", clock.frequencyHz / 1e9)) GHz; \(report.overhead.summary)")
+        if let first = outcome.results.first { out.append("placement: \(ScenarioRunner.label(first.placement))") }
+        if !outcome.rounds.isEmpty {
+            let disturbedCount = outcome.results.map(\.disturbedRepetitions).reduce(0, +)
+            let total = outcome.results.map(\.iterations.count).reduce(0, +)
+            out.append("rounds: \(outcome.rounds.count) (seed \(outcome.seed), --disturbed \(request.disturbed)); "
+                + "\(disturbedCount) of \(total) repetitions disturbed (off CPU > \(request.disturbanceLimit * 100)% of the window"
+                + (context.rounds?.idleFloor.map { String(format: " above an idle floor of %.2f%%", 100 * $0.fraction) } ?? "") + ")")
+        }
+        standardOutput = out.map { $0 + "\n" }.joined()
+        let all = report.warnings
+        let spread = all.filter { $0.category == .spread }
+        // perf counter lines are printed under the table already.
+        for w in all where w.category != .spread && w.category != .perfCounter { standardError.append("warning: \(w)") }
+        if !spread.isEmpty {
+            let cases = Set(spread.compactMap(\.caseName)).count
+            standardError.append("warning: \(spread.count) figures in \(cases) cases vary by more than "
+                + "\(Int(RepetitionSummary.defaultLargeSpreadThreshold * 100))% (CV) over their repetitions"
+                + (jsonPath.map { "; each is in \($0) (context.warnings)" } ?? "; --json FILE keeps each in context.warnings"))
+        }
+    }
+
+    /// Cases of one scenario run side by side (several strategies): each
+    /// one's time per operation over the first's, per round, with its CI;
+    /// nil for fewer than two cases.
+    static func ratioTable(_ results: [CaseResult]) -> String? {
+        guard results.count > 1 else { return nil }
+        let first = results[0]
+        var table = TerminalTable(columns: [
+            TerminalTable.Column("time per operation, per round", alignment: .left),
+            TerminalTable.Column("ratio [95% CI]", alignment: .right), TerminalTable.Column("pairs"),
+        ])
+        for r in results.dropFirst() {
+            let name = "\(r.settings.strategy) / \(first.settings.strategy)"
+            guard let ratio = RoundRunner.ratio(r, first) else {
+                table.addRow([name, "no undisturbed pairs", "0"])
+                continue
+            }
+            table.addRow([name, ratio.text, "\(ratio.ratios.count)"])
+        }
+        return table.render()
+    }
+}
+
+/// What a finished run means for the exit status: 130/143 when a signal
+/// cut it short, 1 when a strategy that claims safety showed a torn or
+/// backwards value, else 0; with the lines that say why, for stderr.
+public struct RunExit: Sendable, Equatable {
+    public var status: Int32 = 0
+    public var messages: [String] = []
+
+    public init(_ report: RunReport) {
+        for r in report.outcome.unsafe {
+            messages.append("\(r.settings.name): \(r.violations.torn) torn and \(r.violations.backwards) backwards values "
+                + "under a strategy that claims safety; first: \(r.firstViolation ?? "-")")
+        }
+        if let signal = report.signal {
+            messages.append("interrupted by \(signal.name); partial results are marked \"interrupted\": true")
+            status = signal.exitStatus
+        } else if !report.outcome.unsafe.isEmpty {
+            status = 1
+        }
+    }
+}
