@@ -50,7 +50,7 @@ struct ListCommand: ParsableCommand {
                        summary: $0.summary)
             },
             suites: Suite.allCases.map {
-                SuiteInfo(name: $0.rawValue, cases: $0.cases(base: RunSettings(scenario: .stealClock)).count, summary: $0.summary)
+                SuiteInfo(name: $0.rawValue, cases: $0.cases(base: RunSettings(scenario: .default)).count, summary: $0.summary)
             })
     }
 

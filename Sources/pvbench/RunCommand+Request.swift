@@ -16,7 +16,7 @@ extension RunCommand {
         request.writerCPUs = cpus.writerCPUs
         request.readerCPUs = cpus.readerCPUs
         var base = RunSettings(
-            scenario: scenario ?? .stealClock, strategy: strategy.first ?? .relaxed, layout: layout, implementation: impl, vcpus: vcpus,
+            scenario: scenario ?? .default, strategy: strategy.first ?? .relaxed, layout: layout, implementation: impl, vcpus: vcpus,
             readers: readers, writers: writers, placement: request, duration: rounds.duration ?? 0.3, warmup: rounds.warmup,
             repetitions: rounds.repetitions ?? 9, updateInterval: timing.updateInterval, runDuration: timing.runDuration,
             preemptedDuration: timing.preemptedDuration)

@@ -83,8 +83,8 @@ struct RunCommand: ParsableCommand {
         _ = try scenarioParameters()
         if compareImpl, !inject.isEmpty { throw ValidationError("--compare-impl measures clean kernels: leave out --inject") }
         _ = try output.baselineAction()
-        if chosenSuite == nil, let f = inject.first(where: { !$0.scenarios.contains(scenario ?? .stealClock) }) {
-            throw ValidationError("--inject \(f.name) does nothing in \(scenario ?? .stealClock); it applies to "
+        if chosenSuite == nil, let f = inject.first(where: { !$0.scenarios.contains(scenario ?? .default) }) {
+            throw ValidationError("--inject \(f.name) does nothing in \(scenario ?? .default); it applies to "
                 + f.scenarios.map(\.rawValue).joined(separator: ", "))
         }
     }

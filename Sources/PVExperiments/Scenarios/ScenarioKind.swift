@@ -56,6 +56,9 @@ public struct ScenarioKind: RawRepresentable, Hashable, Sendable, Codable, CaseI
 }
 
 extension ScenarioKind {
+    /// The scenario `pvbench run` emulates when none is named: the first registered.
+    public static var `default`: ScenarioKind { allCases[0] }
+
     /// Per scenario name, the figures it is judged by: for files that do not say theirs.
     public static var figureCatalogue: [String: HeadlineFigures] {
         Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0.figures) })
