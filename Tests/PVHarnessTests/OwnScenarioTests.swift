@@ -111,6 +111,26 @@ struct ScenarioOptionTests {
         #expect(a != b)
     }
 
+    @Test("every scenario option with a value refuses garbage, naming the option on the first line (the line the CLI prints)")
+    func garbage() {
+        let values = ["", " ", "-1", "abc", "1e400", "NaN", "-inf", "☃", "1\n2", "0x", String(repeating: "9", count: 10_000)]
+        var checked = 0
+        for (kind, option) in ScenarioOption.all where option.valueName != nil {
+            for value in values {
+                var p = ScenarioParameterSet()
+                do {
+                    try ScenarioOption.parse(["--\(option.name)", value], chosen: kind, into: &p)
+                    Issue.record("--\(option.name) '\(value.prefix(20))' was accepted")
+                } catch {
+                    let first = error.description.split(separator: "\n", omittingEmptySubsequences: false)[0]
+                    #expect(first.contains("--\(option.name)"), "--\(option.name): \(error.description.prefix(200))")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked >= 6 * values.count, "overcommit's six options at least")
+    }
+
     @Test("c2c's --matrix expands to every ordered pair of usable CPUs; overcommit's both to on and off")
     func expand() throws {
         let topology = try TopologyFixtures.load("two-node-smt")

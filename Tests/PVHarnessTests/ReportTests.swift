@@ -33,7 +33,7 @@ enum ReportFixtures {
                 let base = strategy == "relaxed" ? 4.0e8 : 1.0e8
                 entries += runs("steal-clock/\(strategy)/\(layout)/vcpus:4/readers:1/writers:1", scenario: "steal-clock",
                                 strategy: strategy, layout: layout) { i in
-                    ["reads_per_second": base + Double(i) * 1e7, "p50_ns": 2.5, "p99_ns": 40, "torn_reads": 0,
+                    ["reads_per_second": base + Double(i) * 1e7, "read_cost_p50_ns": 2.5, "read_cost_p99_ns": 40, "torn_reads": 0,
                      "backwards_reads": 0]
                 }
             }
@@ -53,7 +53,7 @@ enum ReportFixtures {
         }
         for (a, b) in [(0, 1), (1, 0)] {
             entries += runs("c2c/cpu:\(a)->cpu:\(b)", scenario: "c2c", strategy: "-", layout: "-") { _ in
-                ["one_way_ns": 150 + Double(a) * 10, "round_trips_per_second": 3e6]
+                ["one_way_ns": 150 + Double(a) * 10, "one_way_p50_ns": 150 + Double(a) * 10, "round_trips_per_second": 3e6]
             }
         }
         var context = ResultsTests.sampleContext()
@@ -93,7 +93,7 @@ enum ReportFixtures {
 struct ReportTests {
     @Test("runs become rows with the aggregates' median, min, max and CV")
     func rows() throws {
-        let dataset = ReportDataset(inputs: [ReportFixtures.input()])
+        let dataset = ReportDataset(pvbench: [ReportFixtures.input()])
         #expect(dataset.scenarios == ["steal-clock", "preempt-poll", "idle-scan", "c2c"])
         #expect(dataset.rows.count == 4 + 1 + 6 + 2)
         let row = try #require(dataset.rows.first { $0.runName == "steal-clock/relaxed/packed/vcpus:4/readers:1/writers:1" })
@@ -212,7 +212,7 @@ struct ReportTests {
 
     @Test("the summary has a table per scenario and each file's context")
     func markdown() {
-        let dataset = ReportDataset(inputs: [ReportFixtures.input(interrupted: true)])
+        let dataset = ReportDataset(pvbench: [ReportFixtures.input(interrupted: true)])
         let md = ReportMarkdown.render(dataset, plots: [], plotNote: "No plots: test", command: "pvbench report x.json")
         for heading in ["## steal-clock", "## preempt-poll", "## idle-scan", "## c2c", "## Plots", "## Context"] {
             #expect(md.contains("\n\(heading)\n"), "missing \(heading)")
@@ -231,7 +231,8 @@ struct ReportTests {
     func withoutGnuplot() throws {
         let dir = ReportFixtures.temporaryDirectory() + "/new/sub"
         let outcome = try ReportGenerator.generate(inputs: [ReportFixtures.input()], directory: dir, overwrite: false,
-                                                   gnuplot: nil, command: "pvbench report synthetic.json")
+                                                   gnuplot: nil, command: "pvbench report synthetic.json",
+                                                   figures: ScenarioKind.figureCatalogue)
         #expect(outcome.written == ["\(dir)/summary.md"])
         #expect(outcome.notes.first?.contains("apt-get install gnuplot-nox") == true)
         let text = try String(contentsOfFile: "\(dir)/summary.md", encoding: .utf8)
@@ -252,7 +253,7 @@ struct ReportTests {
         let dir = ReportFixtures.temporaryDirectory()
         let outcome = try ReportGenerator.generate(inputs: [ReportFixtures.input()], directory: dir, overwrite: false,
                                                    gnuplot: Gnuplot.find(), command: "pvbench report synthetic.json",
-                                                   plots: ScenarioKind.plotCatalogue)
+                                                   figures: ScenarioKind.figureCatalogue, plots: ScenarioKind.plotCatalogue)
         #expect(outcome.notes == [])
         #expect(outcome.written.count == 1 + 2 * 10 + 1, "the summary, each plot as SVG and PNG, idle-scan-vcpus's data table")
         for path in outcome.written where path.hasSuffix(".svg") {

@@ -102,21 +102,27 @@ extension ScenarioOption {
         if let value = T(rawValue: text) { return value }
         let names = T.allCases.map { "'\($0.rawValue)'" }
         let list = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + names.last! : names.joined()
-        throw ScenarioOptionError("The value '\(text)' is invalid for '\(option)'. Please provide one of \(list).")
+        throw ScenarioOptionError("The value '\(shown(text))' is invalid for '\(option)'. Please provide one of \(list).")
     }
 
     /// A CPU list (`0,2`, `0-3`).
     public static func cpuList(_ text: String, for option: String) throws(ScenarioOptionError) -> [Int] {
         do { return try CPUListText.parse(text, option: flag(option)) } catch {
-            throw ScenarioOptionError("The value '\(text)' is invalid for '\(option)': \(error)")
+            throw ScenarioOptionError("The value '\(shown(text))' is invalid for '\(option)': \(error)")
         }
     }
 
     /// A duration in ns, at most an hour.
     public static func nanoseconds(_ text: String, for option: String) throws(ScenarioOptionError) -> UInt64 {
         do { return try DurationText.nanoseconds(text, option: flag(option)) } catch {
-            throw ScenarioOptionError("The value '\(text)' is invalid for '\(option)': \(error)")
+            throw ScenarioOptionError("The value '\(shown(text))' is invalid for '\(option)': \(error)")
         }
+    }
+
+    /// A value as an error shows it: control characters escaped, so the
+    /// message stays on the one line the CLI prints.
+    static func shown(_ text: String) -> String {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control } ? String(text.debugDescription.dropFirst().dropLast()) : text
     }
 
     /// `--cpus` of `--cpus <list>`.

@@ -4,18 +4,11 @@ public struct ReportDataset: Sendable {
     public let inputs: [ReportInput]
     public let rows: [ReportRow]
 
-    /// Rate counters in order of preference when a run has several.
-    static let throughputKeys = [
-        "reads_per_second", "polls_per_second", "episodes_per_second", "scans_per_second",
-        "round_trips_per_second", "items_per_second", "bytes_per_second",
-    ]
-    /// Per-operation cost percentiles (p50, p99), in order of preference.
-    static let costKeys = [
-        ("p50_ns", "p99_ns"), ("read_cost_p50_ns", "read_cost_p99_ns"), ("poll_cost_p50_ns", "poll_cost_p99_ns"),
-        ("spin_with_pv_p50_ns", "spin_with_pv_p99_ns"), ("ns_per_flag", ""),
-    ]
-    /// Latency counter prefixes (`<prefix>p50_ns`, …), in order of preference.
-    static let latencyPrefixes = ["visibility_", "breakout_", "one_way_"]
+    /// Rate counters of a file whose scenario declares no figures (another
+    /// tool's google-benchmark file), in order of preference; then any
+    /// `*_per_second`, then operations per second from real_time. Cost and
+    /// latency come only from declared figures.
+    static let throughputKeys = ["items_per_second", "bytes_per_second"]
     /// Percentile counter suffixes and the fraction each stands for.
     static let percentileLevels: [(String, Double)] = [
         ("min_ns", 0), ("p50_ns", 0.5), ("p90_ns", 0.9), ("p99_ns", 0.99), ("p999_ns", 0.999), ("p9999_ns", 0.9999),
@@ -28,8 +21,9 @@ public struct ReportDataset: Sendable {
 
     /// - Parameters:
     ///   - figures: per scenario name, the figures it is judged by (pvbench's
-    ///     scenarios declare theirs); a row of another scenario, or of a file
-    ///     from another tool, falls back to the preference lists above.
+    ///     scenarios declare theirs; a file's own `context.figures` comes
+    ///     first); a row of a scenario with none (another tool's file) shows
+    ///     a rate from ``throughputKeys`` and no cost or latency.
     ///   - plots: per scenario name, the plots it declares.
     public init(inputs: [ReportInput], figures: [String: HeadlineFigures] = [:], plots: [String: [PlotSpec]] = [:]) {
         self.inputs = inputs
@@ -130,10 +124,8 @@ public struct ReportDataset: Sendable {
             }
         }
 
-        let declaredCost = declared?.cost.flatMap { c in counters[c.key] != nil ? (c.key, declared?.costP99?.key ?? "") : nil }
-        let cost = declaredCost ?? costKeys.first { counters[$0.0] != nil }
+        let cost = declared?.cost.flatMap { c in counters[c.key] != nil ? (c.key, declared?.costP99?.key ?? "") : nil }
         let latencyPrefix = declared?.latencyPrefix.flatMap { counters["\($0)p50_ns"] != nil ? $0 : nil }
-            ?? latencyPrefixes.first { counters["\($0)p50_ns"] != nil }
         var cdf: [(nanoseconds: Double, fraction: Double)] = []
         if let latencyPrefix {
             for (suffix, fraction) in percentileLevels {
@@ -156,7 +148,7 @@ public struct ReportDataset: Sendable {
             latencyP50: latencyPrefix.flatMap { counters["\($0)p50_ns"] },
             latencyP99: latencyPrefix.flatMap { counters["\($0)p99_ns"] },
             latencyCDF: cdf, tornReads: counters["torn_reads"], backwardsReads: counters["backwards_reads"],
-            cpuPair: pair, oneWayNanoseconds: counters["one_way_ns"] ?? counters["one_way_p50_ns"],
+            cpuPair: pair, oneWayNanoseconds: pair == nil ? nil : latencyPrefix.flatMap { counters["\($0)p50_ns"] },
             errorMessage: entries.first { $0.errorOccurred == true }?.errorMessage)
         for key in plotted where allKeys.contains(key) {
             row.counterFigures[key] = figure { $0.counters[key] }

@@ -26,7 +26,8 @@ public struct ReportRow: Sendable, Equatable {
     public var latencyCDF: [(nanoseconds: Double, fraction: Double)]
     public var tornReads: Double?
     public var backwardsReads: Double?
-    /// For a CPU pair's row (`cpu:A->cpu:B` in its name): the CPUs and the one-way latency.
+    /// For a CPU pair's row (`cpu:A->cpu:B` in its name): the CPUs and the
+    /// one-way latency (its declared latency's p50).
     public var cpuPair: (from: Int, to: Int)?
     public var oneWayNanoseconds: Double?
     public var errorMessage: String?
