@@ -108,14 +108,16 @@ extension ScenarioOption {
     /// A CPU list (`0,2`, `0-3`).
     public static func cpuList(_ text: String, for option: String) throws(ScenarioOptionError) -> [Int] {
         do { return try CPUListText.parse(text, option: flag(option)) } catch {
-            throw ScenarioOptionError("The value '\(shown(text))' is invalid for '\(option)': \(error)")
+            throw ScenarioOptionError("The value '\(shown(text))' is invalid for '\(option)': "
+                + error.description.replacingOccurrences(of: text, with: shown(text)))
         }
     }
 
     /// A duration in ns, at most an hour.
     public static func nanoseconds(_ text: String, for option: String) throws(ScenarioOptionError) -> UInt64 {
         do { return try DurationText.nanoseconds(text, option: flag(option)) } catch {
-            throw ScenarioOptionError("The value '\(shown(text))' is invalid for '\(option)': \(error)")
+            throw ScenarioOptionError("The value '\(shown(text))' is invalid for '\(option)': "
+                + error.description.replacingOccurrences(of: text, with: shown(text)))
         }
     }
 
