@@ -26,26 +26,3 @@ extension Figure: Codable {
         try c.encode(better.rawValue, forKey: .better)
     }
 }
-
-/// A scenario's figures by role: `{"rate": …, "cost": …, "cost_p99": …, "latency_prefix": "visibility_"}`.
-extension HeadlineFigures: Codable {
-    enum CodingKeys: String, CodingKey { case rate, cost, costP99 = "cost_p99", latencyPrefix = "latency_prefix" }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(rate: try c.decode(Figure.self, forKey: .rate), cost: try c.decodeIfPresent(Figure.self, forKey: .cost),
-                  costP99: try c.decodeIfPresent(Figure.self, forKey: .costP99),
-                  latencyPrefix: try c.decodeIfPresent(String.self, forKey: .latencyPrefix))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(rate, forKey: .rate)
-        try c.encodeIfPresent(cost, forKey: .cost)
-        try c.encodeIfPresent(costP99, forKey: .costP99)
-        try c.encodeIfPresent(latencyPrefix, forKey: .latencyPrefix)
-    }
-
-    /// Every figure with a role: rate, cost p50 and p99, latency p50 and p99.
-    public var all: [Figure] { [rate] + [cost, costP99, latencyP50, latencyP99].compactMap { $0 } }
-}

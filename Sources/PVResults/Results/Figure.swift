@@ -49,12 +49,16 @@ public struct Figure: Sendable, Hashable, CustomStringConvertible {
 
 /// The figures a scenario is judged by: its rate, the cost of one
 /// operation (p50, and p99 where it has one), and the latency it reports
-/// (p50, p99; percentile counters `<latencyPrefix>p…_ns`), if any.
-public struct HeadlineFigures: Sendable, Hashable {
+/// (p50, p99; percentile counters `<latencyPrefix>p…_ns`), if any. In a
+/// result file's `context.figures`:
+/// `{"rate": …, "cost": …, "cost_p99": …, "latency_prefix": "visibility_"}`.
+public struct HeadlineFigures: Sendable, Hashable, Codable {
     public let rate: Figure
     public let cost: Figure?
     public let costP99: Figure?
     public let latencyPrefix: String?
+
+    enum CodingKeys: String, CodingKey { case rate, cost, costP99 = "cost_p99", latencyPrefix = "latency_prefix" }
 
     public init(rate: Figure, cost: Figure? = nil, costP99: Figure? = nil, latencyPrefix: String? = nil) {
         self.rate = rate
@@ -68,6 +72,9 @@ public struct HeadlineFigures: Sendable, Hashable {
         self.init(rate: rate, cost: .nanoseconds("\(costPrefix)p50_ns"), costP99: .nanoseconds("\(costPrefix)p99_ns"),
                   latencyPrefix: latencyPrefix)
     }
+
+    /// Every figure with a role: rate, cost p50 and p99, latency p50 and p99.
+    public var all: [Figure] { [rate] + [cost, costP99, latencyP50, latencyP99].compactMap { $0 } }
 
     public var latencyP50: Figure? { latencyPrefix.map { .nanoseconds("\($0)p50_ns") } }
     public var latencyP99: Figure? { latencyPrefix.map { .nanoseconds("\($0)p99_ns") } }
