@@ -12,11 +12,11 @@ struct ReportCommand: ParsableCommand {
             DIR/summary.md: per scenario a table of strategy × layout with throughput (median, min … max, CV), \
             cost and latency percentiles and torn/backwards counts, then each file's context (machine, clock, \
             placement, command, warnings, interruption). With gnuplot on PATH (Debian: gnuplot-nox) it also \
-            writes throughput-<scenario>, latency-cdf-<scenario>, the scenarios' own (\(ScenarioKind.plotCatalogue.values.flatMap { $0.map(\.name) }.sorted().joined(separator: ", "))), c2c-heatmap and \
+            writes throughput-<scenario>, latency-cdf-<scenario>, the scenarios' own (\(ScenarioKind.plotCatalogue.values.flatMap { $0.map(\.name) }.sorted().joined(separator: ", "))) and \
             repetitions-<scenario> (every repetition, disturbed ones marked) as .svg and .png, each only when the \
             files hold its data. With two files, OLD NEW, that share at least half of the larger one's cases, it adds the \
             `pvbench compare` table and compare-ratio (new/old per case with its CI); two different sets (a suite \
-            and a c2c matrix) are reported side by side. Existing files are not replaced without --force.
+            and a CPU-pair matrix) are reported side by side. Existing files are not replaced without --force.
             """)
 
     @Argument(help: ArgumentHelp("Result JSON files.", valueName: "file"))

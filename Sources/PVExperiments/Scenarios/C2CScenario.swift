@@ -16,6 +16,11 @@ public enum C2CScenario: Scenario {
     public static let records: [SharedRecordKind] = []
     public static let figures = HeadlineFigures(rate: .rate("trips", key: "round_trips_per_second"), latencyPrefix: "one_way_")
 
+    public static let plots = [
+        PlotSpec(name: "c2c-heatmap", title: "c2c: one-way cache-line latency (ns) per CPU pair", x: .cpuPair,
+                 xlabel: "to CPU", ylabel: "one-way ns"),
+    ]
+
     public struct Parameters: ScenarioParameters {
         /// Every ordered pair of usable CPUs, one case each.
         public var matrix = false

@@ -9,6 +9,9 @@ public struct PlotSpec: Sendable, Equatable {
         /// A name parameter `key:N:M`, drawn at N/M with tics `r:1`; the
         /// data table names N and M `numerator` and `denominator`.
         case ratio(String, numerator: String, denominator: String)
+        /// A heatmap over the rows' CPU pairs (`cpu:A->cpu:B`, from on y,
+        /// to on x) of their latency p50; `ylabel` labels the colour bar.
+        case cpuPair
     }
 
     public var name: String

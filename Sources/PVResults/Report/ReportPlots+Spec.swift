@@ -47,6 +47,8 @@ extension ReportPlots {
     /// The x value of a row and its label; nil when the row has none.
     static func x(_ spec: PlotSpec, _ row: ReportRow) -> (Double, [String])? {
         switch spec.x {
+        case .cpuPair:
+            return nil
         case .vcpus:
             return row.vcpus.map { (Double($0), ["\($0)"]) }
         case let .ratio(key, _, _):
@@ -60,6 +62,7 @@ extension ReportPlots {
     /// The data table's x columns.
     static func xColumns(_ spec: PlotSpec) -> [String] {
         switch spec.x {
+        case .cpuPair: []
         case .vcpus: ["vcpus"]
         case let .ratio(key, numerator, denominator): [key, numerator, denominator]
         }

@@ -1,7 +1,7 @@
 /// The plots a report's data allows, as gnuplot scripts: throughput by
 /// strategy per scenario (bars with min/max error bars), the latency CDF per
-/// strategy, the plots each scenario declares (``PlotSpec``), the one-way
-/// latency heatmap of CPU-pair rows, each case's repetitions per scenario, and
+/// strategy, the plots each scenario declares (``PlotSpec``: lines against
+/// a parameter, or a heatmap over CPU pairs), each case's repetitions per scenario, and
 /// for two files the ratio new/old per case. A plot is made only when its data exists.
 public enum ReportPlots {
     public static func plots(for dataset: ReportDataset, comparison: Comparison? = nil) -> [ReportPlot] {
@@ -11,11 +11,10 @@ public enum ReportPlots {
             if let p = throughput(scenario: scenario, rows: rows) { plots.append(p) }
             if let p = latencyCDF(scenario: scenario, rows: rows) { plots.append(p) }
         }
-        for (scenario, specs) in dataset.plots.sorted(by: { $0.key < $1.key }) {
+        for scenario in dataset.scenarios {
             let rows = dataset.rows.filter { $0.scenario == scenario }
-            plots += specs.compactMap { plot($0, rows: rows) }
+            plots += (dataset.plots[scenario] ?? []).compactMap { $0.x == .cpuPair ? cpuPairHeatmap($0, rows) : plot($0, rows: rows) }
         }
-        if let p = cpuPairHeatmap(dataset.rows.filter { $0.cpuPair != nil }) { plots.append(p) }
         for scenario in dataset.scenarios {
             if let p = repetitions(scenario: scenario, rows: dataset.rows.filter { $0.scenario == scenario }) { plots.append(p) }
         }
@@ -95,7 +94,7 @@ public enum ReportPlots {
         return ReportPlot(name: "latency-cdf-\(slug(scenario))", title: title, script: script)
     }
 
-    static func cpuPairHeatmap(_ rows: [ReportRow]) -> ReportPlot? {
+    static func cpuPairHeatmap(_ spec: PlotSpec, _ rows: [ReportRow]) -> ReportPlot? {
         var cells: [Int: [Int: Double]] = [:]
         for r in rows {
             guard let pair = r.cpuPair, let v = r.oneWayNanoseconds else { continue }
@@ -112,22 +111,21 @@ public enum ReportPlots {
             data.append("")
         }
         let tics = cpus.enumerated().map { "\"\($0.element)\" \($0.offset)" }.joined(separator: ", ")
-        let title = "c2c: one-way cache-line latency (ns) per CPU pair"
-        let script = header(title) + block(data) + """
-            set xlabel "to CPU"
+        let script = header(spec.title) + block(data) + """
+            set xlabel \(quote(spec.xlabel))
             set ylabel "from CPU"
             set xtics (\(tics))
             set ytics (\(tics))
             set xrange [-0.5:\(Double(cpus.count) - 0.5)]
             set yrange [-0.5:\(Double(cpus.count) - 0.5)]
             set size ratio -1
-            set cblabel "one-way ns"
+            set cblabel \(quote(spec.ylabel ?? "latency p50 (ns)"))
             set palette defined (0 '#fff5eb', 1 '#fd8d3c', 2 '#7f2704')
             plot $data using 1:2:3 with image notitle, \\
                  $data using 1:2:(sprintf("%.0f", $3)) with labels notitle
 
             """
-        return ReportPlot(name: "c2c-heatmap", title: title, script: script)
+        return ReportPlot(name: spec.name, title: spec.title, script: script)
     }
 
     // MARK: script pieces
