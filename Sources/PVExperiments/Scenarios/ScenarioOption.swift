@@ -65,7 +65,7 @@ extension ScenarioOption {
             var value = ""
             if option.valueName != nil {
                 if parts.count == 2 { value = String(parts[1]) } else {
-                    guard let next = rest.popFirst() else { throw ScenarioOptionError("missing value for '--\(name) <\(option.valueName!)>'") }
+                    guard let next = rest.popFirst() else { throw ScenarioOptionError("Missing value for '--\(name) <\(option.valueName!)>'") }
                     value = next
                 }
             } else if parts.count == 2 {
