@@ -98,7 +98,7 @@ let package = Package(
             swiftSettings: optimise),
 
         // Helpers the test targets share (a seeded generator); not shipped.
-        .target(name: "PVTestSupport", path: "Tests/PVTestSupport"),
+        .target(name: "PVTestSupport", dependencies: ["PVResults"], path: "Tests/PVTestSupport"),
         .testTarget(name: "PVABITests", dependencies: ["PVABI", "CPVABI"]),
         .testTarget(name: "PVRuntimeTests", dependencies: ["PVRuntime", "PVABI", "PVModel", "CPVPlatform", "PVTestSupport"]),
         .testTarget(

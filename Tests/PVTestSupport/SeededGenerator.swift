@@ -1,18 +1,14 @@
-/// A small deterministic generator (SplitMix64): a fixed seed gives the same
-/// cases on every run, so a failure reproduces from its seed. Shared by the
-/// test targets; not part of the product.
+import PVResults
+
+/// A small deterministic generator (the product's SplitMix64): a fixed seed
+/// gives the same cases on every run, so a failure reproduces from its
+/// seed. Shared by the test targets.
 public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
+    private var stream: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { stream = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { stream.next() }
 
     /// Uniform in 0 ..< n.
     public mutating func below(_ n: UInt64) -> UInt64 { UInt64.random(in: 0 ..< n, using: &self) }
