@@ -259,32 +259,9 @@ public struct CCondition: Sendable, Hashable {
     }
 }
 
-/// A proposition over a final state of a C test, shaped as `Proposition`
-/// (n-ary `and`/`or` as herd7 keeps them); `x != v` is `.not(.equals)`.
-public indirect enum CProposition: Sendable, Hashable {
-    case equals(CObservable, CConditionValue)
-    case not(CProposition)
-    case and([CProposition])
-    case or([CProposition])
-    case implies(CProposition, CProposition)
-    case constant(Bool)
-
-    /// Everything the proposition reads, in order of first appearance.
-    public var observables: [CObservable] {
-        var out: [CObservable] = []
-        func walk(_ p: CProposition) {
-            switch p {
-            case let .equals(o, _): if !out.contains(o) { out.append(o) }
-            case let .not(q): walk(q)
-            case let .and(qs), let .or(qs): qs.forEach(walk)
-            case let .implies(a, b): walk(a); walk(b)
-            case .constant: break
-            }
-        }
-        walk(self)
-        return out
-    }
-}
+/// A proposition over a final state of a C test (n-ary `and`/`or` as
+/// herd7 keeps them); `x != v` is `.not(.equals)`.
+public typealias CProposition = PropositionOver<CObservable, CConditionValue>
 
 /// What a condition reads: a thread's local `0:r1`, or a global `x` / `a[1]`.
 public enum CObservable: Sendable, Hashable {
