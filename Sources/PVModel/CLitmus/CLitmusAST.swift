@@ -274,4 +274,6 @@ public enum CConditionValue: Sendable, Hashable {
     case integer(Int64)
     /// A location name: its address (`0:r1 = x`).
     case address(of: String)
+    /// Another observable's final value (`0:r1 = 1:r1`, `[x] = [y]`).
+    case observable(CObservable)
 }
