@@ -150,7 +150,8 @@ struct CLitmusSource {
         guard words.count >= 2, words[0] == "C" else {
             throw LitmusError(line: headerLine, token: words.first ?? "", "expected 'C NAME' (a C litmus test)")
         }
-        name = words[1]
+        // herd7 names the test without a `.litmus` suffix (Misc.clean_name).
+        name = words[1].hasSuffix(".litmus") ? String(words[1].dropLast(7)) : words[1]
         // An optional "doc", on the header line or the next.
         var j = i
         var sawNewline = false
