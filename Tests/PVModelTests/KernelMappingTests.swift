@@ -152,4 +152,37 @@ struct KernelMappingTests {
         #expect((tally[.arm64]?.checked ?? 0) >= 200, "too few tests mapped to arm64 to say anything")
         #expect((tally[.x86_64]?.checked ?? 0) >= 100, "too few tests mapped to x86-64 to say anything")
     }
+
+    /// Fixtures/lkmm-mapped (scripts/lkmm-mapped-corpus): the programs
+    /// pvbench printed for the corpus's C tests, and herd7 7.57's answers
+    /// to them under aarch64.cat / x86tso.
+    @Test("herd7 reads the mapped programs pvbench prints and gives pvbench's answer", arguments: KernelMapping.Target.allCases)
+    func herdReadsMapped(target: KernelMapping.Target) throws {
+        let dir = CLitmusParserTests.corpus.deletingLastPathComponent().appendingPathComponent("lkmm-mapped").appendingPathComponent(target.rawValue)
+        let herdText = try String(contentsOf: dir.appendingPathComponent("herd7.txt"), encoding: .utf8)
+        // herd7's answers in file order (two families may hold tests of one name).
+        var blocks: [String] = []
+        for line in herdText.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("Test ") || blocks.isEmpty { blocks.append("") }
+            blocks[blocks.count - 1] += line + "\n"
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".litmus") }.sorted()
+        #expect(files.count == blocks.count, "\(files.count) programs, \(blocks.count) herd7 answers")
+        var agreed = 0
+        for (file, block) in zip(files, blocks) {
+            let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+            let parts = file.components(separatedBy: "--")
+            let c = try CLitmusParser.parse(try String(contentsOf: CLitmusParserTests.corpus.appendingPathComponent(parts[0]).appendingPathComponent(parts[1]), encoding: .utf8))
+            let m = try KernelMapping.program(c, target: target)
+            let printed = target == .arm64 ? try AArch64Litmus.write(m.program, notes: m.notes) : try X86Litmus.write(m.program, notes: m.notes)
+            #expect(printed.trimmingCharacters(in: .newlines) == text.trimmingCharacters(in: .newlines), "\(file): pvbench now prints another program")
+            guard let herd = HerdAnswer.parseAll(block)[c.name] else { Issue.record("\(file): herd7's answer is not for \(c.name)"); continue }
+            let r = try ModelChecker.check(try LitmusParser.parse(text), model: target == .arm64 ? .armv8 : .x86TSO)
+            let d = HerdAnswer.parseAll(HerdReport.render(r))[c.name]!.differences(from: herd)
+            if d.isEmpty { agreed += 1 } else { Issue.record("\(file): \(d.joined(separator: "; "))") }
+        }
+        print("mapped \(target.rawValue) programs: \(files.count), herd7 agrees on \(agreed)")
+        #expect(files.count >= (target == .arm64 ? 100 : 50), "too few mapped programs to say anything")
+    }
 }
+
