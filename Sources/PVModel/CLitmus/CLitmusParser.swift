@@ -55,6 +55,8 @@ public enum CLitmusParser {
         let locations = try PropositionSyntax.locations(&ts) { try observable($0, &$1, threads: threads) }
         var filter: CProposition?
         if ts.accept("filter") { filter = try proposition(&ts, threads: threads) }
+        // No condition at all is herd7's `forall (true)`.
+        if ts.peek == nil { return (locations, filter, CCondition(.forall, .constant(true))) }
         let q = try PropositionSyntax.quantifier(&ts)
         let p = try proposition(&ts, threads: threads)
         _ = ts.accept(";")
