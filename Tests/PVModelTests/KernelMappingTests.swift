@@ -105,49 +105,56 @@ struct KernelMappingTests {
         }
     }
 
-    /// Tests of the corpus whose checks took longest stay within this many
-    /// candidate path combinations; the checker refuses beyond (tooLarge).
+    /// Known findings: a final state the mapped program reaches under herd7's
+    /// model (and pvbench's, which answers as herd7 does) that the kernel
+    /// model forbids, with why. herd7's x86tso.cat makes an XCHG atomic only
+    /// through `rmw & (fre;coe)` and keeps its read and write out of po-loc,
+    /// so an XCHG may read a write coherence-after its own (see
+    /// herd-corpus/hand-rmw); a locked x86 RMW cannot, and LKMM forbids it.
+    static let knownFindings: [String: String] = [
+        "manual-extra/C-rel-seq3.litmus (x86_64)": "herd7's x86tso XCHG reads a write coherence-after its own",
+    ]
+
     @Test("over the LKMM corpus: ARMv8 / x86-TSO states of the mapped program ⊆ herd7's LKMM states of the C test")
     func promise() throws {
-        let root = CLitmusParserTests.corpus
-        let fm = FileManager.default
         var tally: [KernelMapping.Target: (checked: Int, refused: Int)] = [:]
         var reasons: [String: Int] = [:]
         var findings: [String] = []
-        for family in try fm.contentsOfDirectory(atPath: root.path).sorted() {
-            let dir = root.appendingPathComponent(family)
-            guard let answers = try? String(contentsOf: dir.appendingPathComponent("herd7.txt"), encoding: .utf8) else { continue }
-            let lkmm = HerdAnswer.parseAll(answers)
-            for f in try fm.contentsOfDirectory(atPath: dir.path).filter({ $0.hasSuffix(".litmus") }).sorted() {
-                let test = try CLitmusParser.parse(try String(contentsOf: dir.appendingPathComponent(f), encoding: .utf8))
-                guard let herd = lkmm[test.name] else { Issue.record("\(family)/\(f): no herd7 answer for \(test.name)"); continue }
-                for target in KernelMapping.Target.allCases {
-                    do {
-                        let m = try KernelMapping.program(test, target: target)
-                        let r = try ModelChecker.check(m.program, model: target == .arm64 ? .armv8 : .x86TSO)
-                        tally[target, default: (0, 0)].checked += 1
-                        let ours = HerdAnswer.parseAll(HerdReport.render(r))[test.name]!
-                        let names = m.registers.enumerated().map { t, regs in
-                            Dictionary(uniqueKeysWithValues: regs.map { ("\(t):\(HerdReport.atom(m.program, .register(thread: t, register: $0.value)).split(separator: ":")[1])", "\(t):\($0.key)") })
-                        }.reduce(into: [String: String]()) { $0.merge($1) { a, _ in a } }
-                        let renamed = Set(ours.states.map { s in Dictionary(uniqueKeysWithValues: s.map { (names[$0.key] ?? $0.key, $0.value) }) })
-                        let extra = renamed.subtracting(herd.states)
-                        if !extra.isEmpty {
-                            findings.append("\(family)/\(f) (\(target.rawValue)): states LKMM forbids: "
-                                + extra.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }.sorted().joined(separator: " | "))
-                        }
-                    } catch let e as ModelError {
-                        tally[target, default: (0, 0)].refused += 1
-                        var reason = e.description
-                        if let paren = reason.range(of: " (P", options: .backwards) { reason = String(reason[..<paren.lowerBound]) }
-                        if let line = reason.range(of: " (line ") { reason = String(reason[..<line.lowerBound]) + String(reason[line.upperBound...].drop { $0 != ")" }.dropFirst()) }
-                        reasons["\(target.rawValue): \(reason)", default: 0] += 1
+        var reproduced: Set<String> = []
+        for entry in try CLitmusParserTests.corpusEntries() {
+            let (family, f, herd) = (entry.family, entry.file, entry.herd)
+            let test = try CLitmusParser.parse(entry.text)
+            for target in KernelMapping.Target.allCases {
+                do {
+                    let m = try KernelMapping.program(test, target: target)
+                    let r = try ModelChecker.check(m.program, model: target == .arm64 ? .armv8 : .x86TSO)
+                    tally[target, default: (0, 0)].checked += 1
+                    let ours = HerdAnswer.parseAll(HerdReport.render(r))[test.name]!
+                    let names = m.registers.enumerated().map { t, regs in
+                        Dictionary(uniqueKeysWithValues: regs.map { ("\(t):\(HerdReport.atom(m.program, .register(thread: t, register: $0.value)).split(separator: ":")[1])", "\(t):\($0.key)") })
+                    }.reduce(into: [String: String]()) { $0.merge($1) { a, _ in a } }
+                    let renamed = Set(ours.states.map { s in Dictionary(uniqueKeysWithValues: s.map { (names[$0.key] ?? $0.key, $0.value) }) })
+                    let extra = renamed.subtracting(herd.states)
+                    let key = "\(family)/\(f) (\(target.rawValue))"
+                    if !extra.isEmpty, Self.knownFindings[key] != nil { reproduced.insert(key) } else if !extra.isEmpty {
+                        findings.append("\(family)/\(f) (\(target.rawValue)): states LKMM forbids: "
+                            + extra.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }.sorted().joined(separator: " | "))
                     }
+                } catch let e as ModelError {
+                    tally[target, default: (0, 0)].refused += 1
+                    var reason = e.description
+                    if let paren = reason.range(of: " (P", options: .backwards) { reason = String(reason[..<paren.lowerBound]) }
+                    if let line = reason.range(of: " (line ") { reason = String(reason[..<line.lowerBound]) + String(reason[line.upperBound...].drop { $0 != ")" }.dropFirst()) }
+                    reasons["\(target.rawValue): \(reason)", default: 0] += 1
                 }
             }
         }
         print("kernel mapping over the LKMM corpus: " + KernelMapping.Target.allCases.map { "\($0.rawValue) checked \(tally[$0]?.checked ?? 0), refused \(tally[$0]?.refused ?? 0)" }.joined(separator: "; ")
             + "; refusals: " + reasons.sorted { $0.value > $1.value }.prefix(25).map { "\($0.key) ×\($0.value)" }.joined(separator: "; "))
+        for (test, why) in Self.knownFindings.sorted(by: { $0.key < $1.key }) {
+            print("known finding: \(test): \(why)")
+            if !reproduced.contains(test) { Issue.record("the known finding \(test) no longer reproduces: drop it from knownFindings") }
+        }
         for f in findings { Issue.record(Comment(rawValue: "mapping finding: " + f)) }
         #expect((tally[.arm64]?.checked ?? 0) >= 200, "too few tests mapped to arm64 to say anything")
         #expect((tally[.x86_64]?.checked ?? 0) >= 100, "too few tests mapped to x86-64 to say anything")
@@ -161,11 +168,7 @@ struct KernelMappingTests {
         let dir = CLitmusParserTests.corpus.deletingLastPathComponent().appendingPathComponent("lkmm-mapped").appendingPathComponent(target.rawValue)
         let herdText = try String(contentsOf: dir.appendingPathComponent("herd7.txt"), encoding: .utf8)
         // herd7's answers in file order (two families may hold tests of one name).
-        var blocks: [String] = []
-        for line in herdText.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("Test ") || blocks.isEmpty { blocks.append("") }
-            blocks[blocks.count - 1] += line + "\n"
-        }
+        let blocks = CLitmusParserTests.herdBlocks(herdText)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".litmus") }.sorted()
         #expect(files.count == blocks.count, "\(files.count) programs, \(blocks.count) herd7 answers")
         var agreed = 0

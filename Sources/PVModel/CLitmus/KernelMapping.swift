@@ -195,7 +195,21 @@ private struct ThreadCompiler {
             pointers[p.name] = r
             initialRegisters[r] = Value(location: locations.firstIndex { $0.name == p.name }!)
         }
-        for (name, type) in thread.locals where locals[name] == nil {
+        // herd7 takes a name assigned without a declaration as an int local.
+        var undeclared: [(String, CType)] = []
+        func assigned(_ ss: [CStatement]) {
+            for s in ss {
+                switch s.kind {
+                case let .assignment(n, _) where pointers[n] == nil && !thread.locals.contains { $0.name == n } && !undeclared.contains { $0.0 == n }:
+                    undeclared.append((n, .int))
+                case let .block(b), let .whileLoop(_, b): assigned(b)
+                case let .ifElse(_, a, b): assigned(a); assigned(b ?? [])
+                default: break
+                }
+            }
+        }
+        assigned(thread.body)
+        for (name, type) in thread.locals + undeclared where locals[name] == nil {
             guard type.pointerDepth == 0 else { throw refuse("the pointer local '\(name)' (pointers kept in memory are not modelled)") }
             let r = try register()
             locals[name] = r
