@@ -218,8 +218,17 @@ private struct ThreadCompiler {
         try statements(thread.body)
     }
 
+    /// A register's width: its local's type, else an int's (the locations' values are ints or intptr_t).
+    func bytes(_ r: Int) -> Int { registerTypes[r]?.bytes ?? 4 }
+
+    func bytes(_ v: Val) -> Int {
+        if case let .register(r) = v { return bytes(r) }
+        return 4
+    }
+
     func valueType(_ t: CType, _ name: String) throws -> ValueType {
         if t.base == "atomic_t" { return .int }
+        if t.base == "intptr_t" || t.base == "uintptr_t" { return ValueType(bytes: 8, signed: t.base == "intptr_t") }
         guard let v = ValueType.named(t.base) else { throw refuse("the type \(t.base) of '\(name)'") }
         return v
     }
@@ -276,7 +285,7 @@ private struct ThreadCompiler {
         if case let .binary(op, a, b) = c, op.isComparison {
             let ra = try inRegister(try value(a))
             let rb = try value(b)
-            code.append(.arithmetic(.subs, destination: Instruction.zeroRegister, lhs: ra, rhs: operand(rb), bytes: 4))
+            code.append(.arithmetic(.subs, destination: Instruction.zeroRegister, lhs: ra, rhs: operand(rb), bytes: max(bytes(ra), bytes(rb))))
             code.append(.branch(.flags(Self.condition(op).inverse!), target: -1))
             return [code.count - 1]
         }
@@ -329,8 +338,8 @@ private struct ThreadCompiler {
             return
         }
         switch try value(e) {
-        case let .register(s): if s != r { code.append(.move(destination: r, source: .register(s), bytes: 4)) }
-        case let .constant(k): code.append(.move(destination: r, source: .immediate(UInt64(bitPattern: k)), bytes: 4))
+        case let .register(s): if s != r { code.append(.move(destination: r, source: .register(s), bytes: bytes(r))) }
+        case let .constant(k): code.append(.move(destination: r, source: .immediate(UInt64(bitPattern: k)), bytes: bytes(r)))
         }
     }
 
@@ -352,8 +361,9 @@ private struct ThreadCompiler {
             guard arm else { throw refuse("arithmetic (the X86_64 litmus subset read back has none)") }
             let ra = try inRegister(va)
             let d = try register()
+            let width = max(bytes(ra), bytes(vb))
             if op.isComparison {
-                code.append(.arithmetic(.subs, destination: Instruction.zeroRegister, lhs: ra, rhs: operand(vb), bytes: 4))
+                code.append(.arithmetic(.subs, destination: Instruction.zeroRegister, lhs: ra, rhs: operand(vb), bytes: width))
                 // CSET d, cond is CSINC d, WZR, WZR, inverse(cond).
                 code.append(.select(.csinc, destination: d, ifTrue: Instruction.zeroRegister, ifFalse: Instruction.zeroRegister,
                                     condition: Self.condition(op).inverse!, bytes: 4))
@@ -368,7 +378,8 @@ private struct ThreadCompiler {
             case .bitXor: operation = .eor
             default: throw refuse("'\(op.rawValue)' (no multiply or divide in the checker's instructions)")
             }
-            code.append(.arithmetic(operation, destination: d, lhs: ra, rhs: operand(vb), bytes: 4))
+            if width > 4 { registerTypes[d] = ValueType(bytes: 8, signed: true) }
+            code.append(.arithmetic(operation, destination: d, lhs: ra, rhs: operand(vb), bytes: width))
             return .register(d)
         }
     }
