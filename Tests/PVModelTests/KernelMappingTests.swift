@@ -48,8 +48,8 @@ struct KernelMappingTests {
         #expect(p0 == ["MOV W5,#2", "SWPAL W5,W3,[X0]",
                        "MOV W6,#-3", "STADD W6,[X2]",
                        "MOV W7,#-1", "LDADDAL W7,W8,[X2]", "ADD W9,W8,W7", "CMP W9,#0", "CSINC W4,WZR,WZR,NE",
-                       "CMP W4,#1", "B.NE L14", "MOV W30,#7", "STR W30,[X1]", "DMB ISH", "B L15",
-                       "L14: DMB ISHST", "L15:"])
+                       "CMP W4,#1", "B.NE L0_14", "MOV W30,#7", "STR W30,[X1]", "DMB ISH", "B L0_15",
+                       "L0_14: DMB ISHST", "L0_15:"])
         #expect(p1 == ["LDAR W2,[X0]", "DMB ISHLD", "LDADDL W2,W3,[X1]", "AND W4,W2,#4", "STR W4,[X0]"])
         #expect(m.registers[1]["r0"] == 2)
         #expect(m.program.condition.proposition == .and([.equals(.register(thread: 0, register: m.registers[0]["r0"]!), Value(bits: 0)),
