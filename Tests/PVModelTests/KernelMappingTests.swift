@@ -86,6 +86,45 @@ struct KernelMappingTests {
         #expect(r.notSatisfying > 0)
     }
 
+    /// The macro names of herdtools7 7.57's linux-kernel.def.
+    static let kernelDef = """
+        READ_ONCE WRITE_ONCE smp_store_release smp_load_acquire rcu_assign_pointer rcu_dereference smp_store_mb smp_mb smp_rmb \
+        smp_wmb smp_mb__before_atomic smp_mb__after_atomic smp_mb__after_spinlock smp_mb__after_unlock_lock barrier xchg \
+        xchg_relaxed xchg_release xchg_acquire cmpxchg cmpxchg_relaxed cmpxchg_acquire cmpxchg_release spin_lock spin_unlock \
+        spin_trylock spin_is_locked rcu_read_lock rcu_read_unlock synchronize_rcu synchronize_rcu_expedited srcu_read_lock \
+        srcu_read_unlock synchronize_srcu synchronize_srcu_expedited atomic_read atomic_set atomic_read_acquire \
+        atomic_set_release atomic_add atomic_sub atomic_inc atomic_dec atomic_add_return atomic_add_return_relaxed \
+        atomic_add_return_acquire atomic_add_return_release atomic_fetch_add atomic_fetch_add_relaxed atomic_fetch_add_acquire \
+        atomic_fetch_add_release atomic_inc_return atomic_inc_return_relaxed atomic_inc_return_acquire atomic_inc_return_release \
+        atomic_fetch_inc atomic_fetch_inc_relaxed atomic_fetch_inc_acquire atomic_fetch_inc_release atomic_sub_return \
+        atomic_sub_return_relaxed atomic_sub_return_acquire atomic_sub_return_release atomic_fetch_sub atomic_fetch_sub_relaxed \
+        atomic_fetch_sub_acquire atomic_fetch_sub_release atomic_dec_return atomic_dec_return_relaxed atomic_dec_return_acquire \
+        atomic_dec_return_release atomic_fetch_dec atomic_fetch_dec_relaxed atomic_fetch_dec_acquire atomic_fetch_dec_release \
+        atomic_xchg atomic_xchg_relaxed atomic_xchg_release atomic_xchg_acquire atomic_cmpxchg atomic_cmpxchg_relaxed \
+        atomic_cmpxchg_acquire atomic_cmpxchg_release atomic_sub_and_test atomic_dec_and_test atomic_inc_and_test atomic_add_negative
+        """.split(separator: " ").map(String.init)
+
+    @Test("KernelPrimitive knows every name of linux-kernel.def but locks, RCU grace periods and SRCU, and no other")
+    func primitiveNames() {
+        let unmapped: Set = ["smp_mb__after_spinlock", "smp_mb__after_unlock_lock", "spin_lock", "spin_unlock", "spin_trylock",
+                             "spin_is_locked", "synchronize_rcu", "synchronize_rcu_expedited", "srcu_read_lock", "srcu_read_unlock",
+                             "synchronize_srcu", "synchronize_srcu_expedited"]
+        #expect(Self.kernelDef.count == 87)
+        for name in Self.kernelDef { #expect((KernelPrimitive(name) == nil) == unmapped.contains(name), "\(name)") }
+        for name in ["atomic_add_relaxed", "atomic_inc_and_test_relaxed", "atomic_add_and_test", "atomic_add_negative_relaxed",
+                     "smp_load_acquire_relaxed", "xchg_seq_cst", "atomic_and", "atomic_inc_negative"] {
+            #expect(KernelPrimitive(name) == nil, "\(name) is not in linux-kernel.def")
+        }
+        #expect(KernelPrimitive("atomic_fetch_dec_release") == .atomicAdd(amount: 1, subtract: true, returns: .oldValue, .release))
+        #expect(KernelPrimitive("atomic_add_negative") == .atomicAdd(amount: nil, subtract: false, returns: .newIsNegative, .full))
+        #expect(KernelPrimitive("atomic_inc") == .atomicAdd(amount: 1, subtract: false, returns: .void, .relaxed))
+        #expect(KernelPrimitive("cmpxchg_acquire") == .compareExchange(.acquire))
+        #expect(KernelPrimitive("rcu_assign_pointer") == .store(.lvalue, release: true))
+        #expect(KernelPrimitive("atomic_sub_and_test")?.arity == 2)
+        #expect(KernelPrimitive("WRITE_ONCE")?.isProcedure == true)
+        #expect(KernelPrimitive("atomic_sub_return")?.isProcedure == false)
+    }
+
     @Test("what has no honest mapping is refused with the primitive's name", arguments: [
         ("P0(spinlock_t *s, int *x) { spin_lock(s); WRITE_ONCE(*x, 1); spin_unlock(s); }", KernelMapping.Target.arm64, "spin_lock"),
         ("P0(int *x) { synchronize_rcu(); WRITE_ONCE(*x, 1); }", .arm64, "synchronize_rcu"),

@@ -1,16 +1,17 @@
 /// The kernel primitives a C litmus test calls, as `linux-kernel.def`
 /// (tools/memory-model) defines them: what each does to memory, and with
 /// which ordering. Read from the call's name; a name that is not here is
-/// not one the mappings know.
-enum KernelPrimitive: Equatable {
+/// not one the mappings know. Public so that every lowering of a C test
+/// (the kernel model's, the arm64 and x86-64 mappings) reads the names once.
+public enum KernelPrimitive: Sendable, Equatable {
     /// How the primitive is ordered: `_relaxed` (`{once}`), `_acquire`,
     /// `_release`, or fully ordered (`{mb}`: the name without a suffix).
-    enum Order: Equatable { case relaxed, acquire, release, full }
+    public enum Order: Sendable, Equatable { case relaxed, acquire, release, full }
     /// How the primitive names the location: `READ_ONCE(*x)` takes the
     /// location itself (an lvalue), `smp_load_acquire(x)` its address.
-    enum Operand: Equatable { case lvalue, pointer }
-    enum Fence: Equatable { case mb, rmb, wmb, beforeAtomic, afterAtomic, compiler, rcuReadSide }
-    enum RMW: Equatable {
+    public enum Operand: Sendable, Equatable { case lvalue, pointer }
+    public enum Fence: Sendable, Equatable { case mb, rmb, wmb, beforeAtomic, afterAtomic, compiler, rcuReadSide }
+    public enum RMW: Sendable, Equatable {
         /// `atomic_add(i, v)`: no value returned.
         case void
         /// `atomic_add_return(i, v)`: the new value.
@@ -37,7 +38,7 @@ enum KernelPrimitive: Equatable {
     case atomicAdd(amount: Int64?, subtract: Bool, returns: RMW, Order)
 
     /// The primitive `name` is, or nil when it is not one the mappings know.
-    init?(_ name: String) {
+    public init?(_ name: String) {
         switch name {
         case "READ_ONCE", "rcu_dereference": self = .load(.lvalue, acquire: false)
         case "atomic_read": self = .load(.pointer, acquire: false)
@@ -94,7 +95,7 @@ enum KernelPrimitive: Equatable {
     }
 
     /// Arguments the call takes.
-    var arity: Int {
+    public var arity: Int {
         switch self {
         case .load: return 1
         case .store, .storeMb, .exchange: return 2
@@ -106,7 +107,7 @@ enum KernelPrimitive: Equatable {
 
     /// True when the call is a statement in linux-kernel.def (`{ ... }`),
     /// false when it is an expression; herd7 refuses the other use.
-    var isProcedure: Bool {
+    public var isProcedure: Bool {
         switch self {
         case .store, .storeMb, .fence: return true
         case let .atomicAdd(_, _, returns, _): return returns == .void
