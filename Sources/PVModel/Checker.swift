@@ -74,13 +74,14 @@ public enum ModelChecker {
         }
         let observed = observedList(p)
         var stateSet: Set<FinalState> = []
-        var yes = 0, no = 0
+        var yes = 0, no = 0, cut = false
         var budget = options.maxCandidates
         var pick = [Int](repeating: 0, count: traces.count)
         func combination(_ t: Int) throws {
             if t == traces.count {
                 let chosen = pick.enumerated().map { traces[$0.offset][$0.element] }
                 try candidates(p, model, options, layout, initial, chosen, observed, &budget) { state, sat in
+                    guard let state else { cut = true; return }
                     stateSet.insert(state)
                     if sat { yes += 1 } else { no += 1 }
                 }
@@ -98,7 +99,8 @@ public enum ModelChecker {
             }
             return false
         }
-        return CheckResult(program: p, model: model, observed: observed, states: states, satisfying: yes, notSatisfying: no)
+        return CheckResult(program: p, model: model, observed: observed, states: states, satisfying: yes, notSatisfying: no,
+                           unroll: options.unroll, unrollingLimitReached: cut)
     }
 
     /// Values written, outside `domain`, by some combination of paths in
@@ -174,10 +176,12 @@ public enum ModelChecker {
         v.location != nil ? v : Value(bits: type(p, o).truncate(v.bits))
     }
 
-    // (3)-(4): reads-from and coherence for one combination of paths.
+    // (3)-(4): reads-from and coherence for one combination of paths. An
+    // allowed execution with a path cut by the unrolling bound is recorded
+    // as nil: herd7 drops it and prints `Loop` (top_herd.ml model_kont).
     private static func candidates(_ p: Program, _ model: ModelKind, _ options: CheckOptions, _ layout: CellLayout,
                                    _ initial: [UInt64], _ chosen: [ThreadTrace], _ observed: [Observable],
-                                   _ budget: inout Int, _ record: (FinalState, Bool) -> Void) throws {
+                                   _ budget: inout Int, _ record: (FinalState?, Bool) -> Void) throws {
         let initialBudget = options.maxCandidates
         let s = StaticExecution(traces: chosen, byteEvents: options.byteEvents)
         let ev = s.events
@@ -227,6 +231,7 @@ public enum ModelChecker {
             for c in co.indices { for (k, w) in co[c].enumerated() { rank[c][w] = k } }
             let x = CandidateExecution(s: s, rf: rf, co: co, coRank: rank)
             guard model.consistent(graph, x, local: local) else { return }
+            if chosen.contains(where: \.cut) { record(nil, false); return }
             // Final memory: the coherence-last write of each cell.
             var cellValue = initial
             for c in co.indices { if let w = co[c].last { cellValue[c] = ev[w].value(ofCell: c)! } }

@@ -21,7 +21,8 @@ public enum Instruction: Sendable, Hashable {
     case move(destination: Int, source: Operand, bytes: Int)
     /// `destination = lhs op rhs`, truncated to `bytes`.
     case arithmetic(ArithmeticOperation, destination: Int, lhs: Int, rhs: Operand, bytes: Int)
-    /// Jump to instruction index `target` (> this index) when the condition holds.
+    /// Jump to instruction index `target` when the condition holds; a target
+    /// at or before this index is a loop (unrolled, `CheckOptions.unroll`).
     case branch(BranchCondition, target: Int)
     /// AArch64 CSEL/CSINC/CSINV/CSNEG: `destination = condition ? ifTrue :
     /// op(ifFalse)`, on the flags register. As in herd7, the flags reach the

@@ -25,7 +25,6 @@ struct ParserErrorTests {
         ("index extension", good.replacingOccurrences(of: "[X1]", with: "[X1,W2,LSL #3]"), 4, "W2 LSL #3", "an index Wm takes SXTW or UXTW"),
         ("operand count", good.replacingOccurrences(of: "LDR W0,[X1]", with: "LDR W0"), 4, "LDR", "expected 2 operands"),
         ("unknown label", good.replacingOccurrences(of: "LDR W0,[X1]", with: "CBZ W0,L9"), 4, "L9", "unknown label"),
-        ("backward branch", "AArch64 T\n{ }\n P0 ;\n L0: ;\n B L0 ;\nexists (0:X0=0)\n", 5, "L0", "backward branch"),
         ("bad DMB option", good.replacingOccurrences(of: "LDR W0,[X1]", with: "DMB FOO"), 4, "FOO", "unknown DMB option"),
         ("unsupported type", good.replacingOccurrences(of: "{ 0:X1=x; }", with: "{ intptr_t x; }"), 2, "intptr_t", "unsupported type"),
         ("pointer in memory", good.replacingOccurrences(of: "{ 0:X1=x; }", with: "{ 0:X1=x; x=y; }"), 2, "y", "pointers in memory"),

@@ -2,8 +2,8 @@
 /// LDAPR, STLR, LDXR/STXR, LDAXR/STLXR, LDXP/STXP, LDAXP/STLXP, LDP/STP,
 /// DMB, ISB, MOV, MOVZ/MOVN/MOVK, ADD/SUB/AND/ORR/EOR/BIC (immediate,
 /// shifted register; ADD/SUB extended register), LSL/LSR/ASR #k, SXTW,
-/// addresses [Xn], [Xn,#k], [Xn,Xm{,LSL #k}], [Xn,Wm,SXTW|UXTW {#k}], CBZ/CBNZ/B (forward labels
-/// only: loops are refused, not unrolled), NOP. X0...X30 are registers
+/// addresses [Xn], [Xn,#k], [Xn,Xm{,LSL #k}], [Xn,Wm,SXTW|UXTW {#k}], CBZ/CBNZ/B (to any label of
+/// the thread: a backward one is a loop, unrolled by the checker), NOP. X0...X30 are registers
 /// 0...30, XZR is 31. What herd7 7.57 refuses (or stops on) is refused
 /// with its reason: immediates as `HerdInteger` and `AArch64Immediate`
 /// state, registers of mixed widths, XZR where the encoding means SP.
@@ -260,7 +260,6 @@ enum AArch64Syntax: AssemblySyntax {
             guard o.count == 1, let t = labels[o[0].text] else {
                 throw LitmusError(line: line, token: o.map(\.text).joined(), "unknown label")
             }
-            guard t > index else { throw LitmusError(line: line, token: o[0].text, "backward branch (loops are not supported)") }
             return t
         }
         switch op {
