@@ -28,7 +28,7 @@ public enum Instruction: Sendable, Hashable {
     /// op(ifFalse)`, on the flags register. As in herd7, the flags reach the
     /// result through a control edge (`iico_ctrl`): a pick dependency, not a data one.
     case select(SelectOperation, destination: Int, ifTrue: Int, ifFalse: Int, condition: ConditionCode, bytes: Int)
-    /// An LSE atomic (SWP, LDADD, LDCLR, LDSET, LDEOR; STADD... are the
+    /// An LSE atomic (SWP, LDADD, LDCLR, LDSET, LDEOR, LDSMAX, LDSMIN, LDUMAX, LDUMIN; STADD... are the
     /// forms into XZR): reads the old value into `destination` and writes
     /// `op(old, source)`, one herd7 `amo` pair. Into XZR the read is herd7's
     /// `NoRet` and never an acquire.
@@ -56,6 +56,12 @@ public enum AtomicOperation: String, Sendable, Hashable {
     /// old OR source.
     case set = "SET"
     case eor = "EOR"
+    /// The larger (smaller) of old and source, compared as signed or unsigned
+    /// integers of the access size (herd7 sign-extends both for SMAX/SMIN).
+    case smax = "SMAX"
+    case smin = "SMIN"
+    case umax = "UMAX"
+    case umin = "UMIN"
 }
 
 public enum SelectOperation: Sendable, Hashable {

@@ -292,6 +292,11 @@ struct ThreadSemantics {
         return ids
     }
 
+    /// `bits` of `bytes` bytes as a signed integer.
+    private func signed(_ bits: UInt64, _ bytes: Int) -> Int64 {
+        bytes >= 8 ? Int64(bitPattern: bits) : Int64(bitPattern: bits << UInt64(64 - 8 * bytes)) >> Int64(64 - 8 * bytes)
+    }
+
     private func leBytes(_ v: UInt64, _ n: Int) -> [UInt8] { (0 ..< n).map { UInt8(truncatingIfNeeded: v >> UInt64(8 * $0)) } }
     private func fromLE(_ b: ArraySlice<UInt8>) -> UInt64 {
         var v: UInt64 = 0
@@ -536,6 +541,10 @@ struct ThreadSemantics {
                     case .clr: old & ~operand
                     case .set: old | operand
                     case .eor: old ^ operand
+                    case .smax: signed(old, n) >= signed(operand, n) ? old : operand
+                    case .smin: signed(old, n) <= signed(operand, n) ? old : operand
+                    case .umax: max(old, operand)
+                    case .umin: min(old, operand)
                     }
                     let readTaint = loadTaint(t, evs)
                     let ws = try appendWrite(&t, loc: loc, offset: off, bytes: leBytes(new, n), instr: instr,

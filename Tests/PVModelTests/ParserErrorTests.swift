@@ -20,7 +20,7 @@ struct ParserErrorTests {
         ("no init block", "AArch64 T\n P0 ;\n", 1, "T", "no init block"),
         ("unclosed init block", "AArch64 T\n{ 0:X1=x;\n", 2, "{", "not closed"),
         ("processor names", good.replacingOccurrences(of: " P0 ", with: " Q0 "), 3, "Q0", "expected processor name P0"),
-        ("unsupported instruction", good.replacingOccurrences(of: "LDR W0,[X1]", with: "LDSMAX W0,W2,[X1]"), 4, "LDSMAX", "not in the supported AArch64 subset"),
+        ("unsupported instruction", good.replacingOccurrences(of: "LDR W0,[X1]", with: "STNP W0,W2,[X1]"), 4, "STNP", "not in the supported AArch64 subset"),
         ("bad register", good.replacingOccurrences(of: "LDR W0", with: "LDR Q0"), 4, "Q0", "expected a register"),
         ("index extension", good.replacingOccurrences(of: "[X1]", with: "[X1,W2,LSL #3]"), 4, "W2 LSL #3", "an index Wm takes SXTW or UXTW"),
         ("operand count", good.replacingOccurrences(of: "LDR W0,[X1]", with: "LDR W0"), 4, "LDR", "expected 2 operands"),
@@ -61,6 +61,19 @@ struct ParserErrorTests {
         ("x86-64 32-bit immediate beyond 32 bits", "X86_64 T\n{ }\n P0 ;\n movl $4294967296,(x) ;\nexists (x=0)\n", 4, "$4294967296", "32-bit immediate"),
         ("x86-64 negative 32-bit immediate", "X86_64 T\n{ }\n P0 ;\n movl $-1,%eax ;\nexists (0:rax=0)\n", 4, "$-1", "32-bit immediate"),
         ("x86 hexadecimal immediate", "X86 T\n{ }\n P0 ;\n MOV [x],$0x1 ;\nexists (x=1)\n", 4, "$0x1", "decimal only"),
+        // Outside the model: refused with the reason, before anything else is read.
+        ("MTE tag", good.replacingOccurrences(of: "{ 0:X1=x; }", with: "{ 0:X1=x:red; }"), 2, "=x:red", "out of scope: memory tags (MTE)"),
+        ("MTE instruction", good.replacingOccurrences(of: "LDR W0,[X1]", with: "STG X0,[X1]"), 4, "STG ", "out of scope: memory tags (MTE)"),
+        ("page-table entry", good.replacingOccurrences(of: "{ 0:X1=x; }", with: "{ 0:X1=PTE(x); }"), 2, "PTE(", "out of scope: page tables"),
+        ("page-table initial value", good.replacingOccurrences(of: "{ 0:X1=x; }", with: "{ [PTE(x)]=(valid:0); 0:X1=x; }"), 2, "PTE(", "out of scope: page tables"),
+        ("TLBI", good.replacingOccurrences(of: "LDR W0,[X1]", with: "TLBI VAE1IS,X1"), 4, "TLBI", "out of scope: page tables"),
+        ("TTHM header", good.replacingOccurrences(of: "AArch64 T\n", with: "AArch64 T\nTTHM=HA\n"), 2, "TTHM=HA", "out of scope: hardware update of page-table flags"),
+        ("Variant header", good.replacingOccurrences(of: "AArch64 T\n", with: "AArch64 T\nVariant=precise\n"), 2, "Variant=precise", "out of scope: the header sets herd7 variants"),
+        ("instruction as data", good.replacingOccurrences(of: "{ 0:X1=x; }", with: "{ 0:X1=x; 0:X2=instr:\"NOP\"; }"), 2, "instr:\"", "out of scope: instruction fetch"),
+        ("label as data", good.replacingOccurrences(of: "{ 0:X1=x; }", with: "{ 0:X1=x; 0:X2=P0:L0; }"), 2, "=P0:L", "out of scope: instruction fetch (a code label as data)"),
+        ("cache maintenance", good.replacingOccurrences(of: "LDR W0,[X1]", with: "DC CVAU,X1"), 4, " DC CVAU,", "out of scope: cache maintenance"),
+        ("fault in the condition", good.replacingOccurrences(of: "exists (0:X0=1)", with: "exists (fault(P0,x))"), 5, "fault(", "out of scope: faults"),
+        ("SVE register", good.replacingOccurrences(of: "LDR W0,[X1]", with: "LD1W {Z0.S},P0/Z,[X1]"), 4, "Z0.S", "out of scope: SVE and SME"),
     ]
 
     @Test("one error per class", arguments: cases)
