@@ -40,7 +40,7 @@ public enum AArch64Litmus {
         }
         var columns: [[String]] = []
         for (t, thread) in p.threads.enumerated() {
-            var registers = ThreadRegisters(thread)
+            var registers = ThreadRegisters(thread, index: t)
             columns.append(try code(thread, registers: &registers, strict: strict))
             // One binding per register: herd7 refuses a type and a value given apart.
             for r in Set(thread.initialRegisters.keys).union(thread.registerTypes.keys).sorted() {
@@ -85,7 +85,14 @@ public enum AArch64Litmus {
         /// Value → the register the init block sets to it.
         var constants: [UInt64: Int] = [:]
 
-        init(_ thread: ProgramThread) {
+        /// The thread's number: herd7 wants every label unique in the test.
+        let thread: Int
+
+        /// The label of instruction `k` of this thread.
+        func label(_ k: Int) -> String { "L\(thread)_\(k)" }
+
+        init(_ thread: ProgramThread, index: Int) {
+            self.thread = index
             var used = Set(thread.initialRegisters.keys).union(thread.registerTypes.keys)
             for i in thread.instructions { used.formUnion(i.writtenRegisters); used.formUnion(i.readRegisters) }
             free = ([8] + Array((9 ... 30).reversed())).filter { !used.contains($0) }
@@ -102,7 +109,7 @@ public enum AArch64Litmus {
         }
     }
 
-    /// One thread's rows: labels `L<index>:` where a branch lands.
+    /// One thread's rows: labels `L<thread>_<index>:` where a branch lands.
     static func code(_ thread: ProgramThread, registers: inout ThreadRegisters, strict: Bool) throws -> [String] {
         let instructions = thread.instructions
         var targets = Set<Int>()
@@ -114,10 +121,10 @@ public enum AArch64Litmus {
                 if strict { throw e }
                 ls = ["(* not printable: \(i) *)"]
             }
-            if targets.contains(k) { ls[0] = "L\(k): " + ls[0] }
+            if targets.contains(k) { ls[0] = registers.label(k) + ": " + ls[0] }
             rows += ls
         }
-        if targets.contains(instructions.count) { rows.append("L\(instructions.count):") }
+        if targets.contains(instructions.count) { rows.append(registers.label(instructions.count) + ":") }
         return rows
     }
 
@@ -237,12 +244,12 @@ public enum AArch64Litmus {
             return ["\(name) \(reg(d, n)),\(reg(l, n)),\(rhs)"]
         case let .branch(c, t):
             switch c {
-            case .always: return ["B L\(t)"]
-            case let .zero(r): return ["CBZ \(reg(r, 8)),L\(t)"]
-            case let .nonZero(r): return ["CBNZ \(reg(r, 8)),L\(t)"]
-            case let .flags(cc): return ["B.\(cc.rawValue) L\(t)"]
-            case let .bitZero(r, b): return ["TBZ \(reg(r, 8)),#\(b),L\(t)"]
-            case let .bitNonZero(r, b): return ["TBNZ \(reg(r, 8)),#\(b),L\(t)"]
+            case .always: return ["B \(registers.label(t))"]
+            case let .zero(r): return ["CBZ \(reg(r, 8)),\(registers.label(t))"]
+            case let .nonZero(r): return ["CBNZ \(reg(r, 8)),\(registers.label(t))"]
+            case let .flags(cc): return ["B.\(cc.rawValue) \(registers.label(t))"]
+            case let .bitZero(r, b): return ["TBZ \(reg(r, 8)),#\(b),\(registers.label(t))"]
+            case let .bitNonZero(r, b): return ["TBNZ \(reg(r, 8)),#\(b),\(registers.label(t))"]
             }
         case let .atomic(op, src, d, a, n, acq, rel):
             let size = n == 1 ? "B" : n == 2 ? "H" : ""
