@@ -158,13 +158,23 @@ public struct Address: Sendable, Hashable {
     public var offset: Int64
     public var indexExtension: IndexExtension
     public var indexShift: Int
-    public init(base: Base, index: Int? = nil, offset: Int64 = 0, indexExtension: IndexExtension = .none, indexShift: Int = 0) {
+    /// AArch64 pre-index `[Xn,#k]!` (the access at Xn+k) and post-index
+    /// `[Xn],#k` (the access at Xn): either way Xn becomes Xn+k afterwards.
+    public var writeback: Writeback?
+    public init(base: Base, index: Int? = nil, offset: Int64 = 0, indexExtension: IndexExtension = .none, indexShift: Int = 0,
+                writeback: Writeback? = nil) {
+        self.writeback = writeback
         self.base = base
         self.index = index
         self.offset = offset
         self.indexExtension = indexExtension
         self.indexShift = indexShift
     }
+}
+
+public enum Writeback: Sendable, Hashable {
+    case preIndex
+    case postIndex
 }
 
 /// Load orderings: LDR, LDAR (acquire, RCsc), LDAPR (acquire, RCpc).

@@ -157,7 +157,7 @@ struct ThreadSemantics {
         guard let loc = base.location else {
             throw ModelError.notModelled("an access through a register that holds no location's address")
         }
-        var off = Int64(bitPattern: base.bits) &+ a.offset
+        var off = Int64(bitPattern: base.bits) &+ (a.writeback == .postIndex ? 0 : a.offset)
         if let i = a.index {
             let iv = read(s, i)
             guard iv.location == nil else { throw ModelError.notModelled("an index register holding an address") }
@@ -170,6 +170,16 @@ struct ThreadSemantics {
             t |= taint(s, i)
         }
         return (loc, Int(truncatingIfNeeded: off), t)
+    }
+
+    /// Pre- and post-index: the base register becomes base + offset, with
+    /// the base's dependencies (herd7 binds it, AArch64Sem.ml `B.Next [rs,a]`).
+    private func writeBack(_ s: inout State, _ a: Address) {
+        guard a.writeback != nil, case let .register(r) = a.base else { return }
+        let v = read(s, r)
+        let moved = v.location.map { Value(location: $0, offset: v.bits &+ UInt64(bitPattern: a.offset)) }
+            ?? Value(bits: v.bits &+ UInt64(bitPattern: a.offset))
+        write(&s, r, moved, taint: taint(s, r), known: knownResult(&s, .add, [.register(r), .immediate(UInt64(bitPattern: a.offset))], bytes: 8))
     }
 
     /// Single-copy-atomic pieces of an access (offset, bytes).
@@ -455,6 +465,7 @@ struct ThreadSemantics {
                     var t = t0
                     // The pieces are contiguous from `off`: bytes are in address order.
                     write(&t, d, Value(bits: fromLE(bytes[0 ..< n])), taint: loadTaint(t, evs))
+                    writeBack(&t, a)
                     if excl { t.monitor = (evs, loc, off, n) }
                     try run(t, code, &out)
                 }
@@ -501,6 +512,7 @@ struct ThreadSemantics {
                                             $0.locked = ord == .release && program.architecture != .aarch64
                                         })
                 }
+                writeBack(&s, a)
             case let .storePair(o1, o2, a, n, ord, status):
                 let (loc, off, at) = try resolve(s, a)
                 let (b1, t1) = try storedBits(s, o1, n)

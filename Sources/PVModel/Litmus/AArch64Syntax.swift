@@ -76,6 +76,34 @@ enum AArch64Syntax: AssemblySyntax {
     }
 
     /// `[Xn]`, `[Xn,Xm]`, `[Xn,#imm]`.
+    /// The address operand of LDR/STR (`args[1...]`): `[...]`, and for the
+    /// plain forms pre-index `[Xn,#k]!` and post-index `[Xn],#k`.
+    private static func indexedAddress(_ args: [[Token]], line: Int, mnemonic: String, plain: Bool, data: Int) throws -> Address {
+        let txt = args.dropFirst().map { $0.map(\.text).joined() }.joined(separator: ",")
+        var a: Address
+        switch args.count {
+        case 2 where plain && args[1].last?.text == "!":
+            a = try address(Array(args[1].dropLast()), line: line)
+            guard a.index == nil else { throw LitmusError(line: line, token: txt, "pre-index takes [Xn,#imm]!") }
+            a.writeback = .preIndex
+        case 2:
+            return try address(args[1], line: line)
+        case 3 where plain:
+            a = try address(args[1], line: line)
+            guard a.index == nil, a.offset == 0, let k = try immediate(args[2]) else {
+                throw LitmusError(line: line, token: txt, "post-index takes [Xn],#imm")
+            }
+            a.offset = k
+            a.writeback = .postIndex
+        default:
+            throw LitmusError(line: line, token: mnemonic, "expected 2 operands")
+        }
+        if case let .register(b) = a.base, b == data {
+            throw LitmusError(line: line, token: txt, "the base register written back is the data register (constrained unpredictable)")
+        }
+        return a
+    }
+
     private static func address(_ o: [Token], line: Int) throws -> Address {
         let txt = o.map(\.text).joined(separator: " ")
         guard o.first?.text == "[", o.last?.text == "]" else { throw LitmusError(line: o.first?.line ?? line, token: txt, "expected an address [Xn...]") }
@@ -268,14 +296,14 @@ enum AArch64Syntax: AssemblySyntax {
         case "NOP": return nil
         case "LDR", "LDAR", "LDAPR", "LDXR", "LDAXR", "LDRB", "LDRH", "LDARB", "LDARH",
              "LDXRB", "LDXRH", "LDAXRB", "LDAXRH", "LDAPRB", "LDAPRH":
-            try need(2)
+            try need(args.count == 3 ? 3 : 2)  // 3: post-index
             let r = try reg(args[0], line: line)
             let bytes = op.hasSuffix("B") ? 1 : op.hasSuffix("H") ? 2 : r.bytes
             if bytes < 4, r.bytes != 4 { throw LitmusError(line: line, token: m.text, "byte and halfword loads take a W register") }
             let stem = bytes < 4 ? String(op.dropLast()) : op
             let ord: LoadOrdering = stem == "LDAR" || stem == "LDAXR" ? .acquire : stem.hasPrefix("LDAP") ? .acquirePC : .plain
-            return .load(destination: r.index, address: try address(args[1], line: line), bytes: bytes, ordering: ord,
-                         exclusive: stem == "LDXR" || stem == "LDAXR")
+            return .load(destination: r.index, address: try indexedAddress(args, line: line, mnemonic: m.text, plain: stem == "LDR", data: r.index),
+                         bytes: bytes, ordering: ord, exclusive: stem == "LDXR" || stem == "LDAXR")
         case "LDUR":
             // herd7 7.57: LDUR Rt,[Xn{,#k}], read as LDR with an immediate offset.
             try need(2)
@@ -288,10 +316,11 @@ enum AArch64Syntax: AssemblySyntax {
         case "LDAPUR", "STLUR", "LDAPURB", "LDAPURH", "STLURB", "STLURH":
             throw LitmusError(line: line, token: m.text, "herd7 7.57 reads \(op) only with SIMD registers (write LDAPR/STLR with the address in a register)")
         case "STR", "STLR", "STRB", "STRH", "STLRB", "STLRH":
-            try need(2)
+            try need(args.count == 3 ? 3 : 2)  // 3: post-index
             let r = try reg(args[0], line: line)
             let bytes = op.hasSuffix("B") ? 1 : op.hasSuffix("H") ? 2 : r.bytes
-            return .store(source: .register(r.index), address: try address(args[1], line: line), bytes: bytes,
+            return .store(source: .register(r.index), address: try indexedAddress(args, line: line, mnemonic: m.text, plain: !op.hasPrefix("STL"), data: r.index),
+                          bytes: bytes,
                           ordering: op.hasPrefix("STL") ? .release : .plain, status: nil)
         case "STXR", "STLXR", "STXRB", "STXRH", "STLXRB", "STLXRH":
             try need(3)

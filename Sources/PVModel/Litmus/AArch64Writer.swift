@@ -74,7 +74,11 @@ public enum AArch64Litmus {
             case .uxtw: return "[X\(b),W\(i),UXTW\(shift)]"
             }
         }
-        return a.offset == 0 ? "[X\(b)]" : "[X\(b),#\(a.offset)]"
+        switch a.writeback {
+        case .preIndex: return "[X\(b),#\(a.offset)]!"
+        case .postIndex: return "[X\(b)],#\(a.offset)"
+        case nil: return a.offset == 0 ? "[X\(b)]" : "[X\(b),#\(a.offset)]"
+        }
     }
 
     /// The registers a thread's text may add: two scratch registers for a
