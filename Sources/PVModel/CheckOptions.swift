@@ -1,5 +1,8 @@
 /// Options of a check.
 public struct CheckOptions: Sendable, Hashable {
+    /// herd7 7.57's default `-unroll` outside ASL (herd/opts.ml).
+    public static let herdUnroll = 2
+
     /// FEAT_LSE2: an LDP/STP of two X registers, 16-byte aligned, is one
     /// single-copy-atomic 16-byte access, and misaligned accesses within a
     /// 16-byte block are single-copy atomic. Off: Armv8.0.
@@ -21,8 +24,14 @@ public struct CheckOptions: Sendable, Hashable {
     /// initial value after an own write; co against po): every model here
     /// forbids them. Off only to test that the pruning loses nothing.
     public var coherencePruning = true
+    /// herd7 `-unroll`: how many times a path may take a backward jump to
+    /// one target (herd7's default for AArch64 and x86 is 2, opts.ml
+    /// `unroll_default`). The path that would take it once more is cut.
+    public var unroll: Int
 
-    public init(lse2: Bool = false, maxCandidates: Int = 500_000, maxPathsPerThread: Int = 20_000, byteEvents: Bool = false) {
+    public init(lse2: Bool = false, maxCandidates: Int = 500_000, maxPathsPerThread: Int = 20_000, byteEvents: Bool = false,
+                unroll: Int = CheckOptions.herdUnroll) {
+        self.unroll = unroll
         self.lse2 = lse2
         self.maxCandidates = maxCandidates
         self.maxPathsPerThread = maxPathsPerThread

@@ -16,6 +16,12 @@ public struct CheckResult: Sendable {
     public var notSatisfying: Int
     /// For an AArch64 program under x86-TSO: how it was mapped to x86 (see `X86Mapping`); else empty.
     public var mapping: [String] = []
+    /// herd7 `-unroll`: the bound on taken backward jumps to one target.
+    public var unroll = CheckOptions.herdUnroll
+    /// Some allowed execution took a backward jump once more than `unroll`
+    /// allows: it is left out of the states and counts, and herd7 prints
+    /// `Loop Ok`/`Loop No` (legal outcomes may be missing).
+    public var unrollingLimitReached = false
 
     /// herd7's `Ok`: exists → some execution satisfies; ~exists → none does; forall → all do.
     public var conditionHolds: Bool {

@@ -72,15 +72,17 @@ public enum ModelChecker {
         if combos > Double(options.maxCandidates) {
             throw ModelError.tooLarge("\(traces.map { String($0.count) }.joined(separator: " × ")) thread paths; the bound is \(options.maxCandidates)")
         }
+        try estimateCandidates(traces, layout: layout, initial: initial, options: options)
         let observed = observedList(p)
         var stateSet: Set<FinalState> = []
-        var yes = 0, no = 0
+        var yes = 0, no = 0, cut = false
         var budget = options.maxCandidates
         var pick = [Int](repeating: 0, count: traces.count)
         func combination(_ t: Int) throws {
             if t == traces.count {
                 let chosen = pick.enumerated().map { traces[$0.offset][$0.element] }
                 try candidates(p, model, options, layout, initial, chosen, observed, &budget) { state, sat in
+                    guard let state else { cut = true; return }
                     stateSet.insert(state)
                     if sat { yes += 1 } else { no += 1 }
                 }
@@ -98,7 +100,8 @@ public enum ModelChecker {
             }
             return false
         }
-        return CheckResult(program: p, model: model, observed: observed, states: states, satisfying: yes, notSatisfying: no)
+        return CheckResult(program: p, model: model, observed: observed, states: states, satisfying: yes, notSatisfying: no,
+                           unroll: options.unroll, unrollingLimitReached: cut)
     }
 
     /// Values written, outside `domain`, by some combination of paths in
@@ -111,29 +114,46 @@ public enum ModelChecker {
             for (c, v) in zip(e.cells, e.values) where !domain[c].contains(v) { candidates.insert(Pair(cell: c, value: v)) }
         } } }
         if candidates.isEmpty { return [] }
+        // Only what a path reads and writes matters here: paths alike in that are one.
+        struct Effect: Hashable { var reads: Set<Pair>; var writes: Set<Pair> }
+        let effects: [[Effect]] = traces.map { ts in
+            var seen = Set<Effect>()
+            var out: [Effect] = []
+            for t in ts {
+                var r = Set<Pair>(), w = Set<Pair>()
+                for e in t.events {
+                    for (c, v) in zip(e.cells, e.values) {
+                        if e.isWrite { w.insert(Pair(cell: c, value: v)) } else if initial[c] != v { r.insert(Pair(cell: c, value: v)) }
+                    }
+                }
+                let x = Effect(reads: r, writes: w)
+                if seen.insert(x).inserted { out.append(x) }
+            }
+            return out
+        }
+        // What threads t... can write at all: a read no chosen or later path can justify ends the search early.
+        var laterWrites = [Set<Pair>](repeating: [], count: traces.count + 1)
+        for t in stride(from: traces.count - 1, through: 0, by: -1) {
+            laterWrites[t] = laterWrites[t + 1].union(effects[t].flatMap(\.writes))
+        }
         var found = Set<Pair>()
-        var chosen: [ThreadTrace] = []
         var budget = limit
-        func go(_ t: Int) throws {
+        func go(_ t: Int, _ written: Set<Pair>, _ pending: Set<Pair>) throws {
             if found.count == candidates.count { return }
             if t == traces.count {
-                budget -= 1
-                if budget < 0 { throw ModelError.tooLarge("more than \(limit) path combinations while computing values") }
-                var written = Set<Pair>()
-                for tr in chosen { for e in tr.events where e.isWrite { for (c, v) in zip(e.cells, e.values) { written.insert(Pair(cell: c, value: v)) } } }
-                for tr in chosen { for e in tr.events where e.isRead {
-                    for (c, v) in zip(e.cells, e.values) where initial[c] != v && !written.contains(Pair(cell: c, value: v)) { return }
-                } }
                 found.formUnion(written.intersection(candidates))
                 return
             }
-            for tr in traces[t] {
-                chosen.append(tr)
-                try go(t + 1)
-                chosen.removeLast()
+            for x in effects[t] {
+                budget -= 1
+                if budget < 0 { throw ModelError.tooLarge("more than \(limit) path combinations while computing values") }
+                let w = written.union(x.writes)
+                let p = pending.union(x.reads).subtracting(w)
+                guard p.isSubset(of: laterWrites[t + 1]) else { continue }
+                try go(t + 1, w, p)
             }
         }
-        try go(0)
+        try go(0, [], [])
         return found
     }
 
@@ -174,43 +194,21 @@ public enum ModelChecker {
         v.location != nil ? v : Value(bits: type(p, o).truncate(v.bits))
     }
 
-    // (3)-(4): reads-from and coherence for one combination of paths.
+    // (3)-(4): reads-from and coherence for one combination of paths. An
+    // allowed execution with a path cut by the unrolling bound is recorded
+    // as nil: herd7 drops it and prints `Loop` (top_herd.ml model_kont).
     private static func candidates(_ p: Program, _ model: ModelKind, _ options: CheckOptions, _ layout: CellLayout,
                                    _ initial: [UInt64], _ chosen: [ThreadTrace], _ observed: [Observable],
-                                   _ budget: inout Int, _ record: (FinalState, Bool) -> Void) throws {
+                                   _ budget: inout Int, _ record: (FinalState?, Bool) -> Void) throws {
         let initialBudget = options.maxCandidates
         let s = StaticExecution(traces: chosen, byteEvents: options.byteEvents)
         let ev = s.events
         guard ev.count <= 64 else { throw ModelError.tooLarge("\(ev.count) memory events; the bound is 64") }
-        var writers = [[Int]](repeating: [], count: layout.cellCount)
-        for (i, e) in ev.enumerated() where e.isWrite { for c in e.cells { writers[c].append(i) } }
-        // rf slots with their value-matching sources. Pruning (sound for every
-        // model here: each forbids a po-loc ∪ com cycle — sc.cat's sc, x86tso's
-        // uniproc, aarch64.cat's coRW1/coWR/coWW): a po-later write of the
-        // reading thread, and the initial value once the thread wrote the cell.
+        guard let space = candidateSpace(ev, po: s.po.contains, cellCount: layout.cellCount, initial: initial,
+                                         prune: options.coherencePruning) else { return }
+        let (slots, groupList, size) = (space.slots, space.groups, space.size)
         let prune = options.coherencePruning
-        var slots: [(event: Int, index: Int, sources: [Int])] = []
-        for (i, e) in ev.enumerated() where e.isRead {
-            for (k, c) in e.cells.enumerated() {
-                let wroteBefore = prune && writers[c].contains { s.po.contains($0, i) }
-                var src: [Int] = initial[c] == e.values[k] && !wroteBefore ? [-1] : []
-                // never a write of the read's own instruction (an exchange's): herd7 orders them (iico)
-                src += writers[c].filter {
-                    ev[$0].value(ofCell: c) == e.values[k] && !(prune && s.po.contains(i, $0))
-                        && !(ev[$0].thread == e.thread && ev[$0].instruction == e.instruction)
-                }
-                if src.isEmpty { return }
-                slots.append((i, k, src))
-            }
-        }
-        // Coherence: one order per group of cells with the same writers.
-        var groups: [[Int]: [Int]] = [:]
-        for c in 0 ..< layout.cellCount where !writers[c].isEmpty { groups[writers[c], default: []].append(c) }
-        let groupList = groups.sorted { $0.value[0] < $1.value[0] }
         // Refuse, with its size, a combination whose rf × co space exceeds what is left of the bound.
-        var size = 1.0
-        for slot in slots { size *= Double(slot.sources.count) }
-        for (ws, _) in groupList { for k in 1 ... max(1, ws.count) { size *= Double(k) } }
         if size > Double(budget) {
             throw ModelError.tooLarge("\(ev.count) memory events with \(size) rf × co candidates (bound \(budget) left of \(initialBudget))")
         }
@@ -227,6 +225,7 @@ public enum ModelChecker {
             for c in co.indices { for (k, w) in co[c].enumerated() { rank[c][w] = k } }
             let x = CandidateExecution(s: s, rf: rf, co: co, coRank: rank)
             guard model.consistent(graph, x, local: local) else { return }
+            if chosen.contains(where: \.cut) { record(nil, false); return }
             // Final memory: the coherence-last write of each cell.
             var cellValue = initial
             for c in co.indices { if let w = co[c].last { cellValue[c] = ev[w].value(ofCell: c)! } }
@@ -282,6 +281,77 @@ public enum ModelChecker {
             }
         }
         try rfSlot(0)
+    }
+
+    /// The reads-from slots (each read's cell, with its value-matching
+    /// sources; -1 is the initial value), the coherence groups (cells with
+    /// the same writers) and the number of rf × co candidates they span, for
+    /// one combination of paths; nil when some read has no possible source.
+    /// Pruning (sound for every model here: each forbids a po-loc ∪ com
+    /// cycle — sc.cat's sc, x86tso's uniproc, aarch64.cat's coRW1/coWR/coWW):
+    /// no po-later write of the reading thread, no initial value once the
+    /// thread wrote the cell, and one thread's writes in program order.
+    static func candidateSpace(_ ev: [Event], po: (Int, Int) -> Bool, cellCount: Int, initial: [UInt64], prune: Bool)
+        -> (slots: [(event: Int, index: Int, sources: [Int])], groups: [(key: [Int], value: [Int])], size: Double)? {
+        var writers = [[Int]](repeating: [], count: cellCount)
+        for (i, e) in ev.enumerated() where e.isWrite { for c in e.cells { writers[c].append(i) } }
+        var slots: [(event: Int, index: Int, sources: [Int])] = []
+        for (i, e) in ev.enumerated() where e.isRead {
+            for (k, c) in e.cells.enumerated() {
+                let wroteBefore = prune && writers[c].contains { po($0, i) }
+                var src: [Int] = initial[c] == e.values[k] && !wroteBefore ? [-1] : []
+                // never a write of the read's own instruction (an exchange's): herd7 orders them (iico)
+                src += writers[c].filter {
+                    ev[$0].value(ofCell: c) == e.values[k] && !(prune && po(i, $0))
+                        && !(ev[$0].thread == e.thread && ev[$0].instruction == e.instruction)
+                }
+                if src.isEmpty { return nil }
+                slots.append((i, k, src))
+            }
+        }
+        var groups: [[Int]: [Int]] = [:]
+        for c in 0 ..< cellCount where !writers[c].isEmpty { groups[writers[c], default: []].append(c) }
+        let groupList = groups.sorted { $0.value[0] < $1.value[0] }
+        var size = 1.0
+        for slot in slots { size *= Double(slot.sources.count) }
+        for (ws, _) in groupList {
+            // orders of the writers; with pruning, each thread's own in program order
+            for k in 1 ... max(1, ws.count) { size *= Double(k) }
+            if prune {
+                for t in Set(ws.map { ev[$0].thread }) {
+                    for k in 1 ... max(1, ws.filter { ev[$0].thread == t }.count) { size /= Double(k) }
+                }
+            }
+        }
+        return (slots, groupList, size)
+    }
+
+    /// The number of rf × co candidates over every combination of paths,
+    /// counted before any is enumerated; throws as soon as it exceeds `limit`.
+    private static func estimateCandidates(_ traces: [[ThreadTrace]], layout: CellLayout, initial: [UInt64],
+                                           options: CheckOptions) throws {
+        var total = 0.0, combinations = 0
+        var pick = [Int](repeating: 0, count: traces.count)
+        func go(_ t: Int) throws {
+            if t == traces.count {
+                combinations += 1
+                var ev: [Event] = []
+                for (k, i) in pick.enumerated() { ev += traces[k][i].events }
+                let po: (Int, Int) -> Bool = { ev[$0].thread == ev[$1].thread && ev[$0].instruction < ev[$1].instruction }
+                if let space = candidateSpace(ev, po: po, cellCount: layout.cellCount, initial: initial, prune: options.coherencePruning) {
+                    total += space.size
+                }
+                if total > Double(options.maxCandidates) {
+                    throw ModelError.tooLarge("more than \(options.maxCandidates) rf × co candidate executions (\(Int(total)) in the first \(combinations) of \(traces.map { String($0.count) }.joined(separator: " × ")) path combinations); the bound is \(options.maxCandidates)")
+                }
+                return
+            }
+            for i in traces[t].indices {
+                pick[t] = i
+                try go(t + 1)
+            }
+        }
+        try go(0)
     }
 
     /// Little-endian bytes `[start, start+n)` of location `l` from cell values.

@@ -99,4 +99,8 @@ struct ThreadTrace: Sendable {
     /// Load-exclusive → successful store-exclusive pairs (herd7 rmw/lxsx), and x86 XCHG.
     var rmw: [(read: Int, write: Int)] = []
     var registers: [Int: Value] = [:]
+    /// The path took a backward jump once more than the unrolling bound
+    /// allows and stops there (herd7's TooFar event): an execution with such
+    /// a path is checked, but only to report that the bound was reached.
+    var cut = false
 }

@@ -4,7 +4,7 @@
 ///     Test NAME Allowed|Forbidden|Required
 ///     States N
 ///     <state>;...
-///     Ok|No
+///     [Loop ]Ok|No
 ///     Witnesses
 ///     Positive: P Negative: N
 ///     Condition exists|~exists|forall (...)
@@ -29,7 +29,7 @@ public enum HerdReport {
         for s in r.states {
             out.append(zip(r.observed, s.values).map { "\(atom(p, $0.0))=\(value(p, $0.0, $0.1));" }.joined(separator: " "))
         }
-        out.append(r.conditionHolds ? "Ok" : "No")
+        out.append((r.unrollingLimitReached ? "Loop " : "") + (r.conditionHolds ? "Ok" : "No"))
         out.append("Witnesses")
         let (pos, neg) = p.condition.quantifier == .notExists ? (r.notSatisfying, r.satisfying) : (r.satisfying, r.notSatisfying)
         out.append("Positive: \(pos) Negative: \(neg)")

@@ -21,13 +21,14 @@ public enum Instruction: Sendable, Hashable {
     case move(destination: Int, source: Operand, bytes: Int)
     /// `destination = lhs op rhs`, truncated to `bytes`.
     case arithmetic(ArithmeticOperation, destination: Int, lhs: Int, rhs: Operand, bytes: Int)
-    /// Jump to instruction index `target` (> this index) when the condition holds.
+    /// Jump to instruction index `target` when the condition holds; a target
+    /// at or before this index is a loop (unrolled, `CheckOptions.unroll`).
     case branch(BranchCondition, target: Int)
     /// AArch64 CSEL/CSINC/CSINV/CSNEG: `destination = condition ? ifTrue :
     /// op(ifFalse)`, on the flags register. As in herd7, the flags reach the
     /// result through a control edge (`iico_ctrl`): a pick dependency, not a data one.
     case select(SelectOperation, destination: Int, ifTrue: Int, ifFalse: Int, condition: ConditionCode, bytes: Int)
-    /// An LSE atomic (SWP, LDADD, LDCLR, LDSET, LDEOR; STADD... are the
+    /// An LSE atomic (SWP, LDADD, LDCLR, LDSET, LDEOR, LDSMAX, LDSMIN, LDUMAX, LDUMIN; STADD... are the
     /// forms into XZR): reads the old value into `destination` and writes
     /// `op(old, source)`, one herd7 `amo` pair. Into XZR the read is herd7's
     /// `NoRet` and never an acquire.
@@ -55,6 +56,12 @@ public enum AtomicOperation: String, Sendable, Hashable {
     /// old OR source.
     case set = "SET"
     case eor = "EOR"
+    /// The larger (smaller) of old and source, compared as signed or unsigned
+    /// integers of the access size (herd7 sign-extends both for SMAX/SMIN).
+    case smax = "SMAX"
+    case smin = "SMIN"
+    case umax = "UMAX"
+    case umin = "UMIN"
 }
 
 public enum SelectOperation: Sendable, Hashable {
@@ -151,13 +158,23 @@ public struct Address: Sendable, Hashable {
     public var offset: Int64
     public var indexExtension: IndexExtension
     public var indexShift: Int
-    public init(base: Base, index: Int? = nil, offset: Int64 = 0, indexExtension: IndexExtension = .none, indexShift: Int = 0) {
+    /// AArch64 pre-index `[Xn,#k]!` (the access at Xn+k) and post-index
+    /// `[Xn],#k` (the access at Xn): either way Xn becomes Xn+k afterwards.
+    public var writeback: Writeback?
+    public init(base: Base, index: Int? = nil, offset: Int64 = 0, indexExtension: IndexExtension = .none, indexShift: Int = 0,
+                writeback: Writeback? = nil) {
+        self.writeback = writeback
         self.base = base
         self.index = index
         self.offset = offset
         self.indexExtension = indexExtension
         self.indexShift = indexShift
     }
+}
+
+public enum Writeback: Sendable, Hashable {
+    case preIndex
+    case postIndex
 }
 
 /// Load orderings: LDR, LDAR (acquire, RCsc), LDAPR (acquire, RCpc).

@@ -1,8 +1,9 @@
 /// A small concurrent program: the unit the checker decides.
 ///
 /// Invariants: thread `i` is processor `Pi`; every `Location` a thread
-/// names is in `locations`; branch targets are forward instruction indices
-/// (`Instruction.branch`), so every thread terminates. The program is what
+/// names is in `locations`; branch targets are instruction indices of the
+/// same thread (`Instruction.branch`). A backward target makes a loop: the
+/// checker unrolls it as herd7 does (`CheckOptions.unroll`). The program is what
 /// a litmus file describes, and what another module records when it
 /// expresses a strategy as a program (build it directly, no text needed).
 public struct Program: Sendable {

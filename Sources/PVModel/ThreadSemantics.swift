@@ -12,6 +12,10 @@ struct ThreadSemantics {
     let options: CheckOptions
     let traceLimit: Int
 
+    /// Instructions one path may run: a loop on a determined condition is
+    /// not cut by the unrolling bound (herd7 would run it to its end, or forever).
+    static let stepLimit = 10_000
+
     /// Thrown (internally) when a location needs finer cells.
     struct NeedFinerCells: Error { var location: Int; var cellBytes: Int }
 
@@ -25,6 +29,22 @@ struct ThreadSemantics {
         /// Source taint (iico_data) of each write event, for dependencies through memory (lrs).
         var writeTaint: [Int: Taint] = [:]
         var monitor: (reads: [Int], location: Int, offset: Int, bytes: Int)?
+        /// What herd7 knows of each register while it builds the thread's
+        /// events (mem.ml's register environment); absent: killed, a fresh
+        /// variable on each read.
+        var known: [Int: Known] = [:]
+        /// Taken backward jumps counted against the unrolling bound, by target (mem.ml `see`).
+        var seen: [Int: Int] = [:]
+        var nextVariable = 0
+    }
+
+    /// A register's value as herd7 sees it before solving: a constant, or a
+    /// variable bound by an ALU instruction on an undetermined input.
+    /// Determined values do not count against the unrolling bound (mem.ml
+    /// `add_tgt` is called with `check_back = not (V.is_var_determined v)`).
+    enum Known: Equatable {
+        case constant
+        case variable(Int)
     }
 
     func traces() throws -> [ThreadTrace] {
@@ -32,6 +52,7 @@ struct ThreadSemantics {
         let code = program.threads[thread].instructions
         var start = State(regs: program.threads[thread].initialRegisters)
         start.regs[Instruction.zeroRegister] = nil
+        for r in start.regs.keys { start.known[r] = .constant }
         try run(start, code, &out)
         return out
     }
@@ -55,10 +76,42 @@ struct ThreadSemantics {
 
     private func taint(_ s: State, _ r: Int) -> Taint { r == Instruction.zeroRegister ? Taint() : (s.taint[r] ?? Taint()) }
 
-    private func write(_ s: inout State, _ r: Int, _ v: Value, taint t: Taint) {
+    /// Writes a register. Unless `known` says otherwise the register is
+    /// killed, as herd7 kills every register a load, a store-exclusive, an
+    /// atomic or a CSEL writes (AArch64Arch_herd.ml `killed`).
+    private func write(_ s: inout State, _ r: Int, _ v: Value, taint t: Taint, known k: Known? = nil) {
         guard r != Instruction.zeroRegister else { return }
         s.regs[r] = v
         s.taint[r] = t
+        s.known[r] = k
+    }
+
+    /// What herd7 binds an ALU instruction's result to (AArch64Sem.ml's
+    /// `nextSet`): a constant when every input is one; else a variable,
+    /// the same one for `x EOR x` (symbValue.ml `xor`: zero) and `x + 0`, `x | 0`.
+    private func knownResult(_ s: inout State, _ op: ArithmeticOperation?, _ inputs: [Operand], bytes: Int) -> Known {
+        func known(_ o: Operand) -> Known? {
+            switch o {
+            case let .register(r), let .shifted(r, _):
+                return r == Instruction.zeroRegister ? .constant : s.known[r]
+            case .immediate, .address: return .constant
+            }
+        }
+        let ks = inputs.map(known)
+        if ks.allSatisfy({ $0 == .constant }) { return .constant }
+        // A W register is read through a zero-extension, a fresh variable each time.
+        guard bytes == 8 else {
+            s.nextVariable += 1
+            return .variable(s.nextVariable)
+        }
+        if op == .eor, inputs.count == 2, case .register = inputs[0], case .register = inputs[1],
+           let a = ks[0], a == ks[1] { return .constant }
+        if op == nil || op == .add || op == .orr, inputs.count <= 2 {
+            if inputs.count == 1, case .register = inputs[0], let a = ks[0] { return a }
+            if inputs.count == 2, case .immediate(0) = inputs[1], case .register = inputs[0], let a = ks[0] { return a }
+        }
+        s.nextVariable += 1
+        return .variable(s.nextVariable)
     }
 
     private func mask(_ bits: UInt64, _ bytes: Int) -> UInt64 {
@@ -104,7 +157,7 @@ struct ThreadSemantics {
         guard let loc = base.location else {
             throw ModelError.notModelled("an access through a register that holds no location's address")
         }
-        var off = Int64(bitPattern: base.bits) &+ a.offset
+        var off = Int64(bitPattern: base.bits) &+ (a.writeback == .postIndex ? 0 : a.offset)
         if let i = a.index {
             let iv = read(s, i)
             guard iv.location == nil else { throw ModelError.notModelled("an index register holding an address") }
@@ -117,6 +170,16 @@ struct ThreadSemantics {
             t |= taint(s, i)
         }
         return (loc, Int(truncatingIfNeeded: off), t)
+    }
+
+    /// Pre- and post-index: the base register becomes base + offset, with
+    /// the base's dependencies (herd7 binds it, AArch64Sem.ml `B.Next [rs,a]`).
+    private func writeBack(_ s: inout State, _ a: Address) {
+        guard a.writeback != nil, case let .register(r) = a.base else { return }
+        let v = read(s, r)
+        let moved = v.location.map { Value(location: $0, offset: v.bits &+ UInt64(bitPattern: a.offset)) }
+            ?? Value(bits: v.bits &+ UInt64(bitPattern: a.offset))
+        write(&s, r, moved, taint: taint(s, r), known: knownResult(&s, .add, [.register(r), .immediate(UInt64(bitPattern: a.offset))], bytes: 8))
     }
 
     /// Single-copy-atomic pieces of an access (offset, bytes).
@@ -239,6 +302,11 @@ struct ThreadSemantics {
         return ids
     }
 
+    /// `bits` of `bytes` bytes as a signed integer.
+    private func signed(_ bits: UInt64, _ bytes: Int) -> Int64 {
+        bytes >= 8 ? Int64(bitPattern: bits) : Int64(bitPattern: bits << UInt64(64 - 8 * bytes)) >> Int64(64 - 8 * bytes)
+    }
+
     private func leBytes(_ v: UInt64, _ n: Int) -> [UInt8] { (0 ..< n).map { UInt8(truncatingIfNeeded: v >> UInt64(8 * $0)) } }
     private func fromLE(_ b: ArraySlice<UInt8>) -> UInt64 {
         var v: UInt64 = 0
@@ -292,6 +360,9 @@ struct ThreadSemantics {
 
     private func checkLimits(_ s: State, _ out: [ThreadTrace]) throws {
         if s.trace.events.count > 60 { throw ModelError.tooLarge("thread P\(thread) has more than 60 memory events") }
+        if s.step > Self.stepLimit {
+            throw ModelError.tooLarge("thread P\(thread) runs more than \(Self.stepLimit) instructions on one path (a loop whose condition does not depend on memory is not bounded by the unrolling, as in herd7)")
+        }
         if out.count >= traceLimit {
             throw ModelError.tooLarge("thread P\(thread) has more than \(traceLimit) paths (reads × values)")
         }
@@ -309,7 +380,8 @@ struct ThreadSemantics {
             case let .move(d, src, n):
                 let (v, t) = try operand(s, src, bytes: n)
                 if v.location != nil, n < 8 { throw ModelError.notModelled("a 32-bit move of an address") }
-                write(&s, d, v.location == nil ? Value(bits: mask(v.bits, n)) : v, taint: t)
+                write(&s, d, v.location == nil ? Value(bits: mask(v.bits, n)) : v, taint: t,
+                      known: knownResult(&s, nil, [src], bytes: n))
             case let .arithmetic(op, d, lhs, rhs, n):
                 let a = read(s, lhs)
                 let (b, tb) = try operand(s, rhs, bytes: n)
@@ -324,10 +396,12 @@ struct ThreadSemantics {
                 case (_, nil, nil): r = Value(bits: compute(op, a.bits, b.bits, n))
                 default: throw ModelError.notModelled("arithmetic on addresses other than address±integer, x EOR x or x SUB x")
                 }
-                write(&s, d, r, taint: t)
+                let inputs: [Operand] = [.register(lhs), rhs]
+                write(&s, d, r, taint: t, known: knownResult(&s, op, inputs, bytes: n))
                 if [.adds, .subs, .ands].contains(op) {
                     guard a.location == nil, b.location == nil else { throw ModelError.notModelled("flags from an address") }
-                    write(&s, Instruction.flagsRegister, Value(bits: nzcv(op, a.bits, b.bits, r.bits, n)), taint: t)
+                    write(&s, Instruction.flagsRegister, Value(bits: nzcv(op, a.bits, b.bits, r.bits, n)), taint: t,
+                          known: knownResult(&s, .adds, inputs, bytes: 4))
                 }
             case let .select(op, d, ifTrue, ifFalse, cond, n):
                 let flags = read(s, Instruction.flagsRegister)
@@ -348,10 +422,14 @@ struct ThreadSemantics {
                 write(&s, d, r, taint: taint(s, src) | Taint(pickOnly: taint(s, Instruction.flagsRegister)))
             case let .branch(cond, target):
                 let taken: Bool
+                // herd7 counts a backward jump against the bound when it is
+                // unconditional or its condition is undetermined (mem.ml next_instr).
+                var counted = true
                 func tested(_ r: Int) throws -> UInt64 {
                     let v = read(s, r)
                     guard v.location == nil else { throw ModelError.notModelled("a branch on an address") }
                     s.ctrl = s.ctrl | taint(s, r)
+                    counted = r != Instruction.zeroRegister && s.known[r] != .constant
                     return v.bits
                 }
                 switch cond {
@@ -362,7 +440,19 @@ struct ThreadSemantics {
                 case let .bitNonZero(r, bit): taken = try tested(r) >> UInt64(bit) & 1 != 0
                 case let .flags(c): taken = c.holds(nzcv: try tested(Instruction.flagsRegister))
                 }
-                if taken { s.pc = target }
+                guard taken else { break }
+                if target <= here, counted {
+                    // mem.ml fetch_addr: the (unroll+1)-th taken jump to one target ends
+                    // the path with herd7's TooFar event instead.
+                    let x = (s.seen[target] ?? 0) + 1
+                    s.seen[target] = x
+                    if x > options.unroll {
+                        s.trace.cut = true
+                        out.append(s.trace)
+                        return
+                    }
+                }
+                s.pc = target
             case let .fence(f):
                 s.trace.fences.append((instr, f, s.ctrl.dtrm, s.ctrl.pick))
             case let .load(d, a, n, ord, excl):
@@ -375,6 +465,7 @@ struct ThreadSemantics {
                     var t = t0
                     // The pieces are contiguous from `off`: bytes are in address order.
                     write(&t, d, Value(bits: fromLE(bytes[0 ..< n])), taint: loadTaint(t, evs))
+                    writeBack(&t, a)
                     if excl { t.monitor = (evs, loc, off, n) }
                     try run(t, code, &out)
                 }
@@ -421,6 +512,7 @@ struct ThreadSemantics {
                                             $0.locked = ord == .release && program.architecture != .aarch64
                                         })
                 }
+                writeBack(&s, a)
             case let .storePair(o1, o2, a, n, ord, status):
                 let (loc, off, at) = try resolve(s, a)
                 let (b1, t1) = try storedBits(s, o1, n)
@@ -461,6 +553,10 @@ struct ThreadSemantics {
                     case .clr: old & ~operand
                     case .set: old | operand
                     case .eor: old ^ operand
+                    case .smax: signed(old, n) >= signed(operand, n) ? old : operand
+                    case .smin: signed(old, n) <= signed(operand, n) ? old : operand
+                    case .umax: max(old, operand)
+                    case .umin: min(old, operand)
                     }
                     let readTaint = loadTaint(t, evs)
                     let ws = try appendWrite(&t, loc: loc, offset: off, bytes: leBytes(new, n), instr: instr,

@@ -28,6 +28,10 @@ struct ModelCommand: ParsableCommand {
     @Flag(help: "FEAT_LSE2: a 16-byte aligned LDP/STP of X registers is single-copy atomic.")
     var lse2 = false
 
+    @Option(help: ArgumentHelp("How many times a path may take a backward jump to one label, as herd7 -unroll (herd7's default: \(CheckOptions.herdUnroll)). An allowed execution that would take it once more is left out, the answer's Ok/No line reads 'Loop Ok'/'Loop No', and a warning names the bound.",
+                               valueName: "n"))
+    var unroll = CheckOptions.herdUnroll
+
     @Flag(help: "Print values in hexadecimal, as herd7 -hexa does.")
     var hexa = false
 
@@ -39,6 +43,7 @@ struct ModelCommand: ParsableCommand {
             throw ValidationError("unknown model '\(m)'; valid: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if files.isEmpty { throw ValidationError("give at least one litmus file") }
+        if unroll < 0 { throw ValidationError("--unroll must be 0 or more, not \(unroll)") }
     }
 
     struct Answer: Encodable {
@@ -55,6 +60,8 @@ struct ModelCommand: ParsableCommand {
         let mapping: [String]
         /// A C test's mapped AArch64/X86_64 program, as herd7 reads it.
         let program: String?
+        /// Set when an allowed execution was cut by the unrolling bound (herd7's `Loop`).
+        let unrollingLimit: Int?
     }
 
     func run() throws {
@@ -70,7 +77,7 @@ struct ModelCommand: ParsableCommand {
                 throw ValidationError("\(f):\(e.line): \(e.message) at '\(e.token)'")
             }
         }
-        let options = CheckOptions(lse2: lse2)
+        let options = CheckOptions(lse2: lse2, unroll: unroll)
         var answers: [Answer] = []
         var failed: [String] = []
         let models: [ModelKind?] = model.isEmpty ? [nil] : model.compactMap(ModelKind.init(rawValue:))
@@ -95,6 +102,9 @@ struct ModelCommand: ParsableCommand {
                 var r = try ModelChecker.check(p, model: m, options: options)
                 if !r.mapping.isEmpty {
                     FileHandle.standardError.write(Data("pvbench: note: \(p.name) under x86-tso runs as x86: \(r.mapping.joined(separator: "; "))\n".utf8))
+                }
+                if r.unrollingLimitReached {
+                    FileHandle.standardError.write(Data("pvbench: warning: \(f): \(p.name): unrolling limit (--unroll \(r.unroll)) exceeded, legal outcomes may be missing\n".utf8))
                 }
                 if let kernelNotes { r.mapping = kernelNotes }
                 if json { answers.append(answer(r, program: mapped)) } else {
@@ -136,6 +146,7 @@ struct ModelCommand: ParsableCommand {
             positive: r.satisfying, negative: r.notSatisfying,
             condition: HerdReport.condition(r.program),
             observation: String(observation.split(separator: " ")[2]),
-            mapping: r.mapping, program: program)
+            mapping: r.mapping, program: program,
+            unrollingLimit: r.unrollingLimitReached ? r.unroll : nil)
     }
 }

@@ -29,12 +29,54 @@ struct ModelCLITests {
     @Test("a syntax error: one line naming file, line and token; exit 64")
     func syntaxError() throws {
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-model-\(getpid()).litmus")
-        try "AArch64 T\n{ 0:X1=x; }\n P0 ;\n LDSMAX W0,W1,[X1] ;\nexists (0:X0=0)\n".write(to: bad, atomically: true, encoding: .utf8)
+        try "AArch64 T\n{ 0:X1=x; }\n P0 ;\n STNP W0,W1,[X1] ;\nexists (0:X0=0)\n".write(to: bad, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: bad) }
         let r = try CLI.run(["model", bad.path])
         #expect(r.status == 64)
         #expect(r.stdout.isEmpty)
-        #expect(r.stderr == "pvbench: error: \(bad.path):4: instruction not in the supported AArch64 subset at 'LDSMAX'\n")
+        #expect(r.stderr == "pvbench: error: \(bad.path):4: instruction not in the supported AArch64 subset at 'STNP'\n")
+    }
+
+    /// A temporary litmus file holding `text`, removed by the caller's `defer`.
+    func temporary(_ text: String, _ tag: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-model-\(tag)-\(getpid()).litmus")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test("a loop: --unroll bounds it as herd7 -unroll, the answer says Loop, a warning names the bound")
+    func loop() throws {
+        // The LL/SC exchange of the corpus (aarch64-loops, aarch64-loops-unroll1: herd7 7.57 says Loop No, 0 36 at
+        // its default -unroll 2).
+        let url = try temporary("""
+            AArch64 XCHG
+            { 0:X0=x; 0:X2=1; 1:X0=x; 1:X2=2; }
+             P0              | P1              ;
+             L0:             | L1:             ;
+             LDXR W1,[X0]    | LDXR W1,[X0]    ;
+             STXR W3,W2,[X0] | STXR W3,W2,[X0] ;
+             CBNZ W3,L0      | CBNZ W3,L1      ;
+            exists (0:X1=0 /\\ 1:X1=0)
+            """, "loop")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let r = try CLI.run(["model", url.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\nLoop No\n"))
+        #expect(r.stdout.contains("Observation XCHG Never 0 36\n"))
+        #expect(r.stderr.contains("unrolling limit (--unroll 2) exceeded"))
+        let bad = try CLI.run(["model", "--unroll=-1", url.path])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--unroll must be 0 or more"))
+    }
+
+    @Test("an out-of-scope test (MTE tags) is refused with its reason, exit 64, no verdict")
+    func outOfScope() throws {
+        let url = try temporary("AArch64 T\n{ 0:X1=x:red; }\n P0 ;\n LDR W0,[X1] ;\nexists (0:X0=0)\n", "mte")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let r = try CLI.run(["model", url.path])
+        #expect(r.status == 64)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr == "pvbench: error: \(url.path):2: out of scope: memory tags (MTE) are outside the model at '=x:red'\n")
     }
 
     @Test("a test the model cannot take is refused, exit 1, no verdict")

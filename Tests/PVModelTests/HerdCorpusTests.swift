@@ -37,6 +37,17 @@ struct HerdCorpusTests {
         #expect(tally.refused * 50 < total, "\(tally.refused) of \(total) tests refused (2 % at most)")
     }
 
+    /// The family's herd7 options that change an answer (`herd7.options`,
+    /// written by scripts/herd-corpus): only `-unroll N` is read here.
+    static func options(family dir: URL) throws -> CheckOptions {
+        var o = CheckOptions()
+        let file = dir.appendingPathComponent("herd7.options")
+        guard FileManager.default.fileExists(atPath: file.path) else { return o }
+        let words = try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isWhitespace).map(String.init)
+        if let i = words.firstIndex(of: "-unroll"), i + 1 < words.count, let n = Int(words[i + 1]) { o.unroll = n }
+        return o
+    }
+
     struct Tally {
         var compared = 0, agreed = 0, refused = 0
         var reasons: [String: Int] = [:]
@@ -59,7 +70,7 @@ struct HerdCorpusTests {
             }
             let result: CheckResult
             do {
-                result = try ModelChecker.check(try LitmusParser.parse(text))
+                result = try ModelChecker.check(try LitmusParser.parse(text), options: try Self.options(family: dir))
             } catch let e as LitmusError {
                 tally.refused += 1
                 // The message and the token's first word (the mnemonic, for an instruction).
@@ -97,6 +108,8 @@ struct HerdAnswer {
     var positive = -1, negative = -1
     /// `Observation NAME Always|Sometimes|Never S N`, without the name.
     var observation = ""
+    /// `Ok`, `No`, or `Loop Ok`/`Loop No` when an execution reached the unrolling bound.
+    var verdict = ""
 
     /// Every block of a herd7 output (`Test NAME …` to `Observation …`), by name.
     static func parseAll(_ text: String) -> [String: HerdAnswer] {
@@ -113,6 +126,8 @@ struct HerdAnswer {
                 current = HerdAnswer(name: String(words[1]))
             } else if words.first == "States", words.count == 2, let n = Int(words[1]) {
                 pendingStates = n
+            } else if ["Ok", "No", "Loop"].contains(words.first ?? ""), current != nil {
+                current?.verdict = line
             } else if words.first == "Positive:", words.count == 4, let p = Int(words[1]), let n = Int(words[3]) {
                 current?.positive = p
                 current?.negative = n
@@ -148,6 +163,7 @@ struct HerdAnswer {
     func differences(from herd: HerdAnswer) -> [String] {
         var d: [String] = []
         if observation != herd.observation { d.append("Observation \(observation), herd7 \(herd.observation)") }
+        if verdict != herd.verdict { d.append("'\(verdict)', herd7 '\(herd.verdict)'") }
         if (positive, negative) != (herd.positive, herd.negative) {
             d.append("Positive/Negative \(positive)/\(negative), herd7 \(herd.positive)/\(herd.negative)")
         }

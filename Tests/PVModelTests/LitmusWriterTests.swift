@@ -19,11 +19,12 @@ struct LitmusWriterTests {
         }
     }
 
-    @Test("the hand-written corpus tests (operands, flags, LSE, CAS) written back as AArch64 read back to the same answer")
-    func aarch64RoundTripInstructions() throws {
-        let dir = HerdCorpusTests.root.appendingPathComponent("aarch64-hand")
+    @Test("the hand-written corpus tests (operands, flags, LSE, CAS, loops) written back as AArch64 read back to the same answer",
+          arguments: [("aarch64-hand", 20), ("aarch64-loops", 15)])
+    func aarch64RoundTripInstructions(_ family: String, _ atLeast: Int) throws {
+        let dir = HerdCorpusTests.root.appendingPathComponent(family)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".litmus") }.sorted()
-        #expect(files.count >= 20)
+        #expect(files.count >= atLeast)
         for f in files {
             let p = try LitmusParser.parse(try String(contentsOf: dir.appendingPathComponent(f), encoding: .utf8))
             let text = try AArch64Litmus.write(p, notes: [])

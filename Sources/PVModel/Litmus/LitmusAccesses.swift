@@ -19,9 +19,10 @@ extension Instruction {
     /// Registers the instruction writes.
     var writtenRegisters: [Int] {
         switch self {
-        case let .load(d, _, _, _, _): [d]
+        case let .load(d, a, _, _, _): [d] + a.writtenBack
         case let .loadPair(a, b, _, _, _, _): [a, b]
-        case let .store(_, _, _, _, s?), let .storePair(_, _, _, _, _, s?): [s]
+        case let .store(_, a, _, _, s): (s.map { [$0] } ?? []) + a.writtenBack
+        case let .storePair(_, _, _, _, _, s?): [s]
         case let .exchange(r, _, _): [r]
         case let .move(d, _, _), let .arithmetic(_, d, _, _, _): [d]
         default: []
@@ -143,4 +144,12 @@ func litmusColumns(_ columns: [[String]]) -> [String] {
     var out = [line(columns.indices.map { "P\($0)" })]
     for r in 0 ..< rows { out.append(line(columns.map { r < $0.count ? $0[r] : "" })) }
     return out
+}
+
+extension Address {
+    /// The base register a pre- or post-index access updates.
+    var writtenBack: [Int] {
+        if writeback != nil, case let .register(b) = base { return [b] }
+        return []
+    }
 }

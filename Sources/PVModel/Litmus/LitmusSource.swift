@@ -35,10 +35,12 @@ struct LitmusSource {
         guard let h = lines.firstIndex(where: { !$0.text.allSatisfy(\.isWhitespace) }) else {
             throw LitmusError(line: 1, token: "", "empty file")
         }
+        try LitmusScope.check(lines, header: h)
         let head = lines[h].text.split(whereSeparator: \.isWhitespace)
         guard head.count >= 2 else { throw LitmusError(line: lines[h].number, token: lines[h].text, "expected 'ARCH NAME'") }
         architecture = String(head[0])
-        name = String(head[1])
+        // herd7 drops a `.litmus` suffix from the name (lib/misc.ml clean_name).
+        name = head[1].hasSuffix(".litmus") ? String(head[1].dropLast(7)) : String(head[1])
         headerLine = lines[h].number
         // Init block: from the first '{' to the matching '}'.
         guard let open = lines[(h + 1)...].firstIndex(where: { $0.text.contains("{") }) else {

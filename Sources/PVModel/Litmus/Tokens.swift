@@ -20,7 +20,7 @@ func tokenize(_ lines: [LitmusSource.Line]) throws -> [Token] {
                 let two = String(c[i ... i + 1])
                 if ["/\\", "\\/", "=>", "==", "!=", "<>"].contains(two) { out.append(Token(text: two, line: l.number)); i += 2; continue }
             }
-            if "~()[]{},;=|+".contains(ch) { out.append(Token(text: String(ch), line: l.number)); i += 1; continue }
+            if "~()[]{},;=|+!".contains(ch) { out.append(Token(text: String(ch), line: l.number)); i += 1; continue }
             if ch.isLetter || ch.isNumber || "_.:%$#-".contains(ch) {
                 var j = i
                 while j < c.count, c[j].isLetter || c[j].isNumber || "_.:%$#-".contains(c[j]) || (c[j] == "+" && c[j - 1] == "#") { j += 1 }

@@ -1,0 +1,53 @@
+/// What herd7 7.57 reads but pvbench does not model, recognised before the
+/// test is parsed, so that the refusal states the reason (one line, never
+/// an answer): memory tagging (MTE), the virtual memory system (page
+/// tables, TLB maintenance), instruction fetch (labels and instructions as
+/// data, cache maintenance), faults, SVE/SME, and the header lines that
+/// switch herd7 to another model (`Variant=…`, `TTHM=…`, `CacheType=…`).
+enum LitmusScope {
+    /// `lines` are the comment-free lines of the file, `header` the index of `ARCH NAME`.
+    static func check(_ lines: [LitmusSource.Line], header: Int) throws {
+        // Header lines before the init block: `KEY=value`.
+        for line in lines[(header + 1)...] {
+            if line.text.contains("{") { break }
+            let t = line.text.trimmingWhitespace()
+            guard let eq = t.firstIndex(of: "=") else { continue }
+            let key = String(t[..<eq]).trimmingWhitespace()
+            switch key.lowercased() {
+            case "variant":
+                throw refusal(line, t, "the header sets herd7 variants, which change the model it checks")
+            case "tthm":
+                throw refusal(line, t, "hardware update of page-table flags (VMSA) is outside the model")
+            case "cachetype":
+                throw refusal(line, t, "instruction-cache types (instruction fetch) are outside the model")
+            default: continue
+            }
+        }
+        let compiled = features.map { (why: $0.why, pattern: try! Regex($0.pattern)) }
+        for line in lines[(header + 1)...] {
+            for f in compiled {
+                if let m = try? f.pattern.firstMatch(in: line.text) {
+                    throw refusal(line, String(line.text[m.range]), f.why)
+                }
+            }
+        }
+    }
+
+    private static func refusal(_ line: LitmusSource.Line, _ token: String, _ why: String) -> LitmusError {
+        LitmusError(line: line.number, token: token, "out of scope: \(why)")
+    }
+
+    /// Each feature: why it is refused, and a pattern that finds it in a line.
+    private static let features: [(why: String, pattern: String)] = [
+        ("page tables and address translation (VMSA) are outside the model",
+         #"\b(PTE|PA|TTD)\s*\(|\bpte_[A-Za-z_]|\(\s*(valid|af|db|dbm|oa|el0)\s*:|\bTLBI\b"#),
+        ("instruction fetch (an instruction as data) is outside the model", #"\binstr\s*:\s*""#),
+        // `=P1:L0`, `=label:"P1:L0"`: a code label used as a value (not `0:X1=x`).
+        ("instruction fetch (a code label as data) is outside the model", #"=\s*(label\s*:\s*"|P\d+\s*:\s*[A-Za-z_])"#),
+        ("cache maintenance (IC, DC) is outside the model", #"(^|[|;:]|\s)(IC|DC)\s+[A-Za-z]+\s*(,|;|\||$)"#),
+        ("memory tags (MTE) are outside the model",
+         #"=\s*[A-Za-z_]\w*\s*:\s*[A-Za-z_]\w*|\b(STG|STZG|STZ2G|LDG|STGP)\s"#),
+        ("faults are outside the model", #"\bfault\s*\(|\bUDF\b|\bSVC\b|\bERET\b"#),
+        ("SVE and SME are outside the model", #"\b[ZP]\d+\.[BHSDQ]\b|\bZA\b|\bSMSTART\b"#),
+    ]
+}
