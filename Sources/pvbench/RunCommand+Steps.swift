@@ -177,9 +177,11 @@ extension RunCommand {
     func warnings(_ outcome: RunOutcome, host: RunHost, overhead: HarnessOverhead, floor: IdleFloor?) -> [RunWarning] {
         var all = host.clock.warnings.map { RunWarning(.host, $0) } + outcome.results.flatMap(\.warnings)
             + outcome.perfUnavailable.map { RunWarning(.perfCounter, $0) }
-        if overhead.exceedsLimit { all.append(RunWarning(.host, overhead.summary)) }
+        if overhead.exceedsLimit { all.append(RunWarning(.host, overhead.summary, brief: overhead.brief)) }
         if let floor, floor.isBusy {
-            all.append(RunWarning(.host, "the machine is busy: \(floor); figures are of CPUs shared with other work"))
+            let shared = "figures are of CPUs shared with other work"
+            all.append(RunWarning(.host, "the machine is busy: \(floor); \(shared)",
+                                  brief: String(format: "the machine is busy: idle floor %.2f%%; ", 100 * floor.fraction) + shared))
         }
         return all
     }
@@ -209,27 +211,29 @@ extension RunCommand {
         for c in outcome.pvSchedComparisons { print(c.summary) }
         if !outcome.pvSchedComparisons.isEmpty { print() }
         for line in outcome.perfUnavailable { print(line) }
-        print("clock: \(host.clock.name), \(String(format: "%.3f", host.clock.frequencyHz / 1e9)) GHz; \(overhead.summary)")
-        if let first = outcome.results.first { print("placement: \(ScenarioRunner.label(first.placement))") }
+        let clock = "clock: \(host.clock.name), \(String(format: "%.3f", host.clock.frequencyHz / 1e9)) GHz; "
+        print(RunFootnotes.fit(clock + (wide ? overhead.summary : overhead.brief), wide: wide))
+        if let first = outcome.results.first { print(RunFootnotes.fit("placement: \(ScenarioRunner.label(first.placement))", wide: wide)) }
         if !outcome.rounds.isEmpty {
             let disturbedCount = outcome.results.map(\.disturbedRepetitions).reduce(0, +)
             let total = outcome.results.map(\.iterations.count).reduce(0, +)
-            print("rounds: \(outcome.rounds.count) (seed \(outcome.seed), --disturbed \(disturbed)); "
+            print(RunFootnotes.fit("rounds: \(outcome.rounds.count) (seed \(outcome.seed), --disturbed \(disturbed)); "
                 + "\(disturbedCount) of \(total) repetitions disturbed (off CPU > \(disturbanceLimit * 100)% of the window"
-                + (context.rounds?.idleFloor.map { String(format: " above an idle floor of %.2f%%", 100 * $0.fraction) } ?? "") + ")")
+                + (context.rounds?.idleFloor.map { String(format: " above an idle floor of %.2f%%", 100 * $0.fraction) } ?? "") + ")",
+                wide: wide))
         }
         fflush(nil)  // stdout before stderr
         let all = warnings(outcome, host: host, overhead: overhead, floor: context.rounds?.idleFloor)
         let spread = all.filter { $0.category == .spread }
         // perf counter lines are printed under the table already.
-        for w in all where w.category != .spread && w.category != .perfCounter {
-            FileHandle.standardError.write(Data("warning: \(w)\n".utf8))
+        for line in RunFootnotes.warningLines(all.filter { $0.category != .spread && $0.category != .perfCounter }, wide: wide) {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         if !spread.isEmpty {
             let cases = Set(spread.compactMap(\.caseName)).count
-            FileHandle.standardError.write(Data(("warning: \(spread.count) figures in \(cases) cases vary by more than "
+            FileHandle.standardError.write(Data((RunFootnotes.fit("warning: \(spread.count) figures in \(cases) cases vary by more than "
                 + "\(Int(RepetitionSummary.defaultLargeSpreadThreshold * 100))% (CV) over their repetitions"
-                + (json == nil ? "; --json FILE keeps each in context.warnings" : "; each is in \(json!) (context.warnings)") + "\n").utf8))
+                + (json == nil ? "; --json FILE keeps each in context.warnings" : "; each is in \(json!) (context.warnings)"), wide: wide) + "\n").utf8))
         }
     }
 

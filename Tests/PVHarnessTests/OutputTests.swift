@@ -193,3 +193,36 @@ struct OutputTests {
         #expect(String(decoding: seen, as: UTF8.self) == expected)
     }
 }
+
+@Suite("Lines under the run table")
+struct RunFootnotesTests {
+    @Test func everyLineFitsTheWidthAndLosesNoWord() {
+        let long = "clock: x86_64 TSC (rdtsc), 2.596 GHz; harness overhead -4.2% [-40.7%, 37.4%] (95% CI of interleaved pairs) "
+            + "(instrumented 298.974 ns/op, bare 296.843 ns/op)"
+        let fitted = RunFootnotes.fit(long, wide: false)
+        let lines = fitted.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.count <= RunFootnotes.width })
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("  ") })
+        #expect(fitted.split(whereSeparator: \.isWhitespace) == long.split(separator: " "))
+        #expect(RunFootnotes.fit(long, wide: true) == long)
+    }
+
+    @Test func casesWithEveryRepetitionDisturbedMakeOneLineWithTheirCount() {
+        let names = (0 ..< 30).map { "steal-clock/acquire-release/packed/vcpus:\($0)/readers:1/writers:1" }
+        // As --runs K gathers them: the same cases once per run.
+        let warnings = (names + names).map(RunWarning.allDisturbed)
+            + [RunWarning(.host, "the machine is busy: idle floor 83.61% (windows 83.02–85.91%): median off-CPU share",
+                          brief: "the machine is busy: idle floor 83.61%")]
+            + Array(repeating: RunWarning(.runCase, "c2c: a note"), count: 3)
+        let lines = RunFootnotes.warningLines(warnings, wide: false)
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("warning: every repetition disturbed, no aggregate: 30 cases: "))
+        #expect(lines[0].hasSuffix("more (--wide)") && !lines[0].contains("\n"))
+        #expect(lines[1] == "warning: the machine is busy: idle floor 83.61%")
+        #expect(lines[2] == "warning: c2c: a note (3 times)")
+        #expect(lines.allSatisfy { $0.split(separator: "\n").allSatisfy { $0.count <= RunFootnotes.width } })
+        let wide = RunFootnotes.warningLines(warnings, wide: true)
+        #expect(wide[0].contains(names[29]) && wide[1].contains("windows 83.02–85.91%"))
+    }
+}
