@@ -16,8 +16,8 @@ public enum RunFootnotes {
         var disturbed: [String] = []
         for w in warnings {
             if w.category == .allDisturbed, let name = w.caseName {
+                if disturbed.isEmpty { texts.append("") }  // holds the merged line's place
                 if !disturbed.contains(name) { disturbed.append(name) }
-                if disturbed.count == 1 { texts.append("") }  // holds the merged line's place
                 continue
             }
             let text = wide ? w.text : (w.brief ?? w.text)
