@@ -199,7 +199,7 @@ extension RunCommand {
     /// two never interleave mid-line.
     func printSummary(_ outcome: RunOutcome, context: ResultContext, host: RunHost, overhead: HarnessOverhead) {
         print(RunSummaryTable.render(outcome.results, wide: wide))
-        if let legend = RunSummaryTable.legend(outcome.results) { print(legend) }
+        if let legend = RunSummaryTable.legend(outcome.results) { print(RunFootnotes.fit(legend, wide: wide)) }
         print()
         if let classes = context.placementClasses { print(classes.render(wide: wide)) }
         for table in [outcome.soakTable, outcome.comparisons.isEmpty ? nil : ComparisonTable.render(outcome.comparisons),
@@ -210,15 +210,17 @@ extension RunCommand {
         }
         for c in outcome.pvSchedComparisons { print(c.summary) }
         if !outcome.pvSchedComparisons.isEmpty { print() }
-        for line in outcome.perfUnavailable { print(line) }
+        for line in outcome.perfUnavailable { print(RunFootnotes.fit(line, wide: wide)) }
         let clock = "clock: \(host.clock.name), \(String(format: "%.3f", host.clock.frequencyHz / 1e9)) GHz; "
         print(RunFootnotes.fit(clock + (wide ? overhead.summary : overhead.brief), wide: wide))
         if let first = outcome.results.first { print(RunFootnotes.fit("placement: \(ScenarioRunner.label(first.placement))", wide: wide)) }
         if !outcome.rounds.isEmpty {
             let disturbedCount = outcome.results.map(\.disturbedRepetitions).reduce(0, +)
             let total = outcome.results.map(\.iterations.count).reduce(0, +)
+            // Narrow: without the words a 14-digit seed pushes past 120 columns.
             print(RunFootnotes.fit("rounds: \(outcome.rounds.count) (seed \(outcome.seed), --disturbed \(disturbed)); "
-                + "\(disturbedCount) of \(total) repetitions disturbed (off CPU > \(disturbanceLimit * 100)% of the window"
+                + "\(disturbedCount) of \(total) \(wide ? "repetitions " : "")disturbed (off CPU > \(disturbanceLimit * 100)%"
+                + (wide ? " of the window" : "")
                 + (context.rounds?.idleFloor.map { String(format: " above an idle floor of %.2f%%", 100 * $0.fraction) } ?? "") + ")",
                 wide: wide))
         }
