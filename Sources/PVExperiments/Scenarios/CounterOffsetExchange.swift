@@ -11,14 +11,19 @@ import PVHost
 /// one-way latency from two stamps is the latency plus that offset: a
 /// 2-vCPU guest read 70 ns one way and 50 ns the other over a 49 ns line.
 ///
-/// How (Cristian's method, as NTP does it): thread i > 0 stamps t0, stores a
-/// sequence number on its own line; thread 0 (the hub), spinning on it,
-/// stamps th and answers with th; thread i stamps t1 when it sees the
-/// answer. With both legs equally long, th − (t0 + t1)/2 is the hub's
-/// counter minus thread i's. That assumption is the one the c2c one-way
-/// figure (half a round trip) rests on, and each leg has the shape of a
-/// visibility sample (stamp, store | see, stamp). Of `roundTrips` answers,
-/// the faster half (by round trip) give the median.
+/// How: thread i > 0 stamps t0 and stores a sequence number on its own
+/// line; thread 0 (the hub), spinning on it, stamps its sight (tr), stamps
+/// again (ts) and answers; thread i stamps t1 when it sees the answer. The
+/// hub publishes tr and ts after answering (so that no store waits for a
+/// counter read), and thread i reads them after the next answer. Each leg
+/// then has exactly the shape of a visibility sample (stamp, store | see,
+/// stamp): out = tr − t0 = L − θ, back = t1 − ts = L + θ, where θ is thread
+/// i's counter minus the hub's; with both directions equally long (the
+/// assumption the c2c one-way figure, half a round trip, rests on too)
+/// θ = (median(back) − median(out)) / 2. A single hub stamp per round trip
+/// (Cristian's method) read 5 ns towards the asking thread here, against
+/// the half-difference of one-way samples taken in both directions; two
+/// stamps agree with it to the counter's 5 ns step.
 ///
 /// Every access to the exchange's lines goes through the `Shared*` accessors.
 final class CounterOffsetExchange: @unchecked Sendable {
@@ -27,6 +32,8 @@ final class CounterOffsetExchange: @unchecked Sendable {
     /// Round trips per thread per exchange.
     let roundTrips: Int
     private let memory: UnsafeMutableRawPointer
+    /// Where the hub's stamps go: per thread, (tr, ts) for each of a session's round trips.
+    private let slots: UnsafeMutableRawPointer
     private static let line = 64
 
     /// - Parameter threads: the repetition's thread count (≥ 1).
@@ -36,16 +43,26 @@ final class CounterOffsetExchange: @unchecked Sendable {
         let bytes = 2 * Self.line * self.threads
         memory = .allocate(byteCount: bytes, alignment: Self.line)
         memory.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        let slotBytes = 16 * (self.roundTrips + 1) * self.threads
+        slots = .allocate(byteCount: slotBytes, alignment: Self.line)
+        slots.initializeMemory(as: UInt8.self, repeating: 0, count: slotBytes)
     }
 
-    deinit { memory.deallocate() }
+    deinit {
+        memory.deallocate()
+        slots.deallocate()
+    }
 
     // Thread i's lines: the request line (written by i: sequence, sessions
     // done) and the answer line (written by the hub: sequence, hub stamp).
     private func request(_ i: Int) -> SharedU64 { SharedU64(memory + 2 * Self.line * i) }
     private func sessions(_ i: Int) -> SharedU64 { SharedU64(memory + 2 * Self.line * i + 8) }
     private func answer(_ i: Int) -> SharedU64 { SharedU64(memory + 2 * Self.line * i + Self.line) }
-    private func stamp(_ i: Int) -> SharedU64 { SharedU64(memory + 2 * Self.line * i + Self.line + 8) }
+    /// The hub's two stamps for thread i's request `seq` (a session's
+    /// roundTrips + 1 consecutive numbers never share a slot).
+    private func seen(_ i: Int, _ seq: UInt64) -> SharedU64 { SharedU64(slots + slot(i, seq)) }
+    private func sent(_ i: Int, _ seq: UInt64) -> SharedU64 { SharedU64(slots + slot(i, seq) + 8) }
+    private func slot(_ i: Int, _ seq: UInt64) -> Int { 16 * ((roundTrips + 1) * i + Int(seq % UInt64(roundTrips + 1))) }
 
     /// One exchange as thread `index`: the hub answers until every other
     /// thread has finished (or `timeoutTicks` pass) and returns 0; any other
@@ -66,8 +83,11 @@ final class CounterOffsetExchange: @unchecked Sendable {
             for (k, i) in clients.enumerated() {
                 let seq = request(i).loadAcquire()
                 if seq != answered[k] {
-                    stamp(i).storeRelaxed(CycleClock.now())
+                    let tr = CycleClock.now()
+                    let ts = CycleClock.now()
                     answer(i).storeRelease(seq)
+                    seen(i, seq).storeRelaxed(tr)
+                    sent(i, seq).storeRelaxed(ts)
                     answered[k] = seq
                 }
             }
@@ -81,11 +101,13 @@ final class CounterOffsetExchange: @unchecked Sendable {
     }
 
     private func ask(_ i: Int, until deadline: UInt64) -> Int64? {
-        var seq = request(i).loadRelaxed()
-        var samples: [(roundTrip: UInt64, offset: Int64)] = []
-        samples.reserveCapacity(roundTrips)
-        trips: for _ in 0 ..< roundTrips {
-            seq &+= 1
+        let first = request(i).loadRelaxed() &+ 1
+        var stamps: [(t0: UInt64, t1: UInt64)] = []
+        stamps.reserveCapacity(roundTrips + 1)
+        // One round trip more than used: the hub's stamps of the last one
+        // used are known to be published once its answer to the next is seen.
+        trips: for k in 0 ... roundTrips {
+            let seq = first &+ UInt64(k)
             let t0 = CycleClock.now()
             request(i).storeRelease(seq)
             var spins = 0
@@ -93,17 +115,20 @@ final class CounterOffsetExchange: @unchecked Sendable {
                 spins &+= 1
                 if spins & 255 == 0, CycleClock.now() >= deadline { break trips }
             }
-            let t1 = CycleClock.now()
-            let hub = stamp(i).loadRelaxed()
-            // This thread's counter minus the hub's: (t0 + t1)/2 − th.
-            let mid = t0 &+ (t1 &- t0) / 2
-            samples.append((t1 &- t0, Int64(bitPattern: mid &- hub)))
+            stamps.append((t0, CycleClock.now()))
         }
         sessions(i).storeRelease(sessions(i).loadRelaxed() &+ 1)
-        guard samples.count * 2 >= roundTrips else { return nil }
-        let fast = samples.sorted { $0.roundTrip < $1.roundTrip }.prefix((samples.count + 1) / 2)
-        let offsets = fast.map(\.offset).sorted()
-        return offsets[offsets.count / 2]
+        let used = stamps.count - 1
+        guard used * 2 >= roundTrips else { return nil }
+        var out: [Int64] = [], back: [Int64] = []
+        for k in 0 ..< used {
+            let seq = first &+ UInt64(k)
+            out.append(Int64(bitPattern: seen(i, seq).loadRelaxed() &- stamps[k].t0))
+            back.append(Int64(bitPattern: stamps[k].t1 &- sent(i, seq).loadRelaxed()))
+        }
+        out.sort()
+        back.sort()
+        return (back[used / 2] - out[used / 2]) / 2
     }
 }
 
