@@ -271,6 +271,8 @@ extension RunCommand {
         try write(file)
         print(RunsTable.render(file, wide: wide))
         print("\(outcome.files.count) runs merged; CV runs: spread of the runs' medians, CV in run: median over runs of the repetitions' spread")
+        fflush(nil)  // stdout before stderr
+        for line in RunFootnotes.disturbedRunsLines(file, wide: wide) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         let baselineStatus = outcome.interruptedBy == nil ? try baselineStep(file) : 0
         if let status = outcome.interruptedBy ?? outcome.statuses.max(), status != 0 { Foundation.exit(status) }
         if baselineStatus != 0 { Foundation.exit(baselineStatus) }

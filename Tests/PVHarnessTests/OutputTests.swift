@@ -226,3 +226,23 @@ struct RunFootnotesTests {
         #expect(wide[0].contains(names[29]) && wide[1].contains("windows 83.02–85.91%"))
     }
 }
+
+@Suite("--runs K: all-disturbed cases said once for the merged file")
+struct DisturbedRunsLinesTests {
+    @Test func casesLostInSomeRunsMakeOneLineAndOnlyCasesLostInEveryRunHaveNoAggregate() {
+        // a: run 1 all disturbed; b: runs 0 and 2 all disturbed; c: every run; d: never.
+        let lostRuns: [String: Set<Int>] = ["a": [1], "b": [0, 2], "c": [0, 1, 2], "d": []]
+        var file = RunFixtures.file(["a", "b", "c", "d"].map { ($0, [[1.0, 1.1], [1.0, 1.2], [0.9, 1.0]]) })
+        for i in file.benchmarks.indices where lostRuns[file.benchmarks[i].runName]?.contains(file.benchmarks[i].runID ?? -1) == true {
+            file.benchmarks[i].excluded = true
+        }
+        let lines = RunFootnotes.disturbedRunsLines(file, wide: false)
+        #expect(lines.count == 2)
+        #expect(lines[0] == "warning: 3 cases had every repetition disturbed in 1–3 of 3 runs; their medians are of the other runs (--wide: which)")
+        #expect(lines[1].hasPrefix(RunFootnotes.allDisturbedPrefix + " 1 case: c"))
+        let wide = RunFootnotes.disturbedRunsLines(file, wide: true)
+        #expect(wide[0].hasSuffix(": a (1), b (2), c (3)"))
+        let untouched = RunFixtures.file([("d", [[1.0], [1.1]])])
+        #expect(RunFootnotes.disturbedRunsLines(untouched, wide: false).isEmpty)
+    }
+}

@@ -75,8 +75,10 @@ public struct RepeatedRuns: Sendable {
             // Each run's warnings are in the merged file; on stderr only the
             // last run's, and every run's errors.
             let text = (FileManager.default.contents(atPath: errPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            // A run's all-disturbed cases: the parent says it once for the merged file.
             let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
                 .filter { k == runs - 1 || status != 0 || !$0.hasPrefix("warning:") }
+                .filter { !$0.hasPrefix(RunFootnotes.allDisturbedPrefix) }
             if !lines.isEmpty {
                 // The child's file is temporary: what it points to is in the merged file.
                 let text = lines.joined(separator: "\n").replacingOccurrences(of: path, with: "the merged file")

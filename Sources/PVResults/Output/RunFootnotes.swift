@@ -31,8 +31,43 @@ public enum RunFootnotes {
         }
     }
 
+    /// For the file `--runs K` merged: one line for the cases that had every
+    /// repetition disturbed in some run (each run's own line would repeat
+    /// per run, and call "no aggregate" a case the other runs still have),
+    /// then the usual line for those left with no repetition at all. Empty
+    /// when no run lost a case.
+    public static func disturbedRunsLines(_ file: ResultFile, wide: Bool, width: Int = width) -> [String] {
+        var lost: [String: Set<Int>] = [:], kept: [String: Int] = [:], order: [String] = []
+        var byRun: [String: [Int: (all: Int, counted: Int)]] = [:]
+        for e in file.benchmarks where e.runType == .iteration {
+            if byRun[e.runName] == nil { order.append(e.runName) }
+            var r = byRun[e.runName, default: [:]][e.runID ?? 0] ?? (0, 0)
+            r.all += 1
+            if e.excluded != true { r.counted += 1 }
+            byRun[e.runName, default: [:]][e.runID ?? 0] = r
+        }
+        for name in order {
+            for (run, r) in byRun[name] ?? [:] where r.counted == 0 { lost[name, default: []].insert(run) }
+            kept[name] = byRun[name]?.values.map(\.counted).reduce(0, +) ?? 0
+        }
+        let cases = order.filter { lost[$0] != nil }
+        guard !cases.isEmpty else { return [] }
+        let runs = Set(file.benchmarks.compactMap(\.runID)).count
+        let counts = cases.map { lost[$0]!.count }
+        let span = counts.min()! == counts.max()! ? "\(counts.min()!)" : "\(counts.min()!)–\(counts.max()!)"
+        var lines = [fit("warning: \(cases.count) case\(cases.count == 1 ? "" : "s") had every repetition disturbed in "
+            + "\(span) of \(runs) runs; their medians are of the other runs" + (wide ? ": " + cases.map { name in
+                "\(name) (\(lost[name]!.count))" }.joined(separator: ", ") : " (--wide: which)"), wide: wide, width: width)]
+        let none = cases.filter { kept[$0] == 0 }
+        if !none.isEmpty { lines.append(fit("warning: " + allDisturbedLine(none, wide: wide, width: width), wide: wide, width: width)) }
+        return lines
+    }
+
     /// One line for every case whose every repetition was disturbed; names
     /// as many as fit (all with `wide`).
+    /// How a run's all-disturbed line starts on stderr.
+    public static let allDisturbedPrefix = "warning: every repetition disturbed, no aggregate:"
+
     static func allDisturbedLine(_ names: [String], wide: Bool, width: Int) -> String {
         let head = "every repetition disturbed, no aggregate: \(names.count) case\(names.count == 1 ? "" : "s")"
         if wide { return head + ": " + names.joined(separator: ", ") }
