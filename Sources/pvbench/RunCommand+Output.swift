@@ -33,6 +33,8 @@ extension RunCommand {
         try output.write(file)
         print(RunsTable.render(file, wide: output.wide))
         print("\(outcome.files.count) runs merged; CV runs: spread of the runs' medians, CV in run: median over runs of the repetitions' spread")
+        fflush(nil)  // stdout before stderr
+        for line in RunFootnotes.disturbedRunsLines(file, wide: output.wide) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         let compared = outcome.interruptedBy == nil ? try output.baselineStep(file) : nil
         if let compared { try CompareCommand.finish(compared, exit: false) }
         if let status = [outcome.interruptedBy ?? outcome.statuses.max() ?? 0, compared?.status ?? 0].first(where: { $0 != 0 }) {

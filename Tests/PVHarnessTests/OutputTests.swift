@@ -193,3 +193,56 @@ struct OutputTests {
         #expect(String(decoding: seen, as: UTF8.self) == expected)
     }
 }
+
+@Suite("Lines under the run table")
+struct RunFootnotesTests {
+    @Test func everyLineFitsTheWidthAndLosesNoWord() {
+        let long = "clock: x86_64 TSC (rdtsc), 2.596 GHz; harness overhead -4.2% [-40.7%, 37.4%] (95% CI of interleaved pairs) "
+            + "(instrumented 298.974 ns/op, bare 296.843 ns/op)"
+        let fitted = RunFootnotes.fit(long, wide: false)
+        let lines = fitted.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.count <= RunFootnotes.width })
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("  ") })
+        #expect(fitted.split(whereSeparator: \.isWhitespace) == long.split(separator: " "))
+        #expect(RunFootnotes.fit(long, wide: true) == long)
+    }
+
+    @Test func casesWithEveryRepetitionDisturbedMakeOneLineWithTheirCount() {
+        let names = (0 ..< 30).map { "steal-clock/acquire-release/packed/vcpus:\($0)/readers:1/writers:1" }
+        // As retry rounds and --runs K gather them: the same cases more than once.
+        let warnings = ([names[0], names[0]] + names + names).map(RunWarning.allDisturbed)
+            + [RunWarning(.host, "the machine is busy: idle floor 83.61% (windows 83.02–85.91%): median off-CPU share",
+                          brief: "the machine is busy: idle floor 83.61%")]
+            + Array(repeating: RunWarning(.runCase, "c2c: a note"), count: 3)
+        let lines = RunFootnotes.warningLines(warnings, wide: false)
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("warning: every repetition disturbed, no aggregate: 30 cases: "))
+        #expect(lines[0].hasSuffix("more (--wide)") && !lines[0].contains("\n"))
+        #expect(lines[1] == "warning: the machine is busy: idle floor 83.61%")
+        #expect(lines[2] == "warning: c2c: a note (3 times)")
+        #expect(lines.allSatisfy { $0.split(separator: "\n").allSatisfy { $0.count <= RunFootnotes.width } })
+        let wide = RunFootnotes.warningLines(warnings, wide: true)
+        #expect(wide[0].contains(names[29]) && wide[1].contains("windows 83.02–85.91%"))
+    }
+}
+
+@Suite("--runs K: all-disturbed cases said once for the merged file")
+struct DisturbedRunsLinesTests {
+    @Test func casesLostInSomeRunsMakeOneLineAndOnlyCasesLostInEveryRunHaveNoAggregate() {
+        // a: run 1 all disturbed; b: runs 0 and 2 all disturbed; c: every run; d: never.
+        let lostRuns: [String: Set<Int>] = ["a": [1], "b": [0, 2], "c": [0, 1, 2], "d": []]
+        var file = RunFixtures.file(["a", "b", "c", "d"].map { ($0, [[1.0, 1.1], [1.0, 1.2], [0.9, 1.0]]) })
+        for i in file.benchmarks.indices where lostRuns[file.benchmarks[i].runName]?.contains(file.benchmarks[i].runID ?? -1) == true {
+            file.benchmarks[i].excluded = true
+        }
+        let lines = RunFootnotes.disturbedRunsLines(file, wide: false)
+        #expect(lines.count == 2)
+        #expect(lines[0] == "warning: 3 cases had every repetition disturbed in 1–3 of 3 runs; their medians are of the other runs (--wide: which)")
+        #expect(lines[1].hasPrefix(RunFootnotes.allDisturbedPrefix + " 1 case: c"))
+        let wide = RunFootnotes.disturbedRunsLines(file, wide: true)
+        #expect(wide[0].hasSuffix(": a (1), b (2), c (3)"))
+        let untouched = RunFixtures.file([("d", [[1.0], [1.1]])])
+        #expect(RunFootnotes.disturbedRunsLines(untouched, wide: false).isEmpty)
+    }
+}

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+import Synchronization
 @testable import PVRuntime
 @testable import PVHost
 @testable import PVResults
 @testable import PVExperiments
 import PVRecords
+import PVABI
 
 @Suite("Run settings and suites")
 struct RunSettingsTests {
@@ -117,6 +119,65 @@ struct VisibilityMatchingTests {
         let d = LatencyDistribution(merging: [recorder])
         #expect(d.min == 30 && d.max == 110)
         #expect(d.count == 3)
+    }
+
+    @Test func observationsAreMovedOntoTheWritersCounterBeforeTheyAreMatched() {
+        let conversion = TickConversion(frequencyHz: 1e9)
+        var writer = TransitionLog(capacity: 4)
+        writer.append(ticks: 1000, vcpu: 0, state: 1)
+        writer.append(ticks: 2000, vcpu: 0, state: 0)
+        // The reader's counter runs 25 ticks ahead of the writer's (offset +25).
+        var ahead = TransitionLog(capacity: 4)
+        ahead.append(ticks: 1075, vcpu: 0, state: 1)
+        ahead.append(ticks: 2065, vcpu: 0, state: 0)
+        // This one's runs 40 behind: uncorrected, its first sight precedes the store.
+        var behind = TransitionLog(capacity: 4)
+        behind.append(ticks: 990, vcpu: 0, state: 1)
+        defer { writer.deallocate(); ahead.deallocate(); behind.deallocate() }
+        var raw = LatencyRecorder(conversion: conversion)
+        let uncorrected = VisibilityMatcher.match(observations: [ahead, behind], writerLogs: [writer],
+                                                  conversion: conversion, into: &raw)
+        #expect(uncorrected.matched == 2 && uncorrected.unmatched == 1)
+        var corrected = LatencyRecorder(conversion: conversion)
+        let (matched, unmatched) = VisibilityMatcher.match(observations: [ahead, behind], writerLogs: [writer],
+                                                           conversion: conversion, into: &corrected,
+                                                           readerOffsets: [25, -40], writerOffsets: [0])
+        #expect(matched == 3 && unmatched == 0)
+        let d = LatencyDistribution(merging: [corrected])
+        #expect(d.min == 30 && d.max == 50)
+    }
+
+    @Test func anOffsetMeasuredTwiceIsTheirMeanAndTheirDifferenceIsItsDrift() {
+        var r = CounterOffsetReading()
+        #expect(r.value == nil && r.drift == nil)
+        r.before = -7
+        #expect(r.value == -7 && r.drift == nil)
+        r.after = 13
+        #expect(r.value == 3 && r.drift == 20)
+        r.before = nil
+        #expect(r.value == 13)
+    }
+
+    /// Real threads on two CPUs: the exchange answers (timeout 2 s, so a busy
+    /// machine still gets there) and its value is within the slowest
+    /// possible error, half a round trip: here, far under a millisecond.
+    @Test(.enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason))
+    func twoThreadsOnTwoCPUsMeasureTheirCountersOffset() throws {
+        let cpus = try Topology.live().usableCPUs
+        let exchange = CounterOffsetExchange(threads: 2, roundTrips: 32)
+        let clock = try HostConditions.clock()
+        let timeout = UInt64(2 * clock.frequencyHz)
+        let results = Mutex<[Int: Int64?]>([:])
+        let specs = [PinnedThreadSpec(role: ThreadRole(custom: "off-hub"), cpu: cpus[0]),
+                     PinnedThreadSpec(role: ThreadRole(custom: "off-ask"), cpu: cpus[1])]
+        try PinnedThreads.run(specs, stop: StopFlag(), oversubscribe: false) { context in
+            let v = exchange.exchange(index: context.index, timeoutTicks: timeout)
+            results.withLock { $0[context.index] = v }
+        }
+        let hub = try #require(results.withLock { $0[0] })
+        #expect(hub == 0)
+        let offset = try #require(results.withLock { $0[1] } ?? nil, "the asking thread got no answers in 2 s")
+        #expect(abs(Double(offset)) / clock.frequencyHz < 1e-3)
     }
 
     @Test func aFullLogCountsWhatItDrops() {

@@ -75,8 +75,15 @@ public struct RepeatedRuns: Sendable {
             // Each run's warnings are in the merged file; on stderr only the
             // last run's, and every run's errors.
             let text = (FileManager.default.contents(atPath: errPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+            // A run's all-disturbed cases: the parent says it once for the
+            // merged file. A wrapped line's continuations (indented) go with it.
+            var messages: [String] = []
+            for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+                if line.hasPrefix("  "), !messages.isEmpty { messages[messages.count - 1] += "\n" + line } else { messages.append(String(line)) }
+            }
+            let lines = messages
                 .filter { k == runs - 1 || status != 0 || !$0.hasPrefix("warning:") }
+                .filter { !$0.hasPrefix(RunFootnotes.allDisturbedPrefix) }
             if !lines.isEmpty {
                 // The child's file is temporary: what it points to is in the merged file.
                 let text = lines.joined(separator: "\n").replacingOccurrences(of: path, with: "the merged file")

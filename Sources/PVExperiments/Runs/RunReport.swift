@@ -42,9 +42,11 @@ public struct RunReport: Sendable {
     public var warnings: [RunWarning] {
         var all = host.clock.warnings.map { RunWarning(.host, $0) } + outcome.results.flatMap(\.warnings)
             + outcome.perfUnavailable.map { RunWarning(.perfCounter, $0) }
-        if overhead.exceedsLimit { all.append(RunWarning(.host, overhead.summary)) }
+        if overhead.exceedsLimit { all.append(RunWarning(.host, overhead.summary, brief: overhead.brief)) }
         if let idleFloor, idleFloor.isBusy {
-            all.append(RunWarning(.host, "the machine is busy: \(idleFloor); figures are of CPUs shared with other work"))
+            let shared = "figures are of CPUs shared with other work"
+            all.append(RunWarning(.host, "the machine is busy: \(idleFloor); \(shared)",
+                                  brief: String(format: "the machine is busy: idle floor %.2f%%; ", 100 * idleFloor.fraction) + shared))
         }
         return all
     }

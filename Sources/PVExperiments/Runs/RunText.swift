@@ -16,7 +16,7 @@ public struct RunText: Sendable {
     public init(_ report: RunReport, context: ResultContext, wide: Bool, jsonPath: String?) {
         let outcome = report.outcome, request = report.request
         var out: [String] = [RunSummaryTable.render(outcome.results, wide: wide)]
-        if let legend = RunSummaryTable.legend(outcome.results) { out.append(legend) }
+        if let legend = RunSummaryTable.legend(outcome.results) { out.append(RunFootnotes.fit(legend, wide: wide)) }
         out.append("")
         if let classes = context.placementClasses { out.append(classes.render(wide: wide)) }
         for table in [outcome.soakTable, outcome.comparisons.isEmpty ? nil : ComparisonTable.render(outcome.comparisons),
@@ -26,27 +26,31 @@ public struct RunText: Sendable {
         }
         out += outcome.conclusions
         if !outcome.conclusions.isEmpty { out.append("") }
-        out += outcome.perfUnavailable
+        out += outcome.perfUnavailable.map { RunFootnotes.fit($0, wide: wide) }
         let clock = report.host.clock
-        out.append("clock: \(clock.name), \(String(format: "%.3f", clock.frequencyHz / 1e9)) GHz; \(report.overhead.summary)")
-        if let first = outcome.results.first { out.append("placement: \(ScenarioRunner.label(first.placement))") }
+        out.append(RunFootnotes.fit("clock: \(clock.name), \(String(format: "%.3f", clock.frequencyHz / 1e9)) GHz; "
+            + (wide ? report.overhead.summary : report.overhead.brief), wide: wide))
+        if let first = outcome.results.first { out.append(RunFootnotes.fit("placement: \(ScenarioRunner.label(first.placement))", wide: wide)) }
         if !outcome.rounds.isEmpty {
             let disturbedCount = outcome.results.map(\.disturbedRepetitions).reduce(0, +)
             let total = outcome.results.map(\.iterations.count).reduce(0, +)
-            out.append("rounds: \(outcome.rounds.count) (seed \(outcome.seed), --disturbed \(request.disturbed)); "
-                + "\(disturbedCount) of \(total) repetitions disturbed (off CPU > \(request.disturbanceLimit * 100)% of the window"
-                + (context.rounds?.idleFloor.map { String(format: " above an idle floor of %.2f%%", 100 * $0.fraction) } ?? "") + ")")
+            // Narrow: without the words a 14-digit seed pushes past 120 columns.
+            out.append(RunFootnotes.fit("rounds: \(outcome.rounds.count) (seed \(outcome.seed), --disturbed \(request.disturbed)); "
+                + "\(disturbedCount) of \(total) \(wide ? "repetitions " : "")disturbed (off CPU > \(request.disturbanceLimit * 100)%"
+                + (wide ? " of the window" : "")
+                + (context.rounds?.idleFloor.map { String(format: " above an idle floor of %.2f%%", 100 * $0.fraction) } ?? "") + ")",
+                wide: wide))
         }
         standardOutput = out.map { $0 + "\n" }.joined()
         let all = report.warnings
         let spread = all.filter { $0.category == .spread }
         // perf counter lines are printed under the table already.
-        for w in all where w.category != .spread && w.category != .perfCounter { standardError.append("warning: \(w)") }
+        standardError += RunFootnotes.warningLines(all.filter { $0.category != .spread && $0.category != .perfCounter }, wide: wide)
         if !spread.isEmpty {
             let cases = Set(spread.compactMap(\.caseName)).count
-            standardError.append("warning: \(spread.count) figures in \(cases) cases vary by more than "
+            standardError.append(RunFootnotes.fit("warning: \(spread.count) figures in \(cases) cases vary by more than "
                 + "\(Int(RepetitionSummary.defaultLargeSpreadThreshold * 100))% (CV) over their repetitions"
-                + (jsonPath.map { "; each is in \($0) (context.warnings)" } ?? "; --json FILE keeps each in context.warnings"))
+                + (jsonPath.map { "; each is in \($0) (context.warnings)" } ?? "; --json FILE keeps each in context.warnings"), wide: wide))
         }
     }
 

@@ -37,6 +37,12 @@ public enum PreemptPollScenario: RecordScenario {
             batch: settings.readBatch, logCapacity: c.logCapacity,
             cPoll: settings.implementation == .c ? cPoll(settings.strategy) : nil)
         workload.dropEvery = UInt64(faults.dropEvery)
+        // Threads sharing a CPU take turns: a round trip is a context switch,
+        // and the exchange would only time out.
+        if !c.placement.sharesCPUs {
+            workload.offsets = CounterOffsetExchange(threads: c.threads.count)
+            workload.offsetTimeoutTicks = c.ticks(10_000_000)
+        }
         if faults.releaseInterval > 0 {
             let conduit = c.machine.hypervisor
             let flagIPAs = c.machine.vcpus.map(\.preemptedIPA)
@@ -80,7 +86,10 @@ public enum PreemptPollScenario: RecordScenario {
 /// and to 0 (sched-in) for `runDuration`, stamping every flip with the
 /// synchronised cycle counter; guest readers poll `vcpu_is_preempted()` over
 /// all vCPUs round robin, as spinning code does, and stamp the first poll
-/// that sees each change. Visibility latency = reader stamp − writer stamp.
+/// that sees each change. Visibility latency = reader stamp − writer stamp,
+/// with the reader's stamp moved onto the writer's counter by the offset
+/// the threads measure between their CPUs before and after the window
+/// (``CounterOffsetExchange``); `visibility_raw_p50_ns` is without it.
 struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
     let settings: RunSettings
     let threads: [PinnedThreadSpec]
@@ -101,14 +110,27 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
     var releaseTicks: UInt64 = 0
     var release: @Sendable (Int) -> Void = { _ in }
     var register: @Sendable (Int) -> Void = { _ in }
+    /// Measures the threads' counter offsets around each window; nil: not measured.
+    var offsets: CounterOffsetExchange?
+    var offsetTimeoutTicks: UInt64 = 0
 
     enum Tally: Sendable {
-        case writer(window: MeasuredWindow, log: TransitionLog, vcpus: Int)
-        case reader(tally: ReaderTally, observations: TransitionLog)
+        case writer(window: MeasuredWindow, log: TransitionLog, vcpus: Int, offset: CounterOffsetReading)
+        case reader(tally: ReaderTally, observations: TransitionLog, offset: CounterOffsetReading, stampTicks: UInt64)
     }
 
     func body(_ context: PinnedThreadContext, _ control: RepetitionControl) -> Tally {
-        context.index < settings.writers ? writer(context.index, control) : reader(context.index, control)
+        let i = context.index
+        var offset = CounterOffsetReading()
+        offset.before = offsets.flatMap { $0.exchange(index: i, timeoutTicks: offsetTimeoutTicks) }
+        var tally = i < settings.writers ? writer(i, control) : reader(i, control)
+        offset.after = offsets.flatMap { $0.exchange(index: i, timeoutTicks: offsetTimeoutTicks) }
+        switch tally {
+        case let .writer(window, log, vcpus, _): tally = .writer(window: window, log: log, vcpus: vcpus, offset: offset)
+        case let .reader(reader, observations, _, stamp):
+            tally = .reader(tally: reader, observations: observations, offset: offset, stampTicks: stamp)
+        }
+        return tally
     }
 
     private func writer(_ w: Int, _ control: RepetitionControl) -> Tally {
@@ -144,7 +166,7 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
         // Leave the vCPUs running (sched-in) for whatever runs next.
         pvHypervisorSetPreempted(S.self, flags: hypervisorFlags, first: w, step: step, state: 0)
         let owned = stride(from: w, to: hypervisorFlags.count, by: step).underestimatedCount
-        return .writer(window: window, log: log, vcpus: owned)
+        return .writer(window: window, log: log, vcpus: owned, offset: CounterOffsetReading())
     }
 
     private func reader(_ thread: Int, _ control: RepetitionControl) -> Tally {
@@ -181,29 +203,90 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
         let counts = ReaderCounts(reads: window.operations, torn: check.torn, backwards: check.backwards, retries: retries)
         return .reader(tally: ReaderTally(window: window, recorder: recorder, counts: counts,
                                           firstViolation: check.firstViolation),
-                       observations: observations)
+                       observations: observations, offset: CounterOffsetReading(), stampTicks: stampCost())
+    }
+
+    /// What one visibility sample's two stamps cost with no line to cross:
+    /// the writer's stamp-then-store and this reader's poll-then-stamp, run
+    /// back to back by this thread on a flag of its own (placed at the same
+    /// offset in its line as the real one), median ticks over `trials`.
+    /// Includes the store-to-load forwarding (a few cycles) the real sample
+    /// does not have.
+    private func stampCost(trials: Int = 255) -> UInt64 {
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 64)
+        memory.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
+        let last = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        defer { memory.deallocate(); last.deallocate() }
+        let flag = RecordArray(base: memory + 64 + Int(bitPattern: guestFlags.base) & 63, stride: 64, count: 1)
+        var retries: UInt64 = 0
+        last[0] = pvFlagState(S.Target.self, S.read(flag[0], retries: &retries))
+        var state = last[0]
+        var cursor = 0
+        var samples: [UInt64] = []
+        samples.reserveCapacity(trials)
+        for _ in 0 ..< trials {
+            state ^= 1
+            let t0 = CycleClock.now()
+            pvHypervisorSetPreempted(S.self, flags: flag, first: 0, step: 1, state: state)
+            let changed = cPoll.map { $0(flag, last, &cursor, batch).changed }
+                ?? pvGuestPreemptPoll(S.self, flags: flag, last: last, cursor: &cursor, maxPolls: batch).changed
+            let t1 = CycleClock.now()
+            if changed >= 0 { samples.append(t1 &- t0) }
+        }
+        samples.sort()
+        return samples.isEmpty ? 0 : samples[samples.count / 2]
     }
 
     func summarize(_ tallies: [Tally], clock: CycleClock) -> RepetitionFigures {
         var writerLogs: [TransitionLog] = [], readers: [ReaderTally] = [], observations: [TransitionLog] = []
-        var stores: UInt64 = 0
+        var writerOffsets: [CounterOffsetReading] = [], readerOffsets: [CounterOffsetReading] = []
+        var stores: UInt64 = 0, stamps: [UInt64] = []
         for t in tallies {
             switch t {
-            case let .writer(window, log, vcpus):
+            case let .writer(window, log, vcpus, offset):
                 writerLogs.append(log)
+                writerOffsets.append(offset)
                 stores += window.operations * UInt64(vcpus)
-            case let .reader(tally, obs):
+            case let .reader(tally, obs, offset, stamp):
+                stamps.append(stamp)
                 readers.append(tally)
                 observations.append(obs)
+                readerOffsets.append(offset)
             }
         }
         defer { (writerLogs + observations).forEach { $0.deallocate() } }
         var figures = ReaderTally.figures(readers, clock: clock, operation: "polls", latencyPrefix: "poll_cost_",
                                           operationsPerSample: batch)
-        var visibility = LatencyRecorder(conversion: clock.conversion)
-        let (matched, unmatched) = VisibilityMatcher.match(observations: observations, writerLogs: writerLogs,
-                                                           conversion: clock.conversion, into: &visibility)
+        var raw = LatencyRecorder(conversion: clock.conversion)
+        var (matched, unmatched) = VisibilityMatcher.match(observations: observations, writerLogs: writerLogs,
+                                                           conversion: clock.conversion, into: &raw)
+        var visibility = raw
+        let known = (writerOffsets + readerOffsets).compactMap(\.value)
+        if offsets != nil, known.count == tallies.count {
+            visibility = LatencyRecorder(conversion: clock.conversion)
+            (matched, unmatched) = VisibilityMatcher.match(
+                observations: observations, writerLogs: writerLogs, conversion: clock.conversion, into: &visibility,
+                readerOffsets: readerOffsets.compactMap(\.value), writerOffsets: writerOffsets.compactMap(\.value))
+            let ns = { (ticks: Int64) in Double(ticks) * 1e9 / clock.frequencyHz }
+            if let r = readerOffsets.first?.value, let w = writerOffsets.first?.value {
+                figures.counters["counter_offset_ns"] = ns(r - w)
+            }
+            let drifts = (writerOffsets + readerOffsets).compactMap(\.drift)
+            if let drift = drifts.max() { figures.counters["counter_offset_drift_ns"] = ns(drift) }
+        } else if offsets != nil {
+            figures.notes.append("counter offsets between the CPUs not measured (\(tallies.count - known.count) of "
+                + "\(tallies.count) threads got no answer): visibility includes them")
+        }
         figures.counters.merge(LatencyDistribution(merging: [visibility]).counters(prefix: "visibility_")) { a, _ in a }
+        let rawDistribution = LatencyDistribution(merging: [raw])
+        if !rawDistribution.isEmpty { figures.counters["visibility_raw_p50_ns"] = Double(rawDistribution.percentile(50)) }
+        // The line's share: visibility less what its two stamps cost with no line to cross.
+        if let stamp = stamps.sorted().dropFirst(stamps.count / 2).first, stamp > 0,
+           let p50 = figures.counters["visibility_p50_ns"] {
+            let ns = Double(clock.conversion.nanoseconds(stamp))
+            figures.counters["visibility_stamp_ns"] = ns
+            figures.counters["visibility_line_p50_ns"] = max(0, p50 - ns)
+        }
         let seen = observations.reduce(UInt64(0)) { $0 + UInt64($1.count) }
         let dropped = (writerLogs + observations).reduce(UInt64(0)) { $0 + $1.dropped }
         figures.counters["flag_stores"] = Double(stores)

@@ -75,8 +75,14 @@ public struct RoundRunner: Sendable {
             one.repetitions = 1
             progress("\(label) \(cases[i].name)")
             var part = try runner.run(one)
+            let probe = probes.last ?? nil
+            let latency = one.scenario.figures.latencyP50?.key
             for k in part.entries.indices where part.entries[k].runType == .iteration {
-                part.entries[k].placementProbeNanoseconds = probes.last ?? nil
+                part.entries[k].placementProbeNanoseconds = probe
+                // Latency over the line as it was in this round, not once per run.
+                if let probe, probe > 0, let latency, let p50 = part.entries[k].counters[latency] {
+                    part.entries[k].counters["latency_p50_over_c2c"] = p50 / probe
+                }
             }
             parts[i].append(part)
             if part.interrupted { interrupted = true }

@@ -107,9 +107,6 @@ public struct ScenarioRunner: Sendable {
                 perfUnavailable = missing
             }
             figures.counters.merge(extra) { a, _ in a }
-            if let floor = extra["c2c_one_way_ns"], floor > 0, let v = headline.latencyP50.flatMap({ figures.counters[$0.key] }) {
-                figures.counters["latency_p50_over_c2c"] = v / floor
-            }
             violations = violations + figures.violations
             firstViolation = firstViolation ?? figures.firstViolation
             warnings += figures.notes.map { RunWarning(.runCase, "\(name): \($0)") }

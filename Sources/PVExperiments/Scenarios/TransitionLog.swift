@@ -82,16 +82,23 @@ extension TransitionLog {
 /// the observation; both stamped with the synchronised cycle counter).
 struct VisibilityMatcher {
     /// `writerLogs[w]` holds writer w's stores; vCPU v belongs to writer v % writers.
+    /// `readerOffsets[r]` / `writerOffsets[w]`: each thread's counter minus a
+    /// common reference's, in ticks (``CounterOffsetExchange``); an
+    /// observation is moved onto its writer's counter before it is matched.
+    /// Empty: the counters are taken as one clock.
     static func match(observations: [TransitionLog], writerLogs: [TransitionLog], conversion: TickConversion,
-                      into recorder: inout LatencyRecorder) -> (matched: UInt64, unmatched: UInt64)
+                      into recorder: inout LatencyRecorder, readerOffsets: [Int64] = [],
+                      writerOffsets: [Int64] = []) -> (matched: UInt64, unmatched: UInt64)
     {
         var matched: UInt64 = 0, unmatched: UInt64 = 0
         let writers = writerLogs.count
-        for log in observations {
+        let corrected = readerOffsets.count == observations.count && writerOffsets.count == writers
+        for (r, log) in observations.enumerated() {
             for o in log.recorded {
                 let w = Int(o.vcpu) % writers
-                if let store = writerLogs[w].latest(atOrBefore: o.ticks, state: o.state) {
-                    recorder.record(fromTicks: store.ticks, toTicks: o.ticks)
+                let seen = corrected ? o.ticks &- UInt64(bitPattern: readerOffsets[r] &- writerOffsets[w]) : o.ticks
+                if let store = writerLogs[w].latest(atOrBefore: seen, state: o.state) {
+                    recorder.record(fromTicks: store.ticks, toTicks: seen)
                     matched += 1
                 } else {
                     unmatched += 1

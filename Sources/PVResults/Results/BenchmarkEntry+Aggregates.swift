@@ -22,7 +22,7 @@ extension BenchmarkEntry {
         precondition(runs.allSatisfy { $0.runName == first.runName && $0.runType == .iteration },
                      "aggregate repetitions of one run only")
         let runs = runs.filter { $0.excluded != true }
-        guard !runs.isEmpty else { return ([], [RunWarning(.runCase, "\(first.runName): every repetition was disturbed; no aggregate")]) }
+        guard !runs.isEmpty else { return ([], [RunWarning.allDisturbed(first.runName)]) }
         let real = RepetitionSummary(runs.map(\.realTime))
         let cpu = RepetitionSummary(runs.map(\.cpuTime))
         let counterNames = Set(runs.flatMap(\.counters.keys)).filter { name in runs.allSatisfy { $0.counters[name] != nil } }

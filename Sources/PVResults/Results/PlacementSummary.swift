@@ -63,6 +63,6 @@ public struct PlacementSummary: Sendable, Equatable, Codable {
                 value(c.medians[k.label]) + (c.repetitions[k.label].map { " (\($0))" } ?? "")
             } + [c.classShare.map { ReportNumberFormat.percent($0) } ?? "-"])
         }
-        return header + "\n" + table.render()
+        return RunFootnotes.fit(header, wide: wide) + "\n" + table.render()
     }
 }

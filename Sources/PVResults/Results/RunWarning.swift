@@ -9,8 +9,10 @@ public struct RunWarning: Sendable, Equatable, CustomStringConvertible {
         case perfCounter
         /// About the whole run: the clock, the harness's overhead, a busy machine.
         case host
-        /// About one case: a thread seen off its planned CPU, a workload's note, no aggregate.
+        /// About one case: a thread seen off its planned CPU, a workload's note.
         case runCase
+        /// A case whose every repetition was disturbed: no aggregate (``caseName`` says which).
+        case allDisturbed
     }
 
     public var category: Category
@@ -18,12 +20,22 @@ public struct RunWarning: Sendable, Equatable, CustomStringConvertible {
     /// For a spread warning: the case and the figure (a counter, or `real_time`).
     public var caseName: String?
     public var figure: String?
+    /// The line for a terminal when ``text`` is longer than one should be;
+    /// the details stay in ``text`` (the JSON, `--wide`).
+    public var brief: String?
 
-    public init(_ category: Category, _ text: String, caseName: String? = nil, figure: String? = nil) {
+    public init(_ category: Category, _ text: String, caseName: String? = nil, figure: String? = nil,
+                brief: String? = nil) {
         self.category = category
         self.text = text
         self.caseName = caseName
         self.figure = figure
+        self.brief = brief
+    }
+
+    /// Every repetition of `caseName` was disturbed and left out.
+    public static func allDisturbed(_ caseName: String) -> RunWarning {
+        RunWarning(.allDisturbed, "\(caseName): every repetition was disturbed; no aggregate", caseName: caseName)
     }
 
     public var description: String { text }

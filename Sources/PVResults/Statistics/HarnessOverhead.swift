@@ -45,7 +45,7 @@ public struct HarnessOverhead: Sendable, Equatable, Codable {
 
     /// One line for the result context or a warning.
     public var summary: String {
-        func pct(_ r: Double) -> String { "\(((r - 1) * 1000).rounded() / 10)%" }
+        let pct = Self.percent
         var text = "harness overhead \(pct(ratio))"
         if let ci = pairRatioInterval { text += " [\(pct(ci.low)), \(pct(ci.high))] (95% CI of interleaved pairs)" }
         text += " (instrumented \(rounded(instrumentedNanosecondsPerOperation)) ns/op, "
@@ -54,6 +54,20 @@ public struct HarnessOverhead: Sendable, Equatable, Codable {
         if limitUndecided { text += ", median above the \(Self.limit * 100)% limit but the interval is not: noise on this machine" }
         return text
     }
+
+    /// ``summary`` without the per-operation times: the clock line's
+    /// share of a 120-column footer.
+    public var brief: String {
+        let pct = Self.percent
+        var text = "harness overhead \(pct(ratio))"
+        if let ci = pairRatioInterval { text += " [\(pct(ci.low)), \(pct(ci.high))]" }
+        if exceedsLimit { text += ", above the \(Self.limit * 100)% limit" }
+        if limitUndecided { text += ", median above the \(Self.limit * 100)% limit, interval not (noise)" }
+        return text
+    }
+
+    /// A ratio as the percentage it adds: 1.012 → "1.2%".
+    private static func percent(_ r: Double) -> String { "\(((r - 1) * 1000).rounded() / 10)%" }
 
     private func rounded(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
 }
