@@ -16,6 +16,8 @@ public struct CheckResult: Sendable {
     public var notSatisfying: Int
     /// For an AArch64 program under x86-TSO: how it was mapped to x86 (see `X86Mapping`); else empty.
     public var mapping: [String] = []
+    /// The cat file's flags some allowed execution raises (herd7's `Flag NAME` lines), sorted.
+    public var flags: [String] = []
 
     /// herd7's `Ok`: exists → some execution satisfies; ~exists → none does; forall → all do.
     public var conditionHolds: Bool {

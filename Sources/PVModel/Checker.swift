@@ -13,6 +13,12 @@ public enum ModelChecker {
         switch (model, program.architecture) {
         case (.armv8, .x86), (.armv8, .x86_64):
             throw ModelError.notModelled("an \(program.architecture.rawValue) program under armv8 (no mapping of x86 code to AArch64; use --model x86-tso or sc)")
+        case (.lkmm, .c):
+            if let why = LKMMModel.refusal(program) { throw ModelError.notModelled(why) }
+        case (.lkmm, _):
+            throw ModelError.notModelled("an \(program.architecture.rawValue) program under lkmm (the kernel model reads C tests)")
+        case (.armv8, .c), (.x86TSO, .c):
+            throw ModelError.notModelled("a C program under \(model.rawValue) (the kernel's mapping of C to that architecture is not implemented; use --model lkmm or sc)")
         case (.x86TSO, .aarch64):
             var o = options
             o.lse2 = false
@@ -60,7 +66,11 @@ public enum ModelChecker {
         while true {
             rounds += 1
             traces = try p.threads.indices.map {
-                try ThreadSemantics(program: p, thread: $0, layout: layout, domain: domain, options: options,
+                if p.architecture == .c {
+                    return try LKMMSemantics(program: p, thread: $0, layout: layout, domain: domain,
+                                             traceLimit: options.maxPathsPerThread).traces()
+                }
+                return try ThreadSemantics(program: p, thread: $0, layout: layout, domain: domain, options: options,
                                     traceLimit: options.maxPathsPerThread).traces()
             }
             let fresh = try newValues(traces, domain: domain, initial: initial, limit: options.maxCandidates)
@@ -75,12 +85,13 @@ public enum ModelChecker {
         let observed = observedList(p)
         var stateSet: Set<FinalState> = []
         var yes = 0, no = 0
+        var flags: Set<String> = []
         var budget = options.maxCandidates
         var pick = [Int](repeating: 0, count: traces.count)
         func combination(_ t: Int) throws {
             if t == traces.count {
                 let chosen = pick.enumerated().map { traces[$0.offset][$0.element] }
-                try candidates(p, model, options, layout, initial, chosen, observed, &budget) { state, sat in
+                try candidates(p, model, options, layout, initial, chosen, observed, &budget, &flags) { state, sat in
                     stateSet.insert(state)
                     if sat { yes += 1 } else { no += 1 }
                 }
@@ -98,7 +109,9 @@ public enum ModelChecker {
             }
             return false
         }
-        return CheckResult(program: p, model: model, observed: observed, states: states, satisfying: yes, notSatisfying: no)
+        var result = CheckResult(program: p, model: model, observed: observed, states: states, satisfying: yes, notSatisfying: no)
+        result.flags = flags.sorted()
+        return result
     }
 
     /// Values written, outside `domain`, by some combination of paths in
@@ -177,7 +190,7 @@ public enum ModelChecker {
     // (3)-(4): reads-from and coherence for one combination of paths.
     private static func candidates(_ p: Program, _ model: ModelKind, _ options: CheckOptions, _ layout: CellLayout,
                                    _ initial: [UInt64], _ chosen: [ThreadTrace], _ observed: [Observable],
-                                   _ budget: inout Int, _ record: (FinalState, Bool) -> Void) throws {
+                                   _ budget: inout Int, _ flags: inout Set<String>, _ record: (FinalState, Bool) -> Void) throws {
         let initialBudget = options.maxCandidates
         let s = StaticExecution(traces: chosen, byteEvents: options.byteEvents)
         let ev = s.events
@@ -226,7 +239,13 @@ public enum ModelChecker {
             var rank = [[Int: Int]](repeating: [:], count: layout.cellCount)
             for c in co.indices { for (k, w) in co[c].enumerated() { rank[c][w] = k } }
             let x = CandidateExecution(s: s, rf: rf, co: co, coRank: rank)
-            guard model.consistent(graph, x, local: local) else { return }
+            if model == .lkmm {
+                let v = LKMMModel.verdict(graph, graph.communications(x))
+                guard v.consistent else { return }
+                flags.formUnion(v.flags)
+            } else {
+                guard model.consistent(graph, x, local: local) else { return }
+            }
             // Final memory: the coherence-last write of each cell.
             var cellValue = initial
             for c in co.indices { if let w = co[c].last { cellValue[c] = ev[w].value(ofCell: c)! } }
@@ -237,7 +256,9 @@ public enum ModelChecker {
                     let l = p.locationIndex(name)!
                     let loc = p.locations[l]
                     let start = (element ?? 0) * loc.type.bytes
-                    return Value(bits: loc.type.truncate(bytesValue(layout, cellValue, l, start, loc.type.bytes)))
+                    let bits = bytesValue(layout, cellValue, l, start, loc.type.bytes)
+                    if p.architecture == .c, LKMMPointer.decode(bits).location != nil { return LKMMPointer.decode(bits) }
+                    return Value(bits: loc.type.truncate(bits))
                 }
             }
             let lookup: (Observable) -> Value = { o in values[observed.firstIndex(of: o)!] }

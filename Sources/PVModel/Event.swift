@@ -26,6 +26,9 @@ struct Event: Sendable {
     var locked = false
     /// herd7 `NoRet`: the read of an LSE atomic into XZR.
     var noReturn = false
+    /// The annotations herd7's C semantics gives the access under
+    /// linux-kernel.def (empty for a plain C access and for assembly).
+    var lkmm: LKMMTags = []
 
     var isRead: Bool { kind == .read }
 
@@ -99,4 +102,6 @@ struct ThreadTrace: Sendable {
     /// Load-exclusive → successful store-exclusive pairs (herd7 rmw/lxsx), and x86 XCHG.
     var rmw: [(read: Int, write: Int)] = []
     var registers: [Int: Value] = [:]
+    /// LKMM fence events (`F[mb]`, `F[rcu-lock]`, …) at instruction positions, in program order (C programs only).
+    var lkmmFences: [(instruction: Int, fence: LKMMFence)] = []
 }

@@ -5,9 +5,10 @@ import PVModel
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Decide litmus tests under the SC, x86-TSO or ARMv8 memory model, answering as herd7 does.",
+        abstract: "Decide litmus tests under the SC, x86-TSO, ARMv8 or Linux-kernel memory model, answering as herd7 does.",
         discussion: """
-            Reads herd7 litmus files (AArch64, X86, X86_64; see docs/model.md for the subset) and prints herd7's \
+            Reads herd7 litmus files (AArch64, X86, X86_64, and kernel C tests under lkmm as herd7 -conf linux-kernel.cfg \
+            decides them; see docs/model.md and docs/lkmm.md for the subsets) and prints herd7's \
             answer for each, line for line (without Time and Hash). The answer is the model's, not this machine's. \
             An AArch64 test under x86-tso runs as its C11-mapped x86 program (DMB full→MFENCE, STLR→XCHG, LDAR/LDAPR→MOV; \
             DMB LD/ST, ISB and dependencies dropped; exclusives refused); the mapping used is printed on stderr. An x86 \
@@ -19,7 +20,7 @@ struct ModelCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Litmus files.", valueName: "file.litmus"))
     var files: [String]
 
-    @Option(help: ArgumentHelp("armv8, x86-tso or sc; repeatable: each test under each (default: the test's own architecture's model).",
+    @Option(help: ArgumentHelp("armv8, x86-tso, sc or lkmm; repeatable: each test under each (default: the test's own architecture's model).",
                                valueName: "model"))
     var model: [String] = []
 
@@ -51,21 +52,26 @@ struct ModelCommand: ParsableCommand {
         let condition: String
         let observation: String
         let mapping: [String]
+        /// The cat file's flags an allowed execution raises (`data-race`).
+        let flags: [String]
     }
 
     func run() throws {
         var programs: [(String, Program)] = []
+        var failed: [String] = []
         for f in files {
             guard let data = FileManager.default.contents(atPath: f), let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("\(f): cannot read the file")
             }
-            do { programs.append((f, try LitmusParser.parse(text))) } catch let e as LitmusError {
+            do { programs.append((f, try LitmusParser.program(text))) } catch let e as LitmusError {
                 throw ValidationError("\(f):\(e.line): \(e.message) at '\(e.token)'")
+            } catch let e as ModelError {
+                FileHandle.standardError.write(Data("pvbench: error: \(f): \(e)\n".utf8))
+                failed.append(f)
             }
         }
         let options = CheckOptions(lse2: lse2)
         var answers: [Answer] = []
-        var failed: [String] = []
         let models: [ModelKind?] = model.isEmpty ? [nil] : model.compactMap(ModelKind.init(rawValue:))
         for (f, p) in programs {
             for m in models {
@@ -86,7 +92,7 @@ struct ModelCommand: ParsableCommand {
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try enc.encode(answers), as: UTF8.self))
         }
-        if !failed.isEmpty { throw RuntimeError("\(failed.count) of \(programs.count * models.count) checks not decided") }
+        if !failed.isEmpty { throw RuntimeError("\(failed.count) of \(files.count * models.count) checks not decided") }
     }
 
     private func answer(_ r: CheckResult) -> Answer {
@@ -101,6 +107,6 @@ struct ModelCommand: ParsableCommand {
             positive: r.satisfying, negative: r.notSatisfying,
             condition: HerdReport.condition(r.program),
             observation: String(observation.split(separator: " ")[2]),
-            mapping: r.mapping)
+            mapping: r.mapping, flags: r.flags)
     }
 }
