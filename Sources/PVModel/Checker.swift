@@ -61,6 +61,7 @@ public enum ModelChecker {
         }
         // (1)-(2): value domain fixpoint and paths.
         var domain = initial.map { [$0] }
+        if p.architecture == .c { LKMMSemantics.seed(&domain, p, layout) }
         var traces: [[ThreadTrace]] = []
         var rounds = 0
         while true {
@@ -73,7 +74,12 @@ public enum ModelChecker {
                 return try ThreadSemantics(program: p, thread: $0, layout: layout, domain: domain, options: options,
                                     traceLimit: options.maxPathsPerThread).traces()
             }
-            let fresh = try newValues(traces, domain: domain, initial: initial, limit: options.maxCandidates)
+            var fresh = try newValues(traces, domain: domain, initial: initial, limit: options.maxCandidates)
+            if p.architecture == .c {
+                for (cell, value) in LKMMSemantics.readIndependentValues(traces) where !domain[cell].contains(value) {
+                    fresh.insert(Pair(cell: cell, value: value))
+                }
+            }
             if fresh.isEmpty { break }
             for f in fresh where !domain[f.cell].contains(f.value) { domain[f.cell].append(f.value) }
             if rounds > 16 { throw ModelError.notModelled("values computed from values read do not reach a fixpoint in 16 rounds") }

@@ -97,6 +97,8 @@ struct HerdAnswer {
     var positive = -1, negative = -1
     /// `Observation NAME Always|Sometimes|Never S N`, without the name.
     var observation = ""
+    /// `Flag NAME` lines (linux-kernel.cat's `data-race`, …).
+    var flags: Set<String> = []
 
     /// Every block of a herd7 output (`Test NAME …` to `Observation …`), by name.
     static func parseAll(_ text: String) -> [String: HerdAnswer] {
@@ -116,6 +118,8 @@ struct HerdAnswer {
             } else if words.first == "Positive:", words.count == 4, let p = Int(words[1]), let n = Int(words[3]) {
                 current?.positive = p
                 current?.negative = n
+            } else if words.first == "Flag", words.count == 2 {
+                current?.flags.insert(String(words[1]))
             } else if words.first == "Observation", words.count == 5, var c = current {
                 c.observation = words[2...].joined(separator: " ")
                 out[c.name] = c
@@ -151,6 +155,7 @@ struct HerdAnswer {
         if (positive, negative) != (herd.positive, herd.negative) {
             d.append("Positive/Negative \(positive)/\(negative), herd7 \(herd.positive)/\(herd.negative)")
         }
+        if flags != herd.flags { d.append("flags \(flags.sorted()), herd7 \(herd.flags.sorted())") }
         let show = { (s: Set<[String: String]>) in
             s.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }.sorted().joined(separator: " | ")
         }

@@ -96,7 +96,9 @@ private struct Lowerer {
             lowered.append(LKMMThread(body: body, registerNames: registers[t.index]))
             threads.append(ProgramThread(instructions: [], initialRegisters: initial, registerTypes: registerTypes[t.index]))
         }
-        var program = Program(name: test.name, architecture: .c, locations: locations, threads: threads, initialMemory: memory,
+        // herd7 names a test `C NAME.litmus` NAME.
+        let name = test.name.hasSuffix(".litmus") ? String(test.name.dropLast(7)) : test.name
+        var program = Program(name: name, architecture: .c, locations: locations, threads: threads, initialMemory: memory,
                               condition: Condition(.exists, .constant(true)))
         program.lkmmThreads = lowered
         program.observed = try test.locations.map { try observable($0) }

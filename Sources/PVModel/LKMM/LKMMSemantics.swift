@@ -6,8 +6,8 @@
 /// - each statement is one program-order position: the events of one
 ///   statement (`r0 = READ_ONCE(*x) + READ_ONCE(*y)`) are unordered by `po`,
 ///   as herd7 gives them one `program_order_index`;
-/// - a read-modify-write's read and write are one position and form an
-///   `rmw` pair; a `{mb}` one has `F[mb]` before and after it, each its own position;
+/// - a read-modify-write's read and write form an `rmw` pair, the write
+///   po-after the read; a `{mb}` one has `F[mb]` before and after it;
 /// - `addr`, `data`: the reads whose values reach an address or a stored
 ///   value through registers; `ctrl`: the reads an `if` condition depends
 ///   on, to the events *inside* its branches only (herd7 C ends a control
@@ -144,6 +144,62 @@ struct LKMMSemantics {
         }
     }
 
+    /// Adds to every cell's value domain the constants of the threads' code:
+    /// herd7 takes each branch of a condition on read values symbolically,
+    /// so the path on which `*z2 == 1` (or `READ_ONCE(*x) != 0`) holds
+    /// exists even when no other path writes such a value first. A value in
+    /// the domain is only a choice of path: a read still takes it only from
+    /// a write of that value.
+    static func seed(_ domain: inout [[UInt64]], _ p: Program, _ layout: CellLayout) {
+        var constants: Set<UInt64> = []
+        func expression(_ e: LKMMExpression) {
+            switch e {
+            case let .constant(c): constants.insert(c)
+            case .register, .address: break
+            case let .load(_, a): expression(a)
+            case let .binary(_, a, b), let .exchange(a, b, _): expression(a); expression(b)
+            case let .compareExchange(a, b, c, _): expression(a); expression(b); expression(c)
+            case let .atomicUpdate(a, _, b, _, _): expression(a); expression(b)
+            }
+        }
+        func walk(_ body: [LKMMStatement]) {
+            for s in body {
+                switch s {
+                case let .assign(_, e), let .evaluate(e): expression(e)
+                case let .store(_, a, v), let .atomicOp(a, _, v): expression(a); expression(v)
+                case .fence: break
+                case let .conditional(c, t, e): expression(c); walk(t); walk(e)
+                }
+            }
+        }
+        p.lkmmThreads.forEach { walk($0.body) }
+        for (l, loc) in p.locations.enumerated() where loc.type.bytes <= 8 {
+            for cell in layout.firstCell[l] ..< layout.firstCell[l] + loc.byteSize / layout.cellBytes[l] {
+                for c in constants.sorted() where !domain[cell].contains(loc.type.truncate(c)) { domain[cell].append(loc.type.truncate(c)) }
+            }
+        }
+    }
+
+    /// Values some path writes that depend on no read (a constant, or a
+    /// register set to one), whatever that path read to get there: herd7
+    /// solves a C test's values symbolically, so `if (r0 == 1)
+    /// WRITE_ONCE(*y, 1);` writes 1 in an execution where `r0` reads 1 from
+    /// a write that depends on that very `y` (kernel dep+plain). The
+    /// checker's fixpoint admits a value only when a combination of paths
+    /// justifies every read: these are admitted first. Values computed from
+    /// reads (and every rmw's) are still justified that way.
+    static func readIndependentValues(_ traces: [[ThreadTrace]]) -> [(cell: Int, value: UInt64)] {
+        var out: [(Int, UInt64)] = []
+        for ts in traces {
+            for t in ts {
+                for (i, e) in t.events.enumerated() where e.isWrite && t.data[i] == 0 && !t.rmw.contains(where: { $0.write == i }) {
+                    out += zip(e.cells, e.values).map { ($0, $1) }
+                }
+            }
+        }
+        return out
+    }
+
     // MARK: memory
 
     private func cell(_ address: Value) throws -> (location: Int, cells: [Int], type: ValueType) {
@@ -217,6 +273,9 @@ struct LKMMSemantics {
         try read(s, address, addrTaint: at, tags: readTags, only: only) { (s: State, old: Value, r: Int, t: Taint) throws in
             var s = s
             let n = try new(old)
+            // The write is po-after the read (herd7 orders an rmw's events: an
+            // rmw reading a write co-after its own write breaks coherence).
+            s.step += 1
             let w = try write(&s, address, n, addrTaint: at, dataTaint: dataTaint, tags: writeTags)
             s.trace.rmw.append((r, w))
             if order == .mb {
