@@ -41,6 +41,21 @@ struct HerdCorpusTests {
         var compared = 0, agreed = 0, refused = 0
         var reasons: [String: Int] = [:]
         var disagreements: [String] = []
+
+        /// Compares pvbench's answer, read back from its herd7 text, with herd7's.
+        mutating func compare(_ result: CheckResult, with herd: HerdAnswer, label: String) {
+            compared += 1
+            guard let ours = HerdAnswer.parseAll(HerdReport.render(result))[result.program.name] else {
+                disagreements.append("\(label): pvbench's answer does not read back")
+                return
+            }
+            let differences = ours.differences(from: herd)
+            if differences.isEmpty {
+                agreed += 1
+            } else {
+                disagreements.append("\(label): " + differences.joined(separator: "; "))
+            }
+        }
     }
 
     func check(family: String, into tally: inout Tally) throws {
@@ -73,17 +88,7 @@ struct HerdCorpusTests {
                 }
                 continue
             }
-            tally.compared += 1
-            guard let ours = HerdAnswer.parseAll(HerdReport.render(result))[name] else {
-                tally.disagreements.append("\(family)/\(name): pvbench's answer does not read back")
-                continue
-            }
-            let differences = ours.differences(from: herd)
-            if differences.isEmpty {
-                tally.agreed += 1
-            } else {
-                tally.disagreements.append("\(family)/\(name): " + differences.joined(separator: "; "))
-            }
+            tally.compare(result, with: herd, label: "\(family)/\(name)")
         }
     }
 }
