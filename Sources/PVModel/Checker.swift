@@ -246,7 +246,7 @@ public enum ModelChecker {
             for c in co.indices { for (k, w) in co[c].enumerated() { rank[c][w] = k } }
             let x = CandidateExecution(s: s, rf: rf, co: co, coRank: rank)
             if model == .lkmm {
-                let v = LKMMModel.verdict(graph, graph.communications(x))
+                let v = try LKMMModel.verdict(graph, graph.communications(x))
                 guard v.consistent else { return }
                 flags.formUnion(v.flags)
             } else {

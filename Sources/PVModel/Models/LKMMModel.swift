@@ -9,10 +9,13 @@
 /// race's left side (`pre-race` leaves `M \ IW` there), so leaving them out
 /// changes no axiom and no flag.
 ///
+/// RCU: the fence events `F[rcu-lock]`, `F[rcu-unlock]`, `F[sync-rcu]` are
+/// nodes of their own (after the memory nodes), as rcu-order relates them.
+///
 /// Not modelled, and refused with their names before any execution is
-/// enumerated (`LKMMModel.refusal`): the lock events of lock.cat
-/// (`spin_lock` and friends) and RCU/SRCU (`rcu_read_lock`,
-/// `synchronize_rcu`, …), whose fence events the node sets here do not hold.
+/// enumerated (`LKMMModel.refusal`, `LKMMLowering`): the lock events of
+/// lock.cat (`spin_lock` and friends, `smp_mb__after_spinlock`,
+/// `smp_mb__after_unlock_lock`) and SRCU.
 enum LKMMModel {
     /// Why a program cannot be decided here, or nil.
     static func refusal(_ p: Program) -> String? {
@@ -27,10 +30,6 @@ enum LKMMModel {
             }
         }
         for t in p.lkmmThreads { walk(t.body) }
-        let rcu = found.intersection([.rcuLock, .rcuUnlock, .syncRcu])
-        guard rcu.isEmpty else {
-            return "RCU (\(rcu.map { "F[\($0.rawValue)]" }.sorted().joined(separator: ", "))): linux-kernel.cat's rcu axiom is not modelled"
-        }
         guard !found.contains(.afterSpinlock), !found.contains(.afterUnlockLock) else {
             return "smp_mb__after_spinlock/smp_mb__after_unlock_lock: lock.cat is not modelled"
         }
@@ -39,25 +38,40 @@ enum LKMMModel {
 
     /// The verdict on one candidate execution: whether every axiom holds,
     /// and (then) the flags it raises.
-    static func verdict(_ g: ExecutionGraph, _ x: ExecutionGraph.Communications) -> (consistent: Bool, flags: Set<String>) {
-        let n = g.size
+    static func verdict(_ g: ExecutionGraph, _ x: ExecutionGraph.Communications) throws -> (consistent: Bool, flags: Set<String>) {
+        // Nodes: the graph's memory nodes, then one per RCU fence event
+        // (rcu-lock, rcu-unlock, sync-rcu), which rcu-order relates.
+        let rcuFences = RCUFences(g)
+        let n = g.size + rcuFences.count
+        guard n <= 64 else { throw ModelError.tooLarge("\(g.size) memory nodes and \(rcuFences.count) RCU fences; the bound is 64") }
+        func pad(_ r: Relation) -> Relation {
+            guard n > g.size else { return r }
+            var o = Relation(size: n)
+            for i in 0 ..< g.size { o.rows[i] = r.rows[i] }
+            return o
+        }
+        let M = NodeSet(bits: g.size == 64 ? ~0 : (1 << UInt64(g.size)) - 1)
         let all = NodeSet(bits: n == 64 ? ~0 : (1 << UInt64(n)) - 1)
-        let po: Relation = g.po
-        let R: NodeSet = g.reads, W: NodeSet = g.writes, M: NodeSet = all
-        let rf: Relation = x.rf, co: Relation = x.co, fr: Relation = x.fr
-        let int: Relation = g.int, ext: Relation = g.ext
+        let F: NodeSet = all & ~M
+        let po: Relation = rcuFences.po(g, size: n)
+        let R: NodeSet = g.reads, W: NodeSet = g.writes
+        let rf: Relation = pad(x.rf), co: Relation = pad(x.co), fr: Relation = pad(x.fr)
+        let int: Relation = rcuFences.sameThread(g, size: n)
+        var ext = Relation(size: n)
+        for i in 0 ..< n { ext.rows[i] = all.bits & ~int.rows[i] }
         let id: Relation = Relation.identity(all, size: n)
+        let addr = pad(g.addr), data = pad(g.data), ctrl = pad(g.ctrl), rmw = pad(g.rmw), poLoc = pad(g.poLoc)
         func set(_ t: LKMMTags) -> NodeSet { g.lkmmNodes { $0.lkmm.contains(t) } }
         let Once = set(.once), Acquire = set(.acquire), Release = set(.release), Noreturn = set(.noReturn)
-        // linux-kernel.bell
-        let RMW: NodeSet = g.rmw.range | g.rmw.inverse.range
-        let Marked: NodeSet = Once | Release | Acquire | RMW
+        // linux-kernel.bell: Marked = (~M) | IW | Once | Release | Acquire | domain(rmw) | range(rmw)
+        let RMW: NodeSet = rmw.range | rmw.inverse.range
+        let Marked: NodeSet = F | Once | Release | Acquire | RMW
         let Plain: NodeSet = M & ~Marked
-        func fencerel(_ f: LKMMFence) -> Relation { g.lkmmFenced(f) }
+        func fencerel(_ f: LKMMFence) -> Relation { pad(g.lkmmFenced(f)) }
         // coherence, atomic
         let com: Relation = rf | co | fr
-        guard (g.poLoc | com).isAcyclic else { return (false, []) }
-        guard (g.rmw & ((fr & ext) * (co & ext))).isEmpty else { return (false, []) }
+        guard (poLoc | com).isAcyclic else { return (false, []) }
+        guard (rmw & ((fr & ext) * (co & ext))).isEmpty else { return (false, []) }
         // Basic relations
         let acqPo: Relation = po.from(Acquire)
         let poRel: Relation = po.to(Release)
@@ -67,23 +81,24 @@ enum LKMMModel {
         let beforeAtomic: Relation = fencerel(.beforeAtomic).to(RMW) * po.optional
         let afterAtomic: Relation = po.optional.to(RMW) * fencerel(.afterAtomic)
         let mb: Relation = fencerel(.mb) | beforeAtomic | afterAtomic
-        let strongFence: Relation = mb  // | gp, rcu-fence: refused (see `refusal`)
-        let nonrwFence: Relation = strongFence | poRel | acqPo
-        let fence: Relation = nonrwFence | wmb | rmb
+        let gp: Relation = po * Relation.identity(rcuFences.sync, size: n) * po.optional
+        let strongFence0: Relation = mb | gp
+        let nonrwFence: Relation = strongFence0 | poRel | acqPo
+        let fence0: Relation = nonrwFence | wmb | rmb
         // Preserved program order
-        let dep: Relation = g.addr | g.data
-        let rwdep: Relation = (dep | g.ctrl).to(W)
+        let dep: Relation = addr | data
+        let rwdep: Relation = (dep | ctrl).to(W)
         let overwrite: Relation = co | fr
         let rfe: Relation = rf & ext, rfi: Relation = rf & int
-        let addrWmb: Relation = g.addr.to(Plain) * wmb
+        let addrWmb: Relation = addr.to(Plain) * wmb
         let toW: Relation = rwdep | (overwrite & int) | addrWmb
         let depRfi: Relation = dep.to(Marked) * rfi
-        let toR: Relation = g.addr | depRfi
-        let ppo: Relation = toR | toW | fence
+        let toR: Relation = addr | depRfi
+        let ppo: Relation = toR | toW | fence0
         // Propagation
         let mk: Relation = Relation.identity(Marked, size: n)
         func aCumul(_ r: Relation) -> Relation { r | (rfe.to(Marked) * r) }
-        let cumulFence: Relation = (aCumul(strongFence | poRel) | wmb).restricted(Marked, Marked)
+        let cumulFence: Relation = (aCumul(strongFence0 | poRel) | wmb).restricted(Marked, Marked)
         let cumulStar: Relation = cumulFence.plus.optional
         let prop0: Relation = mk * (overwrite & ext).optional
         let prop: Relation = prop0 * cumulStar * mk * rfe.optional * mk
@@ -92,15 +107,21 @@ enum LKMMModel {
         guard hb.isAcyclic else { return (false, []) }
         let hbStar: Relation = hb.plus.optional
         // propagation
-        let pb: Relation = (prop * strongFence * hbStar).to(Marked)
+        let pb: Relation = (prop * strongFence0 * hbStar).to(Marked)
         guard pb.isAcyclic else { return (false, []) }
+        // rcu
+        let rcuFence: Relation = rcuFences.rcuFence(po: po, hbStar: hbStar, pbStar: pb.plus.optional, prop: prop, size: n)
+        let fence: Relation = fence0 | rcuFence
+        let strongFence: Relation = strongFence0 | rcuFence
+        let rb: Relation = (prop * rcuFence * hbStar * pb.plus.optional).to(Marked)
+        guard rb.isIrreflexive else { return (false, []) }
         // Plain accesses: plain-coherence, and the data-race flag.
-        let xbstar: Relation = (hb | pb).plus.optional
+        let xbstar: Relation = (hb | pb | rb).plus.optional
         let visTail: Relation = (strongFence.to(Marked) * xbstar) | (xbstar & int)
         let vis: Relation = cumulStar * rfe.optional * mk * visTail
         let rmbNoNoreturn: Relation = fencerel(.rmb).restricted(R4rmb, ~Noreturn)
-        let wPreBounded: Relation = mk * (g.addr | fence).optional
-        let rPreBounded: Relation = mk * (g.addr | nonrwFence | rmbNoNoreturn).optional
+        let wPreBounded: Relation = mk * (addr | fence).optional
+        let rPreBounded: Relation = mk * (addr | nonrwFence | rmbNoNoreturn).optional
         let wPostBounded: Relation = fence.optional * mk
         let rPostBounded: Relation = (nonrwFence | fencerel(.rmb).restricted(~Noreturn, R4rmb)).optional * mk
         let sfXb: Relation = strongFence * xbstar
@@ -109,17 +130,17 @@ enum LKMMModel {
         let wrVis: Relation = fence | sfXb * rPreBounded | wVis * rPreBounded
         let rwXbstar: Relation = fence | (rPostBounded * xbstar) * wPreBounded
         var preRace = Relation(size: n)
-        for a in 0 ..< n { preRace.rows[a] = (Plain.contains(a) ? M : Plain).bits }
+        for a in 0 ..< g.size { preRace.rows[a] = (Plain.contains(a) ? M : Plain).bits }
         preRace = preRace & ext
         let wrIncoh: Relation = preRace & rf & rwXbstar.inverse
         let rwIncoh: Relation = preRace & fr & wrVis.inverse
         let wwIncoh: Relation = preRace & co & wwVis.inverse
         guard (wrIncoh | rwIncoh | wwIncoh).isEmpty else { return (false, []) }
-        var flags: Set<String> = []
-        let barrier: Relation = g.lkmmFenced(anyOf: [.barrier, .rmb, .wmb, .mb, .syncRcu, .beforeAtomic, .afterAtomic, .rcuLock, .rcuUnlock])
-            | (po * Relation.identity(Acquire | Release, size: n) * po) | po.to(Release) | po.from(Acquire)
+        var flags: Set<String> = rcuFences.unbalanced ? ["unbalanced-rcu-locking"] : []
+        let barrier: Relation = pad(g.lkmmFenced(anyOf: [.barrier, .rmb, .wmb, .mb, .syncRcu, .beforeAtomic, .afterAtomic, .rcuLock, .rcuUnlock])
+) | (po * Relation.identity(Acquire | Release, size: n) * po) | po.to(Release) | po.from(Acquire)
         let plainW: NodeSet = Plain & W
-        let unbarred: Relation = g.poLoc - barrier
+        let unbarred: Relation = poLoc - barrier
         let mixed: Relation = unbarred.restricted(plainW, Marked) | unbarred.restricted(Marked, plainW)
         if !mixed.isEmpty { flags.insert("mixed-accesses") }
         // Marked * W and W * Marked
@@ -134,6 +155,91 @@ enum LKMMModel {
         let rwRace: Relation = (preRace & fr) - rwXbstar
         if !(wwRace | wrRace | rwRace).isEmpty { flags.insert("data-race") }
         return (true, flags)
+    }
+}
+
+/// The RCU fence events of an execution as nodes `size ..< size + count`
+/// (linux-kernel.bell's `Rcu-lock`, `Rcu-unlock`, `Sync-rcu`), with
+/// linux-kernel.bell's `rcu-rscs` (each rcu_read_lock matched with its
+/// rcu_read_unlock by nesting, per thread) and linux-kernel.cat's rcu-order.
+struct RCUFences {
+    var nodes: [(thread: Int, instruction: Int, fence: LKMMFence)] = []
+    let base: Int
+    var lock = NodeSet.empty, unlock = NodeSet.empty, sync = NodeSet.empty
+    /// rcu-rscs: lock → its unlock.
+    var rscs: [(Int, Int)] = []
+    /// Some lock or unlock is left unmatched (`flag ~empty … as unbalanced-rcu-locking`).
+    var unbalanced = false
+
+    var count: Int { nodes.count }
+
+    init(_ g: ExecutionGraph) {
+        base = g.size
+        for (t, fences) in g.lkmmFences.enumerated() {
+            var open: [Int] = []
+            for f in fences where [.rcuLock, .rcuUnlock, .syncRcu].contains(f.fence) {
+                let id = base + nodes.count
+                nodes.append((t, f.instruction, f.fence))
+                switch f.fence {
+                case .rcuLock: lock = lock | NodeSet([id]); open.append(id)
+                case .rcuUnlock:
+                    unlock = unlock | NodeSet([id])
+                    if let l = open.popLast() { rscs.append((l, id)) } else { unbalanced = true }
+                default: sync = sync | NodeSet([id])
+                }
+            }
+            if !open.isEmpty { unbalanced = true }
+        }
+    }
+
+    /// The graph's thread and instruction of node `i`.
+    private func place(_ g: ExecutionGraph, _ i: Int) -> (thread: Int, instruction: Int) {
+        if i >= base { return (nodes[i - base].thread, nodes[i - base].instruction) }
+        let e = g.base.lastIndex { $0 <= i }!
+        return (g.events[e].thread, g.events[e].instruction)
+    }
+
+    /// `po` over memory and fence nodes.
+    func po(_ g: ExecutionGraph, size n: Int) -> Relation {
+        guard count > 0 else { return g.po }
+        var r = Relation(size: n)
+        for a in 0 ..< n {
+            let pa = place(g, a)
+            for b in 0 ..< n {
+                let pb = place(g, b)
+                if pa.thread == pb.thread, pa.instruction < pb.instruction { r.add(a, b) }
+            }
+        }
+        return r
+    }
+
+    /// `int` over memory and fence nodes.
+    func sameThread(_ g: ExecutionGraph, size n: Int) -> Relation {
+        guard count > 0 else { return g.int }
+        var r = Relation(size: n)
+        for a in 0 ..< n { for b in 0 ..< n where place(g, a).thread == place(g, b).thread { r.add(a, b) } }
+        return r
+    }
+
+    /// `rcu-fence = po ; rcu-order ; po?`, rcu-order the least fixpoint of
+    /// linux-kernel.cat's definition (its SRCU terms aside), with
+    /// `rcu-link = po? ; hb* ; pb* ; prop ; po`.
+    func rcuFence(po: Relation, hbStar: Relation, pbStar: Relation, prop: Relation, size n: Int) -> Relation {
+        guard sync != .empty else { return Relation(size: n) }  // every term of rcu-order holds a grace period
+        let gp = Relation.identity(sync, size: n)
+        var rscsi = Relation(size: n)
+        for (l, u) in rscs { rscsi.add(u, l) }
+        let link: Relation = po.optional * hbStar * pbStar * prop * po
+        let gpLink: Relation = gp * link, rscsiLink: Relation = rscsi * link
+        var order = gp
+        while true {
+            let linkOrderLink: Relation = link * order * link
+            var next: Relation = gp | gpLink * rscsi | rscsiLink * gp
+            next = next | gp * linkOrderLink * rscsi | rscsi * linkOrderLink * gp | order * link * order
+            if next == order { break }
+            order = next | order
+        }
+        return po * order * po.optional
     }
 }
 
