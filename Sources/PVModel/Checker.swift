@@ -84,6 +84,7 @@ public enum ModelChecker {
             for f in fresh where !domain[f.cell].contains(f.value) { domain[f.cell].append(f.value) }
             if rounds > 16 { throw ModelError.notModelled("values computed from values read do not reach a fixpoint in 16 rounds") }
         }
+        traces = traces.map { $0.filter { !$0.impossible } }
         let combos = traces.reduce(1.0) { $0 * Double($1.count) }
         if combos > Double(options.maxCandidates) {
             throw ModelError.tooLarge("\(traces.map { String($0.count) }.joined(separator: " × ")) thread paths; the bound is \(options.maxCandidates)")

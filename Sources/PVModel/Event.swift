@@ -104,4 +104,7 @@ struct ThreadTrace: Sendable {
     var registers: [Int: Value] = [:]
     /// LKMM fence events (`F[mb]`, `F[rcu-lock]`, …) at instruction positions, in program order (C programs only).
     var lkmmFences: [(instruction: Int, fence: LKMMFence)] = []
+    /// A path no execution takes (a C thread dereferencing an integer): its
+    /// writes count for the value domain, the path itself is left out.
+    var impossible = false
 }

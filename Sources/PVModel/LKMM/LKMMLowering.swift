@@ -56,7 +56,14 @@ private struct Lowerer {
                 type = try valueType(t, line: nil)
             }
             if count != 1 { throw refuse("the array '\(name)'") }
+            // herd7's C memory is untyped: an `int` may hold a pointer (`WRITE_ONCE(*z, x)`), so
+            // shared integers get 8-byte cells, keeping their sign; pointers stay 8-byte unsigned.
+            if type.bytes < 8 { type = ValueType(bytes: 8, signed: type.signed) }
             locations.append(Location(name: name, type: type, count: count))
+        }
+        // herd7 makes a location of a name the init block only takes the address of (`y=a;`).
+        for i in test.initializations {
+            if case let .address(of: n)? = i.value, location(n) == nil { locations.append(Location(name: n)) }
         }
         var memory: [String: [UInt64]] = [:]
         for i in test.initializations where i.thread == nil {

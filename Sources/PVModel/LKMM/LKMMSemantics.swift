@@ -65,6 +65,7 @@ struct LKMMSemantics {
         case let .store(a, address, value):
             try operands([address, value], s) { (s: State, v: [Value], t: [Taint]) throws in
                 var s = s
+                guard v[0].location != nil else { s.trace.impossible = true; return try k(s) }  // see `read`
                 try write(&s, v[0], v[1], addrTaint: t[0], dataTaint: t[1], tags: LKMMTags(a))
                 try k(s)
             }
@@ -173,7 +174,8 @@ struct LKMMSemantics {
             }
         }
         p.lkmmThreads.forEach { walk($0.body) }
-        for (l, loc) in p.locations.enumerated() where loc.type.bytes <= 8 {
+        // Not into pointers (kept as 8-byte unsigned): a constant there would only be dereferenced.
+        for (l, loc) in p.locations.enumerated() where loc.type != ValueType(bytes: 8, signed: false) {
             for cell in layout.firstCell[l] ..< layout.firstCell[l] + loc.byteSize / layout.cellBytes[l] {
                 for c in constants.sorted() where !domain[cell].contains(loc.type.truncate(c)) { domain[cell].append(loc.type.truncate(c)) }
             }
@@ -224,6 +226,15 @@ struct LKMMSemantics {
     /// One read event of the cell `address` names, for each value of the domain (`only` filters them).
     private func read(_ s: State, _ address: Value, addrTaint: Taint, tags: LKMMTags, only: (Value) -> Bool = { _ in true },
                       _ k: (State, Value, Int, Taint) throws -> Void) throws {
+        // A path that dereferences an integer is one no execution takes (the
+        // value came from the domain's seeds, `seed`, not from a write of a
+        // pointer): it runs on, without the access, for the values it writes
+        // (the checker's fixpoint may need them), and is then left out.
+        guard address.location != nil else {
+            var t = s
+            t.trace.impossible = true
+            return try k(t, .zero, -1, Taint())
+        }
         let (_, cs, type) = try cell(address)
         try checkLimit(s)
         for bits in domain[cs[0]] {
@@ -276,6 +287,7 @@ struct LKMMSemantics {
             // The write is po-after the read (herd7 orders an rmw's events: an
             // rmw reading a write co-after its own write breaks coherence).
             s.step += 1
+            guard r >= 0 else { return try k(s, old, n, t) }  // an impossible path (see `read`)
             let w = try write(&s, address, n, addrTaint: at, dataTaint: dataTaint, tags: writeTags)
             s.trace.rmw.append((r, w))
             if order == .mb {
