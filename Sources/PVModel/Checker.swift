@@ -166,6 +166,8 @@ public enum ModelChecker {
         for o in p.observed where !all.contains(o) { all.append(o) }
         return all.sorted { a, b in
             switch (a, b) {
+            case let (.register(t1, r1), .register(t2, r2)) where p.architecture == .c:  // a C test's locals by name
+                return (t1, p.lkmmThreads[t1].registerNames[r1]) < (t2, p.lkmmThreads[t2].registerNames[r2])
             case let (.register(t1, r1), .register(t2, r2)): return (t1, r1) < (t2, r2)
             case (.register, .memory): return true
             case (.memory, .register): return false
@@ -182,7 +184,11 @@ public enum ModelChecker {
     }
 
     private static func orderKey(_ p: Program, _ o: Observable, _ v: Value) -> Int64 {
-        if let l = v.location { return Int64(Int32.min) * 4 + Int64(l) }
+        if let l = v.location {
+            // herd7 orders a C test's pointer values after the integers, by the location's name.
+            guard p.architecture == .c else { return Int64(Int32.min) * 4 + Int64(l) }
+            return Int64.max - Int64(p.locations.count) + Int64(p.locations.map(\.name).sorted().firstIndex(of: p.locations[l].name)!)
+        }
         let t = type(p, o)
         let bits = t.truncate(v.bits)
         if t.signed, t.bytes < 8, bits & (1 << UInt64(t.bytes * 8 - 1)) != 0 { return Int64(bitPattern: bits) - (1 << Int64(t.bytes * 8)) }

@@ -44,7 +44,16 @@ struct LKMMCorpusTests {
     /// Compares one family; returns how many tests herd7 rejected (and pvbench refused too).
     func check(family: String, into tally: inout HerdCorpusTests.Tally) throws -> Int {
         let dir = Self.root.appendingPathComponent(family)
-        let answers = HerdAnswer.parseAll(try String(contentsOf: dir.appendingPathComponent("herd7.txt"), encoding: .utf8))
+        let herdText = try String(contentsOf: dir.appendingPathComponent("herd7.txt"), encoding: .utf8)
+        let answers = HerdAnswer.parseAll(herdText)
+        // Each answer's lines from `Test NAME` to `Observation NAME`, by name.
+        var blocks: [String: [String]] = [:]
+        var block: [String] = []
+        for line in herdText.split(whereSeparator: \.isNewline).map(String.init) {
+            if line.hasPrefix("Test ") { block = [] }
+            block.append(line)
+            if line.hasPrefix("Observation "), let name = line.split(separator: " ").dropFirst().first { blocks[String(name)] = block }
+        }
         let rejectedText = (try? String(contentsOf: dir.appendingPathComponent("rejected.txt"), encoding: .utf8)) ?? ""
         let rejected = Set(rejectedText.split(whereSeparator: \.isNewline).compactMap { $0.split(separator: ":").first.map(String.init) })
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".litmus") }.sorted()
@@ -79,6 +88,11 @@ struct LKMMCorpusTests {
                 continue
             }
             tally.compare(result, with: herd, label: "\(family)/\(name)")
+            // Line for line too: states in herd7's order, flags where herd7 prints them.
+            let ours = HerdReport.render(result).split(whereSeparator: \.isNewline).map(String.init)
+            if let text = blocks[name], text != ours {
+                tally.disagreements.append("\(family)/\(name): not herd7's text line for line:\n\(ours.joined(separator: "\n"))\nherd7:\n\(text.joined(separator: "\n"))")
+            }
         }
         return rejectedCount
     }
