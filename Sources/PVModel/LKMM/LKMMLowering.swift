@@ -288,6 +288,9 @@ private struct Lowerer {
         case "atomic_dec_and_test", "atomic_inc_and_test":
             let x = try args(1)
             return .binary(.equal, .atomicUpdate(x[0], c.name == "atomic_inc_and_test" ? .add : .sub, .constant(1), returnsOld: false, .mb), .constant(0))
+        case "atomic_add_unless", "__atomic_add_unless":
+            let x = try args(3)
+            return .addUnless(x[0], add: x[1], unless: x[2], returnsBool: c.name == "atomic_add_unless")
         case "atomic_add_negative":
             let x = try args(2)
             return .binary(.less, .atomicUpdate(x[1], .add, x[0], returnsOld: false, .mb), .constant(0))

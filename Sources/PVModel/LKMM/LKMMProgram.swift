@@ -59,6 +59,9 @@ public indirect enum LKMMExpression: Sendable {
     /// `__atomic_op_return{o}(X, op, V)` (`returnsOld` false: the new value)
     /// and `__atomic_fetch_op{o}(X, op, V)` (`returnsOld` true).
     case atomicUpdate(LKMMExpression, LKMMOperator, LKMMExpression, returnsOld: Bool, LKMMOrder)
+    /// `atomic_add_unless(X, A, U)` (`returnsBool`: 1 or 0) and `__atomic_add_unless(X, A, U)` (the old value):
+    /// unless the value is `U`, `F[mb]`, a once rmw adding `A`, `F[mb]`; else one once read.
+    case addUnless(LKMMExpression, add: LKMMExpression, unless: LKMMExpression, returnsBool: Bool)
 }
 
 public indirect enum LKMMStatement: Sendable {

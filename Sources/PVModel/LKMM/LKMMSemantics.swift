@@ -135,6 +135,17 @@ struct LKMMSemantics {
                     (s: State, old: Value, _: Int, rt: Taint) throws in try k(s, old, rt)
                 }
             }
+        case let .addUnless(address, add, unless, returnsBool):
+            // CSem AtomicAddUnless: linux_add_unless_ok between two F[mb], or linux_add_unless_no.
+            try operands([address, add, unless], s) { (s: State, v: [Value], t: [Taint]) throws in
+                try update(s, v[0], t[0], .mb, dataTaint: t[1], only: { (x: Value) -> Bool in !same(x, v[2]) },
+                           new: { (old: Value) throws -> Value in try combine(.add, old, v[1]) }) {
+                    (s: State, old: Value, _: Value, rt: Taint) throws in try k(s, returnsBool ? Value(bits: 1) : old, returnsBool ? Taint() : rt)
+                }
+                try read(s, v[0], addrTaint: t[0], tags: .once, only: { (x: Value) -> Bool in same(x, v[2]) }) {
+                    (s: State, old: Value, _: Int, rt: Taint) throws in try k(s, returnsBool ? Value(bits: 0) : old, returnsBool ? Taint() : rt)
+                }
+            }
         case let .atomicUpdate(address, op, operand, returnsOld, order):
             try operands([operand, address], s) { (s: State, v: [Value], t: [Taint]) throws in
                 try update(s, v[1], t[1], order, dataTaint: t[0], new: { (old: Value) throws -> Value in try combine(op, old, v[0]) }) {
@@ -161,6 +172,7 @@ struct LKMMSemantics {
             case let .binary(_, a, b), let .exchange(a, b, _): expression(a); expression(b)
             case let .compareExchange(a, b, c, _): expression(a); expression(b); expression(c)
             case let .atomicUpdate(a, _, b, _, _): expression(a); expression(b)
+            case let .addUnless(a, b, c, _): expression(a); expression(b); expression(c)
             }
         }
         func walk(_ body: [LKMMStatement]) {
