@@ -32,7 +32,7 @@ private struct Lowerer {
 
     func valueType(_ t: CType, line: Int?) throws -> ValueType {
         if t.pointerDepth > 0 { return ValueType(bytes: 8, signed: false) }
-        if t.base == "atomic_t" { return .int }
+        if t.base == "atomic_t" || t.base == "spinlock_t" { return .int }
         guard let v = ValueType.named(t.base) else { throw refuse("type '\(t.base)'", line: line) }
         return v
     }
@@ -202,6 +202,8 @@ private struct Lowerer {
         case "atomic_add", "atomic_sub":
             try args(2)
             return [.atomicOp(try expression(a[1], t, line: line), c.name == "atomic_add" ? .add : .sub, try expression(a[0], t, line: line))]
+        case "spin_lock": try args(1); return [.lock(try expression(a[0], t, line: line))]
+        case "spin_unlock": try args(1); return [.unlock(try expression(a[0], t, line: line))]
         case "atomic_inc", "atomic_dec":
             try args(1)
             return [.atomicOp(try expression(a[0], t, line: line), c.name == "atomic_inc" ? .add : .sub, .constant(1))]
@@ -288,6 +290,8 @@ private struct Lowerer {
         case "atomic_dec_and_test", "atomic_inc_and_test":
             let x = try args(1)
             return .binary(.equal, .atomicUpdate(x[0], c.name == "atomic_inc_and_test" ? .add : .sub, .constant(1), returnsOld: false, .mb), .constant(0))
+        case "spin_trylock": return .tryLock(try args(1)[0])
+        case "spin_is_locked": return .isLocked(try args(1)[0])
         case "atomic_add_unless", "__atomic_add_unless":
             let x = try args(3)
             return .addUnless(x[0], add: x[1], unless: x[2], returnsBool: c.name == "atomic_add_unless")

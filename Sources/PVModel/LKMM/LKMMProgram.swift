@@ -62,6 +62,10 @@ public indirect enum LKMMExpression: Sendable {
     /// `atomic_add_unless(X, A, U)` (`returnsBool`: 1 or 0) and `__atomic_add_unless(X, A, U)` (the old value):
     /// unless the value is `U`, `F[mb]`, a once rmw adding `A`, `F[mb]`; else one once read.
     case addUnless(LKMMExpression, add: LKMMExpression, unless: LKMMExpression, returnsBool: Bool)
+    /// `spin_trylock(X)`: a lock (1) or `LF`, a read of a taken lock (0).
+    case tryLock(LKMMExpression)
+    /// `spin_is_locked(X)`: `RL` (1) or `RU` (0).
+    case isLocked(LKMMExpression)
 }
 
 public indirect enum LKMMStatement: Sendable {
@@ -74,18 +78,28 @@ public indirect enum LKMMStatement: Sendable {
     /// `__atomic_op(X, op, V)` (`atomic_inc`, `atomic_add`, …): R[noreturn], W[once].
     case atomicOp(LKMMExpression, LKMMOperator, LKMMExpression)
     case conditional(LKMMExpression, then: [LKMMStatement], else: [LKMMStatement])
+    /// `spin_lock(X)`: `LKR` reading the lock free (0), `LKW` taking it (1), an rmw pair.
+    case lock(LKMMExpression)
+    /// `spin_unlock(X)`: `UL`, a write freeing it (0).
+    case unlock(LKMMExpression)
 }
 
 /// Annotations of an LKMM access event (linux-kernel.bell's `Once`,
 /// `Acquire`, `Release`, `Noreturn`).
 struct LKMMTags: OptionSet, Sendable, Hashable {
-    let rawValue: UInt8
+    let rawValue: UInt16
     static let once = LKMMTags(rawValue: 1)
     static let acquire = LKMMTags(rawValue: 2)
     static let release = LKMMTags(rawValue: 4)
     static let noReturn = LKMMTags(rawValue: 8)
+    /// lock.cat's lock events: a lock's read and write, an unlock, a
+    /// failed trylock or `spin_is_locked` true (`LF`, `RL`), `spin_is_locked` false (`RU`).
+    static let lockRead = LKMMTags(rawValue: 16)
+    static let lockWrite = LKMMTags(rawValue: 32)
+    static let unlock = LKMMTags(rawValue: 64)
+    static let lockFail = LKMMTags(rawValue: 128)
 
-    init(rawValue: UInt8) { self.rawValue = rawValue }
+    init(rawValue: UInt16) { self.rawValue = rawValue }
     init(_ a: LKMMAccess) {
         switch a {
         case .plain: self = []

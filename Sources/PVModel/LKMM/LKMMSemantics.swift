@@ -80,6 +80,17 @@ struct LKMMSemantics {
                     (s: State, _: Value, _: Value, _: Taint) throws in try k(s)
                 }
             }
+        case let .lock(address):
+            try operands([address], s) { (s: State, v: [Value], t: [Taint]) throws in
+                try takeLock(s, v[0], t[0]) { (s: State) throws in try k(s) }
+            }
+        case let .unlock(address):
+            try operands([address], s) { (s: State, v: [Value], t: [Taint]) throws in
+                var s = s
+                guard v[0].location != nil else { s.trace.impossible = true; return try k(s) }
+                try write(&s, v[0], .zero, addrTaint: t[0], dataTaint: Taint(), tags: [.unlock, .release])
+                try k(s)
+            }
         case let .conditional(c, thenBody, elseBody):
             try operands([c], s) { (s: State, v: [Value], t: [Taint]) throws in
                 var inner = s
@@ -146,6 +157,23 @@ struct LKMMSemantics {
                     (s: State, old: Value, _: Int, rt: Taint) throws in try k(s, returnsBool ? Value(bits: 0) : old, returnsBool ? Taint() : rt)
                 }
             }
+        case let .tryLock(address):
+            try operands([address], s) { (s: State, v: [Value], t: [Taint]) throws in
+                try takeLock(s, v[0], t[0]) { (s: State) throws in try k(s, Value(bits: 1), Taint()) }
+                try read(s, v[0], addrTaint: t[0], tags: .lockFail, only: { (x: Value) -> Bool in !same(x, .zero) }) {
+                    (s: State, _: Value, _: Int, _: Taint) throws in try k(s, .zero, Taint())
+                }
+            }
+        case let .isLocked(address):
+            try operands([address], s) { (s: State, v: [Value], t: [Taint]) throws in
+                try read(s, v[0], addrTaint: t[0], tags: .lockFail, only: { (x: Value) -> Bool in !same(x, .zero) }) {
+                    (s: State, _: Value, _: Int, _: Taint) throws in try k(s, Value(bits: 1), Taint())
+                }
+                // RU: a read of the free lock.
+                try read(s, v[0], addrTaint: t[0], tags: .lockFail, only: { (x: Value) -> Bool in same(x, .zero) }) {
+                    (s: State, _: Value, _: Int, _: Taint) throws in try k(s, .zero, Taint())
+                }
+            }
         case let .atomicUpdate(address, op, operand, returnsOld, order):
             try operands([operand, address], s) { (s: State, v: [Value], t: [Taint]) throws in
                 try update(s, v[1], t[1], order, dataTaint: t[0], new: { (old: Value) throws -> Value in try combine(op, old, v[0]) }) {
@@ -173,6 +201,7 @@ struct LKMMSemantics {
             case let .compareExchange(a, b, c, _): expression(a); expression(b); expression(c)
             case let .atomicUpdate(a, _, b, _, _): expression(a); expression(b)
             case let .addUnless(a, b, c, _): expression(a); expression(b); expression(c)
+            case let .tryLock(a), let .isLocked(a): expression(a)
             }
         }
         func walk(_ body: [LKMMStatement]) {
@@ -182,6 +211,7 @@ struct LKMMSemantics {
                 case let .store(_, a, v), let .atomicOp(a, _, v): expression(a); expression(v)
                 case .fence: break
                 case let .conditional(c, t, e): expression(c); walk(t); walk(e)
+                case let .lock(a), let .unlock(a): expression(a)
                 }
             }
         }
@@ -212,6 +242,19 @@ struct LKMMSemantics {
             }
         }
         return out
+    }
+
+    /// lock.cat's `LKR` (an Acquire read of the free lock, 0) and `LKW` (taking it, 1), an rmw pair.
+    private func takeLock(_ s: State, _ address: Value, _ at: Taint, _ k: (State) throws -> Void) throws {
+        try read(s, address, addrTaint: at, tags: [.lockRead, .acquire], only: { (x: Value) -> Bool in same(x, .zero) }) {
+            (s: State, _: Value, r: Int, _: Taint) throws in
+            var s = s
+            guard r >= 0 else { return try k(s) }
+            s.step += 1
+            let w = try write(&s, address, Value(bits: 1), addrTaint: at, dataTaint: Taint(), tags: .lockWrite)
+            s.trace.rmw.append((r, w))
+            try k(s)
+        }
     }
 
     // MARK: memory

@@ -30,9 +30,6 @@ enum LKMMModel {
             }
         }
         for t in p.lkmmThreads { walk(t.body) }
-        guard !found.contains(.afterSpinlock), !found.contains(.afterUnlockLock) else {
-            return "smp_mb__after_spinlock/smp_mb__after_unlock_lock: lock.cat is not modelled"
-        }
         return nil
     }
 
@@ -65,7 +62,9 @@ enum LKMMModel {
         let Once = set(.once), Acquire = set(.acquire), Release = set(.release), Noreturn = set(.noReturn)
         // linux-kernel.bell: Marked = (~M) | IW | Once | Release | Acquire | domain(rmw) | range(rmw)
         let RMW: NodeSet = rmw.range | rmw.inverse.range
-        let Marked: NodeSet = F | Once | Release | Acquire | RMW
+        // lock.cat: LKR (Acquire), LKW, UL (Release), LF, RL, RU are marked; lk-rmw is in rmw.
+        let LKR = set(.lockRead), LKW = set(.lockWrite), UL = set(.unlock)
+        let Marked: NodeSet = F | Once | Release | Acquire | RMW | LKR | LKW | UL | set(.lockFail)
         let Plain: NodeSet = M & ~Marked
         func fencerel(_ f: LKMMFence) -> Relation { pad(g.lkmmFenced(f)) }
         // coherence, atomic
@@ -80,7 +79,10 @@ enum LKMMModel {
         let wmb: Relation = fencerel(.wmb).restricted(W, W)
         let beforeAtomic: Relation = fencerel(.beforeAtomic).to(RMW) * po.optional
         let afterAtomic: Relation = po.optional.to(RMW) * fencerel(.afterAtomic)
-        let mb: Relation = fencerel(.mb) | beforeAtomic | afterAtomic
+        let afterSpinlock: Relation = po.optional.to(LKW) * fencerel(.afterSpinlock)
+        let afterUnlockLock: Relation = po.to(UL) * (co | po).to(LKW) * fencerel(.afterUnlockLock)
+        let mb: Relation = fencerel(.mb) | beforeAtomic | afterAtomic | afterSpinlock | afterUnlockLock
+        let poUnlockRfLockPo: Relation = po.to(UL) * rf.to(LKR) * po
         let gp: Relation = po * Relation.identity(rcuFences.sync, size: n) * po.optional
         let strongFence0: Relation = mb | gp
         let nonrwFence: Relation = strongFence0 | poRel | acqPo
@@ -94,11 +96,11 @@ enum LKMMModel {
         let toW: Relation = rwdep | (overwrite & int) | addrWmb
         let depRfi: Relation = dep.to(Marked) * rfi
         let toR: Relation = addr | depRfi
-        let ppo: Relation = toR | toW | fence0
+        let ppo: Relation = toR | toW | fence0 | (poUnlockRfLockPo & int)
         // Propagation
         let mk: Relation = Relation.identity(Marked, size: n)
         func aCumul(_ r: Relation) -> Relation { r | (rfe.to(Marked) * r) }
-        let cumulFence: Relation = (aCumul(strongFence0 | poRel) | wmb).restricted(Marked, Marked)
+        let cumulFence: Relation = (aCumul(strongFence0 | poRel) | wmb | poUnlockRfLockPo).restricted(Marked, Marked)
         let cumulStar: Relation = cumulFence.plus.optional
         let prop0: Relation = mk * (overwrite & ext).optional
         let prop: Relation = prop0 * cumulStar * mk * rfe.optional * mk
