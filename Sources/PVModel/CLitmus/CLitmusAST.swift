@@ -13,7 +13,7 @@
 /// no `for` in thread code, so neither has this tree; `&x` appears only in
 /// the init block (`int *p = &x;`).
 public struct CLitmusTest: Sendable, Hashable {
-    /// The name after `C`.
+    /// The name after `C`, as herd7 prints it (a `.litmus` suffix dropped).
     public var name: String
     /// The optional `"..."` doc string between the header and the init block.
     public var docString: String?

@@ -55,6 +55,8 @@ public enum CLitmusParser {
         let locations = try PropositionSyntax.locations(&ts) { try observable($0, &$1, threads: threads) }
         var filter: CProposition?
         if ts.accept("filter") { filter = try proposition(&ts, threads: threads) }
+        // No condition at all is herd7's `forall (true)`.
+        if ts.peek == nil { return (locations, filter, CCondition(.forall, .constant(true))) }
         let q = try PropositionSyntax.quantifier(&ts)
         let p = try proposition(&ts, threads: threads)
         _ = ts.accept(";")
@@ -150,7 +152,8 @@ struct CLitmusSource {
         guard words.count >= 2, words[0] == "C" else {
             throw LitmusError(line: headerLine, token: words.first ?? "", "expected 'C NAME' (a C litmus test)")
         }
-        name = words[1]
+        // herd7 names the test without a `.litmus` suffix (Misc.clean_name).
+        name = words[1].hasSuffix(".litmus") ? String(words[1].dropLast(7)) : words[1]
         // An optional "doc", on the header line or the next.
         var j = i
         var sawNewline = false
