@@ -33,6 +33,7 @@ private struct Lowerer {
     func valueType(_ t: CType, line: Int?) throws -> ValueType {
         if t.pointerDepth > 0 { return ValueType(bytes: 8, signed: false) }
         if t.base == "atomic_t" || t.base == "spinlock_t" { return .int }
+        if t.base == "intptr_t" || t.base == "uintptr_t" { return ValueType(bytes: 8, signed: t.base == "intptr_t") }
         guard let v = ValueType.named(t.base) else { throw refuse("type '\(t.base)'", line: line) }
         return v
     }
@@ -291,7 +292,6 @@ private struct Lowerer {
             let x = try args(1)
             return .binary(.equal, .atomicUpdate(x[0], c.name == "atomic_inc_and_test" ? .add : .sub, .constant(1), returnsOld: false, .mb), .constant(0))
         case "spin_trylock": return .tryLock(try args(1)[0])
-        case "spin_is_locked": return .isLocked(try args(1)[0])
         case "atomic_add_unless", "__atomic_add_unless":
             let x = try args(3)
             return .addUnless(x[0], add: x[1], unless: x[2], returnsBool: c.name == "atomic_add_unless")

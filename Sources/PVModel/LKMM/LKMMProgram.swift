@@ -64,8 +64,6 @@ public indirect enum LKMMExpression: Sendable {
     case addUnless(LKMMExpression, add: LKMMExpression, unless: LKMMExpression, returnsBool: Bool)
     /// `spin_trylock(X)`: a lock (1) or `LF`, a read of a taken lock (0).
     case tryLock(LKMMExpression)
-    /// `spin_is_locked(X)`: `RL` (1) or `RU` (0).
-    case isLocked(LKMMExpression)
 }
 
 public indirect enum LKMMStatement: Sendable {

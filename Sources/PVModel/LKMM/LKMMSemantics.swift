@@ -164,16 +164,6 @@ struct LKMMSemantics {
                     (s: State, _: Value, _: Int, _: Taint) throws in try k(s, .zero, Taint())
                 }
             }
-        case let .isLocked(address):
-            try operands([address], s) { (s: State, v: [Value], t: [Taint]) throws in
-                try read(s, v[0], addrTaint: t[0], tags: .lockFail, only: { (x: Value) -> Bool in !same(x, .zero) }) {
-                    (s: State, _: Value, _: Int, _: Taint) throws in try k(s, Value(bits: 1), Taint())
-                }
-                // RU: a read of the free lock.
-                try read(s, v[0], addrTaint: t[0], tags: .lockFail, only: { (x: Value) -> Bool in same(x, .zero) }) {
-                    (s: State, _: Value, _: Int, _: Taint) throws in try k(s, .zero, Taint())
-                }
-            }
         case let .atomicUpdate(address, op, operand, returnsOld, order):
             try operands([operand, address], s) { (s: State, v: [Value], t: [Taint]) throws in
                 try update(s, v[1], t[1], order, dataTaint: t[0], new: { (old: Value) throws -> Value in try combine(op, old, v[0]) }) {
@@ -201,7 +191,7 @@ struct LKMMSemantics {
             case let .compareExchange(a, b, c, _): expression(a); expression(b); expression(c)
             case let .atomicUpdate(a, _, b, _, _): expression(a); expression(b)
             case let .addUnless(a, b, c, _): expression(a); expression(b); expression(c)
-            case let .tryLock(a), let .isLocked(a): expression(a)
+            case let .tryLock(a): expression(a)
             }
         }
         func walk(_ body: [LKMMStatement]) {

@@ -156,6 +156,12 @@ enum LKMMModel {
         let wrRace: Relation = (preRace & (co.optional * rf)) - wrVis
         let rwRace: Relation = (preRace & fr) - rwXbstar
         if !(wwRace | wrRace | rwRace).isEmpty { flags.insert("data-race") }
+        // A value that depends on itself through data and rf is one herd7
+        // leaves unsolved (a symbol such as S16 in its states, out of thin
+        // air); this execution is one concrete instance of it: refused.
+        guard (rf | data).isAcyclic else {
+            throw ModelError.notModelled("an allowed execution whose values depend on themselves through data and rf (out of thin air): herd7 leaves them symbolic")
+        }
         return (true, flags)
     }
 }
