@@ -22,6 +22,8 @@ public struct CheckResult: Sendable {
     /// allows: it is left out of the states and counts, and herd7 prints
     /// `Loop Ok`/`Loop No` (legal outcomes may be missing).
     public var unrollingLimitReached = false
+    /// The cat file's flags some allowed execution raises (herd7's `Flag NAME` lines), sorted.
+    public var flags: [String] = []
 
     /// herd7's `Ok`: exists → some execution satisfies; ~exists → none does; forall → all do.
     public var conditionHolds: Bool {

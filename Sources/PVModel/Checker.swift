@@ -13,6 +13,12 @@ public enum ModelChecker {
         switch (model, program.architecture) {
         case (.armv8, .x86), (.armv8, .x86_64):
             throw ModelError.notModelled("an \(program.architecture.rawValue) program under armv8 (no mapping of x86 code to AArch64; use --model x86-tso or sc)")
+        case (.lkmm, .c):
+            if let why = LKMMModel.refusal(program) { throw ModelError.notModelled(why) }
+        case (.lkmm, _):
+            throw ModelError.notModelled("an \(program.architecture.rawValue) program under lkmm (the kernel model reads C tests)")
+        case (.armv8, .c), (.x86TSO, .c):
+            throw ModelError.notModelled("a C program under \(model.rawValue) (the kernel's mapping of C to that architecture is not implemented; use --model lkmm or sc)")
         case (.x86TSO, .aarch64):
             var o = options
             o.lse2 = false
@@ -55,19 +61,30 @@ public enum ModelChecker {
         }
         // (1)-(2): value domain fixpoint and paths.
         var domain = initial.map { [$0] }
+        if p.architecture == .c { LKMMSemantics.seed(&domain, p, layout) }
         var traces: [[ThreadTrace]] = []
         var rounds = 0
         while true {
             rounds += 1
             traces = try p.threads.indices.map {
-                try ThreadSemantics(program: p, thread: $0, layout: layout, domain: domain, options: options,
+                if p.architecture == .c {
+                    return try LKMMSemantics(program: p, thread: $0, layout: layout, domain: domain,
+                                             traceLimit: options.maxPathsPerThread).traces()
+                }
+                return try ThreadSemantics(program: p, thread: $0, layout: layout, domain: domain, options: options,
                                     traceLimit: options.maxPathsPerThread).traces()
             }
-            let fresh = try newValues(traces, domain: domain, initial: initial, limit: options.maxCandidates)
+            var fresh = try newValues(traces, domain: domain, initial: initial, limit: options.maxCandidates)
+            if p.architecture == .c {
+                for (cell, value) in LKMMSemantics.readIndependentValues(traces) where !domain[cell].contains(value) {
+                    fresh.insert(Pair(cell: cell, value: value))
+                }
+            }
             if fresh.isEmpty { break }
             for f in fresh where !domain[f.cell].contains(f.value) { domain[f.cell].append(f.value) }
             if rounds > 16 { throw ModelError.notModelled("values computed from values read do not reach a fixpoint in 16 rounds") }
         }
+        traces = traces.map { $0.filter { !$0.impossible } }
         let combos = traces.reduce(1.0) { $0 * Double($1.count) }
         if combos > Double(options.maxCandidates) {
             throw ModelError.tooLarge("\(traces.map { String($0.count) }.joined(separator: " × ")) thread paths; the bound is \(options.maxCandidates)")
@@ -76,12 +93,13 @@ public enum ModelChecker {
         let observed = observedList(p)
         var stateSet: Set<FinalState> = []
         var yes = 0, no = 0, cut = false
+        var flags: Set<String> = []
         var budget = options.maxCandidates
         var pick = [Int](repeating: 0, count: traces.count)
         func combination(_ t: Int) throws {
             if t == traces.count {
                 let chosen = pick.enumerated().map { traces[$0.offset][$0.element] }
-                try candidates(p, model, options, layout, initial, chosen, observed, &budget) { state, sat in
+                try candidates(p, model, options, layout, initial, chosen, observed, &budget, &flags) { state, sat in
                     guard let state else { cut = true; return }
                     stateSet.insert(state)
                     if sat { yes += 1 } else { no += 1 }
@@ -100,8 +118,10 @@ public enum ModelChecker {
             }
             return false
         }
-        return CheckResult(program: p, model: model, observed: observed, states: states, satisfying: yes, notSatisfying: no,
-                           unroll: options.unroll, unrollingLimitReached: cut)
+        var result = CheckResult(program: p, model: model, observed: observed, states: states, satisfying: yes, notSatisfying: no,
+                                 unroll: options.unroll, unrollingLimitReached: cut)
+        result.flags = flags.sorted()
+        return result
     }
 
     /// Values written, outside `domain`, by some combination of paths in
@@ -166,6 +186,8 @@ public enum ModelChecker {
         for o in p.observed where !all.contains(o) { all.append(o) }
         return all.sorted { a, b in
             switch (a, b) {
+            case let (.register(t1, r1), .register(t2, r2)) where p.architecture == .c:  // a C test's locals by name
+                return (t1, p.lkmmThreads[t1].registerNames[r1]) < (t2, p.lkmmThreads[t2].registerNames[r2])
             case let (.register(t1, r1), .register(t2, r2)): return (t1, r1) < (t2, r2)
             case (.register, .memory): return true
             case (.memory, .register): return false
@@ -182,7 +204,11 @@ public enum ModelChecker {
     }
 
     private static func orderKey(_ p: Program, _ o: Observable, _ v: Value) -> Int64 {
-        if let l = v.location { return Int64(Int32.min) * 4 + Int64(l) }
+        if let l = v.location {
+            // herd7 orders a C test's pointer values after the integers, by the location's name.
+            guard p.architecture == .c else { return Int64(Int32.min) * 4 + Int64(l) }
+            return Int64.max - Int64(p.locations.count) + Int64(p.locations.map(\.name).sorted().firstIndex(of: p.locations[l].name)!)
+        }
         let t = type(p, o)
         let bits = t.truncate(v.bits)
         if t.signed, t.bytes < 8, bits & (1 << UInt64(t.bytes * 8 - 1)) != 0 { return Int64(bitPattern: bits) - (1 << Int64(t.bytes * 8)) }
@@ -199,7 +225,7 @@ public enum ModelChecker {
     // as nil: herd7 drops it and prints `Loop` (top_herd.ml model_kont).
     private static func candidates(_ p: Program, _ model: ModelKind, _ options: CheckOptions, _ layout: CellLayout,
                                    _ initial: [UInt64], _ chosen: [ThreadTrace], _ observed: [Observable],
-                                   _ budget: inout Int, _ record: (FinalState?, Bool) -> Void) throws {
+                                   _ budget: inout Int, _ flags: inout Set<String>, _ record: (FinalState?, Bool) -> Void) throws {
         let initialBudget = options.maxCandidates
         let s = StaticExecution(traces: chosen, byteEvents: options.byteEvents)
         let ev = s.events
@@ -224,8 +250,15 @@ public enum ModelChecker {
             var rank = [[Int: Int]](repeating: [:], count: layout.cellCount)
             for c in co.indices { for (k, w) in co[c].enumerated() { rank[c][w] = k } }
             let x = CandidateExecution(s: s, rf: rf, co: co, coRank: rank)
-            guard model.consistent(graph, x, local: local) else { return }
-            if chosen.contains(where: \.cut) { record(nil, false); return }
+            if model == .lkmm {
+                let v = try LKMMModel.verdict(graph, graph.communications(x))
+                guard v.consistent else { return }
+                if chosen.contains(where: \.cut) { record(nil, false); return }
+                flags.formUnion(v.flags)
+            } else {
+                guard model.consistent(graph, x, local: local) else { return }
+                if chosen.contains(where: \.cut) { record(nil, false); return }
+            }
             // Final memory: the coherence-last write of each cell.
             var cellValue = initial
             for c in co.indices { if let w = co[c].last { cellValue[c] = ev[w].value(ofCell: c)! } }
@@ -236,7 +269,9 @@ public enum ModelChecker {
                     let l = p.locationIndex(name)!
                     let loc = p.locations[l]
                     let start = (element ?? 0) * loc.type.bytes
-                    return Value(bits: loc.type.truncate(bytesValue(layout, cellValue, l, start, loc.type.bytes)))
+                    let bits = bytesValue(layout, cellValue, l, start, loc.type.bytes)
+                    if p.architecture == .c, LKMMPointer.decode(bits).location != nil { return LKMMPointer.decode(bits) }
+                    return Value(bits: loc.type.truncate(bits))
                 }
             }
             let lookup: (Observable) -> Value = { o in values[observed.firstIndex(of: o)!] }

@@ -26,6 +26,9 @@ struct Event: Sendable {
     var locked = false
     /// herd7 `NoRet`: the read of an LSE atomic into XZR.
     var noReturn = false
+    /// The annotations herd7's C semantics gives the access under
+    /// linux-kernel.def (empty for a plain C access and for assembly).
+    var lkmm: LKMMTags = []
 
     var isRead: Bool { kind == .read }
 
@@ -103,4 +106,9 @@ struct ThreadTrace: Sendable {
     /// allows and stops there (herd7's TooFar event): an execution with such
     /// a path is checked, but only to report that the bound was reached.
     var cut = false
+    /// LKMM fence events (`F[mb]`, `F[rcu-lock]`, …) at instruction positions, in program order (C programs only).
+    var lkmmFences: [(instruction: Int, fence: LKMMFence)] = []
+    /// A path no execution takes (a C thread dereferencing an integer): its
+    /// writes count for the value domain, the path itself is left out.
+    var impossible = false
 }

@@ -25,6 +25,8 @@ struct StaticExecution {
     /// herd7 `sca-class` (`sm`), reflexive: the identity when every
     /// single-copy-atomic access is one event.
     var scaClass: Relation
+    /// Per thread: LKMM fence events at instruction positions (C programs only).
+    var lkmmFences: [[(instruction: Int, fence: LKMMFence)]]
 
     init(traces: [ThreadTrace], byteEvents: Bool = false) {
         var evs: [Event] = []
@@ -51,6 +53,7 @@ struct StaticExecution {
         }
         rmw = Relation(size: n)
         fences = []
+        lkmmFences = traces.map(\.lkmmFences)
         self.byteEvents = byteEvents
         scaClass = Relation.identity(NodeSet(bits: ~0), size: n)
         if byteEvents {

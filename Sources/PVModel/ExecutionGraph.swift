@@ -44,6 +44,9 @@ struct ExecutionGraph {
     /// `[R]; pick-ctrl-dep; [ISB]; po` (aarch64hwreqs.cat pob).
     let pickCtrlISB: Relation
 
+    /// Per thread: LKMM fence events at instruction positions (C programs only).
+    let lkmmFences: [[(instruction: Int, fence: LKMMFence)]]
+
     /// `po & loc`.
     var poLoc: Relation { po & loc }
 
@@ -91,6 +94,7 @@ struct ExecutionGraph {
         pickCtrl = s.pickDiffers ? lift(s.pickCtrl) : ctrl
         pickLrs = s.pickDiffers ? lift(s.pickLrs) : Relation(size: n)
         sca = lift(s.scaClass)
+        lkmmFences = s.lkmmFences
         let threads = threadOf
         /// Nodes with the same key, as masks.
         func same(_ key: [Int]) -> Relation {

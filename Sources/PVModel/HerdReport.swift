@@ -10,8 +10,9 @@
 ///     Condition exists|~exists|forall (...)
 ///     Observation NAME Always|Sometimes|Never P N
 ///
-/// (herd7's `Flag` lines come from aarch64.cat's flags — BBM, CMODX,
-/// mixed-size instruction fetch — none of which the accepted programs can raise.)
+/// `Flag NAME` lines follow the witnesses for each flag an allowed
+/// execution raises (linux-kernel.cat's `data-race`; aarch64.cat's flags —
+/// BBM, CMODX, mixed-size instruction fetch — the accepted programs cannot raise).
 public enum HerdReport {
     /// `hexadecimal`: values as herd7 `-hexa` prints them (`0x1`).
     public static func render(_ r: CheckResult, hexadecimal: Bool = false) -> String {
@@ -33,6 +34,7 @@ public enum HerdReport {
         out.append("Witnesses")
         let (pos, neg) = p.condition.quantifier == .notExists ? (r.notSatisfying, r.satisfying) : (r.satisfying, r.notSatisfying)
         out.append("Positive: \(pos) Negative: \(neg)")
+        for f in r.flags { out.append("Flag \(f)") }
         out.append("Condition \(condition(p, hexadecimal: hexadecimal))")
         let obs = r.satisfying == 0 ? "Never" : r.notSatisfying == 0 ? "Always" : "Sometimes"
         out.append("Observation \(p.name) \(obs) \(r.satisfying) \(r.notSatisfying)")
@@ -76,6 +78,7 @@ public enum HerdReport {
 
     public static func atom(_ p: Program, _ o: Observable) -> String {
         switch o {
+        case let .register(t, r) where p.architecture == .c: return "\(t):\(p.lkmmThreads[t].registerNames[r])"
         case let .register(t, r): return "\(t):\(p.architecture.registerName(r))"
         case let .memory(l, e?): return "\(l)[\(e)]"
         case let .memory(l, nil): return "[\(l)]"
@@ -104,6 +107,7 @@ extension Architecture {
         case .aarch64: return AArch64Syntax.name(ofRegister: r)
         case .x86: return X86Syntax.name(ofRegister: r)
         case .x86_64: return X86_64Syntax.name(ofRegister: r)
+        case .c: return "r\(r)"  // a C thread's own names are in Program.lkmmThreads
         }
     }
 }

@@ -18,6 +18,9 @@ public struct Program: Sendable {
     public var condition: Condition
     /// Extra observed registers/locations (herd's `locations [...]`).
     public var observed: [Observable]
+    /// For a C program (`Architecture.c`): each thread as herd7's C semantics
+    /// sees it (`threads` then carries only register types and initial values).
+    public var lkmmThreads: [LKMMThread] = []
 
     public init(name: String, architecture: Architecture, locations: [Location], threads: [ProgramThread],
                 initialMemory: [String: [UInt64]] = [:], condition: Condition, observed: [Observable] = []) {
@@ -39,9 +42,17 @@ public enum Architecture: String, Sendable, CaseIterable {
     case aarch64 = "AArch64"
     case x86 = "X86"
     case x86_64 = "X86_64"
+    /// Kernel C, as `tools/memory-model` litmus tests write it.
+    case c = "C"
 
-    /// herd7's default model for tests of this architecture.
-    public var defaultModel: ModelKind { self == .aarch64 ? .armv8 : .x86TSO }
+    /// herd7's default model for tests of this architecture (for C, `-conf linux-kernel.cfg`'s).
+    public var defaultModel: ModelKind {
+        switch self {
+        case .aarch64: .armv8
+        case .x86, .x86_64: .x86TSO
+        case .c: .lkmm
+        }
+    }
 }
 
 /// A typed scalar or array in shared memory (herd7 default: 32-bit `int`).

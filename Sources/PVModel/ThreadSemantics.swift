@@ -192,7 +192,7 @@ struct ThreadSemantics {
         switch program.architecture {
         case .aarch64:
             aligned = offset % bytes == 0 || (options.lse2 && offset / 16 == (offset + bytes - 1) / 16)
-        case .x86, .x86_64:
+        case .x86, .x86_64, .c:
             aligned = offset / 64 == (offset + bytes - 1) / 64
         }
         return aligned ? [(offset, bytes)] : (0 ..< bytes).map { (offset + $0, 1) }

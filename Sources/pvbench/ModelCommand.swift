@@ -5,7 +5,7 @@ import PVModel
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Decide litmus tests under the SC, x86-TSO or ARMv8 memory model, answering as herd7 does.",
+        abstract: "Decide litmus tests under the SC, x86-TSO, ARMv8 or Linux-kernel memory model, answering as herd7 does.",
         discussion: """
             Reads herd7 litmus files (AArch64, X86, X86_64; see docs/model.md for the subset) and prints herd7's \
             answer for each, line for line (without Time and Hash). The answer is the model's, not this machine's. \
@@ -13,7 +13,8 @@ struct ModelCommand: ParsableCommand {
             DMB LD/ST, ISB and dependencies dropped; exclusives refused); the mapping used is printed on stderr. An x86 \
             test is not mapped to ARMv8 (refused); sc takes any test. A C test (`C NAME`, the kernel's litmus dialect) under \
             armv8 or x86-tso is compiled with the kernel's own arm64 or x86-64 instructions for each primitive \
-            (docs/model.md); the mapped program is printed, herd7-readable, before its answer. \
+            (docs/model.md); the mapped program is printed, herd7-readable, before its answer. Under lkmm (a C test's \
+            default) a C test is decided by the kernel's own model, as herd7 -conf linux-kernel.cfg does (docs/lkmm.md). \
             Exit status 64 for a file outside the subset (one line naming the line and token), 1 when a test cannot be \
             decided (not modelled, or too large to enumerate).
             """)
@@ -21,7 +22,7 @@ struct ModelCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Litmus files.", valueName: "file.litmus"))
     var files: [String]
 
-    @Option(help: ArgumentHelp("armv8, x86-tso or sc; repeatable: each test under each (default: the test's own architecture's model).",
+    @Option(help: ArgumentHelp("armv8, x86-tso, sc or lkmm (a C test's default); repeatable: each test under each (default: the test's own architecture's model).",
                                valueName: "model"))
     var model: [String] = []
 
@@ -58,6 +59,8 @@ struct ModelCommand: ParsableCommand {
         let condition: String
         let observation: String
         let mapping: [String]
+        /// The cat file's flags an allowed execution raises (`data-race`).
+        let flags: [String]
         /// A C test's mapped AArch64/X86_64 program, as herd7 reads it.
         let program: String?
         /// Set when an allowed execution was cut by the unrolling bound (herd7's `Loop`).
@@ -86,6 +89,11 @@ struct ModelCommand: ParsableCommand {
         for (f, t) in cTests {
             for m in models {
                 do {
+                    // Under lkmm (the default) and sc: the test itself, lowered through linux-kernel.def (docs/lkmm.md).
+                    if m == nil || m == .lkmm || m == .sc {
+                        jobs.append((f, try LKMMLowering.program(t), m, nil, nil))
+                        continue
+                    }
                     let mapped = try KernelMapping.program(t, target: try Self.kernelTarget(m))
                     let (p, notes) = (mapped.program, mapped.notes)
                     let text = p.architecture == .aarch64 ? try AArch64Litmus.write(p, notes: notes) : try X86Litmus.write(p, notes: notes)
@@ -146,7 +154,7 @@ struct ModelCommand: ParsableCommand {
             positive: r.satisfying, negative: r.notSatisfying,
             condition: HerdReport.condition(r.program),
             observation: String(observation.split(separator: " ")[2]),
-            mapping: r.mapping, program: program,
+            mapping: r.mapping, flags: r.flags, program: program,
             unrollingLimit: r.unrollingLimitReached ? r.unroll : nil)
     }
 }

@@ -32,6 +32,7 @@ extension ModelKind: Codable, CustomStringConvertible {
         case .armv8: "ARMv8"
         case .x86TSO: "x86-TSO"
         case .sc: "SC"
+        case .lkmm: "LKMM"
         }
     }
 }

@@ -7,6 +7,8 @@ public enum ModelKind: String, Sendable, CaseIterable {
     case x86TSO = "x86-tso"
     /// The Armv8 axiomatic model for explicit accesses (Arm ARM B2.3; herd7 7.57 aarch64.cat).
     case armv8
+    /// The Linux-kernel memory model for C tests (herd7 7.57 linux-kernel.cat, `-conf linux-kernel.cfg`).
+    case lkmm
 
     /// The relations fixed by the threads' paths (ARMv8's `lob`, x86-TSO's
     /// preserved program order), computed once per combination of paths.
@@ -15,6 +17,7 @@ public enum ModelKind: String, Sendable, CaseIterable {
         case .sc: return nil
         case .x86TSO: return X86TSOModel.preservedProgramOrder(g)
         case .armv8: return ARMv8Model.locallyOrderedBefore(g)
+        case .lkmm: return nil
         }
     }
 
@@ -24,6 +27,7 @@ public enum ModelKind: String, Sendable, CaseIterable {
         case .sc: return SCModel.consistent(g, com)
         case .x86TSO: return X86TSOModel.consistent(g, com, ppo: local!)
         case .armv8: return ARMv8Model.consistent(g, com, lob: local!)
+        case .lkmm: preconditionFailure("the checker decides lkmm through LKMMModel.verdict, which also gives the flags")
         }
     }
 }

@@ -38,7 +38,7 @@ public enum StrategyKind: String, CaseIterable, Sendable, Codable, CustomStringC
         case .seqlockNoFence: [.x86TSO]
         // MP without barriers: forbidden under TSO and SC, allowed under ARMv8.
         case .flagThenData: [.x86TSO, .sc]
-        default: ModelKind.allCases
+        default: StrategyModel.models  // the models validate decides a strategy's program under (not yet lkmm)
         }
     }
 
