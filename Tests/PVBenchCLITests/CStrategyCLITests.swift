@@ -149,7 +149,12 @@ struct CStrategyCLITests {
 }
 
 enum CStrategyFiles {
-    static let compilerFound: Bool = (try? Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), ["cc", "--version"], timeout: 30))?.status == 0
+    static let compilerFound: Bool = tool("cc")
+
+    /// Whether `name --version` runs.
+    static func tool(_ name: String) -> Bool {
+        (try? Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), [name, "--version"], timeout: 30))?.status == 0
+    }
 
     static func example(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -163,5 +168,50 @@ enum CStrategyFiles {
         let file = dir.appendingPathComponent("\(name).\(ext)")
         try Data((text + "\n").utf8).write(to: file)
         return file.path
+    }
+}
+
+/// The header's arm64 branch and the examples as an arm64 kernel build would
+/// compile them: the barriers and loads the examples claim are the ones emitted.
+@Suite("C strategy examples compiled for arm64",
+       .enabled(if: CStrategyFiles.tool("aarch64-linux-gnu-gcc"), "no aarch64-linux-gnu-gcc cross compiler on PATH"),
+       .enabled(if: CStrategyFiles.tool("aarch64-linux-gnu-objdump"), "no aarch64-linux-gnu-objdump on PATH"))
+struct CStrategyArm64Tests {
+    /// The instructions of `function` in `example` compiled for arm64 with the printed header.
+    static func disassembly(_ example: String, _ function: String) throws -> String {
+        let header = try CLI.run(["abi", "--c-header"])
+        let path = try CStrategyFiles.write("pvbench_strategy", header.stdout, ext: "h")
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let object = dir + "/\(example).so"
+        let env = URL(fileURLWithPath: "/usr/bin/env")
+        let cc = try Subprocess.run(env, ["aarch64-linux-gnu-gcc", "-O2", "-shared", "-fPIC", "-std=gnu11", "-Wall", "-Werror",
+                                          "-I", dir, "-include", "pvbench_strategy.h", "-o", object, CStrategyFiles.example(example)],
+                                    timeout: 120)
+        #expect(cc.status == 0, "\(cc.stderr)")
+        let dump = try Subprocess.run(env, ["aarch64-linux-gnu-objdump", "-d", "--no-show-raw-insn", object], timeout: 60)
+        let lines = dump.stdout.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(where: { $0.hasSuffix("<\(function)>:") }) else {
+            Issue.record("\(function) not found in \(example).so")
+            return ""
+        }
+        return lines[start...].prefix { !$0.isEmpty }.joined(separator: "\n")
+    }
+
+    @Test("seqcount.c's reader has its two dmb ishld; seqcount_normb.c's has none")
+    func seqcountBarriers() throws {
+        let with = try Self.disassembly("seqcount", "pv_steal_read")
+        #expect(with.components(separatedBy: "dmb\tishld").count - 1 == 2, "\(with)")
+        let without = try Self.disassembly("seqcount_normb", "pv_steal_read")
+        #expect(!without.contains("dmb"), "\(without)")
+        let writer = try Self.disassembly("seqcount", "pv_steal_write")
+        #expect(writer.components(separatedBy: "dmb\tishst").count - 1 == 2, "\(writer)")
+    }
+
+    @Test("read_once.c reads stolen_time with one 64-bit LDR at offset 8; ldp_record.c with one LDP of the record")
+    func singleAccesses() throws {
+        let readOnce = try Self.disassembly("read_once", "pv_steal_read")
+        #expect(readOnce.range(of: #"ldr\tx0, \[x0, #8\]"#, options: .regularExpression) != nil, "\(readOnce)")
+        let ldp = try Self.disassembly("ldp_record", "pv_steal_read")
+        #expect(ldp.range(of: #"ldp\tx\d+, x\d+, \[x0\]"#, options: .regularExpression) != nil, "\(ldp)")
     }
 }
