@@ -11,6 +11,8 @@ extension ValidateCommand {
         do throws(CStrategyError) {
             let compiled = try CStrategyFile.compile(path)
             say("compile: \(compiled.compileCommand)")
+            // A crash in the file's code ends the process with _exit: what was printed must be out already.
+            fflush(nil)
             file = try compiled.load()
         } catch {
             throw RuntimeError(error.description)

@@ -116,6 +116,7 @@ struct CStrategyCLITests {
             """)
         let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--duration", "2"])
         #expect(r.status == 70, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.hasPrefix("compile: "), "what was printed before the crash is out: \(r.stdout)")
         #expect(r.stderr.contains("C strategy \(file) crashed: SIGSEGV (bad memory access) in thread gst-r0 (case 1/1 crashes/stolen-time/stress)"),
                 "\(r.stderr)")
     }
