@@ -15,6 +15,7 @@ extension ValidateCommand {
             fflush(nil)
             file = try compiled.load()
         } catch {
+            if case let .compileFailed(_, output) = error { writeStandardError(Data((output.hasSuffix("\n") ? output : output + "\n").utf8)) }
             throw RuntimeError(error.description)
         }
         let progress = ProgressLine()

@@ -72,6 +72,9 @@ struct CStrategyCLITests {
         #expect(r.stderr.contains("C strategy does not compile"), "\(r.stderr)")
         #expect(r.stderr.contains("broken.c:3:"), "\(r.stderr)")
         #expect(r.stderr.contains("not_declared"), "\(r.stderr)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.last?.hasPrefix("pvbench: error: C strategy does not compile") == true, "one final error line: \(r.stderr)")
+        #expect(lines.filter { $0.hasPrefix("pvbench: error:") }.count == 1, "\(r.stderr)")
     }
 
     @Test("a mis-typed function is a compile error that quotes the expected prototype")
@@ -101,7 +104,7 @@ struct CStrategyCLITests {
         #expect(n.stderr.contains("defines no strategy function"), "\(n.stderr)")
         let missing = try CLI.run(["validate", "--c", "/nonexistent/strategy.c"])
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains("cannot read C strategy file '/nonexistent/strategy.c'"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("cannot read C strategy file '/nonexistent/strategy.c' (missing"), "\(missing.stderr)")
     }
 
     @Test("a reader that crashes ends the run with one line naming the case and the thread")

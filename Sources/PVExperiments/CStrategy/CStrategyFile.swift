@@ -20,7 +20,9 @@ public struct CStrategyFile: Sendable {
     /// - Throws: ``CStrategyError`` (missing file, compile error with the
     ///   compiler's own messages, which name the file's own lines).
     public static func compile(_ path: String, into directory: URL? = nil, compiler: String? = nil) throws(CStrategyError) -> CStrategyFile {
-        guard FileManager.default.isReadableFile(atPath: path) else { throw .unreadable(path) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              FileManager.default.isReadableFile(atPath: path) else { throw .unreadable(path) }
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let name = stem.isEmpty ? "c-strategy" : stem
         let dir: URL
@@ -92,6 +94,7 @@ public struct CStrategyFile: Sendable {
 public enum CStrategyError: Error, CustomStringConvertible, Equatable {
     case unreadable(String)
     case buildDirectory(String)
+    /// `output`: the compiler's messages, shown before the one-line error.
     case compileFailed(command: String, output: String)
     case loadFailed(library: String, why: String)
     case missingFunction(file: String, name: String, expected: String)
@@ -99,10 +102,10 @@ public enum CStrategyError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .unreadable(p): "cannot read C strategy file '\(p)'"
+        case let .unreadable(p): "cannot read C strategy file '\(p)' (missing, unreadable or a directory)"
         case let .buildDirectory(why): "cannot make a build directory for the C strategy: \(why)"
-        case let .compileFailed(command, output):
-            "C strategy does not compile (\(command)):\n" + output.trimmingCharacters(in: .whitespacesAndNewlines)
+        case let .compileFailed(command, _):
+            "C strategy does not compile (the compiler's messages are above): \(command)"
         case let .loadFailed(library, why): "cannot load the compiled C strategy \(library): \(why)"
         case let .missingFunction(file, name, expected):
             "\(file) defines half a pair: \(name) is missing; define it as: \(expected)"
