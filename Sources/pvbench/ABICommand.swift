@@ -1,6 +1,7 @@
 import ArgumentParser
 import PVABI
 import PVResults
+import PVExperiments
 
 struct ABICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,6 +10,10 @@ struct ABICommand: ParsableCommand {
 
     @Flag(help: "Print JSON instead of tables.")
     var json = false
+
+    @Flag(name: .customLong("c-header"),
+          help: "Print the C header a strategy file for `validate --c` is compiled against (docs/c-strategies.md).")
+    var cHeader = false
 
     struct Layout: Encodable {
         let name: String
@@ -45,6 +50,7 @@ struct ABICommand: ParsableCommand {
     }
 
     func run() throws {
+        if cHeader { return print(CStrategyHeader.text, terminator: "") }
         let doc = Self.document
         if json { return try printJSON(doc) }
         for layout in doc.layouts {

@@ -71,6 +71,11 @@ struct ValidateCommand: ParsableCommand {
         "Another machine's `pvbench validate --json` output: its hardware column beside the models.", valueName: "file.json"))
     var hardwareFile: String?
 
+    @Option(name: .customLong("c"), help: ArgumentHelp(
+        "A C strategy file (see `pvbench abi --c-header`): compiled, loaded and raced like a built-in strategy; "
+            + "built-ins run beside it only when named with --strategy.", valueName: "file.c"))
+    var cFile: String?
+
     func validate() throws {
         if let duration, !(duration > 0 && duration <= 86_400) {
             throw ValidationError("--duration must be a positive number of seconds (at most a day), got \(duration)")
@@ -90,6 +95,10 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let cFile {
+            try runCStrategy(cFile)
+            if strategies.isEmpty { return }
+        }
         let other = try hardwareFile.map(Self.hardwareColumn(path:))
         let r = request
         try emitLitmus.emit(strategies: r.strategiesOrAll, records: r.recordsOrAll,

@@ -114,7 +114,7 @@ struct FuzzPlan {
         "validate --strategy": .name, "validate --record": .name, "validate --mode": .name,
         "validate --duration": .seconds, "validate --reads": .count, "validate --readers": .count,
         "validate --placement": .name, "validate --memory": .memoryPolicy, "validate --model": .name,
-        "validate --emit-litmus": .outputDirectory,
+        "validate --emit-litmus": .outputDirectory, "validate --c": .inputFile,
         "litmus <shape>": .name, "litmus --iterations": .count, "litmus --placement": .name,
         "report <file>": .inputFile, "report --output": .outputDirectory,
         "compare <file>": .inputFile, "compare --baseline": .name, "compare --figure": .name,

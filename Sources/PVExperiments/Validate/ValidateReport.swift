@@ -79,19 +79,7 @@ public struct ValidateReport: Sendable, Encodable {
         let cases = request.cases
         guard !cases.isEmpty else { throw .nothingApplies }
         let budget = request.budget
-        let runner: ValidationRunner
-        let clock: CycleClock
-        do {
-            let plan = try PlacementPlanner.plan(
-                PlacementRequest(writers: 1, readers: request.readers, relation: request.relation, memory: request.memory),
-                on: try Topology.live())
-            clock = try CycleClock.calibrate(windows: 3)
-            runner = try ValidationRunner(placement: plan, budget: budget, clock: clock.conversion)
-        } catch let error as ValidationSetupError {
-            throw .badRequest(error)
-        } catch {
-            throw .setup(error)
-        }
+        let (runner, clock) = try self.runner(request)
         started()
         var warnings = request.warnings
         var results: [ValidationCaseResult] = []
@@ -112,6 +100,21 @@ public struct ValidateReport: Sendable, Encodable {
         let race = Race(placement: runner.placement, budget: budget, clock: clock.name, cases: results, warnings: warnings)
         return ValidateReport(race: race, models: request.modelVerdicts, machine: .current,
                               lostUpdates: try lostUpdates(request, placement: runner.placement))
+    }
+
+    /// The placement planned for `request` on this machine and a runner on it.
+    static func runner(_ request: ValidateRequest) throws(ValidateError) -> (ValidationRunner, CycleClock) {
+        do {
+            let plan = try PlacementPlanner.plan(
+                PlacementRequest(writers: 1, readers: request.readers, relation: request.relation, memory: request.memory),
+                on: try Topology.live())
+            let clock = try CycleClock.calibrate(windows: 3)
+            return (try ValidationRunner(placement: plan, budget: request.budget, clock: clock.conversion), clock)
+        } catch let error as ValidationSetupError {
+            throw .badRequest(error)
+        } catch {
+            throw .setup(error)
+        }
     }
 
     /// The lost-update pair's verdicts, and its race on the writer's and a

@@ -2,7 +2,7 @@ import PVRuntime
 import PVHost
 
 /// Everything one validation case measured.
-public struct ValidationCaseResult: Sendable, Codable, Equatable {
+public struct ValidationCaseResult: RacedCase, Sendable, Codable, Equatable {
     public var validationCase: ValidationCase
     public var claimsSafety: Bool
     /// One entry per reader thread, in reader order.
@@ -44,6 +44,28 @@ public struct ValidationCaseResult: Sendable, Codable, Equatable {
         return parts.joined(separator: "; ")
     }
 
+    public var observationName: String { validationCase.description }
+
+    /// The verdict in words, e.g. "no tear seen in 12000000 reads — inconclusive".
+    public var verdictText: String {
+        switch verdict {
+        case .pass: "pass"
+        case .fail: "FAIL: \(total.torn) torn, \(total.backwards) backwards"
+        case .tornAsExpected: "torn as expected"
+        case .inconclusive: "inconclusive: \(inconclusiveReason ?? "undecided")"
+        }
+    }
+}
+
+/// A raced case's per-reader verdicts, summed and named for its Observation line.
+public protocol RacedCase {
+    /// One entry per reader thread, in reader order.
+    var readers: [ReaderVerdict] { get }
+    /// The case's name in tables and the Observation line.
+    var observationName: String { get }
+}
+
+extension RacedCase {
     /// Counts summed over readers.
     public var total: ReaderCounts { readers.reduce(ReaderCounts()) { $0 + $1.counts } }
 
@@ -55,16 +77,6 @@ public struct ValidationCaseResult: Sendable, Codable, Equatable {
     /// litmus7-style: `Observation <case> Never|Sometimes <bad> <good>`.
     public var observation: String {
         let t = total
-        return "Observation \(validationCase) \(t.violations == 0 ? "Never" : "Sometimes") \(t.violations) \(t.reads - t.violations - t.undecided)"
-    }
-
-    /// The verdict in words, e.g. "no tear seen in 12000000 reads — inconclusive".
-    public var verdictText: String {
-        switch verdict {
-        case .pass: "pass"
-        case .fail: "FAIL: \(total.torn) torn, \(total.backwards) backwards"
-        case .tornAsExpected: "torn as expected"
-        case .inconclusive: "inconclusive: \(inconclusiveReason ?? "undecided")"
-        }
+        return "Observation \(observationName) \(t.violations == 0 ? "Never" : "Sometimes") \(t.violations) \(t.reads - t.violations - t.undecided)"
     }
 }

@@ -62,17 +62,51 @@ public struct ValidationRunner: Sendable {
 
     func run<S: OrderingStrategy>(_: S.Type, _ validationCase: ValidationCase,
                                   progress: (@Sendable (UInt64, Double) -> Void)?) throws -> ValidationCaseResult {
-        let mode = validationCase.mode
+        let race = try self.race(S.self, mode: validationCase.mode, limit: validationCase.tearInvisibleReason,
+                                 progress: progress)
+        return ValidationCaseResult(
+            validationCase: validationCase, claimsSafety: validationCase.strategy.claimsSafety, readers: race.readers,
+            writes: race.writes, elapsedNanoseconds: race.elapsedNanoseconds,
+            timeToFirstViolationNanoseconds: race.timeToFirstViolationNanoseconds, threads: race.threads,
+            runLimit: race.runLimit)
+    }
+
+    /// What one race measured, before it is named as a case.
+    struct Race {
+        var readers: [ReaderVerdict]
+        var writes: UInt64
+        var elapsedNanoseconds: UInt64
+        var timeToFirstViolationNanoseconds: UInt64?
+        var threads: [PinnedThreadReport]
+        var runLimit: String?
+    }
+
+    /// For code pvbench does not own (a C strategy): `enter` runs on each
+    /// thread, with its name, before its loop; a thread still running
+    /// `grace` after the run was stopped is hung, and `onHang` gets the
+    /// names of every such thread (it does not return: it ends the process).
+    struct Guard: Sendable {
+        let enter: @Sendable (String) -> Void
+        let grace: Duration
+        let onHang: @Sendable ([String]) -> Never
+    }
+
+    /// Races the writer against the readers on one record of strategy `S`.
+    /// `limit`: why a clean result proves nothing whatever the hardware does, if so.
+    func race<S: RecordStrategy>(_: S.Type, mode: DetectorMode, limit: String?, guarded: Guard? = nil,
+                                 progress: (@Sendable (UInt64, Double) -> Void)?) throws -> Race {
         let memory = try GuestMemory(ramBytes: 0, pvPages: 1, backing: NUMAMemoryBacking(nodes: placement.memoryNodes))
         let address = UInt(bitPattern: memory.pvRegionBase)
         StrategyLoops.prepare(S.self, base: memory.pvRegionBase, mode: mode)
 
+        let specs = placement.threadSpecs()
         let writerCount = placement.writerCPUs.count
         let readerCount = placement.readerCPUs.count
         let maxReads: UInt64 = if case let .reads(n) = budget { n } else { .max }
         let stop = StopFlag()
         let readersLeft = Atomic<Int>(readerCount)
         let verdicts = Mutex<[ReaderVerdict]>([])
+        let running = Mutex<[String]>([])
         let writes = Atomic<UInt64>(0)
         let reads = ReadProgress()
         let detail = self.detail
@@ -82,8 +116,17 @@ public struct ValidationRunner: Sendable {
                               started: started)
         watcher.start()
         defer { watcher.finish() }
-        let threads = try PinnedThreads.run(placement.threadSpecs(), stop: stop) { context in
+        let watchdog = guarded.map { g in Watchdog(stop: stop, grace: g.grace) { running.withLock { $0 } } onHang: { g.onHang($0) } }
+        watchdog?.start()
+        defer { watchdog?.finish() }
+        let threads = try PinnedThreads.run(specs, stop: stop) { context in
             let base = UnsafeMutableRawPointer(bitPattern: address)!
+            let name = specs[context.index].role.name
+            if let guarded {
+                guarded.enter(name)
+                running.withLock { $0.append(name) }
+            }
+            defer { if guarded != nil { running.withLock { $0.removeAll { $0 == name } } } }
             if context.index < writerCount {
                 // One writer per record, as in KVM; extra writer threads would race each other.
                 guard context.index == 0 else { return }
@@ -97,30 +140,29 @@ public struct ValidationRunner: Sendable {
         }
         let elapsed = started.duration(to: .now)
         let readers = verdicts.withLock { $0 }
-        let firstTicks = readers.compactMap { $0.firstViolation?.ticksSinceStart }.min()
         let written = writes.load(ordering: .relaxed)
         // Past its end the spec sequence repeats its last value: later tears
         // would be invisible, so a clean result proves less than it says.
         let runLimit = mode == .spec && S.Target.specIsMonotonic && written > SpecSequence.lastIndex
             ? "the writer ran past the end of the spec sequence (\(SpecSequence.lastIndex) writes) and repeated its last value"
-            : validationCase.tearInvisibleReason
-        return ValidationCaseResult(
-            validationCase: validationCase, claimsSafety: validationCase.strategy.claimsSafety, readers: readers,
-            writes: written,
+            : limit
+        return Race(
+            readers: readers, writes: written,
             elapsedNanoseconds: UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000),
-            timeToFirstViolationNanoseconds: firstTicks.map { clock.nanoseconds($0) }, threads: threads, runLimit: runLimit)
+            timeToFirstViolationNanoseconds: readers.compactMap { $0.firstViolation?.ticksSinceStart }.min().map { clock.nanoseconds($0) },
+            threads: threads, runLimit: runLimit)
     }
 
     /// The hypervisor writer's loop, a named function for `perf report`.
     @inline(never)
-    static func writerThread<S: OrderingStrategy>(_: S.Type, base: UnsafeMutableRawPointer, mode: DetectorMode,
+    static func writerThread<S: RecordStrategy>(_: S.Type, base: UnsafeMutableRawPointer, mode: DetectorMode,
                                                   stop: StopFlag) -> UInt64 {
         StrategyLoops.runWriter(S.self, base: base, mode: mode, stop: stop).writes
     }
 
     /// A guest reader's loop, a named function for `perf report`.
     @inline(never)
-    static func readerThread<S: OrderingStrategy>(_: S.Type, base: UnsafeMutableRawPointer, mode: DetectorMode,
+    static func readerThread<S: RecordStrategy>(_: S.Type, base: UnsafeMutableRawPointer, mode: DetectorMode,
                                                   detail: DetectorDetail, maxReads: UInt64, stop: StopFlag,
                                                   progress: ReadProgress) -> ReaderVerdict {
         var detector = TornReadDetector<S.Target>(mode: mode, detail: detail)
@@ -167,6 +209,46 @@ final class Watcher: Sendable {
                     progress(reads.reads, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
                 }
                 usleep(5_000)
+            }
+            exited.store(true, ordering: .releasing)
+        }
+        thread.start()
+    }
+
+    func finish() {
+        done.store(true, ordering: .releasing)
+        while !exited.load(ordering: .acquiring) { usleep(1_000) }
+    }
+}
+
+/// Ends the process when a guarded thread is still running `grace` after the
+/// run was stopped: a C strategy's reader or writer that never returns.
+final class Watchdog: Sendable {
+    let stop: StopFlag
+    let grace: Duration
+    let running: @Sendable () -> [String]
+    let onHang: @Sendable ([String]) -> Never
+    let done = Atomic<Bool>(false)
+    let exited = Atomic<Bool>(false)
+
+    init(stop: StopFlag, grace: Duration, running: @escaping @Sendable () -> [String],
+         onHang: @escaping @Sendable ([String]) -> Never) {
+        self.stop = stop
+        self.grace = grace
+        self.running = running
+        self.onHang = onHang
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            var stoppedAt: ContinuousClock.Instant?
+            while !done.load(ordering: .acquiring) {
+                if stoppedAt == nil, stop.isStopped { stoppedAt = .now }
+                if let stoppedAt, stoppedAt.duration(to: .now) > grace {
+                    let hung = running()
+                    if !hung.isEmpty { onHang(hung) }
+                }
+                usleep(20_000)
             }
             exited.store(true, ordering: .releasing)
         }

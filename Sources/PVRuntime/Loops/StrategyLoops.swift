@@ -13,7 +13,7 @@ public enum StrategyLoops {
     public static var batch: Int { 1024 }
 
     /// Writes the value the record must hold before the first write.
-    public static func prepare<S: OrderingStrategy>(_: S.Type, base: UnsafeMutableRawPointer, mode: DetectorMode) {
+    public static func prepare<S: RecordStrategy>(_: S.Type, base: UnsafeMutableRawPointer, mode: DetectorMode) {
         S.write(base, TornReadDetector<S.Target>.initialValue(mode: mode))
     }
 
@@ -21,7 +21,7 @@ public enum StrategyLoops {
     /// back to back until `stop` or `maxWrites`. Returns how many it wrote and
     /// the last value.
     @inlinable
-    public static func runWriter<S: OrderingStrategy, Stop: StopSignal>(
+    public static func runWriter<S: RecordStrategy, Stop: StopSignal>(
         _: S.Type, base: UnsafeMutableRawPointer, mode: DetectorMode, maxWrites: UInt64 = .max, stop: Stop
     ) -> (writes: UInt64, last: S.Target.Value) {
         var value = TornReadDetector<S.Target>.initialValue(mode: mode)
@@ -41,7 +41,7 @@ public enum StrategyLoops {
     /// `detector`. `progress`, when given, gets the running read count after
     /// every batch (relaxed add).
     @inlinable
-    public static func runReader<S: OrderingStrategy, Stop: StopSignal>(
+    public static func runReader<S: RecordStrategy, Stop: StopSignal>(
         _: S.Type, base: UnsafeMutableRawPointer, detector: inout TornReadDetector<S.Target>,
         maxReads: UInt64 = .max, stop: Stop, progress: ReadProgress? = nil
     ) {

@@ -13,11 +13,18 @@
 /// ``PreemptedFlagTarget``. A strategy may use bytes past the ABI record
 /// (``footprint``), e.g. the seqlock's sequence word in the kernel struct's
 /// padding; a layout must give each record at least that many bytes.
-public protocol OrderingStrategy: SendableMetatype {
-    associatedtype Target: SharedTarget
-
+public protocol OrderingStrategy: RecordStrategy {
     /// The runtime name and properties of this strategy.
     static var kind: StrategyKind { get }
+}
+
+/// What the loops and the detector need of a strategy: its reader and
+/// writer, without a place in the built-in registry. ``OrderingStrategy``
+/// adds the registry's ``StrategyKind``; a strategy loaded at run time (a C
+/// strategy file) is only this.
+public protocol RecordStrategy: SendableMetatype {
+    associatedtype Target: SharedTarget
+
     /// Bytes from `base` the strategy touches.
     static var footprint: Int { get }
     /// Alignment `base` must have.
@@ -40,7 +47,7 @@ public protocol OrderingStrategy: SendableMetatype {
     static func write(_ base: UnsafeMutableRawPointer, _ value: Target.Value, midpoint: () -> Void)
 }
 
-extension OrderingStrategy {
+extension RecordStrategy {
     @inlinable @inline(__always)
     public static func readBounded(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64) -> Target.Value? {
         read(base, retries: &retries)
@@ -53,7 +60,7 @@ extension OrderingStrategy {
     }
 }
 
-extension OrderingStrategy {
+extension RecordStrategy {
     /// Whether a record at `base` with `stride` bytes to the next one can host
     /// this strategy.
     public static func fits(base: UnsafeRawPointer, stride: Int) -> Bool {

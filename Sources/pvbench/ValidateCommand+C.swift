@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import PVExperiments
+import PVResults
+
+/// `validate --c FILE.c`: compile, load, race; the verdicts in validate's table.
+extension ValidateCommand {
+    func runCStrategy(_ path: String) throws {
+        let say: (String) -> Void = { json ? writeStandardError(Data("pvbench: \($0)\n".utf8)) : print($0) }
+        let file: CStrategyFile
+        do throws(CStrategyError) {
+            let compiled = try CStrategyFile.compile(path)
+            say("compile: \(compiled.compileCommand)")
+            // A crash in the file's code ends the process with _exit: what was printed must be out already.
+            fflush(nil)
+            file = try compiled.load()
+        } catch {
+            if case let .compileFailed(_, output) = error { writeStandardError(Data((output.hasSuffix("\n") ? output : output + "\n").utf8)) }
+            throw RuntimeError(error.description)
+        }
+        let progress = ProgressLine()
+        let result: CStrategyValidation
+        do throws(ValidateError) {
+            result = try CStrategyValidation.run(file, request, progress: progress.update)
+        } catch {
+            progress.finish()
+            throw Self.commandLineError(error)
+        }
+        progress.finish()
+        if json { try printJSON(result) } else { print(result.text) }
+        if !result.failed.isEmpty {
+            throw RuntimeError("C strategy \(file.name) showed a violation: \(result.failed.map(\.name).joined(separator: ", "))")
+        }
+        if strict, result.cases.contains(where: { $0.verdict == .inconclusive }) {
+            writeStandardError(Data("pvbench: error: --strict: a case of C strategy \(file.name) is inconclusive\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
