@@ -16,19 +16,24 @@ public struct Condition: Sendable, Hashable {
 
 /// A proposition over a final state. `and`/`or` are n-ary, as herd7 keeps
 /// them, so printing reproduces herd7's parenthesisation.
-public indirect enum Proposition: Sendable, Hashable {
-    /// `observable = value`; `value` is bits, or a location's address.
-    case equals(Observable, Value)
-    case not(Proposition)
-    case and([Proposition])
-    case or([Proposition])
-    case implies(Proposition, Proposition)
+public typealias Proposition = PropositionOver<Observable, Value>
+
+/// herd7's propositions over any kind of observable and value: a program's
+/// registers and locations (`Proposition`), or a C test's locals and
+/// globals (`CProposition`).
+public indirect enum PropositionOver<O: Sendable & Hashable, V: Sendable & Hashable>: Sendable, Hashable {
+    /// `observable = value`; for a program, `value` is bits or a location's address.
+    case equals(O, V)
+    case not(Self)
+    case and([Self])
+    case or([Self])
+    case implies(Self, Self)
     case constant(Bool)
 
     /// Everything the proposition reads, in order of first appearance.
-    public var observables: [Observable] {
-        var out: [Observable] = []
-        func walk(_ p: Proposition) {
+    public var observables: [O] {
+        var out: [O] = []
+        func walk(_ p: Self) {
             switch p {
             case let .equals(o, _): if !out.contains(o) { out.append(o) }
             case let .not(q): walk(q)
@@ -41,7 +46,7 @@ public indirect enum Proposition: Sendable, Hashable {
         return out
     }
 
-    func evaluate(_ lookup: (Observable) -> Value) -> Bool {
+    func evaluate(_ lookup: (O) -> V) -> Bool {
         switch self {
         case let .equals(o, v): return lookup(o) == v
         case let .not(q): return !q.evaluate(lookup)

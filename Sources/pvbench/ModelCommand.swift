@@ -11,7 +11,9 @@ struct ModelCommand: ParsableCommand {
             answer for each, line for line (without Time and Hash). The answer is the model's, not this machine's. \
             An AArch64 test under x86-tso runs as its C11-mapped x86 program (DMB full→MFENCE, STLR→XCHG, LDAR/LDAPR→MOV; \
             DMB LD/ST, ISB and dependencies dropped; exclusives refused); the mapping used is printed on stderr. An x86 \
-            test is not mapped to ARMv8 (refused); sc takes any test. \
+            test is not mapped to ARMv8 (refused); sc takes any test. A C test (`C NAME`, the kernel's litmus dialect) under \
+            armv8 or x86-tso is compiled with the kernel's own arm64 or x86-64 instructions for each primitive \
+            (docs/model.md); the mapped program is printed, herd7-readable, before its answer. \
             Exit status 64 for a file outside the subset (one line naming the line and token), 1 when a test cannot be \
             decided (not modelled, or too large to enumerate).
             """)
@@ -51,15 +53,20 @@ struct ModelCommand: ParsableCommand {
         let condition: String
         let observation: String
         let mapping: [String]
+        /// A C test's mapped AArch64/X86_64 program, as herd7 reads it.
+        let program: String?
     }
 
     func run() throws {
         var programs: [(String, Program)] = []
+        var cTests: [(String, CLitmusTest)] = []
         for f in files {
             guard let data = FileManager.default.contents(atPath: f), let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("\(f): cannot read the file")
             }
-            do { programs.append((f, try LitmusParser.parse(text))) } catch let e as LitmusError {
+            do {
+                if CLitmusParser.isCLitmus(text) { cTests.append((f, try CLitmusParser.parse(text))) } else { programs.append((f, try LitmusParser.parse(text))) }
+            } catch let e as LitmusError {
                 throw ValidationError("\(f):\(e.line): \(e.message) at '\(e.token)'")
             }
         }
@@ -67,18 +74,36 @@ struct ModelCommand: ParsableCommand {
         var answers: [Answer] = []
         var failed: [String] = []
         let models: [ModelKind?] = model.isEmpty ? [nil] : model.compactMap(ModelKind.init(rawValue:))
-        for (f, p) in programs {
+        // (file, program, model, for a C test: the kernel mapping's notes and the mapped text)
+        var jobs = programs.flatMap { f, p in models.map { (f, p, $0, [String]?.none, String?.none) } }
+        for (f, t) in cTests {
             for m in models {
                 do {
-                    let r = try ModelChecker.check(p, model: m, options: options)
-                    if !r.mapping.isEmpty {
-                        FileHandle.standardError.write(Data("pvbench: note: \(p.name) under x86-tso runs as x86: \(r.mapping.joined(separator: "; "))\n".utf8))
-                    }
-                    if json { answers.append(answer(r)) } else { print(HerdReport.render(r, hexadecimal: hexa)) }
-                } catch let e as ModelError {
-                    FileHandle.standardError.write(Data("pvbench: error: \(f): \(p.name)\(m.map { " under \($0.rawValue)" } ?? ""): \(e)\n".utf8))
+                    let mapped = try KernelMapping.program(t, target: try Self.kernelTarget(m))
+                    let (p, notes) = (mapped.program, mapped.notes)
+                    let text = p.architecture == .aarch64 ? try AArch64Litmus.write(p, notes: notes) : try X86Litmus.write(p, notes: notes)
+                    // The answer is the printed program's, read back: what herd7 is given is what is answered.
+                    jobs.append((f, try LitmusParser.parse(text), m, notes, text))
+                } catch {
+                    FileHandle.standardError.write(Data("pvbench: error: \(f): \(t.name)\(m.map { " under \($0.rawValue)" } ?? ""): \(error)\n".utf8))
                     failed.append(f)
                 }
+            }
+        }
+        for (f, p, m, kernelNotes, mapped) in jobs {
+            do {
+                var r = try ModelChecker.check(p, model: m, options: options)
+                if !r.mapping.isEmpty {
+                    FileHandle.standardError.write(Data("pvbench: note: \(p.name) under x86-tso runs as x86: \(r.mapping.joined(separator: "; "))\n".utf8))
+                }
+                if let kernelNotes { r.mapping = kernelNotes }
+                if json { answers.append(answer(r, program: mapped)) } else {
+                    if let mapped { print(mapped) }
+                    print(HerdReport.render(r, hexadecimal: hexa))
+                }
+            } catch let e as ModelError {
+                FileHandle.standardError.write(Data("pvbench: error: \(f): \(p.name)\(m.map { " under \($0.rawValue)" } ?? ""): \(e)\n".utf8))
+                failed.append(f)
             }
         }
         if json {
@@ -86,10 +111,20 @@ struct ModelCommand: ParsableCommand {
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try enc.encode(answers), as: UTF8.self))
         }
-        if !failed.isEmpty { throw RuntimeError("\(failed.count) of \(programs.count * models.count) checks not decided") }
+        let total = (programs.count + cTests.count) * models.count
+        if !failed.isEmpty { throw RuntimeError("\(failed.count) of \(total) checks not decided") }
     }
 
-    private func answer(_ r: CheckResult) -> Answer {
+    /// A C test runs under armv8 / x86-tso as the kernel compiles it for arm64 / x86-64.
+    static func kernelTarget(_ m: ModelKind?) throws -> KernelMapping.Target {
+        switch m {
+        case .armv8?: return .arm64
+        case .x86TSO?: return .x86_64
+        default: throw ModelError.notModelled("a C test under \(m?.rawValue ?? "its default model (lkmm)"); give --model armv8 or x86-tso for the kernel's arm64 or x86-64 instructions")
+        }
+    }
+
+    private func answer(_ r: CheckResult, program: String? = nil) -> Answer {
         let text = HerdReport.render(r).split(separator: "\n").map(String.init)
         let observation = text.last { $0.hasPrefix("Observation ") } ?? ""
         return Answer(
@@ -101,6 +136,6 @@ struct ModelCommand: ParsableCommand {
             positive: r.satisfying, negative: r.notSatisfying,
             condition: HerdReport.condition(r.program),
             observation: String(observation.split(separator: " ")[2]),
-            mapping: r.mapping)
+            mapping: r.mapping, program: program)
     }
 }

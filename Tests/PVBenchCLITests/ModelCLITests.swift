@@ -54,4 +54,29 @@ struct ModelCLITests {
         #expect(v?.first?["model"] as? String == "x86-tso")
         #expect(v?.first?["negative"] as? Int == 3)
     }
+
+    @Test("a kernel C test under armv8: the mapped AArch64 program, then its answer")
+    func kernelC() throws {
+        let r = try CLI.run(["model", "--model", "armv8", "--model", "x86-tso", file("C/MP+release+acquire.litmus")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("AArch64 MP+release+acquire\n"))
+        #expect(r.stdout.contains(" STLR W8,[X1] "))
+        #expect(r.stdout.contains(" LDAR W2,[X1] "))
+        #expect(r.stdout.contains("X86_64 MP+release+acquire\n"))
+        #expect(r.stdout.components(separatedBy: "Observation MP+release+acquire Never 0 3\n").count == 3)
+    }
+
+    @Test("a C test: not answered without a model that maps it (exit 1); a C syntax error is exit 64")
+    func kernelCRefusals() throws {
+        let r = try CLI.run(["model", file("C/LB+ctrl+xchg.litmus")])
+        #expect(r.status == 1)
+        #expect(!r.stdout.contains("Observation"))
+        #expect(r.stderr.contains("give --model armv8 or x86-tso"))
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-model-c-\(getpid()).litmus")
+        try "C T\n{}\nP0(int *x)\n{\n\tint r0 = !READ_ONCE(*x);\n}\nexists (0:r0=1)\n".write(to: bad, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: bad) }
+        let e = try CLI.run(["model", "--model", "armv8", bad.path])
+        #expect(e.status == 64)
+        #expect(e.stderr == "pvbench: error: \(bad.path):5: unexpected character (herd7's C has no such operator) at '!'\n")
+    }
 }

@@ -41,7 +41,7 @@ public enum AArch64Litmus {
         var columns: [[String]] = []
         for (t, thread) in p.threads.enumerated() {
             var registers = ThreadRegisters(thread)
-            columns.append(try code(thread, registers: &registers, strict: strict))
+            columns.append(try code(thread, index: t, registers: &registers, strict: strict))
             // One binding per register: herd7 refuses a type and a value given apart.
             for r in Set(thread.initialRegisters.keys).union(thread.registerTypes.keys).sorted() {
                 let type = thread.registerTypes[r].map { typeName($0) + " " } ?? ""
@@ -102,26 +102,30 @@ public enum AArch64Litmus {
         }
     }
 
-    /// One thread's rows: labels `L<index>:` where a branch lands.
-    static func code(_ thread: ProgramThread, registers: inout ThreadRegisters, strict: Bool) throws -> [String] {
+    /// A branch target's label: `L<thread>_<index>` (herd7's labels are
+    /// per test, not per thread, so two threads may not share one).
+    static func label(thread t: Int, _ k: Int) -> String { "L\(t)_\(k)" }
+
+    /// One thread's rows: labels `L<thread>_<index>:` where a branch lands.
+    static func code(_ thread: ProgramThread, index t: Int, registers: inout ThreadRegisters, strict: Bool) throws -> [String] {
         let instructions = thread.instructions
         var targets = Set<Int>()
         for i in instructions { if case let .branch(_, t) = i { targets.insert(t) } }
         var rows: [String] = []
         for (k, i) in instructions.enumerated() {
             var ls: [String]
-            do { ls = try lines(i, registers: &registers) } catch let e as LitmusWriteError {
+            do { ls = try lines(i, thread: t, registers: &registers) } catch let e as LitmusWriteError {
                 if strict { throw e }
                 ls = ["(* not printable: \(i) *)"]
             }
-            if targets.contains(k) { ls[0] = "L\(k): " + ls[0] }
+            if targets.contains(k) { ls[0] = "\(label(thread: t, k)): " + ls[0] }
             rows += ls
         }
-        if targets.contains(instructions.count) { rows.append("L\(instructions.count):") }
+        if targets.contains(instructions.count) { rows.append("\(label(thread: t, instructions.count)):") }
         return rows
     }
 
-    static func lines(_ i: Instruction, registers: inout ThreadRegisters) throws -> [String] {
+    static func lines(_ i: Instruction, thread: Int, registers: inout ThreadRegisters) throws -> [String] {
         func reg(_ r: Int, _ bytes: Int) -> String {
             r == Instruction.zeroRegister ? (bytes == 8 ? "XZR" : "WZR") : "\(bytes == 8 ? "X" : "W")\(r)"
         }
@@ -235,14 +239,15 @@ public enum AArch64Litmus {
                 return ["\(op == .subs ? "CMP" : "TST") \(reg(l, n)),\(rhs)"]
             }
             return ["\(name) \(reg(d, n)),\(reg(l, n)),\(rhs)"]
-        case let .branch(c, t):
+        case let .branch(c, k):
+            let t = label(thread: thread, k)
             switch c {
-            case .always: return ["B L\(t)"]
-            case let .zero(r): return ["CBZ \(reg(r, 8)),L\(t)"]
-            case let .nonZero(r): return ["CBNZ \(reg(r, 8)),L\(t)"]
-            case let .flags(cc): return ["B.\(cc.rawValue) L\(t)"]
-            case let .bitZero(r, b): return ["TBZ \(reg(r, 8)),#\(b),L\(t)"]
-            case let .bitNonZero(r, b): return ["TBNZ \(reg(r, 8)),#\(b),L\(t)"]
+            case .always: return ["B \(t)"]
+            case let .zero(r): return ["CBZ \(reg(r, 8)),\(t)"]
+            case let .nonZero(r): return ["CBNZ \(reg(r, 8)),\(t)"]
+            case let .flags(cc): return ["B.\(cc.rawValue) \(t)"]
+            case let .bitZero(r, b): return ["TBZ \(reg(r, 8)),#\(b),\(t)"]
+            case let .bitNonZero(r, b): return ["TBNZ \(reg(r, 8)),#\(b),\(t)"]
             }
         case let .atomic(op, src, d, a, n, acq, rel):
             let size = n == 1 ? "B" : n == 2 ? "H" : ""

@@ -42,30 +42,9 @@ public enum LitmusParser {
         // Tail: locations [...] then the condition.
         let lastText = src.tail.last { !$0.text.allSatisfy(\.isWhitespace) }
         var ts = TokenStream(tokens: try tokenize(src.tail), endLine: lastText?.number ?? src.headerLine)
-        var observed: [Observable] = []
-        if ts.accept("locations") {
-            try ts.expect("[")
-            while !ts.accept("]") {
-                let w = try ts.word("a location or register")
-                if w.text == ";" { continue }
-                observed.append(try b.observable(w, &ts))
-            }
-        }
+        let observed = try PropositionSyntax.locations(&ts) { try b.observable($0, &$1) }
         if ts.peek?.text == "filter" { throw LitmusError(line: ts.peek!.line, token: "filter", "filter is not supported") }
-        let q: Condition.Quantifier
-        guard let first = ts.next() else {
-            throw LitmusError(line: ts.endLine, token: "end of input", "expected exists, ~exists or forall")
-        }
-        switch first.text {
-        case "exists": q = .exists
-        case "forall": q = .forall
-        case "~":
-            let e = try ts.word("exists")
-            guard e.text == "exists" else { throw LitmusError(line: e.line, token: e.text, "expected 'exists' after '~'") }
-            q = .notExists
-        case "~exists": q = .notExists
-        default: throw LitmusError(line: first.line, token: first.text, "expected exists, ~exists or forall")
-        }
+        let q = try PropositionSyntax.quantifier(&ts)
         let prop = try b.proposition(&ts)
         _ = ts.accept(";")  // herd7 reads `exists (...);` too
         if let extra = ts.peek { throw LitmusError(line: extra.line, token: extra.text, "unexpected token after the condition") }
@@ -209,47 +188,16 @@ struct Builder {
         return .memory(location: w.text, element: nil)
     }
 
-    // prop := or ('=>' prop)? ; or := and ('\/' and)* ; and := unary ('/\' unary)*
     mutating func proposition(_ ts: inout TokenStream) throws -> Proposition {
-        let lhs = try disjunction(&ts)
-        if ts.accept("=>") { return .implies(lhs, try proposition(&ts)) }
-        return lhs
+        try PropositionSyntax.parse(&ts) { try self.atom(&$0) }
     }
 
-    private mutating func disjunction(_ ts: inout TokenStream) throws -> Proposition {
-        var ps = [try conjunction(&ts)]
-        while ts.accept("\\/") { ps.append(try conjunction(&ts)) }
-        return ps.count == 1 ? ps[0] : .or(ps)
-    }
-
-    private mutating func conjunction(_ ts: inout TokenStream) throws -> Proposition {
-        var ps = [try unary(&ts)]
-        while ts.accept("/\\") { ps.append(try unary(&ts)) }
-        return ps.count == 1 ? ps[0] : .and(ps)
-    }
-
-    private mutating func unary(_ ts: inout TokenStream) throws -> Proposition {
-        if ts.accept("~") || ts.accept("not") { return .not(try unary(&ts)) }
-        if ts.accept("(") {
-            let p = try proposition(&ts)
-            try ts.expect(")")
-            return p
-        }
-        let w = try ts.word("a register or location")
-        if w.text == "true" { return .constant(true) }
-        if w.text == "false" { return .constant(false) }
-        if [")", "/\\", "\\/", "=", "=>", ";", "]"].contains(w.text) {
-            throw LitmusError(line: w.line, token: w.text, "expected a register or location")
-        }
+    /// An atom: `observable = value` or `observable != value`.
+    private mutating func atom(_ ts: inout TokenStream) throws -> Proposition {
+        let w = try PropositionSyntax.observableWord(&ts)
         let o = try observable(w, &ts)
-        let negated: Bool
-        switch ts.next()?.text {
-        case "=", "==": negated = false
-        case "!=", "<>": negated = true
-        default: throw LitmusError(line: w.line, token: w.text, "expected '=' or '!=' after it")
-        }
-        let v = try ts.word("a value")
-        if [")", "/\\", "\\/", "=", "=>", "("].contains(v.text) { throw LitmusError(line: v.line, token: v.text, "expected a value") }
+        let negated = try PropositionSyntax.relation(&ts, after: w)
+        let v = try PropositionSyntax.valueWord(&ts)
         var value = try value(v)
         if value.location == nil {
             let ty: ValueType
