@@ -156,6 +156,8 @@ public enum ObjdumpLifter {
         var targets: Set<Int> = []
         var lines: [(Instruction, String)] = []
         let end = (body.last?.address ?? 0) + 4
+        // A branch to a `ret` ends the thread as the `ret` does.
+        let returns = Set(body.filter { $0.text.split(separator: " ").first == "ret" }.map(\.address))
         for (k, i) in body.enumerated() {
             let s = clean(i.text, comment: "//")
             let parts = s.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
@@ -172,8 +174,9 @@ public enum ObjdumpLifter {
             if m == "prfm" { notes.append("PRFM dropped (a prefetch hint: no memory effect)"); continue }
             if m == "b" || m.hasPrefix("b.") || m == "cbz" || m == "cbnz" || m == "tbz" || m == "tbnz" {
                 var o = ops.split(separator: ",").map { $0.trimmed }
-                guard let last = o.last, let a = Int(last, radix: 16) else { throw refuse(t, i, "a branch without a target address") }
+                guard let last = o.last, var a = Int(last, radix: 16) else { throw refuse(t, i, "a branch without a target address") }
                 guard a > i.address else { throw refuse(t, i, "a backward branch (a loop: LL/SC or while; not lifted yet)") }
+                if returns.contains(a) { a = end }
                 guard a <= end else { throw refuse(t, i, "a branch out of the function") }
                 targets.insert(a)
                 o[o.count - 1] = a == end ? "L\(t)_end" : "L\(t)_\(String(a, radix: 16))"
@@ -205,14 +208,20 @@ public enum ObjdumpLifter {
         return (rows, origins, notes, regs)
     }
 
-    private static let x86ArgumentRegisters = [["%rdi", "%edi"], ["%rsi", "%esi"], ["%rdx", "%edx"], ["%rcx", "%ecx"], ["%r8", "%r8d"], ["%r9", "%r9d"]]
+    /// The general registers, each with its 32-, 16- and 8-bit names.
+    private static let x86Registers: [[String]] = [
+        ["%rdi", "%edi", "%di", "%dil"], ["%rsi", "%esi", "%si", "%sil"], ["%rdx", "%edx", "%dx", "%dl"], ["%rcx", "%ecx", "%cx", "%cl"],
+        ["%r8", "%r8d", "%r8w", "%r8b"], ["%r9", "%r9d", "%r9w", "%r9b"], ["%rax", "%eax", "%ax", "%al"], ["%rbx", "%ebx", "%bx", "%bl"],
+    ] + (10 ... 15).map { ["%r\($0)", "%r\($0)d", "%r\($0)w", "%r\($0)b"] }
 
     private static func x86(_ body: [Instruction], thread t: Int, arguments: [String]) throws
         -> ([String], [(address: String, text: String)], [String], [String]) {
-        guard arguments.count <= 6 else { throw ModelError.notModelled("P\(t) takes \(arguments.count) arguments (six are passed in registers)") }
         var rows: [String] = [], origins: [(address: String, text: String)] = [], notes: [String] = []
-        var pointer: [String: String] = [:] // a 64-bit argument register still holding its argument
-        for (k, a) in arguments.enumerated() { pointer[x86ArgumentRegisters[k][0]] = a }
+        // A 64-bit register still holding an argument pointer: the first six
+        // arrive in registers, the others at 8(%rsp), 16(%rsp), … on entry.
+        var pointer: [String: String] = [:]
+        for (k, a) in arguments.prefix(6).enumerated() { pointer[x86Registers[k][0]] = a }
+        func family(_ r: String) -> String? { x86Registers.first { $0.contains(r) }?[0] }
         for (k, i) in body.enumerated() {
             let s = clean(i.text, comment: "#")
             let parts = s.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
@@ -229,7 +238,21 @@ public enum ObjdumpLifter {
                 continue
             }
             if m == "nop" || m.hasPrefix("nop") || m == "endbr64" || m == "xchg" && ops == "%ax,%ax" { continue }
-            if ops.contains("%rsp") || ops.contains("%rbp") { throw refuse(t, i, "a stack access") }
+            if m == "mov" || m == "movq", ops.hasSuffix(")") == false, let paren = ops.firstIndex(of: "("),
+               ops[paren...].hasPrefix("(%rsp),"), let off = Int(ops[..<paren].dropFirst(2), radix: 16), ops.hasPrefix("0x"),
+               off % 8 == 0, off >= 8, arguments.count > 5 + off / 8, let d = family(String(ops[ops.index(after: ops.lastIndex(of: ",")!)...])) {
+                // A stack-passed argument pointer loaded into a register: no memory effect on shared locations.
+                pointer[d] = arguments[5 + off / 8]
+                notes.append("stack-passed argument pointers read into registers (not shared accesses)")
+                continue
+            }
+            if m == "mov" || m == "movq", let comma = ops.firstIndex(of: ","), let from = pointer[String(ops[..<comma])],
+               let d = family(String(ops[ops.index(after: comma)...])), d == String(ops[ops.index(after: comma)...]) {
+                // An argument pointer copied between registers: no memory effect.
+                pointer[d] = from
+                continue
+            }
+            if ops.contains("%rsp") || ops.contains("%rbp") || m.hasPrefix("push") || m.hasPrefix("pop") { throw refuse(t, i, "a stack access") }
             // Operands, split at top-level commas.
             var args: [String] = [], depth = 0, cur = ""
             for ch in ops {
@@ -247,12 +270,11 @@ public enum ObjdumpLifter {
                 return "(\(loc))"
             }
             // The destination (AT&T: last operand) of anything but a store or xchg-with-memory is overwritten.
-            if let d = args.last, d.hasPrefix("%") {
-                for r in x86ArgumentRegisters where r.contains(d) { pointer[r[0]] = nil }
+            for a in args.dropLast() + (m.hasPrefix("xchg") ? args.suffix(1) : []) where family(a).map({ pointer[$0] != nil }) ?? false {
+                throw refuse(t, i, "an argument pointer used as a value")
             }
-            if m.hasPrefix("xchg"), let f = args.first, f.hasPrefix("%") {
-                for r in x86ArgumentRegisters where r.contains(f) { pointer[r[0]] = nil }
-            }
+            if let d = args.last, let r = family(d) { pointer[r] = nil }
+            if m.hasPrefix("xchg"), let f = args.first, let r = family(f) { pointer[r] = nil }
             rows.append(m + (args.isEmpty ? "" : " " + args.joined(separator: ",")))
             origins.append((String(i.address, radix: 16), i.text))
         }

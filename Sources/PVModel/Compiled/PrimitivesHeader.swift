@@ -69,14 +69,14 @@ public enum PrimitivesHeader {
         return orders.map { sfx, acq, rel, mb, o in
             if lse {
                 return """
-                    #define xchg\(sfx)(p, v) ({ int __r; __asm__ __volatile__("swp\(o) %w[i], %w[r], %[m]" : [r] "=r" (__r), [m] "+Q" (*(p)) : [i] "r" ((int)(v)) : "memory"); __r; })
-                    #define cmpxchg\(sfx)(p, o, n) ({ int __t = (o); __asm__ __volatile__("cas\(o) %w[t], %w[n], %[m]" : [t] "+r" (__t), [m] "+Q" (*(p)) : [n] "r" ((int)(n)) : "memory"); __t; })
+                    #define xchg\(sfx)(__p, __v) ({ int __r; __asm__ __volatile__("swp\(o) %w[i], %w[r], %[m]" : [r] "=r" (__r), [m] "+Q" (*(__p)) : [i] "r" ((int)(__v)) : "memory"); __r; })
+                    #define cmpxchg\(sfx)(__p, __o, __n) ({ int __t = (__o); __asm__ __volatile__("cas\(o) %w[t], %w[n], %[m]" : [t] "+r" (__t), [m] "+Q" (*(__p)) : [n] "r" ((int)(__n)) : "memory"); __t; })
 
                     """
             }
             return """
-                #define xchg\(sfx)(p, v) ({ int __r; unsigned __tmp; __asm__ __volatile__("prfm pstl1strm, %2\\n1: ld\(acq)xr %w0, %2\\n st\(rel)xr %w1, %w3, %2\\n cbnz %w1, 1b\\n \(mb)" : "=&r" (__r), "=&r" (__tmp), "+Q" (*(p)) : "r" ((int)(v)) : "memory"); __r; })
-                #define cmpxchg\(sfx)(p, o, n) ({ int __r; unsigned __tmp; __asm__ __volatile__("prfm pstl1strm, %[m]\\n1: ld\(acq)xr %w[r], %[m]\\n eor %w[t], %w[r], %w[o]\\n cbnz %w[t], 2f\\n st\(rel)xr %w[t], %w[n], %[m]\\n cbnz %w[t], 1b\\n \(mb)\\n2:" : [r] "=&r" (__r), [t] "=&r" (__tmp), [m] "+Q" (*(p)) : [o] "r" ((int)(o)), [n] "r" ((int)(n)) : "memory"); __r; })
+                #define xchg\(sfx)(__p, __v) ({ int __r; unsigned __tmp; __asm__ __volatile__("prfm pstl1strm, %2\\n1: ld\(acq)xr %w0, %2\\n st\(rel)xr %w1, %w3, %2\\n cbnz %w1, 1b\\n \(mb)" : "=&r" (__r), "=&r" (__tmp), "+Q" (*(__p)) : "r" ((int)(__v)) : "memory"); __r; })
+                #define cmpxchg\(sfx)(__p, __o, __n) ({ int __r; unsigned __tmp; __asm__ __volatile__("prfm pstl1strm, %[m]\\n1: ld\(acq)xr %w[r], %[m]\\n eor %w[t], %w[r], %w[o]\\n cbnz %w[t], 2f\\n st\(rel)xr %w[t], %w[n], %[m]\\n cbnz %w[t], 1b\\n \(mb)\\n2:" : [r] "=&r" (__r), [t] "=&r" (__tmp), [m] "+Q" (*(__p)) : [o] "r" ((int)(__o)), [n] "r" ((int)(__n)) : "memory"); __r; })
 
                 """
         }.joined()
