@@ -20,32 +20,6 @@ extension ModelCommand {
         return out.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
-    /// The final states of `r` over the C test's observables, as herd7 prints the values.
-    private static func states(_ r: CheckResult, _ names: [CObservable], _ atom: (CObservable) -> Observable?) -> Set<[String]> {
-        let index = names.map { o in atom(o).flatMap { r.observed.firstIndex(of: $0) } }
-        return Set(r.states.map { s in index.enumerated().map { k, i in i.map { HerdReport.value(r.program, r.observed[$0], s.values[$0]) } ?? "?\(k)" } })
-    }
-
-    private static func render(_ names: [CObservable], _ s: [String]) -> String {
-        zip(names, s).map { o, v in
-            switch o {
-            case let .local(t, n): return "\(t):\(n)=\(v);"
-            case let .global(n, e): return "\(n)\(e.map { "[\($0)]" } ?? "")=\(v);"
-            }
-        }.joined(separator: " ")
-    }
-
-    /// The lifted text's parse error, named by the instruction it came from.
-    private static func origin(_ e: LitmusError, _ lifted: LiftedTest) -> String {
-        let lines = lifted.text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let header = lines.firstIndex(where: { $0.hasPrefix(" P0 ") || $0 == " P0 ;" }) else { return "\(e.message) at '\(e.token)'" }
-        let row = e.line - 1 - header - 1
-        let candidates = lifted.origins.enumerated().compactMap { t, o in row >= 0 && row < o.count ? (t, o[row]) : nil }
-        let hit = candidates.first { $0.1.text.lowercased().hasPrefix(e.token.lowercased()) } ?? candidates.first
-        guard let (t, o) = hit else { return "\(e.message) at '\(e.token)'" }
-        return "P\(t) at 0x\(o.address): '\(o.text)': \(e.message)"
-    }
-
     /// One line per target for each C test; the number of checks not decided.
     func runCompiled(_ cTests: [(String, CLitmusTest)], targets: [CompileTarget], emitDirectory: String?) throws -> Int {
         var undecided = 0
@@ -55,65 +29,45 @@ extension ModelCommand {
         }
         let runnable = targets.filter(CompileRunner.present)
         for (file, test) in cTests {
-            let names = test.condition.proposition.observables + test.locations.filter { !test.condition.proposition.observables.contains($0) }
+            let names = CompiledComparison.observables(test)
             print("Test \(test.name) (\(file))")
-            // The source verdict: the kernel's own mapping of each primitive, per architecture.
-            var source: [Bool: (Set<[String]>, String)] = [:]
-            for arm in Set(runnable.map(\.arch.isArm64)) {
-                let model: ModelKind = arm ? .armv8 : .x86TSO
-                let label = "kernel mapping under \(model.rawValue)"
+            var source: [Bool: CompiledComparison.Source] = [:]
+            for arm in [true, false] where runnable.contains(where: { $0.arch.isArm64 == arm }) {
                 do {
-                    let mapped = try KernelMapping.program(test, target: arm ? .arm64 : .x86_64)
-                    let r = try ModelChecker.check(mapped.program, model: model, options: options)
-                    let s = Self.states(r, names) { o in
-                        switch o {
-                        case let .local(t, n): return mapped.registers[t][n].map { .register(thread: t, register: $0) }
-                        case let .global(n, e): return .memory(location: n, element: e)
-                        }
-                    }
-                    print("  source (\(label)): \(r.allowed ? "Allowed" : "Forbidden"), \(s.count) final states")
-                    source[arm] = (s, label)
+                    let s = try CompiledComparison.source(test, arm64: arm, options: options)
+                    print("  source (\(s.label)): \(s.result.allowed ? "Allowed" : "Forbidden"), \(s.states.count) final states")
+                    source[arm] = s
                 } catch {
-                    print("  source (\(label)): undecided: \(error)")
+                    print("  source (kernel mapping under \(arm ? "armv8" : "x86-tso")): undecided: \(error)")
                 }
             }
             for target in runnable {
                 let prefix = "  \(target.description.padding(toLength: 16, withPad: " ", startingAt: 0))"
-                let compiled: CompileRunner.Compiled
-                do { compiled = try CompileRunner.compile(test, target: target) } catch {
-                    print("\(prefix) refused: \(error)"); undecided += 1; continue
+                let src = source[target.arch.isArm64]
+                let outcome = try CompiledComparison.check(test, target: target, source: src, options: options) { compiled, readBack in
+                    guard let dir = emitDirectory else { return }
+                    let base = URL(fileURLWithPath: dir).appendingPathComponent("\(test.name)+\(target.compiler.rawValue)-\(target.arch.rawValue)")
+                    try compiled.source.text.write(to: base.appendingPathExtension("c"), atomically: true, encoding: .utf8)
+                    // Only a lift pvbench reads back is written: herd7 is given what pvbench answers.
+                    if readBack { try compiled.lifted.text.write(to: base.appendingPathExtension("litmus"), atomically: true, encoding: .utf8) }
                 }
-                let base = emitDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent("\(test.name)+\(target.compiler.rawValue)-\(target.arch.rawValue)") }
-                if let base { try compiled.source.text.write(to: base.appendingPathExtension("c"), atomically: true, encoding: .utf8) }
-                let program: Program
-                do { program = try LitmusParser.parse(compiled.lifted.text) } catch let e as LitmusError {
-                    print("\(prefix) refused: \(Self.origin(e, compiled.lifted))"); undecided += 1; continue
-                }
-                // Only a lift pvbench reads back is written: herd7 is given what pvbench answers.
-                if let base { try compiled.lifted.text.write(to: base.appendingPathExtension("litmus"), atomically: true, encoding: .utf8) }
-                let model: ModelKind = target.arch.isArm64 ? .armv8 : .x86TSO
-                let r: CheckResult
-                do { r = try ModelChecker.check(program, model: model, options: options) } catch {
-                    print("\(prefix) undecided under \(model.rawValue): \(error)"); undecided += 1; continue
-                }
-                let s = Self.states(r, names) { o in
-                    switch o {
-                    case .local: return compiled.source.results[o].map { .memory(location: $0, element: nil) }
-                    case let .global(n, e): return .memory(location: n, element: e)
+                switch outcome {
+                case let .refused(why):
+                    print("\(prefix) refused: \(why)")
+                    undecided += 1
+                case let .decided(d):
+                    var line = "\(prefix) \(d.result.allowed ? "Allowed" : "Forbidden") under \(d.result.model.rawValue), \(d.states.count) final states"
+                    if src == nil { line += "; not compared (the source is undecided)" }
+                    if let src {
+                        if let w = d.extra.first {
+                            line += "; compiled code allows what the kernel model forbids (\(src.label)): \(d.extra.count) state\(d.extra.count == 1 ? "" : "s"), witness { \(CompiledComparison.render(names, w)) }"
+                        } else {
+                            line += "; within the \(src.label)"
+                            if d.missing > 0 { line += " (\(d.missing) of its states not reached: normal, the compiled code is stronger)" }
+                        }
                     }
+                    print(line)
                 }
-                var line = "\(prefix) \(r.allowed ? "Allowed" : "Forbidden") under \(model.rawValue), \(s.count) final states"
-                if let (src, label) = source[target.arch.isArm64] {
-                    let extra = s.subtracting(src).sorted { $0.lexicographicallyPrecedes($1) }
-                    let missing = src.subtracting(s).count
-                    if let w = extra.first {
-                        line += "; compiled code allows what the kernel model forbids (\(label)): \(extra.count) state\(extra.count == 1 ? "" : "s"), witness { \(Self.render(names, w)) }"
-                    } else {
-                        line += "; within the \(label)"
-                        if missing > 0 { line += " (\(missing) of its states not reached: normal, the compiled code is stronger)" }
-                    }
-                }
-                print(line)
             }
         }
         return undecided

@@ -25,7 +25,7 @@ public enum CompileRunner {
         locate(t.command.executable) != nil && t.disassemblers.contains { locate($0) != nil }
     }
 
-    struct Failed: Error, CustomStringConvertible { let description: String }
+    public struct Failed: Error, CustomStringConvertible { public let description: String }
 
     private static func run(_ path: String, _ args: [String]) throws -> String {
         let p = Process()

@@ -40,13 +40,16 @@ public enum ObjdumpLifter {
                 continue
             }
             guard let f = current else { continue }
+            // A relocation: "\t\t\tc: R_AARCH64_ADR_PREL_PG_HI21\tsym".
+            let t = line.trimmed
+            if let colon = t.firstIndex(of: ":"), t[..<colon].allSatisfy(\.isHexDigit), t[t.index(after: colon)...].trimmed.hasPrefix("R_") {
+                let what = t[t.index(after: colon)...].trimmed.split(separator: "\t").joined(separator: " ")
+                throw ModelError.notModelled("\(f) at 0x\(t[..<colon]): relocation \(what) (a reference to a symbol)")
+            }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count >= 2, fields[0].hasSuffix(":") else { continue }
             let addrText = fields[0].dropLast().trimmed
             guard let addr = Int(addrText, radix: 16) else { continue }
-            if fields[1].hasPrefix(" R_") || fields[1].hasPrefix("R_") {
-                throw ModelError.notModelled("\(f) at 0x\(addrText): relocation \(fields[1].trimmed) (a reference to a symbol)")
-            }
             // (Disassembled with --no-show-raw-insn: address, mnemonic, operands.)
             let text = fields[1...].joined(separator: " ").trimmed
             guard !text.isEmpty else { continue }
