@@ -46,7 +46,8 @@ extension ModelCommand {
                 let src = source[target.arch.isArm64]
                 let outcome = try CompiledComparison.check(test, target: target, source: src, options: options) { compiled, readBack in
                     guard let dir = emitDirectory else { return }
-                    let base = URL(fileURLWithPath: dir).appendingPathComponent("\(test.name)+\(target.compiler.rawValue)-\(target.arch.rawValue)")
+                    let base = URL(fileURLWithPath: dir).appendingPathComponent(
+                        "\(test.name.replacingOccurrences(of: "/", with: "_"))+\(target.compiler.rawValue)-\(target.arch.rawValue)")
                     try compiled.source.text.write(to: base.appendingPathExtension("c"), atomically: true, encoding: .utf8)
                     // Only a lift pvbench reads back is written: herd7 is given what pvbench answers.
                     if readBack { try compiled.lifted.text.write(to: base.appendingPathExtension("litmus"), atomically: true, encoding: .utf8) }
