@@ -68,6 +68,8 @@ extension ModelCommand {
                         }
                     }
                     print(line)
+                    // A finding shows the instructions involved: the lifted program, as herd7 reads it.
+                    if !d.extra.isEmpty { print(d.compiled.lifted.text.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")) }
                 }
             }
         }

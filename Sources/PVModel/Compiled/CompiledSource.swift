@@ -44,20 +44,36 @@ public struct CompiledSource: Sendable {
         for t in test.threads {
             let locals = t.locals
             var mine: [(String, CType)] = []
-            for case let .local(thread, name) in observed where thread == t.index && !mine.contains(where: { $0.0 == name }) {
-                guard let l = locals.first(where: { $0.name == name }) else {
-                    throw ModelError.notModelled("the condition reads \(thread):\(name), which P\(thread) does not declare")
+            // herd7 takes a register the thread assigns or the condition reads without a
+            // declaration as an int starting at 0; C needs the declaration.
+            var undeclared: [String] = []
+            func assigned(_ ss: [CStatement]) {
+                for st in ss {
+                    switch st.kind {
+                    case let .assignment(n, _): if !locals.contains(where: { $0.name == n }), !t.parameters.contains(where: { $0.name == n }), !undeclared.contains(n) { undeclared.append(n) }
+                    case let .block(b), let .whileLoop(_, b): assigned(b)
+                    case let .ifElse(_, a, b): assigned(a); assigned(b ?? [])
+                    default: break
+                    }
                 }
-                mine.append((name, l.type))
+            }
+            assigned(t.body)
+            for case let .local(thread, name) in observed where thread == t.index && !mine.contains(where: { $0.0 == name }) {
+                if !locals.contains(where: { $0.name == name }), !undeclared.contains(name) { undeclared.append(name) }
+                mine.append((name, locals.first { $0.name == name }?.type ?? .int))
                 results[.local(thread: thread, name: name)] = Self.resultName(thread: thread, local: name)
             }
             var params = t.parameters.map { "\($0.type) \($0.name)" }
+            for p in t.parameters where p.type.base == "spinlock_t" || p.type.base == "struct srcu_struct" {
+                throw ModelError.notModelled("'\(p.type) \(p.name)' of P\(t.index): locks and SRCU are not compiled (their kernel implementations are loops, not lifted yet)")
+            }
             for p in t.parameters where p.type.pointerDepth != 1 || !["int", "intptr_t", "long"].contains(p.type.base) {
                 throw ModelError.notModelled("the parameter '\(p.type) \(p.name)' of P\(t.index) (compiled tests take int variables)")
             }
             params += mine.map { "\($0.1) *\(Self.resultName(thread: t.index, local: $0.0))" }
             arguments.append(t.parameters.map(\.name) + mine.map { Self.resultName(thread: t.index, local: $0.0) })
             out += "void P\(t.index)(\(params.joined(separator: ", ")))\n{\n"
+            for n in undeclared { out += "\tint \(n) = 0;\n" }
             for s in t.body { out += try Self.statement(s, indent: "\t") }
             for (n, _) in mine { out += "\t*\(Self.resultName(thread: t.index, local: n)) = \(n);\n" }
             out += "}\n\n"
