@@ -77,6 +77,9 @@ struct CompiledLiftTests {
         #expect(s.text.contains("\t*P0_r0 = r0;\n}"))
         #expect(s.text.contains("dmb ish\""))
         #expect(s.arguments == [["x", "y", "P0_r0"], ["x", "y", "P1_r0"]])
+        // herd7 takes an undeclared register as an int starting at 0.
+        let u = try CompiledSource(try CLitmusParser.parse("C U\n{}\nP0(int *x) { r0 = READ_ONCE(*x); }\nexists (0:r0=1 /\\ 0:r9=0)\n"), arch: .armv8)
+        #expect(u.text.contains("void P0(int* x, int *P0_r0, int *P0_r9)\n{\n\tint r0 = 0;\n\tint r9 = 0;\n"))
         let x86 = try CompiledSource(try CLitmusParser.parse(Self.sb), arch: .x86_64)
         #expect(x86.text.contains("lock; addl $0,-4(%%rsp)"))
     }
@@ -84,7 +87,9 @@ struct CompiledLiftTests {
     @Test("a primitive the header does not define is refused with its name and line")
     func unknownPrimitive() throws {
         let t = try CLitmusParser.parse("C L\n{}\nP0(spinlock_t *s, int *x) { spin_lock(s); WRITE_ONCE(*x, 1); }\nexists (x=1)\n")
-        #expect(throws: ModelError.self) { try CompiledSource(t, arch: .armv8) }
+        do { _ = try CompiledSource(t, arch: .armv8); Issue.record("spin_lock compiled") } catch {
+            #expect("\(error)".contains("'spinlock_t* s' of P0: locks and SRCU are not compiled"))
+        }
         let u = try CLitmusParser.parse("C L\n{}\nP0(int *x) { int r0; r0 = atomic_read(x); }\nexists (0:r0=1)\n")
         do { _ = try CompiledSource(u, arch: .armv8); Issue.record("atomic_read compiled") } catch {
             #expect("\(error)".contains("atomic_read at line 3"))
