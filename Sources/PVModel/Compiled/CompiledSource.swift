@@ -73,6 +73,13 @@ public struct CompiledSource: Sendable {
             params += mine.map { "\($0.1) *\(Self.resultName(thread: t.index, local: $0.0))" }
             arguments.append(t.parameters.map(\.name) + mine.map { Self.resultName(thread: t.index, local: $0.0) })
             out += "void P\(t.index)(\(params.joined(separator: ", ")))\n{\n"
+            // herd7's registers are the thread's, wherever declared: every local is
+            // declared at the top (starting at 0), a declaration in the body is an assignment.
+            var declared: [String] = []
+            for l in locals where !declared.contains(l.name) {
+                declared.append(l.name)
+                out += "\t\(l.type) \(l.name) = 0;\n"
+            }
             for n in undeclared { out += "\tint \(n) = 0;\n" }
             for s in t.body { out += try Self.statement(s, indent: "\t") }
             for (n, _) in mine { out += "\t*\(Self.resultName(thread: t.index, local: n)) = \(n);\n" }
@@ -85,9 +92,8 @@ public struct CompiledSource: Sendable {
 
     private static func statement(_ s: CStatement, indent: String) throws -> String {
         switch s.kind {
-        case let .declaration(t, n, e):
-            // herd7 starts a local at 0; C would leave it undefined.
-            return "\(indent)\(t) \(n) = \(try e.map(expression) ?? "0");\n"
+        case let .declaration(_, n, e):
+            return try e.map { "\(indent)\(n) = \(try expression($0));\n" } ?? ""
         case let .assignment(n, e): return "\(indent)\(n) = \(try expression(e));\n"
         case let .store(a, v): return "\(indent)*\(try atom(a)) = \(try expression(v));\n"
         case let .expression(e): return "\(indent)\(try expression(e));\n"
