@@ -44,13 +44,13 @@ extension ModelCommand {
             for target in runnable {
                 let prefix = "  \(target.description.padding(toLength: 16, withPad: " ", startingAt: 0))"
                 let src = source[target.arch.isArm64]
-                let outcome = try CompiledComparison.check(test, target: target, source: src, options: options) { compiled, readBack in
+                let outcome = try CompiledComparison.check(test, target: target, source: src, options: options) { compiled, decided in
                     guard let dir = emitDirectory else { return }
                     let base = URL(fileURLWithPath: dir).appendingPathComponent(
                         "\(test.name.replacingOccurrences(of: "/", with: "_"))+\(target.compiler.rawValue)-\(target.arch.rawValue)")
                     try compiled.source.text.write(to: base.appendingPathExtension("c"), atomically: true, encoding: .utf8)
-                    // Only a lift pvbench reads back is written: herd7 is given what pvbench answers.
-                    if readBack { try compiled.lifted.text.write(to: base.appendingPathExtension("litmus"), atomically: true, encoding: .utf8) }
+                    // Only a lift pvbench decides is written: herd7 is given what pvbench answers.
+                    if decided { try compiled.lifted.text.write(to: base.appendingPathExtension("litmus"), atomically: true, encoding: .utf8) }
                 }
                 switch outcome {
                 case let .refused(why):

@@ -57,7 +57,7 @@ public enum CompiledComparison {
 
     /// Compiles, lifts and checks `test` for `target`; `source` as `source(_:arm64:)` gives it (nil: not compared).
     public static func check(_ test: CLitmusTest, target: CompileTarget, source: Source?, options: CheckOptions = CheckOptions(),
-                             emit: ((CompileRunner.Compiled, _ readBack: Bool) throws -> Void)? = nil) throws -> Outcome {
+                             emit: ((CompileRunner.Compiled, _ decided: Bool) throws -> Void)? = nil) throws -> Outcome {
         let compiled: CompileRunner.Compiled
         do { compiled = try CompileRunner.compile(test, target: target) } catch let e as CompileRunner.Failed {
             return .refused(e.description)
@@ -67,12 +67,13 @@ public enum CompiledComparison {
             try emit?(compiled, false)
             return .refused(origin(e, compiled.lifted))
         }
-        try emit?(compiled, true)
         let model: ModelKind = target.arch.isArm64 ? .armv8 : .x86TSO
         let r: CheckResult
         do { r = try ModelChecker.check(program, model: model, options: options) } catch let e as ModelError {
+            try emit?(compiled, false)
             return .refused("undecided under \(model.rawValue): \(e)")
         }
+        try emit?(compiled, true)
         let s = states(r, observables(test)) { o in
             switch o {
             case .local: return compiled.source.results[o].map { .memory(location: $0, element: nil) }
