@@ -39,12 +39,20 @@ struct ModelCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of herd7 text.")
     var json = false
 
+    @Option(help: ArgumentHelp("A C test compiled for TARGET (gcc:armv8-a, gcc:armv8.1-a, clang:armv8-a, clang:armv8.1-a, gcc:x86-64, clang:x86-64, or all), lifted and checked beside the source's verdict; repeatable (docs/compiled.md).", valueName: "target"))
+    var compile: [String] = []
+
+    @Option(help: ArgumentHelp("With --compile: write each lifted test (and the C it came from) into this directory.", valueName: "dir"))
+    var emitLifted: String?
+
     func validate() throws {
         for m in model where ModelKind(rawValue: m) == nil {
             throw ValidationError("unknown model '\(m)'; valid: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if files.isEmpty { throw ValidationError("give at least one litmus file") }
         if unroll < 0 { throw ValidationError("--unroll must be 0 or more, not \(unroll)") }
+        _ = try Self.compileTargets(compile)
+        if emitLifted != nil, compile.isEmpty { throw ValidationError("--emit-lifted needs --compile") }
     }
 
     struct Answer: Encodable {
@@ -79,6 +87,13 @@ struct ModelCommand: ParsableCommand {
             } catch let e as LitmusError {
                 throw ValidationError("\(f):\(e.line): \(e.message) at '\(e.token)'")
             }
+        }
+        if !compile.isEmpty {
+            if !programs.isEmpty { throw ValidationError("--compile takes C tests; \(programs[0].0) is not one") }
+            if let d = emitLifted { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
+            let undecided = try runCompiled(cTests, targets: try Self.compileTargets(compile), emitDirectory: emitLifted)
+            if undecided > 0 { throw RuntimeError("\(undecided) compiled checks not decided") }
+            return
         }
         let options = CheckOptions(lse2: lse2, unroll: unroll)
         var answers: [Answer] = []

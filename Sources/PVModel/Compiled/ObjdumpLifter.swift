@@ -1,0 +1,302 @@
+/// Object code back into a herd7 litmus test: the disassembly
+/// `objdump -dr` prints for the functions `P0`, `P1`, … of a compiled C
+/// test becomes an AArch64 or X86_64 test whose threads are those
+/// functions. AArch64: the argument registers X0… start as the addresses of
+/// the function's arguments (globals, then result locations); X86_64: the
+/// checker's x86 has no register-indirect addressing, so an access through
+/// an argument register (%rdi, %rsi, …) that the function has not
+/// overwritten is written as an access to the location it points to.
+/// `ret` ends the thread. Refused, with the instruction and its address:
+/// calls, relocations (a reference to a symbol), stack accesses (the
+/// kernel's x86 `smp_mb`, `lock; addl $0,-4(%rsp)`, excepted: x86-TSO orders
+/// it as MFENCE, and it is written so), backward branches (loops: LL/SC),
+/// and — when the litmus is read back — any instruction outside the
+/// checker's subset.
+public struct LiftedTest: Sendable {
+    /// The herd7 text.
+    public var text: String
+    /// The lifting facts used, one line each (dropped hints, rewritten fences).
+    public var notes: [String]
+    /// Per thread, per row of the program table: the instruction's address and objdump text.
+    public var origins: [[(address: String, text: String)]]
+}
+
+public enum ObjdumpLifter {
+    public struct Instruction: Sendable {
+        public var address: Int
+        public var text: String
+    }
+
+    /// The functions of a disassembly, by name, each with its instructions;
+    /// a relocation line is refused.
+    public static func functions(_ objdump: String) throws -> [String: [Instruction]] {
+        var out: [String: [Instruction]] = [:]
+        var current: String?
+        for raw in objdump.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = String(raw)
+            if let lt = line.firstIndex(of: "<"), line.hasSuffix(">:"), line[..<lt].trimmed.allSatisfy(\.isHexDigit) {
+                current = String(line[line.index(after: lt) ..< line.index(line.endIndex, offsetBy: -2)])
+                out[current!] = []
+                continue
+            }
+            guard let f = current else { continue }
+            // A relocation: "\t\t\tc: R_AARCH64_ADR_PREL_PG_HI21\tsym".
+            let t = line.trimmed
+            if let colon = t.firstIndex(of: ":"), t[..<colon].allSatisfy(\.isHexDigit), t[t.index(after: colon)...].trimmed.hasPrefix("R_") {
+                let what = t[t.index(after: colon)...].trimmed.split(separator: "\t").joined(separator: " ")
+                throw ModelError.notModelled("\(f) at 0x\(t[..<colon]): relocation \(what) (a reference to a symbol)")
+            }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count >= 2, fields[0].hasSuffix(":") else { continue }
+            let addrText = fields[0].dropLast().trimmed
+            guard let addr = Int(addrText, radix: 16) else { continue }
+            // (Disassembled with --no-show-raw-insn: address, mnemonic, operands.)
+            let text = fields[1...].joined(separator: " ").trimmed
+            guard !text.isEmpty else { continue }
+            out[f, default: []].append(Instruction(address: addr, text: text))
+        }
+        return out
+    }
+
+    /// The lifted test for `source` compiled for `arch`, named `name`.
+    public static func lift(_ test: CLitmusTest, source: CompiledSource, objdump: String, arch: CompileTarget.Arch, name: String) throws -> LiftedTest {
+        let fs = try functions(objdump)
+        var notes: [String] = []
+        var columns: [[String]] = []
+        var origins: [[(address: String, text: String)]] = []
+        var initial: [String] = []
+        for t in test.threads {
+            guard var body = fs["P\(t.index)"] else { throw ModelError.notModelled("P\(t.index) is not in the object code") }
+            // Alignment padding after the last instruction is not the thread's.
+            while let l = body.last, isPadding(l.text) { body.removeLast() }
+            let args = source.arguments[t.index]
+            let (rows, o, n, regs) = arch.isArm64
+                ? try aarch64(body, thread: t.index, arguments: args)
+                : try x86(body, thread: t.index, arguments: args)
+            columns.append(rows)
+            origins.append(o)
+            for x in n where !notes.contains(x) { notes.append(x) }
+            initial += regs
+        }
+        let width = 64 // bits of a location holding a long
+        var locations: [String] = []
+        for g in test.globalNames {
+            let i = test.initializations.first { $0.name == g && $0.thread == nil }
+            let wide = i?.type.map { $0.base != "int" } ?? test.threads.flatMap(\.parameters).first { $0.name == g }.map { $0.type.base != "int" } ?? false
+            var v = "0"
+            if case let .integer(k)? = i?.value { v = "\(k)" }
+            locations.append("\(wide ? "int\(width)_t" : "int") \(g)=\(v);")
+        }
+        for t in test.threads {
+            for l in t.locals {
+                let r = CompiledSource.resultName(thread: t.index, local: l.name)
+                if source.results.values.contains(r) { locations.append("\(l.type.base == "int" ? "int" : "int\(width)_t") \(r)=0;") }
+            }
+        }
+        if !arch.isArm64 { locations = locations.map { String($0.split(separator: " ", maxSplits: 1)[1]) } }
+        let header = arch.isArm64 ? "AArch64" : "X86_64"
+        var out = "\(header) \(name)\n\"Lifted from the object code: \(notes.isEmpty ? "no rewrites" : notes.joined(separator: "; "))\"\n{\n"
+        out += (locations + initial).joined(separator: "\n") + "\n}\n"
+        let rowCount = columns.map(\.count).max() ?? 0
+        var table: [[String]] = [test.threads.map { "P\($0.index)" }]
+        for r in 0 ..< rowCount { table.append(columns.map { r < $0.count ? $0[r] : "" }) }
+        let widths = test.threads.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
+        for row in table {
+            out += " " + row.enumerated().map { $0.element + String(repeating: " ", count: widths[$0.offset] - $0.element.count) }.joined(separator: " | ") + " ;\n"
+        }
+        func obs(_ o: CObservable) throws -> String {
+            switch o {
+            case let .global(n, nil): return n
+            case let .global(n, k?): return "\(n)[\(k)]"
+            case .local: guard let r = source.results[o] else { throw ModelError.notModelled("the observable \(o)") }; return r
+            }
+        }
+        func prop(_ p: CProposition) throws -> String {
+            switch p {
+            case let .equals(o, .integer(v)): return "\(try obs(o))=\(v)"
+            case let .equals(o, .observable(q)): return "\(try obs(o))=\(try obs(q))"
+            case .equals(_, .address): throw ModelError.notModelled("a condition on a pointer value")
+            case let .not(q): return "~\(try prop(q))"
+            case let .and(qs): return "(" + (try qs.map(prop).joined(separator: " /\\ ")) + ")"
+            case let .or(qs): return "(" + (try qs.map(prop).joined(separator: " \\/ ")) + ")"
+            case let .implies(a, b): return "(\(try prop(a)) => \(try prop(b)))"
+            case let .constant(b): return b ? "true" : "false"
+            }
+        }
+        if !test.locations.isEmpty { out += "locations [\(try test.locations.map(obs).joined(separator: "; "));]\n" }
+        if let f = test.filter { out += "filter \(try prop(f))\n" }
+        let q: String
+        switch test.condition.quantifier {
+        case .exists: q = "exists"
+        case .notExists: q = "~exists"
+        case .forall: q = "forall"
+        }
+        out += "\(q) \(try prop(test.condition.proposition))\n"
+        return LiftedTest(text: out, notes: notes, origins: origins)
+    }
+
+    private static func isPadding(_ text: String) -> Bool {
+        let m = text.split(separator: " ").first.map { String($0) } ?? ""
+        return m.hasPrefix("nop") || m == "cs" || m == "data16" || m == "int3" || m == "udf" || text.hasPrefix("xchg %ax,%ax")
+    }
+
+    private static func refuse(_ t: Int, _ i: Instruction, _ why: String) -> ModelError {
+        .notModelled("P\(t) at 0x\(String(i.address, radix: 16)): '\(i.text)': \(why)")
+    }
+
+    /// Drops an objdump comment and the symbolic form of a branch target.
+    private static func clean(_ s: String, comment: String) -> String {
+        var s = s
+        s = s.cut(before: comment)
+        s = s.cut(before: " <")
+        return s.trimmed
+    }
+
+    private static func aarch64(_ body: [Instruction], thread t: Int, arguments: [String]) throws
+        -> ([String], [(address: String, text: String)], [String], [String]) {
+        var rows: [String] = [], origins: [(address: String, text: String)] = [], notes: [String] = []
+        let regs = arguments.enumerated().map { "\(t):X\($0.offset)=\($0.element);" }
+        var targets: Set<Int> = []
+        var lines: [(Instruction, String)] = []
+        let end = (body.last?.address ?? 0) + 4
+        // A branch to a `ret` ends the thread as the `ret` does.
+        let returns = Set(body.filter { $0.text.split(separator: " ").first == "ret" }.map(\.address))
+        for (k, i) in body.enumerated() {
+            let s = clean(i.text, comment: "//")
+            let parts = s.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            let m = parts.first.map(String.init)?.lowercased() ?? ""
+            var ops = parts.count > 1 ? String(parts[1]) : ""
+            if ["bl", "blr", "br", "b.l"].contains(m) || m.hasPrefix("bl") && !m.hasPrefix("b.") { throw refuse(t, i, "a call") }
+            if ops.contains("sp") && (ops.contains("[sp") || ops.hasPrefix("sp") || ops.contains(", sp")) { throw refuse(t, i, "a stack access") }
+            if m == "ret" {
+                if k == body.count - 1 { continue }
+                targets.insert(end)
+                lines.append((i, "B L\(t)_end"))
+                continue
+            }
+            if m == "prfm" { notes.append("PRFM dropped (a prefetch hint: no memory effect)"); continue }
+            if m == "b" || m.hasPrefix("b.") || m == "cbz" || m == "cbnz" || m == "tbz" || m == "tbnz" {
+                var o = ops.split(separator: ",").map { $0.trimmed }
+                guard let last = o.last, var a = Int(last, radix: 16) else { throw refuse(t, i, "a branch without a target address") }
+                guard a > i.address else { throw refuse(t, i, "a backward branch (a loop: LL/SC or while; not lifted yet)") }
+                if returns.contains(a) { a = end }
+                guard a <= end else { throw refuse(t, i, "a branch out of the function") }
+                targets.insert(a)
+                o[o.count - 1] = a == end ? "L\(t)_end" : "L\(t)_\(String(a, radix: 16))"
+                ops = o.joined(separator: ",")
+            }
+            // Registers and hex immediates as herd7 reads them.
+            var words: [String] = []
+            var cur = ""
+            for ch in ops {
+                if ch.isLetter || ch.isNumber || ch == "_" || ch == "#" { cur.append(ch) } else {
+                    words.append(cur); cur = ""; words.append(String(ch))
+                }
+            }
+            words.append(cur)
+            let rewritten = words.map { w -> String in
+                if w.hasPrefix("#0x"), let v = UInt64(w.dropFirst(3), radix: 16) { return "#\(v)" }
+                if w.hasPrefix("L\(t)_") { return w }
+                if let f = w.first, "wx".contains(f), w.dropFirst().allSatisfy(\.isNumber) || w.dropFirst() == "zr" { return w.uppercased() }
+                if w.hasPrefix("#") { return w }
+                return w.count <= 5 && w.allSatisfy(\.isLetter) ? w.uppercased() : w
+            }.joined().filter { $0 != " " }
+            lines.append((i, m.uppercased() + (rewritten.isEmpty ? "" : " " + rewritten)))
+        }
+        for (i, text) in lines {
+            rows.append((targets.contains(i.address) ? "L\(t)_\(String(i.address, radix: 16)): " : "") + text)
+            origins.append((String(i.address, radix: 16), i.text))
+        }
+        if targets.contains(end) { rows.append("L\(t)_end:"); origins.append((String(end, radix: 16), "(end)")) }
+        return (rows, origins, notes, regs)
+    }
+
+    /// The general registers, each with its 32-, 16- and 8-bit names.
+    private static let x86Registers: [[String]] = [
+        ["%rdi", "%edi", "%di", "%dil"], ["%rsi", "%esi", "%si", "%sil"], ["%rdx", "%edx", "%dx", "%dl"], ["%rcx", "%ecx", "%cx", "%cl"],
+        ["%r8", "%r8d", "%r8w", "%r8b"], ["%r9", "%r9d", "%r9w", "%r9b"], ["%rax", "%eax", "%ax", "%al"], ["%rbx", "%ebx", "%bx", "%bl"],
+    ] + (10 ... 15).map { ["%r\($0)", "%r\($0)d", "%r\($0)w", "%r\($0)b"] }
+
+    private static func x86(_ body: [Instruction], thread t: Int, arguments: [String]) throws
+        -> ([String], [(address: String, text: String)], [String], [String]) {
+        var rows: [String] = [], origins: [(address: String, text: String)] = [], notes: [String] = []
+        // A 64-bit register still holding an argument pointer: the first six
+        // arrive in registers, the others at 8(%rsp), 16(%rsp), … on entry.
+        var pointer: [String: String] = [:]
+        for (k, a) in arguments.prefix(6).enumerated() { pointer[x86Registers[k][0]] = a }
+        func family(_ r: String) -> String? { x86Registers.first { $0.contains(r) }?[0] }
+        for (k, i) in body.enumerated() {
+            let s = clean(i.text, comment: "#")
+            let parts = s.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            let m = parts.first.map(String.init) ?? ""
+            var ops = parts.count > 1 ? String(parts[1].filter { $0 != " " }) : ""
+            if m == "ret" || m == "retq" {
+                if k == body.count - 1 { continue }
+                throw refuse(t, i, "a return before the end (x86 branches are not in the checker's subset)")
+            }
+            if m.hasPrefix("call") || m.hasPrefix("jmp") && ops.hasPrefix("*") { throw refuse(t, i, "a call") }
+            if m == "lock", ops == "addl$0x0,-0x4(%rsp)" {
+                notes.append("lock addl $0,-4(%rsp) written MFENCE (the kernel's smp_mb; x86-TSO orders both as a full fence)")
+                rows.append("MFENCE"); origins.append((String(i.address, radix: 16), i.text))
+                continue
+            }
+            if m == "nop" || m.hasPrefix("nop") || m == "endbr64" || m == "xchg" && ops == "%ax,%ax" { continue }
+            if m == "mov" || m == "movq", ops.hasSuffix(")") == false, let paren = ops.firstIndex(of: "("),
+               ops[paren...].hasPrefix("(%rsp),"), let off = Int(ops[..<paren].dropFirst(2), radix: 16), ops.hasPrefix("0x"),
+               off % 8 == 0, off >= 8, arguments.count > 5 + off / 8, let d = family(String(ops[ops.index(after: ops.lastIndex(of: ",")!)...])) {
+                // A stack-passed argument pointer loaded into a register: no memory effect on shared locations.
+                pointer[d] = arguments[5 + off / 8]
+                notes.append("stack-passed argument pointers read into registers (not shared accesses)")
+                continue
+            }
+            if m == "mov" || m == "movq", let comma = ops.firstIndex(of: ","), let from = pointer[String(ops[..<comma])],
+               let d = family(String(ops[ops.index(after: comma)...])), d == String(ops[ops.index(after: comma)...]) {
+                // An argument pointer copied between registers: no memory effect.
+                pointer[d] = from
+                continue
+            }
+            if ops.contains("%rsp") || ops.contains("%rbp") || m.hasPrefix("push") || m.hasPrefix("pop") { throw refuse(t, i, "a stack access") }
+            // Operands, split at top-level commas.
+            var args: [String] = [], depth = 0, cur = ""
+            for ch in ops {
+                if ch == "(" { depth += 1 } else if ch == ")" { depth -= 1 }
+                if ch == ",", depth == 0 { args.append(cur); cur = "" } else { cur.append(ch) }
+            }
+            if !cur.isEmpty { args.append(cur) }
+            args = try args.map { a -> String in
+                if a.hasPrefix("$0x"), let v = UInt64(a.dropFirst(3), radix: 16) { return "$\(v)" }
+                guard let open = a.firstIndex(of: "(") else { return a }
+                let base = String(a[a.index(after: open) ..< (a.firstIndex(of: ")") ?? a.endIndex)])
+                guard a[..<open].isEmpty, let loc = pointer[base] else {
+                    throw refuse(t, i, "an access through \(a) (only an unmodified argument pointer is lifted)")
+                }
+                return "(\(loc))"
+            }
+            // The destination (AT&T: last operand) of anything but a store or xchg-with-memory is overwritten.
+            for a in args.dropLast() + (m.hasPrefix("xchg") ? args.suffix(1) : []) where family(a).map({ pointer[$0] != nil }) ?? false {
+                throw refuse(t, i, "an argument pointer used as a value")
+            }
+            if let d = args.last, let r = family(d) { pointer[r] = nil }
+            if m.hasPrefix("xchg"), let f = args.first, let r = family(f) { pointer[r] = nil }
+            rows.append(m + (args.isEmpty ? "" : " " + args.joined(separator: ",")))
+            origins.append((String(i.address, radix: 16), i.text))
+        }
+        return (rows, origins, notes, [])
+    }
+}
+
+private extension StringProtocol {
+    /// Without leading and trailing blanks.
+    var trimmed: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+
+    /// The text before the first occurrence of `marker` (all of it when absent).
+    func cut(before marker: String) -> String {
+        let s = String(self), m = Array(marker)
+        let cs = Array(s)
+        guard cs.count >= m.count else { return s }
+        for i in 0 ... cs.count - m.count where Array(cs[i ..< i + m.count]) == m { return String(cs[..<i]) }
+        return s
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import PVExperiments
+import PVModel
+
+/// `pvbench model FILE --compile TARGET`: a C test compiled by a real
+/// compiler, lifted back from its object code and checked under the
+/// architecture's model beside the source's verdict (docs/compiled.md).
+extension ModelCommand {
+    /// The targets `--compile` names (`all`: every one), each with whether it can run here.
+    static func compileTargets(_ names: [String]) throws -> [CompileTarget] {
+        var out: [CompileTarget] = []
+        for n in names {
+            if n == "all" { out += CompileTarget.all; continue }
+            guard let t = CompileTarget(n) else {
+                throw ValidationError("unknown compile target '\(n)'; valid: all, \(CompileTarget.all.map(\.description).joined(separator: ", "))")
+            }
+            out.append(t)
+        }
+        return out.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+    }
+
+    /// One line per target for each C test; the number of checks not decided.
+    func runCompiled(_ cTests: [(String, CLitmusTest)], targets: [CompileTarget], emitDirectory: String?) throws -> Int {
+        var undecided = 0
+        let options = CheckOptions(lse2: lse2, unroll: unroll)
+        for t in targets where !CompileRunner.present(t) {
+            print("\(t): absent (\(t.command.executable) or a disassembler \(t.disassemblers.joined(separator: "/")) not installed)")
+        }
+        let runnable = targets.filter(CompileRunner.present)
+        for (file, test) in cTests {
+            let names = CompiledComparison.observables(test)
+            print("Test \(test.name) (\(file))")
+            var source: [Bool: CompiledComparison.Source] = [:]
+            for arm in [true, false] where runnable.contains(where: { $0.arch.isArm64 == arm }) {
+                do {
+                    let s = try CompiledComparison.source(test, arm64: arm, options: options)
+                    print("  source (\(s.label)): \(s.result.allowed ? "Allowed" : "Forbidden"), \(s.states.count) final states")
+                    source[arm] = s
+                } catch {
+                    print("  source (kernel mapping under \(arm ? "armv8" : "x86-tso")): undecided: \(error)")
+                }
+            }
+            for target in runnable {
+                let prefix = "  \(target.description.padding(toLength: 16, withPad: " ", startingAt: 0))"
+                let src = source[target.arch.isArm64]
+                let outcome = try CompiledComparison.check(test, target: target, source: src, options: options) { compiled, decided in
+                    guard let dir = emitDirectory else { return }
+                    let base = URL(fileURLWithPath: dir).appendingPathComponent(
+                        "\(test.name.replacingOccurrences(of: "/", with: "_"))+\(target.compiler.rawValue)-\(target.arch.rawValue)")
+                    try compiled.source.text.write(to: base.appendingPathExtension("c"), atomically: true, encoding: .utf8)
+                    // Only a lift pvbench decides is written: herd7 is given what pvbench answers.
+                    if decided { try compiled.lifted.text.write(to: base.appendingPathExtension("litmus"), atomically: true, encoding: .utf8) }
+                }
+                switch outcome {
+                case let .refused(why):
+                    print("\(prefix) refused: \(why)")
+                    undecided += 1
+                case let .decided(d):
+                    var line = "\(prefix) \(d.result.allowed ? "Allowed" : "Forbidden") under \(d.result.model.rawValue), \(d.states.count) final states"
+                    if src == nil { line += "; not compared (the source is undecided)" }
+                    if let src {
+                        if let w = d.extra.first {
+                            line += "; compiled code allows what the kernel model forbids (\(src.label)): \(d.extra.count) state\(d.extra.count == 1 ? "" : "s"), witness { \(CompiledComparison.render(names, w)) }"
+                        } else {
+                            line += "; within the \(src.label)"
+                            if d.missing > 0 { line += " (\(d.missing) of its states not reached: normal, the compiled code is stronger)" }
+                        }
+                    }
+                    print(line)
+                    // A finding shows the instructions involved: the lifted program, as herd7 reads it.
+                    if !d.extra.isEmpty { print(d.compiled.lifted.text.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")) }
+                }
+            }
+        }
+        return undecided
+    }
+}
