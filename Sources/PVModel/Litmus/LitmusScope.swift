@@ -27,7 +27,10 @@ enum LitmusScope {
             }
         }
         for line in lines[(header + 1)...] {
-            let triggered = line.text.withCString { text in compiled.map { $0.triggers.contains { strstr(text, $0) != nil } } }
+            let named = assignsName(line.text)
+            let triggered = line.text.withCString { text in
+                compiled.map { f in f.triggers.contains { $0 == assignedName ? named : strstr(text, $0) != nil } }
+            }
             for (f, on) in zip(compiled, triggered) where on {
                 if let m = try? f.pattern.firstMatch(in: line.text) {
                     throw refusal(line, String(line.text[m.range]), f.why)
@@ -49,13 +52,32 @@ enum LitmusScope {
          ["PTE", "PA", "TTD", "pte_", "valid", "af", "db", "oa", "el0", "TLBI"]),
         ("instruction fetch (an instruction as data) is outside the model", #"\binstr\s*:\s*""#, ["instr"]),
         // `=P1:L0`, `=label:"P1:L0"`: a code label used as a value (not `0:X1=x`).
-        ("instruction fetch (a code label as data) is outside the model", #"=\s*(label\s*:\s*"|P\d+\s*:\s*[A-Za-z_])"#, ["="]),
+        ("instruction fetch (a code label as data) is outside the model", #"=\s*(label\s*:\s*"|P\d+\s*:\s*[A-Za-z_])"#, [assignedName]),
         ("cache maintenance (IC, DC) is outside the model", #"(^|[|;:]|\s)(IC|DC)\s+[A-Za-z]+\s*(,|;|\||$)"#, ["IC", "DC"]),
         ("memory tags (MTE) are outside the model",
-         #"=\s*[A-Za-z_]\w*\s*:\s*[A-Za-z_]\w*|\b(STG|STZG|STZ2G|LDG|STGP)\s"#, ["=", "STG", "STZ", "LDG"]),
+         #"=\s*[A-Za-z_]\w*\s*:\s*[A-Za-z_]\w*|\b(STG|STZG|STZ2G|LDG|STGP)\s"#, [assignedName, "STG", "STZ", "LDG"]),
         ("faults are outside the model", #"\bfault\s*\(|\bUDF\b|\bSVC\b|\bERET\b"#, ["fault", "UDF", "SVC", "ERET"]),
         ("SVE and SME are outside the model", #"\b[ZP]\d+\.[BHSDQ]\b|\bZA\b|\bSMSTART\b"#, [".B", ".H", ".S", ".D", ".Q", "ZA", "SMSTART"]),
     ]
+
+    /// The trigger of the two patterns that start `= name :` (tags, labels as data).
+    private static let assignedName = "= name :"
+
+    /// Whether the line has `=`, then (after blanks) a name, then (after blanks) `:`.
+    private static func assignsName(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        func isStart(_ c: UInt8) -> Bool { ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) || c == 0x5f }
+        func isWord(_ c: UInt8) -> Bool { isStart(c) || (c >= 0x30 && c <= 0x39) }
+        for i in b.indices where b[i] == UInt8(ascii: "=") {
+            var j = i + 1
+            while j < b.count, b[j] == 0x20 || b[j] == 0x09 { j += 1 }
+            guard j < b.count, isStart(b[j]) else { continue }
+            while j < b.count, isWord(b[j]) { j += 1 }
+            while j < b.count, b[j] == 0x20 || b[j] == 0x09 { j += 1 }
+            if j < b.count, b[j] == UInt8(ascii: ":") { return true }
+        }
+        return false
+    }
 
     /// The patterns, compiled once per process. Never mutated after this
     /// initialiser; Regex compiles its matcher lazily behind its own atomic,
