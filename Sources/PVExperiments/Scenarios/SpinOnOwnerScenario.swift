@@ -154,9 +154,9 @@ struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
             }
             let start = CycleClock.now()
             let exit = spin(honouring: true)
-            // The answer first, so that the owner's round trip holds no stamp of this thread's.
-            if exit == .ownerPreempted { answers.answer(reader: r, vcpu: o, state: 1) }
             let stopped = CycleClock.now()
+            // After the stamp, as preempt-poll's reader: with the answer's store first, the stamp waited for it.
+            if exit == .ownerPreempted { answers.answer(reader: r, vcpu: o, state: 1) }
             guard exit != .budget else { return 0 }  // stopped mid-episode
             var released = stopped
             if exit == .ownerPreempted {
