@@ -2,9 +2,11 @@ import PVModel
 
 /// The Téléchat check for one C test: the final states the compiled
 /// program allows against those the source allows. The source's verdict
-/// is the kernel's own mapping of each primitive under the target's
-/// architecture model (LKMM is not in this branch); states are compared
-/// over the C test's observables (condition, then `locations`).
+/// is LKMM's (`lkmm(_:)`, the C test as herd7 -conf linux-kernel.cfg
+/// reads it); the kernel's own mapping of each primitive under the
+/// target's architecture model (`source(_:arm64:)`) is kept for
+/// comparison. States are compared over the C test's observables
+/// (condition, then `locations`).
 public enum CompiledComparison {
     /// What a test's observables read, in the order compared.
     public static func observables(_ test: CLitmusTest) -> [CObservable] {
@@ -18,11 +20,27 @@ public enum CompiledComparison {
         return Set(r.states.map { s in index.enumerated().map { k, i in i.map { HerdReport.value(r.program, r.observed[$0], s.values[$0]) } ?? "?\(k)" } })
     }
 
-    /// The source side: the kernel mapping for the target's architecture, checked.
+    /// The kernel mapping for the target's architecture, checked (the source side before LKMM).
     public struct Source: Sendable {
         public var label: String
         public var result: CheckResult
         public var states: Set<[String]>
+        /// The cat file's flags some allowed source execution raises (LKMM: `data-race`, …).
+        public var flags: [String] { result.flags }
+    }
+
+    /// The source side: the C test under LKMM. Throws `ModelError` where LKMM
+    /// does not decide it (locks, SRCU, `filter`, …): then nothing is compared.
+    public static func lkmm(_ test: CLitmusTest, options: CheckOptions = CheckOptions()) throws -> Source {
+        let p = try LKMMLowering.program(test)
+        let r = try ModelChecker.check(p, model: .lkmm, options: options)
+        let s = states(r, observables(test)) { o in
+            switch o {
+            case let .local(t, n): return p.lkmmThreads[t].registerNames.firstIndex(of: n).map { .register(thread: t, register: $0) }
+            case let .global(n, e): return .memory(location: n, element: e)
+            }
+        }
+        return Source(label: "LKMM", result: r, states: s)
     }
 
     public static func source(_ test: CLitmusTest, arm64: Bool, options: CheckOptions = CheckOptions()) throws -> Source {
@@ -55,7 +73,7 @@ public enum CompiledComparison {
         public var missing: Int
     }
 
-    /// Compiles, lifts and checks `test` for `target`; `source` as `source(_:arm64:)` gives it (nil: not compared).
+    /// Compiles, lifts and checks `test` for `target`; `source` as `lkmm(_:)` (or `source(_:arm64:)`) gives it (nil: not compared).
     public static func check(_ test: CLitmusTest, target: CompileTarget, source: Source?, options: CheckOptions = CheckOptions(),
                              emit: ((CompileRunner.Compiled, _ decided: Bool) throws -> Void)? = nil) throws -> Outcome {
         let compiled: CompileRunner.Compiled

@@ -78,19 +78,18 @@ public enum ObjdumpLifter {
             for x in n where !notes.contains(x) { notes.append(x) }
             initial += regs
         }
-        let width = 64 // bits of a location holding a long
         var locations: [String] = []
         for g in test.globalNames {
             let i = test.initializations.first { $0.name == g && $0.thread == nil }
-            let wide = i?.type.map { $0.base != "int" } ?? test.threads.flatMap(\.parameters).first { $0.name == g }.map { $0.type.base != "int" } ?? false
+            let base = i?.type?.base ?? test.threads.flatMap(\.parameters).first { $0.name == g }?.type.base ?? "int"
             var v = "0"
             if case let .integer(k)? = i?.value { v = "\(k)" }
-            locations.append("\(wide ? "int\(width)_t" : "int") \(g)=\(v);")
+            locations.append("\(CompiledSource.scalarTypes[base] ?? "int") \(g)=\(v);")
         }
         for t in test.threads {
             for l in t.locals {
                 let r = CompiledSource.resultName(thread: t.index, local: l.name)
-                if source.results.values.contains(r) { locations.append("\(l.type.base == "int" ? "int" : "int\(width)_t") \(r)=0;") }
+                if source.results.values.contains(r) { locations.append("\(CompiledSource.scalarTypes[l.type.base] ?? "int") \(r)=0;") }
             }
         }
         if !arch.isArm64 { locations = locations.map { String($0.split(separator: " ", maxSplits: 1)[1]) } }
@@ -178,7 +177,8 @@ public enum ObjdumpLifter {
             if m == "b" || m.hasPrefix("b.") || m == "cbz" || m == "cbnz" || m == "tbz" || m == "tbnz" {
                 var o = ops.split(separator: ",").map { $0.trimmed }
                 guard let last = o.last, var a = Int(last, radix: 16) else { throw refuse(t, i, "a branch without a target address") }
-                guard a > i.address else { throw refuse(t, i, "a backward branch (a loop: LL/SC or while; not lifted yet)") }
+                // A backward branch (an LL/SC retry, a `while`) is kept: the checker unrolls it as herd7 -unroll does.
+                guard a >= (body.first?.address ?? 0) else { throw refuse(t, i, "a branch out of the function") }
                 if returns.contains(a) { a = end }
                 guard a <= end else { throw refuse(t, i, "a branch out of the function") }
                 targets.insert(a)
@@ -200,8 +200,18 @@ public enum ObjdumpLifter {
                 if let f = w.first, "wx".contains(f), w.dropFirst().allSatisfy(\.isNumber) || w.dropFirst() == "zr" { return w.uppercased() }
                 if w.hasPrefix("#") { return w }
                 return w.count <= 5 && w.allSatisfy(\.isLetter) ? w.uppercased() : w
-            }.joined().filter { $0 != " " }
-            lines.append((i, m.uppercased() + (rewritten.isEmpty ? "" : " " + rewritten)))
+            }.joined()
+            // Blanks go, but the one before a shift amount stays: herd7 reads `[X1,W2,SXTW #2]`, `[X1,X2,LSL #3]`.
+            var compact = ""
+            for ch in rewritten where ch != " " {
+                if ch == "#", compact.last?.isLetter == true { compact.append(" ") }
+                compact.append(ch)
+            }
+            lines.append((i, m.uppercased() + (compact.isEmpty ? "" : " " + compact)))
+        }
+        let kept = Set(lines.map(\.0.address))
+        for a in targets where a != end && !kept.contains(a) {
+            throw ModelError.notModelled("P\(t): a branch to 0x\(String(a, radix: 16)), an instruction not lifted (a hint)")
         }
         for (i, text) in lines {
             rows.append((targets.contains(i.address) ? "L\(t)_\(String(i.address, radix: 16)): " : "") + text)
@@ -256,6 +266,14 @@ public enum ObjdumpLifter {
                 continue
             }
             if ops.contains("%rsp") || ops.contains("%rbp") || m.hasPrefix("push") || m.hasPrefix("pop") { throw refuse(t, i, "a stack access") }
+            // The checker's x86 is MOV, XCHG and MFENCE: anything else is refused here, by what it is.
+            if m == "lock" || m.hasPrefix("lock") { throw refuse(t, i, "a LOCK'd read-modify-write (the checker's x86 has XCHG only: no LOCK CMPXCHG, XADD, ADD)") }
+            if m.hasPrefix("j") || m.hasPrefix("cmov") || m.hasPrefix("set") {
+                throw refuse(t, i, "a branch or a flag-dependent instruction (the checker's x86 has no branches)")
+            }
+            if !["mov", "movl", "movq", "xchg", "xchgl", "xchgq", "mfence"].contains(m) {
+                throw refuse(t, i, "outside the checker's x86 subset (MOV, XCHG, MFENCE)")
+            }
             // Operands, split at top-level commas.
             var args: [String] = [], depth = 0, cur = ""
             for ch in ops {
