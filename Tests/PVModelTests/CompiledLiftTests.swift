@@ -121,6 +121,10 @@ struct CompiledLiftTests {
         let r = try ModelChecker.check(try LitmusParser.parse(l.text), model: .armv8)
         // P0 leaves the loop only once it reads y=1: P0_r0=0 is never final.
         #expect(!r.allowed && r.states.allSatisfy { s in s.values.first != .zero })
+        // A bitmask immediate (herd7 reads no such MOV) as MOVZ/MOVK: the same value.
+        let wide = try lift(replacing("   0:\tmov\tw3, #0x1                   \t// #1", "   0:\tmov\tw3, #0x10001", in: Self.sbArm64), .armv8)
+        #expect(wide.text.contains("MOVZ W3,#1") && wide.text.contains("MOVK W3,#1,LSL #16"), "\(wide.text)")
+        #expect(try ModelChecker.check(try LitmusParser.parse(wide.text), model: .armv8).states.count == 3)
         let indexed = try lift(replacing("  2c:\tldr\tw0, [x0]", "  2c:\tldr\tw0, [x0, w3, sxtw #2]", in: Self.sbArm64), .armv8)
         #expect(indexed.text.contains("LDR W0,[X0,W3,SXTW #2]"))
         _ = try LitmusParser.parse(indexed.text)
