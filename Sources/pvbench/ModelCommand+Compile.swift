@@ -69,8 +69,12 @@ extension ModelCommand {
                         }
                     }
                     print(line)
-                    // A finding shows the instructions involved: the lifted program, as herd7 reads it.
-                    if !d.extra.isEmpty { print(d.compiled.lifted.text.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")) }
+                    // A finding shows the execution that reaches the witness state, and the instructions involved:
+                    // the lifted program, as herd7 reads it.
+                    if !d.extra.isEmpty {
+                        if !d.witness.isEmpty { print("    witness execution (compiled program):\n" + d.witness.map { "      " + $0 }.joined(separator: "\n")) }
+                        print(d.compiled.lifted.text.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
+                    }
                 }
             }
         }

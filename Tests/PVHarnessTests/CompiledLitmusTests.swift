@@ -61,6 +61,10 @@ struct CompiledLitmusTests {
                 decided += 1
                 #expect((d.result.allowed ? "Allowed" : "Forbidden") == want, "\(name) on \(target)")
                 #expect(d.extra.isEmpty != (target.arch.isArm64 && Self.findings.contains(name)), "\(name) on \(target): states beyond LKMM's: \(d.extra)")
+                // A finding comes with the compiled program's execution reaching it: both loads read the other thread's store.
+                if !d.extra.isEmpty {
+                    #expect(d.witness.filter { $0.contains(": R ") && $0.contains(" rf P") }.count == 2, "\(name) on \(target): \(d.witness)")
+                }
                 let lifted = d.compiled.lifted.text.split(separator: "\n")[0].split(separator: " ")[1]
                 let mine = HerdReport.render(d.result).split(separator: "\n").first { $0.hasPrefix("Observation ") }.map(String.init)
                 #expect(mine == Self.herd7[String(lifted)], "\(lifted): pvbench \(mine ?? "-") vs herd7 \(Self.herd7[String(lifted)] ?? "not recorded")")

@@ -16,8 +16,14 @@ public enum CompiledComparison {
 
     /// The final states of `r` over `names`, as herd7 prints the values.
     static func states(_ r: CheckResult, _ names: [CObservable], _ atom: (CObservable) -> Observable?) -> Set<[String]> {
-        let index = names.map { o in atom(o).flatMap { r.observed.firstIndex(of: $0) } }
-        return Set(r.states.map { s in index.enumerated().map { k, i in i.map { HerdReport.value(r.program, r.observed[$0], s.values[$0]) } ?? "?\(k)" } })
+        Set(r.states.map { project(r, $0, names, atom) })
+    }
+
+    /// One final state of `r` over `names`.
+    static func project(_ r: CheckResult, _ s: FinalState, _ names: [CObservable], _ atom: (CObservable) -> Observable?) -> [String] {
+        names.enumerated().map { k, o in
+            atom(o).flatMap { r.observed.firstIndex(of: $0) }.map { HerdReport.value(r.program, r.observed[$0], s.values[$0]) } ?? "?\(k)"
+        }
     }
 
     /// The kernel mapping for the target's architecture, checked (the source side before LKMM).
@@ -71,6 +77,9 @@ public enum CompiledComparison {
         public var extra: [[String]]
         /// How many source states the compiled code does not reach (normal).
         public var missing: Int
+        /// For the first of `extra`: the compiled program's execution that
+        /// reaches it (its events, reads-from and coherence, as `CheckResult.witnesses`).
+        public var witness: [String] = []
     }
 
     /// Compiles, lifts and checks `test` for `target`; `source` as `lkmm(_:)` (or `source(_:arm64:)`) gives it (nil: not compared).
@@ -87,19 +96,28 @@ public enum CompiledComparison {
         }
         let model: ModelKind = target.arch.isArm64 ? .armv8 : .x86TSO
         let r: CheckResult
-        do { r = try ModelChecker.check(program, model: model, options: options) } catch let e as ModelError {
+        var withWitnesses = options
+        withWitnesses.witnesses = source != nil
+        do { r = try ModelChecker.check(program, model: model, options: withWitnesses) } catch let e as ModelError {
             try emit?(compiled, false)
             return .refused("undecided under \(model.rawValue): \(e)")
         }
         try emit?(compiled, true)
-        let s = states(r, observables(test)) { o in
+        let atom: (CObservable) -> Observable? = { o in
             switch o {
             case .local: return compiled.source.results[o].map { .memory(location: $0, element: nil) }
             case let .global(n, e): return .memory(location: n, element: e)
             }
         }
+        let s = states(r, observables(test), atom)
         let extra = source.map { s.subtracting($0.states).sorted { $0.lexicographicallyPrecedes($1) } } ?? []
-        return .decided(Decided(compiled: compiled, result: r, states: s, extra: extra, missing: source.map { $0.states.subtracting(s).count } ?? 0))
+        var d = Decided(compiled: compiled, result: r, states: s, extra: extra, missing: source.map { $0.states.subtracting(s).count } ?? 0)
+        if let first = extra.first {
+            // The first final state whose observables read as the witness, and its execution.
+            let state = r.states.first { project(r, $0, observables(test), atom) == first }
+            d.witness = state.flatMap { r.witnesses[$0] } ?? []
+        }
+        return .decided(d)
     }
 
     /// A state as `0:r0=1; x=2;`.

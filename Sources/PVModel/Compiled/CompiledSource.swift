@@ -74,7 +74,7 @@ public struct CompiledSource: Sendable {
             }
             var params = t.parameters.map { "\($0.type) \($0.name)" }
             for p in t.parameters where p.type.base == "spinlock_t" || p.type.base == "struct srcu_struct" {
-                throw ModelError.notModelled("'\(p.type) \(p.name)' of P\(t.index): locks and SRCU are not compiled (their kernel implementations are loops, not lifted yet)")
+                throw ModelError.notModelled("'\(p.type) \(p.name)' of P\(t.index): locks and SRCU are not compiled (the kernel's spin_lock slow path and SRCU are calls into the kernel, which a compiled test cannot make)")
             }
             for p in t.parameters where p.type.pointerDepth != 1 || Self.scalarTypes[p.type.base] == nil {
                 throw ModelError.notModelled("the parameter '\(p.type) \(p.name)' of P\(t.index) (compiled tests take int, long and the fixed-width integer types)")
