@@ -68,6 +68,8 @@ extension ModelCommand {
                             if d.missing > 0 { line += " (\(d.missing) of its states not reached: normal, the compiled code is stronger)" }
                         }
                     }
+                    // A loop cut by the unrolling bound (herd7's `Loop`): states may be missing, so "fewer" proves nothing.
+                    if d.result.unrollingLimitReached { line += "; unrolling limit (--unroll \(d.result.unroll)) exceeded: states may be missing" }
                     print(line)
                     // A finding shows the execution that reaches the witness state, and the instructions involved:
                     // the lifted program, as herd7 reads it.
