@@ -28,6 +28,9 @@ public struct CheckOptions: Sendable, Hashable {
     /// one target (herd7's default for AArch64 and x86 is 2, opts.ml
     /// `unroll_default`). The path that would take it once more is cut.
     public var unroll: Int
+    /// Keep, for each final state, the first allowed execution that reaches
+    /// it (`CheckResult.witnesses`): its events, reads-from and coherence.
+    public var witnesses = false
 
     public init(lse2: Bool = false, maxCandidates: Int = 500_000, maxPathsPerThread: Int = 20_000, byteEvents: Bool = false,
                 unroll: Int = CheckOptions.herdUnroll) {

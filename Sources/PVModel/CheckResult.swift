@@ -24,6 +24,10 @@ public struct CheckResult: Sendable {
     public var unrollingLimitReached = false
     /// The cat file's flags some allowed execution raises (herd7's `Flag NAME` lines), sorted.
     public var flags: [String] = []
+    /// With `CheckOptions.witnesses`: per final state, one allowed execution
+    /// reaching it, one line per memory event in program order per thread
+    /// (`P1 e2: R y=1 rf P0 e1`), then coherence per location (`co x: P0 e0, P1 e1`).
+    public var witnesses: [FinalState: [String]] = [:]
 
     /// herd7's `Ok`: exists → some execution satisfies; ~exists → none does; forall → all do.
     public var conditionHolds: Bool {

@@ -94,13 +94,15 @@ public enum ModelChecker {
         var stateSet: Set<FinalState> = []
         var yes = 0, no = 0, cut = false
         var flags: Set<String> = []
+        var witnesses: [FinalState: [String]] = [:]
         var budget = options.maxCandidates
         var pick = [Int](repeating: 0, count: traces.count)
         func combination(_ t: Int) throws {
             if t == traces.count {
                 let chosen = pick.enumerated().map { traces[$0.offset][$0.element] }
-                try candidates(p, model, options, layout, initial, chosen, observed, &budget, &flags) { state, sat in
+                try candidates(p, model, options, layout, initial, chosen, observed, &budget, &flags) { state, sat, execution in
                     guard let state else { cut = true; return }
+                    if options.witnesses, witnesses[state] == nil, let execution { witnesses[state] = Self.describe(execution, p, layout) }
                     stateSet.insert(state)
                     if sat { yes += 1 } else { no += 1 }
                 }
@@ -121,7 +123,41 @@ public enum ModelChecker {
         var result = CheckResult(program: p, model: model, observed: observed, states: states, satisfying: yes, notSatisfying: no,
                                  unroll: options.unroll, unrollingLimitReached: cut)
         result.flags = flags.sorted()
+        result.witnesses = witnesses
         return result
+    }
+
+    /// One execution as text: each thread's memory events in program order
+    /// (`e` numbers count the thread's events), each read with the write it
+    /// reads from, then each location's coherence order.
+    static func describe(_ x: CandidateExecution, _ p: Program, _ layout: CellLayout) -> [String] {
+        let ev = x.events
+        func location(_ cell: Int) -> (String, Int) {
+            let l = layout.firstCell.lastIndex { $0 <= cell }!
+            return (p.locations[l].name, (cell - layout.firstCell[l]) * layout.cellBytes[l])
+        }
+        func name(_ e: Int) -> String {
+            let k = ev[..<e].filter { $0.thread == ev[e].thread }.count
+            return "P\(ev[e].thread) e\(k)"
+        }
+        func at(_ cell: Int) -> String {
+            let (n, o) = location(cell)
+            return o == 0 ? n : "\(n)+\(o)"
+        }
+        var out: [String] = []
+        for (e, event) in ev.enumerated() {
+            let cells = zip(event.cells, event.values).map { "\(at($0))=\($1)" }.joined(separator: ",")
+            var line = "\(name(e)): \(event.isRead ? "R" : "W") \(cells)"
+            if event.isRead {
+                let from = x.rf[e].map { $0 < 0 ? "initial" : name($0) }
+                line += " rf " + (Set(from).count == 1 ? from[0] : from.joined(separator: ","))
+            }
+            out.append(line)
+        }
+        for c in x.co.indices where x.co[c].count > 1 {
+            out.append("co \(at(c)): " + x.co[c].map(name).joined(separator: ", "))
+        }
+        return out
     }
 
     /// Values written, outside `domain`, by some combination of paths in
@@ -225,7 +261,7 @@ public enum ModelChecker {
     // as nil: herd7 drops it and prints `Loop` (top_herd.ml model_kont).
     private static func candidates(_ p: Program, _ model: ModelKind, _ options: CheckOptions, _ layout: CellLayout,
                                    _ initial: [UInt64], _ chosen: [ThreadTrace], _ observed: [Observable],
-                                   _ budget: inout Int, _ flags: inout Set<String>, _ record: (FinalState?, Bool) -> Void) throws {
+                                   _ budget: inout Int, _ flags: inout Set<String>, _ record: (FinalState?, Bool, CandidateExecution?) -> Void) throws {
         let initialBudget = options.maxCandidates
         let s = StaticExecution(traces: chosen, byteEvents: options.byteEvents)
         let ev = s.events
@@ -253,11 +289,11 @@ public enum ModelChecker {
             if model == .lkmm {
                 let v = try LKMMModel.verdict(graph, graph.communications(x))
                 guard v.consistent else { return }
-                if chosen.contains(where: \.cut) { record(nil, false); return }
+                if chosen.contains(where: \.cut) { record(nil, false, nil); return }
                 flags.formUnion(v.flags)
             } else {
                 guard model.consistent(graph, x, local: local) else { return }
-                if chosen.contains(where: \.cut) { record(nil, false); return }
+                if chosen.contains(where: \.cut) { record(nil, false, nil); return }
             }
             // Final memory: the coherence-last write of each cell.
             var cellValue = initial
@@ -276,7 +312,7 @@ public enum ModelChecker {
             }
             let lookup: (Observable) -> Value = { o in values[observed.firstIndex(of: o)!] }
             let sat = p.condition.proposition.evaluate { o in lookup(o) }
-            record(FinalState(values: values), sat)
+            record(FinalState(values: values), sat, options.witnesses ? x : nil)
         }
 
         func coGroup(_ g: Int) throws {

@@ -31,19 +31,19 @@ extension ModelCommand {
         for (file, test) in cTests {
             let names = CompiledComparison.observables(test)
             print("Test \(test.name) (\(file))")
-            var source: [Bool: CompiledComparison.Source] = [:]
-            for arm in [true, false] where runnable.contains(where: { $0.arch.isArm64 == arm }) {
-                do {
-                    let s = try CompiledComparison.source(test, arm64: arm, options: options)
-                    print("  source (\(s.label)): \(s.result.allowed ? "Allowed" : "Forbidden"), \(s.states.count) final states")
-                    source[arm] = s
-                } catch {
-                    print("  source (kernel mapping under \(arm ? "armv8" : "x86-tso")): undecided: \(error)")
-                }
+            // The source is the C test under LKMM; where LKMM does not decide it, nothing is compared.
+            var source: CompiledComparison.Source?
+            do {
+                let s = try CompiledComparison.lkmm(test, options: options)
+                let flags = s.flags.isEmpty ? "" : "; flags \(s.flags.joined(separator: ", ")) (the C has undefined behaviour there: a state beyond it is not a compiler's fault)"
+                print("  source (LKMM): \(s.result.allowed ? "Allowed" : "Forbidden"), \(s.states.count) final states\(flags)")
+                source = s
+            } catch {
+                print("  source (LKMM): refused: \(error); the compiled verdicts below are not compared")
             }
             for target in runnable {
                 let prefix = "  \(target.description.padding(toLength: 16, withPad: " ", startingAt: 0))"
-                let src = source[target.arch.isArm64]
+                let src = source
                 let outcome = try CompiledComparison.check(test, target: target, source: src, options: options) { compiled, decided in
                     guard let dir = emitDirectory else { return }
                     let base = URL(fileURLWithPath: dir).appendingPathComponent(
@@ -58,18 +58,25 @@ extension ModelCommand {
                     undecided += 1
                 case let .decided(d):
                     var line = "\(prefix) \(d.result.allowed ? "Allowed" : "Forbidden") under \(d.result.model.rawValue), \(d.states.count) final states"
-                    if src == nil { line += "; not compared (the source is undecided)" }
+                    if src == nil { line += "; not compared (LKMM refuses the source)" }
                     if let src {
                         if let w = d.extra.first {
                             line += "; compiled code allows what the kernel model forbids (\(src.label)): \(d.extra.count) state\(d.extra.count == 1 ? "" : "s"), witness { \(CompiledComparison.render(names, w)) }"
+                            if !src.flags.isEmpty { line += " (LKMM flags \(src.flags.joined(separator: ", ")): undefined behaviour, not a finding)" }
                         } else {
-                            line += "; within the \(src.label)"
+                            line += "; within \(src.label)'s states"
                             if d.missing > 0 { line += " (\(d.missing) of its states not reached: normal, the compiled code is stronger)" }
                         }
                     }
+                    // A loop cut by the unrolling bound (herd7's `Loop`): states may be missing, so "fewer" proves nothing.
+                    if d.result.unrollingLimitReached { line += "; unrolling limit (--unroll \(d.result.unroll)) exceeded: states may be missing" }
                     print(line)
-                    // A finding shows the instructions involved: the lifted program, as herd7 reads it.
-                    if !d.extra.isEmpty { print(d.compiled.lifted.text.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")) }
+                    // A finding shows the execution that reaches the witness state, and the instructions involved:
+                    // the lifted program, as herd7 reads it.
+                    if !d.extra.isEmpty {
+                        if !d.witness.isEmpty { print("    witness execution (compiled program):\n" + d.witness.map { "      " + $0 }.joined(separator: "\n")) }
+                        print(d.compiled.lifted.text.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
+                    }
                 }
             }
         }

@@ -8,14 +8,21 @@ import PVRuntime
 /// errors in the command's words (its flags).
 extension ValidateCommand {
     var models: [ModelKind] {
-        if modelNames.isEmpty || modelNames.contains("all") { return StrategyModel.models }
-        return StrategyModel.models.filter { modelNames.contains($0.rawValue) }
+        let named = StrategyModel.validateModels.filter { modelNames.contains($0.rawValue) }
+        // `--model compiled` alone: beside the four models (the compiled verdicts are compared with the recorded ones).
+        return named.isEmpty ? StrategyModel.validateModels : named
+    }
+
+    /// `--model compiled` (or `all`): every compile target whose compiler is installed.
+    var compileTargets: [CompileTarget] {
+        modelNames.contains("compiled") || modelNames.contains("all") ? CompileTarget.all.filter(CompileRunner.present) : []
     }
 
     var request: ValidateRequest {
         var r = ValidateRequest()
         (r.strategies, r.records, r.modes, r.duration, r.reads) = (strategies, records, modes, duration, reads)
         (r.readers, r.relation, r.memory, r.models, r.strict) = (readers, relation.relation ?? .farthest, memory.memory, models, strict)
+        r.compileTargets = compileTargets
         return r
     }
 

@@ -58,7 +58,9 @@ struct ValidateCommand: ParsableCommand {
     var strict = false
 
     @Option(name: .customLong("model"), help: ArgumentHelp(
-        "Memory model for the verdicts beside the race (repeatable; default all): armv8, x86-tso, sc, all.", valueName: "model"))
+        "Memory model for the verdicts beside the race (repeatable): armv8, x86-tso, sc, lkmm (default: these four), "
+            + "compiled (each program as LKMM C compiled by gcc/clang for arm64 and x86-64, lifted, checked: docs/compiled.md), all.",
+        valueName: "model"))
     var modelNames: [String] = []
 
     @Flag(name: .customLong("model-only"), help: "Only the model verdicts: no race (runs on one CPU, in well under a second).")
@@ -85,8 +87,8 @@ struct ValidateCommand: ParsableCommand {
             throw ValidationError("--reads must be 1 ... 1000000000000, got \(reads)")
         }
         guard readers >= 1, readers <= 4096 else { throw ValidationError("--readers must be 1 ... 4096, got \(readers)") }
-        for m in modelNames where m != "all" && ModelKind(rawValue: m) == nil {
-            throw ValidationError("unknown model '\(m)'; valid: armv8, x86-tso, sc, all")
+        for m in modelNames where m != "all" && m != "compiled" && ModelKind(rawValue: m) == nil {
+            throw ValidationError("unknown model '\(m)'; valid: armv8, x86-tso, sc, lkmm, compiled, all")
         }
         if explain, json { throw ValidationError("--explain prints text: give it without --json") }
         if hardwareFile != nil, json { throw ValidationError("--hardware adds a column to the table: give it without --json") }

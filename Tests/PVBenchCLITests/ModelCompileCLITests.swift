@@ -22,15 +22,15 @@ struct ModelCompileCLITests {
         #expect(a.stderr.contains("--compile takes C tests"))
     }
 
-    @Test("gcc for arm64 with LSE: the verdict beside the kernel mapping's, and the lifted file written",
+    @Test("gcc for arm64 with LSE: the verdict beside LKMM's, and the lifted file written",
           .enabled(if: crossGCC, "aarch64-linux-gnu-gcc/objdump not installed (Debian gcc-aarch64-linux-gnu, binutils-aarch64-linux-gnu)"))
     func compiled() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-lifted-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = try CLI.run(["model", "--compile", "gcc:armv8.1-a", "--emit-lifted", dir.path, Self.example])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("  source (kernel mapping under armv8): Forbidden, 3 final states\n"))
-        #expect(r.stdout.contains("  gcc:armv8.1-a    Forbidden under armv8, 3 final states; within the kernel mapping under armv8\n"))
+        #expect(r.stdout.contains("  source (LKMM): Forbidden, 3 final states\n"))
+        #expect(r.stdout.contains("  gcc:armv8.1-a    Forbidden under armv8, 3 final states; within LKMM's states\n"))
         let lifted = try String(contentsOf: dir.appendingPathComponent("MP+release+acquire+gcc-armv8.1-a.litmus"), encoding: .utf8)
         #expect(lifted.hasPrefix("AArch64 MP+release+acquire+gcc-armv8.1-a\n"))
         #expect(lifted.contains("STLR") && lifted.contains("LDAR"))

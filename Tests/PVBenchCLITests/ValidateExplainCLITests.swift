@@ -38,10 +38,10 @@ struct ValidateExplainCLITests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("hardware on \(host) ("), "\(r.stdout)")
         #expect(!r.stdout.contains("hardware here"))
-        #expect(r.stdout.range(of: #"relaxed/stolen-time +torn +forbidden +forbidden +forbidden +Never"#, options: .regularExpression) != nil,
+        #expect(r.stdout.range(of: #"relaxed/stolen-time +torn +forbidden +forbidden +forbidden +forbidden +Never"#, options: .regularExpression) != nil,
                 "\(r.stdout)")
         // A strategy × record the file has no case for shows "-".
-        #expect(r.stdout.range(of: #"relaxed/preempted +torn +forbidden +forbidden +forbidden +-"#, options: .regularExpression) != nil)
+        #expect(r.stdout.range(of: #"relaxed/preempted +torn +forbidden +forbidden +forbidden +forbidden +-"#, options: .regularExpression) != nil)
 
         // A case naming a strategy this pvbench does not know (a newer one's) is left out with a warning.
         var cases = try #require(report["cases"] as? [[String: Any]])
@@ -57,7 +57,7 @@ struct ValidateExplainCLITests {
         let n = try CLI.run(["validate", "--model-only", "--hardware", newerFile.path, "--strategy", "relaxed"])
         #expect(n.status == 0, "\(n.stderr)")
         #expect(n.stderr.contains("1 case(s) left out"))
-        #expect(n.stdout.range(of: #"relaxed/stolen-time +torn +forbidden +forbidden +forbidden +Never"#, options: .regularExpression) != nil)
+        #expect(n.stdout.range(of: #"relaxed/stolen-time +torn +forbidden +forbidden +forbidden +forbidden +Never"#, options: .regularExpression) != nil)
     }
 
     @Test("--hardware with a missing, non-JSON or --model-only file: one line saying what is wrong, exit 64")

@@ -33,8 +33,10 @@ struct ValidateReportTests {
     func exitStatus() {
         let clean = Self.report([Self.result(.relaxed, ReaderCounts(reads: 9)), Self.result(.splitHalves, ReaderCounts(reads: 9, torn: 2))],
                                 strategies: [.relaxed, .splitHalves])
-        #expect(ValidateExit(clean, strict: true) == ValidateExit(clean, strict: false))
-        #expect(ValidateExit(clean, strict: true).outcome == .pass)
+        #expect(ValidateExit(clean, strict: false).outcome == .pass)
+        // LKMM C has no mixed-size accesses: split-halves is not modelled under lkmm, which --strict does not pass.
+        #expect(ValidateExit(clean, strict: true).outcome == .undecided(nil))
+        #expect(ValidateExit(clean, strict: true).warnings == ["not modelled (no model verdict): split-halves/stolen-time"])
         let torn = Self.report([Self.result(.relaxed, ReaderCounts(reads: 9, torn: 1))], strategies: [.relaxed])
         let exit = ValidateExit(torn, strict: false)
         #expect(exit.status == 1)

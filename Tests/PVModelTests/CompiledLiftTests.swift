@@ -107,6 +107,29 @@ struct CompiledLiftTests {
         #expect(!r.allowed && r.states.count == 3)
     }
 
+    @Test("arm64: a backward branch (a wait loop) lifted with its label and unrolled; register-offset addresses as herd7 reads them")
+    func loopAndRegisterOffset() throws {
+        func replacing(_ old: String, _ new: String, in s: String) -> String {
+            s.split(separator: "\n", omittingEmptySubsequences: false).map { $0.contains(old) ? new : String($0) }.joined(separator: "\n")
+        }
+        // P0 waits for y: `c: ldr w0, [x1]; cbz w0, c` (the ldr's target moved to 0x10).
+        let loop = replacing("   c:\tldr\tw0, [x1]", "   c:\tldr\tw0, [x1]\n  10:\tcbz\tw0, c <P0+0xc>",
+                             in: replacing("  10:\tstr\tw0, [x2]", "  11:\tstr\tw0, [x2]", in: Self.sbArm64))
+        let l = try lift(loop, .armv8)
+        #expect(l.text.contains("L0_c: LDR W0,[X1]"))
+        #expect(l.text.contains("CBZ W0,L0_c"))
+        let r = try ModelChecker.check(try LitmusParser.parse(l.text), model: .armv8)
+        // P0 leaves the loop only once it reads y=1: P0_r0=0 is never final.
+        #expect(!r.allowed && r.states.allSatisfy { s in s.values.first != .zero })
+        // A bitmask immediate (herd7 reads no such MOV) as MOVZ/MOVK: the same value.
+        let wide = try lift(replacing("   0:\tmov\tw3, #0x1                   \t// #1", "   0:\tmov\tw3, #0x10001", in: Self.sbArm64), .armv8)
+        #expect(wide.text.contains("MOVZ W3,#1") && wide.text.contains("MOVK W3,#1,LSL #16"), "\(wide.text)")
+        #expect(try ModelChecker.check(try LitmusParser.parse(wide.text), model: .armv8).states.count == 3)
+        let indexed = try lift(replacing("  2c:\tldr\tw0, [x0]", "  2c:\tldr\tw0, [x0, w3, sxtw #2]", in: Self.sbArm64), .armv8)
+        #expect(indexed.text.contains("LDR W0,[X0,W3,SXTW #2]"))
+        _ = try LitmusParser.parse(indexed.text)
+    }
+
     @Test("x86-64: accesses through argument registers name their locations; the kernel's smp_mb is MFENCE")
     func x86() throws {
         let l = try lift(Self.sbX86, .x86_64)
@@ -124,7 +147,11 @@ struct CompiledLiftTests {
         }
         #expect(refusal(replacing("   8:\tdmb\tish", "   8:\tbl\t0 <foo>")).contains("P0 at 0x8: 'bl 0 <foo>': a call"))
         #expect(refusal(replacing("   8:\tdmb\tish", "   8:\tstr\tw3, [sp, #12]")).contains("P0 at 0x8: 'str w3, [sp, #12]': a stack access"))
-        #expect(refusal(replacing("   c:\tldr\tw0, [x1]", "   c:\tcbnz\tw3, 4 <P0+0x4>")).contains("P0 at 0xc: 'cbnz w3, 4 <P0+0x4>': a backward branch"))
+        #expect(refusal(replacing("   c:\tldr\tw0, [x1]", "   c:\tcbnz\tw3, 40 <P0+0x40>")).contains("P0 at 0xc: 'cbnz w3, 40 <P0+0x40>': a branch out of the function"))
+        #expect(refusal(replacing("   6:\tlock addl $0x0,-0x4(%rsp)", "   6:\tlock cmpxchg %edx,(%rdi)", in: Self.sbX86), .x86_64)
+            .contains("a LOCK'd read-modify-write"))
+        #expect(refusal(replacing("   e:\tmov    %eax,(%rdx)", "   e:\tjne    20 <P0+0x20>", in: Self.sbX86), .x86_64)
+            .contains("'jne    20 <P0+0x20>': a branch or a flag-dependent instruction"))
         #expect(refusal(replacing("   c:\tldr\tw0, [x1]", "   c:\tldr\tw0, [x1]\n\t\t\tc: R_AARCH64_LDST32_ABS_LO12_NC\tz")).contains("P0 at 0xc: relocation R_AARCH64_LDST32_ABS_LO12_NC"))
         #expect(refusal(replacing("   c:\tmov    (%rsi),%eax", "   c:\tmov    (%rax),%eax", in: Self.sbX86), .x86_64)
             .contains("P0 at 0xc: 'mov    (%rax),%eax': an access through (%rax)"))

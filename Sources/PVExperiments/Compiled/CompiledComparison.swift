@@ -2,9 +2,11 @@ import PVModel
 
 /// The Téléchat check for one C test: the final states the compiled
 /// program allows against those the source allows. The source's verdict
-/// is the kernel's own mapping of each primitive under the target's
-/// architecture model (LKMM is not in this branch); states are compared
-/// over the C test's observables (condition, then `locations`).
+/// is LKMM's (`lkmm(_:)`, the C test as herd7 -conf linux-kernel.cfg
+/// reads it); the kernel's own mapping of each primitive under the
+/// target's architecture model (`source(_:arm64:)`) is kept for
+/// comparison. States are compared over the C test's observables
+/// (condition, then `locations`).
 public enum CompiledComparison {
     /// What a test's observables read, in the order compared.
     public static func observables(_ test: CLitmusTest) -> [CObservable] {
@@ -14,15 +16,37 @@ public enum CompiledComparison {
 
     /// The final states of `r` over `names`, as herd7 prints the values.
     static func states(_ r: CheckResult, _ names: [CObservable], _ atom: (CObservable) -> Observable?) -> Set<[String]> {
-        let index = names.map { o in atom(o).flatMap { r.observed.firstIndex(of: $0) } }
-        return Set(r.states.map { s in index.enumerated().map { k, i in i.map { HerdReport.value(r.program, r.observed[$0], s.values[$0]) } ?? "?\(k)" } })
+        Set(r.states.map { project(r, $0, names, atom) })
     }
 
-    /// The source side: the kernel mapping for the target's architecture, checked.
+    /// One final state of `r` over `names`.
+    static func project(_ r: CheckResult, _ s: FinalState, _ names: [CObservable], _ atom: (CObservable) -> Observable?) -> [String] {
+        names.enumerated().map { k, o in
+            atom(o).flatMap { r.observed.firstIndex(of: $0) }.map { HerdReport.value(r.program, r.observed[$0], s.values[$0]) } ?? "?\(k)"
+        }
+    }
+
+    /// The kernel mapping for the target's architecture, checked (the source side before LKMM).
     public struct Source: Sendable {
         public var label: String
         public var result: CheckResult
         public var states: Set<[String]>
+        /// The cat file's flags some allowed source execution raises (LKMM: `data-race`, …).
+        public var flags: [String] { result.flags }
+    }
+
+    /// The source side: the C test under LKMM. Throws `ModelError` where LKMM
+    /// does not decide it (locks, SRCU, `filter`, …): then nothing is compared.
+    public static func lkmm(_ test: CLitmusTest, options: CheckOptions = CheckOptions()) throws -> Source {
+        let p = try LKMMLowering.program(test)
+        let r = try ModelChecker.check(p, model: .lkmm, options: options)
+        let s = states(r, observables(test)) { o in
+            switch o {
+            case let .local(t, n): return p.lkmmThreads[t].registerNames.firstIndex(of: n).map { .register(thread: t, register: $0) }
+            case let .global(n, e): return .memory(location: n, element: e)
+            }
+        }
+        return Source(label: "LKMM", result: r, states: s)
     }
 
     public static func source(_ test: CLitmusTest, arm64: Bool, options: CheckOptions = CheckOptions()) throws -> Source {
@@ -53,9 +77,12 @@ public enum CompiledComparison {
         public var extra: [[String]]
         /// How many source states the compiled code does not reach (normal).
         public var missing: Int
+        /// For the first of `extra`: the compiled program's execution that
+        /// reaches it (its events, reads-from and coherence, as `CheckResult.witnesses`).
+        public var witness: [String] = []
     }
 
-    /// Compiles, lifts and checks `test` for `target`; `source` as `source(_:arm64:)` gives it (nil: not compared).
+    /// Compiles, lifts and checks `test` for `target`; `source` as `lkmm(_:)` (or `source(_:arm64:)`) gives it (nil: not compared).
     public static func check(_ test: CLitmusTest, target: CompileTarget, source: Source?, options: CheckOptions = CheckOptions(),
                              emit: ((CompileRunner.Compiled, _ decided: Bool) throws -> Void)? = nil) throws -> Outcome {
         let compiled: CompileRunner.Compiled
@@ -69,19 +96,28 @@ public enum CompiledComparison {
         }
         let model: ModelKind = target.arch.isArm64 ? .armv8 : .x86TSO
         let r: CheckResult
-        do { r = try ModelChecker.check(program, model: model, options: options) } catch let e as ModelError {
+        var withWitnesses = options
+        withWitnesses.witnesses = source != nil
+        do { r = try ModelChecker.check(program, model: model, options: withWitnesses) } catch let e as ModelError {
             try emit?(compiled, false)
             return .refused("undecided under \(model.rawValue): \(e)")
         }
         try emit?(compiled, true)
-        let s = states(r, observables(test)) { o in
+        let atom: (CObservable) -> Observable? = { o in
             switch o {
             case .local: return compiled.source.results[o].map { .memory(location: $0, element: nil) }
             case let .global(n, e): return .memory(location: n, element: e)
             }
         }
+        let s = states(r, observables(test), atom)
         let extra = source.map { s.subtracting($0.states).sorted { $0.lexicographicallyPrecedes($1) } } ?? []
-        return .decided(Decided(compiled: compiled, result: r, states: s, extra: extra, missing: source.map { $0.states.subtracting(s).count } ?? 0))
+        var d = Decided(compiled: compiled, result: r, states: s, extra: extra, missing: source.map { $0.states.subtracting(s).count } ?? 0)
+        if let first = extra.first {
+            // The first final state whose observables read as the witness, and its execution.
+            let state = r.states.first { project(r, $0, observables(test), atom) == first }
+            d.witness = state.flatMap { r.witnesses[$0] } ?? []
+        }
+        return .decided(d)
     }
 
     /// A state as `0:r0=1; x=2;`.

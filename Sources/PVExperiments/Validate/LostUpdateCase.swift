@@ -127,9 +127,10 @@ public enum LostUpdateModel {
             condition: Condition(.exists, .and([reg(0, 1), reg(1, 1), .equals(.memory(location: "preempted", element: nil), Value(bits: 0))])))
     }
 
-    /// The program a model is decided on: x86-TSO on the x86 program, ARMv8 and SC on the AArch64 one.
+    /// The program a model is decided on: x86-TSO on the x86 program (LKMM on
+    /// it written as C: XCHG is `xchg()`), ARMv8 and SC on the AArch64 one.
     public static func program(_ clear: PreemptClear, for model: ModelKind) -> Program {
-        model == .x86TSO ? x86(clear) : aarch64(clear)
+        model == .x86TSO || model == .lkmm ? x86(clear) : aarch64(clear)
     }
 
     /// Can the request be lost, per model.
@@ -138,10 +139,13 @@ public enum LostUpdateModel {
             var v = LostUpdateVerdict(variant: clear, model: m, verdict: .notModelled)
             let p = program(clear, for: m)
             do {
-                let r = try ModelChecker.check(p, model: m)
+                let c = m == .lkmm ? try StrategyModel.lkmm(p) : nil
+                let r = try ModelChecker.check(c?.program ?? p, model: m)
                 v.verdict = ModelAnswer(allowed: r.allowed)
                 let notes = ["\(clear): can the host's clear lose the guest's flush request? Allowed under \(m.rawValue)."]
-                if r.allowed { v.witness = try? (p.architecture == .aarch64 ? AArch64Litmus.write(p, notes: notes) : X86Litmus.write(p, notes: notes)) }
+                if r.allowed {
+                    v.witness = c?.text ?? (try? (p.architecture == .aarch64 ? AArch64Litmus.write(p, notes: notes) : X86Litmus.write(p, notes: notes)))
+                }
             } catch {
                 v.reason = "\(error)"
             }

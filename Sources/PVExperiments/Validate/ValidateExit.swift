@@ -51,6 +51,12 @@ public struct ValidateExit: Sendable, Equatable {
                 + violated.map { "\($0.strategy)/\($0.record) \($0.question) under \($0.model)" }.joined(separator: "; "))
             return
         }
+        let weaker = report.compiled.filter(\.weaker)
+        if !weaker.isEmpty {
+            outcome = .fail("compiled code allows what the recorded program forbids: "
+                + weaker.map { "\($0.strategy)/\($0.record) \($0.question) compiled by \($0.target) under \($0.model)" }.joined(separator: "; "))
+            return
+        }
         let undecided = Set(report.models.filter { $0.verdict == .notModelled }.map { "\($0.strategy)/\($0.record)" }).sorted()
         if !undecided.isEmpty {
             warnings.append("not modelled (no model verdict): \(undecided.joined(separator: ", "))")

@@ -60,6 +60,8 @@ public struct ValidateReport: Sendable, Encodable {
     public var models: [StrategyVerdict]
     public var machine: ValidationMachine
     public var lostUpdates: [LostUpdateCaseResult]
+    /// The compiled column (empty unless asked for).
+    public var compiled: [CompiledStrategyVerdict] = []
 
     /// Cases of a strategy that claims safety that showed a violation.
     public var failed: [ValidationCaseResult] { race?.cases.filter { $0.verdict == .fail } ?? [] }
@@ -69,7 +71,8 @@ public struct ValidateReport: Sendable, Encodable {
     public static func models(_ request: ValidateRequest) throws(ValidateError) -> ValidateReport {
         let verdicts = request.modelVerdicts
         guard !verdicts.isEmpty else { throw .nothingApplies }
-        return ValidateReport(race: nil, models: verdicts, machine: .current, lostUpdates: try lostUpdates(request, placement: nil))
+        return ValidateReport(race: nil, models: verdicts, machine: .current, lostUpdates: try lostUpdates(request, placement: nil),
+                              compiled: request.compiledVerdicts)
     }
 
     /// Races every case on this machine, then checks the models.
@@ -99,7 +102,7 @@ public struct ValidateReport: Sendable, Encodable {
         }
         let race = Race(placement: runner.placement, budget: budget, clock: clock.name, cases: results, warnings: warnings)
         return ValidateReport(race: race, models: request.modelVerdicts, machine: .current,
-                              lostUpdates: try lostUpdates(request, placement: runner.placement))
+                              lostUpdates: try lostUpdates(request, placement: runner.placement), compiled: request.compiledVerdicts)
     }
 
     /// The placement planned for `request` on this machine and a runner on it.
@@ -137,11 +140,12 @@ public struct ValidateReport: Sendable, Encodable {
         return out
     }
 
-    enum CodingKeys: String, CodingKey { case placement, budget, clock, cases, models, machine, lostUpdates, failed, warnings }
+    enum CodingKeys: String, CodingKey { case placement, budget, clock, cases, models, compiled, machine, lostUpdates, failed, warnings }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(models, forKey: .models)
+        if !compiled.isEmpty { try c.encode(compiled, forKey: .compiled) }
         try c.encode(machine, forKey: .machine)
         try c.encode(lostUpdates, forKey: .lostUpdates)
         guard let race else { return }

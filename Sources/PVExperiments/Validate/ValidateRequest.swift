@@ -16,7 +16,11 @@ public struct ValidateRequest: Sendable {
     public var readers = 1
     public var relation: PlacementRelation = .farthest
     public var memory: MemoryPolicy = .writerNode
-    public var models: [ModelKind] = StrategyModel.models
+    public var models: [ModelKind] = StrategyModel.validateModels
+    /// The compiled column: each recorded program as LKMM C compiled for
+    /// these targets (`validate --model compiled`; none by default: it runs
+    /// the compilers, some seconds per target).
+    public var compileTargets: [CompileTarget] = []
     /// Inconclusive cases and `not modelled` verdicts fail (exit status 2).
     public var strict = false
 
@@ -38,6 +42,14 @@ public struct ValidateRequest: Sendable {
     /// Every strategy × record asked for, under the selected models.
     public var modelVerdicts: [StrategyVerdict] {
         strategiesOrAll.flatMap { k in recordsOrAll.filter(k.applies(to:)).flatMap { StrategyModel.check(k, $0, models: models) } }
+    }
+
+    /// Every strategy × record asked for, compiled for each of `compileTargets`.
+    public var compiledVerdicts: [CompiledStrategyVerdict] {
+        guard !compileTargets.isEmpty else { return [] }
+        return strategiesOrAll.flatMap { k in
+            recordsOrAll.filter(k.applies(to:)).flatMap { CompiledStrategyModel.check(k, $0, targets: compileTargets) }
+        }
     }
 
     /// The CVE-2019-3016 pair, shown when the preempted flag is among the

@@ -29,7 +29,7 @@ public struct ValidateText {
             raceTable(race)
             say()
         }
-        modelTable(report.models)
+        modelTable(report.models, compiled: report.compiled)
         if let explain { explanation(report.models, explain.strategies, explain.records) }
         lostUpdates(report.lostUpdates)
         return out
@@ -71,7 +71,7 @@ public struct ValidateText {
     /// Per strategy × record × question, each model's verdict (an allowed
     /// failure the strategy claims is marked), the hardware beside; then
     /// the first witness of each allowed failure and what is not modelled.
-    private mutating func modelTable(_ verdicts: [StrategyVerdict]) {
+    private mutating func modelTable(_ verdicts: [StrategyVerdict], compiled: [CompiledStrategyVerdict] = []) {
         var keys: [String] = []
         var byKey: [String: [StrategyVerdict]] = [:]
         for v in verdicts {
@@ -84,9 +84,11 @@ public struct ValidateText {
             let first = vs[0]
             let cells = models.map { m in vs.first { $0.model == m }?.cell ?? "-" }
             let hw = hardware.map { first.question == .torn ? $0.rows["\(first.strategy)/\(first.record)"] ?? "-" : "-" }
-            return ["\(first.strategy)/\(first.record)", first.question.rawValue] + cells + hw
+            let c = compiled.isEmpty ? [] : [CompiledStrategyModel.cell(compiled.filter { "\($0.strategy)/\($0.record)/\($0.question.rawValue)" == key })]
+            return ["\(first.strategy)/\(first.record)", first.question.rawValue] + cells + c + hw
         }
-        say(TerminalTable.plain(["strategy/record", "can the reader see"] + models.map(\.title) + hardware.map(\.title), rows))
+        let compiledTitle = compiled.isEmpty ? [] : ["compiled (\(Set(compiled.map(\.target)).count) targets)"]
+        say(TerminalTable.plain(["strategy/record", "can the reader see"] + models.map(\.title) + compiledTitle + hardware.map(\.title), rows))
         for key in keys {
             // The witness under the first model (in column order) that has one.
             guard let v = models.lazy.compactMap({ m in byKey[key]!.first { $0.model == m && $0.witness != nil } }).first else { continue }
@@ -94,6 +96,19 @@ public struct ValidateText {
             say("witness: \(v.strategy)/\(v.record) \(v.question.rawValue), allowed under \(v.model):")
             say(v.witness!, terminator: "")
         }
+        for v in compiled where v.weaker {
+            say()
+            say("compiled code allows what the recorded program forbids: \(v.strategy)/\(v.record) \(v.question.rawValue), \(v.target) under \(v.model):")
+            say(v.witness ?? "", terminator: "")
+        }
+        let stronger = compiled.filter(\.stronger)
+        if !stronger.isEmpty { say() }
+        for v in stronger {
+            say("\(v.strategy)/\(v.record) \(v.question.rawValue): \(v.target) forbids what the recorded program allows under \(v.model) (the compiled code is stronger: normal)")
+        }
+        let notCompiled = Set(compiled.filter { $0.verdict == .notModelled }.map { "\($0.strategy)/\($0.record) \($0.target): not compiled: \($0.reason ?? "")" })
+        if !notCompiled.isEmpty { say() }
+        for r in notCompiled.sorted() { say(r) }
         let reasons = Set(verdicts.compactMap(\.remark)).sorted()
         if !reasons.isEmpty { say() }
         for r in reasons { say(r) }

@@ -18,6 +18,15 @@ public struct CompiledSource: Sendable {
 
     public static func resultName(thread: Int, local: String) -> String { "P\(thread)_\(local)" }
 
+    /// The scalar types a compiled test's shared variables may have (the
+    /// header's typedefs), with the type herd7's AArch64 litmus declares for
+    /// a location of that type: `int` as `int`, the others by width and sign.
+    public static let scalarTypes: [String: String] = [
+        "int": "int", "s32": "int32_t", "int32_t": "int32_t", "u32": "uint32_t", "uint32_t": "uint32_t",
+        "long": "int64_t", "intptr_t": "int64_t", "s64": "int64_t", "int64_t": "int64_t",
+        "uintptr_t": "uint64_t", "u64": "uint64_t", "uint64_t": "uint64_t",
+    ]
+
     public init(_ test: CLitmusTest, arch: CompileTarget.Arch) throws {
         var observed: [CObservable] = test.condition.proposition.observables + test.locations + (test.filter?.observables ?? [])
         func values(_ p: CProposition) {
@@ -33,8 +42,8 @@ public struct CompiledSource: Sendable {
         if let f = test.filter { values(f) }
         for i in test.initializations {
             if i.thread != nil { throw ModelError.notModelled("the initial value of the register \(i.thread!):\(i.name) (a compiled thread starts from its arguments)") }
-            if let t = i.type, t.pointerDepth > 0 || i.arrayCount != nil || !["int", "intptr_t", "long"].contains(t.base) {
-                throw ModelError.notModelled("the global '\(i.name)' of type \(t)\(i.arrayCount.map { "[\($0)]" } ?? "") (compiled tests take int variables)")
+            if let t = i.type, t.pointerDepth > 0 || i.arrayCount != nil || CompiledSource.scalarTypes[t.base] == nil {
+                throw ModelError.notModelled("the global '\(i.name)' of type \(t)\(i.arrayCount.map { "[\($0)]" } ?? "") (compiled tests take int, long and the fixed-width integer types)")
             }
             if case .address? = i.value { throw ModelError.notModelled("'\(i.name)' holds a pointer in memory") }
         }
@@ -65,10 +74,10 @@ public struct CompiledSource: Sendable {
             }
             var params = t.parameters.map { "\($0.type) \($0.name)" }
             for p in t.parameters where p.type.base == "spinlock_t" || p.type.base == "struct srcu_struct" {
-                throw ModelError.notModelled("'\(p.type) \(p.name)' of P\(t.index): locks and SRCU are not compiled (their kernel implementations are loops, not lifted yet)")
+                throw ModelError.notModelled("'\(p.type) \(p.name)' of P\(t.index): locks and SRCU are not compiled (the kernel's spin_lock slow path and SRCU are calls into the kernel, which a compiled test cannot make)")
             }
-            for p in t.parameters where p.type.pointerDepth != 1 || !["int", "intptr_t", "long"].contains(p.type.base) {
-                throw ModelError.notModelled("the parameter '\(p.type) \(p.name)' of P\(t.index) (compiled tests take int variables)")
+            for p in t.parameters where p.type.pointerDepth != 1 || Self.scalarTypes[p.type.base] == nil {
+                throw ModelError.notModelled("the parameter '\(p.type) \(p.name)' of P\(t.index) (compiled tests take int, long and the fixed-width integer types)")
             }
             params += mine.map { "\($0.1) *\(Self.resultName(thread: t.index, local: $0.0))" }
             arguments.append(t.parameters.map(\.name) + mine.map { Self.resultName(thread: t.index, local: $0.0) })
@@ -102,8 +111,9 @@ public struct CompiledSource: Sendable {
             var o = "\(indent)if (\(try expression(c))) {\n" + (try a.map { try statement($0, indent: indent + "\t") }.joined()) + "\(indent)}"
             if let b { o += " else {\n" + (try b.map { try statement($0, indent: indent + "\t") }.joined()) + "\(indent)}" }
             return o + "\n"
-        case .whileLoop:
-            throw ModelError.notModelled("a while loop at line \(s.line) (backward branches are not lifted yet)")
+        case let .whileLoop(c, b):
+            // The compiled loop is a backward branch, unrolled by the checker as herd7 -unroll does.
+            return "\(indent)while (\(try expression(c))) {\n" + (try b.map { try statement($0, indent: indent + "\t") }.joined()) + "\(indent)}\n"
         }
     }
 

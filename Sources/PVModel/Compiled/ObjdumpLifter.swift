@@ -78,22 +78,22 @@ public enum ObjdumpLifter {
             for x in n where !notes.contains(x) { notes.append(x) }
             initial += regs
         }
-        let width = 64 // bits of a location holding a long
         var locations: [String] = []
         for g in test.globalNames {
             let i = test.initializations.first { $0.name == g && $0.thread == nil }
-            let wide = i?.type.map { $0.base != "int" } ?? test.threads.flatMap(\.parameters).first { $0.name == g }.map { $0.type.base != "int" } ?? false
+            let base = i?.type?.base ?? test.threads.flatMap(\.parameters).first { $0.name == g }?.type.base ?? "int"
             var v = "0"
             if case let .integer(k)? = i?.value { v = "\(k)" }
-            locations.append("\(wide ? "int\(width)_t" : "int") \(g)=\(v);")
+            locations.append("\(CompiledSource.scalarTypes[base] ?? "int") \(g)=\(v);")
         }
         for t in test.threads {
             for l in t.locals {
                 let r = CompiledSource.resultName(thread: t.index, local: l.name)
-                if source.results.values.contains(r) { locations.append("\(l.type.base == "int" ? "int" : "int\(width)_t") \(r)=0;") }
+                if source.results.values.contains(r) { locations.append("\(CompiledSource.scalarTypes[l.type.base] ?? "int") \(r)=0;") }
             }
         }
-        if !arch.isArm64 { locations = locations.map { String($0.split(separator: " ", maxSplits: 1)[1]) } }
+        // herd7's X86_64 takes an untyped location as an int: only the others keep their type.
+        if !arch.isArm64 { locations = locations.map { $0.hasPrefix("int ") ? String($0.dropFirst(4)) : $0 } }
         let header = arch.isArm64 ? "AArch64" : "X86_64"
         var out = "\(header) \(name)\n\"Lifted from the object code: \(notes.isEmpty ? "no rewrites" : notes.joined(separator: "; "))\"\n{\n"
         out += (locations + initial).joined(separator: "\n") + "\n}\n"
@@ -155,7 +155,20 @@ public enum ObjdumpLifter {
     private static func aarch64(_ body: [Instruction], thread t: Int, arguments: [String]) throws
         -> ([String], [(address: String, text: String)], [String], [String]) {
         var rows: [String] = [], origins: [(address: String, text: String)] = [], notes: [String] = []
-        let regs = arguments.enumerated().map { "\(t):X\($0.offset)=\($0.element);" }
+        var regs = arguments.prefix(8).enumerated().map { "\(t):X\($0.offset)=\($0.element);" }
+        // Arguments 9… arrive on the stack ([sp], [sp, #8], …): each is given
+        // to a register the function never names, which the load becomes a MOV from.
+        let named = body.map { $0.text.lowercased() }.joined(separator: " ")
+        var spare = (9 ... 28).reversed().filter { !named.contains("x\($0)") && !named.contains("w\($0)") }
+        var stackArgument: [Int: String] = [:]
+        func fromStack(_ offset: Int, _ i: Instruction) throws -> String {
+            guard offset % 8 == 0, 8 + offset / 8 < arguments.count else { throw refuse(t, i, "a stack access") }
+            if let r = stackArgument[offset] { return r }
+            guard let f = spare.popLast() else { throw refuse(t, i, "a stack-passed argument and no spare register to hold it") }
+            stackArgument[offset] = "X\(f)"
+            regs.append("\(t):X\(f)=\(arguments[8 + offset / 8]);")
+            return "X\(f)"
+        }
         var targets: Set<Int> = []
         var lines: [(Instruction, String)] = []
         let end = (body.last?.address ?? 0) + 4
@@ -167,7 +180,25 @@ public enum ObjdumpLifter {
             let m = parts.first.map(String.init)?.lowercased() ?? ""
             var ops = parts.count > 1 ? String(parts[1]) : ""
             if ["bl", "blr", "br", "b.l"].contains(m) || m.hasPrefix("bl") && !m.hasPrefix("b.") { throw refuse(t, i, "a call") }
+            if ["ldr", "ldp"].contains(m), let open = ops.firstIndex(of: "["), ops[open...].hasPrefix("[sp"), ops.hasSuffix("]") {
+                // A stack-passed argument pointer loaded: a MOV from the register holding it.
+                let dests = ops[..<open].split(separator: ",").map { $0.trimmed }.filter { !$0.isEmpty }
+                let inside = ops[ops.index(after: open) ..< ops.index(before: ops.endIndex)].split(separator: ",").map { $0.trimmed }
+                var base: Int? = inside.count == 1 ? 0 : nil
+                if inside.count == 2, inside[1].hasPrefix("#") {
+                    base = inside[1].hasPrefix("#0x") ? Int(inside[1].dropFirst(3), radix: 16) : Int(inside[1].dropFirst())
+                }
+                guard let base, dests.allSatisfy({ $0.hasPrefix("x") }) else { throw refuse(t, i, "a stack access") }
+                for (k, d) in dests.enumerated() { lines.append((i, "MOV \(d.uppercased()),\(try fromStack(base + 8 * k, i))")) }
+                notes.append("stack-passed argument pointers read as MOVs from spare registers holding them (not shared accesses)")
+                continue
+            }
             if ops.contains("sp") && (ops.contains("[sp") || ops.hasPrefix("sp") || ops.contains(", sp")) { throw refuse(t, i, "a stack access") }
+            if m == "mov", let expanded = movImmediate(ops) {
+                for e in expanded { lines.append((i, e)) }
+                notes.append("MOV of a bitmask immediate written MOVZ/MOVK (the same register value; herd7 reads no bitmask MOV)")
+                continue
+            }
             if m == "ret" {
                 if k == body.count - 1 { continue }
                 targets.insert(end)
@@ -178,7 +209,8 @@ public enum ObjdumpLifter {
             if m == "b" || m.hasPrefix("b.") || m == "cbz" || m == "cbnz" || m == "tbz" || m == "tbnz" {
                 var o = ops.split(separator: ",").map { $0.trimmed }
                 guard let last = o.last, var a = Int(last, radix: 16) else { throw refuse(t, i, "a branch without a target address") }
-                guard a > i.address else { throw refuse(t, i, "a backward branch (a loop: LL/SC or while; not lifted yet)") }
+                // A backward branch (an LL/SC retry, a `while`) is kept: the checker unrolls it as herd7 -unroll does.
+                guard a >= (body.first?.address ?? 0) else { throw refuse(t, i, "a branch out of the function") }
                 if returns.contains(a) { a = end }
                 guard a <= end else { throw refuse(t, i, "a branch out of the function") }
                 targets.insert(a)
@@ -200,15 +232,42 @@ public enum ObjdumpLifter {
                 if let f = w.first, "wx".contains(f), w.dropFirst().allSatisfy(\.isNumber) || w.dropFirst() == "zr" { return w.uppercased() }
                 if w.hasPrefix("#") { return w }
                 return w.count <= 5 && w.allSatisfy(\.isLetter) ? w.uppercased() : w
-            }.joined().filter { $0 != " " }
-            lines.append((i, m.uppercased() + (rewritten.isEmpty ? "" : " " + rewritten)))
+            }.joined()
+            // Blanks go, but the one before a shift amount stays: herd7 reads `[X1,W2,SXTW #2]`, `[X1,X2,LSL #3]`.
+            var compact = ""
+            for ch in rewritten where ch != " " {
+                if ch == "#", compact.last?.isLetter == true { compact.append(" ") }
+                compact.append(ch)
+            }
+            lines.append((i, m.uppercased() + (compact.isEmpty ? "" : " " + compact)))
         }
+        let kept = Set(lines.map(\.0.address))
+        for a in targets where a != end && !kept.contains(a) {
+            throw ModelError.notModelled("P\(t): a branch to 0x\(String(a, radix: 16)), an instruction not lifted (a hint)")
+        }
+        var labelled: Set<Int> = []
         for (i, text) in lines {
-            rows.append((targets.contains(i.address) ? "L\(t)_\(String(i.address, radix: 16)): " : "") + text)
+            // (An instruction written as several rows is labelled on its first.)
+            rows.append((targets.contains(i.address) && labelled.insert(i.address).inserted ? "L\(t)_\(String(i.address, radix: 16)): " : "") + text)
             origins.append((String(i.address, radix: 16), i.text))
         }
         if targets.contains(end) { rows.append("L\(t)_end:"); origins.append((String(end, radix: 16), "(end)")) }
         return (rows, origins, notes, regs)
+    }
+
+    /// `mov x8, #0x1000100010001` (an ORR bitmask immediate) as MOVZ and
+    /// MOVKs, one per non-zero 16-bit chunk; nil when the value, or its
+    /// complement, is one chunk (a MOV herd7 reads as it is).
+    static func movImmediate(_ ops: String) -> [String]? {
+        let o = ops.split(separator: ",").map { $0.trimmed }
+        guard o.count == 2, let r = o[0].first, "xw".contains(r), o[1].hasPrefix("#"),
+              let v = o[1].hasPrefix("#0x") ? UInt64(o[1].dropFirst(3), radix: 16) : UInt64(o[1].dropFirst()) else { return nil }
+        let bits = r == "x" ? 64 : 32
+        let mask: UInt64 = bits == 64 ? ~0 : 0xffff_ffff
+        func chunks(_ x: UInt64) -> [(UInt64, Int)] { stride(from: 0, to: bits, by: 16).map { ((x >> UInt64($0)) & 0xffff, $0) }.filter { $0.0 != 0 } }
+        guard chunks(v).count > 1, chunks(~v & mask).count > 1 else { return nil }
+        let reg = o[0].uppercased()
+        return chunks(v).enumerated().map { k, c in "\(k == 0 ? "MOVZ" : "MOVK") \(reg),#\(c.0)\(c.1 == 0 ? "" : ",LSL #\(c.1)")" }
     }
 
     /// The general registers, each with its 32-, 16- and 8-bit names.
@@ -228,8 +287,10 @@ public enum ObjdumpLifter {
         for (k, i) in body.enumerated() {
             let s = clean(i.text, comment: "#")
             let parts = s.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-            let m = parts.first.map(String.init) ?? ""
+            var m = parts.first.map(String.init) ?? ""
             var ops = parts.count > 1 ? String(parts[1].filter { $0 != " " }) : ""
+            // A 64-bit immediate into a register: herd7's X86_64 writes it MOVQ.
+            if m == "movabs" { m = "movq" }
             if m == "ret" || m == "retq" {
                 if k == body.count - 1 { continue }
                 throw refuse(t, i, "a return before the end (x86 branches are not in the checker's subset)")
@@ -256,6 +317,14 @@ public enum ObjdumpLifter {
                 continue
             }
             if ops.contains("%rsp") || ops.contains("%rbp") || m.hasPrefix("push") || m.hasPrefix("pop") { throw refuse(t, i, "a stack access") }
+            // The checker's x86 is MOV, XCHG and MFENCE: anything else is refused here, by what it is.
+            if m == "lock" || m.hasPrefix("lock") { throw refuse(t, i, "a LOCK'd read-modify-write (the checker's x86 has XCHG only: no LOCK CMPXCHG, XADD, ADD)") }
+            if m.hasPrefix("j") || m.hasPrefix("cmov") || m.hasPrefix("set") {
+                throw refuse(t, i, "a branch or a flag-dependent instruction (the checker's x86 has no branches)")
+            }
+            if !["mov", "movl", "movq", "xchg", "xchgl", "xchgq", "mfence"].contains(m) {
+                throw refuse(t, i, "outside the checker's x86 subset (MOV, XCHG, MFENCE)")
+            }
             // Operands, split at top-level commas.
             var args: [String] = [], depth = 0, cur = ""
             for ch in ops {

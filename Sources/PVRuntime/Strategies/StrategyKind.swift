@@ -38,7 +38,8 @@ public enum StrategyKind: String, CaseIterable, Sendable, Codable, CustomStringC
         case .seqlockNoFence: [.x86TSO]
         // MP without barriers: forbidden under TSO and SC, allowed under ARMv8.
         case .flagThenData: [.x86TSO, .sc]
-        default: StrategyModel.models  // the models validate decides a strategy's program under (not yet lkmm)
+        // The kernel's model on the program written as LKMM C: every fenced or ordered strategy claims it too.
+        default: StrategyModel.validateModels
         }
     }
 

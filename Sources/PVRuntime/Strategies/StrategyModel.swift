@@ -61,6 +61,21 @@ public struct StrategyVerdict: Sendable, Codable, Equatable {
 /// question as a condition on the guard loads.
 public enum StrategyModel {
     public static let models: [ModelKind] = [.armv8, .x86TSO, .sc]
+    /// What `validate --model` decides by default: the three above and the
+    /// kernel's model, on the recorded program written as LKMM C (`lkmm(_:)`).
+    public static let validateModels: [ModelKind] = models + [.lkmm]
+
+    /// A recorded program as the kernel's model reads it: written as LKMM C
+    /// (`LKMMLitmus.write`: each instruction as the primitive arm64
+    /// implements with it), read back by the C front end and lowered
+    /// through linux-kernel.def, so that what is decided is the C a reader
+    /// of `validate --emit-litmus` sees. Throws where the program has no C
+    /// (mixed sizes, exclusives, branches) or LKMM does not decide it.
+    public static func lkmm(_ p: Program) throws -> (text: String, test: CLitmusTest, program: Program) {
+        let text = try LKMMLitmus.write(p, notes: [])
+        let test = try CLitmusParser.parse(text)
+        return (text, test, try LKMMLowering.program(test))
+    }
 
     /// The recordable strategy type for (kind, record); nil: not recordable.
     public static func recordable(_ kind: StrategyKind, _ record: SharedRecordKind) -> (any RecordableStrategy.Type)? {
@@ -283,9 +298,11 @@ public enum StrategyModel {
                 v.reason = refusal
                 if let p = program {
                     do {
-                        let r = try ModelChecker.check(p, model: m)
+                        // Under lkmm: the program as LKMM C, its witness that C.
+                        let c = m == .lkmm ? try lkmm(p) : nil
+                        let r = try ModelChecker.check(c?.program ?? p, model: m)
                         v.verdict = ModelAnswer(allowed: r.allowed)
-                        if r.allowed { v.witness = AArch64Litmus.text(p) }
+                        if r.allowed { v.witness = c?.text ?? AArch64Litmus.text(p) }
                     } catch {
                         v.reason = "\(error)"
                     }
