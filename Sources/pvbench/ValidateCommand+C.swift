@@ -26,10 +26,17 @@ extension ValidateCommand {
             progress.finish()
             throw Self.commandLineError(error)
         }
+        let model = CStrategyModel.check(file, directory: URL(fileURLWithPath: file.library).deletingLastPathComponent(), progress: progress.update)
+        let cost = CStrategyCost.measure(file)
         progress.finish()
-        if json { try printJSON(result) } else { print(result.text) }
+        let report = CStrategyReport(validation: result, model: model, cost: cost)
+        if json { try printJSON(report) } else { print(report.text) }
         if !result.failed.isEmpty {
             throw RuntimeError("C strategy \(file.name) showed a violation: \(result.failed.map(\.name).joined(separator: ", "))")
+        }
+        if let (row, cell) = report.modelViolations.first {
+            throw RuntimeError("C strategy \(file.name): its code compiled for \(cell.target) can return a \(row.question.rawValue) \(row.record) value under \(cell.model.title)"
+                + (report.modelViolations.count > 1 ? " (and \(report.modelViolations.count - 1) more: see the table)" : ""))
         }
         if strict, result.cases.contains(where: { $0.verdict == .inconclusive }) {
             writeStandardError(Data("pvbench: error: --strict: a case of C strategy \(file.name) is inconclusive\n".utf8))
