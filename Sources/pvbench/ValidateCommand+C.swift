@@ -7,17 +7,18 @@ import PVResults
 extension ValidateCommand {
     func runCStrategy(_ path: String) throws {
         let say: (String) -> Void = { json ? writeStandardError(Data("pvbench: \($0)\n".utf8)) : print($0) }
-        let file: CStrategyFile
-        do throws(CStrategyError) {
-            let compiled = try CStrategyFile.compile(path)
-            say("compile: \(compiled.compileCommand)")
-            // A crash in the file's code ends the process with _exit: what was printed must be out already.
-            fflush(nil)
-            file = try compiled.load()
-        } catch {
+        let compiled: CStrategyFile
+        do throws(CStrategyError) { compiled = try CStrategyFile.compile(path) } catch {
             if case let .compileFailed(_, output) = error { writeStandardError(Data((output.hasSuffix("\n") ? output : output + "\n").utf8)) }
             throw RuntimeError(error.description)
         }
+        // The build directory goes at exit (a crash or hang, which ends the process at once, leaves it).
+        defer { compiled.removeBuildDirectory() }
+        say("compile: \(compiled.compileCommand)")
+        // A crash in the file's code ends the process with _exit: what was printed must be out already.
+        fflush(nil)
+        let file: CStrategyFile
+        do throws(CStrategyError) { file = try compiled.load() } catch { throw RuntimeError(error.description) }
         let progress = ProgressLine()
         let result: CStrategyValidation
         do throws(ValidateError) {

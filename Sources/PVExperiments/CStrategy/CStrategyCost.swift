@@ -25,7 +25,7 @@ public struct CStrategyCost: Sendable, Encodable {
     public var readsPerRound: Int
 
     /// Measures the file's readers and every built-in one for the same records.
-    public static func measure(_ file: CStrategyFile, rounds: Int = 9, readsPerRound: Int = 1 << 20) -> CStrategyCost {
+    public static func measure(_ file: CStrategyFile, rounds: Int = 9, readsPerRound: Int = 1 << 18) -> CStrategyCost {
         let bytes = 8192
         let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 4096)
         memory.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)

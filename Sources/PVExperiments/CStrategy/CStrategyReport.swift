@@ -66,12 +66,18 @@ public struct CStrategyReport: Sendable {
         for (i, n) in notes.enumerated() { out += "[\(i + 1)] \(n)\n" }
         if !model.absentTargets.isEmpty { out += "not installed here (no column): \(model.absentTargets.joined(separator: ", "))\n" }
         out += "\n" + cost.lines.joined(separator: "\n") + "\n"
-        let armOnly = modelViolations.filter { $0.cell.model == .armv8 }
-        if !hostIsArm64, !armOnly.isEmpty {
-            let what = Set(armOnly.map { "\($0.row.record) \($0.row.question.rawValue)" }).sorted().joined(separator: ", ")
-            out += "\nthis machine cannot show it: ARMv8 allows \(what) in the code compiled for "
-                + Set(armOnly.map(\.cell.target)).sorted().joined(separator: ", ")
-                + "; this machine is x86-64 (TSO) and keeps loads in order and stores in order, so its \"not seen\" is no evidence against it\n"
+        // What ARMv8 allows and this x86-64 machine did not see: say plainly whether it could have.
+        for row in model.rows where !hostIsArm64 && !hardware(row.record, row.question).hasPrefix("SEEN") {
+            let arm = row.cells.filter { $0.model == .armv8 && $0.verdict == .allowed }.map(\.target)
+            guard !arm.isEmpty else { continue }
+            let x86 = row.cells.filter { $0.model == .x86TSO }
+            let what = "ARMv8 allows a \(row.question.rawValue) \(row.record) value in the code compiled for \(arm.joined(separator: ", "))"
+            if !x86.isEmpty, x86.allSatisfy({ $0.verdict == .forbidden }) {
+                out += "\nthis machine cannot show it: \(what); x86-TSO forbids it in the x86-64 code, so this machine's \"not seen\" is no evidence against it\n"
+            } else {
+                out += "\nthis machine may be unable to show it: \(what); this machine is x86-64 (TSO: loads stay in order, stores stay in order), "
+                    + "so its \"not seen\" is no evidence against it\n"
+            }
         }
         if let (row, cell) = modelViolations.first {
             out += "\n\(validation.file.name)/\(row.record) \(row.question.rawValue) allowed under \(cell.model.title) for \(cell.target); "
