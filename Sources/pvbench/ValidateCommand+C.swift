@@ -7,17 +7,18 @@ import PVResults
 extension ValidateCommand {
     func runCStrategy(_ path: String) throws {
         let say: (String) -> Void = { json ? writeStandardError(Data("pvbench: \($0)\n".utf8)) : print($0) }
-        let file: CStrategyFile
-        do throws(CStrategyError) {
-            let compiled = try CStrategyFile.compile(path)
-            say("compile: \(compiled.compileCommand)")
-            // A crash in the file's code ends the process with _exit: what was printed must be out already.
-            fflush(nil)
-            file = try compiled.load()
-        } catch {
+        let compiled: CStrategyFile
+        do throws(CStrategyError) { compiled = try CStrategyFile.compile(path) } catch {
             if case let .compileFailed(_, output) = error { writeStandardError(Data((output.hasSuffix("\n") ? output : output + "\n").utf8)) }
             throw RuntimeError(error.description)
         }
+        // The build directory goes at exit (a crash or hang, which ends the process at once, leaves it).
+        defer { compiled.removeBuildDirectory() }
+        say("compile: \(compiled.compileCommand)")
+        // A crash in the file's code ends the process with _exit: what was printed must be out already.
+        fflush(nil)
+        let file: CStrategyFile
+        do throws(CStrategyError) { file = try compiled.load() } catch { throw RuntimeError(error.description) }
         let progress = ProgressLine()
         let result: CStrategyValidation
         do throws(ValidateError) {
@@ -26,10 +27,17 @@ extension ValidateCommand {
             progress.finish()
             throw Self.commandLineError(error)
         }
+        let model = CStrategyModel.check(file, directory: URL(fileURLWithPath: file.library).deletingLastPathComponent(), progress: progress.update)
+        let cost = CStrategyCost.measure(file)
         progress.finish()
-        if json { try printJSON(result) } else { print(result.text) }
+        let report = CStrategyReport(validation: result, model: model, cost: cost)
+        if json { try printJSON(report) } else { print(report.text) }
         if !result.failed.isEmpty {
             throw RuntimeError("C strategy \(file.name) showed a violation: \(result.failed.map(\.name).joined(separator: ", "))")
+        }
+        if let (row, cell) = report.modelViolations.first {
+            throw RuntimeError("C strategy \(file.name): its code compiled for \(cell.target) can return a \(row.question.rawValue) \(row.record) value under \(cell.model.title)"
+                + (report.modelViolations.count > 1 ? " (and \(report.modelViolations.count - 1) more: see the table)" : ""))
         }
         if strict, result.cases.contains(where: { $0.verdict == .inconclusive }) {
             writeStandardError(Data("pvbench: error: --strict: a case of C strategy \(file.name) is inconclusive\n".utf8))

@@ -8,7 +8,9 @@ public struct CStrategyFile: Sendable {
     /// The strategy's name: the file name without `.c`.
     public let name: String
     public let source: String
-    /// The shared object, kept after the run so `perf report` can resolve its symbols.
+    /// The shared object, in the build directory (``removeBuildDirectory()``
+    /// at exit; `perf record` keeps its own copy in its build-id cache, so
+    /// `perf report` still resolves the file's symbols).
     public let library: String
     /// The compile command as run (shell-quoted), for the user to see and repeat.
     public let compileCommand: String
@@ -37,7 +39,10 @@ public struct CStrategyFile: Sendable {
                          "-I", dir.path, "-include", CStrategyHeader.fileName, "-o", library, path]
         let command = ([cc] + arguments).map(Self.shellQuoted).joined(separator: " ")
         let (status, output) = run(cc, arguments)
-        guard status == 0 else { throw .compileFailed(command: command, output: output) }
+        guard status == 0 else {
+            if directory == nil { try? FileManager.default.removeItem(at: dir) }
+            throw .compileFailed(command: command, output: output)
+        }
         return CStrategyFile(name: name, source: path, library: library, compileCommand: command, targets: [])
     }
 
@@ -62,6 +67,11 @@ public struct CStrategyFile: Sendable {
         }
         guard !found.isEmpty else { throw .noFunctions(file: source) }
         return CStrategyFile(name: name, source: source, library: library, compileCommand: compileCommand, targets: found)
+    }
+
+    /// Removes the directory the file was built in, with everything pvbench generated there.
+    public func removeBuildDirectory() {
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: library).deletingLastPathComponent())
     }
 
     /// A new directory `pvbench-c-XXXXXX` in the temporary directory (mkdtemp).

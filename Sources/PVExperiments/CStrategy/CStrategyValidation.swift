@@ -55,7 +55,10 @@ public struct CStrategyValidation: Sendable {
             pv_crash_guard_set_context(context)
             let guarded = ValidationRunner.Guard(
                 enter: { pv_crash_guard_enter_thread($0) }, grace: hangGrace,
-                onHang: { names in pv_crash_guard_abort("thread(s) \(names.joined(separator: ", ")) still inside the file's code \(hangGrace) after the run was stopped") })
+                onHang: { names, why in
+                    // Ends the process from this (ordinary) thread: the build directory can still go.
+                    file.removeBuildDirectory()
+                    pv_crash_guard_abort("thread(s) \(names.joined(separator: ", ")) \(why)") })
             let report: @Sendable (UInt64, Double) -> Void = { reads, seconds in
                 progress("validate \(context): \(reads) reads, \(String(format: "%.1f", seconds)) s")
             }

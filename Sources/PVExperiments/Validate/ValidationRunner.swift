@@ -83,12 +83,14 @@ public struct ValidationRunner: Sendable {
 
     /// For code pvbench does not own (a C strategy): `enter` runs on each
     /// thread, with its name, before its loop; a thread still running
-    /// `grace` after the run was stopped is hung, and `onHang` gets the
-    /// names of every such thread (it does not return: it ends the process).
+    /// `grace` after the run was stopped is hung, and so (under `--reads`,
+    /// which has no deadline to stop at) are the readers when no read
+    /// completes for `grace`; `onHang` gets the names of every such thread
+    /// and what they did not do (it does not return: it ends the process).
     struct Guard: Sendable {
         let enter: @Sendable (String) -> Void
         let grace: Duration
-        let onHang: @Sendable ([String]) -> Never
+        let onHang: @Sendable (_ threads: [String], _ why: String) -> Never
     }
 
     /// Races the writer against the readers on one record of strategy `S`.
@@ -116,7 +118,9 @@ public struct ValidationRunner: Sendable {
                               started: started)
         watcher.start()
         defer { watcher.finish() }
-        let watchdog = guarded.map { g in Watchdog(stop: stop, grace: g.grace) { running.withLock { $0 } } onHang: { g.onHang($0) } }
+        let watchdog = guarded.map { g in
+            Watchdog(stop: stop, grace: g.grace, reads: maxReads == .max ? nil : reads) { running.withLock { $0 } } onHang: { g.onHang($0, $1) }
+        }
         watchdog?.start()
         defer { watchdog?.finish() }
         let threads = try PinnedThreads.run(specs, stop: stop) { context in
@@ -223,18 +227,22 @@ final class Watcher: Sendable {
 
 /// Ends the process when a guarded thread is still running `grace` after the
 /// run was stopped: a C strategy's reader or writer that never returns.
+/// With `reads` (a run bounded by a read count, with no deadline): also
+/// when no read completes for `grace` before the stop, naming the readers.
 final class Watchdog: Sendable {
     let stop: StopFlag
     let grace: Duration
+    let reads: ReadProgress?
     let running: @Sendable () -> [String]
-    let onHang: @Sendable ([String]) -> Never
+    let onHang: @Sendable ([String], String) -> Never
     let done = Atomic<Bool>(false)
     let exited = Atomic<Bool>(false)
 
-    init(stop: StopFlag, grace: Duration, running: @escaping @Sendable () -> [String],
-         onHang: @escaping @Sendable ([String]) -> Never) {
+    init(stop: StopFlag, grace: Duration, reads: ReadProgress? = nil, running: @escaping @Sendable () -> [String],
+         onHang: @escaping @Sendable ([String], String) -> Never) {
         self.stop = stop
         self.grace = grace
+        self.reads = reads
         self.running = running
         self.onHang = onHang
     }
@@ -242,11 +250,21 @@ final class Watchdog: Sendable {
     func start() {
         let thread = Thread { [self] in
             var stoppedAt: ContinuousClock.Instant?
+            var lastReads = (count: reads?.reads ?? 0, at: ContinuousClock.now)
             while !done.load(ordering: .acquiring) {
                 if stoppedAt == nil, stop.isStopped { stoppedAt = .now }
                 if let stoppedAt, stoppedAt.duration(to: .now) > grace {
                     let hung = running()
-                    if !hung.isEmpty { onHang(hung) }
+                    if !hung.isEmpty { onHang(hung, "still inside the file's code \(grace) after the run was stopped") }
+                }
+                if stoppedAt == nil, let reads {
+                    let now = ContinuousClock.now
+                    if reads.reads != lastReads.count {
+                        lastReads = (reads.reads, now)
+                    } else if lastReads.at.duration(to: now) > grace {
+                        let readers = running().filter { !$0.hasPrefix("hv-") }
+                        if !readers.isEmpty { onHang(readers, "completed no read for \(grace) (the run is bounded by --reads, not a deadline)") }
+                    }
                 }
                 usleep(20_000)
             }

@@ -1,0 +1,108 @@
+import Foundation
+import PVTestSupport
+import Testing
+
+/// `validate --c`'s model side: the file's own functions compiled for the
+/// arm64 targets, lifted and checked under ARMv8. Races bounded by --reads.
+@Suite("pvbench validate --c: the compiled code's verdicts",
+       .enabled(if: CStrategyFiles.compilerFound, "no C compiler (cc) on PATH"),
+       .enabled(if: CStrategyFiles.tool("aarch64-linux-gnu-gcc"), "no aarch64-linux-gnu-gcc cross compiler on PATH"),
+       .enabled(if: CStrategyFiles.tool("aarch64-linux-gnu-objdump"), "no aarch64-linux-gnu-objdump on PATH"),
+       .enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "the race needs two CPUs"))
+struct CStrategyModelCLITests {
+    /// The model rows of `validate --c FILE --json`: (record, question, target, model, verdict, reason).
+    static func cells(_ stdout: String) throws -> [(record: String, question: String, target: String, model: String, verdict: String, reason: String?)] {
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+        let model = try #require(json["model"] as? [String: Any], "no model in \(stdout.prefix(400))")
+        let rows = try #require(model["rows"] as? [[String: Any]])
+        return rows.flatMap { row in
+            (row["cells"] as? [[String: Any]] ?? []).map { c in
+                (row["record"] as? String ?? "", row["question"] as? String ?? "", c["target"] as? String ?? "",
+                 c["model"] as? String ?? "", c["verdict"] as? String ?? "", c["reason"] as? String)
+            }
+        }
+    }
+
+    @Test("read_once.c: the single 64-bit and 32-bit accesses are forbidden to tear or go backwards under ARMv8, for each arm64 target")
+    func readOnceForbidden() throws {
+        let r = try CLI.run(["validate", "--c", CStrategyFiles.example("read_once"), "--reads", "20000", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let arm = try Self.cells(r.stdout).filter { $0.model == "armv8" && $0.target.hasPrefix("gcc:") }
+        #expect(Set(arm.map(\.record)) == ["stolen-time", "preempted"])
+        #expect(Set(arm.map(\.question)) == ["torn", "backwards"])
+        for c in arm { #expect(c.verdict == "forbidden", "\(c)") }
+    }
+
+    @Test("a writer that stores the value as two 32-bit halves: ARMv8 allows the tear for every arm64 target, and the run fails with the lifted test")
+    func halvesAllowed() throws {
+        let file = try CStrategyFiles.write("halves2", """
+            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries)
+            {
+            \tu32 *w = (u32 *)(void *)&st->stolen_time;
+            \tu32 hi = READ_ONCE(w[1]);
+            \treturn (u64)hi << 32 | READ_ONCE(w[0]);
+            }
+            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v)
+            {
+            \tu32 *w = (u32 *)(void *)&st->stolen_time;
+            \tWRITE_ONCE(w[0], (u32)v);
+            \tWRITE_ONCE(w[1], (u32)(v >> 32));
+            }
+            """)
+        let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--reads", "20000"])
+        #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+        let table = r.stdout.split(separator: "\n").first { $0.hasPrefix("stolen-time  torn") }.map(String.init) ?? ""
+        #expect(table.contains("ALLOWED"), "\(r.stdout)")
+        #expect(r.stdout.contains("AArch64 halves2+stolen-time+torn+"), "the lifted test is shown: \(r.stdout)")
+        #expect(r.stdout.contains("STR W"), "the halves are two 32-bit stores in the lifted test: \(r.stdout)")
+        let json = try CLI.run(["validate", "--c", file, "--mode", "stress", "--reads", "20000", "--json"])
+        let torn = try Self.cells(json.stdout).filter { $0.model == "armv8" && $0.question == "torn" }
+        #expect(!torn.isEmpty)
+        for c in torn { #expect(c.verdict == "allowed", "\(c)") }
+    }
+
+    @Test("seqcount.c: no target's code is allowed to tear or go backwards; what is not lifted (the retry loop) is not modelled, with the reason")
+    func seqcountNeverAllowed() throws {
+        let r = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount"), "--reads", "20000", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let cells = try Self.cells(r.stdout)
+        #expect(!cells.isEmpty)
+        for c in cells {
+            #expect(c.verdict != "allowed", "\(c)")
+            if c.verdict == "not modelled" { #expect(c.reason?.isEmpty == false, "a reason is given: \(c)") }
+            if c.reason?.contains("backward branch") == true { #expect(c.reason?.contains(" at 0x") == true, "the refused branch is named: \(c)") }
+        }
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let lkmm = (json["model"] as? [String: Any])?["lkmm"] as? String ?? ""
+        #expect(lkmm.contains("struct pvclock_vcpu_stolen_time"), "LKMM says why it gives no verdict: \(lkmm)")
+    }
+
+    @Test("a reader that never returns under --reads is reported hung, and the build directory goes at exit")
+    func hungReaderUnderReads() throws {
+        let file = try CStrategyFiles.write("hangsread", """
+            static unsigned long calls;
+            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries)
+            {
+            \tif (++calls > 5000) for (;;) cpu_relax();
+            \treturn READ_ONCE(st->stolen_time);
+            }
+            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v) { WRITE_ONCE(st->stolen_time, v); }
+            """)
+        let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--reads", "100000"], timeout: 90)
+        #expect(r.status == 70, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains("C strategy \(file) hung: thread(s) gst-r0 completed no read for"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: try Self.buildDirectory(r.stdout)), "the build directory is removed")
+
+        let ok = try CLI.run(["validate", "--c", CStrategyFiles.example("read_once"), "--reads", "20000"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: try Self.buildDirectory(ok.stdout)), "the build directory is removed")
+    }
+
+    /// The build directory from the printed compile command (`-o DIR/libNAME.so`).
+    static func buildDirectory(_ stdout: String) throws -> String {
+        let line = try #require(stdout.split(separator: "\n").first { $0.hasPrefix("compile: ") })
+        let words = line.split(separator: " ")
+        let o = try #require(words.firstIndex(of: "-o"))
+        return URL(fileURLWithPath: String(words[o + 1])).deletingLastPathComponent().path
+    }
+}
