@@ -185,8 +185,7 @@ final class Watcher: Sendable {
     let progress: (@Sendable (UInt64, Double) -> Void)?
     let reads: ReadProgress
     let started: ContinuousClock.Instant
-    let done = Atomic<Bool>(false)
-    let exited = Atomic<Bool>(false)
+    let thread = LoopThread()
 
     init(stop: StopFlag, deadline: ContinuousClock.Instant?, progress: (@Sendable (UInt64, Double) -> Void)?,
          reads: ReadProgress, started: ContinuousClock.Instant) {
@@ -198,9 +197,9 @@ final class Watcher: Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
+        thread.start { [self] goOn in
             var lastReport = ContinuousClock.now
-            while !done.load(ordering: .acquiring) {
+            while goOn() {
                 let now = ContinuousClock.now
                 if let deadline, now >= deadline { stop.stop() }
                 if let progress, now - lastReport >= .milliseconds(200) {
@@ -210,15 +209,10 @@ final class Watcher: Sendable {
                 }
                 usleep(5_000)
             }
-            exited.store(true, ordering: .releasing)
         }
-        thread.start()
     }
 
-    func finish() {
-        done.store(true, ordering: .releasing)
-        while !exited.load(ordering: .acquiring) { usleep(1_000) }
-    }
+    func finish() { thread.finish() }
 }
 
 /// Ends the process when a guarded thread is still running `grace` after the
@@ -228,8 +222,7 @@ final class Watchdog: Sendable {
     let grace: Duration
     let running: @Sendable () -> [String]
     let onHang: @Sendable ([String]) -> Never
-    let done = Atomic<Bool>(false)
-    let exited = Atomic<Bool>(false)
+    let thread = LoopThread()
 
     init(stop: StopFlag, grace: Duration, running: @escaping @Sendable () -> [String],
          onHang: @escaping @Sendable ([String]) -> Never) {
@@ -240,9 +233,9 @@ final class Watchdog: Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
+        thread.start { [self] goOn in
             var stoppedAt: ContinuousClock.Instant?
-            while !done.load(ordering: .acquiring) {
+            while goOn() {
                 if stoppedAt == nil, stop.isStopped { stoppedAt = .now }
                 if let stoppedAt, stoppedAt.duration(to: .now) > grace {
                     let hung = running()
@@ -250,9 +243,24 @@ final class Watchdog: Sendable {
                 }
                 usleep(20_000)
             }
-            exited.store(true, ordering: .releasing)
         }
-        thread.start()
+    }
+
+    func finish() { thread.finish() }
+}
+
+/// A loop on a thread of its own, stopped by ``finish()``, which returns
+/// only once the loop has exited (so nothing it touches is freed under it).
+final class LoopThread: Sendable {
+    private let done = Atomic<Bool>(false)
+    private let exited = Atomic<Bool>(false)
+
+    /// Runs `loop` on a new thread; its argument says whether to go on.
+    func start(_ loop: @escaping @Sendable (_ goOn: () -> Bool) -> Void) {
+        Thread { [self] in
+            loop { !done.load(ordering: .acquiring) }
+            exited.store(true, ordering: .releasing)
+        }.start()
     }
 
     func finish() {
