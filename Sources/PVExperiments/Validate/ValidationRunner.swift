@@ -112,12 +112,10 @@ public struct ValidationRunner: Sendable {
         let detail = self.detail
 
         let started = ContinuousClock.now
-        let watcher = Watcher(stop: stop, deadline: budget.deadline(from: started), progress: progress, reads: reads,
-                              started: started)
-        watcher.start()
+        let watcher = LoopThread.watcher(stop: stop, deadline: budget.deadline(from: started), progress: progress, reads: reads,
+                                         started: started)
         defer { watcher.finish() }
-        let watchdog = guarded.map { g in Watchdog(stop: stop, grace: g.grace) { running.withLock { $0 } } onHang: { g.onHang($0) } }
-        watchdog?.start()
+        let watchdog = guarded.map { g in LoopThread.watchdog(stop: stop, grace: g.grace) { running.withLock { $0 } } onHang: { g.onHang($0) } }
         defer { watchdog?.finish() }
         let threads = try PinnedThreads.run(specs, stop: stop) { context in
             let base = UnsafeMutableRawPointer(bitPattern: address)!
@@ -178,26 +176,11 @@ extension ValidationBudget {
     }
 }
 
-/// Stops the run at its deadline and reports progress, from its own thread.
-final class Watcher: Sendable {
-    let stop: StopFlag
-    let deadline: ContinuousClock.Instant?
-    let progress: (@Sendable (UInt64, Double) -> Void)?
-    let reads: ReadProgress
-    let started: ContinuousClock.Instant
-    let thread = LoopThread()
-
-    init(stop: StopFlag, deadline: ContinuousClock.Instant?, progress: (@Sendable (UInt64, Double) -> Void)?,
-         reads: ReadProgress, started: ContinuousClock.Instant) {
-        self.stop = stop
-        self.deadline = deadline
-        self.progress = progress
-        self.reads = reads
-        self.started = started
-    }
-
-    func start() {
-        thread.start { [self] goOn in
+extension LoopThread {
+    /// Stops the run at its deadline and reports progress.
+    static func watcher(stop: StopFlag, deadline: ContinuousClock.Instant?, progress: (@Sendable (UInt64, Double) -> Void)?,
+                        reads: ReadProgress, started: ContinuousClock.Instant) -> LoopThread {
+        LoopThread { goOn in
             var lastReport = ContinuousClock.now
             while goOn() {
                 let now = ContinuousClock.now
@@ -212,28 +195,11 @@ final class Watcher: Sendable {
         }
     }
 
-    func finish() { thread.finish() }
-}
-
-/// Ends the process when a guarded thread is still running `grace` after the
-/// run was stopped: a C strategy's reader or writer that never returns.
-final class Watchdog: Sendable {
-    let stop: StopFlag
-    let grace: Duration
-    let running: @Sendable () -> [String]
-    let onHang: @Sendable ([String]) -> Never
-    let thread = LoopThread()
-
-    init(stop: StopFlag, grace: Duration, running: @escaping @Sendable () -> [String],
-         onHang: @escaping @Sendable ([String]) -> Never) {
-        self.stop = stop
-        self.grace = grace
-        self.running = running
-        self.onHang = onHang
-    }
-
-    func start() {
-        thread.start { [self] goOn in
+    /// Ends the process when a guarded thread is still running `grace` after
+    /// the run was stopped: a C strategy's reader or writer that never returns.
+    static func watchdog(stop: StopFlag, grace: Duration, running: @escaping @Sendable () -> [String],
+                         onHang: @escaping @Sendable ([String]) -> Never) -> LoopThread {
+        LoopThread { goOn in
             var stoppedAt: ContinuousClock.Instant?
             while goOn() {
                 if stoppedAt == nil, stop.isStopped { stoppedAt = .now }
@@ -245,8 +211,6 @@ final class Watchdog: Sendable {
             }
         }
     }
-
-    func finish() { thread.finish() }
 }
 
 /// A loop on a thread of its own, stopped by ``finish()``, which returns
@@ -255,8 +219,8 @@ final class LoopThread: Sendable {
     private let done = Atomic<Bool>(false)
     private let exited = Atomic<Bool>(false)
 
-    /// Runs `loop` on a new thread; its argument says whether to go on.
-    func start(_ loop: @escaping @Sendable (_ goOn: () -> Bool) -> Void) {
+    /// Starts `loop` on a new thread; its argument says whether to go on.
+    init(_ loop: @escaping @Sendable (_ goOn: () -> Bool) -> Void) {
         Thread { [self] in
             loop { !done.load(ordering: .acquiring) }
             exited.store(true, ordering: .releasing)
