@@ -75,12 +75,13 @@ struct ModelCommand: ParsableCommand {
             }
             var answers: [HerdAnswer] = []
             let summary = try ModelSession.run(r) { outcome in
-                outcome.diagnostics.forEach { writeStandardError(Data("pvbench: \($0)\n".utf8)) }
+                outcome.diagnostics(unrollOption: "--unroll").forEach { writeStandardError(Data("pvbench: \($0)\n".utf8)) }
                 if json { answers += outcome.answer.map { [$0] } ?? [] } else if let text = outcome.text(hexadecimal: hexa) { print(text) }
             }
             if json { print(try HerdAnswer.json(answers)) }
             if let why = summary.undecided { throw RuntimeError(why) }
         } catch let e as ModelInputError {
+            if case let .compileNeedsC(f) = e { throw ValidationError("--compile takes C tests; \(f) is not one") }
             throw ValidationError(e.description)
         }
     }

@@ -73,7 +73,7 @@ struct TopologyCommand: ParsableCommand {
                 throw ValidationError(commandLineMessage(error, relationFlag: "--relation"))
             }
             if json { return try printJSON(TopologyReport.PlanDocument(request: request, placement: placement)) }
-            return print(TopologyText.describe(placement, request: request, on: topology))
+            return print(TopologyText.describe(placement, request: request, on: topology, oversubscribe: "--oversubscribe"))
         }
         let possible = TopologyReport.possibilities(on: topology, request: request) { $0 == .relation ? "--relation" : "--memory" }
         if json { return try printJSON(TopologyReport.TopologyDocument(topology: topology, placements: possible)) }

@@ -29,7 +29,7 @@ struct TopologyReportTests {
         var r = request
         r.relation = .crossNode
         let placement = try PlacementPlanner.plan(r, on: t)
-        let text = TopologyText.describe(placement, request: r, on: t)
+        let text = TopologyText.describe(placement, request: r, on: t, oversubscribe: "--oversubscribe")
         #expect(text.hasPrefix("relation: cross-node\n"))
         #expect(text.contains("hv-w0") && text.contains("gst-r0"))
         let json = String(decoding: try PrettyJSON.data(TopologyReport.PlanDocument(request: r, placement: placement)), as: UTF8.self)

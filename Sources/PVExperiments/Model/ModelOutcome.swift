@@ -7,8 +7,9 @@ public enum ModelOutcome: Sendable {
     /// Not decided: not modelled, refused, or too large to enumerate.
     case failed(file: String, test: String, model: ModelKind?, reason: String)
 
-    /// Lines for stderr, in order, each `note: …`, `warning: …` or `error: …`.
-    public var diagnostics: [String] {
+    /// Lines for stderr, in order, each `note: …`, `warning: …` or `error: …`;
+    /// `unrollOption` names the bound as the caller sets it (the CLI: `--unroll`).
+    public func diagnostics(unrollOption: String) -> [String] {
         switch self {
         case let .failed(file, test, model, reason):
             return ["error: \(file): \(test)\(model.map { " under \($0.rawValue)" } ?? ""): \(reason)"]
@@ -18,7 +19,7 @@ public enum ModelOutcome: Sendable {
                 out.append("note: \(a.result.program.name) under x86-tso runs as x86: \(a.x86Mapping.joined(separator: "; "))")
             }
             if a.result.unrollingLimitReached {
-                out.append("warning: \(a.file): \(a.result.program.name): unrolling limit (--unroll \(a.result.unroll)) exceeded, "
+                out.append("warning: \(a.file): \(a.result.program.name): unrolling limit (\(unrollOption) \(a.result.unroll)) exceeded, "
                     + "legal outcomes may be missing")
             }
             return out

@@ -32,7 +32,7 @@ public struct ModelRequest: Sendable {
 public enum ModelInputError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(file: String)
     case syntax(file: String, LitmusError)
-    /// `--compile` was given a test that is not a C test.
+    /// Compiled checks were asked of a test that is not a C test.
     case compileNeedsC(file: String)
     case unknownCompileTarget(String)
 
@@ -40,7 +40,7 @@ public enum ModelInputError: Error, Sendable, Equatable, CustomStringConvertible
         switch self {
         case let .unreadable(f): "\(f): cannot read the file"
         case let .syntax(f, e): "\(f):\(e.line): \(e.message) at '\(e.token)'"
-        case let .compileNeedsC(f): "--compile takes C tests; \(f) is not one"
+        case let .compileNeedsC(f): "compiled checks take C tests; \(f) is not one"
         case let .unknownCompileTarget(n):
             "unknown compile target '\(n)'; valid: all, \(CompileTarget.all.map(\.description).joined(separator: ", "))"
         }

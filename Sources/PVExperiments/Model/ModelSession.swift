@@ -70,7 +70,7 @@ public enum ModelSession {
         switch m {
         case .armv8?: return .arm64
         case .x86TSO?: return .x86_64
-        default: throw ModelError.notModelled("a C test under \(m?.rawValue ?? "its default model (lkmm)"); give --model armv8 or x86-tso for the kernel's arm64 or x86-64 instructions")
+        default: throw ModelError.notModelled("a C test under \(m?.rawValue ?? "its default model (lkmm)") as compiled code; armv8 and x86-tso have the kernel's arm64 and x86-64 instructions")
         }
     }
 

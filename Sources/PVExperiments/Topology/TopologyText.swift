@@ -61,8 +61,9 @@ public enum TopologyText {
         return out.joined(separator: "\n")
     }
 
-    /// One planned placement: relation, memory, and each thread's CPU, node and siblings.
-    public static func describe(_ p: Placement, request: PlacementRequest, on t: Topology) -> String {
+    /// One planned placement: relation, memory, and each thread's CPU, node
+    /// and siblings; `oversubscribe` names the setting that lets threads share CPUs.
+    public static func describe(_ p: Placement, request: PlacementRequest, on t: Topology, oversubscribe: String) -> String {
         var out: [String] = []
         out.append("relation: \(p.relation)" + (request.relation == .auto ? " (chosen by auto)" : ""))
         out.append("memory: \(p.memoryPolicy) -> node \(CPUList.format(p.memoryNodes))"
@@ -74,7 +75,7 @@ public enum TopologyText {
              CPUList.format(t.cpu(s.cpu)?.smtSiblings ?? [])]
         }
         out.append(TerminalTable.plain(["thread", "cpu", "node", "core siblings"], rows))
-        if p.sharesCPUs { out.append("\nthreads share CPUs (run with --oversubscribe)") }
+        if p.sharesCPUs { out.append("\nthreads share CPUs (run with \(oversubscribe))") }
         if !p.notes.isEmpty {
             out.append("")
             out.append("notes:")
