@@ -208,6 +208,23 @@ struct RunFootnotesTests {
         #expect(RunFootnotes.fit(long, wide: true) == long)
     }
 
+    @Test func aBracketedGroupIsNotBrokenAcrossLines() {
+        // PlacementSummary's header as a run printed it: split word by word, "[190–212" ended the first line.
+        let header = "placement classes (c2c probe before each round): c2c≈47ns 38 repetitions [44–51 ns], "
+            + "c2c≈201ns 112 repetitions [190–212 ns]"
+        let lines = RunFootnotes.fit(header, wide: false).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.count <= RunFootnotes.width })
+        for line in lines {
+            #expect(line.filter { $0 == "[" }.count == line.filter { $0 == "]" }.count, "\(line)")
+            #expect(line.filter { $0 == "(" }.count == line.filter { $0 == ")" }.count, "\(line)")
+        }
+        #expect(lines.joined(separator: " ").split(separator: " ") == header.split(separator: " "))
+        // A group longer than a line is broken at its spaces rather than overflow.
+        let long = "[" + Array(repeating: "word", count: 40).joined(separator: " ") + "]"
+        #expect(RunFootnotes.fit(long, wide: false).split(separator: "\n").allSatisfy { $0.count <= RunFootnotes.width })
+    }
+
     @Test func casesWithEveryRepetitionDisturbedMakeOneLineWithTheirCount() {
         let names = (0 ..< 30).map { "steal-clock/acquire-release/packed/vcpus:\($0)/readers:1/writers:1" }
         // As retry rounds and --runs K gather them: the same cases more than once.

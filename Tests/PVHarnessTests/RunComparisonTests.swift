@@ -75,10 +75,12 @@ struct RunComparisonTests {
         #expect(counts[.different, default: 0] == 0, "\(counts)")
     }
 
-    @Test("A rate ×1/1.4 (40 % slower), 3 runs a side: 'different (slower)' in 20 of 20, exit status 1")
+    @Test("A rate ×1/1.4 (40 % slower), 3 runs a side: 'different (slower)' in at least 19 of 20, exit status 1")
     func slower() throws {
         let counts = try answers(shift: 1 / 1.4, trials: 20, seed: 12)
-        #expect(counts[.different, default: 0] == 20, "\(counts)")
+        // 20 of 20 when "different" needed only an interval clear of 1; with the whole interval beyond the
+        // 5 % band one seeded comparison stays unknown: 95 %, the goal for a ×1.4 slowdown.
+        #expect(counts[.different, default: 0] >= 19, "\(counts)")
         var g = SeededGenerator(seed: 5)
         let a = RunFixtures.runs(3, reps: 5, base: 1e9, between: 0.05, within: 0.05, g: &g)
         let b = RunFixtures.runs(3, reps: 5, base: 1e9 / 1.4, between: 0.05, within: 0.05, g: &g)
@@ -117,6 +119,12 @@ struct RunComparisonTests {
         let wide = RunComparison.answer(r(1.0, exp(-0.0975), exp(0.0975)), threshold: 0.05, runs: 3)
         #expect(wide.answer == .unknown)
         #expect(wide.moreRuns == 9, "\(wide)")
+        // The same interval from 3 + 3 runs, widened for them: the widening shrinks with more runs (1.73 → 1.13
+        // at 10), so 4 more, not 9.
+        let factor = HierarchicalBootstrap.smallSampleFactor(oldRuns: 3, newRuns: 3, level: 0.95)
+        let widened = HierarchicalBootstrap.Result(ratio: 1.0, low: exp(-0.0975), high: exp(0.0975), level: 0.95,
+                                                   resamples: 1000, widening: factor)
+        #expect(RunComparison.answer(widened, threshold: 0.05, runs: 3).moreRuns == 4)
         // One run a side is never answered, however tight.
         #expect(RunComparison.answer(r(1.0, 0.999, 1.001), threshold: 0.05, runs: 1).answer == .unknown)
         // Just inside the threshold, with a wide interval, no sensible number of runs decides.

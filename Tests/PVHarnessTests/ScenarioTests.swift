@@ -100,6 +100,27 @@ struct RunSettingsTests {
 
 @Suite("Visibility matching")
 struct VisibilityMatchingTests {
+    @Test func aFlipIsTimedOnlyForReadersWhoseAnswerShowsThePreviousState() {
+        let answers = FlipAnswers(readers: 3, writers: 2)
+        // Reader 0 saw writer 1's last flip (to 0); reader 1 missed it (still shows 1); reader 2 answers another writer.
+        answers.answer(reader: 0, vcpu: 1, state: 0)
+        answers.answer(reader: 1, vcpu: 1, state: 1)
+        answers.answer(reader: 2, vcpu: 0, state: 1)
+        answers.answer(reader: 2, vcpu: 5, state: 1)  // not a writer's first vCPU: no line, no effect
+        #expect(answers.armed(writer: 1, previous: 0) == 0b101)
+        #expect(answers.armed(writer: 0, previous: 1) == 0b100)
+        // Writer 1 flips to 1; only reader 0 answers; the recorded sample is half the round trip.
+        var recorder = LatencyRecorder(conversion: TickConversion(frequencyHz: 1e9))
+        answers.answer(reader: 0, vcpu: 1, state: 1)
+        let start = CycleClock.now() &- 2_000  // a round trip of at least 2 µs
+        answers.spin(writer: 1, state: 1, armed: 0b001, start: start, until: CycleClock.now(), into: &recorder) { false }
+        #expect(recorder.count == 1)
+        // Reader 1's stale answer (1, from before) is not armed, so it can never be taken for an answer to this flip.
+        var none = LatencyRecorder(conversion: TickConversion(frequencyHz: 1e9))
+        answers.spin(writer: 1, state: 1, armed: 0, start: start, until: CycleClock.now(), into: &none) { false }
+        #expect(none.count == 0)
+    }
+
     @Test func eachObservationIsMatchedToTheLatestStoreOfItsState() {
         let conversion = TickConversion(frequencyHz: 1e9)  // 1 tick = 1 ns
         var writer = TransitionLog(capacity: 8)
@@ -240,7 +261,10 @@ struct ScenarioRunTests {
         #expect((m.counters["flag_stores"] ?? 0) > 0)
         #expect((m.counters["changes_seen"] ?? 0) > 0)
         #expect((m.counters["visibility_matched"] ?? 0) > 0)
+        // The headline: half the writer's round trip to the reader's answer; the one-way figure beside it.
+        #expect((m.counters["visibility_samples"] ?? 0) > 0)
         #expect(m.counters["visibility_p50_ns"] != nil)
+        #expect(m.counters["visibility_one_way_p50_ns"] != nil)
         #expect(r.violations.torn == 0)
     }
 
@@ -250,6 +274,8 @@ struct ScenarioRunTests {
         let m = try #require(r.median)
         #expect((m.counters["owner_episodes"] ?? 0) > 0)
         #expect(m.counters["spin_with_pv_p50_ns"] != nil && m.counters["spin_without_pv_p50_ns"] != nil)
+        // A break-out, when one was seen, is timed by the owner's round trip to the waiter's answer.
+        if (m.counters["preempted_episodes_seen"] ?? 0) >= 10 { #expect((m.counters["breakout_samples"] ?? 0) > 0) }
     }
 
     @Test(arguments: VCPULayout.allCases)

@@ -43,6 +43,7 @@ public enum PreemptPollScenario: RecordScenario {
             workload.offsets = CounterOffsetExchange(threads: c.threads.count)
             workload.offsetTimeoutTicks = c.ticks(10_000_000)
         }
+        workload.answers = FlipAnswers(readers: settings.readers, writers: settings.writers)
         if faults.releaseInterval > 0 {
             let conduit = c.machine.hypervisor
             let flagIPAs = c.machine.vcpus.map(\.preemptedIPA)
@@ -85,11 +86,15 @@ public enum PreemptPollScenario: RecordScenario {
 /// vCPUs (v with v mod writers = w) to 1 (sched-out) for `preemptedDuration`
 /// and to 0 (sched-in) for `runDuration`, stamping every flip with the
 /// synchronised cycle counter; guest readers poll `vcpu_is_preempted()` over
-/// all vCPUs round robin, as spinning code does, and stamp the first poll
-/// that sees each change. Visibility latency = reader stamp − writer stamp,
-/// with the reader's stamp moved onto the writer's counter by the offset
-/// the threads measure between their CPUs before and after the window
-/// (``CounterOffsetExchange``); `visibility_raw_p50_ns` is without it.
+/// all vCPUs round robin, as spinning code does, answer each change of a
+/// writer's first vCPU on a line of their own (``FlipAnswers``) and stamp
+/// the first poll that sees each change. Visibility latency (`visibility_*`)
+/// is half the round trip from the writer's stamp before its store to its
+/// sight of the answer, the c2c probe's method; the one-way figure
+/// (`visibility_one_way_*`) = reader stamp − writer stamp, with the
+/// reader's stamp moved onto the writer's counter by the offset the threads
+/// measure between their CPUs before and after the window
+/// (``CounterOffsetExchange``); `visibility_one_way_raw_p50_ns` is without it.
 struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
     let settings: RunSettings
     let threads: [PinnedThreadSpec]
@@ -113,9 +118,12 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
     /// Measures the threads' counter offsets around each window; nil: not measured.
     var offsets: CounterOffsetExchange?
     var offsetTimeoutTicks: UInt64 = 0
+    /// The readers' answers the writers time round trips by; nil: not timed.
+    var answers: FlipAnswers?
 
     enum Tally: Sendable {
-        case writer(window: MeasuredWindow, log: TransitionLog, vcpus: Int, offset: CounterOffsetReading)
+        case writer(window: MeasuredWindow, log: TransitionLog, vcpus: Int, offset: CounterOffsetReading,
+                    halfRoundTrips: LatencyRecorder)
         case reader(tally: ReaderTally, observations: TransitionLog, offset: CounterOffsetReading, stampTicks: UInt64)
     }
 
@@ -126,7 +134,8 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
         var tally = i < settings.writers ? writer(i, control) : reader(i, control)
         offset.after = offsets.flatMap { $0.exchange(index: i, timeoutTicks: offsetTimeoutTicks) }
         switch tally {
-        case let .writer(window, log, vcpus, _): tally = .writer(window: window, log: log, vcpus: vcpus, offset: offset)
+        case let .writer(window, log, vcpus, _, trips):
+            tally = .writer(window: window, log: log, vcpus: vcpus, offset: offset, halfRoundTrips: trips)
         case let .reader(reader, observations, _, stamp):
             tally = .reader(tally: reader, observations: observations, offset: offset, stampTicks: stamp)
         }
@@ -141,7 +150,10 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
         var flips: UInt64 = 0
         var nextRelease = CycleClock.now() &+ releaseTicks
         var releasedUntil: UInt64?
-        let window = measuredLoop(control, thread: w) { _ in
+        var halfRoundTrips = LatencyRecorder(conversion: control.conversion)
+        let window = measuredLoop(control, thread: w) { measuring in
+            // Readers whose answer shows the state before this flip: theirs to it can be timed.
+            let armed = measuring ? answers?.armed(writer: w, previous: state) ?? 0 : 0
             state ^= 1
             flips &+= 1
             let t = CycleClock.now()
@@ -153,20 +165,28 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
                 for v in stride(from: w, to: hypervisorFlags.count, by: step) { register(v) }
                 releasedUntil = nil
             }
+            let deadline = t &+ (state == 1 ? preemptedTicks : runTicks)
             if releasedUntil != nil || (dropEvery != 0 && flips % dropEvery == 0) {
                 log.append(ticks: t, vcpu: w, state: state | TransitionLog.droppedBit)
+                pvSpinUntil(deadline) { phase.isStopped }
             } else {
                 pvHypervisorSetPreempted(S.self, flags: hypervisorFlags, first: w, step: step, state: state)
                 log.append(ticks: t, vcpu: w, state: state)
+                if let answers, armed != 0 {
+                    answers.spin(writer: w, state: state, armed: armed, start: t, until: deadline,
+                                 into: &halfRoundTrips) { phase.isStopped }
+                } else {
+                    pvSpinUntil(deadline) { phase.isStopped }
+                }
             }
-            pvSpinUntil(t &+ (state == 1 ? preemptedTicks : runTicks)) { phase.isStopped }
             return 1
         }
         if releasedUntil != nil { for v in stride(from: w, to: hypervisorFlags.count, by: step) { register(v) } }
         // Leave the vCPUs running (sched-in) for whatever runs next.
         pvHypervisorSetPreempted(S.self, flags: hypervisorFlags, first: w, step: step, state: 0)
         let owned = stride(from: w, to: hypervisorFlags.count, by: step).underestimatedCount
-        return .writer(window: window, log: log, vcpus: owned, offset: CounterOffsetReading())
+        return .writer(window: window, log: log, vcpus: owned, offset: CounterOffsetReading(),
+                       halfRoundTrips: halfRoundTrips)
     }
 
     private func reader(_ thread: Int, _ control: RepetitionControl) -> Tally {
@@ -192,6 +212,8 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
             }
             let now = CycleClock.now()
             if changed >= 0 {
+                // After the stamp: with the answer's store first, the stamp came after the writer saw the answer.
+                answers?.answer(reader: thread - settings.writers, vcpu: changed, state: last[changed])
                 if measuring { observations.append(ticks: now, vcpu: changed, state: last[changed]) }
             } else if measuring {
                 // A full batch (nothing changed): its total time, for the poll cost.
@@ -240,10 +262,11 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
     func summarize(_ tallies: [Tally], clock: CycleClock) -> RepetitionFigures {
         var writerLogs: [TransitionLog] = [], readers: [ReaderTally] = [], observations: [TransitionLog] = []
         var writerOffsets: [CounterOffsetReading] = [], readerOffsets: [CounterOffsetReading] = []
-        var stores: UInt64 = 0, stamps: [UInt64] = []
+        var stores: UInt64 = 0, stamps: [UInt64] = [], halfRoundTrips: [LatencyRecorder] = []
         for t in tallies {
             switch t {
-            case let .writer(window, log, vcpus, offset):
+            case let .writer(window, log, vcpus, offset, trips):
+                halfRoundTrips.append(trips)
                 writerLogs.append(log)
                 writerOffsets.append(offset)
                 stores += window.operations * UInt64(vcpus)
@@ -275,17 +298,19 @@ struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
             if let drift = drifts.max() { figures.counters["counter_offset_drift_ns"] = ns(drift) }
         } else if offsets != nil {
             figures.notes.append("counter offsets between the CPUs not measured (\(tallies.count - known.count) of "
-                + "\(tallies.count) threads got no answer): visibility includes them")
+                + "\(tallies.count) threads got no answer): the one-way visibility includes them")
         }
-        figures.counters.merge(LatencyDistribution(merging: [visibility]).counters(prefix: "visibility_")) { a, _ in a }
+        let halfRoundTrip = LatencyDistribution(merging: halfRoundTrips)
+        figures.counters.merge(halfRoundTrip.counters(prefix: "visibility_")) { a, _ in a }
+        figures.counters.merge(LatencyDistribution(merging: [visibility]).counters(prefix: "visibility_one_way_")) { a, _ in a }
         let rawDistribution = LatencyDistribution(merging: [raw])
-        if !rawDistribution.isEmpty { figures.counters["visibility_raw_p50_ns"] = Double(rawDistribution.percentile(50)) }
-        // The line's share: visibility less what its two stamps cost with no line to cross.
+        if !rawDistribution.isEmpty { figures.counters["visibility_one_way_raw_p50_ns"] = Double(rawDistribution.percentile(50)) }
+        // The line's share: the one-way figure less what its two stamps cost with no line to cross.
         if let stamp = stamps.sorted().dropFirst(stamps.count / 2).first, stamp > 0,
-           let p50 = figures.counters["visibility_p50_ns"] {
+           let p50 = figures.counters["visibility_one_way_p50_ns"] {
             let ns = Double(clock.conversion.nanoseconds(stamp))
-            figures.counters["visibility_stamp_ns"] = ns
-            figures.counters["visibility_line_p50_ns"] = max(0, p50 - ns)
+            figures.counters["visibility_one_way_stamp_ns"] = ns
+            figures.counters["visibility_one_way_line_p50_ns"] = max(0, p50 - ns)
         }
         let seen = observations.reduce(UInt64(0)) { $0 + UInt64($1.count) }
         let dropped = (writerLogs + observations).reduce(UInt64(0)) { $0 + $1.dropped }

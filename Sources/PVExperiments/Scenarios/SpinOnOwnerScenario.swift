@@ -37,7 +37,7 @@ public enum SpinOnOwnerScenario: RecordScenario {
         var workload = SpinOnOwnerWorkload<S>(
             settings: settings, threads: c.threads, hypervisorFlags: c.hypervisor, guestFlags: c.guest, locks: locks,
             runTicks: c.ticks(settings.runDuration), preemptedTicks: c.ticks(settings.preemptedDuration),
-            logCapacity: c.logCapacity)
+            logCapacity: c.logCapacity, answers: FlipAnswers(readers: settings.readers, writers: settings.writers))
         workload.dropEvery = UInt64(settings.faults.dropEvery)
         return try c.repeatCase(workload, extra: floor)
     }
@@ -52,6 +52,13 @@ public enum SpinOnOwnerScenario: RecordScenario {
 /// it is; it then keeps watching until the release, which is exactly how
 /// long a waiter that ignores the flag (a guest without PV sched) would have
 /// spun. Both spin times come from the same episodes of the same run.
+/// A waiter answers its break-out (and, later, the release) on a line of
+/// its own (``FlipAnswers``), and the break-out latency (`breakout_*`) is
+/// half the owner's round trip from its stamp before the `preempted = 1`
+/// store to its sight of the answer, the c2c probe's method, with no
+/// counter offset in it. `breakout_one_way_raw_p50_ns` is the waiter's
+/// stamp minus the owner's, uncorrected for the offset between their
+/// counters.
 struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
     let settings: RunSettings
     let threads: [PinnedThreadSpec]
@@ -62,12 +69,14 @@ struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
     let runTicks: UInt64
     let preemptedTicks: UInt64
     let logCapacity: Int
+    /// The waiters' answers the owners time round trips by.
+    let answers: FlipAnswers
     /// `--inject drop-writes`: every Nth preemption's `preempted = 1` store is
     /// skipped, so waiters cannot see that the owner is not running.
     var dropEvery: UInt64 = 0
 
     enum Tally: Sendable {
-        case owner(window: MeasuredWindow, log: TransitionLog)
+        case owner(window: MeasuredWindow, log: TransitionLog, halfRoundTrips: LatencyRecorder)
         case waiter(Waiter)
     }
 
@@ -90,18 +99,23 @@ struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
         let phase = control.phase
         let tail = max(1, runTicks / 4)
         var episodes: UInt64 = 0
-        let window = measuredLoop(control, thread: w) { _ in
+        var halfRoundTrips = LatencyRecorder(conversion: control.conversion)
+        let window = measuredLoop(control, thread: w) { measuring in
             episodes &+= 1
             lock.storeRelease(1)
             pvSpinUntil(CycleClock.now() &+ runTicks) { phase.isStopped }
+            // Waiters whose answer shows the last release: theirs to this preemption can be timed.
+            let armed = measuring ? answers.armed(writer: w, previous: 0) : 0
             let preempted = CycleClock.now()
             if dropEvery != 0, episodes % dropEvery == 0 {
                 log.append(ticks: preempted, vcpu: w, state: 1 | TransitionLog.droppedBit)
+                pvSpinUntil(preempted &+ preemptedTicks) { phase.isStopped }
             } else {
                 pvHypervisorSetPreempted(S.self, flags: own, first: 0, step: 1, state: 1)
                 log.append(ticks: preempted, vcpu: w, state: 1)
+                answers.spin(writer: w, state: 1, armed: armed, start: preempted, until: preempted &+ preemptedTicks,
+                             into: &halfRoundTrips) { phase.isStopped }
             }
-            pvSpinUntil(preempted &+ preemptedTicks) { phase.isStopped }
             pvHypervisorSetPreempted(S.self, flags: own, first: 0, step: 1, state: 0)
             pvSpinUntil(CycleClock.now() &+ tail) { phase.isStopped }
             let released = CycleClock.now()
@@ -111,7 +125,7 @@ struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
             return 1
         }
         lock.storeRelease(0)
-        return .owner(window: window, log: log)
+        return .owner(window: window, log: log, halfRoundTrips: halfRoundTrips)
     }
 
     private func waiter(_ r: Int, _ control: RepetitionControl) -> Tally {
@@ -141,11 +155,15 @@ struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
             let start = CycleClock.now()
             let exit = spin(honouring: true)
             let stopped = CycleClock.now()
+            // After the stamp, as preempt-poll's reader: with the answer's store first, the stamp waited for it.
+            if exit == .ownerPreempted { answers.answer(reader: r, vcpu: o, state: 1) }
             guard exit != .budget else { return 0 }  // stopped mid-episode
             var released = stopped
             if exit == .ownerPreempted {
                 if measuring { breakOuts.append(ticks: stopped, vcpu: o, state: 1) }
-                guard spin(honouring: false) == .released else { return 0 }
+                let end = spin(honouring: false)
+                answers.answer(reader: r, vcpu: o, state: 0)
+                guard end == .released else { return 0 }
                 released = CycleClock.now()
             }
             if measuring {
@@ -161,10 +179,13 @@ struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
 
     func summarize(_ tallies: [Tally], clock: CycleClock) -> RepetitionFigures {
         var ownerLogs: [TransitionLog] = [], waiters: [Waiter] = []
-        var episodes: UInt64 = 0
+        var episodes: UInt64 = 0, halfRoundTrips: [LatencyRecorder] = []
         for t in tallies {
             switch t {
-            case let .owner(window, log): ownerLogs.append(log); episodes += window.operations
+            case let .owner(window, log, trips):
+                ownerLogs.append(log)
+                halfRoundTrips.append(trips)
+                episodes += window.operations
             case let .waiter(w): waiters.append(w)
             }
         }
@@ -175,7 +196,9 @@ struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
         let withPV = LatencyDistribution(merging: waiters.map(\.withPV))
         let withoutPV = LatencyDistribution(merging: waiters.map(\.withoutPV))
         var counters: [String: Double] = [:]
-        counters.merge(LatencyDistribution(merging: [breakOut]).counters(prefix: "breakout_")) { a, _ in a }
+        counters.merge(LatencyDistribution(merging: halfRoundTrips).counters(prefix: "breakout_")) { a, _ in a }
+        let oneWay = LatencyDistribution(merging: [breakOut])
+        if !oneWay.isEmpty { counters["breakout_one_way_raw_p50_ns"] = Double(oneWay.percentile(50)) }
         counters.merge(withPV.counters(prefix: "spin_with_pv_")) { a, _ in a }
         counters.merge(withoutPV.counters(prefix: "spin_without_pv_")) { a, _ in a }
         let rates = waiters.compactMap { $0.window.rate(clock.conversion) }

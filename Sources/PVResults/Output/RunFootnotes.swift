@@ -86,12 +86,13 @@ public enum RunFootnotes {
 
     /// `line` wrapped at spaces into lines of at most `width` columns, the
     /// continuations indented by two; unchanged with `wide` or when it fits.
-    /// A word longer than a line stays whole.
+    /// A bracketed group (`[190–212 ns]`, `(95% CI …)`) that fits on a line
+    /// is not broken; a word longer than a line stays whole.
     public static func fit(_ line: String, wide: Bool, width: Int = width) -> String {
         guard !wide, line.count > width else { return line }
         var lines: [String] = []
         var current = ""
-        for word in line.split(separator: " ") {
+        for word in unbroken(line.split(separator: " "), width: width - 2) {
             if current.isEmpty {
                 current = String(word)
             } else if current.count + 1 + word.count <= width {
@@ -103,5 +104,31 @@ public enum RunFootnotes {
         }
         lines.append(current)
         return lines.joined(separator: "\n")
+    }
+
+    /// `words` with each bracketed group joined into one, when the group
+    /// fits in `width`; an unclosed or longer group stays words.
+    static func unbroken(_ words: [Substring], width: Int) -> [String] {
+        var units: [String] = []
+        var i = 0
+        while i < words.count {
+            var group = String(words[i])
+            var j = i + 1
+            var depth = Self.depth(group)
+            while depth > 0, j < words.count, group.count + 1 + words[j].count <= width {
+                group += " " + words[j]
+                depth += Self.depth(words[j])
+                j += 1
+            }
+            if depth > 0 { (group, j) = (String(words[i]), i + 1) }
+            units.append(group)
+            i = j
+        }
+        return units
+    }
+
+    /// Brackets opened minus closed in `word`.
+    private static func depth(_ word: some StringProtocol) -> Int {
+        word.reduce(0) { $0 + ("[(".contains($1) ? 1 : ")]".contains($1) ? -1 : 0) }
     }
 }
