@@ -50,10 +50,11 @@ public struct Comparison: Sendable, Encodable {
     /// Whether either context names a disturbance rule (issue 15's runs do);
     /// without one, only repetitions flagged `disturbed` are left out.
     public var disturbanceRuleRecorded: Bool
-    public var counts: Counts
-
-    /// 0 when nothing got significantly slower beyond the threshold, 1 when something did.
-    public var exitStatus: Int32 { counts.slower > 0 ? 1 : 0 }
+    public private(set) var counts: Counts
+    /// 0 when nothing got significantly slower beyond the threshold, 1 when
+    /// something did; stored with the counts it follows from, so that the
+    /// JSON carries it.
+    public private(set) var exitStatus: Int32
 
     /// Whether the header must say the files come from different machines or placements.
     public var crossesMachinesOrPlacements: Bool { differences.contains { $0.crossesMachinesOrPlacements } }
@@ -62,23 +63,6 @@ public struct Comparison: Sendable, Encodable {
         case old, new, alpha, threshold, figureChoice = "figure", differences, cases, onlyInOld = "only_in_old",
              onlyInNew = "only_in_new", notes, counts, exitStatus = "exit_status",
              disturbanceRuleRecorded = "disturbance_rule_recorded"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(old, forKey: .old)
-        try c.encode(new, forKey: .new)
-        try c.encode(alpha, forKey: .alpha)
-        try c.encode(threshold, forKey: .threshold)
-        try c.encode(figureChoice, forKey: .figureChoice)
-        try c.encode(differences, forKey: .differences)
-        try c.encode(cases, forKey: .cases)
-        try c.encode(onlyInOld, forKey: .onlyInOld)
-        try c.encode(onlyInNew, forKey: .onlyInNew)
-        try c.encode(notes, forKey: .notes)
-        try c.encode(disturbanceRuleRecorded, forKey: .disturbanceRuleRecorded)
-        try c.encode(counts, forKey: .counts)
-        try c.encode(exitStatus, forKey: .exitStatus)
     }
 
     /// Why two files cannot be compared at all (exit status 64).
@@ -185,6 +169,7 @@ public struct Comparison: Sendable, Encodable {
             }
         }
         self.counts = counts
+        exitStatus = counts.slower > 0 ? 1 : 0
     }
 
     /// Compares one case; the verdict is provisional until Holm has run.
