@@ -102,10 +102,8 @@ public struct Comparison: Sendable, Encodable {
         }
 
         let oldNames = Self.runNames(old), newNames = Self.runNames(new)
-        let newSet = Set(newNames), oldSet = Set(oldNames)
-        let common = oldNames.filter { newSet.contains($0) }
-        onlyInOld = oldNames.filter { !newSet.contains($0) }
-        onlyInNew = newNames.filter { !oldSet.contains($0) }
+        let common: [String]
+        (common, onlyInOld, onlyInNew) = Self.split(oldNames, newNames)
         guard !common.isEmpty else {
             throw .noCaseInCommon(old: old.path, new: new.path, oldCount: oldNames.count, newCount: newNames.count)
         }
@@ -241,6 +239,12 @@ public struct Comparison: Sendable, Encodable {
         var names: [String] = []
         for b in input.file.benchmarks where seen.insert(b.runName).inserted { names.append(b.runName) }
         return names
+    }
+
+    /// The case names both sides hold (in OLD's order), and those only one side holds.
+    static func split(_ old: [String], _ new: [String]) -> (common: [String], onlyInOld: [String], onlyInNew: [String]) {
+        let newSet = Set(new), oldSet = Set(old)
+        return (old.filter { newSet.contains($0) }, old.filter { !newSet.contains($0) }, new.filter { !oldSet.contains($0) })
     }
 
     static func label(_ input: ReportInput) -> FileLabel {

@@ -190,10 +190,8 @@ public struct RunComparison: Sendable, Encodable {
             notes.append("\(input.path) was interrupted: its figures cover only part of the run")
         }
         let oldNames = Self.names(old), newNames = Self.names(new)
-        let newSet = Set(newNames), oldSet = Set(oldNames)
-        let common = oldNames.filter { newSet.contains($0) }
-        onlyInOld = oldNames.filter { !newSet.contains($0) }
-        onlyInNew = newNames.filter { !oldSet.contains($0) }
+        let common: [String]
+        (common, onlyInOld, onlyInNew) = Comparison.split(oldNames, newNames)
         guard !common.isEmpty else {
             throw .noCaseInCommon(old: self.old.joined(separator: " "), new: self.new.joined(separator: " "),
                                   oldCount: oldNames.count, newCount: newNames.count)
