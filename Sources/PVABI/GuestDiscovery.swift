@@ -82,6 +82,16 @@ public enum GuestDiscovery {
             return r
         }
         let ok = SMCCCReturn.success.rawValue
+        /// ARCH_FEATURES for a feature's query function, then that function
+        /// for the call the guest will use, each step said (yes, no): the
+        /// failure, or nil when both answer.
+        func features(_ query: SMCCCFunction, _ said: (String, String), offer function: SMCCCFunction,
+                      _ offered: (String, String)) -> DiscoveryFailure? {
+            let advertised = invoke(0, .archFeatures, [UInt64(query.rawValue)]) { $0 == ok ? said.0 : said.1 }
+            if advertised != ok { return .notAdvertised(query, result: advertised) }
+            let supported = invoke(0, query, [UInt64(function.rawValue)]) { $0 == ok ? offered.0 : offered.1 }
+            return supported == ok ? nil : .functionNotSupported(function, result: supported)
+        }
 
         // SMCCC 1.1 is required before ARCH_FEATURES may be used.
         let version = invoke(0, .smcccVersion, []) { v in
@@ -94,20 +104,10 @@ public enum GuestDiscovery {
         }
 
         // PV time.
-        var pvTimeFailure: DiscoveryFailure?
+        var pvTimeFailure = features(.pvTimeFeatures, ("PV_TIME_FEATURES implemented", "no PV time"),
+                                     offer: .pvTimeST, ("PV_TIME_ST supported: steal clock will be used", "no PV_TIME_ST"))
         var records: [StolenTimeRecord] = []
         var recordIPAs: [UInt64] = []
-        let advertised = invoke(0, .archFeatures, [UInt64(SMCCCFunction.pvTimeFeatures.rawValue)]) {
-            $0 == ok ? "PV_TIME_FEATURES implemented" : "no PV time"
-        }
-        if advertised != ok {
-            pvTimeFailure = .notAdvertised(.pvTimeFeatures, result: advertised)
-        } else {
-            let st = invoke(0, .pvTimeFeatures, [UInt64(SMCCCFunction.pvTimeST.rawValue)]) {
-                $0 == ok ? "PV_TIME_ST supported: steal clock will be used" : "no PV_TIME_ST"
-            }
-            if st != ok { pvTimeFailure = .functionNotSupported(.pvTimeST, result: st) }
-        }
         if pvTimeFailure == nil {
             for vcpu in 0 ..< n {
                 let r = invoke(vcpu, .pvTimeST, []) { r in
@@ -136,20 +136,10 @@ public enum GuestDiscovery {
         }
 
         // PV sched: the guest owns one block per CPU in its own RAM.
-        var pvSchedFailure: DiscoveryFailure?
+        var pvSchedFailure = features(.pvSchedFeatures, ("PV_SCHED_FEATURES implemented", "no PV sched"),
+                                      offer: .pvSchedIPAInit, ("PV_SCHED_IPA_INIT supported", "no PV_SCHED_IPA_INIT"))
         var blocks: [PVSchedState] = []
         var blockIPAs: [UInt64] = []
-        let schedAdvertised = invoke(0, .archFeatures, [UInt64(SMCCCFunction.pvSchedFeatures.rawValue)]) {
-            $0 == ok ? "PV_SCHED_FEATURES implemented" : "no PV sched"
-        }
-        if schedAdvertised != ok {
-            pvSchedFailure = .notAdvertised(.pvSchedFeatures, result: schedAdvertised)
-        } else {
-            let initOK = invoke(0, .pvSchedFeatures, [UInt64(SMCCCFunction.pvSchedIPAInit.rawValue)]) {
-                $0 == ok ? "PV_SCHED_IPA_INIT supported" : "no PV_SCHED_IPA_INIT"
-            }
-            if initOK != ok { pvSchedFailure = .functionNotSupported(.pvSchedIPAInit, result: initOK) }
-        }
         if pvSchedFailure == nil {
             let stride = max(pvSchedStride, PVSchedLayout.flagSize)
             let alignment = min(stride, PVSchedLayout.blockSize)

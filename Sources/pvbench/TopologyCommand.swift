@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import PVExperiments
 import PVHost
-import PVResults
 
 struct TopologyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,158 +57,26 @@ struct TopologyCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let capture { return try runCapture(capture) }
-        let topology: Topology
-        do {
-            topology = try sysfsRoot.map { try Topology.load(sysfsRoot: $0) } ?? Topology.live()
-        } catch let error as TopologyError {
-            throw RuntimeError(error.description)
+        if let capture {
+            do {
+                return try TopologyReport.capture(from: sysfsRoot, to: capture, force: force).forEach { print($0) }
+            } catch let error as TopologyCapture.CaptureError {
+                if case .destinationExists = error { throw ValidationError(error.description) }
+                throw RuntimeError(error.description)
+            } catch let error as TopologyError { throw RuntimeError(error.description) }
         }
+        let topology: Topology
+        do { topology = try TopologyReport.load(sysfsRoot: sysfsRoot) } catch let error as TopologyError { throw RuntimeError(error.description) }
         if plan {
             let placement: Placement
             do { placement = try PlacementPlanner.plan(request, on: topology) } catch let error as PlacementError {
                 throw ValidationError(commandLineMessage(error, relationFlag: "--relation"))
             }
-            if json { return try printJSON(PlanDocument(request: RequestDocument(request), placement: placement)) }
-            print(Self.describe(placement, request: request, on: topology))
-            return
+            if json { return try printJSON(TopologyReport.PlanDocument(request: request, placement: placement)) }
+            return print(TopologyText.describe(placement, request: request, on: topology, oversubscribe: "--oversubscribe"))
         }
-        let possible = Self.possibilities(on: topology, request: request)
-        if json { return try printJSON(TopologyDocument(topology: topology, placements: possible)) }
-        print(Self.describe(topology, possible: possible, request: request))
-    }
-
-    func runCapture(_ directory: String) throws {
-        do {
-            let files = try TopologyCapture.capture(from: sysfsRoot ?? Topology.liveSysfsRoot, to: directory, force: force)
-            let captured = try Topology.load(sysfsRoot: directory)
-            let original = try sysfsRoot.map { try Topology.load(sysfsRoot: $0) } ?? Topology.live()
-            var same = captured
-            same.source = original.source
-            print("captured \(files) files into \(directory)")
-            print(same == original ? "reads back identical to \(original.source)"
-                : "warning: reads back differently from \(original.source)")
-        } catch let error as TopologyCapture.CaptureError {
-            if case .destinationExists = error { throw ValidationError(error.description) }
-            throw RuntimeError(error.description)
-        } catch let error as TopologyError {
-            throw RuntimeError(error.description)
-        }
-    }
-}
-
-// MARK: - documents and text
-
-extension TopologyCommand {
-    struct RequestDocument: Encodable {
-        let writers: Int, readers: Int, relation: String, memory: String, oversubscribe: Bool
-        init(_ r: PlacementRequest) {
-            writers = r.writers; readers = r.readers; relation = r.relation.rawValue
-            memory = r.memory.description; oversubscribe = r.oversubscribe
-        }
-    }
-
-    struct PlanDocument: Encodable { let request: RequestDocument; let placement: Placement }
-
-    struct Possibility: Encodable {
-        let relation: String
-        let possible: Bool
-        let placement: Placement?
-        let reason: String?
-    }
-
-    struct TopologyDocument: Encodable { let topology: Topology; let placements: [Possibility] }
-
-    /// Every relation for this request's counts, each planned or refused with its reason.
-    static func possibilities(on topology: Topology, request: PlacementRequest) -> [Possibility] {
-        PlacementRelation.allCases.map { relation in
-            var r = request
-            r.relation = relation
-            do {
-                return Possibility(relation: relation.rawValue, possible: true,
-                                   placement: try PlacementPlanner.plan(r, on: topology), reason: nil)
-            } catch let error as PlacementError {
-                return Possibility(relation: relation.rawValue, possible: false, placement: nil,
-                                   reason: error.reason(naming: { $0 == .relation ? "--relation" : "--memory" }))
-            } catch {
-                return Possibility(relation: relation.rawValue, possible: false, placement: nil, reason: "\(error)")
-            }
-        }
-    }
-
-    static func describe(_ t: Topology, possible: [Possibility], request: PlacementRequest) -> String {
-        var out: [String] = []
-        out.append("source: \(t.source)")
-        if let note = t.numaNote { out.append("note: \(note)") }
-        out.append("available: \(t.nodes.count) nodes (\(CPUList.format(t.nodes.map(\.id))))")
-        for node in t.nodes {
-            out.append("node \(node.id) cpus: \(node.cpus.map(String.init).joined(separator: " "))")
-            let size = node.memoryBytes.map { "\($0 / (1024 * 1024)) MB" } ?? "unknown"
-            out.append("node \(node.id) size: \(size)" + (node.hasMemory ? "" : " (memory-less node)"))
-        }
-        out.append("node distances:")
-        let ids = t.nodes.map(\.id)
-        out.append("node " + ids.map { String(format: "%4d", $0) }.joined())
-        for (i, id) in ids.enumerated() {
-            out.append(String(format: "%3d: ", id) + t.distances[i].map { String(format: "%4d", $0) }.joined())
-        }
-        out.append("")
-        out.append("online CPUs:  \(CPUList.format(t.onlineCPUs))")
-        out.append("offline CPUs: \(CPUList.format(t.offlineCPUs))")
-        out.append("allowed CPUs: \(CPUList.format(t.allowedCPUs))  (usable, online and allowed: \(CPUList.format(t.usableCPUs)))")
-        out.append("memory-less nodes: \(CPUList.format(t.memorylessNodes))")
-        let smt = Set(t.cpus.filter { $0.online && $0.smtSiblings.count > 1 }.map(\.smtSiblings)).sorted { $0[0] < $1[0] }
-        out.append("SMT siblings: " + (smt.isEmpty ? "none (one hardware thread per core)"
-            : smt.map { CPUList.format($0) }.joined(separator: " ")))
-        if t.cacheGroups.isEmpty {
-            out.append("caches: none described")
-        } else {
-            out.append("shared caches:")
-            var seen: [String: [CacheGroup]] = [:]
-            var order: [String] = []
-            for g in t.cacheGroups {
-                let key = "\(g.name) \(g.size ?? "?")"
-                if seen[key] == nil { order.append(key) }
-                seen[key, default: []].append(g)
-            }
-            for key in order {
-                out.append("  \(key.padding(toLength: 14, withPad: " ", startingAt: 0)) "
-                    + seen[key]!.map { CPUList.format($0.cpus) }.joined(separator: " | "))
-            }
-        }
-        out.append("")
-        out.append("placements for \(request.writers) writer(s), \(request.readers) reader(s), memory \(request.memory):")
-        let rows = possible.map { p -> [String] in
-            if let pl = p.placement {
-                return [p.relation, "yes", "writers \(pl.writerCPUs.map(String.init).joined(separator: ",")) "
-                    + "readers \(pl.readerCPUs.map(String.init).joined(separator: ",")) memory node \(CPUList.format(pl.memoryNodes))"
-                    + (p.relation == "auto" ? " (\(pl.relation))" : "")]
-            }
-            return [p.relation, "no", p.reason ?? ""]
-        }
-        out.append(TerminalTable.plain(["relation", "possible", "plan / reason"], rows).split(separator: "\n").map { "  " + $0 }
-            .joined(separator: "\n"))
-        return out.joined(separator: "\n")
-    }
-
-    static func describe(_ p: Placement, request: PlacementRequest, on t: Topology) -> String {
-        var out: [String] = []
-        out.append("relation: \(p.relation)" + (request.relation == .auto ? " (chosen by auto)" : ""))
-        out.append("memory: \(p.memoryPolicy) -> node \(CPUList.format(p.memoryNodes))"
-            + (p.memoryNodes.count > 1 ? " (interleaved)" : ""))
-        if let d = p.distance { out.append("writer-reader node distance: \(d)") }
-        out.append("")
-        let rows = p.threadSpecs().map { s in
-            [s.role.name, String(s.cpu), t.node(ofCPU: s.cpu).map(String.init) ?? "?",
-             CPUList.format(t.cpu(s.cpu)?.smtSiblings ?? [])]
-        }
-        out.append(TerminalTable.plain(["thread", "cpu", "node", "core siblings"], rows))
-        if p.sharesCPUs { out.append("\nthreads share CPUs (run with --oversubscribe)") }
-        if !p.notes.isEmpty {
-            out.append("")
-            out.append("notes:")
-            out += p.notes.map { "  - " + $0 }
-        }
-        return out.joined(separator: "\n")
+        let possible = TopologyReport.possibilities(on: topology, request: request) { $0 == .relation ? "--relation" : "--memory" }
+        if json { return try printJSON(TopologyReport.TopologyDocument(topology: topology, placements: possible)) }
+        print(TopologyText.describe(topology, possible: possible, request: request))
     }
 }

@@ -18,19 +18,10 @@ struct HerdCorpusTests {
 
     @Test("pvbench gives herd7's verdict, witness counts and final states on every test it decides")
     func corpus() throws {
-        let families = try FileManager.default.contentsOfDirectory(atPath: Self.root.path)
-            .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: Self.root.appendingPathComponent($0).path, isDirectory: &d) && d.boolValue }
-            .sorted()
         var tally = Tally()
-        var perFamily: [String] = []
-        for family in families {
-            let before = tally
-            try check(family: family, into: &tally)
-            perFamily.append("\(family) \(tally.compared - before.compared)/\(tally.agreed - before.agreed)/\(tally.refused - before.refused)")
-        }
+        let perFamily = try tally.run(try Tally.families(in: Self.root), check(family:into:))
         print("herd7 corpus: compared \(tally.compared), agreed \(tally.agreed), refused \(tally.refused)"
-            + (tally.reasons.isEmpty ? "" : " (" + tally.reasons.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: "; ") + ")")
-            + "; per family compared/agreed/refused: " + perFamily.joined(separator: ", "))
+            + tally.reasonsText + "; per family compared/agreed/refused: " + perFamily.joined(separator: ", "))
         for d in tally.disagreements { Issue.record(Comment(rawValue: d)) }
         let total = tally.compared + tally.refused
         #expect(total >= Self.minimumTests, "only \(total) tests in the corpus")
@@ -52,6 +43,29 @@ struct HerdCorpusTests {
         var compared = 0, agreed = 0, refused = 0
         var reasons: [String: Int] = [:]
         var disagreements: [String] = []
+
+        /// The family folders under `root`, sorted.
+        static func families(in root: URL) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: root.path).filter { name in
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path, isDirectory: &isDirectory)
+                    && isDirectory.boolValue
+            }.sorted()
+        }
+
+        /// Checks each family into this tally; per family `name compared/agreed/refused`.
+        mutating func run(_ families: [String], _ check: (String, inout Tally) throws -> Void) rethrows -> [String] {
+            try families.map { family in
+                let before = self
+                try check(family, &self)
+                return "\(family) \(compared - before.compared)/\(agreed - before.agreed)/\(refused - before.refused)"
+            }
+        }
+
+        /// ` (reason ×n; …)`, or nothing when nothing was refused.
+        var reasonsText: String {
+            reasons.isEmpty ? "" : " (" + reasons.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: "; ") + ")"
+        }
 
         /// Compares pvbench's answer, read back from its herd7 text, with herd7's.
         mutating func compare(_ result: CheckResult, with herd: HerdAnswer, label: String) {

@@ -20,22 +20,13 @@ struct LKMMCorpusTests {
 
     @Test("pvbench gives herd7's verdict, counts, states and flags on every C test it decides")
     func corpus() throws {
-        let families = try FileManager.default.contentsOfDirectory(atPath: Self.root.path)
-            .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: Self.root.appendingPathComponent($0).path, isDirectory: &d) && d.boolValue }
-            .sorted()
         var tally = HerdCorpusTests.Tally()
-        var perFamily: [String] = []
         // The round trip (Fixtures/lkmm-emitted: what validate --emit-litmus writes) counts as one more family.
-        for family in families + ["../lkmm-emitted"] {
-            let before = tally
-            try check(family: family, into: &tally)
-            perFamily.append("\(family) \(tally.compared - before.compared)/\(tally.agreed - before.agreed)/\(tally.refused - before.refused)")
-        }
+        let perFamily = try tally.run(try HerdCorpusTests.Tally.families(in: Self.root) + ["../lkmm-emitted"], check(family:into:))
         let total = tally.compared + tally.refused
         print("lkmm corpus: compared \(tally.compared), agreed \(tally.agreed), refused \(tally.refused) of \(total)"
             + " (\(total == 0 ? 0 : tally.refused * 100 / total) %)"
-            + (tally.reasons.isEmpty ? "" : " (" + tally.reasons.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: "; ") + ")")
-            + "; per family compared/agreed/refused: " + perFamily.joined(separator: ", "))
+            + tally.reasonsText + "; per family compared/agreed/refused: " + perFamily.joined(separator: ", "))
         for d in tally.disagreements { Issue.record(Comment(rawValue: d)) }
         #expect(total >= Self.minimumTests, "only \(total) tests in the corpus")
         #expect(tally.compared >= Self.minimumDecided, "only \(tally.compared) tests decided")

@@ -22,35 +22,26 @@ final class GuestLock: Sendable {
 /// Spin waste is measured against the scheduler's own state, not the flag:
 /// time a waiter spent spinning while the owner's vCPU was descheduled
 /// (`spin_on_preempted_owner_ns_total`), the same check in both modes.
-struct OvercommitLockWorkload<P: OrderingStrategy, T: OrderingStrategy>: ScenarioWorkload
+struct OvercommitLockWorkload<P: OrderingStrategy, T: OrderingStrategy>: OvercommitWorkload
     where P.Target == PreemptedFlagTarget, T.Target == StolenTimeFieldTarget
 {
-    let settings: RunSettings
-    let threads: [PinnedThreadSpec]
-    let scheduler: VCPUScheduler
-    let records: OvercommitRecords
+    let vcpus: OvercommitVCPUs
     let lock: GuestLock
     let csTicks: UInt64
 
     struct Tally: Sendable {
-        var window = MeasuredWindow()
-        var start = pv_vcpu_stats()
+        var vcpu = VCPUTally()
         var recorder: LatencyRecorder
         var spinTicks: UInt64 = 0
         var spinOnPreemptedTicks: UInt64 = 0
         var blocks: UInt64 = 0
         var csTicks: UInt64 = 0
-        var backwards: UInt64 = 0
-        var failure: String?
     }
 
     func body(_ context: PinnedThreadContext, _ control: RepetitionControl) -> Tally {
         let v = context.index
         var t = Tally(recorder: LatencyRecorder(conversion: control.conversion))
-        do { try scheduler.enter(v) } catch {
-            t.failure = "\(error)"
-            return t
-        }
+        guard enter(v, &t.vcpu) else { return t }
         let word = scheduler.regionWord(v)
         let ownStolen = records.guestStolen[v]
         let flags = records.guestFlags
@@ -59,10 +50,10 @@ struct OvercommitLockWorkload<P: OrderingStrategy, T: OrderingStrategy>: Scenari
         let cs = csTicks
         var retries: UInt64 = 0
         var lastSteal = T.read(ownStolen, retries: &retries)
-        t.window = measuredLoop(control, thread: v, onMeasureStart: {
-            t.start = scheduler.stats(v)
+        t.vcpu.window = measuredLoop(control, thread: v, onMeasureStart: {
+            t.vcpu.start = scheduler.stats(v)
             t.recorder = LatencyRecorder(conversion: control.conversion)
-            (t.spinTicks, t.spinOnPreemptedTicks, t.blocks, t.csTicks, t.backwards) = (0, 0, 0, 0, 0)
+            (t.spinTicks, t.spinOnPreemptedTicks, t.blocks, t.csTicks, t.vcpu.backwards) = (0, 0, 0, 0, 0)
         }) { measuring in
             let begin = CycleClock.now()
             var spin: UInt64 = 0, onPreempted: UInt64 = 0, blocks: UInt64 = 0
@@ -108,7 +99,7 @@ struct OvercommitLockWorkload<P: OrderingStrategy, T: OrderingStrategy>: Scenari
             }
             // Outside the critical section: the scheduler tick reads the steal clock.
             let s = T.read(ownStolen, retries: &retries)
-            if s < lastSteal { t.backwards &+= 1 }
+            if s < lastSteal { t.vcpu.backwards &+= 1 }
             lastSteal = s
             while CycleClock.now() &- released < cs { pv_cpu_relax() }
             if measuring {
@@ -125,35 +116,19 @@ struct OvercommitLockWorkload<P: OrderingStrategy, T: OrderingStrategy>: Scenari
     }
 
     func summarize(_ tallies: [Tally], clock: CycleClock) -> RepetitionFigures {
-        defer { scheduler.reset() }
-        var f = OvercommitFigures(scheduler: scheduler, conversion: clock.conversion)
-        var spin = 0.0, onPreempted = 0.0, csNs = 0.0, blocks: UInt64 = 0, backwards: UInt64 = 0
-        for (v, t) in tallies.enumerated() {
-            f.add(vcpu: v, window: t.window, start: t.start)
-            var r: UInt64 = 0
-            f.stolenRecord(vcpu: v, value: T.read(records.guestStolen[v], retries: &r))
-            spin += Double(clock.conversion.nanoseconds(t.spinTicks))
-            onPreempted += Double(clock.conversion.nanoseconds(t.spinOnPreemptedTicks))
-            csNs += Double(clock.conversion.nanoseconds(t.csTicks))
-            blocks += t.blocks
-            backwards += t.backwards
+        overcommitFigures(tallies.map(\.vcpu), clock: clock) { f, figures in
+            let ns = { (k: KeyPath<Tally, UInt64>) in tallies.reduce(0.0) { $0 + Double(clock.conversion.nanoseconds($1[keyPath: k])) } }
+            figures.counters["acquisitions_per_second"] = figures.counters["iterations_per_second"]
+            figures.counters.merge(LatencyDistribution(merging: tallies.map(\.recorder)).counters(prefix: "acquisition_")) { a, _ in a }
+            figures.counters["spin_ns_total"] = ns(\.spinTicks)
+            figures.counters["spin_on_preempted_owner_ns_total"] = ns(\.spinOnPreemptedTicks)
+            figures.counters["blocks_on_preempted_owner"] = Double(tallies.reduce(0) { $0 + $1.blocks })
+            // preemptions inside the critical section, against the share of the
+            // vCPUs' running time spent there.
+            figures.counters["preemptions_in_cs_fraction"] = figures.counters["preemptions_in_region_fraction"]
+            figures.counters["preemptions_in_region_fraction"] = nil
+            let running = f.windowNs - f.deschedNs
+            if running > 0 { figures.counters["cs_time_fraction"] = (ns(\.csTicks) - f.deschedInRegionNs) / running }
         }
-        var figures = f.figures(operation: "iterations")
-        figures.counters["acquisitions_per_second"] = figures.counters["iterations_per_second"]
-        figures.counters.merge(LatencyDistribution(merging: tallies.map(\.recorder)).counters(prefix: "acquisition_")) { a, _ in a }
-        figures.counters["spin_ns_total"] = spin
-        figures.counters["spin_on_preempted_owner_ns_total"] = onPreempted
-        figures.counters["blocks_on_preempted_owner"] = Double(blocks)
-        figures.counters["backwards_reads"] = Double(backwards)
-        figures.counters["torn_reads"] = 0
-        // preemptions inside the critical section, against the share of the
-        // vCPUs' running time spent there.
-        figures.counters["preemptions_in_cs_fraction"] = figures.counters["preemptions_in_region_fraction"]
-        figures.counters["preemptions_in_region_fraction"] = nil
-        let running = f.windowNs - f.deschedNs
-        if running > 0 { figures.counters["cs_time_fraction"] = (csNs - f.deschedInRegionNs) / running }
-        figures.violations = ReaderCounts(reads: f.iterations, backwards: backwards)
-        figures.notes += tallies.compactMap(\.failure)
-        return figures
     }
 }

@@ -8,13 +8,10 @@ import PVRuntime
 /// (`vcpu_is_preempted`) between two reads of that vCPU's schedule sequence,
 /// so a stable state tells what the flag must say; now and then it halts
 /// (WFI) and is kicked by the vCPU before it. Nothing here allocates.
-struct OvercommitProbeWorkload<P: OrderingStrategy, T: OrderingStrategy>: ScenarioWorkload
+struct OvercommitProbeWorkload<P: OrderingStrategy, T: OrderingStrategy>: OvercommitWorkload
     where P.Target == PreemptedFlagTarget, T.Target == StolenTimeFieldTarget
 {
-    let settings: RunSettings
-    let threads: [PinnedThreadSpec]
-    let scheduler: VCPUScheduler
-    let records: OvercommitRecords
+    let vcpus: OvercommitVCPUs
 
     /// Stolen-time reads per iteration, outside the region.
     static var stealReads: Int { 32 }
@@ -24,24 +21,18 @@ struct OvercommitProbeWorkload<P: OrderingStrategy, T: OrderingStrategy>: Scenar
     static var haltEvery: UInt64 { 8192 }
 
     struct Tally: Sendable {
-        var window = MeasuredWindow()
-        var start = pv_vcpu_stats()
-        var backwards: UInt64 = 0
+        var vcpu = VCPUTally()
         var flagChecks: UInt64 = 0
         var flagMismatches: UInt64 = 0
         var preemptedSeen: UInt64 = 0
         var flagReads: UInt64 = 0
         var regionTicks: UInt64 = 0
-        var failure: String?
     }
 
     func body(_ context: PinnedThreadContext, _ control: RepetitionControl) -> Tally {
         let v = context.index, n = scheduler.vcpus
         var t = Tally()
-        do { try scheduler.enter(v) } catch {
-            t.failure = "\(error)"
-            return t
-        }
+        guard enter(v, &t.vcpu) else { return t }
         let word = scheduler.regionWord(v)
         let ownStolen = records.guestStolen[v]
         let flags = records.guestFlags
@@ -49,9 +40,9 @@ struct OvercommitProbeWorkload<P: OrderingStrategy, T: OrderingStrategy>: Scenar
         var retries: UInt64 = 0
         var last = T.read(ownStolen, retries: &retries)
         var iterations: UInt64 = 0
-        t.window = measuredLoop(control, thread: v, onMeasureStart: {
-            t.start = scheduler.stats(v)
-            t.backwards = 0
+        t.vcpu.window = measuredLoop(control, thread: v, onMeasureStart: {
+            t.vcpu.start = scheduler.stats(v)
+            t.vcpu.backwards = 0
             t.flagChecks = 0
             t.flagMismatches = 0
             t.preemptedSeen = 0
@@ -59,7 +50,7 @@ struct OvercommitProbeWorkload<P: OrderingStrategy, T: OrderingStrategy>: Scenar
         }) { measuring in
             for _ in 0 ..< Self.stealReads {
                 let s = T.read(ownStolen, retries: &retries)
-                if s < last { t.backwards &+= 1 }
+                if s < last { t.vcpu.backwards &+= 1 }
                 last = s
             }
             let regionStart = CycleClock.now()
@@ -99,34 +90,17 @@ struct OvercommitProbeWorkload<P: OrderingStrategy, T: OrderingStrategy>: Scenar
     }
 
     func summarize(_ tallies: [Tally], clock: CycleClock) -> RepetitionFigures {
-        defer { scheduler.reset() }
-        var f = OvercommitFigures(scheduler: scheduler, conversion: clock.conversion)
-        var checks: UInt64 = 0, mismatches: UInt64 = 0, seen: UInt64 = 0, reads: UInt64 = 0, backwards: UInt64 = 0
-        var regionNs = 0.0
-        var notes = tallies.compactMap(\.failure)
-        for (v, t) in tallies.enumerated() {
-            f.add(vcpu: v, window: t.window, start: t.start)
-            f.stolenRecord(vcpu: v, value: { var r: UInt64 = 0; return T.read(records.guestStolen[v], retries: &r) }())
-            regionNs += Double(clock.conversion.nanoseconds(t.regionTicks))
-            checks += t.flagChecks
-            mismatches += t.flagMismatches
-            seen += t.preemptedSeen
-            reads += t.flagReads
-            backwards += t.backwards
+        overcommitFigures(tallies.map(\.vcpu), clock: clock) { f, figures in
+            let sum = { (k: KeyPath<Tally, UInt64>) in tallies.reduce(UInt64(0)) { $0 + $1[keyPath: k] } }
+            let reads = sum(\.flagReads)
+            figures.counters["flag_checks"] = Double(sum(\.flagChecks))
+            figures.counters["flag_mismatches"] = Double(sum(\.flagMismatches))
+            if reads > 0 { figures.counters["preempted_seen_fraction"] = Double(sum(\.preemptedSeen)) / Double(reads) }
+            // Share of the vCPUs' running time spent inside the region: the
+            // fraction of preemptions that should land there if they are asynchronous.
+            let regionNs = tallies.reduce(0.0) { $0 + Double(clock.conversion.nanoseconds($1.regionTicks)) }
+            let running = f.windowNs - f.deschedNs
+            if running > 0 { figures.counters["region_time_fraction"] = (regionNs - f.deschedInRegionNs) / running }
         }
-        var figures = f.figures(operation: "iterations")
-        figures.counters["backwards_reads"] = Double(backwards)
-        figures.counters["torn_reads"] = 0
-        figures.counters["flag_checks"] = Double(checks)
-        figures.counters["flag_mismatches"] = Double(mismatches)
-        if reads > 0 { figures.counters["preempted_seen_fraction"] = Double(seen) / Double(reads) }
-        // Share of the vCPUs' running time spent inside the region: the
-        // fraction of preemptions that should land there if they are asynchronous.
-        let running = f.windowNs - f.deschedNs
-        if running > 0 { figures.counters["region_time_fraction"] = (regionNs - f.deschedInRegionNs) / running }
-        figures.violations = ReaderCounts(reads: f.iterations, torn: 0, backwards: backwards, retries: 0)
-        notes += f.notes
-        figures.notes = notes
-        return figures
     }
 }

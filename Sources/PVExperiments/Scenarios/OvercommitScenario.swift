@@ -222,22 +222,19 @@ public enum OvercommitScenario: Scenario {
         let threads = placement.readerCPUs.enumerated().map {
             PinnedThreadSpec(role: ThreadRole(custom: "vcpu\($0.offset)"), cpu: $0.element)
         }
+        let vcpus = OvercommitVCPUs(settings: settings, threads: threads, scheduler: scheduler, records: records)
         return try withExtendedLifetime(machine) {
             switch o.workload {
             case .probe:
-                let workload = OvercommitProbeWorkload<P, T>(
-                    settings: settings, threads: threads, scheduler: scheduler, records: records)
+                let workload = OvercommitProbeWorkload<P, T>(vcpus: vcpus)
                 return try runner.repeatCase(workload, settings, placement, pages: nil, extra: [:])
             case .lock:
                 let ticks = UInt64((Double(o.criticalSection) * runner.clock.frequencyHz / 1e9).rounded())
-                let workload = OvercommitLockWorkload<P, T>(
-                    settings: settings, threads: threads, scheduler: scheduler, records: records, lock: GuestLock(),
-                    csTicks: ticks)
+                let workload = OvercommitLockWorkload<P, T>(vcpus: vcpus, lock: GuestLock(), csTicks: ticks)
                 return try runner.repeatCase(workload, settings, placement, pages: nil, extra: [:])
             case .steal:
                 let workload = OvercommitStealWorkload<P, T>(
-                    settings: settings, threads: threads, scheduler: scheduler, records: records,
-                    tickTicks: UInt64((Double(o.tick) * runner.clock.frequencyHz / 1e9).rounded()))
+                    vcpus: vcpus, tickTicks: UInt64((Double(o.tick) * runner.clock.frequencyHz / 1e9).rounded()))
                 return try runner.repeatCase(workload, settings, placement, pages: nil, extra: [:])
             }
         }

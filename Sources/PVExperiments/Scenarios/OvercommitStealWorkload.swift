@@ -12,26 +12,20 @@ import PVRuntime
 /// accounted at later ticks). Reports what the guest accounted over the
 /// measured window against the emulator's ground truth: the deltas its
 /// loads added in that window.
-struct OvercommitStealWorkload<P: OrderingStrategy, T: OrderingStrategy>: ScenarioWorkload
+struct OvercommitStealWorkload<P: OrderingStrategy, T: OrderingStrategy>: OvercommitWorkload
     where P.Target == PreemptedFlagTarget, T.Target == StolenTimeFieldTarget
 {
-    let settings: RunSettings
-    let threads: [PinnedThreadSpec]
-    let scheduler: VCPUScheduler
-    let records: OvercommitRecords
+    let vcpus: OvercommitVCPUs
     let tickTicks: UInt64
 
     struct Tally: Sendable {
-        var window = MeasuredWindow()
-        var start = pv_vcpu_stats()
+        var vcpu = VCPUTally()
         var accountedNs: UInt64 = 0
         var clampedTicks: UInt64 = 0
         var ticks: UInt64 = 0
-        var backwards: UInt64 = 0
         /// CLOCK_MONOTONIC at the window's first and last read of the record.
         var startNs: UInt64 = 0
         var endNs: UInt64 = 0
-        var failure: String?
     }
 
     static func monotonicNs() -> UInt64 {
@@ -43,10 +37,7 @@ struct OvercommitStealWorkload<P: OrderingStrategy, T: OrderingStrategy>: Scenar
     func body(_ context: PinnedThreadContext, _ control: RepetitionControl) -> Tally {
         let v = context.index
         var t = Tally()
-        do { try scheduler.enter(v) } catch {
-            t.failure = "\(error)"
-            return t
-        }
+        guard enter(v, &t.vcpu) else { return t }
         let ownStolen = records.guestStolen[v]
         let conversion = control.conversion
         var retries: UInt64 = 0
@@ -57,7 +48,7 @@ struct OvercommitStealWorkload<P: OrderingStrategy, T: OrderingStrategy>: Scenar
         /// One tick's steal accounting; returns nothing, updates the tally.
         func tick(_ now: UInt64) {
             let steal = T.read(ownStolen, retries: &retries)
-            if steal < lastRead { t.backwards &+= 1 }
+            if steal < lastRead { t.vcpu.backwards &+= 1 }
             lastRead = steal
             let pending = steal >= prevSteal ? steal - prevSteal : 0
             let elapsed = conversion.nanoseconds(from: lastTick, to: now)
@@ -70,14 +61,14 @@ struct OvercommitStealWorkload<P: OrderingStrategy, T: OrderingStrategy>: Scenar
             prevSteal &+= accounted
             lastTick = now
         }
-        t.window = measuredLoop(control, thread: v, onMeasureStart: {
+        t.vcpu.window = measuredLoop(control, thread: v, onMeasureStart: {
             // Account what is pending, then count from here. The truth's
             // window opens before that tick and closes after the last one,
             // so a load racing either edge can only make the guest's figure
             // the smaller.
             t.startNs = Self.monotonicNs()
             tick(CycleClock.now())
-            t.start = scheduler.stats(v)
+            t.vcpu.start = scheduler.stats(v)
             measuring = true
         }) { _ in
             let stepEnd = CycleClock.now() &+ tickTicks / 16
@@ -93,32 +84,22 @@ struct OvercommitStealWorkload<P: OrderingStrategy, T: OrderingStrategy>: Scenar
     }
 
     func summarize(_ tallies: [Tally], clock: CycleClock) -> RepetitionFigures {
-        defer { scheduler.reset() }
-        var f = OvercommitFigures(scheduler: scheduler, conversion: clock.conversion)
-        var accounted: UInt64 = 0, clamped: UInt64 = 0, truth: UInt64 = 0, ticks: UInt64 = 0, backwards: UInt64 = 0
-        for (v, t) in tallies.enumerated() {
-            f.add(vcpu: v, window: t.window, start: t.start)
-            var r: UInt64 = 0
-            f.stolenRecord(vcpu: v, value: T.read(records.guestStolen[v], retries: &r))
-            accounted += t.accountedNs
-            clamped += t.clampedTicks
-            ticks += t.ticks
-            backwards += t.backwards
-            // Ground truth: what the emulator's loads added inside the window.
-            for e in scheduler.episodes(v) where e.load_ns > t.startNs && e.load_ns <= t.endNs { truth += e.steal_delta_ns }
+        overcommitFigures(tallies.map(\.vcpu), clock: clock) { _, figures in
+            var accounted: UInt64 = 0, clamped: UInt64 = 0, truth: UInt64 = 0, ticks: UInt64 = 0
+            for (v, t) in tallies.enumerated() {
+                accounted += t.accountedNs
+                clamped += t.clampedTicks
+                ticks += t.ticks
+                // Ground truth: what the emulator's loads added inside the window.
+                for e in scheduler.episodes(v) where e.load_ns > t.startNs && e.load_ns <= t.endNs { truth += e.steal_delta_ns }
+            }
+            figures.counters["guest_steal_ns_total"] = Double(accounted)
+            figures.counters["steal_truth_ns_total"] = Double(truth)
+            figures.counters["guest_ticks_clamped"] = Double(clamped)
+            figures.counters["guest_ticks"] = Double(ticks)
+            if truth > 0 {
+                figures.counters["guest_steal_error_fraction"] = abs(Double(accounted) - Double(truth)) / Double(truth)
+            }
         }
-        var figures = f.figures(operation: "iterations")
-        figures.counters["guest_steal_ns_total"] = Double(accounted)
-        figures.counters["steal_truth_ns_total"] = Double(truth)
-        figures.counters["guest_ticks_clamped"] = Double(clamped)
-        figures.counters["guest_ticks"] = Double(ticks)
-        if truth > 0 {
-            figures.counters["guest_steal_error_fraction"] = abs(Double(accounted) - Double(truth)) / Double(truth)
-        }
-        figures.counters["backwards_reads"] = Double(backwards)
-        figures.counters["torn_reads"] = 0
-        figures.violations = ReaderCounts(reads: f.iterations, backwards: backwards)
-        figures.notes += tallies.compactMap(\.failure)
-        return figures
     }
 }

@@ -114,14 +114,12 @@ public struct ValidationRunner: Sendable {
         let detail = self.detail
 
         let started = ContinuousClock.now
-        let watcher = Watcher(stop: stop, deadline: budget.deadline(from: started), progress: progress, reads: reads,
-                              started: started)
-        watcher.start()
+        let watcher = LoopThread.watcher(stop: stop, deadline: budget.deadline(from: started), progress: progress, reads: reads,
+                                         started: started)
         defer { watcher.finish() }
         let watchdog = guarded.map { g in
-            Watchdog(stop: stop, grace: g.grace, reads: maxReads == .max ? nil : reads) { running.withLock { $0 } } onHang: { g.onHang($0, $1) }
+            LoopThread.watchdog(stop: stop, grace: g.grace, reads: maxReads == .max ? nil : reads) { running.withLock { $0 } } onHang: { g.onHang($0, $1) }
         }
-        watchdog?.start()
         defer { watchdog?.finish() }
         let threads = try PinnedThreads.run(specs, stop: stop) { context in
             let base = UnsafeMutableRawPointer(bitPattern: address)!
@@ -182,29 +180,13 @@ extension ValidationBudget {
     }
 }
 
-/// Stops the run at its deadline and reports progress, from its own thread.
-final class Watcher: Sendable {
-    let stop: StopFlag
-    let deadline: ContinuousClock.Instant?
-    let progress: (@Sendable (UInt64, Double) -> Void)?
-    let reads: ReadProgress
-    let started: ContinuousClock.Instant
-    let done = Atomic<Bool>(false)
-    let exited = Atomic<Bool>(false)
-
-    init(stop: StopFlag, deadline: ContinuousClock.Instant?, progress: (@Sendable (UInt64, Double) -> Void)?,
-         reads: ReadProgress, started: ContinuousClock.Instant) {
-        self.stop = stop
-        self.deadline = deadline
-        self.progress = progress
-        self.reads = reads
-        self.started = started
-    }
-
-    func start() {
-        let thread = Thread { [self] in
+extension LoopThread {
+    /// Stops the run at its deadline and reports progress.
+    static func watcher(stop: StopFlag, deadline: ContinuousClock.Instant?, progress: (@Sendable (UInt64, Double) -> Void)?,
+                        reads: ReadProgress, started: ContinuousClock.Instant) -> LoopThread {
+        LoopThread { goOn in
             var lastReport = ContinuousClock.now
-            while !done.load(ordering: .acquiring) {
+            while goOn() {
                 let now = ContinuousClock.now
                 if let deadline, now >= deadline { stop.stop() }
                 if let progress, now - lastReport >= .milliseconds(200) {
@@ -214,44 +196,19 @@ final class Watcher: Sendable {
                 }
                 usleep(5_000)
             }
-            exited.store(true, ordering: .releasing)
         }
-        thread.start()
     }
 
-    func finish() {
-        done.store(true, ordering: .releasing)
-        while !exited.load(ordering: .acquiring) { usleep(1_000) }
-    }
-}
-
-/// Ends the process when a guarded thread is still running `grace` after the
-/// run was stopped: a C strategy's reader or writer that never returns.
-/// With `reads` (a run bounded by a read count, with no deadline): also
-/// when no read completes for `grace` before the stop, naming the readers.
-final class Watchdog: Sendable {
-    let stop: StopFlag
-    let grace: Duration
-    let reads: ReadProgress?
-    let running: @Sendable () -> [String]
-    let onHang: @Sendable ([String], String) -> Never
-    let done = Atomic<Bool>(false)
-    let exited = Atomic<Bool>(false)
-
-    init(stop: StopFlag, grace: Duration, reads: ReadProgress? = nil, running: @escaping @Sendable () -> [String],
-         onHang: @escaping @Sendable ([String], String) -> Never) {
-        self.stop = stop
-        self.grace = grace
-        self.reads = reads
-        self.running = running
-        self.onHang = onHang
-    }
-
-    func start() {
-        let thread = Thread { [self] in
+    /// Ends the process when a guarded thread is still running `grace` after
+    /// the run was stopped: a C strategy's reader or writer that never returns.
+    /// With `reads` (a run bounded by a read count, with no deadline): also
+    /// when no read completes for `grace` before the stop, naming the readers.
+    static func watchdog(stop: StopFlag, grace: Duration, reads: ReadProgress? = nil, running: @escaping @Sendable () -> [String],
+                         onHang: @escaping @Sendable ([String], String) -> Never) -> LoopThread {
+        LoopThread { goOn in
             var stoppedAt: ContinuousClock.Instant?
             var lastReads = (count: reads?.reads ?? 0, at: ContinuousClock.now)
-            while !done.load(ordering: .acquiring) {
+            while goOn() {
                 if stoppedAt == nil, stop.isStopped { stoppedAt = .now }
                 if let stoppedAt, stoppedAt.duration(to: .now) > grace {
                     let hung = running()
@@ -268,9 +225,22 @@ final class Watchdog: Sendable {
                 }
                 usleep(20_000)
             }
-            exited.store(true, ordering: .releasing)
         }
-        thread.start()
+    }
+}
+
+/// A loop on a thread of its own, stopped by ``finish()``, which returns
+/// only once the loop has exited (so nothing it touches is freed under it).
+final class LoopThread: Sendable {
+    private let done = Atomic<Bool>(false)
+    private let exited = Atomic<Bool>(false)
+
+    /// Starts `loop` on a new thread; its argument says whether to go on.
+    init(_ loop: @escaping @Sendable (_ goOn: () -> Bool) -> Void) {
+        Thread { [self] in
+            loop { !done.load(ordering: .acquiring) }
+            exited.store(true, ordering: .releasing)
+        }.start()
     }
 
     func finish() {

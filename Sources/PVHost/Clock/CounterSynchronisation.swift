@@ -8,11 +8,6 @@ public struct CounterSynchronisation: Sendable, Equatable, Codable {
     /// What the verdict rests on, in words for the result context.
     public let reason: String
 
-    public init(trusted: Bool, reason: String) {
-        self.trusted = trusted
-        self.reason = reason
-    }
-
     /// The verdict for this machine's counter, from `/proc/cpuinfo` and sysfs.
     public static func live() -> CounterSynchronisation {
         evaluate(kind: pv_cycle_counter_kind(), cpuFlags: CPUFlags.live(),

@@ -50,10 +50,11 @@ public struct Comparison: Sendable, Encodable {
     /// Whether either context names a disturbance rule (issue 15's runs do);
     /// without one, only repetitions flagged `disturbed` are left out.
     public var disturbanceRuleRecorded: Bool
-    public var counts: Counts
-
-    /// 0 when nothing got significantly slower beyond the threshold, 1 when something did.
-    public var exitStatus: Int32 { counts.slower > 0 ? 1 : 0 }
+    public private(set) var counts: Counts
+    /// 0 when nothing got significantly slower beyond the threshold, 1 when
+    /// something did; stored with the counts it follows from, so that the
+    /// JSON carries it.
+    public private(set) var exitStatus: Int32
 
     /// Whether the header must say the files come from different machines or placements.
     public var crossesMachinesOrPlacements: Bool { differences.contains { $0.crossesMachinesOrPlacements } }
@@ -62,23 +63,6 @@ public struct Comparison: Sendable, Encodable {
         case old, new, alpha, threshold, figureChoice = "figure", differences, cases, onlyInOld = "only_in_old",
              onlyInNew = "only_in_new", notes, counts, exitStatus = "exit_status",
              disturbanceRuleRecorded = "disturbance_rule_recorded"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(old, forKey: .old)
-        try c.encode(new, forKey: .new)
-        try c.encode(alpha, forKey: .alpha)
-        try c.encode(threshold, forKey: .threshold)
-        try c.encode(figureChoice, forKey: .figureChoice)
-        try c.encode(differences, forKey: .differences)
-        try c.encode(cases, forKey: .cases)
-        try c.encode(onlyInOld, forKey: .onlyInOld)
-        try c.encode(onlyInNew, forKey: .onlyInNew)
-        try c.encode(notes, forKey: .notes)
-        try c.encode(disturbanceRuleRecorded, forKey: .disturbanceRuleRecorded)
-        try c.encode(counts, forKey: .counts)
-        try c.encode(exitStatus, forKey: .exitStatus)
     }
 
     /// Why two files cannot be compared at all (exit status 64).
@@ -118,10 +102,8 @@ public struct Comparison: Sendable, Encodable {
         }
 
         let oldNames = Self.runNames(old), newNames = Self.runNames(new)
-        let newSet = Set(newNames), oldSet = Set(oldNames)
-        let common = oldNames.filter { newSet.contains($0) }
-        onlyInOld = oldNames.filter { !newSet.contains($0) }
-        onlyInNew = newNames.filter { !oldSet.contains($0) }
+        let common: [String]
+        (common, onlyInOld, onlyInNew) = Self.split(oldNames, newNames)
         guard !common.isEmpty else {
             throw .noCaseInCommon(old: old.path, new: new.path, oldCount: oldNames.count, newCount: newNames.count)
         }
@@ -185,6 +167,7 @@ public struct Comparison: Sendable, Encodable {
             }
         }
         self.counts = counts
+        exitStatus = counts.slower > 0 ? 1 : 0
     }
 
     /// Compares one case; the verdict is provisional until Holm has run.
@@ -256,6 +239,12 @@ public struct Comparison: Sendable, Encodable {
         var names: [String] = []
         for b in input.file.benchmarks where seen.insert(b.runName).inserted { names.append(b.runName) }
         return names
+    }
+
+    /// The case names both sides hold (in OLD's order), and those only one side holds.
+    static func split(_ old: [String], _ new: [String]) -> (common: [String], onlyInOld: [String], onlyInNew: [String]) {
+        let newSet = Set(new), oldSet = Set(old)
+        return (old.filter { newSet.contains($0) }, old.filter { !newSet.contains($0) }, new.filter { !oldSet.contains($0) })
     }
 
     static func label(_ input: ReportInput) -> FileLabel {

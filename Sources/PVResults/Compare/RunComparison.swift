@@ -92,30 +92,26 @@ public struct RunComparison: Sendable, Encodable {
     }
 
     public struct CaseResult: Sendable, Equatable, Encodable {
-        public var name: String
-        public var figure: Figure
+        public let name: String
+        public let figure: Figure
         /// The class the answer comes from (the one both sides have most runs in).
-        public var chosen: ClassComparison
+        public let chosen: ClassComparison
         /// Every class present on either side.
-        public var classes: [ClassComparison]
+        public let classes: [ClassComparison]
         /// The largest share of a side's variance (log values) that lies
         /// between placement classes (η²); nil when neither side has two classes.
-        public var placementShare: Double?
+        public let placementShare: Double?
+        /// The chosen class's answer, stored so that the JSON names it at the case's level.
+        public let answer: Answer
 
-        public var answer: Answer { chosen.answer }
         /// Whether the case got worse beyond the threshold.
         public var isSlower: Bool { chosen.answer == .different && chosen.direction == "slower" }
 
         enum CodingKeys: String, CodingKey { case name, figure, answer, chosen, classes, placementShare = "placement_share" }
 
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(name, forKey: .name)
-            try c.encode(figure, forKey: .figure)
-            try c.encode(answer, forKey: .answer)
-            try c.encode(chosen, forKey: .chosen)
-            try c.encode(classes, forKey: .classes)
-            try c.encodeIfPresent(placementShare, forKey: .placementShare)
+        init(name: String, figure: Figure, chosen: ClassComparison, classes: [ClassComparison], placementShare: Double?) {
+            (self.name, self.figure, self.chosen, self.classes, self.placementShare) = (name, figure, chosen, classes, placementShare)
+            answer = chosen.answer
         }
     }
 
@@ -194,10 +190,8 @@ public struct RunComparison: Sendable, Encodable {
             notes.append("\(input.path) was interrupted: its figures cover only part of the run")
         }
         let oldNames = Self.names(old), newNames = Self.names(new)
-        let newSet = Set(newNames), oldSet = Set(oldNames)
-        let common = oldNames.filter { newSet.contains($0) }
-        onlyInOld = oldNames.filter { !newSet.contains($0) }
-        onlyInNew = newNames.filter { !oldSet.contains($0) }
+        let common: [String]
+        (common, onlyInOld, onlyInNew) = Comparison.split(oldNames, newNames)
         guard !common.isEmpty else {
             throw .noCaseInCommon(old: self.old.joined(separator: " "), new: self.new.joined(separator: " "),
                                   oldCount: oldNames.count, newCount: newNames.count)

@@ -33,11 +33,11 @@ public struct ResultFileError: Error, Equatable, CustomStringConvertible {
     public let source: String
     public let reason: String
 
-    public init(source: String, reason: String) {
-        self.source = source
-        self.reason = reason
-    }
+    public var description: String { "\(source): \(reason)" }
+}
 
+extension ResultFileError {
+    /// In an extension, so that the memberwise `init(source:reason:)` stays.
     init(source: String, decoding error: DecodingError) {
         func path(_ keys: [any CodingKey]) -> String {
             keys.isEmpty ? "top level"
@@ -60,6 +60,4 @@ public struct ResultFileError: Error, Equatable, CustomStringConvertible {
         }
         self.init(source: source, reason: reason)
     }
-
-    public var description: String { "\(source): \(reason)" }
 }

@@ -18,17 +18,6 @@ public struct RunRecord: Sendable, Codable, Equatable {
         case id = "run_id", date, roundSeed = "round_seed", idleFloorFraction = "idle_floor_fraction", interrupted, medians,
              figureKeys = "figure_keys"
     }
-
-    public init(id: Int, date: String, roundSeed: UInt64?, idleFloorFraction: Double?, interrupted: Bool,
-                medians: [String: Double], figureKeys: [String: String]) {
-        self.id = id
-        self.date = date
-        self.roundSeed = roundSeed
-        self.idleFloorFraction = idleFloorFraction
-        self.interrupted = interrupted
-        self.medians = medians
-        self.figureKeys = figureKeys
-    }
 }
 
 extension ResultFile {

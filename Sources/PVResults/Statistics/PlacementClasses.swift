@@ -15,42 +15,20 @@ import Foundation
 public struct PlacementClasses: Sendable, Equatable, Encodable {
     public struct PlacementClass: Sendable, Equatable, Codable {
         /// 0 for the fastest placement.
-        public var index: Int
+        public let index: Int
         /// The smallest, median and largest probe value in the class (ns).
-        public var low: Double
-        public var median: Double
-        public var high: Double
-        public var count: Int
-        /// `c2c≈41ns`.
-        public var label: String { "c2c≈\(Int(median.rounded()))ns" }
+        public let low: Double
+        public let median: Double
+        public let high: Double
+        public let count: Int
+        /// `c2c≈41ns`: stored, so that a file carries the name its tables use.
+        public let label: String
 
         enum CodingKeys: String, CodingKey { case index, label, low = "low_ns", median = "median_ns", high = "high_ns", count }
 
         public init(index: Int, low: Double, median: Double, high: Double, count: Int) {
-            self.index = index
-            self.low = low
-            self.median = median
-            self.high = high
-            self.count = count
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            index = try c.decode(Int.self, forKey: .index)
-            low = try c.decode(Double.self, forKey: .low)
-            median = try c.decode(Double.self, forKey: .median)
-            high = try c.decode(Double.self, forKey: .high)
-            count = try c.decode(Int.self, forKey: .count)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(index, forKey: .index)
-            try c.encode(label, forKey: .label)
-            try c.encode(low, forKey: .low)
-            try c.encode(median, forKey: .median)
-            try c.encode(high, forKey: .high)
-            try c.encode(count, forKey: .count)
+            (self.index, self.low, self.median, self.high, self.count) = (index, low, median, high, count)
+            label = "c2c≈\(Int(median.rounded()))ns"
         }
     }
 

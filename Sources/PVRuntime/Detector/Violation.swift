@@ -20,17 +20,6 @@ public struct Violation: Sendable, Codable, Equatable {
     public var readNumber: UInt64
     /// Cycle-counter ticks from the reader's start to this read.
     public var ticksSinceStart: UInt64
-
-    public init(kind: Kind, reason: String, observed: [UInt8], previous: [UInt8], mixed: MixedWrites?,
-                readNumber: UInt64, ticksSinceStart: UInt64) {
-        self.kind = kind
-        self.reason = reason
-        self.observed = observed
-        self.previous = previous
-        self.mixed = mixed
-        self.readNumber = readNumber
-        self.ticksSinceStart = ticksSinceStart
-    }
 }
 
 /// Two writes a torn value can be assembled from.
@@ -43,14 +32,6 @@ public struct MixedWrites: Sendable, Codable, Equatable {
     /// Whether every byte of the observed value is the same byte of one of
     /// the two writes (false: the closest pair found, not a full explanation).
     public var explainsEveryByte: Bool
-
-    public init(first: UInt64, second: UInt64, firstBytes: [UInt8], secondBytes: [UInt8], explainsEveryByte: Bool) {
-        self.first = first
-        self.second = second
-        self.firstBytes = firstBytes
-        self.secondBytes = secondBytes
-        self.explainsEveryByte = explainsEveryByte
-    }
 
     /// For each byte of `observed`: 0 when it is `a`'s, 1 when `b`'s (a's
     /// when both agree), nil when neither's.
