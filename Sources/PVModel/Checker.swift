@@ -231,8 +231,8 @@ public enum ModelChecker {
         let ev = s.events
         guard ev.count <= 64 else { throw ModelError.tooLarge("\(ev.count) memory events; the bound is 64") }
         guard let space = candidateSpace(ev, po: s.po.contains, cellCount: layout.cellCount, initial: initial,
-                                         prune: options.coherencePruning) else { return }
-        let (slots, groupList, size) = (space.slots, space.groups, space.size)
+                                         prune: options.coherencePruning, lockOrders: options.lockOrders) else { return }
+        let (slots, groupList, locks, size) = (space.slots, space.groups, space.locks, space.size)
         let prune = options.coherencePruning
         // Refuse, with its size, a combination whose rf × co space exceeds what is left of the bound.
         if size > Double(budget) {
@@ -282,6 +282,18 @@ public enum ModelChecker {
         func coGroup(_ g: Int) throws {
             if g == groupList.count { try finish(); return }
             let (ws, cells) = groupList[g]
+            if let lock = locks[g] {
+                // One cell, written by lock events only: no other group shares its writers.
+                try lock.forEachOrder { order, reads in
+                    for (r, w) in reads {
+                        guard ev[r].values[0] == (w < 0 ? initial[lock.cell] : ev[w].value(ofCell: lock.cell)!) else { return }
+                        rf[r][0] = w
+                    }
+                    co[lock.cell] = order
+                    try coGroup(g + 1)
+                }
+                return
+            }
             var perm = ws
             func permute(_ k: Int) throws {
                 if k == perm.count {
@@ -326,12 +338,20 @@ public enum ModelChecker {
     /// cycle — sc.cat's sc, x86tso's uniproc, aarch64.cat's coRW1/coWR/coWW):
     /// no po-later write of the reading thread, no initial value once the
     /// thread wrote the cell, and one thread's writes in program order.
-    static func candidateSpace(_ ev: [Event], po: (Int, Int) -> Bool, cellCount: Int, initial: [UInt64], prune: Bool)
-        -> (slots: [(event: Int, index: Int, sources: [Int])], groups: [(key: [Int], value: [Int])], size: Double)? {
+    static func candidateSpace(_ ev: [Event], po: (Int, Int) -> Bool, cellCount: Int, initial: [UInt64], prune: Bool, lockOrders: Bool)
+        -> (slots: [(event: Int, index: Int, sources: [Int])], groups: [(key: [Int], value: [Int])], locks: [LockCoherence?], size: Double)? {
         var writers = [[Int]](repeating: [], count: cellCount)
         for (i, e) in ev.enumerated() where e.isWrite { for c in e.cells { writers[c].append(i) } }
+        var groups: [[Int]: [Int]] = [:]
+        for c in 0 ..< cellCount where !writers[c].isEmpty { groups[writers[c], default: []].append(c) }
+        let groupList = groups.sorted { $0.value[0] < $1.value[0] }
+        // A spinlock cell's orders are its critical sections' (LockCoherence); its LKRs' rf follows from them.
+        let locks = groupList.map { g in
+            prune && lockOrders && g.value.count == 1 ? LockCoherence(writers: g.key, cell: g.value[0], events: ev, po: po) : nil
+        }
+        let derived = Set(locks.flatMap { $0?.reads ?? [] })
         var slots: [(event: Int, index: Int, sources: [Int])] = []
-        for (i, e) in ev.enumerated() where e.isRead {
+        for (i, e) in ev.enumerated() where e.isRead && !derived.contains(i) {
             for (k, c) in e.cells.enumerated() {
                 let wroteBefore = prune && writers[c].contains { po($0, i) }
                 var src: [Int] = initial[c] == e.values[k] && !wroteBefore ? [-1] : []
@@ -344,12 +364,10 @@ public enum ModelChecker {
                 slots.append((i, k, src))
             }
         }
-        var groups: [[Int]: [Int]] = [:]
-        for c in 0 ..< cellCount where !writers[c].isEmpty { groups[writers[c], default: []].append(c) }
-        let groupList = groups.sorted { $0.value[0] < $1.value[0] }
         var size = 1.0
         for slot in slots { size *= Double(slot.sources.count) }
-        for (ws, _) in groupList {
+        for (g, (ws, _)) in groupList.enumerated() {
+            if let lock = locks[g] { size *= lock.orderCount; continue }
             // orders of the writers; with pruning, each thread's own in program order
             for k in 1 ... max(1, ws.count) { size *= Double(k) }
             if prune {
@@ -358,7 +376,7 @@ public enum ModelChecker {
                 }
             }
         }
-        return (slots, groupList, size)
+        return (slots, groupList, locks, size)
     }
 
     /// The number of rf × co candidates over every combination of paths,
@@ -373,7 +391,7 @@ public enum ModelChecker {
                 var ev: [Event] = []
                 for (k, i) in pick.enumerated() { ev += traces[k][i].events }
                 let po: (Int, Int) -> Bool = { ev[$0].thread == ev[$1].thread && ev[$0].instruction < ev[$1].instruction }
-                if let space = candidateSpace(ev, po: po, cellCount: layout.cellCount, initial: initial, prune: options.coherencePruning) {
+                if let space = candidateSpace(ev, po: po, cellCount: layout.cellCount, initial: initial, prune: options.coherencePruning, lockOrders: options.lockOrders) {
                     total += space.size
                 }
                 if total > Double(options.maxCandidates) {

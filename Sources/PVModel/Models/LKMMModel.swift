@@ -12,10 +12,10 @@
 /// RCU: the fence events `F[rcu-lock]`, `F[rcu-unlock]`, `F[sync-rcu]` are
 /// nodes of their own (after the memory nodes), as rcu-order relates them.
 ///
-/// Not modelled, and refused with their names before any execution is
-/// enumerated (`LKMMModel.refusal`, `LKMMLowering`): the lock events of
-/// lock.cat (`spin_lock` and friends, `smp_mb__after_spinlock`,
-/// `smp_mb__after_unlock_lock`) and SRCU.
+/// Locks: lock.cat's events (`LKR`, `LKW`, `UL`, `LF`) by value, a
+/// spinlock cell's coherence orders enumerated as lock.cat generates them
+/// (`LockCoherence`). Not modelled, and refused with their names before
+/// any execution is enumerated (`LKMMLowering`): `spin_is_locked` and SRCU.
 enum LKMMModel {
     /// Why a program cannot be decided here, or nil.
     static func refusal(_ p: Program) -> String? {
