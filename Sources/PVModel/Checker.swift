@@ -250,19 +250,10 @@ public enum ModelChecker {
             var rank = [[Int: Int]](repeating: [:], count: layout.cellCount)
             for c in co.indices { for (k, w) in co[c].enumerated() { rank[c][w] = k } }
             let x = CandidateExecution(s: s, rf: rf, co: co, coRank: rank)
-            if model == .lkmm {
-                let v = try LKMMModel.verdict(graph, graph.communications(x))
-                guard v.consistent else { return }
-                if chosen.contains(where: \.cut) { record(nil, false); return }
-                flags.formUnion(v.flags)
-            } else {
-                guard model.consistent(graph, x, local: local) else { return }
-                if chosen.contains(where: \.cut) { record(nil, false); return }
-            }
             // Final memory: the coherence-last write of each cell.
             var cellValue = initial
             for c in co.indices { if let w = co[c].last { cellValue[c] = ev[w].value(ofCell: c)! } }
-            let values = observed.map { o -> Value in
+            func value(_ o: Observable) -> Value {
                 switch o {
                 case let .register(t, r): return typed(p, o, chosen[t].registers[r] ?? p.threads[t].initialRegisters[r] ?? .zero)
                 case let .memory(name, element):
@@ -274,9 +265,17 @@ public enum ModelChecker {
                     return Value(bits: loc.type.truncate(bits))
                 }
             }
-            let lookup: (Observable) -> Value = { o in values[observed.firstIndex(of: o)!] }
-            let sat = p.condition.proposition.evaluate { o in lookup(o) }
-            record(FinalState(values: values), sat)
+            if let f = p.filter, !f.evaluate(value) { return }
+            if model == .lkmm {
+                let v = try LKMMModel.verdict(graph, graph.communications(x))
+                guard v.consistent else { return }
+                if chosen.contains(where: \.cut) { record(nil, false); return }
+                flags.formUnion(v.flags)
+            } else {
+                guard model.consistent(graph, x, local: local) else { return }
+                if chosen.contains(where: \.cut) { record(nil, false); return }
+            }
+            record(FinalState(values: observed.map(value)), p.condition.proposition.evaluate(value))
         }
 
         func coGroup(_ g: Int) throws {

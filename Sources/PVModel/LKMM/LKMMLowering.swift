@@ -41,7 +41,6 @@ private struct Lowerer {
     func location(_ name: String) -> Int? { locations.firstIndex { $0.name == name } }
 
     mutating func lower() throws -> Program {
-        if test.filter != nil { throw refuse("filter") }
         // Shared locations: their type from the init block, else from a parameter (one `*` less).
         for name in test.globalNames {
             var type = ValueType.int
@@ -112,6 +111,7 @@ private struct Lowerer {
         program.observed = try test.locations.map { try observable($0) }
         let q = test.condition.quantifier
         program.condition = Condition(q, try proposition(test.condition.proposition, program))
+        program.filter = try test.filter.map { try proposition($0, program) }
         return program
     }
 
