@@ -84,7 +84,8 @@ public enum ModelChecker {
             for f in fresh where !domain[f.cell].contains(f.value) { domain[f.cell].append(f.value) }
             if rounds > 16 { throw ModelError.notModelled("values computed from values read do not reach a fixpoint in 16 rounds") }
         }
-        traces = traces.map { $0.filter { !$0.impossible } }
+        try refuseReachableOutOfBounds(traces, initial: initial)
+        traces = traces.map { $0.filter { !$0.impossible && $0.outOfBounds == nil } }
         let combos = traces.reduce(1.0) { $0 * Double($1.count) }
         if combos > Double(options.maxCandidates) {
             throw ModelError.tooLarge("\(traces.map { String($0.count) }.joined(separator: " × ")) thread paths; the bound is \(options.maxCandidates)")
@@ -178,6 +179,19 @@ public enum ModelChecker {
     }
 
     struct Pair: Hashable { var cell: Int; var value: UInt64 }
+
+    /// A path that accessed outside a location is refused unless some value
+    /// it reads is neither initial nor written by any path (then it only
+    /// exists because constants seed the value domains, and no execution takes it).
+    private static func refuseReachableOutOfBounds(_ traces: [[ThreadTrace]], initial: [UInt64]) throws {
+        let bad = traces.joined().filter { $0.outOfBounds != nil }
+        guard !bad.isEmpty else { return }
+        var written = Set(initial.enumerated().map { Pair(cell: $0.offset, value: $0.element) })
+        for t in traces.joined() { for e in t.events where e.isWrite { for (c, v) in zip(e.cells, e.values) { written.insert(Pair(cell: c, value: v)) } } }
+        for t in bad where t.events.allSatisfy({ e in e.isWrite || zip(e.cells, e.values).allSatisfy { written.contains(Pair(cell: $0, value: $1)) } }) {
+            throw ModelError.notModelled(t.outOfBounds!)
+        }
+    }
 
     /// herd7 shows the condition's registers and locations plus `locations [...]`,
     /// registers first (by thread, then register number), then memory by name.

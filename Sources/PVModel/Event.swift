@@ -113,4 +113,8 @@ struct ThreadTrace: Sendable {
     /// A path no execution takes (a C thread dereferencing an integer): its
     /// writes count for the value domain, the path itself is left out.
     var impossible = false
+    /// The path accessed outside a location (the reason, for a refusal), and
+    /// runs on without that access: the checker refuses the test unless every
+    /// value the path reads is one no write gives (then no execution takes it).
+    var outOfBounds: String?
 }

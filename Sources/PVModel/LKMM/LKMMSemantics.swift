@@ -280,12 +280,16 @@ struct LKMMSemantics {
 
     // MARK: memory
 
-    private func cell(_ address: Value) throws -> (location: Int, cells: [Int], type: ValueType) {
+    /// The cell `address` names; nil (the reason kept in the trace) for an
+    /// access outside its location, which the checker refuses unless no
+    /// execution can take the path (`ThreadTrace.outOfBounds`).
+    private func cell(_ address: Value, _ trace: inout ThreadTrace) throws -> (location: Int, cells: [Int], type: ValueType)? {
         guard let l = address.location else { throw ModelError.notModelled("an access through a value that is not a location's address") }
         let loc = program.locations[l]
         let offset = Int(address.bits)
         guard offset >= 0, offset + loc.type.bytes <= loc.byteSize, offset % loc.type.bytes == 0 else {
-            throw ModelError.notModelled("an access at offset \(offset) of '\(loc.name)'")
+            trace.outOfBounds = trace.outOfBounds ?? "an access at offset \(offset) of '\(loc.name)'"
+            return nil
         }
         guard let cs = layout.cells(location: l, offset: offset, bytes: loc.type.bytes), cs.count == 1 else {
             throw ModelError.notModelled("an access to '\(loc.name)' narrower than its cells")
@@ -311,7 +315,8 @@ struct LKMMSemantics {
             t.trace.impossible = true
             return try k(t, .zero, -1, Taint())
         }
-        let (_, cs, type) = try cell(address)
+        var s = s
+        guard let (_, cs, type) = try cell(address, &s.trace) else { return try k(s, .zero, -1, Taint()) }
         try checkLimit(s)
         for bits in domain[cs[0]] {
             let v = loaded(bits, type)
@@ -329,7 +334,7 @@ struct LKMMSemantics {
 
     @discardableResult
     private func write(_ s: inout State, _ address: Value, _ v: Value, addrTaint: Taint, dataTaint: Taint, tags: LKMMTags) throws -> Int {
-        let (_, cs, type) = try cell(address)
+        guard let (_, cs, type) = try cell(address, &s.trace) else { return -1 }
         let bits = v.location == nil ? type.truncate(v.bits) : LKMMPointer.encode(v)
         var e = Event(kind: .write, thread: thread, instruction: s.step, cells: cs, values: [bits])
         e.lkmm = tags
