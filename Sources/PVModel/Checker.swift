@@ -244,7 +244,7 @@ public enum ModelChecker {
         let s = StaticExecution(traces: chosen, byteEvents: options.byteEvents)
         let ev = s.events
         guard ev.count <= 64 else { throw ModelError.tooLarge("\(ev.count) memory events; the bound is 64") }
-        guard let space = candidateSpace(ev, po: s.po.contains, cellCount: layout.cellCount, initial: initial,
+        guard let space = try candidateSpace(ev, po: s.po.contains, cellCount: layout.cellCount, initial: initial,
                                          prune: options.coherencePruning, lockOrders: options.lockOrders) else { return }
         let (slots, groupList, locks, size) = (space.slots, space.groups, space.locks, space.size)
         let prune = options.coherencePruning
@@ -256,6 +256,12 @@ public enum ModelChecker {
         let local = model.local(graph)
         var rf = ev.map { [Int](repeating: -1, count: $0.isRead ? $0.cells.count : 0) }
         var co = [[Int]](repeating: [], count: layout.cellCount)
+        // lock.cat `flag ~empty [FW] ; loc ; [ALL-LOCKS] as lock-final`: a spinlock's final value observed.
+        let observedCells = Set(observed.compactMap { o -> Int? in
+            guard case let .memory(name, element) = o, let l = p.locationIndex(name) else { return nil }
+            return layout.cells(location: l, offset: (element ?? 0) * p.locations[l].type.bytes, bytes: p.locations[l].type.bytes)?.first
+        })
+        let lockFinal = ev.contains { !$0.lkmm.isDisjoint(with: LKMMTags.lockEvents) && !observedCells.isDisjoint(with: $0.cells) }
         var before = [[Int8]](repeating: [Int8](repeating: 0, count: ev.count), count: ev.count)
 
         func finish() throws {
@@ -285,6 +291,7 @@ public enum ModelChecker {
                 guard v.consistent else { return }
                 if chosen.contains(where: \.cut) { record(nil, false); return }
                 flags.formUnion(v.flags)
+                if lockFinal { flags.insert("lock-final") }
             } else {
                 guard model.consistent(graph, x, local: local) else { return }
                 if chosen.contains(where: \.cut) { record(nil, false); return }
@@ -351,7 +358,7 @@ public enum ModelChecker {
     /// cycle — sc.cat's sc, x86tso's uniproc, aarch64.cat's coRW1/coWR/coWW):
     /// no po-later write of the reading thread, no initial value once the
     /// thread wrote the cell, and one thread's writes in program order.
-    static func candidateSpace(_ ev: [Event], po: (Int, Int) -> Bool, cellCount: Int, initial: [UInt64], prune: Bool, lockOrders: Bool)
+    static func candidateSpace(_ ev: [Event], po: (Int, Int) -> Bool, cellCount: Int, initial: [UInt64], prune: Bool, lockOrders: Bool) throws
         -> (slots: [(event: Int, index: Int, sources: [Int])], groups: [(key: [Int], value: [Int])], locks: [LockCoherence?], size: Double)? {
         var writers = [[Int]](repeating: [], count: cellCount)
         for (i, e) in ev.enumerated() where e.isWrite { for c in e.cells { writers[c].append(i) } }
@@ -359,9 +366,10 @@ public enum ModelChecker {
         for c in 0 ..< cellCount where !writers[c].isEmpty { groups[writers[c], default: []].append(c) }
         let groupList = groups.sorted { $0.value[0] < $1.value[0] }
         // A spinlock cell's orders are its critical sections' (LockCoherence); its LKRs' rf follows from them.
-        let locks = groupList.map { g in
-            prune && lockOrders && g.value.count == 1 ? LockCoherence(writers: g.key, cell: g.value[0], events: ev, po: po) : nil
+        let locks = try groupList.map { g in
+            prune && lockOrders && g.value.count == 1 ? try LockCoherence(writers: g.key, cell: g.value[0], events: ev, po: po) : nil
         }
+        if locks.contains(where: { $0?.deadlocks == true }) { return nil }
         let derived = Set(locks.flatMap { $0?.reads ?? [] })
         var slots: [(event: Int, index: Int, sources: [Int])] = []
         for (i, e) in ev.enumerated() where e.isRead && !derived.contains(i) {
@@ -404,7 +412,7 @@ public enum ModelChecker {
                 var ev: [Event] = []
                 for (k, i) in pick.enumerated() { ev += traces[k][i].events }
                 let po: (Int, Int) -> Bool = { ev[$0].thread == ev[$1].thread && ev[$0].instruction < ev[$1].instruction }
-                if let space = candidateSpace(ev, po: po, cellCount: layout.cellCount, initial: initial, prune: options.coherencePruning, lockOrders: options.lockOrders) {
+                if let space = try candidateSpace(ev, po: po, cellCount: layout.cellCount, initial: initial, prune: options.coherencePruning, lockOrders: options.lockOrders) {
                     total += space.size
                 }
                 if total > Double(options.maxCandidates) {

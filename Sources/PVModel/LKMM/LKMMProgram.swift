@@ -109,6 +109,8 @@ struct LKMMTags: OptionSet, Sendable, Hashable {
     static let lockWrite = LKMMTags(rawValue: 32)
     static let unlock = LKMMTags(rawValue: 64)
     static let lockFail = LKMMTags(rawValue: 128)
+    /// lock.cat's `ALL-LOCKS` (with `LKR`).
+    static let lockEvents: LKMMTags = [.lockRead, .lockWrite, .unlock, .lockFail]
 
     init(rawValue: UInt16) { self.rawValue = rawValue }
     init(_ a: LKMMAccess) {

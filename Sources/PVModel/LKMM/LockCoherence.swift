@@ -28,22 +28,38 @@ struct LockCoherence {
     let sections: [[Section]]
     /// The `LKW` without an unlock (lock.cat's UNMATCHED-LKW, co-last).
     let open: Section?
+    /// A thread takes the lock again while holding it: lock.cat's `empty
+    /// ([LKW] ; po-loc ; [LKR]) \ (po-loc ; [UL] ; po-loc) as lock-nest`
+    /// fails whatever co and rf are, so no execution of these paths is consistent.
+    var deadlocks = false
 
-    /// nil when the writers of `cell` are not all lock writes (`LKW`, `UL`)
-    /// or some `UL` closes no critical section or some `LKW` has no `LKR`:
-    /// such a cell is left to the value-based enumeration.
-    init?(writers: [Int], cell: Int, events ev: [Event], po: (Int, Int) -> Bool) {
-        guard writers.allSatisfy({ !ev[$0].lkmm.isDisjoint(with: [.lockWrite, .unlock]) && ev[$0].cells == [cell] }) else { return nil }
+    /// nil when `cell` is not a spinlock's (no lock event writes it).
+    /// Refused (herd7 answers them with lock.cat's flags, and with
+    /// coherence orders this does not generate): an ordinary access to the
+    /// spinlock (`mixed-lock-accesses`) and a `UL` that closes no critical
+    /// section (`unmatched-unlock`). More than one unmatched `LKW` is left
+    /// to the value-based enumeration (it deadlocks: no execution).
+    init?(writers: [Int], cell: Int, events ev: [Event], po: (Int, Int) -> Bool) throws {
+        guard writers.contains(where: { !ev[$0].lkmm.isDisjoint(with: [.lockWrite, .unlock]) }) else { return nil }
+        if ev.contains(where: { $0.cells.contains(cell) && $0.lkmm.isDisjoint(with: LKMMTags.lockEvents) }) {
+            throw ModelError.notModelled("an ordinary access to a spinlock (lock.cat's mixed-lock-accesses)")
+        }
+        guard writers.allSatisfy({ ev[$0].cells == [cell] }) else { return nil }
         self.cell = cell
         let locks = writers.filter { ev[$0].lkmm.contains(.lockWrite) }
         let unlocks = writers.filter { ev[$0].lkmm.contains(.unlock) }
         func between(_ a: Int, _ b: Int) -> Bool { writers.contains { po(a, $0) && po($0, b) } }
+        let lockReads = ev.indices.filter { ev[$0].lkmm.contains(.lockRead) && ev[$0].cells == [cell] }
+        if locks.contains(where: { w in lockReads.contains { r in po(w, r) && !unlocks.contains { po(w, $0) && po($0, r) } } }) {
+            (sections, open, deadlocks) = ([], nil, true)
+            return
+        }
         var byThread: [Int: [Section]] = [:]
         var opened: [Section] = []
         var matched = Set<Int>()
         for w in locks {
             // lk-rmw: the LKR just po-before (no po-between event of the cell).
-            let reads = ev.indices.filter { ev[$0].lkmm.contains(.lockRead) && ev[$0].cells == [cell] && po($0, w) }
+            let reads = lockReads.filter { po($0, w) }
             guard let r = reads.first(where: { r in !reads.contains { po(r, $0) } }) else { return nil }
             // critical: the po-next UL with no LKW or UL of the cell between.
             let u = unlocks.first { po(w, $0) && !between(w, $0) }
@@ -51,9 +67,10 @@ struct LockCoherence {
             let s = Section(lock: w, read: r, unlock: u)
             if u == nil { opened.append(s) } else { byThread[ev[w].thread, default: []].append(s) }
         }
-        // An unmatched UL (lock.cat flags unmatched-unlock) and more than one
-        // unmatched LKW (lock.cat's unmatched-locks: no execution) are left to the values.
-        guard matched.count == unlocks.count, opened.count <= 1 else { return nil }
+        guard matched.count == unlocks.count else {
+            throw ModelError.notModelled("spin_unlock of a lock its thread does not hold (lock.cat's unmatched-unlock)")
+        }
+        guard opened.count <= 1 else { return nil }
         sections = byThread.keys.sorted().map { t in byThread[t]!.sorted { po($0.lock, $1.lock) } }
         open = opened.first
     }
