@@ -24,6 +24,11 @@ public struct CheckOptions: Sendable, Hashable {
     /// initial value after an own write; co against po): every model here
     /// forbids them. Off only to test that the pruning loses nothing.
     public var coherencePruning = true
+    /// Enumerate a spinlock cell's coherence orders as lock.cat does, by
+    /// the order of its critical sections (`LockCoherence`), with each lock
+    /// read's source following from it. Off only to test that it loses
+    /// nothing against every permutation of the lock's writes.
+    public var lockOrders = true
     /// herd7 `-unroll`: how many times a path may take a backward jump to
     /// one target (herd7's default for AArch64 and x86 is 2, opts.ml
     /// `unroll_default`). The path that would take it once more is cut.

@@ -84,7 +84,8 @@ public enum ModelChecker {
             for f in fresh where !domain[f.cell].contains(f.value) { domain[f.cell].append(f.value) }
             if rounds > 16 { throw ModelError.notModelled("values computed from values read do not reach a fixpoint in 16 rounds") }
         }
-        traces = traces.map { $0.filter { !$0.impossible } }
+        try refuseReachableOutOfBounds(traces, initial: initial)
+        traces = traces.map { $0.filter { !$0.impossible && $0.outOfBounds == nil } }
         let combos = traces.reduce(1.0) { $0 * Double($1.count) }
         if combos > Double(options.maxCandidates) {
             throw ModelError.tooLarge("\(traces.map { String($0.count) }.joined(separator: " × ")) thread paths; the bound is \(options.maxCandidates)")
@@ -215,6 +216,19 @@ public enum ModelChecker {
 
     struct Pair: Hashable { var cell: Int; var value: UInt64 }
 
+    /// A path that accessed outside a location is refused unless some value
+    /// it reads is neither initial nor written by any path (then it only
+    /// exists because constants seed the value domains, and no execution takes it).
+    private static func refuseReachableOutOfBounds(_ traces: [[ThreadTrace]], initial: [UInt64]) throws {
+        let bad = traces.joined().filter { $0.outOfBounds != nil }
+        guard !bad.isEmpty else { return }
+        var written = Set(initial.enumerated().map { Pair(cell: $0.offset, value: $0.element) })
+        for t in traces.joined() { for e in t.events where e.isWrite { for (c, v) in zip(e.cells, e.values) { written.insert(Pair(cell: c, value: v)) } } }
+        for t in bad where t.events.allSatisfy({ e in e.isWrite || zip(e.cells, e.values).allSatisfy { written.contains(Pair(cell: $0, value: $1)) } }) {
+            throw ModelError.notModelled(t.outOfBounds!)
+        }
+    }
+
     /// herd7 shows the condition's registers and locations plus `locations [...]`,
     /// registers first (by thread, then register number), then memory by name.
     static func observedList(_ p: Program) -> [Observable] {
@@ -266,9 +280,9 @@ public enum ModelChecker {
         let s = StaticExecution(traces: chosen, byteEvents: options.byteEvents)
         let ev = s.events
         guard ev.count <= 64 else { throw ModelError.tooLarge("\(ev.count) memory events; the bound is 64") }
-        guard let space = candidateSpace(ev, po: s.po.contains, cellCount: layout.cellCount, initial: initial,
-                                         prune: options.coherencePruning) else { return }
-        let (slots, groupList, size) = (space.slots, space.groups, space.size)
+        guard let space = try candidateSpace(ev, po: s.po.contains, cellCount: layout.cellCount, initial: initial,
+                                         prune: options.coherencePruning, lockOrders: options.lockOrders) else { return }
+        let (slots, groupList, locks, size) = (space.slots, space.groups, space.locks, space.size)
         let prune = options.coherencePruning
         // Refuse, with its size, a combination whose rf × co space exceeds what is left of the bound.
         if size > Double(budget) {
@@ -278,6 +292,12 @@ public enum ModelChecker {
         let local = model.local(graph)
         var rf = ev.map { [Int](repeating: -1, count: $0.isRead ? $0.cells.count : 0) }
         var co = [[Int]](repeating: [], count: layout.cellCount)
+        // lock.cat `flag ~empty [FW] ; loc ; [ALL-LOCKS] as lock-final`: a spinlock's final value observed.
+        let observedCells = Set(observed.compactMap { o -> Int? in
+            guard case let .memory(name, element) = o, let l = p.locationIndex(name) else { return nil }
+            return layout.cells(location: l, offset: (element ?? 0) * p.locations[l].type.bytes, bytes: p.locations[l].type.bytes)?.first
+        })
+        let lockFinal = ev.contains { !$0.lkmm.isDisjoint(with: LKMMTags.lockEvents) && !observedCells.isDisjoint(with: $0.cells) }
         var before = [[Int8]](repeating: [Int8](repeating: 0, count: ev.count), count: ev.count)
 
         func finish() throws {
@@ -286,19 +306,10 @@ public enum ModelChecker {
             var rank = [[Int: Int]](repeating: [:], count: layout.cellCount)
             for c in co.indices { for (k, w) in co[c].enumerated() { rank[c][w] = k } }
             let x = CandidateExecution(s: s, rf: rf, co: co, coRank: rank)
-            if model == .lkmm {
-                let v = try LKMMModel.verdict(graph, graph.communications(x))
-                guard v.consistent else { return }
-                if chosen.contains(where: \.cut) { record(nil, false, nil); return }
-                flags.formUnion(v.flags)
-            } else {
-                guard model.consistent(graph, x, local: local) else { return }
-                if chosen.contains(where: \.cut) { record(nil, false, nil); return }
-            }
             // Final memory: the coherence-last write of each cell.
             var cellValue = initial
             for c in co.indices { if let w = co[c].last { cellValue[c] = ev[w].value(ofCell: c)! } }
-            let values = observed.map { o -> Value in
+            func value(_ o: Observable) -> Value {
                 switch o {
                 case let .register(t, r): return typed(p, o, chosen[t].registers[r] ?? p.threads[t].initialRegisters[r] ?? .zero)
                 case let .memory(name, element):
@@ -310,14 +321,35 @@ public enum ModelChecker {
                     return Value(bits: loc.type.truncate(bits))
                 }
             }
-            let lookup: (Observable) -> Value = { o in values[observed.firstIndex(of: o)!] }
-            let sat = p.condition.proposition.evaluate { o in lookup(o) }
-            record(FinalState(values: values), sat, options.witnesses ? x : nil)
+            if let f = p.filter, !f.evaluate(value) { return }
+            if model == .lkmm {
+                let v = try LKMMModel.verdict(graph, graph.communications(x))
+                guard v.consistent else { return }
+                if chosen.contains(where: \.cut) { record(nil, false, nil); return }
+                flags.formUnion(v.flags)
+                if lockFinal { flags.insert("lock-final") }
+            } else {
+                guard model.consistent(graph, x, local: local) else { return }
+                if chosen.contains(where: \.cut) { record(nil, false, nil); return }
+            }
+            record(FinalState(values: observed.map(value)), p.condition.proposition.evaluate(value), options.witnesses ? x : nil)
         }
 
         func coGroup(_ g: Int) throws {
             if g == groupList.count { try finish(); return }
             let (ws, cells) = groupList[g]
+            if let lock = locks[g] {
+                // One cell, written by lock events only: no other group shares its writers.
+                try lock.forEachOrder { order, reads in
+                    for (r, w) in reads {
+                        guard ev[r].values[0] == (w < 0 ? initial[lock.cell] : ev[w].value(ofCell: lock.cell)!) else { return }
+                        rf[r][0] = w
+                    }
+                    co[lock.cell] = order
+                    try coGroup(g + 1)
+                }
+                return
+            }
             var perm = ws
             func permute(_ k: Int) throws {
                 if k == perm.count {
@@ -362,12 +394,21 @@ public enum ModelChecker {
     /// cycle — sc.cat's sc, x86tso's uniproc, aarch64.cat's coRW1/coWR/coWW):
     /// no po-later write of the reading thread, no initial value once the
     /// thread wrote the cell, and one thread's writes in program order.
-    static func candidateSpace(_ ev: [Event], po: (Int, Int) -> Bool, cellCount: Int, initial: [UInt64], prune: Bool)
-        -> (slots: [(event: Int, index: Int, sources: [Int])], groups: [(key: [Int], value: [Int])], size: Double)? {
+    static func candidateSpace(_ ev: [Event], po: (Int, Int) -> Bool, cellCount: Int, initial: [UInt64], prune: Bool, lockOrders: Bool) throws
+        -> (slots: [(event: Int, index: Int, sources: [Int])], groups: [(key: [Int], value: [Int])], locks: [LockCoherence?], size: Double)? {
         var writers = [[Int]](repeating: [], count: cellCount)
         for (i, e) in ev.enumerated() where e.isWrite { for c in e.cells { writers[c].append(i) } }
+        var groups: [[Int]: [Int]] = [:]
+        for c in 0 ..< cellCount where !writers[c].isEmpty { groups[writers[c], default: []].append(c) }
+        let groupList = groups.sorted { $0.value[0] < $1.value[0] }
+        // A spinlock cell's orders are its critical sections' (LockCoherence); its LKRs' rf follows from them.
+        let locks = try groupList.map { g in
+            prune && lockOrders && g.value.count == 1 ? try LockCoherence(writers: g.key, cell: g.value[0], events: ev, po: po) : nil
+        }
+        if locks.contains(where: { $0?.deadlocks == true }) { return nil }
+        let derived = Set(locks.flatMap { $0?.reads ?? [] })
         var slots: [(event: Int, index: Int, sources: [Int])] = []
-        for (i, e) in ev.enumerated() where e.isRead {
+        for (i, e) in ev.enumerated() where e.isRead && !derived.contains(i) {
             for (k, c) in e.cells.enumerated() {
                 let wroteBefore = prune && writers[c].contains { po($0, i) }
                 var src: [Int] = initial[c] == e.values[k] && !wroteBefore ? [-1] : []
@@ -380,12 +421,10 @@ public enum ModelChecker {
                 slots.append((i, k, src))
             }
         }
-        var groups: [[Int]: [Int]] = [:]
-        for c in 0 ..< cellCount where !writers[c].isEmpty { groups[writers[c], default: []].append(c) }
-        let groupList = groups.sorted { $0.value[0] < $1.value[0] }
         var size = 1.0
         for slot in slots { size *= Double(slot.sources.count) }
-        for (ws, _) in groupList {
+        for (g, (ws, _)) in groupList.enumerated() {
+            if let lock = locks[g] { size *= lock.orderCount; continue }
             // orders of the writers; with pruning, each thread's own in program order
             for k in 1 ... max(1, ws.count) { size *= Double(k) }
             if prune {
@@ -394,7 +433,7 @@ public enum ModelChecker {
                 }
             }
         }
-        return (slots, groupList, size)
+        return (slots, groupList, locks, size)
     }
 
     /// The number of rf × co candidates over every combination of paths,
@@ -409,7 +448,7 @@ public enum ModelChecker {
                 var ev: [Event] = []
                 for (k, i) in pick.enumerated() { ev += traces[k][i].events }
                 let po: (Int, Int) -> Bool = { ev[$0].thread == ev[$1].thread && ev[$0].instruction < ev[$1].instruction }
-                if let space = candidateSpace(ev, po: po, cellCount: layout.cellCount, initial: initial, prune: options.coherencePruning) {
+                if let space = try candidateSpace(ev, po: po, cellCount: layout.cellCount, initial: initial, prune: options.coherencePruning, lockOrders: options.lockOrders) {
                     total += space.size
                 }
                 if total > Double(options.maxCandidates) {

@@ -108,7 +108,13 @@ struct ThreadTrace: Sendable {
     var cut = false
     /// LKMM fence events (`F[mb]`, `F[rcu-lock]`, …) at instruction positions, in program order (C programs only).
     var lkmmFences: [(instruction: Int, fence: LKMMFence)] = []
+    /// The SRCU events among them, by instruction: their `srcu_struct` location and value (lock, unlock).
+    var srcu: [Int: (location: Int, value: Value?)] = [:]
     /// A path no execution takes (a C thread dereferencing an integer): its
     /// writes count for the value domain, the path itself is left out.
     var impossible = false
+    /// The path accessed outside a location (the reason, for a refusal), and
+    /// runs on without that access: the checker refuses the test unless every
+    /// value the path reads is one no write gives (then no execution takes it).
+    var outOfBounds: String?
 }

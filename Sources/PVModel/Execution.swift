@@ -27,6 +27,7 @@ struct StaticExecution {
     var scaClass: Relation
     /// Per thread: LKMM fence events at instruction positions (C programs only).
     var lkmmFences: [[(instruction: Int, fence: LKMMFence)]]
+    var srcu: [[Int: (location: Int, value: Value?)]]
 
     init(traces: [ThreadTrace], byteEvents: Bool = false) {
         var evs: [Event] = []
@@ -54,6 +55,7 @@ struct StaticExecution {
         rmw = Relation(size: n)
         fences = []
         lkmmFences = traces.map(\.lkmmFences)
+        srcu = traces.map(\.srcu)
         self.byteEvents = byteEvents
         scaClass = Relation.identity(NodeSet(bits: ~0), size: n)
         if byteEvents {

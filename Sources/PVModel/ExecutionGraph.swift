@@ -46,6 +46,7 @@ struct ExecutionGraph {
 
     /// Per thread: LKMM fence events at instruction positions (C programs only).
     let lkmmFences: [[(instruction: Int, fence: LKMMFence)]]
+    let srcu: [[Int: (location: Int, value: Value?)]]
 
     /// `po & loc`.
     var poLoc: Relation { po & loc }
@@ -95,6 +96,7 @@ struct ExecutionGraph {
         pickLrs = s.pickDiffers ? lift(s.pickLrs) : Relation(size: n)
         sca = lift(s.scaClass)
         lkmmFences = s.lkmmFences
+        srcu = s.srcu
         let threads = threadOf
         /// Nodes with the same key, as masks.
         func same(_ key: [Int]) -> Relation {

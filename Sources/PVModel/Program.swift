@@ -21,6 +21,9 @@ public struct Program: Sendable {
     /// For a C program (`Architecture.c`): each thread as herd7's C semantics
     /// sees it (`threads` then carries only register types and initial values).
     public var lkmmThreads: [LKMMThread] = []
+    /// herd7's `filter p`: an execution whose final state does not satisfy
+    /// `p` is discarded before the model sees it (herd/mem.ml check_filter).
+    public var filter: Proposition?
 
     public init(name: String, architecture: Architecture, locations: [Location], threads: [ProgramThread],
                 initialMemory: [String: [UInt64]] = [:], condition: Condition, observed: [Observable] = []) {

@@ -21,6 +21,31 @@ struct HerdSyntaxTests {
         HerdReport.render(try ModelChecker.check(try LitmusParser.parse(text), model: .armv8))
     }
 
+    /// lib/stateParser.mly: `%left OR`, `%left AND`, `%right IMPLIES`,
+    /// `%nonassoc NOT`: `=>` binds tighter than `/\` and `\/`. Each
+    /// condition with herd7 7.57's Condition line and Positive/Negative.
+    @Test("'=>' binds tighter than '/\\' and '\\/', to the right, as herd7 reads it", arguments: [
+        ("0:X0=1 /\\ 0:X0=0 => 0:X0=5 \\/ ~0:X0=1 => 0:X0=0",
+         "Condition exists (0:X0=1 /\\ (0:X0=0 => 0:X0=5) \\/ (not (0:X0=1) => 0:X0=0))", "Positive: 2 Negative: 0"),
+        ("0:X0=1 /\\ 0:X0=0 => 0:X0=5", "Condition exists (0:X0=1 /\\ (0:X0=0 => 0:X0=5))", "Positive: 1 Negative: 1"),
+        ("0:X0=0 => 0:X0=5 /\\ 0:X0=1", "Condition exists ((0:X0=0 => 0:X0=5) /\\ 0:X0=1)", "Positive: 1 Negative: 1"),
+        ("0:X0=1 \\/ 0:X0=0 => 0:X0=5 => 0:X0=1", "Condition exists (0:X0=1 \\/ (0:X0=0 => 0:X0=5 => 0:X0=1))", "Positive: 2 Negative: 0"),
+        ("~0:X0=1 => 0:X0=5 /\\ (0:X0=1 => 0:X0=0)",
+         "Condition exists ((not (0:X0=1) => 0:X0=5) /\\ (0:X0=1 => 0:X0=0))", "Positive: 0 Negative: 2"),
+    ])
+    func impliesPrecedence(_ condition: String, _ herdCondition: String, _ herdWitnesses: String) throws {
+        let answer = try Self.answer("""
+            AArch64 imp
+            { 0:X1=x; 1:X1=x; }
+             P0          | P1          ;
+             LDR W0,[X1] | MOV W2,#1   ;
+                         | STR W2,[X1] ;
+            exists (\(condition))
+            """)
+        #expect(answer.contains(herdCondition + "\n"), "\(answer)")
+        #expect(answer.contains(herdWitnesses + "\n"), "\(answer)")
+    }
+
     @Test("CRLF and CR line ends, tabs, spaces in bindings, optional '#', '#+k', '==', a final ';': the same test")
     func sameTest() throws {
         let reference = try Self.answer(Self.mp)

@@ -43,6 +43,29 @@ struct RefusalTests {
         }
     }
 
+    /// A C path that reaches past a scalar is refused when some execution
+    /// can take it; one that exists only because the code's constants seed
+    /// the value domains (no write gives the value it read) is left out.
+    @Test("a C access past a scalar: refused when reachable, left out when no write gives the value that leads there")
+    func cOutOfBounds() throws {
+        func check(_ written: Int) throws -> CheckResult {
+            try ModelChecker.check(try LitmusParser.program("""
+                C past
+                {}
+                P0(int *x, int *y) { int r1; int *r2; r1 = READ_ONCE(*x); r2 = (y + (r1 & 8)); WRITE_ONCE(*r2, 1); }
+                P1(int *x) { WRITE_ONCE(*x, \(written)); }
+                exists (0:r1=1)
+                """))
+        }
+        #expect(try check(1).states.count == 2)
+        do {
+            _ = try check(8)
+            Issue.record("checked")
+        } catch let ModelError.notModelled(why) {
+            #expect(why == "an access at offset 8 of 'y'")
+        }
+    }
+
     @Test("a program too large to enumerate is refused with its size, quickly")
     func tooLarge() throws {
         // Six threads each storing twice to x then reading it: 12 writes to one cell.

@@ -179,6 +179,9 @@ public struct CStatement: Sendable, Hashable {
 
     public var kind: Kind
     public var line: Int
+    /// For an `if`: which branches were written as a `{ ... }` block (herd7
+    /// gives a block a program-order index of its own).
+    public var thenIsBlock = false, elseIsBlock = false
     public init(_ kind: Kind, line: Int) {
         self.kind = kind
         self.line = line

@@ -432,9 +432,16 @@ struct CodeParser {
             try ts.expect("(")
             let c = try expression()
             try ts.expect(")")
+            let thenIsBlock = ts.peek?.text == "{"
             let then = try branch()
-            let other = ts.accept("else") ? try branch() : nil
-            return CStatement(.ifElse(c, then, other), line: line)
+            var other: [CStatement]?, elseIsBlock = false
+            if ts.accept("else") {
+                elseIsBlock = ts.peek?.text == "{"
+                other = try branch()
+            }
+            var s = CStatement(.ifElse(c, then, other), line: line)
+            (s.thenIsBlock, s.elseIsBlock) = (thenIsBlock, elseIsBlock)
+            return s
         }
         if ts.accept("while") {
             // herd7: `while expr0 block`, expr0 a constant, a name, `*name` or `( e )`.

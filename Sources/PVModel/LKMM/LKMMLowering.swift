@@ -9,7 +9,7 @@
 ///     atomic_inc(X)           __atomic_op(X,+,1)
 ///     atomic_dec_and_test(X)  __atomic_op_return{mb}(X,-,1) == 0
 ///
-/// A primitive or construct this lowering does not model (locks, SRCU,
+/// A primitive or construct this lowering does not model (`spin_is_locked`,
 /// loops, `filter`, …) is refused by name (`ModelError.notModelled`), never guessed.
 public enum LKMMLowering {
     public static func program(_ test: CLitmusTest) throws -> Program {
@@ -32,7 +32,7 @@ private struct Lowerer {
 
     func valueType(_ t: CType, line: Int?) throws -> ValueType {
         if t.pointerDepth > 0 { return ValueType(bytes: 8, signed: false) }
-        if t.base == "atomic_t" || t.base == "spinlock_t" { return .int }
+        if ["atomic_t", "spinlock_t", "struct srcu_struct"].contains(t.base) { return .int }
         if t.base == "intptr_t" || t.base == "uintptr_t" { return ValueType(bytes: 8, signed: t.base == "intptr_t") }
         guard let v = ValueType.named(t.base) else { throw refuse("type '\(t.base)'", line: line) }
         return v
@@ -41,7 +41,6 @@ private struct Lowerer {
     func location(_ name: String) -> Int? { locations.firstIndex { $0.name == name } }
 
     mutating func lower() throws -> Program {
-        if test.filter != nil { throw refuse("filter") }
         // Shared locations: their type from the init block, else from a parameter (one `*` less).
         for name in test.globalNames {
             var type = ValueType.int
@@ -112,6 +111,7 @@ private struct Lowerer {
         program.observed = try test.locations.map { try observable($0) }
         let q = test.condition.quantifier
         program.condition = Condition(q, try proposition(test.condition.proposition, program))
+        program.filter = try test.filter.map { try proposition($0, program) }
         return program
     }
 
@@ -159,19 +159,22 @@ private struct Lowerer {
         var out: [LKMMStatement] = []
         for s in ss {
             switch s.kind {
-            case let .declaration(_, name, e?): out.append(.assign(register: register(t, name), try expression(e, t, line: s.line)))
+            case let .declaration(_, name, e?): out += [.advance(1), .assign(register: register(t, name), try expression(e, t, line: s.line))]
             case .declaration(_, _, nil): break
             case let .assignment(name, e):
                 guard registers[t].contains(name) || location(name) == nil else {
                     throw refuse("an assignment to the shared '\(name)' without '*'", line: s.line)
                 }
-                out.append(.assign(register: register(t, name), try expression(e, t, line: s.line)))
+                out += [.advance(1), .assign(register: register(t, name), try expression(e, t, line: s.line))]
             case let .store(address, value):
-                out.append(.store(.plain, try expression(address, t, line: s.line), try expression(value, t, line: s.line)))
-            case let .expression(e): out += try effect(e, t, line: s.line)
+                out += [.advance(1), .store(.plain, try expression(address, t, line: s.line), try expression(value, t, line: s.line))]
+            case let .expression(e): out += [.advance(Self.herdIndexes(e))] + (try effect(e, t, line: s.line))
             case let .ifElse(c, a, b):
-                out.append(.conditional(try expression(c, t, line: s.line), then: try statements(a, thread: t), else: try statements(b ?? [], thread: t)))
-            case let .block(b): out += try statements(b, thread: t)
+                // the `if`, then the taken branch's own index (and its block's, if braced)
+                let then: [LKMMStatement] = [.advance(s.thenIsBlock ? 2 : 1)] + (try statements(a, thread: t))
+                let other: [LKMMStatement] = try b.map { [.advance(s.elseIsBlock ? 2 : 1)] + (try statements($0, thread: t)) } ?? []
+                out += [.advance(1), .conditional(try expression(c, t, line: s.line), then: then, else: other)]
+            case let .block(b): out += [.advance(1)] + (try statements(b, thread: t))
             case .whileLoop: throw refuse("a while loop", line: s.line)
             }
         }
@@ -205,10 +208,27 @@ private struct Lowerer {
             return [.atomicOp(try expression(a[1], t, line: line), c.name == "atomic_add" ? .add : .sub, try expression(a[0], t, line: line))]
         case "spin_lock": try args(1); return [.lock(try expression(a[0], t, line: line))]
         case "spin_unlock": try args(1); return [.unlock(try expression(a[0], t, line: line))]
+        case "srcu_read_unlock":
+            try args(2); return [.srcu(.srcuUnlock, try expression(a[0], t, line: line), value: try expression(a[1], t, line: line))]
+        case "synchronize_srcu", "synchronize_srcu_expedited": try args(1); return [.srcu(.syncSrcu, try expression(a[0], t, line: line), value: nil)]
         case "atomic_inc", "atomic_dec":
             try args(1)
             return [.atomicOp(try expression(a[0], t, line: line), c.name == "atomic_inc" ? .add : .sub, .constant(1))]
         default: return [.evaluate(try expression(e, t, line: line))]
+        }
+    }
+
+    /// How far a statement `e;` moves herd7's program-order index: one, or
+    /// for a linux-kernel.def macro with a `{ … }` body one for the body and
+    /// one for each statement in it (`smp_store_mb(X,V) { __store{once}(X,V); __fence{mb}; }`: 3).
+    static func herdIndexes(_ e: CExpression) -> Int {
+        guard case let .call(c) = e else { return 1 }
+        switch c.name {
+        case "smp_store_mb", "atomic_set", "atomic_set_release": return 3
+        case "WRITE_ONCE", "smp_store_release", "rcu_assign_pointer", "spin_lock", "spin_unlock", "srcu_read_unlock",
+             "synchronize_srcu", "synchronize_srcu_expedited", "atomic_add", "atomic_sub", "atomic_inc", "atomic_dec":
+            return 2
+        default: return fences[c.name] == nil ? 1 : 2
         }
     }
 
@@ -292,6 +312,7 @@ private struct Lowerer {
             let x = try args(1)
             return .binary(.equal, .atomicUpdate(x[0], c.name == "atomic_inc_and_test" ? .add : .sub, .constant(1), returnsOld: false, .mb), .constant(0))
         case "spin_trylock": return .tryLock(try args(1)[0])
+        case "srcu_read_lock": return .srcuLock(try args(1)[0])
         case "atomic_add_unless", "__atomic_add_unless":
             let x = try args(3)
             return .addUnless(x[0], add: x[1], unless: x[2], returnsBool: c.name == "atomic_add_unless")

@@ -34,6 +34,10 @@ public enum LKMMFence: String, Sendable, Hashable, CaseIterable {
     case rcuLock = "rcu-lock", rcuUnlock = "rcu-unlock", syncRcu = "sync-rcu"
     case beforeAtomic = "before-atomic", afterAtomic = "after-atomic"
     case afterSpinlock = "after-spinlock", afterUnlockLock = "after-unlock-lock"
+    /// linux-kernel.bell's `SRCU` events (`srcu_read_lock`, `srcu_read_unlock`,
+    /// `synchronize_srcu`): not memory accesses, but each with the location
+    /// of its `srcu_struct` and (lock, unlock) a value (`ThreadTrace.srcu`).
+    case srcuLock = "srcu-lock", srcuUnlock = "srcu-unlock", syncSrcu = "sync-srcu"
 }
 
 /// herd7's C operators (lib/CParser.mly has no unary ones, no `&&`, `||`,
@@ -64,6 +68,9 @@ public indirect enum LKMMExpression: Sendable {
     case addUnless(LKMMExpression, add: LKMMExpression, unless: LKMMExpression, returnsBool: Bool)
     /// `spin_trylock(X)`: a lock (1) or `LF`, a read of a taken lock (0).
     case tryLock(LKMMExpression)
+    /// `srcu_read_lock(X)`: `__srcu{srcu-lock}(X)`, an `srcu-lock` event whose
+    /// value (herd7 CSem: `(proc + 1) * 307 + program_order_index * 599`) it returns.
+    case srcuLock(LKMMExpression)
 }
 
 public indirect enum LKMMStatement: Sendable {
@@ -80,6 +87,12 @@ public indirect enum LKMMStatement: Sendable {
     case lock(LKMMExpression)
     /// `spin_unlock(X)`: `UL`, a write freeing it (0).
     case unlock(LKMMExpression)
+    /// `srcu_read_unlock(X, V)` (`srcu-unlock`, with the value V) and `synchronize_srcu(X)` (`sync-srcu`).
+    case srcu(LKMMFence, LKMMExpression, value: LKMMExpression?)
+    /// herd7's program-order index moves on by n (CSem gives each
+    /// statement, block, `if` branch and linux-kernel.def macro body one);
+    /// no event, no program-order position. Only `srcu_read_lock`'s value shows it.
+    case advance(Int)
 }
 
 /// Annotations of an LKMM access event (linux-kernel.bell's `Once`,
@@ -96,6 +109,8 @@ struct LKMMTags: OptionSet, Sendable, Hashable {
     static let lockWrite = LKMMTags(rawValue: 32)
     static let unlock = LKMMTags(rawValue: 64)
     static let lockFail = LKMMTags(rawValue: 128)
+    /// lock.cat's `ALL-LOCKS` (with `LKR`).
+    static let lockEvents: LKMMTags = [.lockRead, .lockWrite, .unlock, .lockFail]
 
     init(rawValue: UInt16) { self.rawValue = rawValue }
     init(_ a: LKMMAccess) {

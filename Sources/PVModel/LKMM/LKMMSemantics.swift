@@ -21,6 +21,8 @@ struct LKMMSemantics {
 
     private struct State {
         var step = 0
+        /// herd7's `program_order_index` (`LKMMStatement.advance`).
+        var herdIndex = 0
         var regs: [Int: Value]
         var taint: [Int: Taint] = [:]
         var trace = ThreadTrace()
@@ -43,6 +45,11 @@ struct LKMMSemantics {
 
     private func run(_ body: ArraySlice<LKMMStatement>, _ s: State, _ done: (State) throws -> Void) throws {
         guard let first = body.first else { return try done(s) }
+        if case let .advance(n) = first {
+            var s = s
+            s.herdIndex += n
+            return try run(body.dropFirst(), s, done)
+        }
         if s.trace.events.count > 60 { throw ModelError.tooLarge("thread P\(thread) has more than 60 memory events") }
         try execute(first, s) { (s: State) throws in
             var s = s
@@ -89,6 +96,13 @@ struct LKMMSemantics {
                 var s = s
                 guard v[0].location != nil else { s.trace.impossible = true; return try k(s) }
                 try write(&s, v[0], .zero, addrTaint: t[0], dataTaint: Taint(), tags: [.unlock, .release])
+                try k(s)
+            }
+        case .advance: try k(s)
+        case let .srcu(kind, address, value):
+            try operands([address] + (value.map { [$0] } ?? []), s) { (s: State, v: [Value], _: [Taint]) throws in
+                var s = s
+                try srcu(&s, kind, v[0], value: v.count > 1 ? v[1] : nil)
                 try k(s)
             }
         case let .conditional(c, thenBody, elseBody):
@@ -157,6 +171,13 @@ struct LKMMSemantics {
                     (s: State, old: Value, _: Int, rt: Taint) throws in try k(s, returnsBool ? Value(bits: 0) : old, returnsBool ? Taint() : rt)
                 }
             }
+        case let .srcuLock(address):
+            try operands([address], s) { (s: State, v: [Value], _: [Taint]) throws in
+                var s = s
+                let value = Value(bits: UInt64((thread + 1) * 307 + s.herdIndex * 599))
+                try srcu(&s, .srcuLock, v[0], value: value)
+                try k(s, value, Taint())
+            }
         case let .tryLock(address):
             try operands([address], s) { (s: State, v: [Value], t: [Taint]) throws in
                 try takeLock(s, v[0], t[0]) { (s: State) throws in try k(s, Value(bits: 1), Taint()) }
@@ -191,7 +212,7 @@ struct LKMMSemantics {
             case let .compareExchange(a, b, c, _): expression(a); expression(b); expression(c)
             case let .atomicUpdate(a, _, b, _, _): expression(a); expression(b)
             case let .addUnless(a, b, c, _): expression(a); expression(b); expression(c)
-            case let .tryLock(a): expression(a)
+            case let .tryLock(a), let .srcuLock(a): expression(a)
             }
         }
         func walk(_ body: [LKMMStatement]) {
@@ -202,6 +223,8 @@ struct LKMMSemantics {
                 case .fence: break
                 case let .conditional(c, t, e): expression(c); walk(t); walk(e)
                 case let .lock(a), let .unlock(a): expression(a)
+                case let .srcu(_, a, v): expression(a); v.map(expression)
+                case .advance: break
                 }
             }
         }
@@ -247,14 +270,26 @@ struct LKMMSemantics {
         }
     }
 
+    /// An SRCU event at this statement: a fence-like event (no memory
+    /// access) on the `srcu_struct` at `address`, with its value.
+    private func srcu(_ s: inout State, _ kind: LKMMFence, _ address: Value, value: Value?) throws {
+        guard let l = address.location else { throw ModelError.notModelled("an SRCU primitive on a value that is not a location's address") }
+        s.trace.lkmmFences.append((s.step, kind))
+        s.trace.srcu[s.step] = (l, value)
+    }
+
     // MARK: memory
 
-    private func cell(_ address: Value) throws -> (location: Int, cells: [Int], type: ValueType) {
+    /// The cell `address` names; nil (the reason kept in the trace) for an
+    /// access outside its location, which the checker refuses unless no
+    /// execution can take the path (`ThreadTrace.outOfBounds`).
+    private func cell(_ address: Value, _ trace: inout ThreadTrace) throws -> (location: Int, cells: [Int], type: ValueType)? {
         guard let l = address.location else { throw ModelError.notModelled("an access through a value that is not a location's address") }
         let loc = program.locations[l]
         let offset = Int(address.bits)
         guard offset >= 0, offset + loc.type.bytes <= loc.byteSize, offset % loc.type.bytes == 0 else {
-            throw ModelError.notModelled("an access at offset \(offset) of '\(loc.name)'")
+            trace.outOfBounds = trace.outOfBounds ?? "an access at offset \(offset) of '\(loc.name)'"
+            return nil
         }
         guard let cs = layout.cells(location: l, offset: offset, bytes: loc.type.bytes), cs.count == 1 else {
             throw ModelError.notModelled("an access to '\(loc.name)' narrower than its cells")
@@ -280,7 +315,8 @@ struct LKMMSemantics {
             t.trace.impossible = true
             return try k(t, .zero, -1, Taint())
         }
-        let (_, cs, type) = try cell(address)
+        var s = s
+        guard let (_, cs, type) = try cell(address, &s.trace) else { return try k(s, .zero, -1, Taint()) }
         try checkLimit(s)
         for bits in domain[cs[0]] {
             let v = loaded(bits, type)
@@ -298,7 +334,7 @@ struct LKMMSemantics {
 
     @discardableResult
     private func write(_ s: inout State, _ address: Value, _ v: Value, addrTaint: Taint, dataTaint: Taint, tags: LKMMTags) throws -> Int {
-        let (_, cs, type) = try cell(address)
+        guard let (_, cs, type) = try cell(address, &s.trace) else { return -1 }
         let bits = v.location == nil ? type.truncate(v.bits) : LKMMPointer.encode(v)
         var e = Event(kind: .write, thread: thread, instruction: s.step, cells: cs, values: [bits])
         e.lkmm = tags

@@ -1,28 +1,31 @@
 /// herd7's grammar of a final condition's proposition, shared by the
 /// assembly and C front ends; each supplies how an atom `o = v` reads.
+/// Precedence as lib/stateParser.mly declares it (`%left OR`, `%left AND`,
+/// `%right IMPLIES`, `%nonassoc NOT`, loosest first): `=>` binds tighter
+/// than `/\`, so `a /\ b => c` is `a /\ (b => c)`.
 ///
-///     prop  := or ('=>' prop)?
-///     or    := and ('\/' and)*
-///     and   := unary ('/\' unary)*
+///     prop  := and ('\/' and)*
+///     and   := imp ('/\' imp)*
+///     imp   := unary ('=>' imp)?
 ///     unary := ('~' | 'not') unary | '(' prop ')' | 'true' | 'false' | atom
 ///     atom  := observable ('=' | '==' | '!=' | '<>') value
 enum PropositionSyntax {
     static func parse<O, V>(_ ts: inout TokenStream, atom: (inout TokenStream) throws -> PropositionOver<O, V>) throws -> PropositionOver<O, V> {
-        let lhs = try disjunction(&ts, atom)
-        if ts.accept("=>") { return .implies(lhs, try parse(&ts, atom: atom)) }
-        return lhs
-    }
-
-    private static func disjunction<O, V>(_ ts: inout TokenStream, _ atom: (inout TokenStream) throws -> PropositionOver<O, V>) throws -> PropositionOver<O, V> {
         var ps = [try conjunction(&ts, atom)]
         while ts.accept("\\/") { ps.append(try conjunction(&ts, atom)) }
         return ps.count == 1 ? ps[0] : .or(ps)
     }
 
     private static func conjunction<O, V>(_ ts: inout TokenStream, _ atom: (inout TokenStream) throws -> PropositionOver<O, V>) throws -> PropositionOver<O, V> {
-        var ps = [try unary(&ts, atom)]
-        while ts.accept("/\\") { ps.append(try unary(&ts, atom)) }
+        var ps = [try implication(&ts, atom)]
+        while ts.accept("/\\") { ps.append(try implication(&ts, atom)) }
         return ps.count == 1 ? ps[0] : .and(ps)
+    }
+
+    private static func implication<O, V>(_ ts: inout TokenStream, _ atom: (inout TokenStream) throws -> PropositionOver<O, V>) throws -> PropositionOver<O, V> {
+        let lhs = try unary(&ts, atom)
+        if ts.accept("=>") { return .implies(lhs, try implication(&ts, atom)) }
+        return lhs
     }
 
     private static func unary<O, V>(_ ts: inout TokenStream, _ atom: (inout TokenStream) throws -> PropositionOver<O, V>) throws -> PropositionOver<O, V> {

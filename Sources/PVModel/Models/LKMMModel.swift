@@ -9,13 +9,15 @@
 /// race's left side (`pre-race` leaves `M \ IW` there), so leaving them out
 /// changes no axiom and no flag.
 ///
-/// RCU: the fence events `F[rcu-lock]`, `F[rcu-unlock]`, `F[sync-rcu]` are
-/// nodes of their own (after the memory nodes), as rcu-order relates them.
+/// RCU and SRCU: the fence events `F[rcu-lock]`, `F[rcu-unlock]`,
+/// `F[sync-rcu]` and the `SRCU` events (`srcu-lock`, `srcu-unlock`,
+/// `sync-srcu`, each with its `srcu_struct`) are nodes of their own (after
+/// the memory nodes), as rcu-order relates them.
 ///
-/// Not modelled, and refused with their names before any execution is
-/// enumerated (`LKMMModel.refusal`, `LKMMLowering`): the lock events of
-/// lock.cat (`spin_lock` and friends, `smp_mb__after_spinlock`,
-/// `smp_mb__after_unlock_lock`) and SRCU.
+/// Locks: lock.cat's events (`LKR`, `LKW`, `UL`, `LF`) by value, a
+/// spinlock cell's coherence orders enumerated as lock.cat generates them
+/// (`LockCoherence`). Not modelled, and refused with their names before
+/// any execution is enumerated (`LKMMLowering`): `spin_is_locked` and SRCU.
 enum LKMMModel {
     /// Why a program cannot be decided here, or nil.
     static func refusal(_ p: Program) -> String? {
@@ -83,7 +85,7 @@ enum LKMMModel {
         let afterUnlockLock: Relation = po.to(UL) * (co | po).to(LKW) * fencerel(.afterUnlockLock)
         let mb: Relation = fencerel(.mb) | beforeAtomic | afterAtomic | afterSpinlock | afterUnlockLock
         let poUnlockRfLockPo: Relation = po.to(UL) * rf.to(LKR) * po
-        let gp: Relation = po * Relation.identity(rcuFences.sync, size: n) * po.optional
+        let gp: Relation = po * Relation.identity(rcuFences.sync | rcuFences.srcuSync, size: n) * po.optional
         let strongFence0: Relation = mb | gp
         let nonrwFence: Relation = strongFence0 | poRel | acqPo
         let fence0: Relation = nonrwFence | wmb | rmb
@@ -138,8 +140,9 @@ enum LKMMModel {
         let rwIncoh: Relation = preRace & fr & wrVis.inverse
         let wwIncoh: Relation = preRace & co & wwVis.inverse
         guard (wrIncoh | rwIncoh | wwIncoh).isEmpty else { return (false, []) }
-        var flags: Set<String> = rcuFences.unbalanced ? ["unbalanced-rcu-locking"] : []
-        let barrier: Relation = pad(g.lkmmFenced(anyOf: [.barrier, .rmb, .wmb, .mb, .syncRcu, .beforeAtomic, .afterAtomic, .rcuLock, .rcuUnlock])
+        var flags = rcuFences.flags
+        let barrier: Relation = pad(g.lkmmFenced(anyOf: [.barrier, .rmb, .wmb, .mb, .syncRcu, .syncSrcu, .beforeAtomic, .afterAtomic,
+                                                         .rcuLock, .rcuUnlock, .srcuLock, .srcuUnlock])
 ) | (po * Relation.identity(Acquire | Release, size: n) * po) | po.to(Release) | po.from(Acquire)
         let plainW: NodeSet = Plain & W
         let unbarred: Relation = poLoc - barrier
@@ -166,37 +169,65 @@ enum LKMMModel {
     }
 }
 
-/// The RCU fence events of an execution as nodes `size ..< size + count`
-/// (linux-kernel.bell's `Rcu-lock`, `Rcu-unlock`, `Sync-rcu`), with
+/// The RCU fence events and SRCU events of an execution as nodes
+/// `size ..< size + count` (linux-kernel.bell's `Rcu-lock`, `Rcu-unlock`,
+/// `Sync-rcu`, `Srcu-lock`, `Srcu-unlock`, `Sync-srcu`), with
 /// linux-kernel.bell's `rcu-rscs` (each rcu_read_lock matched with its
-/// rcu_read_unlock by nesting, per thread) and linux-kernel.cat's rcu-order.
+/// rcu_read_unlock by nesting, per thread) and `srcu-rscs` (the same per
+/// `srcu_struct`: its `unmatched-po` is `& loc`), their flags, and
+/// linux-kernel.cat's rcu-order.
 struct RCUFences {
     var nodes: [(thread: Int, instruction: Int, fence: LKMMFence)] = []
     let base: Int
     var lock = NodeSet.empty, unlock = NodeSet.empty, sync = NodeSet.empty
+    /// `Sync-srcu`.
+    var srcuSync = NodeSet.empty
     /// rcu-rscs: lock → its unlock.
     var rscs: [(Int, Int)] = []
-    /// Some lock or unlock is left unmatched (`flag ~empty … as unbalanced-rcu-locking`).
-    var unbalanced = false
+    /// srcu-rscs: srcu-lock → its srcu-unlock (same `srcu_struct`).
+    var srcuRscs: [(Int, Int)] = []
+    /// The `srcu_struct` of each SRCU node (`loc`).
+    var srcuLocation: [Int: Int] = [:]
+    /// linux-kernel.bell's flags: `unbalanced-rcu-locking`,
+    /// `unbalanced-srcu-locking`, `srcu-bad-nesting` (`different-values(srcu-rscs)`),
+    /// `invalid-sleep` (`rcu-rscs & (po ; [Sync-srcu] ; po)`).
+    var flags: Set<String> = []
 
     var count: Int { nodes.count }
 
     init(_ g: ExecutionGraph) {
         base = g.size
+        let kinds: Set<LKMMFence> = [.rcuLock, .rcuUnlock, .syncRcu, .srcuLock, .srcuUnlock, .syncSrcu]
         for (t, fences) in g.lkmmFences.enumerated() {
             var open: [Int] = []
-            for f in fences where [.rcuLock, .rcuUnlock, .syncRcu].contains(f.fence) {
+            var srcuOpen: [Int: [Int]] = [:]
+            var value: [Int: Value] = [:]
+            for f in fences where kinds.contains(f.fence) {
                 let id = base + nodes.count
                 nodes.append((t, f.instruction, f.fence))
+                let operand = g.srcu[t][f.instruction]
+                if let operand { srcuLocation[id] = operand.location }
                 switch f.fence {
                 case .rcuLock: lock = lock | NodeSet([id]); open.append(id)
                 case .rcuUnlock:
                     unlock = unlock | NodeSet([id])
-                    if let l = open.popLast() { rscs.append((l, id)) } else { unbalanced = true }
-                default: sync = sync | NodeSet([id])
+                    if let l = open.popLast() { rscs.append((l, id)) } else { flags.insert("unbalanced-rcu-locking") }
+                case .syncRcu: sync = sync | NodeSet([id])
+                case .srcuLock:
+                    value[id] = operand?.value
+                    srcuOpen[operand?.location ?? -1, default: []].append(id)
+                case .srcuUnlock:
+                    if let l = srcuOpen[operand?.location ?? -1]?.popLast() {
+                        srcuRscs.append((l, id))
+                        if value[l] != operand?.value { flags.insert("srcu-bad-nesting") }
+                    } else { flags.insert("unbalanced-srcu-locking") }
+                default: srcuSync = srcuSync | NodeSet([id])
                 }
             }
-            if !open.isEmpty { unbalanced = true }
+            // synchronize_srcu() inside an RCU read-side critical section (node ids follow po within a thread)
+            if rscs.contains(where: { l, u in (l + 1 ..< u).contains { srcuSync.contains($0) } }) { flags.insert("invalid-sleep") }
+            if !open.isEmpty { flags.insert("unbalanced-rcu-locking") }
+            if srcuOpen.values.contains(where: { !$0.isEmpty }) { flags.insert("unbalanced-srcu-locking") }
         }
     }
 
@@ -233,17 +264,23 @@ struct RCUFences {
     /// linux-kernel.cat's definition (its SRCU terms aside), with
     /// `rcu-link = po? ; hb* ; pb* ; prop ; po`.
     func rcuFence(po: Relation, hbStar: Relation, pbStar: Relation, prop: Relation, size n: Int) -> Relation {
-        guard sync != .empty else { return Relation(size: n) }  // every term of rcu-order holds a grace period
-        let gp = Relation.identity(sync, size: n)
-        var rscsi = Relation(size: n)
+        // every term of rcu-order holds a grace period
+        guard sync != .empty || srcuSync != .empty else { return Relation(size: n) }
+        let gp = Relation.identity(sync, size: n), srcuGp = Relation.identity(srcuSync, size: n)
+        var rscsi = Relation(size: n), srcuRscsi = Relation(size: n), loc = Relation(size: n)
         for (l, u) in rscs { rscsi.add(u, l) }
+        for (l, u) in srcuRscs { srcuRscsi.add(u, l) }
+        for (a, la) in srcuLocation { for (b, lb) in srcuLocation where la == lb { loc.add(a, b) } }
         let link: Relation = po.optional * hbStar * pbStar * prop * po
         let gpLink: Relation = gp * link, rscsiLink: Relation = rscsi * link
-        var order = gp
+        let srcuGpLink: Relation = srcuGp * link, srcuRscsiLink: Relation = srcuRscsi * link
+        let base: Relation = gp | srcuGp | gpLink * rscsi | ((srcuGpLink * srcuRscsi) & loc) | rscsiLink * gp
+            | ((srcuRscsiLink * srcuGp) & loc)
+        var order = base
         while true {
             let linkOrderLink: Relation = link * order * link
-            var next: Relation = gp | gpLink * rscsi | rscsiLink * gp
-            next = next | gp * linkOrderLink * rscsi | rscsi * linkOrderLink * gp | order * link * order
+            var next: Relation = base | gp * linkOrderLink * rscsi | ((srcuGp * linkOrderLink * srcuRscsi) & loc)
+            next = next | rscsi * linkOrderLink * gp | ((srcuRscsi * linkOrderLink * srcuGp) & loc) | order * link * order
             if next == order { break }
             order = next | order
         }
