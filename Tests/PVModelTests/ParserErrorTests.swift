@@ -20,7 +20,7 @@ struct ParserErrorTests {
         ("no init block", "AArch64 T\n P0 ;\n", 1, "T", "no init block"),
         ("unclosed init block", "AArch64 T\n{ 0:X1=x;\n", 2, "{", "not closed"),
         ("processor names", good.replacingOccurrences(of: " P0 ", with: " Q0 "), 3, "Q0", "expected processor name P0"),
-        ("unsupported instruction", good.replacingOccurrences(of: "LDR W0,[X1]", with: "STNP W0,W2,[X1]"), 4, "STNP", "not in the supported AArch64 subset"),
+        ("unsupported instruction", good.replacingOccurrences(of: "LDR W0,[X1]", with: "LDPSW X0,X2,[X1]"), 4, "LDPSW", "not in the supported AArch64 subset"),
         ("bad register", good.replacingOccurrences(of: "LDR W0", with: "LDR Q0"), 4, "Q0", "expected a register"),
         ("index extension", good.replacingOccurrences(of: "[X1]", with: "[X1,W2,LSL #3]"), 4, "W2 LSL #3", "an index Wm takes SXTW or UXTW"),
         ("operand count", good.replacingOccurrences(of: "LDR W0,[X1]", with: "LDR W0"), 4, "LDR", "expected 2 operands"),

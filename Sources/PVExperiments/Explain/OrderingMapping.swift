@@ -91,6 +91,7 @@ public enum OrderingMapping {
         case .branch: "B"
         case .select: "CSEL"
         case .compareAndSwap: "CAS"
+        case .compareAndSwapPair: "CASP"
         case let .atomic(op, _, _, _, _, _, _): op == .swp ? "SWP" : "LD\(op.rawValue)"
         }
     }
