@@ -491,6 +491,8 @@ enum AArch64Syntax: AssemblySyntax {
             guard rs.allSatisfy({ $0.bytes == rs[0].bytes }) else { throw LitmusError(line: line, token: m.text, "registers of mixed widths (herd7 refuses them)") }
             let a = try address(args[4], line: line)
             guard a.index == nil, a.offset == 0 else { throw LitmusError(line: line, token: m.text, "CASP takes a base register only: [Xn]") }
+            // herd7 7.57's grammar: [Xn,#0] for X registers only.
+            guard rs[0].bytes == 8 || args[4].count == 3 else { throw LitmusError(line: line, token: m.text, "CASP of W registers takes [Xn] (herd7 7.57)") }
             return .compareAndSwapPair(expected: rs[0].index, expected2: rs[1].index, new: rs[2].index, new2: rs[3].index, address: a,
                                        bytes: rs[0].bytes, acquire: op.hasPrefix("CASPA"), release: op.hasSuffix("L"))
         case _ where cas(op) != nil:
