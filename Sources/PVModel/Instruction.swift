@@ -7,6 +7,9 @@
 public enum Instruction: Sendable, Hashable {
     /// A load of `bytes` into `destination` (zero-extended).
     case load(destination: Int, address: Address, bytes: Int, ordering: LoadOrdering, exclusive: Bool)
+    /// LDRSB/LDRSH/LDRSW: `bytes` sign-extended to the destination's
+    /// `registerBytes` (4 or 8; a W result is zero-extended above, as herd7's `ldrs`).
+    case loadSigned(destination: Int, address: Address, bytes: Int, registerBytes: Int)
     /// A store of `source`'s low `bytes`. An exclusive store writes 0 to
     /// `status` on success, 1 on failure (both are explored).
     case store(source: Operand, address: Address, bytes: Int, ordering: StoreOrdering, status: Int?)

@@ -466,20 +466,12 @@ struct ThreadSemantics {
             case let .fence(f):
                 s.trace.fences.append((instr, f, s.ctrl.dtrm, s.ctrl.pick))
                 if f != .isb, f != .mfence, !program.threads[thread].systemFences.contains(here) { s.trace.sharedDomainFence = true }
+            case let .loadSigned(d, a, n, rb):
+                // herd7 `ldrs`: the value sign-extended from `n` bytes, then cut to the register's width.
+                try runLoad(s, code, &out, d, a, n, .plain, false, instr: instr) { mask(UInt64(bitPattern: signed($0, n)), rb) }
+                return
             case let .load(d, a, n, ord, excl):
-                let (loc, off, at) = try resolve(s, a)
-                let ps = try pieces(loc, off, n)
-                if excl, ps.count > 1 { throw ModelError.notModelled("a misaligned load-exclusive (alignment fault)") }
-                try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: {
-                    $0.acquire = ord == .acquire; $0.acquirePC = ord == .acquirePC; $0.exclusive = excl
-                }) { t0, bytes, evs in
-                    var t = t0
-                    // The pieces are contiguous from `off`: bytes are in address order.
-                    write(&t, d, Value(bits: fromLE(bytes[0 ..< n])), taint: loadTaint(t, evs))
-                    writeBack(&t, a)
-                    if excl { t.monitor = (evs, loc, off, n) }
-                    try run(t, code, &out)
-                }
+                try runLoad(s, code, &out, d, a, n, ord, excl, instr: instr) { $0 }
                 return
             case let .loadPair(d1, d2, a, n, ord, excl):
                 let (loc, off, at) = try resolve(s, a)
@@ -676,6 +668,24 @@ struct ThreadSemantics {
         }
         s.trace.registers = s.regs
         out.append(s.trace)
+    }
+
+    /// LDR and its forms: the read events, then `d` = `value(bits read)`.
+    private func runLoad(_ s: State, _ code: [Instruction], _ out: inout [ThreadTrace], _ d: Int, _ a: Address, _ n: Int,
+                         _ ord: LoadOrdering, _ excl: Bool, instr: Int, value: (UInt64) -> UInt64) throws {
+        let (loc, off, at) = try resolve(s, a)
+        let ps = try pieces(loc, off, n)
+        if excl, ps.count > 1 { throw ModelError.notModelled("a misaligned load-exclusive (alignment fault)") }
+        try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: {
+            $0.acquire = ord == .acquire; $0.acquirePC = ord == .acquirePC; $0.exclusive = excl
+        }) { t0, bytes, evs in
+            var t = t0
+            // The pieces are contiguous from `off`: bytes are in address order.
+            write(&t, d, Value(bits: value(fromLE(bytes[0 ..< n]))), taint: loadTaint(t, evs))
+            writeBack(&t, a)
+            if excl { t.monitor = (evs, loc, off, n) }
+            try run(t, code, &out)
+        }
     }
 
     /// STXR/STXP: success (paired with the monitor's load-exclusive at the

@@ -92,6 +92,7 @@ public enum OrderingMapping {
         case .select: "CSEL"
         case .compareAndSwap: "CAS"
         case .compareAndSwapPair: "CASP"
+        case .loadSigned: "LDRS"
         case let .atomic(op, _, _, _, _, _, _): op == .swp ? "SWP" : "LD\(op.rawValue)"
         }
     }

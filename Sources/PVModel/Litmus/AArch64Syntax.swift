@@ -305,6 +305,14 @@ enum AArch64Syntax: AssemblySyntax {
             let ord: LoadOrdering = stem == "LDAR" || stem == "LDAXR" ? .acquire : stem.hasPrefix("LDAP") ? .acquirePC : .plain
             return .load(destination: r.index, address: try indexedAddress(args, line: line, mnemonic: m.text, plain: stem == "LDR", data: r.index),
                          bytes: bytes, ordering: ord, exclusive: stem == "LDXR" || stem == "LDAXR")
+        case "LDRSB", "LDRSH", "LDRSW":
+            // herd7 7.57: LDRSB/LDRSH into W or X, LDRSW into X, with LDR's addressing (mem_ea).
+            try need(args.count == 3 ? 3 : 2)
+            let r = try reg(args[0], line: line)
+            let bytes = op == "LDRSB" ? 1 : op == "LDRSH" ? 2 : 4
+            guard op != "LDRSW" || r.bytes == 8 else { throw LitmusError(line: line, token: m.text, "LDRSW takes an X register") }
+            return .loadSigned(destination: r.index, address: try indexedAddress(args, line: line, mnemonic: m.text, plain: true, data: r.index),
+                               bytes: bytes, registerBytes: r.bytes)
         case "LDUR":
             // herd7 7.57: LDUR Rt,[Xn{,#k}], read as LDR with an immediate offset.
             try need(2)

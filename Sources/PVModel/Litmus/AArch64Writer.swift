@@ -172,6 +172,9 @@ public enum AArch64Litmus {
             case (.acquirePC, true): throw unprintable("a load-exclusive acquirePC (no such instruction)")
             }
             return ["\(op)\(try suffix(n)) \(reg(d, n == 8 ? 8 : 4)),\(address(a))"]
+        case let .loadSigned(d, a, n, rb):
+            guard [1, 2, 4].contains(n), rb == 8 || n < 4 else { throw unprintable("\(i)") }
+            return ["LDRS\(n == 1 ? "B" : n == 2 ? "H" : "W") \(reg(d, rb)),\(address(a))"]
         case let .store(s, a, n, o, status):
             let (pre, src) = try source(s, n, scratch: registers.scratch.0)
             if let st = status {
@@ -305,7 +308,7 @@ extension Instruction {
             }
         }
         switch self {
-        case let .load(_, a, _, _, _), let .loadPair(_, _, a, _, _, _): return regs(a)
+        case let .load(_, a, _, _, _), let .loadPair(_, _, a, _, _, _), let .loadSigned(_, a, _, _): return regs(a)
         case let .store(s, a, _, _, _): return op(s) + regs(a)
         case let .storePair(s1, s2, a, _, _, _): return op(s1) + op(s2) + regs(a)
         case let .exchange(r, a, _): return [r] + regs(a)
