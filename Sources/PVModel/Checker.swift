@@ -93,6 +93,8 @@ public enum ModelChecker {
         try estimateCandidates(traces, layout: layout, initial: initial, options: options)
         let observed = observedList(p)
         var stateSet: Set<FinalState> = []
+        // herd7's sort key of each state's values, from the first execution giving it (see `orderKey`).
+        var keys: [FinalState: [Int64]] = [:]
         var yes = 0, no = 0, cut = false
         var flags: Set<String> = []
         var witnesses: [FinalState: [String]] = [:]
@@ -104,7 +106,11 @@ public enum ModelChecker {
                 try candidates(p, model, options, layout, initial, chosen, observed, &budget, &flags) { state, sat, execution in
                     guard let state else { cut = true; return }
                     if options.witnesses, witnesses[state] == nil, let execution { witnesses[state] = Self.describe(execution, p, layout) }
-                    stateSet.insert(state)
+                    if stateSet.insert(state).inserted {
+                        keys[state] = zip(observed, state.values).map { o, v in
+                            orderKey(p, o, v, raw: p.architecture == .aarch64 ? finalRegisterBits(p, chosen, o) : nil)
+                        }
+                    }
                     if sat { yes += 1 } else { no += 1 }
                 }
                 return
@@ -116,9 +122,7 @@ public enum ModelChecker {
         }
         try combination(0)
         let states = stateSet.sorted { a, b in
-            for (o, (x, y)) in zip(observed, zip(a.values, b.values)) where x != y {
-                return orderKey(p, o, x) < orderKey(p, o, y)
-            }
+            for (x, y) in zip(keys[a]!, keys[b]!) where x != y { return x < y }
             return false
         }
         var result = CheckResult(program: p, model: model, observed: observed, states: states, satisfying: yes, notSatisfying: no,
@@ -253,7 +257,18 @@ public enum ModelChecker {
         }
     }
 
-    private static func orderKey(_ p: Program, _ o: Observable, _ v: Value) -> Int64 {
+    /// A register's final value, whole (nil for memory).
+    private static func finalRegisterBits(_ p: Program, _ chosen: [ThreadTrace], _ o: Observable) -> UInt64? {
+        guard case let .register(t, r) = o else { return nil }
+        return (chosen[t].registers[r] ?? p.threads[t].initialRegisters[r] ?? .zero).bits
+    }
+
+    /// herd7's order of values in the States lines. An AArch64 register is
+    /// ordered by its whole 64-bit value as a signed integer (`raw`), before
+    /// it is cut to its printed type: a W register's -1 (0xffffffff) comes
+    /// after 1, an X register's -1 before 0.
+    private static func orderKey(_ p: Program, _ o: Observable, _ v: Value, raw: UInt64? = nil) -> Int64 {
+        if let raw, v.location == nil { return Int64(bitPattern: raw) }
         if let l = v.location {
             // herd7 orders a C test's pointer values after the integers, by the location's name.
             guard p.architecture == .c else { return Int64(Int32.min) * 4 + Int64(l) }
@@ -331,6 +346,7 @@ public enum ModelChecker {
             } else {
                 guard model.consistent(graph, x, local: local) else { return }
                 if chosen.contains(where: \.cut) { record(nil, false, nil); return }
+                if model == .armv8, chosen.contains(where: \.sharedDomainFence) { flags.insert("Assuming-common-inner-shareable-domain") }
             }
             record(FinalState(values: observed.map(value)), p.condition.proposition.evaluate(value), options.witnesses ? x : nil)
         }

@@ -101,11 +101,16 @@ struct ThreadTrace: Sendable {
     }
     /// Load-exclusive → successful store-exclusive pairs (herd7 rmw/lxsx), and x86 XCHG.
     var rmw: [(read: Int, write: Int)] = []
+    /// Ordered pairs of memory events inside one instruction (herd7
+    /// `iico_order`, from `seq_mem`): LDIAPP's reads, STILP's writes.
+    var iicoOrder: [(first: Int, second: Int)] = []
     var registers: [Int: Value] = [:]
     /// The path took a backward jump once more than the unrolling bound
     /// allows and stops there (herd7's TooFar event): an execution with such
     /// a path is checked, but only to report that the bound was reached.
     var cut = false
+    /// The path passes a DMB/DSB with a shareability domain (not in `ProgramThread.systemFences`).
+    var sharedDomainFence = false
     /// LKMM fence events (`F[mb]`, `F[rcu-lock]`, …) at instruction positions, in program order (C programs only).
     var lkmmFences: [(instruction: Int, fence: LKMMFence)] = []
     /// The SRCU events among them, by instruction: their `srcu_struct` location and value (lock, unlock).

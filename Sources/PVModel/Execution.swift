@@ -18,6 +18,8 @@ struct StaticExecution {
     /// CAS's comparison): without one, pick-dtrm is dtrm and pob, pick-lob add nothing to lob.
     var pickDiffers: Bool
     var rmw: Relation
+    /// herd7 `iico_order` between memory events of one instruction (`ThreadTrace.iicoOrder`).
+    var iicoOrder: Relation
     /// Per thread: fences at instruction positions, with the reads a branch before them depended on (dtrm, pick-dtrm).
     var fences: [[(instruction: Int, fence: Fence, ctrl: [Int], pickCtrl: [Int])]]
     /// Events are bytes (the reference enumeration, `CheckOptions.byteEvents`).
@@ -53,6 +55,7 @@ struct StaticExecution {
             t.pickAddr != t.addr || t.pickData != t.data || t.pickCtrl != t.ctrl || t.fences.contains { $0.pickCtrl != $0.ctrl }
         }
         rmw = Relation(size: n)
+        iicoOrder = Relation(size: n)
         fences = []
         lkmmFences = traces.map(\.lkmmFences)
         srcu = traces.map(\.srcu)
@@ -84,6 +87,7 @@ struct StaticExecution {
                 from(t.pickLrs[i], &pickLrs)
             }
             for (r, w) in t.rmw { rmw.add(base + r, base + w) }
+            for (a, b) in t.iicoOrder { iicoOrder.add(base + a, base + b) }
             func ids(_ mask: UInt64) -> [Int] {
                 var c: [Int] = []
                 var m = mask

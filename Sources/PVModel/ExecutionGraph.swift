@@ -27,6 +27,8 @@ struct ExecutionGraph {
     // Relations.
     let po: Relation, loc: Relation, int: Relation, ext: Relation
     let addr: Relation, data: Relation, ctrl: Relation, rmw: Relation
+    /// herd7 `iico_order`: memory events of one instruction in the order it gives them (LDIAPP, STILP).
+    let iicoOrder: Relation
     /// The rmw pairs of one instruction: an LSE atomic's read and write (herd7 `amo`; `rmw = lxsx | amo`).
     let amo: Relation
     /// aarch64deps.cat pick-addr-dep, pick-data-dep, pick-ctrl-dep: the
@@ -86,6 +88,7 @@ struct ExecutionGraph {
         data = lift(s.data)
         ctrl = lift(s.ctrl)
         rmw = lift(s.rmw)
+        iicoOrder = lift(s.iicoOrder)
         var sameInstruction = Relation(size: ev.count)
         for a in ev.indices { for b in ev.indices where s.rmw.contains(a, b) && ev[a].instruction == ev[b].instruction { sameInstruction.add(a, b) } }
         amo = lift(sameInstruction)

@@ -11,8 +11,10 @@
 ///     Observation NAME Always|Sometimes|Never P N
 ///
 /// `Flag NAME` lines follow the witnesses for each flag an allowed
-/// execution raises (linux-kernel.cat's `data-race`; aarch64.cat's flags —
-/// BBM, CMODX, mixed-size instruction fetch — the accepted programs cannot raise).
+/// execution raises (linux-kernel.cat's `data-race`; aarch64fences.cat's
+/// `Assuming-common-inner-shareable-domain` for a DMB/DSB ISH or OSH;
+/// aarch64.cat's other flags — BBM, CMODX, mixed-size instruction fetch —
+/// the accepted programs cannot raise).
 public enum HerdReport {
     /// `hexadecimal`: values as herd7 `-hexa` prints them (`0x1`).
     public static func render(_ r: CheckResult, hexadecimal: Bool = false) -> String {

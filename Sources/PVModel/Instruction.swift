@@ -7,12 +7,20 @@
 public enum Instruction: Sendable, Hashable {
     /// A load of `bytes` into `destination` (zero-extended).
     case load(destination: Int, address: Address, bytes: Int, ordering: LoadOrdering, exclusive: Bool)
+    /// LDRSB/LDRSH/LDRSW: `bytes` sign-extended to the destination's
+    /// `registerBytes` (4 or 8; a W result is zero-extended above, as herd7's `ldrs`).
+    case loadSigned(destination: Int, address: Address, bytes: Int, registerBytes: Int)
     /// A store of `source`'s low `bytes`. An exclusive store writes 0 to
     /// `status` on success, 1 on failure (both are explored).
     case store(source: Operand, address: Address, bytes: Int, ordering: StoreOrdering, status: Int?)
     /// LDP/LDXP: two registers of `bytes` each from consecutive memory.
+    /// A non-exclusive pair with `.acquirePC` is LDIAPP: two Load-AcquirePC
+    /// reads, the first ordered before the second inside the instruction
+    /// (herd7 `iico_order`).
     case loadPair(first: Int, second: Int, address: Address, bytes: Int, ordering: LoadOrdering, exclusive: Bool)
-    /// STP/STXP.
+    /// STP/STXP. A pair with `.release` and no status is STILP: two
+    /// Store-Release writes, ordered inside the instruction (herd7 7.57: the
+    /// first before the second, the second before the first with pre-index).
     case storePair(first: Operand, second: Operand, address: Address, bytes: Int, ordering: StoreOrdering, status: Int?)
     /// x86 `XCHG reg,[mem]`: a locked read-modify-write.
     case exchange(register: Int, address: Address, bytes: Int)
@@ -39,6 +47,11 @@ public enum Instruction: Sendable, Hashable {
     /// returned value comes from; whether the comparison controls it): two
     /// executions, counted as herd7 counts them.
     case compareAndSwap(expected: Int, new: Int, address: Address, bytes: Int, acquire: Bool, release: Bool)
+    /// CASP{A}{L} Rs,Rs+1,Rt,Rt+1,[Xn]: CAS on two consecutive `bytes`-sized
+    /// locations, as herd7 7.57 builds it: two reads, and on success (both
+    /// values equal the `expected` pair's) two writes, each an rmw pair with
+    /// the read of its location; the old values go to the `expected` pair.
+    case compareAndSwapPair(expected: Int, expected2: Int, new: Int, new2: Int, address: Address, bytes: Int, acquire: Bool, release: Bool)
 
     /// AArch64's XZR/WZR: reads as 0, writes are discarded.
     public static let zeroRegister = 31

@@ -123,6 +123,11 @@ public struct ProgramThread: Sendable {
     public var initialRegisters: [Int: Value]
     /// Register types from the init block (herd7 default `int`).
     public var registerTypes: [Int: ValueType]
+    /// Instruction indices of AArch64 DMB/DSB barriers with the full-system
+    /// option (SY, LD, ST). Any other DMB (ISH, OSH: what a program built in
+    /// code, such as the kernel's mapping, means) makes aarch64fences.cat
+    /// flag the execution `Assuming-common-inner-shareable-domain`.
+    public var systemFences: Set<Int> = []
     public init(instructions: [Instruction], initialRegisters: [Int: Value] = [:], registerTypes: [Int: ValueType] = [:]) {
         self.instructions = instructions
         self.initialRegisters = initialRegisters

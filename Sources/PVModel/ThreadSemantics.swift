@@ -64,7 +64,7 @@ struct ThreadSemantics {
     private var hasPickOnlyEdges: Bool {
         program.threads[thread].instructions.contains {
             switch $0 {
-            case .select, .compareAndSwap: true
+            case .select, .compareAndSwap, .compareAndSwapPair: true
             default: false
             }
         }
@@ -302,6 +302,16 @@ struct ThreadSemantics {
         return ids
     }
 
+    /// herd7 `iico_order` between the two halves of a pair's events: every
+    /// event of the half at `off` (`firstLow`) or at `off + bytes` before
+    /// every event of the other half.
+    private func orderHalves(_ s: inout State, _ evs: [Int], loc: Int, off: Int, bytes: Int, firstLow: Bool) {
+        let end = layout.firstCell[loc] + (off + bytes) / layout.cellBytes[loc]  // the high half's first cell
+        let low = evs.filter { e in s.trace.events[e].cells.allSatisfy { $0 < end } }
+        let high = evs.filter { !low.contains($0) }
+        for a in firstLow ? low : high { for b in firstLow ? high : low { s.trace.iicoOrder.append((a, b)) } }
+    }
+
     /// `bits` of `bytes` bytes as a signed integer.
     private func signed(_ bits: UInt64, _ bytes: Int) -> Int64 {
         bytes >= 8 ? Int64(bitPattern: bits) : Int64(bitPattern: bits << UInt64(64 - 8 * bytes)) >> Int64(64 - 8 * bytes)
@@ -455,20 +465,13 @@ struct ThreadSemantics {
                 s.pc = target
             case let .fence(f):
                 s.trace.fences.append((instr, f, s.ctrl.dtrm, s.ctrl.pick))
+                if f != .isb, f != .mfence, !program.threads[thread].systemFences.contains(here) { s.trace.sharedDomainFence = true }
+            case let .loadSigned(d, a, n, rb):
+                // herd7 `ldrs`: the value sign-extended from `n` bytes, then cut to the register's width.
+                try runLoad(s, code, &out, d, a, n, .plain, false, instr: instr) { mask(UInt64(bitPattern: signed($0, n)), rb) }
+                return
             case let .load(d, a, n, ord, excl):
-                let (loc, off, at) = try resolve(s, a)
-                let ps = try pieces(loc, off, n)
-                if excl, ps.count > 1 { throw ModelError.notModelled("a misaligned load-exclusive (alignment fault)") }
-                try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: {
-                    $0.acquire = ord == .acquire; $0.acquirePC = ord == .acquirePC; $0.exclusive = excl
-                }) { t0, bytes, evs in
-                    var t = t0
-                    // The pieces are contiguous from `off`: bytes are in address order.
-                    write(&t, d, Value(bits: fromLE(bytes[0 ..< n])), taint: loadTaint(t, evs))
-                    writeBack(&t, a)
-                    if excl { t.monitor = (evs, loc, off, n) }
-                    try run(t, code, &out)
-                }
+                try runLoad(s, code, &out, d, a, n, ord, excl, instr: instr) { $0 }
                 return
             case let .loadPair(d1, d2, a, n, ord, excl):
                 let (loc, off, at) = try resolve(s, a)
@@ -477,7 +480,7 @@ struct ThreadSemantics {
                     // herd7 7.57 reads an LDXP pair as one single-copy-atomic access, even on a path
                     // where the STXP then fails (the Arm ARM promises atomicity only if it succeeds).
                     ps = [(off, 2 * n)]
-                } else if options.lse2, n == 8, off % 16 == 0 {
+                } else if options.lse2, n == 8, off % 16 == 0, ord == .plain {
                     ps = [(off, 16)]  // FEAT_LSE2: 16-byte aligned LDP is single-copy atomic
                 } else {
                     ps = try pieces(loc, off, n) + pieces(loc, off + n, n)
@@ -492,6 +495,9 @@ struct ThreadSemantics {
                     let tt = loadTaint(t, evs)
                     write(&t, d1, Value(bits: fromLE(bytes[0 ..< n])), taint: tt)
                     write(&t, d2, Value(bits: fromLE(bytes[n ..< 2 * n])), taint: tt)
+                    // LDIAPP: herd7's `seq_mem` orders the read at Xn before the one at Xn+size.
+                    if ord == .acquirePC, !excl { orderHalves(&t, evs, loc: loc, off: off, bytes: n, firstLow: true) }
+                    writeBack(&t, a)
                     if excl { t.monitor = (evs, loc, off, 2 * n) }
                     try run(t, code, &out)
                 }
@@ -525,17 +531,21 @@ struct ThreadSemantics {
                     return
                 }
                 let ps: [(Int, Int)]
-                if options.lse2, n == 8, off % 16 == 0 {
+                if options.lse2, n == 8, off % 16 == 0, ord == .plain {
                     ps = [(off, 16)]
                 } else {
                     ps = try pieces(loc, off, n) + pieces(loc, off + n, n)
                 }
+                var ws: [Int] = []
                 for (piece, (po, pn)) in ps.enumerated() {
                     let dt = po < off + n ? t1 : t2
-                    try appendWrite(&s, loc: loc, offset: po, bytes: Array(bytes[(po - off) ..< (po - off + pn)]),
-                                        instr: instr, piece: piece, addrTaint: at, dataTaint: pn == 2 * n ? t1 | t2 : dt,
-                                        annotate: { $0.release = ord == .release })
+                    ws += try appendWrite(&s, loc: loc, offset: po, bytes: Array(bytes[(po - off) ..< (po - off + pn)]),
+                                          instr: instr, piece: piece, addrTaint: at, dataTaint: pn == 2 * n ? t1 | t2 : dt,
+                                          annotate: { $0.release = ord == .release })
                 }
+                // STILP: herd7 7.57 orders the write at Xn first, but with pre-index the one at Xn+size first.
+                if ord == .release { orderHalves(&s, ws, loc: loc, off: off, bytes: n, firstLow: a.writeback != .preIndex) }
+                writeBack(&s, a)
             case let .atomic(op, src, d, a, n, acq, rel):
                 let (loc, off, at) = try resolve(s, a)
                 let ps = try pieces(loc, off, n)
@@ -602,6 +612,44 @@ struct ThreadSemantics {
                     }
                 }
                 return
+            case let .compareAndSwapPair(e1, e2, v1, v2, a, n, acq, rel):
+                let (loc, off, at) = try resolve(s, a)
+                let ps = try pieces(loc, off, n) + pieces(loc, off + n, n)
+                guard ps.count == 2 else { throw ModelError.notModelled("a misaligned CASP (alignment fault)") }
+                let (x1, t1) = try storedBits(s, .register(e1), n), (x2, t2) = try storedBits(s, .register(e2), n)
+                let (n1, u1) = try storedBits(s, .register(v1), n), (n2, u2) = try storedBits(s, .register(v2), n)
+                // As CAS (herd7's aarch64_cas_ok/no), each register and read standing for both of its pair.
+                let et = t1 | t2, nt = u1 | u2
+                try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: { $0.acquire = acq }) { t0, bytes, evs in
+                    let old1 = fromLE(bytes[0 ..< n]), old2 = fromLE(bytes[n ..< 2 * n])
+                    let readTaint = loadTaint(t0, evs)
+                    let branch = Taint(pickOnly: et | readTaint)
+                    if old1 == x1, old2 == x2 {
+                        for returnedFromRegister in [true, false] {
+                            var t = t0
+                            var ws: [Int] = []
+                            for (piece, v) in [n1, n2].enumerated() {
+                                ws += try appendWrite(&t, loc: loc, offset: off + piece * n, bytes: leBytes(v, n), instr: instr, piece: piece,
+                                                      addrTaint: at, dataTaint: nt | branch, annotate: { $0.release = rel })
+                            }
+                            // herd7 pairs an atomic read with the atomic write to its location.
+                            for r in evs { for w in ws where t.trace.events[r].piece == t.trace.events[w].piece { t.trace.rmw.append((r, w)) } }
+                            let rt = returnedFromRegister ? et | branch : readTaint
+                            write(&t, e1, Value(bits: old1), taint: rt)
+                            write(&t, e2, Value(bits: old2), taint: rt)
+                            try run(t, code, &out)
+                        }
+                    } else {
+                        for controlled in [true, false] {
+                            var t = t0
+                            let rt = controlled ? readTaint | branch : readTaint
+                            write(&t, e1, Value(bits: old1), taint: rt)
+                            write(&t, e2, Value(bits: old2), taint: rt)
+                            try run(t, code, &out)
+                        }
+                    }
+                }
+                return
             case let .exchange(r, a, n):
                 let (loc, off, at) = try resolve(s, a)
                 let ps = try pieces(loc, off, n)
@@ -620,6 +668,24 @@ struct ThreadSemantics {
         }
         s.trace.registers = s.regs
         out.append(s.trace)
+    }
+
+    /// LDR and its forms: the read events, then `d` = `value(bits read)`.
+    private func runLoad(_ s: State, _ code: [Instruction], _ out: inout [ThreadTrace], _ d: Int, _ a: Address, _ n: Int,
+                         _ ord: LoadOrdering, _ excl: Bool, instr: Int, value: (UInt64) -> UInt64) throws {
+        let (loc, off, at) = try resolve(s, a)
+        let ps = try pieces(loc, off, n)
+        if excl, ps.count > 1 { throw ModelError.notModelled("a misaligned load-exclusive (alignment fault)") }
+        try reads(s, loc: loc, pieces: ps, instr: instr, addrTaint: at, annotate: {
+            $0.acquire = ord == .acquire; $0.acquirePC = ord == .acquirePC; $0.exclusive = excl
+        }) { t0, bytes, evs in
+            var t = t0
+            // The pieces are contiguous from `off`: bytes are in address order.
+            write(&t, d, Value(bits: value(fromLE(bytes[0 ..< n]))), taint: loadTaint(t, evs))
+            writeBack(&t, a)
+            if excl { t.monitor = (evs, loc, off, n) }
+            try run(t, code, &out)
+        }
     }
 
     /// STXR/STXP: success (paired with the monitor's load-exclusive at the

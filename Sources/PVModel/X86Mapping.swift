@@ -34,10 +34,12 @@ enum X86Mapping {
                     if status != nil { throw ModelError.notModelled("a store-exclusive under x86-tso (no x86 mapping)") }
                     if ord == .release { note("STLR → XCHG (locked store)"); return .store(source: s, address: a, bytes: n, ordering: .release, status: nil) }
                     return i
-                case .atomic, .compareAndSwap:
+                case .atomic, .compareAndSwap, .compareAndSwapPair:
                     throw ModelError.notModelled("an LSE atomic under x86-tso (no x86 mapping)")
                 case .loadPair(_, _, _, _, _, true), .storePair(_, _, _, _, _, _?):
                     throw ModelError.notModelled("an exclusive pair under x86-tso (no x86 mapping)")
+                case .loadPair(_, _, _, _, .acquirePC, _), .storePair(_, _, _, _, .release, _):
+                    throw ModelError.notModelled("LDIAPP/STILP under x86-tso (no x86 mapping)")
                 default: return i
                 }
             }

@@ -29,12 +29,12 @@ struct ModelCLITests {
     @Test("a syntax error: one line naming file, line and token; exit 64")
     func syntaxError() throws {
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-model-\(getpid()).litmus")
-        try "AArch64 T\n{ 0:X1=x; }\n P0 ;\n STNP W0,W1,[X1] ;\nexists (0:X0=0)\n".write(to: bad, atomically: true, encoding: .utf8)
+        try "AArch64 T\n{ 0:X1=x; }\n P0 ;\n LDPSW X0,X2,[X1] ;\nexists (0:X0=0)\n".write(to: bad, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: bad) }
         let r = try CLI.run(["model", bad.path])
         #expect(r.status == 64)
         #expect(r.stdout.isEmpty)
-        #expect(r.stderr == "pvbench: error: \(bad.path):4: instruction not in the supported AArch64 subset at 'STNP'\n")
+        #expect(r.stderr == "pvbench: error: \(bad.path):4: instruction not in the supported AArch64 subset at 'LDPSW'\n")
     }
 
     /// A temporary litmus file holding `text`, removed by the caller's `defer`.

@@ -74,7 +74,10 @@ struct HerdCorpusTests {
                 disagreements.append("\(label): pvbench's answer does not read back")
                 return
             }
-            let differences = ours.differences(from: herd)
+            var differences = ours.differences(from: herd)
+            if ours.flags != herd.flags { differences.append("flags \(ours.flags.sorted()), herd7 \(herd.flags.sorted())") }
+            // herd7's order of the States lines (negative values included), once the sets agree.
+            if ours.states == herd.states, ours.stateOrder != herd.stateOrder { differences.append("the same states in another order than herd7's") }
             if differences.isEmpty {
                 agreed += 1
             } else {
@@ -124,14 +127,16 @@ struct HerdCorpusTests {
 struct HerdAnswer {
     var name: String
     var states: Set<[String: String]> = []
+    /// The same, in the order printed.
+    var stateOrder: [[String: String]] = []
     var positive = -1, negative = -1
     /// `Observation NAME Always|Sometimes|Never S N`, without the name.
     var observation = ""
     /// `Ok`, `No`, or `Loop Ok`/`Loop No` when an execution reached the unrolling bound.
     var verdict = ""
-    /// `Flag NAME` lines (linux-kernel.cat's `data-race`, …), compared by
-    /// the LKMM corpus (line for line); `differences` leaves them out, as
-    /// aarch64.cat's `Assuming-common-inner-shareable-domain` is not pvbench's to raise.
+    /// `Flag NAME` lines (linux-kernel.cat's `data-race`, aarch64fences.cat's
+    /// `Assuming-common-inner-shareable-domain`), compared by the LKMM and the
+    /// herd7 corpus; `differences` leaves them out.
     var flags: Set<String> = []
 
     /// Every block of a herd7 output (`Test NAME …` to `Observation …`), by name.
@@ -144,6 +149,7 @@ struct HerdAnswer {
             let words = line.split(separator: " ")
             if pendingStates > 0, current != nil {
                 current!.states.insert(state(line))
+                current!.stateOrder.append(state(line))
                 pendingStates -= 1
             } else if words.first == "Test", words.count >= 2 {
                 current = HerdAnswer(name: String(words[1]))

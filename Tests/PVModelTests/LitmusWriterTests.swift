@@ -19,8 +19,8 @@ struct LitmusWriterTests {
         }
     }
 
-    @Test("the hand-written corpus tests (operands, flags, LSE, CAS, loops) written back as AArch64 read back to the same answer",
-          arguments: [("aarch64-hand", 20), ("aarch64-loops", 15)])
+    @Test("the hand-written corpus tests (operands, flags, LSE, CAS, loops, pairs) written back as AArch64 read back to the same answer",
+          arguments: [("aarch64-hand", 20), ("aarch64-loops", 15), ("aarch64-pairs", 15)])
     func aarch64RoundTripInstructions(_ family: String, _ atLeast: Int) throws {
         let dir = HerdCorpusTests.root.appendingPathComponent(family)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".litmus") }.sorted()

@@ -20,7 +20,12 @@ struct ParserErrorTests {
         ("no init block", "AArch64 T\n P0 ;\n", 1, "T", "no init block"),
         ("unclosed init block", "AArch64 T\n{ 0:X1=x;\n", 2, "{", "not closed"),
         ("processor names", good.replacingOccurrences(of: " P0 ", with: " Q0 "), 3, "Q0", "expected processor name P0"),
-        ("unsupported instruction", good.replacingOccurrences(of: "LDR W0,[X1]", with: "STNP W0,W2,[X1]"), 4, "STNP", "not in the supported AArch64 subset"),
+        ("unsupported instruction", good.replacingOccurrences(of: "LDR W0,[X1]", with: "LDPSW X0,X2,[X1]"), 4, "LDPSW", "not in the supported AArch64 subset"),
+        // herd7 7.57's parser: LDIAPP at offset 0 or post-index by the pair's size; pairs take mem_idx; CASP of W registers takes [Xn].
+        ("LDIAPP offset", good.replacingOccurrences(of: "LDR W0,[X1]", with: "LDIAPP W0,W2,[X1,#4]"), 4, "LDIAPP", "LDIAPP takes [Xn] or [Xn],#8"),
+        ("STILP post-index", good.replacingOccurrences(of: "LDR W0,[X1]", with: "STILP W0,W2,[X1],#8"), 4, "STILP", "STILP takes [Xn] or [Xn,#-8]!"),
+        ("pair with an index register", good.replacingOccurrences(of: "LDR W0,[X1]", with: "LDP W0,W2,[X1,X3]"), 4, "LDP", "LDP takes [Xn], [Xn,#imm]"),
+        ("CASP W with an offset", good.replacingOccurrences(of: "LDR W0,[X1]", with: "CASP W2,W3,W4,W5,[X1,#0]"), 4, "CASP", "CASP of W registers takes [Xn]"),
         ("bad register", good.replacingOccurrences(of: "LDR W0", with: "LDR Q0"), 4, "Q0", "expected a register"),
         ("index extension", good.replacingOccurrences(of: "[X1]", with: "[X1,W2,LSL #3]"), 4, "W2 LSL #3", "an index Wm takes SXTW or UXTW"),
         ("operand count", good.replacingOccurrences(of: "LDR W0,[X1]", with: "LDR W0"), 4, "LDR", "expected 2 operands"),

@@ -91,6 +91,8 @@ public enum OrderingMapping {
         case .branch: "B"
         case .select: "CSEL"
         case .compareAndSwap: "CAS"
+        case .compareAndSwapPair: "CASP"
+        case .loadSigned: "LDRS"
         case let .atomic(op, _, _, _, _, _, _): op == .swp ? "SWP" : "LD\(op.rawValue)"
         }
     }

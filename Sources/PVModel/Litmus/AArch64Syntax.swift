@@ -1,5 +1,6 @@
 /// herd7's AArch64 syntax, for the subset: LDR/STR (B/H, W/X), LDAR,
-/// LDAPR, STLR, LDXR/STXR, LDAXR/STLXR, LDXP/STXP, LDAXP/STLXP, LDP/STP,
+/// LDAPR, STLR, LDXR/STXR, LDAXR/STLXR, LDXP/STXP, LDAXP/STLXP, LDP/STP
+/// (LDNP/STNP, LDIAPP/STILP; pre- and post-index), CASP,
 /// DMB, ISB, MOV, MOVZ/MOVN/MOVK, ADD/SUB/AND/ORR/EOR/BIC (immediate,
 /// shifted register; ADD/SUB extended register), LSL/LSR/ASR #k, SXTW,
 /// addresses [Xn], [Xn,#k], [Xn,Xm{,LSL #k}], [Xn,Wm,SXTW|UXTW {#k}], CBZ/CBNZ/B (to any label of
@@ -304,6 +305,14 @@ enum AArch64Syntax: AssemblySyntax {
             let ord: LoadOrdering = stem == "LDAR" || stem == "LDAXR" ? .acquire : stem.hasPrefix("LDAP") ? .acquirePC : .plain
             return .load(destination: r.index, address: try indexedAddress(args, line: line, mnemonic: m.text, plain: stem == "LDR", data: r.index),
                          bytes: bytes, ordering: ord, exclusive: stem == "LDXR" || stem == "LDAXR")
+        case "LDRSB", "LDRSH", "LDRSW":
+            // herd7 7.57: LDRSB/LDRSH into W or X, LDRSW into X, with LDR's addressing (mem_ea).
+            try need(args.count == 3 ? 3 : 2)
+            let r = try reg(args[0], line: line)
+            let bytes = op == "LDRSB" ? 1 : op == "LDRSH" ? 2 : 4
+            guard op != "LDRSW" || r.bytes == 8 else { throw LitmusError(line: line, token: m.text, "LDRSW takes an X register") }
+            return .loadSigned(destination: r.index, address: try indexedAddress(args, line: line, mnemonic: m.text, plain: true, data: r.index),
+                               bytes: bytes, registerBytes: r.bytes)
         case "LDUR":
             // herd7 7.57: LDUR Rt,[Xn{,#k}], read as LDR with an immediate offset.
             try need(2)
@@ -330,18 +339,43 @@ enum AArch64Syntax: AssemblySyntax {
             if bytes < 4, r.bytes != 4 { throw LitmusError(line: line, token: m.text, "byte and halfword stores take a W register") }
             return .store(source: .register(r.index), address: try address(args[2], line: line), bytes: bytes,
                           ordering: op.hasPrefix("STLXR") ? .release : .plain, status: s.index)
-        case "LDP", "LDXP", "LDAXP":
+        case "LDXP", "LDAXP":
             try need(3)
             let a = try reg(args[0], line: line), b = try reg(args[1], line: line)
             guard a.bytes == b.bytes else { throw LitmusError(line: line, token: m.text, "mixed register widths") }
             return .loadPair(first: a.index, second: b.index, address: try address(args[2], line: line), bytes: a.bytes,
-                             ordering: op == "LDAXP" ? .acquire : .plain, exclusive: op != "LDP")
-        case "STP":
-            try need(3)
+                             ordering: op == "LDAXP" ? .acquire : .plain, exclusive: true)
+        case "LDP", "LDNP", "LDIAPP", "STP", "STNP", "STILP":
+            // herd7 7.57 `mem_idx`: [Xn], [Xn,#k], [Xn],#k, [Xn,#k]!; LDNP/STNP
+            // are LDP/STP (their non-temporal hint orders nothing).
+            guard args.count == 3 || args.count == 4 else { throw LitmusError(line: line, token: m.text, "expected 3 operands") }
             let a = try reg(args[0], line: line), b = try reg(args[1], line: line)
             guard a.bytes == b.bytes else { throw LitmusError(line: line, token: m.text, "mixed register widths") }
-            return .storePair(first: .register(a.index), second: .register(b.index), address: try address(args[2], line: line),
-                              bytes: a.bytes, ordering: .plain, status: nil)
+            let load = op.hasPrefix("LD")
+            let addr = try indexedAddress(Array(args.dropFirst()), line: line, mnemonic: m.text, plain: true, data: b.index)
+            guard addr.index == nil else {
+                throw LitmusError(line: line, token: m.text, "\(op) takes [Xn], [Xn,#imm], [Xn],#imm or [Xn,#imm]! (herd7 7.57)")
+            }
+            if addr.writeback != nil, case let .register(base) = addr.base, base == a.index {
+                throw LitmusError(line: line, token: m.text, "the base register written back is a data register (constrained unpredictable)")
+            }
+            if load, a.index == b.index, a.index != Instruction.zeroRegister {
+                throw LitmusError(line: line, token: m.text, "\(op) loading one register twice (constrained unpredictable)")
+            }
+            if op == "LDIAPP" || op == "STILP" {
+                // herd7 7.57's parser: offset 0, or LDIAPP post-index / STILP pre-index by the pair's size.
+                let wb: Writeback = op == "LDIAPP" ? .postIndex : .preIndex
+                let k = Int64(2 * a.bytes) * (op == "LDIAPP" ? 1 : -1)
+                guard (addr.writeback == nil && addr.offset == 0) || (addr.writeback == wb && addr.offset == k) else {
+                    throw LitmusError(line: line, token: m.text, "\(op) takes [Xn] or \(op == "LDIAPP" ? "[Xn],#\(k)" : "[Xn,#\(k)]!") (herd7 7.57)")
+                }
+            }
+            if load {
+                return .loadPair(first: a.index, second: b.index, address: addr, bytes: a.bytes,
+                                 ordering: op == "LDIAPP" ? .acquirePC : .plain, exclusive: false)
+            }
+            return .storePair(first: .register(a.index), second: .register(b.index), address: addr,
+                              bytes: a.bytes, ordering: op == "STILP" ? .release : .plain, status: nil)
         case "STXP", "STLXP":
             try need(4)
             let s = try reg(args[0], line: line)
@@ -356,6 +390,9 @@ enum AArch64Syntax: AssemblySyntax {
             // in herd7 7.57 (`let DSB.OSHLD = try DSB.OSH with emptyset`).
             try need(1)
             let o = args[0].map(\.text).joined().uppercased()
+            // aarch64fences.cat: `flag ~empty (dmb.full | dmb.ld | dmb.st) \ (DMB.SY | … | DSB.ST)`
+            // as Assuming-common-inner-shareable-domain: the ISH and OSH options raise it.
+            if ["SY", "LD", "ST"].contains(o) { builder.threads[builder.thread].systemFences.insert(index) }
             switch o {
             case "OSHLD" where op == "DSB": return nil
             case "SY", "ISH", "OSH": return .fence(.dmbFull)
@@ -455,6 +492,17 @@ enum AArch64Syntax: AssemblySyntax {
             }
             try need(1)
             return .branch(.flags(cc), target: try target(args[0]))
+        case "CASP", "CASPA", "CASPL", "CASPAL":
+            // herd7 7.57 reads the two pairs as named; it does not check that they are even/odd.
+            try need(5)
+            let rs = try (0 ..< 4).map { try reg(args[$0], line: line) }
+            guard rs.allSatisfy({ $0.bytes == rs[0].bytes }) else { throw LitmusError(line: line, token: m.text, "registers of mixed widths (herd7 refuses them)") }
+            let a = try address(args[4], line: line)
+            guard a.index == nil, a.offset == 0 else { throw LitmusError(line: line, token: m.text, "CASP takes a base register only: [Xn]") }
+            // herd7 7.57's grammar: [Xn,#0] for X registers only.
+            guard rs[0].bytes == 8 || args[4].count == 3 else { throw LitmusError(line: line, token: m.text, "CASP of W registers takes [Xn] (herd7 7.57)") }
+            return .compareAndSwapPair(expected: rs[0].index, expected2: rs[1].index, new: rs[2].index, new2: rs[3].index, address: a,
+                                       bytes: rs[0].bytes, acquire: op.hasPrefix("CASPA"), release: op.hasSuffix("L"))
         case _ where cas(op) != nil:
             let (acq, rel, bytes) = cas(op)!
             try need(3)

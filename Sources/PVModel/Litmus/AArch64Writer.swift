@@ -121,7 +121,7 @@ public enum AArch64Litmus {
         var rows: [String] = []
         for (k, i) in instructions.enumerated() {
             var ls: [String]
-            do { ls = try lines(i, registers: &registers) } catch let e as LitmusWriteError {
+            do { ls = try lines(i, registers: &registers, systemFence: thread.systemFences.contains(k)) } catch let e as LitmusWriteError {
                 if strict { throw e }
                 ls = ["(* not printable: \(i) *)"]
             }
@@ -132,7 +132,9 @@ public enum AArch64Litmus {
         return rows
     }
 
-    static func lines(_ i: Instruction, registers: inout ThreadRegisters) throws -> [String] {
+    /// `systemFence`: a DMB with the full-system option (SY, LD, ST) as the
+    /// program had it; ISH otherwise (the kernel's barriers).
+    static func lines(_ i: Instruction, registers: inout ThreadRegisters, systemFence: Bool = false) throws -> [String] {
         func reg(_ r: Int, _ bytes: Int) -> String {
             r == Instruction.zeroRegister ? (bytes == 8 ? "XZR" : "WZR") : "\(bytes == 8 ? "X" : "W")\(r)"
         }
@@ -170,6 +172,9 @@ public enum AArch64Litmus {
             case (.acquirePC, true): throw unprintable("a load-exclusive acquirePC (no such instruction)")
             }
             return ["\(op)\(try suffix(n)) \(reg(d, n == 8 ? 8 : 4)),\(address(a))"]
+        case let .loadSigned(d, a, n, rb):
+            guard [1, 2, 4].contains(n), rb == 8 || n < 4 else { throw unprintable("\(i)") }
+            return ["LDRS\(n == 1 ? "B" : n == 2 ? "H" : "W") \(reg(d, rb)),\(address(a))"]
         case let .store(s, a, n, o, status):
             let (pre, src) = try source(s, n, scratch: registers.scratch.0)
             if let st = status {
@@ -177,19 +182,20 @@ public enum AArch64Litmus {
             }
             return pre + ["\(o == .plain ? "STR" : "STLR")\(try suffix(n)) \(src),\(address(a))"]
         case let .loadPair(d1, d2, a, n, o, excl):
-            guard o != .acquirePC, excl || o == .plain, n == 4 || n == 8 else { throw unprintable("\(i)") }
-            return ["\(excl ? (o == .acquire ? "LDAXP" : "LDXP") : "LDP") \(reg(d1, n)),\(reg(d2, n)),\(address(a))"]
+            guard excl ? o != .acquirePC : o != .acquire, n == 4 || n == 8 else { throw unprintable("\(i)") }
+            let op = excl ? (o == .acquire ? "LDAXP" : "LDXP") : (o == .acquirePC ? "LDIAPP" : "LDP")
+            return ["\(op) \(reg(d1, n)),\(reg(d2, n)),\(address(a))"]
         case let .storePair(s1, s2, a, n, o, status):
-            guard n == 4 || n == 8, status != nil || o == .plain else { throw unprintable("\(i)") }
+            guard n == 4 || n == 8 else { throw unprintable("\(i)") }
             let (p1, r1) = try source(s1, n, scratch: registers.scratch.0)
             let (p2, r2) = try source(s2, n, scratch: registers.scratch.1)
-            let op = status == nil ? "STP" : (o == .release ? "STLXP" : "STXP")
+            let op = status == nil ? (o == .release ? "STILP" : "STP") : (o == .release ? "STLXP" : "STXP")
             return p1 + p2 + ["\(op) \(status.map { reg($0, 4) + "," } ?? "")\(r1),\(r2),\(address(a))"]
         case let .fence(f):
             switch f {
-            case .dmbFull: return ["DMB ISH"]
-            case .dmbLoad: return ["DMB ISHLD"]
-            case .dmbStore: return ["DMB ISHST"]
+            case .dmbFull: return [systemFence ? "DMB SY" : "DMB ISH"]
+            case .dmbLoad: return [systemFence ? "DMB LD" : "DMB ISHLD"]
+            case .dmbStore: return [systemFence ? "DMB ST" : "DMB ISHST"]
             case .isb: return ["ISB"]
             case .mfence: throw unprintable("MFENCE in an AArch64 program")
             }
@@ -267,6 +273,9 @@ public enum AArch64Litmus {
             let size = n == 1 ? "B" : n == 2 ? "H" : ""
             let w = n == 8 ? 8 : 4
             return ["CAS\(acq ? "A" : "")\(rel ? "L" : "")\(size) \(reg(e, w)),\(reg(v, w)),\(address(a))"]
+        case let .compareAndSwapPair(e1, e2, v1, v2, a, n, acq, rel):
+            guard n == 4 || n == 8 else { throw unprintable("\(i)") }
+            return ["CASP\(acq ? "A" : "")\(rel ? "L" : "") \([e1, e2, v1, v2].map { reg($0, n) }.joined(separator: ",")),\(address(a))"]
         case let .select(op, d, a, b, cc, n):
             let name = switch op {
             case .csel: "CSEL"
@@ -299,7 +308,7 @@ extension Instruction {
             }
         }
         switch self {
-        case let .load(_, a, _, _, _), let .loadPair(_, _, a, _, _, _): return regs(a)
+        case let .load(_, a, _, _, _), let .loadPair(_, _, a, _, _, _), let .loadSigned(_, a, _, _): return regs(a)
         case let .store(s, a, _, _, _): return op(s) + regs(a)
         case let .storePair(s1, s2, a, _, _, _): return op(s1) + op(s2) + regs(a)
         case let .exchange(r, a, _): return [r] + regs(a)
@@ -312,6 +321,7 @@ extension Instruction {
         case let .select(_, _, a, b, _, _): return [a, b, Instruction.flagsRegister]
         case let .atomic(_, src, _, a, _, _, _): return [src] + regs(a)
         case let .compareAndSwap(e, v, a, _, _, _): return [e, v] + regs(a)
+        case let .compareAndSwapPair(e1, e2, v1, v2, a, _, _, _): return [e1, e2, v1, v2] + regs(a)
         }
     }
 }

@@ -19,10 +19,12 @@ extension Instruction {
     /// Registers the instruction writes.
     var writtenRegisters: [Int] {
         switch self {
-        case let .load(d, a, _, _, _): [d] + a.writtenBack
-        case let .loadPair(a, b, _, _, _, _): [a, b]
+        case let .load(d, a, _, _, _), let .loadSigned(d, a, _, _): [d] + a.writtenBack
+        case let .loadPair(a, b, ad, _, _, _): [a, b] + ad.writtenBack
         case let .store(_, a, _, _, s): (s.map { [$0] } ?? []) + a.writtenBack
-        case let .storePair(_, _, _, _, _, s?): [s]
+        case let .storePair(_, _, a, _, _, s): (s.map { [$0] } ?? []) + a.writtenBack
+        case let .compareAndSwap(e, _, _, _, _, _): [e]
+        case let .compareAndSwapPair(e1, e2, _, _, _, _, _, _): [e1, e2]
         case let .exchange(r, _, _): [r]
         case let .move(d, _, _), let .arithmetic(_, d, _, _, _): [d]
         default: []
@@ -32,8 +34,8 @@ extension Instruction {
     /// The address and size of the memory access, if any (a pair: both halves).
     var access: (address: Address, bytes: Int)? {
         switch self {
-        case let .load(_, a, n, _, _), let .store(_, a, n, _, _), let .exchange(_, a, n): (a, n)
-        case let .loadPair(_, _, a, n, _, _), let .storePair(_, _, a, n, _, _): (a, 2 * n)
+        case let .load(_, a, n, _, _), let .store(_, a, n, _, _), let .exchange(_, a, n), let .loadSigned(_, a, n, _): (a, n)
+        case let .loadPair(_, _, a, n, _, _), let .storePair(_, _, a, n, _, _), let .compareAndSwapPair(_, _, _, _, a, n, _, _): (a, 2 * n)
         default: nil
         }
     }

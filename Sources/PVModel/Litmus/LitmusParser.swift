@@ -31,6 +31,7 @@ public enum LitmusParser {
                 if !cell.isEmpty { cells.append((row.number, cell)) }
             }
             var code: [Instruction] = []
+            b.thread = t
             for (i, (line, cell)) in cells.enumerated() {
                 let toks = try tokenize([LitmusSource.Line(number: line, text: cell)])
                 if let ins = try syntax.lower(toks, line: line, index: i, labels: labels, builder: &b) { code.append(ins) } else {
@@ -73,6 +74,8 @@ struct Builder {
     var initialised: Set<String> = []
     var memory: [String: [UInt64]] = [:]
     var threads: [ProgramThread]
+    /// The thread whose code is being lowered.
+    var thread = 0
 
     init(syntax: any AssemblySyntax.Type, threads n: Int) {
         self.syntax = syntax

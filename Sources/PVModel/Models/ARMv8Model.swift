@@ -40,7 +40,9 @@ enum ARMv8Model {
             | po.from(g.amo.restricted(A, L).range)  // [range([A];amo;[L])]; po
             | po.restricted(L, A)
             | po.from(A | Q)
+            | g.iicoOrder.from(A | Q)  // [A | Q]; iico_order
             | po.to(L)
+            | g.iicoOrder.to(L)  // iico_order; [L]
         let cseOb = g.ctrlISB
         // Where pick-dtrm is dtrm (no CSEL or CAS on a dependency path), pob ⊆ dob | CSE-ob
         // and pick-lob ⊆ lob (addr/data;lrs are in dob): they add nothing and are not computed.
