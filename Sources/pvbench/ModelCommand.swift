@@ -16,8 +16,9 @@ struct ModelCommand: ParsableCommand {
             armv8 or x86-tso is compiled with the kernel's own arm64 or x86-64 instructions for each primitive \
             (docs/model.md); the mapped program is printed, herd7-readable, before its answer. Under lkmm (a C test's \
             default) a C test is decided by the kernel's own model, as herd7 -conf linux-kernel.cfg does (docs/lkmm.md). \
-            Exit status 64 for a file outside the subset (one line naming the line and token), 1 when a test cannot be \
-            decided (not modelled, or too large to enumerate).
+            A file outside the subset gets one line naming the line and token, the other files are still answered \
+            (as herd7 does), and the exit status is 64; it is 1 when a test cannot be decided (not modelled, or too \
+            large to enumerate).
             """)
 
     @Argument(help: ArgumentHelp("Litmus files.", valueName: "file.litmus"))
@@ -74,11 +75,16 @@ struct ModelCommand: ParsableCommand {
                 return
             }
             var answers: [HerdAnswer] = []
-            let summary = try ModelSession.run(r) { outcome in
+            var summary = try ModelSession.run(r) { outcome in
                 outcome.diagnostics(unrollOption: "--unroll").forEach { writeStandardError(Data("pvbench: \($0)\n".utf8)) }
                 if json { answers += outcome.answer.map { [$0] } ?? [] } else if let text = outcome.text(hexadecimal: hexa) { print(text) }
             }
             if json { print(try HerdAnswer.json(answers)) }
+            // A bad file among several: each said in its line, the others answered; exit 64 after them all.
+            if let last = summary.inputErrors.last {
+                summary.inputErrors.dropLast().forEach { writeStandardError(Data("pvbench: error: \($0)\n".utf8)) }
+                throw last
+            }
             if let why = summary.undecided { throw RuntimeError(why) }
         } catch let e as ModelInputError {
             if case let .compileNeedsC(f) = e { throw ValidationError("--compile takes C tests; \(f) is not one") }

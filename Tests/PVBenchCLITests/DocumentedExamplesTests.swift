@@ -37,6 +37,10 @@ struct DocumentedExamplesTests {
             var line = raw.hasPrefix("$ ") ? String(raw.dropFirst(2)) : raw
             guard line.hasPrefix("pvbench ") else { continue }
             if let hash = line.range(of: " #") { line = String(line[..<hash.lowerBound]) }
+            // The shell's part (a redirection or a pipe) is not pvbench's to parse.
+            for shell in [" > ", " >> ", " | ", " 2>"] {
+                if let r = line.range(of: shell) { line = String(line[..<r.lowerBound]) }
+            }
             let words = line.split(separator: " ").map(String.init).dropFirst()
             let next = i + 1 < lines.count ? lines[i + 1] : ""
             found.append(Example(file: file, line: i + 1, arguments: Array(words),

@@ -56,13 +56,29 @@ struct ModelSessionTests {
 
     @Test("bad input: unreadable file, a non-C test with --compile, an unknown target; targets deduplicated in order")
     func badInput() throws {
-        #expect(throws: ModelInputError.unreadable(file: "/nonexistent.litmus")) { try ModelSession.run(ModelRequest(files: ["/nonexistent.litmus"])) { _ in } }
+        let (none, unread) = try outcomes(ModelRequest(files: ["/nonexistent.litmus"]))
+        #expect(none.isEmpty && unread.inputErrors == [.unreadable(file: "/nonexistent.litmus")])
         var r = ModelRequest(files: [file("AArch64/MP.litmus")])
         r.compile = [CompileTarget.all[0]]
         #expect(throws: ModelInputError.compileNeedsC(file: file("AArch64/MP.litmus"))) { try ModelSession.compiled(r) { _ in } }
         #expect(throws: ModelInputError.unknownCompileTarget("gcc:z80")) { try ModelRequest.compileTargets(["gcc:z80"]) }
         let t = try ModelRequest.compileTargets(["gcc:x86-64", "all", "gcc:x86-64"])
         #expect(t.first?.description == "gcc:x86-64" && t.count == CompileTarget.all.count)
+    }
+
+    @Test("a bad file among several is an input error in its place; the files around it are still answered, as herd7 does")
+    func badFileAmongSeveral() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-model-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.litmus").path
+        try "AArch64 bad\n{ 0:X0=x; }\n P0 ;\n FROB X0 ;\nexists (0:X0=0)\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let (out, summary) = try outcomes(ModelRequest(files: [file("AArch64/MP.litmus"), bad, "/nonexistent.litmus", file("X86/SB.litmus")]))
+        #expect(out.compactMap { $0.answer?.test } == ["MP", "SB"])
+        #expect(summary.total == 2 && summary.failed == 0)
+        #expect(summary.inputErrors.count == 2)
+        #expect(summary.inputErrors.first?.description.hasPrefix("\(bad):4: ") == true)
+        #expect(summary.inputErrors.last == .unreadable(file: "/nonexistent.litmus"))
     }
 
     @Test("--compile: the test's header, then a line for the target (or why it cannot run here)")

@@ -32,6 +32,8 @@ public struct ModelRequest: Sendable {
 public enum ModelInputError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(file: String)
     case syntax(file: String, LitmusError)
+    /// A parser failure that is not a ``LitmusError`` (the parsers throw none today).
+    case unparsed(file: String, String)
     /// Compiled checks were asked of a test that is not a C test.
     case compileNeedsC(file: String)
     case unknownCompileTarget(String)
@@ -40,6 +42,7 @@ public enum ModelInputError: Error, Sendable, Equatable, CustomStringConvertible
         switch self {
         case let .unreadable(f): "\(f): cannot read the file"
         case let .syntax(f, e): "\(f):\(e.line): \(e.message) at '\(e.token)'"
+        case let .unparsed(f, why): "\(f): \(why)"
         case let .compileNeedsC(f): "compiled checks take C tests; \(f) is not one"
         case let .unknownCompileTarget(n):
             "unknown compile target '\(n)'; valid: all, \(CompileTarget.all.map(\.description).joined(separator: ", "))"
@@ -54,28 +57,39 @@ public struct ModelInputs: Sendable {
 
     public init() {}
 
-    /// Throws ``ModelInputError`` for a file it cannot read or parse.
-    public init(files: [String]) throws {
+    /// Files it could not read or parse, each with its one-line error, in
+    /// the order given: as herd7 does, one bad file does not stop the others.
+    public var errors: [ModelInputError] = []
+
+    /// Reads every file; one that cannot be read or parsed goes to ``errors``.
+    public init(files: [String]) {
         for f in files {
             guard let data = FileManager.default.contents(atPath: f), let text = String(data: data, encoding: .utf8) else {
-                throw ModelInputError.unreadable(file: f)
+                errors.append(.unreadable(file: f))
+                continue
             }
             do {
                 if CLitmusParser.isCLitmus(text) { cTests.append((f, try CLitmusParser.parse(text))) } else {
                     programs.append((f, try LitmusParser.parse(text)))
                 }
             } catch let e as LitmusError {
-                throw ModelInputError.syntax(file: f, e)
+                errors.append(.syntax(file: f, e))
+            } catch {
+                errors.append(.unparsed(file: f, "\(error)"))
             }
         }
     }
 }
 
 extension ModelRequest {
-    /// The files read and parsed; `compile` takes only C tests.
+    /// The files read and parsed; `compile` takes only C tests, and its
+    /// path stops at the first file it cannot take.
     public func inputs() throws -> ModelInputs {
-        let inputs = try ModelInputs(files: files)
-        if !compile.isEmpty, let other = inputs.programs.first { throw ModelInputError.compileNeedsC(file: other.file) }
+        let inputs = ModelInputs(files: files)
+        if !compile.isEmpty {
+            if let first = inputs.errors.first { throw first }
+            if let other = inputs.programs.first { throw ModelInputError.compileNeedsC(file: other.file) }
+        }
         return inputs
     }
 }

@@ -18,17 +18,21 @@ public enum ModelSession {
     public struct Summary: Sendable, Equatable {
         public var total: Int
         public var failed: Int
+        /// Files that could not be read or parsed (the others were still decided).
+        public var inputErrors: [ModelInputError] = []
         /// The run-time failure to report, or nil when every check was decided.
         public var undecided: String? { failed == 0 ? nil : "\(failed) of \(total) checks not decided" }
     }
 
     /// Reads the request's files and decides every test under every model
-    /// (not `compile`: see ``compiled(_:say:)``). Throws ``ModelInputError``
-    /// for a file it cannot take; a test it cannot decide is a failed outcome.
+    /// (not `compile`: see ``compiled(_:say:)``). A file it cannot read or
+    /// parse is in the summary's `inputErrors`, the other files still decided;
+    /// a test it cannot decide is a failed outcome.
     public static func run(_ request: ModelRequest, each: (ModelOutcome) -> Void) throws -> Summary {
         let inputs = try request.inputs()
         let models: [ModelKind?] = request.models.isEmpty ? [nil] : request.models
-        var summary = Summary(total: (inputs.programs.count + inputs.cTests.count) * models.count, failed: 0)
+        var summary = Summary(total: (inputs.programs.count + inputs.cTests.count) * models.count, failed: 0,
+                              inputErrors: inputs.errors)
         func give(_ outcome: ModelOutcome) {
             if case .failed = outcome { summary.failed += 1 }
             each(outcome)
