@@ -125,6 +125,13 @@ struct CompiledLiftTests {
         let wide = try lift(replacing("   0:\tmov\tw3, #0x1                   \t// #1", "   0:\tmov\tw3, #0x10001", in: Self.sbArm64), .armv8)
         #expect(wide.text.contains("MOVZ W3,#1") && wide.text.contains("MOVK W3,#1,LSL #16"), "\(wide.text)")
         #expect(try ModelChecker.check(try LitmusParser.parse(wide.text), model: .armv8).states.count == 3)
+        // cpu_relax()'s YIELD at the loop's head: written NOP (herd7 reads no YIELD), the branch to it kept.
+        let relax = replacing("   c:\tldr\tw0, [x1]", "   c:\tyield\n   d:\tldr\tw0, [x1]\n   e:\tcbz\tw0, c <P0+0xc>",
+                              in: replacing("  10:\tstr\tw0, [x2]", "  11:\tstr\tw0, [x2]", in: Self.sbArm64))
+        let y = try lift(relax, .armv8)
+        #expect(y.text.contains("L0_c: NOP") && y.text.contains("CBZ W0,L0_c"), "\(y.text)")
+        #expect(y.notes.contains { $0.hasPrefix("YIELD written NOP") })
+        #expect(try ModelChecker.check(try LitmusParser.parse(y.text), model: .armv8).states == r.states)
         let indexed = try lift(replacing("  2c:\tldr\tw0, [x0]", "  2c:\tldr\tw0, [x0, w3, sxtw #2]", in: Self.sbArm64), .armv8)
         #expect(indexed.text.contains("LDR W0,[X0,W3,SXTW #2]"))
         _ = try LitmusParser.parse(indexed.text)

@@ -206,6 +206,8 @@ public enum ObjdumpLifter {
                 continue
             }
             if m == "prfm" { notes.append("PRFM dropped (a prefetch hint: no memory effect)"); continue }
+            // cpu_relax() in a retry loop; a branch may target it, so it stays as the NOP herd7 reads every hint as.
+            if m == "yield" { notes.append("YIELD written NOP (a hint: no memory effect; herd7 reads hints as NOP)"); lines.append((i, "NOP")); continue }
             if m == "b" || m.hasPrefix("b.") || m == "cbz" || m == "cbnz" || m == "tbz" || m == "tbnz" {
                 var o = ops.split(separator: ",").map { $0.trimmed }
                 guard let last = o.last, var a = Int(last, radix: 16) else { throw refuse(t, i, "a branch without a target address") }
