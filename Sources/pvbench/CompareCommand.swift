@@ -48,7 +48,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Smallest change of a median that counts, in percent (default 5).", valueName: "percent"))
     var threshold: String = "5"
 
-    @Option(help: ArgumentHelp("Family-wise significance level (default 0.05).", valueName: "alpha"))
+    @Option(help: ArgumentHelp("Significance level (default 0.05): family-wise (Holm) for two files; with several runs a side, each case's interval is at 1 − alpha.", valueName: "alpha"))
     var alpha: Double = 0.05
 
     @Option(help: ArgumentHelp("Figure per case: rate, cost, cost-p99, latency-p50, latency-p99, or a key (real_time, reads_per_second, ...).", valueName: "figure"))

@@ -79,5 +79,11 @@ struct RunReportTests {
         let other = try CompareFixtures.input(CompareFixtures.file([("steal-clock/other/cacheline/vcpus:1/readers:1/writers:1",
                                                                      CompareFixtures.values(1e9, seed: 3))]), path: "other.json")
         #expect(throws: CompareRefusal.self) { try CompareSession.compare(old: [old], new: [other], severalRuns: false) }
+
+        // Several runs a side: --alpha sets each case's interval level, 1 − α.
+        let runs = try CompareSession.compare(old: [old, same], new: [slow, slow], severalRuns: true, alpha: 0.2, format: .json)
+        #expect(runs.output.contains("\"level\" : 0.8"), "\(runs.output.prefix(400))")
+        let defaults = try CompareSession.compare(old: [old, same], new: [slow, slow], severalRuns: true, format: .json)
+        #expect(defaults.output.contains("\"level\" : 0.95"))
     }
 }

@@ -57,6 +57,8 @@ public enum CompareSession {
             var options = RunComparison.Options()
             if let threshold { options.threshold = threshold }
             if let figure { options.figure = figure }
+            // Several runs a side: each case's interval is at 1 − α (docs/compare.md).
+            if let alpha { options.level = 1 - alpha }
             do { return try runs(old: old, new: new, options: options, format: format, wide: wide, failOnUnknown: failOnInconclusive) } catch {
                 throw CompareRefusal(description: error.description)
             }
