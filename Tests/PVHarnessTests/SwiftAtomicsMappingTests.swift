@@ -1,5 +1,6 @@
 import Foundation
 import PVExperiments
+import PVModel
 import PVRuntime
 import Testing
 
@@ -172,5 +173,20 @@ struct SwiftAtomicsMappingTests {
             let locked = instructions.contains { $0.hasPrefix("xchg") || $0.hasPrefix("lock") || $0.hasPrefix("mfence") }
             #expect(locked == expected.contains { $0 != "mov" }, "\(p.name): \(instructions)")
         }
+    }
+
+    @Test("a pair's mnemonic says its ordering: LDIAPP and STILP are not LDP and STP")
+    func pairMnemonics() throws {
+        let p = try LitmusParser.parse("""
+            AArch64 pairs
+            { x=0; y=0; 0:X0=x; }
+             P0                 ;
+             LDP W1,W2,[X0]     ;
+             LDIAPP W1,W2,[X0]  ;
+             STP W1,W2,[X0]     ;
+             STILP W1,W2,[X0]   ;
+            exists (0:X1=0)
+            """)
+        #expect(p.threads[0].instructions.map(OrderingMapping.mnemonic) == ["LDP", "LDIAPP", "STP", "STILP"])
     }
 }

@@ -75,8 +75,8 @@ public enum OrderingMapping {
         switch i {
         case let .load(_, _, _, ordering, exclusive): mnemonic(load: ordering, exclusive: exclusive)
         case let .store(_, _, _, ordering, status): mnemonic(store: ordering, exclusive: status != nil)
-        case let .loadPair(_, _, _, _, ordering, exclusive): exclusive ? (ordering == .plain ? "LDXP" : "LDAXP") : "LDP"
-        case let .storePair(_, _, _, _, ordering, status): status != nil ? (ordering == .plain ? "STXP" : "STLXP") : "STP"
+        case let .loadPair(_, _, _, _, ordering, exclusive): exclusive ? (ordering == .plain ? "LDXP" : "LDAXP") : (ordering == .plain ? "LDP" : "LDIAPP")
+        case let .storePair(_, _, _, _, ordering, status): status != nil ? (ordering == .plain ? "STXP" : "STLXP") : (ordering == .plain ? "STP" : "STILP")
         case .exchange: "XCHG"
         case let .fence(f):
             switch f {
