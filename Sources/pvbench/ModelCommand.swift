@@ -75,7 +75,7 @@ struct ModelCommand: ParsableCommand {
                 return
             }
             var answers: [HerdAnswer] = []
-            var summary = try ModelSession.run(r) { outcome in
+            let summary = try ModelSession.run(r) { outcome in
                 outcome.diagnostics(unrollOption: "--unroll").forEach { writeStandardError(Data("pvbench: \($0)\n".utf8)) }
                 if json { answers += outcome.answer.map { [$0] } ?? [] } else if let text = outcome.text(hexadecimal: hexa) { print(text) }
             }
