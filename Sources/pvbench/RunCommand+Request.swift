@@ -33,15 +33,17 @@ extension RunCommand {
         return parameters
     }
 
-    /// The case(s) this invocation asks for, each validated.
-    func settings() throws -> [RunSettings] {
+    /// The case(s) this invocation asks for, each validated; `files` (`--c`) beside the built-ins.
+    func settings(_ files: CStrategyRunFiles? = nil) throws -> [RunSettings] {
         var cases: [RunSettings]
         if let suite = chosenSuite {
             cases = suite.cases(base: base, duration: rounds.duration, repetitions: rounds.repetitions)
+            if let files { cases = withCStrategies(cases, files) }
         } else if compareImpl, scenario == nil {
             cases = ImplementationComparison.defaultCases(base: base)
         } else {
-            cases = strategy.count > 1 ? strategy.map { var s = base; s.strategy = $0; return s } : [base]
+            let strategies = strategy.map(StrategyChoice.builtIn) + (files?.strategies ?? [])
+            cases = strategies.isEmpty ? [base] : strategies.map { var s = base; s.strategy = $0; return s }
         }
         if compareImpl {
             cases = cases.filter { $0.scenario.implementations(for: $0.strategy).contains(.c) }

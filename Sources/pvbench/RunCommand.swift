@@ -31,6 +31,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Ordering strategy (see `pvbench list`); repeat it to run several side by side in interleaved rounds, with per-round ratios to the first.", valueName: "name"))
     var strategy: [StrategyKind] = []
 
+    @Option(name: .customLong("c"), help: ArgumentHelp("A strategy in C (docs/c-strategies.md), named after the file, beside --strategy's (repeatable, up to 4); with --suite, in each scenario it has a pair for.", valueName: "file.c"))
+    var cFiles: [String] = []
+
     @Option(help: ArgumentHelp("Record layout: \(VCPULayout.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
     var layout: VCPULayout = .cacheline
 
@@ -91,11 +94,14 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         // Everything that can be refused is refused before anything is measured.
-        let cases = try settings()
         try output.checkFiles()
         if let (action, baseline) = try output.baselineAction(), action == .compare {
             _ = try CompareCommand.load(baseline.path(), baselineName: baseline.name)
         }
+        let files = try loadCStrategies()
+        // The build directories go at exit (a crash leaves them; a hang removes them first).
+        defer { files?.removeBuildDirectories() }
+        let cases = try settings(files)
         if output.runs > 1 { return try runRepeated() }
         // From here a signal is noted, not fatal: one that lands while the
         // clock calibrates still ends in a result file marked interrupted.
@@ -104,7 +110,9 @@ struct RunCommand: ParsableCommand {
         defer { monitor.uninstall() }
         let report: RunReport
         do {
-            report = try RunSession(request: request(cases), host: try RunHost.open())
+            var request = request(cases)
+            if let files { request.beforeHangExit = files.removeBuildDirectories }
+            report = try RunSession(request: request, host: try RunHost.open())
                 .run(signal: { monitor.received }, note: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
         } catch { throw Self.commandLineError(error) }
         try finish(report)

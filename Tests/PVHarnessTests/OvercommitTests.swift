@@ -415,7 +415,7 @@ struct OvercommitScenarioTests {
 
     @Test func badInputIsRefusedBeforeAnythingRuns() throws {
         var s = settings()
-        s.strategy = .seqlock
+        s.strategy = .builtIn(.seqlock)
         #expect(throws: RunSettingsError.self) { try s.validate() }
         s = settings()
         s.overcommit.slice = 5_000

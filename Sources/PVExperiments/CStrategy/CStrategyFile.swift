@@ -16,6 +16,11 @@ public struct CStrategyFile: Sendable {
     public let compileCommand: String
     /// The records the file has a reader/writer pair for.
     public let targets: [SharedRecordKind]
+    /// The slot ``load(slot:)`` bound its functions to (``CStrategyFunctions``).
+    public var slot = 0
+
+    /// The loaded file as a run names and dispatches it.
+    public var strategy: LoadedCStrategy { LoadedCStrategy(name: name, source: source, slot: slot, targets: targets) }
 
     /// Compiles `path` into a shared object in `directory` (default: a new
     /// temporary directory). Does not load it.
@@ -47,8 +52,8 @@ public struct CStrategyFile: Sendable {
     }
 
     /// Loads the shared object and checks the file defines whole pairs.
-    /// Makes its functions the ones ``CStrategy`` calls: one C strategy per process at a time.
-    public func load() throws(CStrategyError) -> CStrategyFile {
+    /// Makes its functions the ones slot `slot`'s types call (slot 0: ``CStrategy``).
+    public func load(slot: Int = 0) throws(CStrategyError) -> CStrategyFile {
         guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL) else {
             throw .loadFailed(library: library, why: dlerror().map { String(cString: $0) } ?? "unknown")
         }
@@ -63,10 +68,10 @@ public struct CStrategyFile: Sendable {
                 throw .missingFunction(file: source, name: missing, expected: CStrategyHeader.prototypes[missing]!)
             }
             found.append(target)
-            CStrategyFunctions.bind(target, read: r!, write: w!)
+            CStrategyFunctions.bind(slot: slot, target, read: r!, write: w!)
         }
         guard !found.isEmpty else { throw .noFunctions(file: source) }
-        return CStrategyFile(name: name, source: source, library: library, compileCommand: compileCommand, targets: found)
+        return CStrategyFile(name: name, source: source, library: library, compileCommand: compileCommand, targets: found, slot: slot)
     }
 
     /// Removes the directory the file was built in, with everything pvbench generated there.
@@ -109,6 +114,10 @@ public enum CStrategyError: Error, CustomStringConvertible, Equatable {
     case loadFailed(library: String, why: String)
     case missingFunction(file: String, name: String, expected: String)
     case noFunctions(file: String)
+    /// More files than ``CStrategyFunctions/slotCount``.
+    case tooMany(Int)
+    /// A name that is a built-in strategy's or another file's.
+    case nameTaken(file: String, name: String, by: String)
 
     public var description: String {
         switch self {
@@ -123,6 +132,10 @@ public enum CStrategyError: Error, CustomStringConvertible, Equatable {
             "\(file) defines no strategy function; define a pair of: "
                 + ["pv_steal_read", "pv_steal_write", "pv_preempted_read", "pv_preempted_write"]
                 .map { CStrategyHeader.prototypes[$0]! }.joined(separator: " ")
+        case let .tooMany(n):
+            "\(n) C strategy files: one run loads at most \(CStrategyFunctions.slotCount)"
+        case let .nameTaken(file, name, by):
+            "\(file) would be strategy '\(name)', which is already \(by): results could not tell them apart; rename the file"
         }
     }
 }

@@ -27,6 +27,9 @@ public struct RunRequest: Sendable {
     public var command = ""
     public var version = ""
     public var buildFlags: [String] = []
+    /// Run when a C strategy file's thread hangs, just before the process
+    /// ends (the crash handler runs nothing: it only writes its line).
+    public var beforeHangExit: @Sendable () -> Void = {}
 
     public init(cases: [RunSettings]) { self.cases = cases }
 

@@ -28,6 +28,7 @@ public struct RunSession {
         let usedCPUs = try check(cases)
         var runner = ScenarioRunner(topology: host.topology, clock: host.clock, isInterrupted: stopped)
         runner.pauseBeforeStart = request.pauseBeforeStart
+        runner.beforeHangExit = request.beforeHangExit
         let floor = try measuredIdleFloor(cpus: usedCPUs, cases: cases, runner: runner)
         runner.disturbanceRule = DisturbanceRule(offCPUFraction: request.disturbanceLimit, floor: floor?.fraction ?? request.idleFloor ?? 0)
         runner.disturbedPolicy = request.disturbed

@@ -44,16 +44,16 @@ struct CaseContext {
 }
 
 /// Locates and prepares the records for the concrete strategy `S` that
-/// ``StrategyKind/dispatch(_:to:)`` hands it, then lets the scenario `Sc`
+/// ``StrategyChoice/dispatch(_:to:)`` hands it, then lets the scenario `Sc`
 /// build its workload for `S`, so every thread body runs kernels specialised
 /// for `S`.
-struct CaseBuilder<Sc: RecordScenario>: StrategyVisitor {
+struct CaseBuilder<Sc: RecordScenario>: RecordVisitor {
     let runner: ScenarioRunner
     let settings: RunSettings
     let placement: Placement
     let machine: EmulatedMachine
 
-    func visit<S: OrderingStrategy>(_ strategy: S.Type) throws -> CaseResult {
+    func visit<S: RecordStrategy>(_ strategy: S.Type) throws -> CaseResult {
         let vcpus = machine.vcpus
         let flagsCase = settings.target == .preempted
         func array(_ pick: (VCPURecords) -> UnsafeMutableRawPointer?) throws -> RecordArray {
@@ -71,7 +71,7 @@ struct CaseBuilder<Sc: RecordScenario>: StrategyVisitor {
               S.fits(base: UnsafeRawPointer(guest.base), stride: guest.stride),
               hypervisor.stride % S.requiredAlignment == 0, guest.stride % S.requiredAlignment == 0
         else {
-            throw ScenarioError.layoutTooSmall(strategy: settings.strategy.rawValue, needs: S.footprint,
+            throw ScenarioError.layoutTooSmall(strategy: settings.strategy.description, needs: S.footprint,
                                                layout: settings.layout.rawValue, gives: hypervisor.stride)
         }
         // The value each record holds before the first write (stolen time

@@ -31,13 +31,13 @@ public enum IdleScanScenario: RecordScenario {
         }
     }
 
-    static func runCase<S: OrderingStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
+    static func runCase<S: RecordStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
         let settings = c.settings
         let workload = IdleScanWorkload<S>(
             settings: settings, threads: c.threads, hypervisorFlags: c.hypervisor, guestFlags: c.guest,
             updateIntervalTicks: c.ticks(settings.updateInterval),
             scansPerBatch: max(1, settings.readBatch / settings.vcpus),
-            cScan: settings.implementation == .c ? cScan(settings.strategy) : nil)
+            cScan: settings.implementation == .c ? settings.strategy.builtIn.flatMap(cScan) : nil)
         return try c.repeatCase(workload)
     }
 
@@ -53,7 +53,7 @@ public enum IdleScanScenario: RecordScenario {
 /// their vCPUs' flags one after another (every `updateInterval` ns, or back
 /// to back); each guest reader scans every vCPU's flag, over and over.
 /// Reports scans/s and ns per flag.
-struct IdleScanWorkload<S: OrderingStrategy>: ScenarioWorkload {
+struct IdleScanWorkload<S: RecordStrategy>: ScenarioWorkload {
     let settings: RunSettings
     let threads: [PinnedThreadSpec]
     let hypervisorFlags: RecordArray

@@ -77,8 +77,12 @@ public enum OvercommitScenario: Scenario {
     }
 
     public static func validate(_ s: RunSettings) throws(RunSettingsError) {
-        guard supports(s.strategy) else {
-            throw .strategyDoesNotApply(strategy: s.strategy, scenario: kind, record: .preempted,
+        guard let builtIn = s.strategy.builtIn else {
+            throw .cFileDoesNotApply(file: s.strategy.cFile!, scenario: kind, why: "its hypervisor side stores from the scheduler's signal "
+                + "handler through CPVReference's writer kernels, which a C strategy file does not replace yet")
+        }
+        guard supports(builtIn) else {
+            throw .strategyDoesNotApply(strategy: builtIn, scenario: kind, record: .preempted,
                                         valid: StrategyKind.allCases.filter(supports))
         }
         if s.implementation == .c { throw .noCKernel(scenario: kind, strategy: s.strategy, withC: []) }
@@ -188,7 +192,7 @@ public enum OvercommitScenario: Scenario {
                                   notes: planned.notes + notes)
         let machine = try EmulatedMachine(layout: settings.layout, vcpus: settings.vcpus,
                                           backing: NUMAMemoryBacking(nodes: placement.memoryNodes))
-        switch settings.strategy {
+        switch settings.strategy.builtIn {
         case .relaxed:
             return try runCase(RelaxedStrategy.Preempted.self, RelaxedStrategy.StolenTime.self,
                                settings, placement, machine, runner)
@@ -217,7 +221,7 @@ public enum OvercommitScenario: Scenario {
         let scheduler = try VCPUScheduler(
             hostCPU: placement.readerCPUs, slice: o.slice, pvSched: o.pvSched == .on,
             flags: records.hypervisorFlags, stolen: records.hypervisorStolen.map { $0 + StolenTimeLayout.stolenTimeOffset },
-            kernels: VCPUScheduler.WriterKernels(settings.strategy)!, episodeCapacity: capacity,
+            kernels: VCPUScheduler.WriterKernels(settings.strategy.builtIn!)!, episodeCapacity: capacity,
             dropEvery: settings.faults.dropEvery)
         let threads = placement.readerCPUs.enumerated().map {
             PinnedThreadSpec(role: ThreadRole(custom: "vcpu\($0.offset)"), cpu: $0.element)

@@ -28,14 +28,14 @@ public enum PreemptPollScenario: RecordScenario {
         if s.runDuration == 0 || s.preemptedDuration == 0 { throw .needsNonZero([.runDuration, .preemptedDuration], kind) }
     }
 
-    static func runCase<S: OrderingStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
+    static func runCase<S: RecordStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
         let settings = c.settings, faults = settings.faults
         let floor = try c.c2cFloor()
         var workload = PreemptPollWorkload<S>(
             settings: settings, threads: c.threads, hypervisorFlags: c.hypervisor, guestFlags: c.guest,
             runTicks: c.ticks(settings.runDuration), preemptedTicks: c.ticks(settings.preemptedDuration),
             batch: settings.readBatch, logCapacity: c.logCapacity,
-            cPoll: settings.implementation == .c ? cPoll(settings.strategy) : nil)
+            cPoll: settings.implementation == .c ? settings.strategy.builtIn.flatMap(cPoll) : nil)
         workload.dropEvery = UInt64(faults.dropEvery)
         // Threads sharing a CPU take turns: a round trip is a context switch,
         // and the exchange would only time out.
@@ -95,7 +95,7 @@ public enum PreemptPollScenario: RecordScenario {
 /// reader's stamp moved onto the writer's counter by the offset the threads
 /// measure between their CPUs before and after the window
 /// (``CounterOffsetExchange``); `visibility_one_way_raw_p50_ns` is without it.
-struct PreemptPollWorkload<S: OrderingStrategy>: ScenarioWorkload {
+struct PreemptPollWorkload<S: RecordStrategy>: ScenarioWorkload {
     let settings: RunSettings
     let threads: [PinnedThreadSpec]
     let hypervisorFlags: RecordArray

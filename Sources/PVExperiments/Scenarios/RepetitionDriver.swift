@@ -21,6 +21,9 @@ struct RepetitionDriver {
     var pauseBeforeStart = false
     /// When the measured window counts as disturbed.
     var disturbanceRule = DisturbanceRule()
+    /// For a C strategy file's code: each thread named to the crash
+    /// handler, and a watchdog for threads that never return.
+    var guarded: ValidationRunner.Guard?
 
     struct Outcome<Tally> {
         var tallies: [Tally]
@@ -44,11 +47,22 @@ struct RepetitionDriver {
         let result = Mutex<Result<[PinnedThreadReport], any Error>?>(nil)
         let finished = DispatchSemaphore(value: 0)
         let oversubscribe = oversubscribe
+        let guarded = guarded
+        let running = Mutex<[String]>([])
+        let watchdog = guarded.map { g in
+            LoopThread.watchdog(stop: stop, grace: g.grace, running: { running.withLock { $0 } }, onHang: g.onHang)
+        }
+        defer { watchdog?.finish() }
 
         let spawner = Thread {
             let r = Result {
                 try PinnedThreads.run(specs, stop: stop, oversubscribe: oversubscribe) { context in
                     started.withLock { $0.append((context.role.name, context.tid, context.cpu)) }
+                    if let guarded {
+                        guarded.enter(context.role.name)
+                        running.withLock { $0.append(context.role.name) }
+                    }
+                    defer { if guarded != nil { running.withLock { $0.removeAll { $0 == context.role.name } } } }
                     let tally = workload.body(context, control)
                     slots.withLock { $0[context.index] = tally }
                 }

@@ -74,7 +74,7 @@ public struct RoundRunner: Sendable {
             var one = cases[i]
             one.repetitions = 1
             progress("\(label) \(cases[i].name)")
-            var part = try runner.run(one)
+            var part = try runner.run(one, repetition: (parts[i].count + 1, cases[i].repetitions))
             let probe = probes.last ?? nil
             let latency = one.scenario.figures.latencyP50?.key
             for k in part.entries.indices where part.entries[k].runType == .iteration {

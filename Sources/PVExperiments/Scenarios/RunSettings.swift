@@ -5,7 +5,8 @@ import PVHost
 /// for how long. Built by the CLI or a suite, checked by ``validate()``.
 public struct RunSettings: Sendable, Equatable {
     public var scenario: ScenarioKind
-    public var strategy: StrategyKind
+    /// A built-in ordering or a loaded C strategy file.
+    public var strategy: StrategyChoice
     public var layout: VCPULayout
     public var implementation: Implementation
     /// vCPUs emulated (records in the region).
@@ -49,7 +50,7 @@ public struct RunSettings: Sendable, Equatable {
                 preemptedDuration: UInt64 = 20_000)
     {
         self.scenario = scenario
-        self.strategy = strategy
+        self.strategy = .builtIn(strategy)
         self.layout = layout
         self.implementation = implementation
         self.vcpus = vcpus
@@ -121,7 +122,9 @@ public enum RunSettingsError: Error, Equatable, CustomStringConvertible {
     case outOfRange(RunSettings.Field, got: String, valid: String)
     case writersExceedVCPUs(writers: Int, vcpus: Int)
     case strategyDoesNotApply(strategy: StrategyKind, scenario: ScenarioKind, record: SharedRecordKind?, valid: [StrategyKind])
-    case noCKernel(scenario: ScenarioKind, strategy: StrategyKind, withC: [StrategyKind])
+    /// A C strategy file without a pair for the scenario's record(s), or in a scenario that cannot call one.
+    case cFileDoesNotApply(file: LoadedCStrategy, scenario: ScenarioKind, why: String)
+    case noCKernel(scenario: ScenarioKind, strategy: StrategyChoice, withC: [StrategyKind])
     case faultsNeedSwiftKernels
     case onePairOfThreads(ScenarioKind)
     case needsNonZero([RunSettings.Field], ScenarioKind)
@@ -138,6 +141,8 @@ public enum RunSettingsError: Error, Equatable, CustomStringConvertible {
         case let .strategyDoesNotApply(strategy, scenario, record, valid):
             return "strategy '\(strategy)' does not apply to \(scenario) (its record is \(record.map(\.rawValue) ?? "none")); "
                 + "valid: \(valid.map(\.rawValue).joined(separator: ", "))"
+        case let .cFileDoesNotApply(file, scenario, why):
+            return "C strategy \(file.name) (\(file.source)) does not apply to \(scenario): \(why)"
         case let .noCKernel(scenario, strategy, withC):
             return "no C kernel for \(scenario) with \(strategy); C kernels exist for "
                 + (withC.isEmpty ? "none of its strategies" : withC.map(\.rawValue).joined(separator: ", "))

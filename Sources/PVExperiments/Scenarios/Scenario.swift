@@ -108,7 +108,10 @@ extension Scenario {
     public static var record: SharedRecordKind? { records.first }
 
     /// The record `strategy` runs on here, nil when it has no pair for any.
-    public static func target(for strategy: StrategyKind) -> SharedRecordKind? {
+    public static func target(for strategy: StrategyKind) -> SharedRecordKind? { target(for: .builtIn(strategy)) }
+
+    /// The record a built-in or a C file runs on here, nil when it has no pair for any.
+    public static func target(for strategy: StrategyChoice) -> SharedRecordKind? {
         records.first { strategy.applies(to: $0) }
     }
 
@@ -120,7 +123,9 @@ extension Scenario {
 
     /// Whether the strategy's footprint fits one record slot of the layout
     /// (the seqlocks need 20 bytes; `packed` gives stolen-time records 16).
-    public static func accepts(_ layout: VCPULayout, for strategy: StrategyKind) -> Bool {
+    public static func accepts(_ layout: VCPULayout, for strategy: StrategyKind) -> Bool { accepts(layout, for: .builtIn(strategy)) }
+
+    public static func accepts(_ layout: VCPULayout, for strategy: StrategyChoice) -> Bool {
         guard let target = target(for: strategy), let type = strategy.strategyType(for: target) else { return false }
         return type.footprint <= layout.stride(for: target)
     }
@@ -155,12 +160,22 @@ extension Scenario {
     public static func validateStrategyCase(_ s: RunSettings) throws(RunSettingsError) {
         guard s.writers <= s.vcpus else { throw .writersExceedVCPUs(writers: s.writers, vcpus: s.vcpus) }
         guard target(for: s.strategy) != nil else {
-            throw .strategyDoesNotApply(strategy: s.strategy, scenario: kind, record: record, valid: strategies)
+            guard let kind = s.strategy.builtIn else { throw cFileDoesNotApply(s.strategy.cFile!) }
+            throw .strategyDoesNotApply(strategy: kind, scenario: Self.kind, record: record, valid: strategies)
         }
-        if s.implementation == .c, !hasCKernel(s.strategy) {
+        if s.implementation == .c, !(s.strategy.builtIn.map(hasCKernel) ?? false) {
             throw .noCKernel(scenario: kind, strategy: s.strategy, withC: cKernelStrategies)
         }
         if !s.faults.isEmpty, s.implementation == .c, s.faults != [.unpinnable] { throw .faultsNeedSwiftKernels }
+    }
+
+    /// A C file without a pair for any record this scenario's guest reads.
+    static func cFileDoesNotApply(_ file: LoadedCStrategy) -> RunSettingsError {
+        let pairs = records.filter { $0 != .record }.map { r in
+            r == .preempted ? "pv_preempted_read/pv_preempted_write" : "pv_steal_read/pv_steal_write"
+        }
+        return .cFileDoesNotApply(file: file, scenario: kind, why: "it defines no \(pairs.joined(separator: " or ")) pair "
+            + "(it has \(file.targets.map(\.rawValue).joined(separator: ", ")) only)")
     }
 
     /// `scenario/strategy/layout/vcpus:N/readers:R/writers:W[/update:T][/impl:c]`.
@@ -177,7 +192,7 @@ extension Scenario {
 /// ``runCase(_:in:)`` the concrete strategy type, so its workload and the
 /// kernels it calls are specialised for it (see ``StrategyVisitor``).
 protocol RecordScenario: Scenario {
-    static func runCase<S: OrderingStrategy>(_ strategy: S.Type, in context: CaseContext) throws -> CaseResult
+    static func runCase<S: RecordStrategy>(_ strategy: S.Type, in context: CaseContext) throws -> CaseResult
 }
 
 extension RecordScenario {

@@ -43,9 +43,9 @@ public struct ScenarioKind: RawRepresentable, Hashable, Sendable, Codable, CaseI
     public func target(for strategy: StrategyKind) -> SharedRecordKind? { type.target(for: strategy) }
 
     /// Implementations with a kernel for (self, strategy).
-    public func implementations(for strategy: StrategyKind) -> [Implementation] {
+    public func implementations(for strategy: StrategyChoice) -> [Implementation] {
         guard type.record == nil || type.target(for: strategy) != nil else { return [] }
-        return type.hasCKernel(strategy) ? [.swift, .c] : [.swift]
+        return strategy.builtIn.map(type.hasCKernel) == true ? [.swift, .c] : [.swift]
     }
 
     /// One line for `pvbench list`.

@@ -1,3 +1,4 @@
+import CPVPlatform
 import PVABI
 import PVRuntime
 import Synchronization
@@ -28,6 +29,12 @@ public struct ScenarioRunner: Sendable {
     /// Hold the first repetition's threads until released (`--pause-before-start`).
     public var pauseBeforeStart: Bool { get { pause.pending.load(ordering: .relaxed) } set { pause.pending.store(newValue, ordering: .relaxed) } }
     private let pause = PauseOnce()
+    /// Set while a case of a C strategy file runs: the file, and which
+    /// repetition of how many this run is (one at a time under ``RoundRunner``).
+    var foreignCode: (file: LoadedCStrategy, repetition: (index: Int, total: Int)?)?
+    /// Run when a C strategy file's thread hangs, just before the process
+    /// ends: e.g. removing the files' build directories.
+    public var beforeHangExit: @Sendable () -> Void = {}
 
     public init(topology: Topology, clock: CycleClock, isInterrupted: @escaping @Sendable () -> Bool = { false }) {
         self.topology = topology
@@ -46,7 +53,9 @@ public struct ScenarioRunner: Sendable {
     /// uncontended 0.25 ns read, and a batch under 100 µs when contended.
     static let readBatch = 16384
 
-    public func run(_ settings: RunSettings) throws -> CaseResult {
+    /// Runs one case; `repetition` (1-based, of `total`) names it in the
+    /// message of a C strategy file that crashes or hangs.
+    public func run(_ settings: RunSettings, repetition: (index: Int, total: Int)? = nil) throws -> CaseResult {
         do { try settings.validate() } catch { throw ScenarioError.invalidSettings(error.description) }
         var request = settings.placement
         request.writers = settings.writers
@@ -59,7 +68,27 @@ public struct ScenarioRunner: Sendable {
             let gone = (0 ... (topology.cpus.map(\.id).max() ?? 0) + 1).first { !usable.contains($0) }!
             if placement.readerCPUs.isEmpty { placement.writerCPUs[0] = gone } else { placement.readerCPUs[0] = gone }
         }
-        return try settings.scenario.type.run(settings, placement: placement, on: self)
+        var runner = self
+        runner.foreignCode = settings.strategy.cFile.map { ($0, repetition) }
+        guard let file = settings.strategy.cFile else { return try settings.scenario.type.run(settings, placement: placement, on: runner) }
+        // A crash in the file's code ends the process with one line (exit 70); nothing is written after it.
+        _ = pv_crash_guard_install("pvbench: error: C strategy \(file.source)", "case \(settings.name)")
+        defer { pv_crash_guard_uninstall() }
+        return try settings.scenario.type.run(settings, placement: placement, on: runner)
+    }
+
+    /// The guard of a C strategy file's threads in one repetition
+    /// (`index`: 0-based in this call): names the repetition for the crash
+    /// handler, and ends the process when a thread hangs.
+    func foreignCodeGuard(repetition index: Int, of settings: RunSettings, name: String) -> ValidationRunner.Guard? {
+        guard let first = foreignCode?.repetition ?? (foreignCode == nil ? nil : (1, settings.repetitions)) else { return nil }
+        let n = first.index + index, total = first.total
+        pv_crash_guard_set_context("repetition \(n)\(n <= total ? "/\(total)" : " (a retry)") of case \(name)")
+        let cleanup = beforeHangExit
+        return ValidationRunner.Guard(enter: { pv_crash_guard_enter_thread($0) }, grace: CStrategyValidation.hangGrace) { names, why in
+            cleanup()
+            pv_crash_guard_abort("thread(s) \(names.joined(separator: ", ")) \(why)")
+        }
     }
 
     /// One-way c2c latency on the writer/reader CPU pair of `placement`,
@@ -98,6 +127,7 @@ public struct ScenarioRunner: Sendable {
         var perfUnavailable: [String] = []
         for repetition in 0 ..< settings.repetitions {
             driver.pauseBeforeStart = pause.take()
+            driver.guarded = foreignCodeGuard(repetition: repetition, of: settings, name: name)
             let outcome = try driver.run(workload)
             reports = outcome.reports
             var figures = workload.summarize(outcome.tallies, clock: clock)
@@ -118,7 +148,7 @@ public struct ScenarioRunner: Sendable {
                 name: name, repetitions: settings.repetitions, repetitionIndex: repetition, threads: workload.threads.count,
                 iterations: figures.iterations, realTime: figures.nanosecondsPerOperation,
                 cpuTime: figures.nanosecondsPerOperation, label: Self.label(placement),
-                scenario: settings.scenario.rawValue, strategy: settings.target == nil ? nil : settings.strategy.rawValue,
+                scenario: settings.scenario.rawValue, strategy: settings.target == nil ? nil : settings.strategy.description,
                 layout: settings.target == nil ? nil : settings.layout.rawValue, counters: figures.counters))
             rows[rows.count - 1].disturbance = outcome.disturbance
             if disturbedPolicy != .keep, outcome.disturbance?.disturbed == true { rows[rows.count - 1].excluded = true }

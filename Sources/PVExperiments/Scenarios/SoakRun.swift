@@ -20,7 +20,7 @@ public struct SoakRun: Sendable {
         for scenario in ScenarioKind.allCases {
             var s = base
             s.scenario = scenario
-            s.strategy = .relaxed
+            s.strategy = .builtIn(.relaxed)
             s.layout = .cacheline
             s.vcpus = scenario.type.representativeVCPUs
             s.readers = 1

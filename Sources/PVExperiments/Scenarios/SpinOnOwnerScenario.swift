@@ -26,7 +26,7 @@ public enum SpinOnOwnerScenario: RecordScenario {
         if s.runDuration == 0 || s.preemptedDuration == 0 { throw .needsNonZero([.runDuration, .preemptedDuration], kind) }
     }
 
-    static func runCase<S: OrderingStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
+    static func runCase<S: RecordStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
         let settings = c.settings
         let floor = try c.c2cFloor()
         let memory = c.machine.memory
@@ -59,7 +59,7 @@ public enum SpinOnOwnerScenario: RecordScenario {
 /// counter offset in it. `breakout_one_way_raw_p50_ns` is the waiter's
 /// stamp minus the owner's, uncorrected for the offset between their
 /// counters.
-struct SpinOnOwnerWorkload<S: OrderingStrategy>: ScenarioWorkload {
+struct SpinOnOwnerWorkload<S: RecordStrategy>: ScenarioWorkload {
     let settings: RunSettings
     let threads: [PinnedThreadSpec]
     let hypervisorFlags: RecordArray

@@ -34,14 +34,14 @@ public enum StealClockScenario: RecordScenario {
             + [VCPULayout.packed, .cacheline].map { SuiteCase(layout: $0, vcpus: 4, seconds: 0.3, repetitions: 9, warmup: 0.05) }
     }
 
-    static func runCase<S: OrderingStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
+    static func runCase<S: RecordStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
         let settings = c.settings, faults = settings.faults
         var workload = StealClockWorkload<S>(
             settings: settings, threads: c.threads, hypervisorRecords: c.hypervisor, guestRecords: c.guest,
             updateIntervalTicks: c.ticks(settings.updateInterval),
             // A stalled writer makes reads slow: small batches still end near the window's end.
             batch: faults.stall == nil ? settings.readBatch : 64,
-            cReader: settings.implementation == .c ? cReader(settings.strategy) : nil)
+            cReader: settings.implementation == .c ? settings.strategy.builtIn.flatMap(cReader) : nil)
         if let stall = faults.stall {
             workload.stallEvery = UInt64(stall.every)
             workload.stallTicks = c.ticks(stall.nanoseconds)
@@ -85,7 +85,7 @@ public enum StealClockScenario: RecordScenario {
 /// strategy); guest readers call `para_steal_clock()` back to back on their
 /// own vCPU's record (reader r reads vCPU r mod vcpus), every value through
 /// the detector (monotonic: invariant fields, never backwards).
-struct StealClockWorkload<S: OrderingStrategy>: ScenarioWorkload {
+struct StealClockWorkload<S: RecordStrategy>: ScenarioWorkload {
     let settings: RunSettings
     let threads: [PinnedThreadSpec]
     let hypervisorRecords: RecordArray

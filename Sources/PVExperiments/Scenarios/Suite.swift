@@ -31,7 +31,7 @@ public enum Suite: String, CaseIterable, Sendable {
             scenario.type.cases(in: self).map { c in
                 var s = base
                 s.scenario = scenario
-                s.strategy = c.strategy
+                s.strategy = .builtIn(c.strategy)
                 s.layout = c.layout
                 s.vcpus = c.vcpus
                 s.readers = 1

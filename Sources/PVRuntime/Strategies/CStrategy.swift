@@ -1,53 +1,102 @@
 import PVABI
 
-/// The C functions of the loaded strategy file, called through pointers.
-/// Bound once before a run (``bind(_:read:write:)``) and only read while
-/// threads run; one C strategy per process at a time.
+/// The C functions of the loaded strategy files, called through pointers:
+/// one ``Entry`` per slot (``CStrategySlot``), so up to ``slotCount`` files
+/// run in one process, each its own strategy type. Bound once before a run
+/// (``bind(slot:_:read:write:)``) and only read while threads run.
 public enum CStrategyFunctions {
     public typealias StealRead = @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<UInt64>?) -> UInt64
     public typealias StealWrite = @convention(c) (UnsafeMutableRawPointer?, UInt64) -> Void
     public typealias PreemptedRead = @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<UInt64>?) -> UInt32
     public typealias PreemptedWrite = @convention(c) (UnsafeMutableRawPointer?, UInt32) -> Void
 
-    nonisolated(unsafe) public static var stealRead: StealRead?
-    nonisolated(unsafe) public static var stealWrite: StealWrite?
-    nonisolated(unsafe) public static var preemptedRead: PreemptedRead?
-    nonisolated(unsafe) public static var preemptedWrite: PreemptedWrite?
+    /// One file's functions; nil where it has no pair.
+    public struct Entry {
+        public var stealRead: StealRead?
+        public var stealWrite: StealWrite?
+        public var preemptedRead: PreemptedRead?
+        public var preemptedWrite: PreemptedWrite?
+        public init() {}
+    }
 
-    /// Binds the pair for `target` to the functions at `read` and `write`
-    /// (dlsym results; their types are the header's prototypes, checked when
-    /// the file was compiled).
-    public static func bind(_ target: SharedRecordKind, read: UnsafeMutableRawPointer, write: UnsafeMutableRawPointer) {
+    /// How many C strategy files one process can hold (``CSlot0`` … ``CSlot3``).
+    public static let slotCount = 4
+
+    nonisolated(unsafe) public static var slot0 = Entry()
+    nonisolated(unsafe) public static var slot1 = Entry()
+    nonisolated(unsafe) public static var slot2 = Entry()
+    nonisolated(unsafe) public static var slot3 = Entry()
+
+    /// Binds the pair for `target` in `slot` to the functions at `read` and
+    /// `write` (dlsym results; their types are the header's prototypes,
+    /// checked when the file was compiled).
+    public static func bind(slot: Int = 0, _ target: SharedRecordKind, read: UnsafeMutableRawPointer, write: UnsafeMutableRawPointer) {
+        precondition((0 ..< slotCount).contains(slot), "C strategy slot \(slot) out of 0..<\(slotCount)")
+        var entry = [slot0, slot1, slot2, slot3][slot]
         switch target {
         case .stolenTime:
-            stealRead = unsafeBitCast(read, to: StealRead.self)
-            stealWrite = unsafeBitCast(write, to: StealWrite.self)
+            entry.stealRead = unsafeBitCast(read, to: StealRead.self)
+            entry.stealWrite = unsafeBitCast(write, to: StealWrite.self)
         case .preempted:
-            preemptedRead = unsafeBitCast(read, to: PreemptedRead.self)
-            preemptedWrite = unsafeBitCast(write, to: PreemptedWrite.self)
+            entry.preemptedRead = unsafeBitCast(read, to: PreemptedRead.self)
+            entry.preemptedWrite = unsafeBitCast(write, to: PreemptedWrite.self)
         case .record:
-            break
+            return
+        }
+        switch slot {
+        case 0: slot0 = entry
+        case 1: slot1 = entry
+        case 2: slot2 = entry
+        default: slot3 = entry
         }
     }
 }
 
-/// A strategy from a C file: each read and write is a call into the file's
-/// shared object. The record is the kernel's 64-byte struct (the file may use
-/// its padding), 64-byte aligned. The file owns every access it makes; what
-/// it claims is what the detector checks: no torn and no backwards value.
-public enum CStrategy {
+/// A slot for one loaded C strategy file: a type, so that each file's
+/// reader and writer are their own ``RecordStrategy`` and a loop generic
+/// over it calls that file's functions directly.
+public protocol CStrategySlot: SendableMetatype {
+    static var index: Int { get }
+    static var functions: CStrategyFunctions.Entry { get }
+}
+
+public enum CSlot0: CStrategySlot {
+    public static var index: Int { 0 }
+    @inline(__always) public static var functions: CStrategyFunctions.Entry { CStrategyFunctions.slot0 }
+}
+public enum CSlot1: CStrategySlot {
+    public static var index: Int { 1 }
+    @inline(__always) public static var functions: CStrategyFunctions.Entry { CStrategyFunctions.slot1 }
+}
+public enum CSlot2: CStrategySlot {
+    public static var index: Int { 2 }
+    @inline(__always) public static var functions: CStrategyFunctions.Entry { CStrategyFunctions.slot2 }
+}
+public enum CSlot3: CStrategySlot {
+    public static var index: Int { 3 }
+    @inline(__always) public static var functions: CStrategyFunctions.Entry { CStrategyFunctions.slot3 }
+}
+
+/// A strategy from a C file in slot `Slot`: each read and write is a call
+/// into the file's shared object. The record is the kernel's 64-byte struct
+/// (the file may use its padding), 64-byte aligned. The file owns every
+/// access it makes; what it claims is what the detector checks: no torn and
+/// no backwards value.
+public enum CFileStrategy<Slot: CStrategySlot> {
     /// `pv_steal_read`/`pv_steal_write` on the stolen_time field (offset 8).
     public enum StolenTime: RecordStrategy {
         public typealias Target = StolenTimeFieldTarget
         public static var footprint: Int { 64 }
         public static var requiredAlignment: Int { 64 }
+        /// A call into the file is opaque: one at a time, as a protocol read.
+        public static var retriesReads: Bool { true }
         @inline(__always)
         public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> UInt64 {
-            CStrategyFunctions.stealRead.unsafelyUnwrapped(base, &retries)
+            Slot.functions.stealRead.unsafelyUnwrapped(base, &retries)
         }
         @inline(__always)
         public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt64) {
-            CStrategyFunctions.stealWrite.unsafelyUnwrapped(base, value)
+            Slot.functions.stealWrite.unsafelyUnwrapped(base, value)
         }
     }
 
@@ -56,13 +105,20 @@ public enum CStrategy {
         public typealias Target = PreemptedFlagTarget
         public static var footprint: Int { 64 }
         public static var requiredAlignment: Int { 64 }
+        public static var retriesReads: Bool { true }
         @inline(__always)
         public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> UInt32 {
-            CStrategyFunctions.preemptedRead.unsafelyUnwrapped(base, &retries)
+            Slot.functions.preemptedRead.unsafelyUnwrapped(base, &retries)
         }
         @inline(__always)
         public static func write(_ base: UnsafeMutableRawPointer, _ value: UInt32) {
-            CStrategyFunctions.preemptedWrite.unsafelyUnwrapped(base, value)
+            Slot.functions.preemptedWrite.unsafelyUnwrapped(base, value)
         }
     }
+}
+
+/// The file in slot 0: what `validate --c` runs.
+public enum CStrategy {
+    public typealias StolenTime = CFileStrategy<CSlot0>.StolenTime
+    public typealias Preempted = CFileStrategy<CSlot0>.Preempted
 }

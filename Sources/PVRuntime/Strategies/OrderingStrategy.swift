@@ -18,6 +18,10 @@ public protocol OrderingStrategy: RecordStrategy {
     static var kind: StrategyKind { get }
 }
 
+extension OrderingStrategy {
+    public static var retriesReads: Bool { kind.retriesReads }
+}
+
 /// What the loops and the detector need of a strategy: its reader and
 /// writer, without a place in the built-in registry. ``OrderingStrategy``
 /// adds the registry's ``StrategyKind``; a strategy loaded at run time (a C
@@ -29,6 +33,10 @@ public protocol RecordStrategy: SendableMetatype {
     static var footprint: Int { get }
     /// Alignment `base` must have.
     static var requiredAlignment: Int { get }
+    /// Whether a read is a protocol that may discard attempts and retry
+    /// (or a call the loops cannot see into): the loops then take reads one
+    /// at a time rather than eight in flight.
+    static var retriesReads: Bool { get }
 
     /// The guest's read. `retries` grows by the number of attempts the
     /// protocol discarded (seqlock); single-access strategies leave it alone.
@@ -48,6 +56,8 @@ public protocol RecordStrategy: SendableMetatype {
 }
 
 extension RecordStrategy {
+    public static var retriesReads: Bool { false }
+
     @inlinable @inline(__always)
     public static func readBounded(_ base: UnsafeMutableRawPointer, retries: inout UInt64, limit: UInt64) -> Target.Value? {
         read(base, retries: &retries)

@@ -38,7 +38,7 @@ public let pvReadGiveUpAttempts: UInt64 = 1 << 18
 /// Protocol reads (seqlock, ck-sequence) are loops of their own and go one
 /// at a time, four per iteration, with every rare outcome out of line.
 @inline(never)
-public func pvGuestStealClockReads<S: OrderingStrategy>(
+public func pvGuestStealClockReads<S: RecordStrategy>(
     _: S.Type, record: UnsafeMutableRawPointer, count: Int, check: inout MonotonicCheck<S.Target>,
     giveUpAfter: UInt64 = pvReadGiveUpAttempts
 ) -> (retries: UInt64, gaveUp: UInt64) {
@@ -80,7 +80,7 @@ public func pvGuestStealClockReads<S: OrderingStrategy>(
     }
     guard count > 0 else { return (0, 0) }
     var at: UInt = 0  // reads done
-    if S.kind.retriesReads {
+    if S.retriesReads {
         // A protocol read is a loop of its own (begin, load, check, maybe
         // retry); eight of them in flight only add register pressure (the
         // seqlock read ran at about half the C kernel's rate with them). One
@@ -189,7 +189,7 @@ func pvFlagState<T: SharedTarget>(_: T.Type, _ value: T.Value) -> UInt32 {
 /// the answer); `last` and `cursor` are updated. Same contract as
 /// `pvref_preempt_poll_*`.
 @inline(never)
-public func pvGuestPreemptPoll<S: OrderingStrategy>(
+public func pvGuestPreemptPoll<S: RecordStrategy>(
     _: S.Type, flags: RecordArray, last: UnsafeMutablePointer<UInt32>, cursor: inout Int, maxPolls: Int
 ) -> (polls: Int, changed: Int, value: S.Target.Value?) {
     let n = flags.count
@@ -215,7 +215,7 @@ public func pvGuestPreemptPoll<S: OrderingStrategy>(
 /// `vcpu_is_preempted()` per vCPU per scan. Returns the flags seen set
 /// (anything not 0 counts, as `!!` does).
 @inline(never)
-public func pvGuestIdleScan<S: OrderingStrategy>(_: S.Type, flags: RecordArray, scans: Int) -> UInt64 {
+public func pvGuestIdleScan<S: RecordStrategy>(_: S.Type, flags: RecordArray, scans: Int) -> UInt64 {
     var seen: UInt64 = 0
     var retries: UInt64 = 0
     var s = 0
@@ -245,7 +245,7 @@ public enum SpinExit: Int, Sendable {
 /// `cpu_relax()` between iterations as the kernel does. A waiter that does
 /// not honour the flag is a guest without PV sched.
 @inline(never)
-public func pvGuestSpinOnOwner<S: OrderingStrategy>(
+public func pvGuestSpinOnOwner<S: RecordStrategy>(
     _: S.Type, lock: SharedU32, ownerFlag: UnsafeMutableRawPointer, honoursPreempted: Bool, maxSpins: Int
 ) -> (spins: Int, exit: SpinExit) {
     var retries: UInt64 = 0

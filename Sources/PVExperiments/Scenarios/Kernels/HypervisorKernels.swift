@@ -11,7 +11,7 @@ import PVRuntime
 /// `stallEvery > 0` every that many updates stop mid-update for
 /// `stallTicks` (`--inject stall-writer`).
 @inline(never)
-public func pvHypervisorStealUpdates<S: OrderingStrategy>(
+public func pvHypervisorStealUpdates<S: RecordStrategy>(
     _: S.Type, records: RecordArray, first: Int, step: Int, cursor: inout Int, count: Int,
     index: inout UInt64, intervalTicks: UInt64, deadline: inout UInt64,
     stallEvery: UInt64 = 0, stallTicks: UInt64 = 0, stalls: inout UInt64
@@ -48,7 +48,7 @@ public func pvHypervisorStealUpdates<S: OrderingStrategy>(
 /// `preempted` flag of each with `state` (1 = sched-out, 0 = sched-in)
 /// through the strategy.
 @inline(never)
-public func pvHypervisorSetPreempted<S: OrderingStrategy>(
+public func pvHypervisorSetPreempted<S: RecordStrategy>(
     _: S.Type, flags: RecordArray, first: Int, step: Int, state: UInt32
 ) {
     // PreemptedFlagTarget's spec value n is n & 1: value `state` is that state.
