@@ -5,11 +5,12 @@ import PVRuntime
 
 // `pvbench run --c FILE.c …`: strategy files compiled, loaded, and run as cases.
 extension RunCommand {
-    /// Compiles and loads the `--c` files, printing each compile command
-    /// (stdout, flushed: a crash in a file's code ends the process at once);
+    /// Compiles and loads the `--c` files, printing each compile command;
     /// nil without `--c`.
     func loadCStrategies() throws -> CStrategyRunFiles? {
         guard !cFiles.isEmpty else { return nil }
+        // A crash in a file's code ends the process with _exit: what was printed must be out already.
+        defer { fflush(nil) }
         do throws(CStrategyError) {
             return try CStrategyRunFiles.load(cFiles) { print("compile: \($0.compileCommand)") }
         } catch {

@@ -68,3 +68,13 @@ struct ResultOptions: ParsableArguments {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("save NAME: keep the results as baseline NAME (.pvbench-baselines/NAME.json); compare NAME: compare them with it (exit 1 when a case got slower).", valueName: "save|compare> <name"))
     var baseline: [String] = []
 }
+
+extension InjectedFault {
+    /// For `--inject`: the fault, or a message listing the spellings.
+    static func argument(_ text: String) throws -> InjectedFault {
+        guard let fault = parse(text) else {
+            throw ValidationError("--inject '\(text)' is not a fault; valid: \(spellings)")
+        }
+        return fault
+    }
+}

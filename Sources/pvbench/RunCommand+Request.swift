@@ -92,16 +92,6 @@ extension RunCommand {
     }
 }
 
-extension InjectedFault {
-    /// For `--inject`: the fault, or a message listing the spellings.
-    static func argument(_ text: String) throws -> InjectedFault {
-        guard let fault = parse(text) else {
-            throw ValidationError("--inject '\(text)' is not a fault; valid: \(spellings)")
-        }
-        return fault
-    }
-}
-
 extension RunSettings.Field {
     /// The `pvbench run` option that sets this field.
     var flag: String { "--" + rawValue.replacingOccurrences(of: " ", with: "-") }

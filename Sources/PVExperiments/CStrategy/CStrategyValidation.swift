@@ -125,12 +125,14 @@ public struct CStrategyValidation: Sendable {
 }
 
 extension CStrategyValidation: Encodable {
-    enum CodingKeys: String, CodingKey { case strategy, source, library, compileCommand, placement, budget, cases }
+    /// No path of the shared object: its build directory is removed at exit,
+    /// so the JSON would point at nothing. The compile command says where it
+    /// was built and how to build it again.
+    enum CodingKeys: String, CodingKey { case strategy, source, compileCommand, placement, budget, cases }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(file.name, forKey: .strategy)
         try c.encode(file.source, forKey: .source)
-        try c.encode(file.library, forKey: .library)
         try c.encode(file.compileCommand, forKey: .compileCommand)
         try c.encode(placement, forKey: .placement)
         try c.encode(budget.description, forKey: .budget)
