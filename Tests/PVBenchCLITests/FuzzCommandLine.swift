@@ -126,7 +126,7 @@ struct FuzzPlan {
         "run --writer-cp-us": .cpuList, "run --reader-cp-us": .cpuList,
         "run --duration": .time, "run --warmup": .time, "run --repetitions": .count,
         "run --update-interval": .time, "run --run-duration": .time, "run --preempted-duration": .time,
-        "run --json": .outputFile, "run --csv": .outputFile,
+        "run --json": .outputFile, "run --csv": .outputFile, "run --c": .inputFile,
     ]
 
     /// Values that are legitimately accepted by one option although its kind

@@ -27,7 +27,7 @@ public struct ImplementationComparison: Sendable {
     /// The cases worth comparing: every read scenario × strategy with a C kernel.
     public static func defaultCases(base: RunSettings) -> [RunSettings] {
         ScenarioKind.allCases.flatMap { scenario in
-            scenario.strategies.filter { scenario.implementations(for: .builtIn($0)).contains(.c) }.map { strategy in
+            scenario.strategies.filter { scenario.implementations(for: $0).contains(.c) }.map { strategy in
                 var s = base
                 s.scenario = scenario
                 s.strategy = .builtIn(strategy)

@@ -43,6 +43,9 @@ public struct ScenarioKind: RawRepresentable, Hashable, Sendable, Codable, CaseI
     public func target(for strategy: StrategyKind) -> SharedRecordKind? { type.target(for: strategy) }
 
     /// Implementations with a kernel for (self, strategy).
+    public func implementations(for strategy: StrategyKind) -> [Implementation] { implementations(for: .builtIn(strategy)) }
+
+    /// The same for a built-in or a C file (which is its own implementation: Swift loops calling it).
     public func implementations(for strategy: StrategyChoice) -> [Implementation] {
         guard type.record == nil || type.target(for: strategy) != nil else { return [] }
         return strategy.builtIn.map(type.hasCKernel) == true ? [.swift, .c] : [.swift]

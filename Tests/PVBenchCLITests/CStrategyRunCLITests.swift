@@ -1,0 +1,129 @@
+import Foundation
+import PVTestSupport
+import Testing
+
+/// `pvbench run --c FILE.c`: a C strategy file as a case beside the
+/// built-ins, in results `compare` pairs; bad files end the run with one
+/// line and leave result files whole. Runs are a few 50 ms repetitions.
+@Suite("pvbench run --c: C strategy files in the scenarios",
+       .enabled(if: CStrategyFiles.compilerFound, "no C compiler (cc) on PATH"),
+       .enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "the scenarios need two CPUs"))
+struct CStrategyRunCLITests {
+    /// Short, and judged on a busy machine: disturbed repetitions kept.
+    static let short = ["--duration", "50ms", "--warmup", "10ms", "--repetitions", "2", "--idle-floor", "0", "--disturbed", "keep"]
+
+    static func scratch(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-crun-\(UUID().uuidString)-\(name)").path
+    }
+
+    /// The `strategy` of every iteration row of a result file.
+    static func strategies(_ path: String) throws -> Set<String> {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        let rows = json?["benchmarks"] as? [[String: Any]] ?? []
+        return Set(rows.filter { $0["run_type"] as? String == "iteration" }.compactMap { $0["strategy"] as? String })
+    }
+
+    @Test("read_once.c runs in steal-clock beside relaxed, named after the file, and compare pairs it across two files")
+    func besideBuiltIn() throws {
+        let (a, b) = (Self.scratch("a.json"), Self.scratch("b.json"))
+        for path in [a, b] {
+            let r = try CLI.run(["run", "--scenario", "steal-clock", "--strategy", "relaxed", "--c", CStrategyFiles.example("read_once"),
+                                 "--json", path] + Self.short)
+            #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+            #expect(r.stdout.hasPrefix("compile: "), "the compile command is printed: \(r.stdout)")
+            #expect(r.stdout.contains("read_once / relaxed"), "per-round ratio to the first strategy: \(r.stdout)")
+            #expect(try Self.strategies(path) == ["relaxed", "read_once"])
+        }
+        let c = try CLI.run(["compare", a, b])
+        #expect(c.stdout.contains("steal-clock/read_once"), "\(c.stdout)\n\(c.stderr)")
+        #expect(c.stdout.contains("steal-clock/relaxed"), "\(c.stdout)")
+    }
+
+    @Test("two files run side by side in preempt-poll, each its own strategy")
+    func twoFiles() throws {
+        let json = Self.scratch("two.json")
+        let r = try CLI.run(["run", "--scenario", "preempt-poll", "--c", CStrategyFiles.example("read_once"),
+                             "--c", CStrategyFiles.example("seqcount"), "--json", json] + Self.short)
+        // seqcount.c has no preempted pair: refused in one line, before anything runs.
+        #expect(r.status == 64, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains("C strategy seqcount ("), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: json))
+        let flag = try CStrategyFiles.write("flag_once", """
+            u32 pv_preempted_read(struct pvsched_vcpu_state *ps, u64 *retries) { return READ_ONCE(ps->preempted); }
+            void pv_preempted_write(struct pvsched_vcpu_state *ps, u32 v) { WRITE_ONCE(ps->preempted, v); }
+            """)
+        let ok = try CLI.run(["run", "--scenario", "preempt-poll", "--c", CStrategyFiles.example("read_once"), "--c", flag,
+                              "--json", json, "--force"] + Self.short)
+        #expect(ok.status == 0, "\(ok.stdout)\n\(ok.stderr)")
+        #expect(try Self.strategies(json) == ["read_once", "flag_once"])
+    }
+
+    @Test("a file with only the steal pair does not apply to preempt-poll: one line, nothing run")
+    func stealOnlyInPreemptPoll() throws {
+        let file = try CStrategyFiles.write("steal_only", """
+            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries) { return READ_ONCE(st->stolen_time); }
+            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v) { WRITE_ONCE(st->stolen_time, v); }
+            """)
+        let r = try CLI.run(["run", "--scenario", "preempt-poll", "--c", file] + Self.short)
+        #expect(r.status == 64, "\(r.stdout)\n\(r.stderr)")
+        let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("pvbench: error:") }
+        #expect(errors.count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("C strategy steal_only (\(file)) does not apply to preempt-poll: it defines no pv_preempted_read/pv_preempted_write pair"),
+                "\(r.stderr)")
+    }
+
+    @Test("a crash in the file's code ends the run with the repetition and the thread named; an existing result file stays as it was")
+    func crash() throws {
+        let file = try CStrategyFiles.write("crashes", """
+            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries) { return READ_ONCE(st->stolen_time); }
+            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v)
+            {
+            \tif ((u32)(v >> 32) > 1) *(volatile u64 *)0 = v;
+            \tWRITE_ONCE(st->stolen_time, v);
+            }
+            """)
+        let json = Self.scratch("kept.json")
+        try Data("{\"kept\": true}\n".utf8).write(to: URL(fileURLWithPath: json))
+        let r = try CLI.run(["run", "--scenario", "steal-clock", "--c", file, "--json", json, "--force"] + Self.short)
+        #expect(r.status == 70, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.hasPrefix("compile: "), "what was printed before the crash is out: \(r.stdout)")
+        #expect(r.stderr.contains("C strategy \(file) crashed: SIGSEGV (bad memory access) in thread hv-w0 "
+            + "(repetition 1/2 of case steal-clock/crashes/cacheline/vcpus:1/readers:1/writers:1)"), "\(r.stderr)")
+        #expect(try String(contentsOfFile: json, encoding: .utf8) == "{\"kept\": true}\n")
+    }
+
+    @Test("a reader that never returns is reported hung, by thread and repetition, once the repetition has stopped")
+    func hang() throws {
+        let file = try CStrategyFiles.write("hangs", """
+            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries)
+            {
+            \tu64 v = READ_ONCE(st->stolen_time);
+            \tif ((u32)(v >> 32) > 1) for (;;) cpu_relax();
+            \treturn v;
+            }
+            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v) { WRITE_ONCE(st->stolen_time, v); }
+            """)
+        let json = Self.scratch("hang.json")
+        let r = try CLI.run(["run", "--scenario", "steal-clock", "--c", file, "--json", json] + Self.short, timeout: 90)
+        #expect(r.status == 70, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains("C strategy \(file) hung: thread(s) "), "\(r.stderr)")
+        #expect(r.stderr.contains("still inside the file's code 10.0 seconds after the run was stopped (repetition 1/2 of case steal-clock/hangs/"),
+                "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: json), "no result file half-written")
+    }
+
+    @Test("a file named like a built-in, or two files with one name, are refused: results could not tell them apart")
+    func names() throws {
+        let relaxed = try CStrategyFiles.write("relaxed", """
+            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries) { return READ_ONCE(st->stolen_time); }
+            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v) { WRITE_ONCE(st->stolen_time, v); }
+            """)
+        let r = try CLI.run(["run", "--scenario", "steal-clock", "--c", relaxed] + Self.short)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("would be strategy 'relaxed', which is already a built-in strategy's name"), "\(r.stderr)")
+        let twice = try CLI.run(["run", "--scenario", "steal-clock", "--c", CStrategyFiles.example("read_once"),
+                                 "--c", CStrategyFiles.example("read_once")] + Self.short)
+        #expect(twice.status == 1, "\(twice.stderr)")
+        #expect(twice.stderr.contains("would be strategy 'read_once', which is already the name of"), "\(twice.stderr)")
+    }
+}
