@@ -16,6 +16,14 @@ struct CStrategyRunCLITests {
         FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-crun-\(UUID().uuidString)-\(name)").path
     }
 
+    /// A file `<name>.c` with the stolen-time pair alone, READ_ONCE/WRITE_ONCE.
+    static func stealOnly(_ name: String) throws -> String {
+        try CStrategyFiles.write(name, """
+            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries) { return READ_ONCE(st->stolen_time); }
+            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v) { WRITE_ONCE(st->stolen_time, v); }
+            """)
+    }
+
     /// The `strategy` of every iteration row of a result file.
     static func strategies(_ path: String) throws -> Set<String> {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
@@ -60,10 +68,7 @@ struct CStrategyRunCLITests {
 
     @Test("a file with only the steal pair does not apply to preempt-poll: one line, nothing run")
     func stealOnlyInPreemptPoll() throws {
-        let file = try CStrategyFiles.write("steal_only", """
-            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries) { return READ_ONCE(st->stolen_time); }
-            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v) { WRITE_ONCE(st->stolen_time, v); }
-            """)
+        let file = try Self.stealOnly("steal_only")
         let r = try CLI.run(["run", "--scenario", "preempt-poll", "--c", file] + Self.short)
         #expect(r.status == 64, "\(r.stdout)\n\(r.stderr)")
         let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("pvbench: error:") }
@@ -114,10 +119,7 @@ struct CStrategyRunCLITests {
 
     @Test("a file named like a built-in, or two files with one name, are refused: results could not tell them apart")
     func names() throws {
-        let relaxed = try CStrategyFiles.write("relaxed", """
-            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries) { return READ_ONCE(st->stolen_time); }
-            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v) { WRITE_ONCE(st->stolen_time, v); }
-            """)
+        let relaxed = try Self.stealOnly("relaxed")
         let r = try CLI.run(["run", "--scenario", "steal-clock", "--c", relaxed] + Self.short)
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stderr.contains("would be strategy 'relaxed', which is already a built-in strategy's name"), "\(r.stderr)")
