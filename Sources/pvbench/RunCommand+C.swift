@@ -3,16 +3,26 @@ import Foundation
 import PVExperiments
 import PVRuntime
 
-// `pvbench run --c FILE.c …`: strategy files compiled, loaded, and run as cases.
+/// `pvbench run --c FILE.c …`: strategy files compiled, loaded, and run as cases.
+struct CStrategyOptions: ParsableArguments {
+    @Option(name: .customLong("c"), help: ArgumentHelp("A strategy in C (docs/c-strategies.md), named after the file, beside --strategy's (repeatable, up to 4); with --suite, in each scenario it has a pair for.", valueName: "file.c"))
+    var files: [String] = []
+
+    @Flag(help: "Keep the --c files' build directories (removed at exit otherwise; a crash leaves them): `perf report` needs the shared object to name its functions.")
+    var keepCBuild = false
+}
+
 extension RunCommand {
     /// Compiles and loads the `--c` files, printing each compile command;
     /// nil without `--c`.
     func loadCStrategies() throws -> CStrategyRunFiles? {
-        guard !cFiles.isEmpty else { return nil }
+        guard !c.files.isEmpty else { return nil }
         // A crash in a file's code ends the process with _exit: what was printed must be out already.
         defer { fflush(nil) }
         do throws(CStrategyError) {
-            return try CStrategyRunFiles.load(cFiles) { print("compile: \($0.compileCommand)") }
+            let files = try CStrategyRunFiles.load(c.files) { print("compile: \($0.compileCommand)") }
+            if c.keepCBuild { files.files.forEach { print("kept: \($0.library) (--keep-c-build)") } }
+            return files
         } catch {
             fflush(nil)
             if case let .compileFailed(_, output) = error { writeStandardError(Data((output.hasSuffix("\n") ? output : output + "\n").utf8)) }

@@ -31,8 +31,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Ordering strategy (see `pvbench list`); repeat it to run several side by side in interleaved rounds, with per-round ratios to the first.", valueName: "name"))
     var strategy: [StrategyKind] = []
 
-    @Option(name: .customLong("c"), help: ArgumentHelp("A strategy in C (docs/c-strategies.md), named after the file, beside --strategy's (repeatable, up to 4); with --suite, in each scenario it has a pair for.", valueName: "file.c"))
-    var cFiles: [String] = []
+    @OptionGroup var c: CStrategyOptions
 
     @Option(help: ArgumentHelp("Record layout: \(VCPULayout.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
     var layout: VCPULayout = .cacheline
@@ -99,8 +98,7 @@ struct RunCommand: ParsableCommand {
             _ = try CompareCommand.load(baseline.path(), baselineName: baseline.name)
         }
         let files = try loadCStrategies()
-        // The build directories go at exit (a crash leaves them; a hang removes them first).
-        defer { files?.removeBuildDirectories() }
+        defer { if !c.keepCBuild { files?.removeBuildDirectories() } }
         let cases = try settings(files)
         if output.runs > 1 { return try runRepeated() }
         // From here a signal is noted, not fatal: one that lands while the
@@ -111,7 +109,7 @@ struct RunCommand: ParsableCommand {
         let report: RunReport
         do {
             var request = request(cases)
-            if let files { request.beforeHangExit = files.removeBuildDirectories }
+            if let files, !c.keepCBuild { request.beforeHangExit = files.removeBuildDirectories }
             report = try RunSession(request: request, host: try RunHost.open())
                 .run(signal: { monitor.received }, note: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
         } catch { throw Self.commandLineError(error) }

@@ -66,6 +66,24 @@ struct CStrategyRunCLITests {
         #expect(try Self.strategies(json) == ["read_once", "flag_once"])
     }
 
+    @Test("--keep-c-build keeps the shared object, with its symbols, for perf; without it the build directory goes at exit")
+    func keepBuild() throws {
+        let kept = try CLI.run(["run", "--scenario", "idle-scan", "--c", CStrategyFiles.example("read_once"), "--keep-c-build"] + Self.short)
+        #expect(kept.status == 0, "\(kept.stdout)\n\(kept.stderr)")
+        let line = kept.stdout.split(separator: "\n").first { $0.hasPrefix("kept: ") }
+        let library = line.map { String($0.dropFirst(6).prefix { $0 != " " }) } ?? ""
+        #expect(library.hasSuffix("/libread_once.so"), "\(kept.stdout)")
+        let symbols = try Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), ["nm", "-D", library], timeout: 30)
+        #expect(symbols.stdout.contains("pv_preempted_read"), "\(symbols.stdout)\n\(symbols.stderr)")
+        try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: library).deletingLastPathComponent().path)
+        let gone = try CLI.run(["run", "--scenario", "idle-scan", "--c", CStrategyFiles.example("read_once")] + Self.short)
+        #expect(gone.status == 0, "\(gone.stderr)")
+        let command = gone.stdout.split(separator: "\n").first { $0.hasPrefix("compile: ") } ?? ""
+        let output = command.split(separator: " ").drop { $0 != "-o" }.dropFirst().first.map(String.init) ?? ""
+        #expect(output.hasSuffix("/libread_once.so"), "\(gone.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: output), "the build directory is removed at exit")
+    }
+
     @Test("a file with only the steal pair does not apply to preempt-poll: one line, nothing run")
     func stealOnlyInPreemptPoll() throws {
         let file = try Self.stealOnly("steal_only")
