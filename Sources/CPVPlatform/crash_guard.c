@@ -34,7 +34,17 @@ static const char *signal_name(int sig) {
     }
 }
 
+/* The first thread to report owns stderr; any other (two threads that
+ * crash at once, a crash while the watchdog reports) waits for the _exit. */
+static int reporting = 0;
+
+static void claim_report(void) {
+    if (__atomic_exchange_n(&reporting, 1, __ATOMIC_ACQ_REL))
+        for (;;) pause();
+}
+
 static void handler(int sig) {
+    claim_report();
     put(prefix_text);
     put(" crashed: ");
     put(signal_name(sig));
@@ -84,6 +94,7 @@ void pv_crash_guard_uninstall(void) {
 }
 
 void pv_crash_guard_abort(const char *what) {
+    claim_report();
     put(prefix_text);
     put(" hung: ");
     put(what);

@@ -84,6 +84,38 @@ struct CStrategyRunCLITests {
         #expect(!FileManager.default.fileExists(atPath: output), "the build directory is removed at exit")
     }
 
+    @Test("in overcommit the scheduler stores both records through the file's writers, from its signal handler")
+    func overcommit() throws {
+        let json = Self.scratch("overcommit.json")
+        let args = ["run", "--scenario", "overcommit", "--workload", "lock", "--vcpus", "4"] + Self.short
+        let r = try CLI.run(args + ["--strategy", "relaxed", "--c", CStrategyFiles.example("read_once"), "--json", json])
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(try Self.strategies(json) == ["relaxed", "read_once"])
+        let packed = try CLI.run(args + ["--c", CStrategyFiles.example("read_once"), "--layout", "packed"])
+        #expect(packed.status == 64, "\(packed.stderr)")
+        #expect(packed.stderr.contains("the packed layout gives 4 bytes per record and a C file may use all 64"), "\(packed.stderr)")
+        let stealOnly = try CLI.run(args + ["--c", try Self.stealOnly("steal_pair")])
+        #expect(stealOnly.status == 64, "\(stealOnly.stderr)")
+        #expect(stealOnly.stderr.contains("its scheduler stores both records, and the file defines only the stolen-time pair"), "\(stealOnly.stderr)")
+        // The 51st store of 1 (a vcpu_put) crashes: past the 4 the scheduler makes before the vCPUs start.
+        let crashes = try CStrategyFiles.write("put_crashes", """
+            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries) { return READ_ONCE(st->stolen_time); }
+            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v) { WRITE_ONCE(st->stolen_time, v); }
+            u32 pv_preempted_read(struct pvsched_vcpu_state *ps, u64 *retries) { return READ_ONCE(ps->preempted); }
+            void pv_preempted_write(struct pvsched_vcpu_state *ps, u32 v)
+            {
+            \tstatic int puts;
+            \tif (v == 1 && __atomic_add_fetch(&puts, 1, __ATOMIC_RELAXED) > 50) *(volatile u32 *)0 = v;
+            \tWRITE_ONCE(ps->preempted, v);
+            }
+            """)
+        let c = try CLI.run(args + ["--c", crashes])
+        #expect(c.status == 70, "\(c.stdout)\n\(c.stderr)")
+        #expect(c.stderr.contains("C strategy \(crashes) crashed: SIGSEGV (bad memory access) in thread vcpu"), "\(c.stderr)")
+        #expect(c.stderr.contains("(repetition 1/2 of case overcommit/lock/put_crashes/cacheline/overcommit:4:2/"), "\(c.stderr)")
+        #expect(c.stderr.split(separator: "\n").filter { $0.contains("crashed") }.count == 1, "one line, however many threads crash: \(c.stderr)")
+    }
+
     @Test("a file with only the steal pair does not apply to preempt-poll: one line, nothing run")
     func stealOnlyInPreemptPoll() throws {
         let file = try Self.stealOnly("steal_only")

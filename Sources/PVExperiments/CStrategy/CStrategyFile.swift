@@ -1,3 +1,4 @@
+import CPVPlatform
 import Foundation
 import PVRuntime
 
@@ -71,6 +72,10 @@ public struct CStrategyFile: Sendable {
             CStrategyFunctions.bind(slot: slot, target, read: r!, write: w!)
         }
         guard !found.isEmpty else { throw .noFunctions(file: source) }
+        if found.count == 2 {
+            // Overcommit's scheduler stores from its signal handler through C kernels: the slot's, over the file's functions.
+            _ = pv_c_strategy_bind_writers(Int32(slot), symbol("pv_steal_read"), symbol("pv_steal_write"), symbol("pv_preempted_write"))
+        }
         return CStrategyFile(name: name, source: source, library: library, compileCommand: compileCommand, targets: found, slot: slot)
     }
 

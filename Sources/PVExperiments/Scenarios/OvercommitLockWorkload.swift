@@ -22,7 +22,7 @@ final class GuestLock: Sendable {
 /// Spin waste is measured against the scheduler's own state, not the flag:
 /// time a waiter spent spinning while the owner's vCPU was descheduled
 /// (`spin_on_preempted_owner_ns_total`), the same check in both modes.
-struct OvercommitLockWorkload<P: OrderingStrategy, T: OrderingStrategy>: OvercommitWorkload
+struct OvercommitLockWorkload<P: RecordStrategy, T: RecordStrategy>: OvercommitWorkload
     where P.Target == PreemptedFlagTarget, T.Target == StolenTimeFieldTarget
 {
     let vcpus: OvercommitVCPUs

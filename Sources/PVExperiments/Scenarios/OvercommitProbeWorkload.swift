@@ -8,7 +8,7 @@ import PVRuntime
 /// (`vcpu_is_preempted`) between two reads of that vCPU's schedule sequence,
 /// so a stable state tells what the flag must say; now and then it halts
 /// (WFI) and is kicked by the vCPU before it. Nothing here allocates.
-struct OvercommitProbeWorkload<P: OrderingStrategy, T: OrderingStrategy>: OvercommitWorkload
+struct OvercommitProbeWorkload<P: RecordStrategy, T: RecordStrategy>: OvercommitWorkload
     where P.Target == PreemptedFlagTarget, T.Target == StolenTimeFieldTarget
 {
     let vcpus: OvercommitVCPUs

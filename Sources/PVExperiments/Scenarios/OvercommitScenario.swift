@@ -77,11 +77,9 @@ public enum OvercommitScenario: Scenario {
     }
 
     public static func validate(_ s: RunSettings) throws(RunSettingsError) {
-        guard let builtIn = s.strategy.builtIn else {
-            throw .cFileDoesNotApply(file: s.strategy.cFile!, scenario: kind, why: "its hypervisor side stores from the scheduler's signal "
-                + "handler through CPVReference's writer kernels, which a C strategy file does not replace yet")
-        }
-        guard supports(builtIn) else {
+        if let file = s.strategy.cFile {
+            try validate(file, layout: s.layout)
+        } else if let builtIn = s.strategy.builtIn, !supports(builtIn) {
             throw .strategyDoesNotApply(strategy: builtIn, scenario: kind, record: .preempted,
                                         valid: StrategyKind.allCases.filter(supports))
         }
@@ -108,6 +106,21 @@ public enum OvercommitScenario: Scenario {
             guard !cpus.isEmpty, Set(cpus).count == cpus.count, cpus.allSatisfy({ $0 >= 0 }) else {
                 throw .outOfRange(.cpus, got: cpus.map(String.init).joined(separator: ","), valid: "distinct CPU numbers")
             }
+        }
+    }
+
+    /// A C file needs both pairs (the scheduler stores both records through
+    /// it), and a layout with the kernel's 64 bytes per record (it may use
+    /// the padding).
+    static func validate(_ file: LoadedCStrategy, layout: VCPULayout) throws(RunSettingsError) {
+        guard file.targets.contains(.preempted), file.targets.contains(.stolenTime) else {
+            throw .cFileDoesNotApply(file: file, scenario: kind, why: "its scheduler stores both records, and the file defines only "
+                + "the \(file.targets.map(\.rawValue).joined(separator: ", ")) pair")
+        }
+        let stride = min(layout.stride(for: .preempted), layout.stride(for: .stolenTime))
+        guard stride >= 64 else {
+            throw .cFileDoesNotApply(file: file, scenario: kind, why: "the \(layout) layout gives \(stride) bytes per record and a C file "
+                + "may use all 64 of the kernel's struct (its padding): use --layout cacheline or page")
         }
     }
 
@@ -192,6 +205,17 @@ public enum OvercommitScenario: Scenario {
                                   notes: planned.notes + notes)
         let machine = try EmulatedMachine(layout: settings.layout, vcpus: settings.vcpus,
                                           backing: NUMAMemoryBacking(nodes: placement.memoryNodes))
+        if let file = settings.strategy.cFile {
+            func run<Slot: CStrategySlot>(_: Slot.Type) throws -> CaseResult {
+                try runCase(CFileStrategy<Slot>.Preempted.self, CFileStrategy<Slot>.StolenTime.self, settings, placement, machine, runner)
+            }
+            switch file.slot {
+            case 0: return try run(CSlot0.self)
+            case 1: return try run(CSlot1.self)
+            case 2: return try run(CSlot2.self)
+            default: return try run(CSlot3.self)
+            }
+        }
         switch settings.strategy.builtIn {
         case .relaxed:
             return try runCase(RelaxedStrategy.Preempted.self, RelaxedStrategy.StolenTime.self,
@@ -209,7 +233,7 @@ public enum OvercommitScenario: Scenario {
 
     /// The scheduler over the machine's records, and the workload specialised
     /// for the strategy's flag read `P` and stolen-time read `T`.
-    static func runCase<P: OrderingStrategy, T: OrderingStrategy>(
+    static func runCase<P: RecordStrategy, T: RecordStrategy>(
         _: P.Type, _: T.Type, _ settings: RunSettings, _ placement: Placement, _ machine: EmulatedMachine,
         _ runner: ScenarioRunner) throws -> CaseResult
         where P.Target == PreemptedFlagTarget, T.Target == StolenTimeFieldTarget
@@ -221,7 +245,7 @@ public enum OvercommitScenario: Scenario {
         let scheduler = try VCPUScheduler(
             hostCPU: placement.readerCPUs, slice: o.slice, pvSched: o.pvSched == .on,
             flags: records.hypervisorFlags, stolen: records.hypervisorStolen.map { $0 + StolenTimeLayout.stolenTimeOffset },
-            kernels: VCPUScheduler.WriterKernels(settings.strategy.builtIn!)!, episodeCapacity: capacity,
+            kernels: VCPUScheduler.WriterKernels(settings.strategy)!, episodeCapacity: capacity,
             dropEvery: settings.faults.dropEvery)
         let threads = placement.readerCPUs.enumerated().map {
             PinnedThreadSpec(role: ThreadRole(custom: "vcpu\($0.offset)"), cpu: $0.element)

@@ -12,7 +12,7 @@ import PVRuntime
 /// accounted at later ticks). Reports what the guest accounted over the
 /// measured window against the emulator's ground truth: the deltas its
 /// loads added in that window.
-struct OvercommitStealWorkload<P: OrderingStrategy, T: OrderingStrategy>: OvercommitWorkload
+struct OvercommitStealWorkload<P: RecordStrategy, T: RecordStrategy>: OvercommitWorkload
     where P.Target == PreemptedFlagTarget, T.Target == StolenTimeFieldTarget
 {
     let vcpus: OvercommitVCPUs

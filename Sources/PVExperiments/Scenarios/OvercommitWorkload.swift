@@ -6,7 +6,7 @@ import PVRuntime
 /// emulated scheduler, whose own stolen-time records they read, and the
 /// figures every one of them reports.
 protocol OvercommitWorkload: ScenarioWorkload {
-    associatedtype T: OrderingStrategy where T.Target == StolenTimeFieldTarget
+    associatedtype T: RecordStrategy where T.Target == StolenTimeFieldTarget
     var vcpus: OvercommitVCPUs { get }
 }
 

@@ -74,6 +74,8 @@ public struct ScenarioRunner: Sendable {
         // A crash in the file's code ends the process with one line (exit 70); nothing is written after it.
         _ = pv_crash_guard_install("pvbench: error: C strategy \(file.source)", "case \(settings.name)")
         defer { pv_crash_guard_uninstall() }
+        // This thread calls the file too: overcommit's scheduler stores the records' first values here.
+        pv_crash_guard_enter_thread("pvbench (main)")
         return try settings.scenario.type.run(settings, placement: placement, on: runner)
     }
 

@@ -25,6 +25,23 @@ final class VCPUScheduler: @unchecked Sendable {
             default: return nil
             }
         }
+
+        /// A built-in's kernels, or those of a C file with both pairs
+        /// (``pv_c_strategy_flag_writer(_:)``: the file's functions, called from C).
+        init?(_ strategy: StrategyChoice) {
+            switch strategy {
+            case let .builtIn(kind): self.init(kind)
+            case let .cFile(file):
+                guard file.targets.contains(.preempted), file.targets.contains(.stolenTime),
+                      let flag = pv_c_strategy_flag_writer(Int32(file.slot)), let steal = pv_c_strategy_steal_updater(Int32(file.slot))
+                else { return nil }
+                self.init(flag: flag, steal: steal)
+            }
+        }
+
+        private init(flag: pv_flag_write_fn, steal: pv_steal_update_fn) {
+            (self.flag, self.steal) = (flag, steal)
+        }
     }
 
     enum SetupError: Error, CustomStringConvertible {
