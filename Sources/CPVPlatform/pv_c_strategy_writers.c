@@ -1,4 +1,4 @@
-#include "pv_c_strategy_writers.h"
+#include "pv_vcpu_sched.h"
 
 #include <errno.h>
 

@@ -83,7 +83,7 @@ struct RunCommand: ParsableCommand {
         if let duration = rounds.duration, !(duration > 0) { throw ValidationError("--duration must be above 0, got \(duration) s") }
         guard rounds.warmup <= 3600 else { throw ValidationError("--warmup must be at most an hour, got \(rounds.warmup) s") }
         _ = try scenarioParameters()
-        if compareImpl, !inject.isEmpty { throw ValidationError("--compare-impl measures clean kernels: leave out --inject") }
+        if compareImpl, !inject.isEmpty || !c.files.isEmpty { throw ValidationError("--compare-impl measures the built-ins' clean kernels: leave out --inject and --c") }
         _ = try output.baselineAction()
         if chosenSuite == nil, let f = inject.first(where: { !$0.scenarios.contains(scenario ?? .default) }) {
             throw ValidationError("--inject \(f.name) does nothing in \(scenario ?? .default); it applies to "
