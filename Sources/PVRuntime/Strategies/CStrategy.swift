@@ -88,8 +88,6 @@ public enum CFileStrategy<Slot: CStrategySlot> {
         public typealias Target = StolenTimeFieldTarget
         public static var footprint: Int { 64 }
         public static var requiredAlignment: Int { 64 }
-        /// A call into the file is opaque: one at a time, as a protocol read.
-        public static var retriesReads: Bool { true }
         @inline(__always)
         public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> UInt64 {
             Slot.functions.stealRead.unsafelyUnwrapped(base, &retries)
@@ -105,7 +103,6 @@ public enum CFileStrategy<Slot: CStrategySlot> {
         public typealias Target = PreemptedFlagTarget
         public static var footprint: Int { 64 }
         public static var requiredAlignment: Int { 64 }
-        public static var retriesReads: Bool { true }
         @inline(__always)
         public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> UInt32 {
             Slot.functions.preemptedRead.unsafelyUnwrapped(base, &retries)
