@@ -8,8 +8,7 @@ struct ABICommand: ParsableCommand {
         commandName: "abi",
         abstract: "Print the PV time and PV sched record layouts, SMCCC function ids and return codes.")
 
-    @Flag(help: "Print JSON instead of tables.")
-    var json = false
+    @OptionGroup var output: TablesOrJSON
 
     @Flag(name: .customLong("c-header"),
           help: "Print the C header a strategy file for `validate --c` is compiled against (docs/c-strategies.md).")
@@ -52,7 +51,7 @@ struct ABICommand: ParsableCommand {
     func run() throws {
         if cHeader { return print(CStrategyHeader.text, terminator: "") }
         let doc = Self.document
-        if json { return try printJSON(doc) }
+        if output.json { return try printJSON(doc) }
         for layout in doc.layouts {
             print("\(layout.name): \(layout.size) bytes, IPA \(layout.ipaAlignment)-byte aligned, "
                 + "\(layout.endianness)-endian (\(layout.specification))")

@@ -80,12 +80,8 @@ struct CompareCommand: ParsableCommand {
 
     /// "5", "5%", "2.5 %" → 0.05, 0.05, 0.025.
     static func threshold(_ text: String) throws -> Double {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        let number = t.hasSuffix("%") ? String(t.dropLast()).trimmingCharacters(in: .whitespaces) : t
-        guard let v = Double(number), v >= 0, v < 1000 else {
-            throw ValidationError("--threshold '\(text)' is not a percentage: give e.g. 5 or 2.5%")
-        }
-        return v / 100
+        guard let v = ThresholdPercentage.fraction(text) else { throw ValidationError("--threshold '\(text)' is not a percentage: give e.g. 5 or 2.5%") }
+        return v
     }
 
     func run() throws {

@@ -8,8 +8,7 @@ struct ListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List the scenarios, strategies, layouts and suites `pvbench run` knows.")
 
-    @Flag(help: "Print JSON instead of tables.")
-    var json = false
+    @OptionGroup var output: TablesOrJSON
 
     @Flag(help: "Only the strategy table: per strategy × record its accesses, C11/LKMM equivalent, x86-64 and arm64 instructions, torn verdict per model.")
     var strategies = false
@@ -19,7 +18,7 @@ struct ListCommand: ParsableCommand {
 
     func validate() throws {
         if markdown, !strategies { throw ValidationError("--markdown applies to --strategies: give both") }
-        if json, strategies { throw ValidationError("--strategies prints a table: give it without --json") }
+        if output.json, strategies { throw ValidationError("--strategies prints a table: give it without --json") }
     }
 
     struct Figure: Encodable { let key: String; let unit: String; let better: String }
@@ -60,7 +59,7 @@ struct ListCommand: ParsableCommand {
             return print(markdown ? Self.markdown(t.header, t.rows) : TerminalTable.plain(t.header, t.rows))
         }
         let l = Self.listing
-        if json { return try printJSON(l) }
+        if output.json { return try printJSON(l) }
         print("scenarios:")
         print(TerminalTable.plain(["  name", "record", "strategies (C kernel*)", "what"], l.scenarios.map { s in
             ["  " + s.name, s.record ?? "-",

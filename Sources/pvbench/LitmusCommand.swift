@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import PVHost
 import PVResults
 import PVExperiments
 
@@ -50,72 +49,23 @@ struct LitmusCommand: ParsableCommand {
         if iterations < 100_000 {
             FileHandle.standardError.write(Data("pvbench: warning: --iterations \(iterations) is few: rare reorderings may not show up\n".utf8))
         }
-        let topology: Topology
-        do { topology = try Topology.live() } catch { throw RuntimeError(commandLineMessage(error)) }
-        var runners: [Int: Result<LitmusRunner, Error>] = [:]
-        func runner(_ threads: Int) -> Result<LitmusRunner, Error> {
-            if let r = runners[threads] { return r }
-            let r = Result {
-                try LitmusRunner(placement: PlacementPlanner.plan(
-                    PlacementRequest(writers: 1, readers: threads - 1, relation: relation.relation ?? .farthest), on: topology))
-            }
-            runners[threads] = r
-            return r
-        }
         let progress = ProgressLine()
-        var results: [LitmusResult] = []
-        for s in shapes {
-            let expectation: LitmusExpectation
-            do { expectation = try LitmusExpectation(s) } catch { throw RuntimeError("\(s): \(error)") }
-            switch runner(s.threads.count) {
-            case let .failure(error):
-                if s.threads.count == 2 { throw ValidationError("\(error)") }
-                results.append(.notRun(expectation, reason: "needs \(s.threads.count) CPUs of its own; this machine offers \(topology.onlineCPUs.count)"))
-            case let .success(r):
-                progress.update("litmus \(s): \(iterations) instances on CPUs \(r.cpus.prefix(s.threads.count).map(String.init).joined(separator: ","))")
-                do { results.append(try r.run(expectation, iterations: iterations)) } catch {
-                    progress.finish()
-                    throw RuntimeError("\(s): \(error)")
-                }
+        let results: [LitmusResult]
+        do throws(LitmusSession.Failure) {
+            defer { progress.finish() }
+            results = try LitmusSession.run(shapes, iterations: iterations, relation: relation.relation ?? .farthest, progress: progress.update)
+        } catch {
+            switch error {
+            case let .topology(e): throw RuntimeError(commandLineMessage(e))
+            case let .placement(e): throw ValidationError("\(e)")
+            case let .test(why): throw RuntimeError(why)
             }
         }
-        progress.finish()
         if json {
             try printJSON(Report(architecture: LitmusRunner.architecture, tests: results))
         } else {
-            for r in results { printTest(r) }
-            print()
-            print(TerminalTable.plain(["test"] + LitmusExpectation.models.map(\.title) + ["ran here as", "its model", "seen", "hardware"], results.map { r in
-                [r.name] + r.models.map(\.verdict.rawValue) + [r.ranAs ?? "-", r.hostModel?.verdict.rawValue ?? "-",
-                 r.notRun == nil ? "\(r.positive)/\(r.iterations)" : "-", r.verdict]
-            }))
+            print(LitmusSession.text(results), terminator: "")
         }
-        let forbidden = results.filter(\.forbiddenSeen)
-        if !forbidden.isEmpty {
-            throw RuntimeError("outcomes the model of the program that ran forbids were seen: \(forbidden.map { "\($0.ranAs ?? $0.name) (\($0.positive)x)" }.joined(separator: ", "))")
-        }
+        if let forbidden = LitmusSession.forbiddenOutcomes(results) { throw RuntimeError(forbidden) }
     }
-
-    func printTest(_ r: LitmusResult) {
-        print()
-        print(r.program, terminator: "")
-        print("Models: " + r.models.map { "\($0.model) \($0.verdict)\($0.reason.map { " (\($0))" } ?? "")" }.joined(separator: ", "))
-        if !r.x86Mapping.isEmpty { print("  (x86-tso: the AArch64 test mapped: \(r.x86Mapping.joined(separator: "; ")))") }
-        print(r.note)
-        if let reason = r.notRun {
-            print("Hardware: not run: \(reason)")
-            return
-        }
-        if let text = r.ranAsProgram, text != r.program { print(text, terminator: "") }
-        print("Histogram (\(r.histogram.count) states)")
-        for (key, count) in r.histogram.sorted(by: { $0.key < $1.key }) {
-            let marked = key == r.asked
-            print("\(String(count).leftPadded(to: 9)) \(marked ? "*>" : ":>")\(key)")
-        }
-        print(r.observation)
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

@@ -9,8 +9,7 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup var emulation: EmulationOptions
 
-    @Flag(help: "Print JSON instead of tables.")
-    var json = false
+    @OptionGroup var output: TablesOrJSON
 
     struct Step: Encodable {
         let vcpu: Int
@@ -64,7 +63,7 @@ struct ProbeCommand: ParsableCommand {
                      pvSchedIPA: guest.hasPVSched ? hex(guest.pvSchedIPAs[v]) : nil)
             },
             release: releaseSteps.map(step))
-        if json { return try printJSON(report) }
+        if output.json { return try printJSON(report) }
 
         print("guest memory \(report.guestMemory["ipaStart"]!)-\(report.guestMemory["ipaEnd"]!), "
             + "PV region at \(report.guestMemory["pvRegionIPA"]!) (\(memory.pvRegionSize / GuestMemory.pvPageSize) x 64 KiB)")

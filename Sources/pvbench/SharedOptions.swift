@@ -3,7 +3,7 @@ import PVExperiments
 import PVHost
 import PVRuntime
 
-// The option spellings shared by run, validate, litmus and topology, once.
+// The option spellings more than one command shares, once.
 // The library takes the typed values; only this module knows the flags.
 
 extension PlacementRelation: ExpressibleByArgument {}
@@ -65,4 +65,10 @@ func commandLineMessage(_ error: any Error, relationFlag: String = "--placement"
     case let e as RunSettingsError: e.commandLineMessage
     default: "\(error)"
     }
+}
+
+/// `--json` of the commands that otherwise print tables (abi, list, probe).
+struct TablesOrJSON: ParsableArguments {
+    @Flag(help: "Print JSON instead of tables.")
+    var json = false
 }

@@ -6,7 +6,6 @@ import PVResults
 /// `validate --c FILE.c`: compile, load, race; the verdicts in validate's table.
 extension ValidateCommand {
     func runCStrategy(_ path: String) throws {
-        let say: (String) -> Void = { json ? writeStandardError(Data("pvbench: \($0)\n".utf8)) : print($0) }
         let compiled: CStrategyFile
         do throws(CStrategyError) { compiled = try CStrategyFile.compile(path) } catch {
             if case let .compileFailed(_, output) = error { writeStandardError(Data((output.hasSuffix("\n") ? output : output + "\n").utf8)) }

@@ -26,6 +26,23 @@ extension ValidateCommand {
         return r
     }
 
+    /// A line of progress: on stderr under --json, so that stdout stays JSON.
+    func say(_ line: String) {
+        if json { writeStandardError(Data("pvbench: \(line)\n".utf8)) } else { print(line) }
+    }
+
+    /// The exit policy's outcome as the process's status: 0, 1 (a violation), 2 (`--strict`, undecided).
+    static func exit(_ exit: ValidateExit) throws {
+        exit.warnings.forEach(warn)
+        switch exit.outcome {
+        case .pass: return
+        case let .fail(why): throw RuntimeError(why)
+        case let .undecided(why):
+            if let why { writeStandardError(Data("pvbench: error: --strict: \(why)\n".utf8)) }
+            throw ExitCode(2)
+        }
+    }
+
     static func warn(_ text: some CustomStringConvertible) {
         writeStandardError(Data("pvbench: warning: \(text)\n".utf8))
     }

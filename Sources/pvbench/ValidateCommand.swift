@@ -23,18 +23,15 @@ struct ValidateCommand: ParsableCommand {
             """)
 
     @Option(name: .customLong("strategy"), help: ArgumentHelp(
-        "Strategy to validate (repeatable; default all): \(StrategyKind.allCases.map(\.rawValue).joined(separator: ", ")).",
-        valueName: "name"))
+        "Strategy to validate (repeatable; default all): \(StrategyKind.spellings).", valueName: "name"))
     var strategies: [StrategyKind] = []
 
     @Option(name: .customLong("record"), help: ArgumentHelp(
-        "Shared target (repeatable; default all): \(SharedRecordKind.allCases.map(\.rawValue).joined(separator: ", ")).",
-        valueName: "name"))
+        "Shared target (repeatable; default all): \(SharedRecordKind.spellings).", valueName: "name"))
     var records: [SharedRecordKind] = []
 
     @Option(name: .customLong("mode"), help: ArgumentHelp(
-        "Detector mode (repeatable; default spec and stress): \(DetectorMode.allCases.map(\.rawValue).joined(separator: ", ")).",
-        valueName: "name"))
+        "Detector mode (repeatable; default spec and stress): \(DetectorMode.spellings).", valueName: "name"))
     var modes: [DetectorMode] = []
 
     @Option(help: ArgumentHelp("Seconds per case (default 1).", valueName: "seconds"))
@@ -103,32 +100,18 @@ struct ValidateCommand: ParsableCommand {
         }
         let other = try hardwareFile.map(Self.hardwareColumn(path:))
         let r = request
-        try emitLitmus.emit(strategies: r.strategiesOrAll, records: r.recordsOrAll,
-                            say: { json ? writeStandardError(Data("pvbench: \($0)\n".utf8)) : print($0) })
+        try emitLitmus.emit(strategies: r.strategiesOrAll, records: r.recordsOrAll, say: say)
         let progress = ProgressLine()
         let report: ValidateReport
-        do {
-            report = modelOnly ? try .models(r) : try .race(r, started: { r.warnings.forEach(Self.warn) }, progress: progress.update)
-        } catch {
-            progress.finish()
-            throw Self.commandLineError(error)
-        }
-        progress.finish()
+        do throws(ValidateError) {
+            defer { progress.finish() }
+            report = try .run(r, modelOnly: modelOnly, started: { r.warnings.forEach(Self.warn) }, progress: progress.update)
+        } catch { throw Self.commandLineError(error) }
         if json { try printJSON(report) } else {
-            let here = HardwareColumn(title: "hardware here", results: report.race?.cases ?? [])
-            var text = ValidateText(models: models, hardware: report.race == nil ? [other ?? here] : [here] + (other.map { [$0] } ?? []),
-                                    explain: explain ? (r.strategiesOrAll, r.recordsOrAll) : nil)
-            print(text.render(report), terminator: "")
-            report.race?.warnings.filter { !$0.isKnownBeforeRunning }.forEach(Self.warn)
+            print(ValidateText.render(report, models: models, other: other, explain: explain ? (r.strategiesOrAll, r.recordsOrAll) : nil),
+                  terminator: "")
+            report.warningsFoundRunning.forEach(Self.warn)
         }
-        let exit = ValidateExit(report, strict: strict)
-        exit.warnings.forEach(Self.warn)
-        switch exit.outcome {
-        case .pass: return
-        case let .fail(why): throw RuntimeError(why)
-        case let .undecided(why):
-            if let why { writeStandardError(Data("pvbench: error: --strict: \(why)\n".utf8)) }
-            throw ExitCode(2)
-        }
+        try Self.exit(ValidateExit(report, strict: strict))
     }
 }

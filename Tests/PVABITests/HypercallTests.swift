@@ -42,13 +42,28 @@ struct HypercallTests {
         #expect(hv.call(vcpu: 0, function: .smcccVersion) == 0x1_0001)
     }
 
-    @Test func archFeaturesAnswersForPVFeatureIds() throws {
+    /// ARCH_FEATURES and PV_TIME_FEATURES as KVM answers them:
+    /// (function, vCPU, argument, answer).
+    @Test("feature queries: answered for the FEATURES ids only, the argument read as u32")
+    func featureQueries() throws {
         let hv = try makeHypervisor()
-        #expect(hv.call(vcpu: 0, function: .archFeatures, id(.pvTimeFeatures)) == success)
-        #expect(hv.call(vcpu: 0, function: .archFeatures, id(.pvSchedFeatures)) == success)
-        // KVM answers only for the FEATURES ids, not for the calls behind them.
-        #expect(hv.call(vcpu: 0, function: .archFeatures, id(.pvTimeST)) == notSupported)
-        #expect(hv.call(vcpu: 0, function: .archFeatures, 0xDEAD) == notSupported)
+        let queries: [(SMCCCFunction, Int, UInt64, Int64)] = [
+            (.archFeatures, 0, id(.pvTimeFeatures), success),
+            (.archFeatures, 0, id(.pvSchedFeatures), success),
+            // KVM answers only for the FEATURES ids, not for the calls behind them.
+            (.archFeatures, 0, id(.pvTimeST), notSupported),
+            (.archFeatures, 0, 0xDEAD, notSupported),
+            (.pvTimeFeatures, 0, id(.pvTimeFeatures), success),
+            (.pvTimeFeatures, 1, id(.pvTimeST), success),
+            (.pvTimeFeatures, 0, id(.pvSchedFeatures), notSupported),
+            (.pvTimeFeatures, 0, 0, notSupported),
+            // The argument is read as u32, as KVM's smccc_get_arg1 assigned to a u32 does.
+            (.pvTimeFeatures, 0, 0xFFFF_FFFF_0000_0000 | id(.pvTimeST), success),
+        ]
+        for (function, vcpu, argument, answer) in queries {
+            #expect(hv.call(vcpu: vcpu, function: function, argument) == answer,
+                    "\(function.name ?? "?")(0x\(String(argument, radix: 16))) on vCPU \(vcpu)")
+        }
     }
 
     @Test(arguments: [(PVFeatures.pvSched, SMCCCFunction.pvTimeFeatures), (PVFeatures.pvTime, SMCCCFunction.pvSchedFeatures)])
@@ -64,16 +79,6 @@ struct HypercallTests {
             #expect(hv.call(vcpu: 0, function: .pvSchedIPAInit, hv.memory.baseIPA) == notSupported)
             #expect(hv.call(vcpu: 0, function: .pvSchedIPARelease) == notSupported)
         }
-    }
-
-    @Test func pvTimeFeatures() throws {
-        let hv = try makeHypervisor()
-        #expect(hv.call(vcpu: 0, function: .pvTimeFeatures, id(.pvTimeFeatures)) == success)
-        #expect(hv.call(vcpu: 1, function: .pvTimeFeatures, id(.pvTimeST)) == success)
-        #expect(hv.call(vcpu: 0, function: .pvTimeFeatures, id(.pvSchedFeatures)) == notSupported)
-        #expect(hv.call(vcpu: 0, function: .pvTimeFeatures, 0) == notSupported)
-        // The argument is read as u32, as KVM's smccc_get_arg1 assigned to a u32 does.
-        #expect(hv.call(vcpu: 0, function: .pvTimeFeatures, 0xFFFF_FFFF_0000_0000 | id(.pvTimeST)) == success)
     }
 
     @Test func pvTimeSTReturnsEachVCPUsAlignedIPA() throws {

@@ -65,42 +65,43 @@ struct InterruptionCLITests {
         #expect(leftovers.isEmpty, "temp files left behind: \(leftovers)")
     }
 
+    /// Interrupts a long run with `signal` `delay` seconds after a thread
+    /// named `thread` appears, and checks what every interruption must give:
+    /// exit `status` (no crash, no hang) within ``exitBound`` of the signal,
+    /// and the partial JSON marked with the signal. `when` names the phase.
+    @discardableResult
+    static func interruptLongRun(_ signal: Int32, status: Int32, name: String, after delay: Double,
+                                 once thread: String, when phase: String) throws -> SpawnOutcome {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let json = "\(dir)/partial.json"
+        let (r, seconds, sawThread) = try interrupt(longRun(json: json), with: signal, after: delay) { pid in
+            threadNames(pid).contains(thread)
+        }
+        print("\(name) \(phase): exit \(r.status.map(String.init) ?? "-") \(String(format: "%.2f", seconds)) s after the signal")
+        #expect(sawThread, "thread \(thread) never appeared (\(phase))")
+        #expect(r.signal == nil && !r.timedOut, "\(r)")
+        #expect(r.status == status, "\(r)")
+        #expect(seconds < exitBound, "exit took \(seconds) s after \(name)")
+        try checkPartialFile(json, signal: name)
+        return r
+    }
+
     @Test("a signal before the first case, in the idle-floor probe: exit 130 (SIGINT) or 143 (SIGTERM), partial JSON marked with the signal",
           arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
     func signalEarly(signal: Int32, status: Int32, name: String) throws {
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let json = "\(dir)/partial.json"
         // Sent once the idle-floor probe's threads run (the run has started),
         // not after a fixed delay: under ASan on a loaded machine the process
-        // can take longer than 0.7 s just to start.
-        let (r, seconds, sawReady) = try Self.interrupt(Self.longRun(json: json), with: signal, after: 0.05,
-                                                        when: { Self.threadNames($0).contains("aux0") })
-        #expect(sawReady, "the idle-floor probe never started")
-        print("\(name) in the idle-floor probe: exit \(r.status.map(String.init) ?? "-") \(String(format: "%.2f", seconds)) s after the signal")
-        #expect(r.signal == nil && !r.timedOut, "\(r)")
-        #expect(r.status == status, "\(r)")
+        // can take longer than 0.7 s just to start. The harness-overhead probe
+        // before the first case is sized to ~0.15 s, so even a signal that
+        // lands in it is acted on well within the bound.
+        let r = try Self.interruptLongRun(signal, status: status, name: name, after: 0.05, once: "aux0", when: "in the idle-floor probe")
         #expect(r.stderr.contains("interrupted by \(name)"), "\(r)")
-        // The harness-overhead probe before the first case is sized to ~0.15 s,
-        // so even a signal that lands in it is acted on well within the bound.
-        #expect(seconds < Self.exitBound, "exit took \(seconds) s after \(name)")
-        try Self.checkPartialFile(json, signal: name)
     }
 
     @Test("a signal while the threads measure stops them: exit status, partial JSON, no hang",
           arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
     func signalWhileMeasuring(signal: Int32, status: Int32, name: String) throws {
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let json = "\(dir)/partial.json"
-        let (r, seconds, measuring) = try Self.interrupt(Self.longRun(json: json), with: signal, after: 0.3) { pid in
-            Self.threadNames(pid).contains("gst-r0")
-        }
-        print("\(name) while measuring: exit \(r.status.map(String.init) ?? "-") \(String(format: "%.2f", seconds)) s after the signal")
-        #expect(measuring, "the reader thread gst-r0 never appeared")
-        #expect(r.signal == nil && !r.timedOut, "\(r)")
-        #expect(r.status == status, "\(r)")
-        #expect(seconds < Self.exitBound, "exit took \(seconds) s after \(name)")
-        try Self.checkPartialFile(json, signal: name)
+        try Self.interruptLongRun(signal, status: status, name: name, after: 0.3, once: "gst-r0", when: "while measuring")
     }
 }

@@ -47,28 +47,36 @@ struct DetectorTests {
         }
     }
 
+    /// Runs `flagged` (how many distinct byte mixes of `a` and `b` it checked,
+    /// each recorded as an issue unless flagged) over every pair, expects
+    /// more than `minimum` mixes in all, and says how many.
+    static func expectEveryMixFlagged(_ what: String, _ pairs: [(UInt32, UInt32)], moreThan minimum: Int,
+                                      flagged: (UInt32, UInt32) -> Int) {
+        let checked = pairs.reduce(0) { $0 + flagged($1.0, $1.1) }
+        #expect(checked > minimum)
+        print("\(what): \(checked) distinct byte mixes of \(pairs.count) pairs, all flagged")
+    }
+
     @Test("every byte-wise mix of two stolen-time stress values is flagged torn")
     func fieldMixes() {
-        var checked = 0
-        for (a, b) in pairs(count: 400, seed: 2) {
+        Self.expectEveryMixFlagged("stolen-time stress code", pairs(count: 400, seed: 2), moreThan: 90_000) { a, b in
             let va = StolenTimeFieldTarget.bytes(of: StolenTimeFieldTarget.stressValue(a))
             let vb = StolenTimeFieldTarget.bytes(of: StolenTimeFieldTarget.stressValue(b))
-            for value in distinctMixes(of: va, vb, as: UInt64.self) {
+            let mixes = distinctMixes(of: va, vb, as: UInt64.self)
+            for value in mixes {
                 var d = TornReadDetector<StolenTimeFieldTarget>(mode: .stress, detail: .countsOnly)
                 d.observe(value)
                 #expect(d.counts.torn == 1, "a mix of \(a), \(b) passed as \(String(value, radix: 16))")
-                checked += 1
             }
+            return mixes.count
         }
-        #expect(checked > 90_000)
-        print("stolen-time stress code: \(checked) distinct byte mixes of 400 pairs, all flagged")
     }
 
     @Test("every byte-wise mix of two record stress values is flagged torn")
     func recordMixes() {
-        var checked = 0
-        for (a, b) in pairs(count: 24, seed: 3) {
+        Self.expectEveryMixFlagged("record stress code", pairs(count: 24, seed: 3), moreThan: 1_500_000) { a, b in
             let va = StolenTimeRecordTarget.stressValue(a), vb = StolenTimeRecordTarget.stressValue(b)
+            var checked = 0
             for mask in UInt32(1) ..< 0xFFFF {
                 // Mix word-wise with byte masks: fast enough for 65534 masks per pair.
                 let lowMask = byteMask(mask & 0xFF), highMask = byteMask(mask >> 8)
@@ -79,9 +87,8 @@ struct DetectorTests {
                 }
                 checked += 1
             }
+            return checked
         }
-        #expect(checked > 1_500_000)
-        print("record stress code: \(checked) distinct byte mixes of 24 pairs, all flagged")
     }
 
     @Test("every byte-wise mix of two flag stress values is flagged torn (all 256 x 255 pairs)")

@@ -1,6 +1,29 @@
 # Sourced by .ci/run and the scripts/ci jobs: labelled, timed jobs whose
-# failures are collected, and a check that a test run really ran tests.
+# failures are collected, a check that a test run really ran tests, and
+# which tests run outside AddressSanitizer.
 # shellcheck shell=bash
+
+# CI runs every test once: those matching CI_PLAIN_TESTS in the plain debug
+# build (scripts/ci/tests), every other one under AddressSanitizer
+# (scripts/ci/asan; `--filter` and `--skip` of the same pattern). A test
+# runs outside ASan when ASan has nothing to check in it or ASan defeats it:
+# - safe Swift only, no raw pointer and no C code of ours: the checker and
+#   what only feeds it (PVModelTests, StrategyModel, LitmusEmission,
+#   EmitLitmusCLI, ValidateModelCLI, StrategyTableDoc, ModelSession, ModelCLI,
+#   ValidateReport with made-up races); C compiled by gcc/clang and lifted,
+#   never run (CompiledStrategy, CompiledLitmus, CKernelAArch64,
+#   ModelCompileCLI, SwiftAtomicsMapping); statistics over arrays (Compare,
+#   CompareReport, CompareCLI, RunComparison, PlacementClasses, RunMerge,
+#   RepeatedRuns, SampleStatistics); the detector's decoding of values
+#   (DetectorTests, SpecSequenceTests but its raced stoppedReader). The same
+#   detector, reader and writer loops run under ASan in every race.
+# - ValidateSafeTests/safeStrategy: 10^7 reads per safe strategy; the same
+#   loops over the same raw memory run under ASan in ValidateSafeTests/
+#   shortRace (every safe strategy x target x mode) and ValidateUnsafeTests.
+# - FuzzCLIOptions, FuzzReportJSON: thousands of spawned processes refusing
+#   bad arguments and JSON, parsing that is safe Swift; the ASan binary's real
+#   work runs in the leaks job and the CLI suites kept under ASan.
+CI_PLAIN_TESTS=${PVBENCH_PLAIN_TESTS:-'^PVModelTests\.|\.(StrategyModel|LitmusEmission|EmitLitmusCLI|ValidateModelCLI|StrategyTableDoc|ModelSession|ModelCLI|ValidateReport)Tests/|\.(CompiledStrategy|CompiledLitmus|CKernelAArch64|ModelCompileCLI|SwiftAtomicsMapping)Tests/|\.(Compare|CompareReport|CompareCLI|RunComparison|PlacementClasses|RunMerge|RepeatedRuns|SampleStatistics)Tests/|\.DetectorTests/|\.SpecSequenceTests/(roundTrip|realisticDeltas|detectionPower|nearbyMixesAreNamed|pathologicalLag)|\.ValidateSafeTests/safeStrategy|\.Fuzz(CLIOptions|ReportJSON)Tests/'}
 
 CI_FAILED=()
 CI_PASSED=()

@@ -67,6 +67,15 @@ public struct ValidateReport: Sendable, Encodable {
     public var failed: [ValidationCaseResult] { race?.cases.filter { $0.verdict == .fail } ?? [] }
     public var inconclusive: [ValidationCaseResult] { race?.cases.filter { $0.verdict == .inconclusive } ?? [] }
 
+    /// The race's warnings that only running could tell (said after the table).
+    public var warningsFoundRunning: [ValidationWarning] { race?.warnings.filter { !$0.isKnownBeforeRunning } ?? [] }
+
+    /// The race then the models, or (`modelOnly`) only the models.
+    public static func run(_ request: ValidateRequest, modelOnly: Bool, started: () -> Void,
+                           progress: @escaping @Sendable (String) -> Void) throws(ValidateError) -> ValidateReport {
+        modelOnly ? try models(request) : try race(request, started: started, progress: progress)
+    }
+
     /// Only the models: no race (one CPU, well under a second).
     public static func models(_ request: ValidateRequest) throws(ValidateError) -> ValidateReport {
         let verdicts = request.modelVerdicts

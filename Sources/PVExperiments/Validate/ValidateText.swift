@@ -19,6 +19,17 @@ public struct ValidateText {
         self.explain = explain
     }
 
+    /// The text for `report`: this machine's column when it raced, then
+    /// `other` (another machine's `validate --json`) when given; a report
+    /// without a race shows `other` alone, or an empty column for this machine.
+    public static func render(_ report: ValidateReport, models: [ModelKind], other: HardwareColumn?,
+                              explain: (strategies: [StrategyKind], records: [SharedRecordKind])?) -> String {
+        let here = HardwareColumn(title: "hardware here", results: report.race?.cases ?? [])
+        var text = ValidateText(models: models, hardware: report.race == nil ? [other ?? here] : [here] + (other.map { [$0] } ?? []),
+                                explain: explain)
+        return text.render(report)
+    }
+
     private var out = ""
     private mutating func say(_ s: String = "", terminator: String = "\n") { out += s + terminator }
 

@@ -1,6 +1,6 @@
 /// What the writer writes and what the detector checks (DESIGN.md,
 /// "Torn-read detector").
-public enum DetectorMode: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+public enum DetectorMode: String, NamedCase, Codable, CustomStringConvertible {
     /// Values as the real kernel would see them: revision = attributes = 0,
     /// stolen time grows by realistic deltas, the flag alternates 1/0. The
     /// writer's sequence is deterministic, so a reader checks the invariant
@@ -18,20 +18,7 @@ public enum DetectorMode: String, CaseIterable, Sendable, Codable, CustomStringC
 
     public var description: String { rawValue }
 
-    /// Parses a name; the error lists the valid ones.
-    public static func named(_ name: String) throws(DetectorModeNameError) -> DetectorMode {
-        guard let mode = DetectorMode(rawValue: name) else { throw DetectorModeNameError(name: name) }
-        return mode
-    }
-}
-
-/// An unknown detector mode name; the message lists the valid ones.
-public struct DetectorModeNameError: Error, CustomStringConvertible, Equatable {
-    public let name: String
-    public init(name: String) { self.name = name }
-    public var description: String {
-        "unknown mode '\(name)'; valid: \(DetectorMode.allCases.map(\.rawValue).joined(separator: ", "))"
-    }
+    public static var nameKind: String { "mode" }
 }
 
 /// How much a detector keeps about violations. Counting is the same in both;

@@ -8,7 +8,7 @@ import PVABI
 ///   `para_steal_clock()` reads it.
 /// - ``preempted``: the 32-bit PV sched `preempted` flag, as
 ///   `vcpu_is_preempted()` reads it.
-public enum SharedRecordKind: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+public enum SharedRecordKind: String, NamedCase, Codable, CustomStringConvertible {
     case record = "record"
     case stolenTime = "stolen-time"
     case preempted = "preempted"
@@ -43,4 +43,6 @@ public enum SharedRecordKind: String, CaseIterable, Sendable, Codable, CustomStr
     }
 
     public var description: String { rawValue }
+
+    public static var nameKind: String { "record" }
 }

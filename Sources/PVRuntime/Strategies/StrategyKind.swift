@@ -3,7 +3,7 @@ import PVModel
 /// The registry of ordering strategies: names, what each claims, which
 /// shared targets it applies to, and the concrete ``OrderingStrategy`` type
 /// for each (strategy, target) pair.
-public enum StrategyKind: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+public enum StrategyKind: String, NamedCase, Codable, CustomStringConvertible {
     case relaxed = "relaxed"
     case acquireRelease = "acquire-release"
     case seqCst = "seq-cst"
@@ -127,18 +127,5 @@ public enum StrategyKind: String, CaseIterable, Sendable, Codable, CustomStringC
         }
     }
 
-    /// Parses a name; the error lists the valid ones.
-    public static func named(_ name: String) throws(StrategyNameError) -> StrategyKind {
-        guard let kind = StrategyKind(rawValue: name) else { throw StrategyNameError(name: name) }
-        return kind
-    }
-}
-
-/// An unknown strategy name; the message lists the valid ones.
-public struct StrategyNameError: Error, CustomStringConvertible, Equatable {
-    public let name: String
-    public init(name: String) { self.name = name }
-    public var description: String {
-        "unknown strategy '\(name)'; valid: \(StrategyKind.allCases.map(\.rawValue).joined(separator: ", "))"
-    }
+    public static var nameKind: String { "strategy" }
 }
