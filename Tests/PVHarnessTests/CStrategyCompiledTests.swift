@@ -9,8 +9,10 @@ import Testing
 /// fields at offsets through its pointer, the reader's retry as one
 /// attempt) and checked. Each lifted file's answer is herd7 7.57's on the
 /// same file (`herd.exe -variant mixed`), recorded in
-/// Fixtures/compiled/c-strategies-herd7.txt; a target whose compiler is
-/// absent is left out, and the suite is disabled without a native compiler.
+/// Fixtures/compiled/c-strategies-herd7.txt — its Observation line, or for
+/// the slowest only its verdict (`-speedcheck fast`), or that it did not
+/// finish; a target whose compiler is absent is left out, and the suite is
+/// disabled without a native compiler.
 @Suite("C strategy examples: compiled, lifted, checked, and herd7's answers",
        .enabled(if: Tool.find("cc") != nil, "no C compiler (cc) on PATH"),
        .enabled(if: !CompiledStrategyTests.targets.isEmpty, "no compiler and disassembler installed for any target (docs/compiled.md)"))
@@ -28,6 +30,9 @@ struct CStrategyCompiledTests {
     /// Lifted tests herd7 did not finish on the machine the fixture was recorded on (said in the fixture, with the time given).
     static let unfinished: Set<String> = Set(fixture.filter { $0.hasPrefix("Unfinished ") }.map { String($0.split(separator: " ")[1]) })
 
+    /// Lifted tests herd7 `-speedcheck fast` found a witness for (its verdict, not its counts: it stops at the first).
+    static let allowedFast: Set<String> = Set(fixture.filter { $0.hasPrefix("Allowed ") }.map { String($0.split(separator: " ")[1]) })
+
     /// The model side of `example`, its lifted files compared with herd7's answers.
     /// The directory is kept when a comparison fails (the message names it), removed otherwise.
     func model(_ example: String) throws -> CStrategyModel {
@@ -43,6 +48,10 @@ struct CStrategyCompiledTests {
             let r = try ModelChecker.check(program, model: text.hasPrefix("AArch64") ? .armv8 : .x86TSO)
             let mine = HerdReport.render(r).split(separator: "\n").first { $0.hasPrefix("Observation ") }.map(String.init)
             let key = String(name.dropLast(".litmus".count))
+            if Self.herd7[key] == nil, Self.allowedFast.contains(key) {
+                #expect(r.allowed, "\(key): herd7 -speedcheck fast found a witness; pvbench: \(mine ?? "-")")
+                continue
+            }
             // Not compared: herd7 gave no answer in the time the fixture records (pvbench's verdict is still checked below).
             if Self.unfinished.contains(key), Self.herd7[key] == nil { continue }
             if mine != Self.herd7[key] { agreed = false }
