@@ -16,7 +16,9 @@ import PVRuntime
 /// freestanding), disassembled, lifted (``ObjdumpLifter``) with the record
 /// as one 64-byte location `st[8]` the code reaches at offsets and sizes
 /// (the checker's mixed sizes), and checked under the target's model:
-/// ARMv8 for arm64, x86-TSO for x86-64. Whatever is not compiled, lifted or
+/// ARMv8 for arm64, x86-TSO for x86-64. The reader's retry is lifted as
+/// one attempt (``ObjdumpLifter/lift(_:source:objdump:arch:name:oneAttempt:)``),
+/// and a verdict on it says so. Whatever is not compiled, lifted or
 /// decided is `not modelled` with the reason, never a verdict.
 public struct CStrategyModel: Sendable, Encodable {
     /// One target's answer to one question.
@@ -177,7 +179,7 @@ public struct CStrategyModel: Sendable, Encodable {
         if !r.allowed, r.unrollingLimitReached {
             cell.reason = "forbidden in the executions that take each backward branch at most \(r.unroll) times (herd7 -unroll \(r.unroll))"
         }
-        if lifted.notes.contains(where: { $0.contains("one attempt") }) {
+        if !lifted.oneAttempt.isEmpty {
             cell.reason = [cell.reason, Self.oneAttempt].compactMap { $0 }.joined(separator: "; ")
         }
         return cell

@@ -20,6 +20,8 @@ public struct LiftedTest: Sendable {
     public var notes: [String]
     /// Per thread, per row of the program table: the instruction's address and objdump text.
     public var origins: [[(address: String, text: String)]]
+    /// Threads whose retry was lifted as one attempt (`lift`'s `oneAttempt`): a verdict covers that attempt.
+    public var oneAttempt: [Int] = []
 }
 
 public enum ObjdumpLifter {
@@ -75,7 +77,7 @@ public enum ObjdumpLifter {
         var columns: [[String]] = []
         var origins: [[(address: String, text: String)]] = []
         var initial: [String] = []
-        var retried: [String] = []
+        var retried: [String] = [], attempted: [Int] = []
         for t in test.threads {
             guard var body = fs["P\(t.index)"] else { throw ModelError.notModelled("P\(t.index) is not in the object code") }
             // Alignment padding after the last instruction is not the thread's.
@@ -84,7 +86,7 @@ public enum ObjdumpLifter {
             let (rows, o, n, regs, flag) = arch.isArm64
                 ? try aarch64(body, thread: t.index, arguments: args, oneAttempt: oneAttempt.contains(t.index))
                 : try x86(body, thread: t.index, arguments: args, oneAttempt: oneAttempt.contains(t.index))
-            if let flag { retried.append("\(t.index):\(flag)=0") }
+            if let flag { retried.append("\(t.index):\(flag)=0"); attempted.append(t.index) }
             columns.append(rows)
             origins.append(o)
             for x in n where !notes.contains(x) { notes.append(x) }
@@ -150,7 +152,7 @@ public enum ObjdumpLifter {
             condition = test.condition.quantifier == .forall ? "(\(once) => \(condition))" : "(\(once) /\\ \(condition))"
         }
         out += "\(q) \(condition)\n"
-        return LiftedTest(text: out, notes: notes, origins: origins)
+        return LiftedTest(text: out, notes: notes, origins: origins, oneAttempt: attempted)
     }
 
     private static func isPadding(_ text: String) -> Bool {
