@@ -20,14 +20,19 @@ struct CStrategyCLITests {
         }
     }
 
-    /// On x86-64 TSO keeps the loads in order, so it must pass there;
-    /// elsewhere the verdict is whatever the hardware showed.
+    /// On x86-64 TSO keeps the loads in order, so the race must pass there;
+    /// the exit status is then the model's: 1 when an installed arm64
+    /// target's code is allowed to tear (docs/c-strategies.md), said with
+    /// "this machine cannot show it". Elsewhere the verdict is whatever the
+    /// hardware showed.
     @Test("the sequence counter without smp_rmb races and reports")
     func seqcountWithoutRmb() throws {
         let r = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount_normb"), "--mode", "stress", "--reads", "200000"])
         #expect(r.stdout.contains("seqcount_normb/stolen-time/stress"), "\(r.stdout)\n\(r.stderr)")
         #if arch(x86_64)
-        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        let allowed = r.stdout.contains("ALLOWED")
+        #expect(r.status == (allowed ? 1 : 0), "\(r.stdout)\n\(r.stderr)")
+        if allowed { #expect(r.stdout.contains("this machine cannot show it: ARMv8 allows a torn stolen-time value"), "\(r.stdout)") }
         #expect(r.stdout.contains("Observation seqcount_normb/stolen-time/stress Never 0 "), "\(r.stdout)")
         #else
         #expect(r.status == 0 || r.stdout.contains("FAIL") || r.stdout.contains("torn"), "\(r.stdout)\n\(r.stderr)")

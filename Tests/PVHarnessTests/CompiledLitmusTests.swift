@@ -22,7 +22,7 @@ struct CompiledLitmusTests {
         "SB+once": ("Allowed", "Allowed", "Allowed"),
         "SB+mb": ("Forbidden", "Forbidden", "Forbidden"),
         "LB+once": ("Allowed", "Allowed", "Forbidden"),
-        "LB+ctrl": ("Forbidden", "Forbidden", "refused: 'test"),
+        "LB+ctrl": ("Forbidden", "Forbidden", "Forbidden"),
         "LB+ctrl-samestore": ("Allowed", "Allowed", "Forbidden"),
         "seqlock-reader": ("Allowed", "Allowed", "Forbidden"),
         "seqlock-reader+rmb": ("Forbidden", "Forbidden", "Forbidden"),

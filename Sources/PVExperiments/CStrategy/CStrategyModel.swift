@@ -16,7 +16,9 @@ import PVRuntime
 /// freestanding), disassembled, lifted (``ObjdumpLifter``) with the record
 /// as one 64-byte location `st[8]` the code reaches at offsets and sizes
 /// (the checker's mixed sizes), and checked under the target's model:
-/// ARMv8 for arm64, x86-TSO for x86-64. Whatever is not compiled, lifted or
+/// ARMv8 for arm64, x86-TSO for x86-64. The reader's retry is lifted as
+/// one attempt (``ObjdumpLifter/lift(_:source:objdump:arch:name:oneAttempt:)``),
+/// and a verdict on it says so. Whatever is not compiled, lifted or
 /// decided is `not modelled` with the reason, never a verdict.
 public struct CStrategyModel: Sendable, Encodable {
     /// One target's answer to one question.
@@ -161,10 +163,10 @@ public struct CStrategyModel: Sendable, Encodable {
         let (dstatus, dump) = CStrategyFile.run(dis, ["-dr", "--no-show-raw-insn", o.path])
         guard dstatus == 0 else { return refused("\(dis) failed on \(o.path)") }
         var lifted: LiftedTest
-        do { lifted = try ObjdumpLifter.lift(test, source: source, objdump: dump, arch: target.arch, name: name) } catch {
+        do { lifted = try ObjdumpLifter.lift(test, source: source, objdump: dump, arch: target.arch, name: name, oneAttempt: [1]) } catch {
             return refused("lifting: \(error)")
         }
-        lifted.text = recordAsArray(lifted.text, arm64: target.arch.isArm64).replacingOccurrences(of: ",LSL#", with: ",LSL #")
+        lifted.text = recordAsArray(lifted.text).replacingOccurrences(of: ",LSL#", with: ",LSL #")
         try? lifted.text.write(to: directory.appendingPathComponent("\(name).litmus"), atomically: true, encoding: .utf8)
         let program: Program
         do { program = try LitmusParser.parse(lifted.text) } catch let e as LitmusError {
@@ -177,16 +179,22 @@ public struct CStrategyModel: Sendable, Encodable {
         if !r.allowed, r.unrollingLimitReached {
             cell.reason = "forbidden in the executions that take each backward branch at most \(r.unroll) times (herd7 -unroll \(r.unroll))"
         }
+        if !lifted.oneAttempt.isEmpty {
+            cell.reason = [cell.reason, Self.oneAttempt].compactMap { $0 }.joined(separator: "; ")
+        }
         return cell
     }
+
+    /// What a verdict on a retrying reader covers (the lifter's `oneAttempt`).
+    static let oneAttempt = "one attempt of the reader: its retry branch ends the thread marked, and the condition leaves those executions out (a retry starts afresh; herd7's seqlock tests do the same)"
 
     /// (The lifter writes a MOVK's shift `LSL#32`; herd7 reads `LSL #32`.)
     ///
     /// The lifter declares the record parameter as one 64-bit location;
     /// the file's code reaches it at offsets (stolen_time at 8, a sequence in
     /// the padding at 16): it is the 64-byte record, eight 64-bit words.
-    static func recordAsArray(_ text: String, arm64: Bool) -> String {
-        text.replacingOccurrences(of: arm64 ? "int64_t st=0;" : "\nst=0;", with: arm64 ? "int64_t st[8];" : "\nint64_t st[8];")
+    static func recordAsArray(_ text: String) -> String {
+        text.replacingOccurrences(of: "int64_t st=0;", with: "int64_t st[8];")
     }
 
     /// Why LKMM gives no verdict: the C front end's answer to the record as a thread parameter.

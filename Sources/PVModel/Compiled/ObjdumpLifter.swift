@@ -3,9 +3,10 @@
 /// test becomes an AArch64 or X86_64 test whose threads are those
 /// functions. AArch64: the argument registers X0… start as the addresses of
 /// the function's arguments (globals, then result locations); X86_64: the
-/// checker's x86 has no register-indirect addressing, so an access through
-/// an argument register (%rdi, %rsi, …) that the function has not
-/// overwritten is written as an access to the location it points to.
+/// access through an argument register (%rdi, %rsi, …) that the function
+/// has not overwritten is written as an access to the location it points
+/// to, `(x)`, and one at an offset (`0x10(%rdi)`, a field) as `16(%r15)`
+/// through a register the function never names that holds `x`'s address.
 /// `ret` ends the thread. Refused, with the instruction and its address:
 /// calls, relocations (a reference to a symbol), stack accesses (the
 /// kernel's x86 `smp_mb`, `lock; addl $0,-4(%rsp)`, excepted: x86-TSO orders
@@ -19,6 +20,8 @@ public struct LiftedTest: Sendable {
     public var notes: [String]
     /// Per thread, per row of the program table: the instruction's address and objdump text.
     public var origins: [[(address: String, text: String)]]
+    /// Threads whose retry was lifted as one attempt (`lift`'s `oneAttempt`): a verdict covers that attempt.
+    public var oneAttempt: [Int] = []
 }
 
 public enum ObjdumpLifter {
@@ -59,20 +62,31 @@ public enum ObjdumpLifter {
     }
 
     /// The lifted test for `source` compiled for `arch`, named `name`.
-    public static func lift(_ test: CLitmusTest, source: CompiledSource, objdump: String, arch: CompileTarget.Arch, name: String) throws -> LiftedTest {
+    ///
+    /// `oneAttempt`: threads whose backward branches are a retry (a
+    /// sequence-counter reader's loop). Each such branch ends the thread
+    /// instead, setting a register the function never names to 1, and the
+    /// condition requires it 0: the reader makes one attempt and an
+    /// execution in which it would retry is left out, as herd7's own seqlock
+    /// tests do — a retry starts afresh, and one attempt has the outcomes
+    /// of the last.
+    public static func lift(_ test: CLitmusTest, source: CompiledSource, objdump: String, arch: CompileTarget.Arch, name: String,
+                            oneAttempt: Set<Int> = []) throws -> LiftedTest {
         let fs = try functions(objdump)
         var notes: [String] = []
         var columns: [[String]] = []
         var origins: [[(address: String, text: String)]] = []
         var initial: [String] = []
+        var retried: [String] = [], attempted: [Int] = []
         for t in test.threads {
             guard var body = fs["P\(t.index)"] else { throw ModelError.notModelled("P\(t.index) is not in the object code") }
             // Alignment padding after the last instruction is not the thread's.
             while let l = body.last, isPadding(l.text) { body.removeLast() }
             let args = source.arguments[t.index]
-            let (rows, o, n, regs) = arch.isArm64
-                ? try aarch64(body, thread: t.index, arguments: args)
-                : try x86(body, thread: t.index, arguments: args)
+            let (rows, o, n, regs, flag) = arch.isArm64
+                ? try aarch64(body, thread: t.index, arguments: args, oneAttempt: oneAttempt.contains(t.index))
+                : try x86(body, thread: t.index, arguments: args, oneAttempt: oneAttempt.contains(t.index))
+            if let flag { retried.append("\(t.index):\(flag)=0"); attempted.append(t.index) }
             columns.append(rows)
             origins.append(o)
             for x in n where !notes.contains(x) { notes.append(x) }
@@ -131,8 +145,14 @@ public enum ObjdumpLifter {
         case .notExists: q = "~exists"
         case .forall: q = "forall"
         }
-        out += "\(q) \(try prop(test.condition.proposition))\n"
-        return LiftedTest(text: out, notes: notes, origins: origins)
+        // One attempt: the executions in which a reader retried are not asked about.
+        var condition = try prop(test.condition.proposition)
+        if !retried.isEmpty {
+            let once = retried.joined(separator: " /\\ ")
+            condition = test.condition.quantifier == .forall ? "(\(once) => \(condition))" : "(\(once) /\\ \(condition))"
+        }
+        out += "\(q) \(condition)\n"
+        return LiftedTest(text: out, notes: notes, origins: origins, oneAttempt: attempted)
     }
 
     private static func isPadding(_ text: String) -> Bool {
@@ -152,8 +172,8 @@ public enum ObjdumpLifter {
         return s.trimmed
     }
 
-    private static func aarch64(_ body: [Instruction], thread t: Int, arguments: [String]) throws
-        -> ([String], [(address: String, text: String)], [String], [String]) {
+    private static func aarch64(_ body: [Instruction], thread t: Int, arguments: [String], oneAttempt: Bool) throws
+        -> ([String], [(address: String, text: String)], [String], [String], String?) {
         var rows: [String] = [], origins: [(address: String, text: String)] = [], notes: [String] = []
         var regs = arguments.prefix(8).enumerated().map { "\(t):X\($0.offset)=\($0.element);" }
         // Arguments 9… arrive on the stack ([sp], [sp, #8], …): each is given
@@ -170,6 +190,7 @@ public enum ObjdumpLifter {
             return "X\(f)"
         }
         var targets: Set<Int> = []
+        var retryFlag: String?
         var lines: [(Instruction, String)] = []
         let end = (body.last?.address ?? 0) + 4
         // A branch to a `ret` ends the thread as the `ret` does.
@@ -215,8 +236,18 @@ public enum ObjdumpLifter {
                 guard a >= (body.first?.address ?? 0) else { throw refuse(t, i, "a branch out of the function") }
                 if returns.contains(a) { a = end }
                 guard a <= end else { throw refuse(t, i, "a branch out of the function") }
-                targets.insert(a)
-                o[o.count - 1] = a == end ? "L\(t)_end" : "L\(t)_\(String(a, radix: 16))"
+                if oneAttempt, a <= i.address {
+                    // A retry: the thread ends here, marked (see `lift`'s oneAttempt).
+                    if retryFlag == nil {
+                        guard let f = spare.popLast() else { throw refuse(t, i, "a retry and no spare register to mark it") }
+                        retryFlag = "X\(f)"
+                        notes.append("P\(t)'s backward branches (its retry) end the thread with \(retryFlag!)=1, which the condition excludes: one attempt")
+                    }
+                    o[o.count - 1] = "L\(t)_retried"
+                } else {
+                    targets.insert(a)
+                    o[o.count - 1] = a == end ? "L\(t)_end" : "L\(t)_\(String(a, radix: 16))"
+                }
                 ops = o.joined(separator: ",")
             }
             // Registers and hex immediates as herd7 reads them.
@@ -253,8 +284,14 @@ public enum ObjdumpLifter {
             rows.append((targets.contains(i.address) && labelled.insert(i.address).inserted ? "L\(t)_\(String(i.address, radix: 16)): " : "") + text)
             origins.append((String(i.address, radix: 16), i.text))
         }
+        if let flag = retryFlag {
+            // The attempt that completes jumps over the marker; a retry lands on it.
+            rows += ["B L\(t)_end", "L\(t)_retried: MOV \(flag),#1"]
+            origins += [(String(end, radix: 16), "(end of the attempt)"), (String(end, radix: 16), "(a retry: the attempt is left out)")]
+            targets.insert(end)
+        }
         if targets.contains(end) { rows.append("L\(t)_end:"); origins.append((String(end, radix: 16), "(end)")) }
-        return (rows, origins, notes, regs)
+        return (rows, origins, notes, regs, retryFlag)
     }
 
     /// `mov x8, #0x1000100010001` (an ORR bitmask immediate) as MOVZ and
@@ -278,14 +315,47 @@ public enum ObjdumpLifter {
         ["%r8", "%r8d", "%r8w", "%r8b"], ["%r9", "%r9d", "%r9w", "%r9b"], ["%rax", "%eax", "%ax", "%al"], ["%rbx", "%ebx", "%bx", "%bl"],
     ] + (10 ... 15).map { ["%r\($0)", "%r\($0)d", "%r\($0)w", "%r\($0)b"] }
 
-    private static func x86(_ body: [Instruction], thread t: Int, arguments: [String]) throws
-        -> ([String], [(address: String, text: String)], [String], [String]) {
-        var rows: [String] = [], origins: [(address: String, text: String)] = [], notes: [String] = []
+    private static func x86(_ body: [Instruction], thread t: Int, arguments: [String], oneAttempt: Bool) throws
+        -> ([String], [(address: String, text: String)], [String], [String], String?) {
+        var notes: [String] = []
+        var lines: [(Instruction, String)] = []
+        func emit(_ i: Instruction, _ text: String) { lines.append((i, text)) }
         // A 64-bit register still holding an argument pointer: the first six
         // arrive in registers, the others at 8(%rsp), 16(%rsp), … on entry.
         var pointer: [String: String] = [:]
         for (k, a) in arguments.prefix(6).enumerated() { pointer[x86Registers[k][0]] = a }
         func family(_ r: String) -> String? { x86Registers.first { $0.contains(r) }?[0] }
+        func named32(_ r: String) -> String? { x86Registers.first { $0.contains(r) }?[1] }
+        // A field at an offset (`0x10(%rdi)`) goes through a register the
+        // function never names, holding the location's address from the start
+        // (`0:r15=st;`): herd7's `16(%r15)`; herd7 has no `k(x)`.
+        var initial: [String] = []
+        let named = body.map(\.text).joined(separator: " ")
+        var spare = x86Registers.reversed().filter { f in !f.contains { named.contains($0) } }.map { $0[0] }
+        func takeSpare(_ i: Instruction, _ what: String) throws -> String {
+            guard let r = spare.first else { throw refuse(t, i, "\(what) and no spare register") }
+            spare.removeFirst()
+            return r
+        }
+        var base: [String: String] = [:]
+        func through(_ location: String, _ i: Instruction) throws -> String {
+            if let r = base[location] { return r }
+            let r = try takeSpare(i, "an access at an offset")
+            base[location] = r
+            initial.append("\(t):\(r.dropFirst())=\(location);")
+            return r
+        }
+        // Branches: to labels; a branch to a `ret` ends the thread; a backward
+        // one is a retry under oneAttempt (see `lift`), refused otherwise.
+        let first = body.first?.address ?? 0
+        let end = (body.last?.address ?? 0) + 1
+        let returns = Set(body.filter { ["ret", "retq"].contains($0.text.split(separator: " ").first ?? "") }.map(\.address))
+        var targets: Set<Int> = []
+        var retryFlag: String?, scratch: String?
+        /// x86 instructions that write the flags, and those that read them (the subset's conditional jumps).
+        func mnemonic(_ i: Instruction) -> String { String(i.text.split(separator: " ").first ?? "") }
+        func writesFlags(_ m: String) -> Bool { ["cmp", "test", "add", "sub", "and", "or", "xor", "inc", "dec", "neg"].contains { m.hasPrefix($0) } }
+        func readsFlags(_ m: String) -> Bool { m.hasPrefix("j") && m != "jmp" || m.hasPrefix("cmov") || m.hasPrefix("set") || m.hasPrefix("adc") || m.hasPrefix("sbb") }
         for (k, i) in body.enumerated() {
             let s = clean(i.text, comment: "#")
             let parts = s.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
@@ -295,15 +365,24 @@ public enum ObjdumpLifter {
             if m == "movabs" { m = "movq" }
             if m == "ret" || m == "retq" {
                 if k == body.count - 1 { continue }
-                throw refuse(t, i, "a return before the end (x86 branches are not in the checker's subset)")
+                targets.insert(end)
+                emit(i, "jmp L\(t)_end")
+                continue
             }
             if m.hasPrefix("call") || m.hasPrefix("jmp") && ops.hasPrefix("*") { throw refuse(t, i, "a call") }
             if m == "lock", ops == "addl$0x0,-0x4(%rsp)" {
                 notes.append("lock addl $0,-4(%rsp) written MFENCE (the kernel's smp_mb; x86-TSO orders both as a full fence)")
-                rows.append("MFENCE"); origins.append((String(i.address, radix: 16), i.text))
+                emit(i, "MFENCE")
                 continue
             }
-            if m == "nop" || m.hasPrefix("nop") || m == "endbr64" || m == "xchg" && ops == "%ax,%ax" { continue }
+            // Alignment padding between blocks (never executed) and hints.
+            if isPadding(i.text) || m == "endbr64" || m == "xchg" && ops == "%ax,%ax" { continue }
+            if m == "pause" {
+                // cpu_relax() in a retry loop; a branch may target it: the NOP herd7 reads.
+                notes.append("PAUSE written nop (a hint: no memory effect)")
+                emit(i, "nop")
+                continue
+            }
             if m == "mov" || m == "movq", ops.hasSuffix(")") == false, let paren = ops.firstIndex(of: "("),
                ops[paren...].hasPrefix("(%rsp),"), let off = Int(ops[..<paren].dropFirst(2), radix: 16), ops.hasPrefix("0x"),
                off % 8 == 0, off >= 8, arguments.count > 5 + off / 8, let d = family(String(ops[ops.index(after: ops.lastIndex(of: ",")!)...])) {
@@ -319,13 +398,30 @@ public enum ObjdumpLifter {
                 continue
             }
             if ops.contains("%rsp") || ops.contains("%rbp") || m.hasPrefix("push") || m.hasPrefix("pop") { throw refuse(t, i, "a stack access") }
-            // The checker's x86 is MOV, XCHG and MFENCE: anything else is refused here, by what it is.
-            if m == "lock" || m.hasPrefix("lock") { throw refuse(t, i, "a LOCK'd read-modify-write (the checker's x86 has XCHG only: no LOCK CMPXCHG, XADD, ADD)") }
-            if m.hasPrefix("j") || m.hasPrefix("cmov") || m.hasPrefix("set") {
-                throw refuse(t, i, "a branch or a flag-dependent instruction (the checker's x86 has no branches)")
+            if m.hasPrefix("j") {
+                // The subset's jumps: jmp, je/jz, jne/jnz (ZF only: what cmp and and set alike in both models).
+                let jump = ["jmp": "jmp", "je": "je", "jz": "je", "jne": "jne", "jnz": "jne"][m]
+                guard let jump else { throw refuse(t, i, "a conditional jump on flags other than ZF (the lifted x86 has jmp, je, jne)") }
+                guard var a = Int(ops, radix: 16) else { throw refuse(t, i, "a branch without a target address") }
+                guard a >= first, a < end else { throw refuse(t, i, "a branch out of the function") }
+                if returns.contains(a) { a = end }
+                if a <= i.address {
+                    guard oneAttempt else { throw refuse(t, i, "a backward branch (a loop: x86 loops are not lifted)") }
+                    if retryFlag == nil {
+                        retryFlag = try takeSpare(i, "a retry to mark")
+                        notes.append("P\(t)'s backward branches (its retry) end the thread with \(retryFlag!.dropFirst())=1, which the condition excludes: one attempt")
+                    }
+                    emit(i, "\(jump) L\(t)_retried")
+                } else {
+                    targets.insert(a)
+                    emit(i, "\(jump) L\(t)_\(a == end ? "end" : String(a, radix: 16))")
+                }
+                continue
             }
-            if !["mov", "movl", "movq", "xchg", "xchgl", "xchgq", "mfence"].contains(m) {
-                throw refuse(t, i, "outside the checker's x86 subset (MOV, XCHG, MFENCE)")
+            // The checker's x86 is MOV, XCHG, MFENCE, ADD/AND/CMP on registers and the jumps above.
+            if m == "lock" || m.hasPrefix("lock") { throw refuse(t, i, "a LOCK'd read-modify-write (the checker's x86 has XCHG only: no LOCK CMPXCHG, XADD, ADD)") }
+            if m.hasPrefix("cmov") || m.hasPrefix("set") {
+                throw refuse(t, i, "a flag-dependent instruction other than a jump (the lifted x86 has jmp, je, jne)")
             }
             // Operands, split at top-level commas.
             var args: [String] = [], depth = 0, cur = ""
@@ -334,14 +430,76 @@ public enum ObjdumpLifter {
                 if ch == ",", depth == 0 { args.append(cur); cur = "" } else { cur.append(ch) }
             }
             if !cur.isEmpty { args.append(cur) }
-            args = try args.map { a -> String in
-                if a.hasPrefix("$0x"), let v = UInt64(a.dropFirst(3), radix: 16) { return "$\(v)" }
-                guard let open = a.firstIndex(of: "(") else { return a }
-                let base = String(a[a.index(after: open) ..< (a.firstIndex(of: ")") ?? a.endIndex)])
-                guard a[..<open].isEmpty, let loc = pointer[base] else {
-                    throw refuse(t, i, "an access through \(a) (only an unmodified argument pointer is lifted)")
+            func immediate(_ a: String) -> String? {
+                guard a.hasPrefix("$0x"), let v = UInt64(a.dropFirst(3), radix: 16) else { return a.hasPrefix("$") ? a : nil }
+                return "$\(v)"
+            }
+            let registerOnly = args.allSatisfy { family($0) != nil || immediate($0) != nil }
+            if m == "lea" || m == "leal" || m == "leaq" {
+                // `lea k(%rax),%edx` computes rax+k: a MOV and an ADD (herd7's X86_64 has no LEA). ADD sets
+                // the flags LEA leaves alone: refused when a flag reader follows before a flag writer.
+                guard args.count == 2, let open = args[0].firstIndex(of: "("), args[0].hasSuffix(")"),
+                      let src = family(String(args[0][args[0].index(after: open)...].dropLast())), pointer[src] == nil,
+                      let dst = family(args[1]), pointer[dst] == nil else {
+                    throw refuse(t, i, "an address computation (LEA) other than a register plus a constant, or on an argument pointer")
                 }
-                return "(\(loc))"
+                let off = args[0][..<open]
+                let kk = off.isEmpty ? 0 : off.hasPrefix("0x") ? Int(off.dropFirst(2), radix: 16) : off.hasPrefix("-0x") ? Int(off.dropFirst(3), radix: 16).map { -$0 } : nil
+                guard let kk, kk >= 0 else { throw refuse(t, i, "a LEA with a negative or unreadable offset") }
+                let next = body[(k + 1)...].map(mnemonic).first { writesFlags($0) || readsFlags($0) }
+                if let next, readsFlags(next) { throw refuse(t, i, "a LEA followed by a flag reader: written as ADD it would change the flags") }
+                let wide = args[1] == dst
+                let (mv, ad) = wide ? ("movq", "addq") : ("movl", "addl")
+                let (s2, d2) = wide ? (src, dst) : (named32(src)!, named32(dst)!)
+                notes.append("LEA of a register plus a constant written MOV and ADD (the flags it sets are read by nothing)")
+                emit(i, "\(mv) \(s2),\(d2)")
+                emit(i, "\(ad) $\(kk),\(d2)")
+                continue
+            }
+            if m.hasPrefix("test") {
+                // herd7's X86_64 has no TEST: the AND it is, into a spare register (ZF as TEST sets it).
+                // (An 8-bit register TESTed against a register: ZF of 8 bits, not of the 32-bit copy: refused.)
+                guard args.count == 2, registerOnly, let r = family(args[1]), pointer[r] == nil,
+                      args[0].hasPrefix("$") || [args[0], args[1]].allSatisfy({ a in [0, 1].contains(x86Registers.first { $0.contains(a) }!.firstIndex(of: a)!) }) else {
+                    throw refuse(t, i, "a TEST other than of a register with a constant or two 32- or 64-bit registers")
+                }
+                if scratch == nil { scratch = try takeSpare(i, "a TEST to rewrite") }
+                let sc32 = named32(scratch!)!
+                // An 8- or 16-bit TEST: the constant masks the low bits of the 32-bit copy alike.
+                let lhs = immediate(args[0]) ?? named32(family(args[0])!)!
+                notes.append("TEST written as MOV and AND into a spare register (herd7's X86_64 has no TEST; the same ZF)")
+                emit(i, "movl \(named32(r)!),\(sc32)")
+                emit(i, "and \(lhs),\(sc32)")
+                continue
+            }
+            if ["add", "addl", "addq", "and", "andl", "andq", "cmp", "cmpl", "cmpq"].contains(m) {
+                guard args.count == 2, registerOnly, let d = family(args[1]), pointer[d] == nil,
+                      args[0].hasPrefix("$") || pointer[family(args[0])!] == nil,
+                      [0, 1].contains(x86Registers.first { $0.contains(args[1]) }!.firstIndex(of: args[1])!) else {
+                    throw refuse(t, i, "\(m) other than between 32- or 64-bit registers and constants (the lifted x86 subset)")
+                }
+                let converted = args.map { immediate($0) ?? $0 }
+                // With its size suffix (herd7's `cmpl`, `addq`; it has no `andl`).
+                let sized = m.hasPrefix("and") ? "and" : String(m.prefix(3)) + (named32(args[1]) == args[1] ? "l" : "q")
+                emit(i, "\(sized) " + converted.joined(separator: ","))
+                continue
+            }
+            if !["mov", "movl", "movq", "xchg", "xchgl", "xchgq", "mfence"].contains(m) {
+                throw refuse(t, i, "outside the checker's x86 subset (MOV, XCHG, MFENCE, ADD/AND/CMP of registers, TEST, LEA, jmp/je/jne)")
+            }
+            args = try args.map { a -> String in
+                if let v = immediate(a) { return v }
+                guard let open = a.firstIndex(of: "(") else { return a }
+                let reg = String(a[a.index(after: open) ..< (a.firstIndex(of: ")") ?? a.endIndex)])
+                guard let loc = pointer[reg] else {
+                    throw refuse(t, i, "an access through \(a) (only an argument pointer, or a copy of one, is lifted)")
+                }
+                let off = a[..<open]
+                if off.isEmpty { return "(\(loc))" }
+                guard off.hasPrefix("0x"), let k = Int(off.dropFirst(2), radix: 16) else {
+                    throw refuse(t, i, "an access at the offset \(off) from \(loc) (a field of the location is at 0x… from its start)")
+                }
+                return "\(k)(\(try through(loc, i)))"
             }
             // The destination (AT&T: last operand) of anything but a store or xchg-with-memory is overwritten.
             for a in args.dropLast() + (m.hasPrefix("xchg") ? args.suffix(1) : []) where family(a).map({ pointer[$0] != nil }) ?? false {
@@ -349,10 +507,37 @@ public enum ObjdumpLifter {
             }
             if let d = args.last, let r = family(d) { pointer[r] = nil }
             if m.hasPrefix("xchg"), let f = args.first, let r = family(f) { pointer[r] = nil }
-            rows.append(m + (args.isEmpty ? "" : " " + args.joined(separator: ",")))
+            // The size said (herd7 7.57 reads an unsuffixed `mov 8(%r15),%rcx` as a 4-byte access).
+            if m == "mov" || m == "xchg" {
+                let widths = args.compactMap { a in x86Registers.first { $0.contains(a) }?.firstIndex(of: a) }
+                if widths.contains(where: { $0 >= 2 }) { throw refuse(t, i, "an 8- or 16-bit register (the lifted x86 has 32- and 64-bit ones)") }
+                if let w = widths.first { m += w == 0 ? "q" : "l" }
+            }
+            emit(i, m + (args.isEmpty ? "" : " " + args.joined(separator: ",")))
+        }
+        let kept = Set(lines.map(\.0.address))
+        for a in targets where a != end && !kept.contains(a) {
+            throw ModelError.notModelled("P\(t): a branch to 0x\(String(a, radix: 16)), an instruction not lifted (padding)")
+        }
+        var rows: [String] = [], origins: [(address: String, text: String)] = []
+        var labelled: Set<Int> = []
+        for (i, text) in lines {
+            rows.append((targets.contains(i.address) && labelled.insert(i.address).inserted ? "L\(t)_\(String(i.address, radix: 16)): " : "") + text)
             origins.append((String(i.address, radix: 16), i.text))
         }
-        return (rows, origins, notes, [])
+        if let flag = retryFlag {
+            rows += ["jmp L\(t)_end", "L\(t)_retried: movq $1,\(flag)"]
+            origins += [(String(end, radix: 16), "(end of the attempt)"), (String(end, radix: 16), "(a retry: the attempt is left out)")]
+            targets.insert(end)
+        }
+        if targets.contains(end) { rows.append("L\(t)_end:"); origins.append((String(end, radix: 16), "(end)")) }
+        if !initial.isEmpty { notes.append("a field at an offset reached through a register holding the location's address (herd7's k(%reg))") }
+        // herd7's X86_64 keeps an undeclared register as an int: a 64-bit one is declared so (its value whole, as the checker's).
+        let holding = Set(base.values)
+        for f in x86Registers.map(\.[0]) where !holding.contains(f) && rows.contains(where: { $0.contains(f + ",") || $0.hasSuffix(f) || $0.contains(f + ")") }) {
+            initial.append("int64_t \(t):\(f.dropFirst());")
+        }
+        return (rows, origins, notes, initial, retryFlag.map { String($0.dropFirst()) })
     }
 }
 

@@ -60,7 +60,10 @@ enum X86Syntax: AssemblySyntax {
 }
 
 /// herd7's `X86_64` (AT&T syntax) subset: `mov`/`movl`/`movq` (source
-/// first) between `%reg`, `(x)` and `$imm`; `mfence`; `xchg`/`xchgl`/`xchgq`.
+/// first) between `%reg`, `(x)`, `(%reg)`, `k(%reg)` (a register holding a
+/// location's address, `0:rdi=x;`) and `$imm`; `mfence`; `xchg`/`xchgl`/`xchgq`;
+/// `add`/`and`/`cmp` of registers and constants, and `jmp`/`je`/`jne` to
+/// labels (ZF only: the lifted retry of a compiled reader).
 /// Registers rax...rdi (r8...r15), with their 32-bit names eax...edi.
 enum X86_64Syntax: AssemblySyntax {
     static let architecture = Architecture.x86_64
@@ -88,12 +91,25 @@ enum X86_64Syntax: AssemblySyntax {
         }
         if args.count == 1, args[0].isEmpty { args = [] }
         let op = m.text.lowercased()
-        enum Arg { case reg(Int, Int), mem(Int), imm(UInt64) }
+        enum Arg { case reg(Int, Int), mem(Address), imm(UInt64) }
         func arg(_ o: [Token]) throws -> Arg {
             let txt = o.map(\.text).joined()
-            if o.count == 3, o[0].text == "(", o[2].text == ")" {
-                if o[1].text.hasPrefix("%") { throw LitmusError(line: line, token: txt, "register-indirect addressing is not supported") }
-                return .mem(try builder.location(o[1].text, line: line))
+            if o.count == 3, o[0].text == "(", o[2].text == ")", !o[1].text.hasPrefix("%") {
+                return .mem(Address(base: .location(try builder.location(o[1].text, line: line))))
+            }
+            // `(%reg)` and `k(%reg)`: through a 64-bit register (herd7's Rm64_deref), k decimal.
+            if o.count >= 3, o[o.count - 3].text == "(", o.last?.text == ")", o.count <= 4 {
+                guard let r = register(o[o.count - 2].text), r.bytes == 8, o[o.count - 2].text.hasPrefix("%") else {
+                    throw LitmusError(line: line, token: txt, "expected (location), (%register) or k(%register) with a 64-bit register")
+                }
+                var k: Int64 = 0
+                if o.count == 4 {
+                    guard let v = try HerdInteger.immediate(Substring(o[0].text), o[0], plusSign: false) else {
+                        throw LitmusError(line: line, token: txt, "expected a decimal offset before (%register)")
+                    }
+                    k = v
+                }
+                return .mem(Address(base: .register(r.index), offset: k))
             }
             if o.count == 1, let v = try x86Immediate(o[0], bytes: 8) { return .imm(v) }
             if o.count == 1, o[0].text.hasPrefix("%"), let r = register(o[0].text) { return .reg(r.index, r.bytes) }
@@ -101,6 +117,27 @@ enum X86_64Syntax: AssemblySyntax {
         }
         switch op {
         case "nop": return nil
+        case "jmp", "je", "jne":
+            // ZF only: what `cmp` and `and` set alike here and in herd7 (Z of NZCV).
+            guard args.count == 1, args[0].count == 1, let t = labels[args[0][0].text] else {
+                throw LitmusError(line: line, token: args.first.map { $0.map(\.text).joined() } ?? m.text, "unknown label")
+            }
+            return .branch(op == "jmp" ? .always : .flags(op == "je" ? .eq : .ne), target: t)
+        case "add", "addl", "addq", "and", "andl", "andq", "cmp", "cmpl", "cmpq":
+            // Between registers and constants (AT&T: `cmp a,b` sets the flags of b-a); every one writes ZF, as herd7's.
+            guard args.count == 2, case let .reg(d, n) = try arg(args[1]) else {
+                throw LitmusError(line: line, token: m.text, "expected \(op) $imm or %register, %register")
+            }
+            let suffix: Int? = op.count == 4 ? (op.hasSuffix("l") ? 4 : 8) : nil
+            if let suffix, suffix != n { throw LitmusError(line: line, token: m.text, "operand size does not match the suffix") }
+            let rhs: Operand
+            switch try arg(args[0]) {
+            case let .reg(r, w) where w == n: rhs = .register(r)
+            case let .imm(v) where n == 8 || v <= UInt64(UInt32.max): rhs = .immediate(v)
+            default: throw LitmusError(line: line, token: args[0].map(\.text).joined(), "expected $imm or a %register of the destination's size")
+            }
+            let kind: ArithmeticOperation = op.hasPrefix("add") ? .adds : op.hasPrefix("and") ? .ands : .subs
+            return .arithmetic(kind, destination: op.hasPrefix("cmp") ? Instruction.zeroRegister : d, lhs: d, rhs: rhs, bytes: n)
         case "mfence":
             guard args.isEmpty else { throw LitmusError(line: line, token: m.text, "mfence takes no operands") }
             return .fence(.mfence)
@@ -114,8 +151,8 @@ enum X86_64Syntax: AssemblySyntax {
             }
             if op.hasPrefix("xchg") {
                 switch (src, dst) {
-                case let (.reg(r, n), .mem(l)), let (.mem(l), .reg(r, n)):
-                    return .exchange(register: r, address: Address(base: .location(l)), bytes: try width(n))
+                case let (.reg(r, n), .mem(a)), let (.mem(a), .reg(r, n)):
+                    return .exchange(register: r, address: a, bytes: try width(n))
                 default: throw LitmusError(line: line, token: m.text, "xchg needs a %register and a (location)")
                 }
             }
@@ -126,13 +163,13 @@ enum X86_64Syntax: AssemblySyntax {
                 return .immediate(v)
             }
             switch (src, dst) {
-            case let (.imm(v), .mem(l)):
+            case let (.imm(v), .mem(a)):
                 guard let n = suffix else { throw LitmusError(line: line, token: m.text, "a store of an immediate needs movl or movq") }
-                return .store(source: try immediate(v, n), address: Address(base: .location(l)), bytes: n, ordering: .plain, status: nil)
-            case let (.reg(r, n), .mem(l)):
-                return .store(source: .register(r), address: Address(base: .location(l)), bytes: try width(n), ordering: .plain, status: nil)
-            case let (.mem(l), .reg(r, n)):
-                return .load(destination: r, address: Address(base: .location(l)), bytes: try width(n), ordering: .plain, exclusive: false)
+                return .store(source: try immediate(v, n), address: a, bytes: n, ordering: .plain, status: nil)
+            case let (.reg(r, n), .mem(a)):
+                return .store(source: .register(r), address: a, bytes: try width(n), ordering: .plain, status: nil)
+            case let (.mem(a), .reg(r, n)):
+                return .load(destination: r, address: a, bytes: try width(n), ordering: .plain, exclusive: false)
             case let (.imm(v), .reg(r, n)): return .move(destination: r, source: try immediate(v, try width(n)), bytes: n)
             case let (.reg(s, _), .reg(r, n)): return .move(destination: r, source: .register(s), bytes: try width(n))
             default: throw LitmusError(line: line, token: m.text, "unsupported mov operands")
