@@ -68,6 +68,11 @@ struct OvercommitStealWorkload<P: RecordStrategy, T: RecordStrategy>: Overcommit
             // the smaller.
             t.startNs = Self.monotonicNs()
             tick(CycleClock.now())
+            // A remainder that tick clamped belongs to loads before the
+            // window (the truth leaves them out): drop it, so the guest only
+            // accounts what the window's loads published. Carried in, it
+            // made the guest's total exceed the truth by up to a slice.
+            prevSteal = lastRead
             t.vcpu.start = scheduler.stats(v)
             measuring = true
         }) { _ in
