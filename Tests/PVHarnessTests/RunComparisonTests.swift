@@ -179,6 +179,62 @@ struct PlacementClassesTests {
         #expect(PlacementClasses(probes: []).classIndex(of: 40) == nil)
     }
 
+    @Test("A stalled probe (416 µs; or 20× the median) is no class: kept as stalled; a part of one round is unclassified")
+    func stalledAndSmall() {
+        var g = SeededGenerator(seed: 4)
+        let fast = (0 ..< 20).map { _ in 44 + Double.random(in: 0 ... 7, using: &g) }
+        let slow = (0 ..< 15).map { _ in 186 + Double.random(in: 0 ... 29, using: &g) }
+        // The value a busy 2-vCPU guest recorded: before, a class "c2c≈416095ns" of its own.
+        let stalled = PlacementClasses(probes: fast + slow + [416_095])
+        #expect(stalled.classes.count == 2)
+        #expect(stalled.stalled == [416_095])
+        #expect(stalled.membership(of: 416_095) == .stalled && stalled.classIndex(of: 416_095) == nil)
+        #expect(stalled.membership(of: 47) == .placed(0) && stalled.membership(of: 200) == .placed(1))
+        #expect(stalled.membership(of: nil) == nil)
+        // Below the 10 µs bound but 20× the median (about 48 ns): stalled too.
+        #expect(PlacementClasses(probes: fast + slow + [2000]).stalled == [2000])
+        #expect(PlacementClasses.isStalled(416_095) && !PlacementClasses.isStalled(2000))
+        // 600 ns once: a placement seen in one round is reported, not a class, and not merged into the slow one.
+        let once = PlacementClasses(probes: fast + slow + [600])
+        #expect(once.classes.count == 2 && once.classes.map(\.count) == [20, 15])
+        #expect(once.unclassified == [600] && once.stalled.isEmpty)
+        #expect(once.membership(of: 600) == .unclassified && once.membership(of: 215) == .placed(1))
+        #expect(once.outsideClasses == ["unclassified 1 round [600 ns]"])
+        // Two such rounds make a class (2 is the minimum below 40 rounds; 5 % above).
+        #expect(PlacementClasses(probes: fast + slow + [600, 610]).classes.count == 3)
+        #expect(PlacementClasses.minimumRounds(of: 36) == 2 && PlacementClasses.minimumRounds(of: 100) == 5)
+        // Every value stalled: no class, all reported.
+        let all = PlacementClasses(probes: [400_000, 500_000])
+        #expect(all.classes.isEmpty && all.stalled.count == 2 && all.membership(of: 450_000) == .stalled)
+    }
+
+    @Test("Classes count rounds, not repetitions: one round's value on 28 × 3 repetitions is one value")
+    func roundsNotRepetitions() throws {
+        let name = RunComparisonTests.name
+        let runs: [[Double]] = [[1e9, 1e9, 1e9], [1e9, 1e9, 1e9], [1e9, 1e9, 1e9]]
+        let file = RunFixtures.file([(name, runs), ("c2c/cpu:0->cpu:1", runs)], probe: { [45, 416_095, 47][$0] })
+        #expect(PlacementClasses.roundProbes([file]).sorted() == [45, 47, 416_095])
+        // Two files with the same values are rounds of their own.
+        #expect(PlacementClasses.roundProbes([file, file]).count == 6)
+        let summary = try #require(PlacementSummary(file))
+        #expect(summary.classes.count == 1 && summary.stalled == [416_095])
+        #expect(summary.render().contains("probe stalled 1 round [416095 ns]"))
+    }
+
+    @Test("compare: the repetitions of a stalled round are kept and pooled, never a class to compare within")
+    func stalledInCompare() throws {
+        let name = RunComparisonTests.name
+        let runs: [[Double]] = [[1e9, 1.01e9, 0.99e9], [1e9, 1.0e9, 1.01e9], [1.02e9, 1.01e9, 0.99e9]]
+        let old = try RunFixtures.input(RunFixtures.file([(name, runs)], probe: { [44, 416_095, 46][$0] }), "old.json")
+        let new = try RunFixtures.input(RunFixtures.file([(name, runs)], probe: { [45, 47, 416_095][$0] }), "new.json")
+        let c = try RunComparison(old: [old], new: [new])
+        #expect(c.placementClasses.classes.count == 1 && c.placementClasses.stalled == [416_095, 416_095])
+        let k = c.cases[0]
+        #expect(k.chosen.placementClass == RunComparison.pooled && k.chosen.oldRuns == 3 && k.chosen.newRuns == 3)
+        #expect(k.classes.map(\.placementClass) == ["c2c≈46ns", PlacementClasses.stalledLabel])
+        #expect(RunComparisonRendering.text(c).contains("probe stalled 2 rounds [416095 ns, 416095 ns]"))
+    }
+
     @Test("The class's share of variance: all of it when classes differ and runs within do not, none when alike")
     func share() throws {
         let all = try #require(PlacementClasses.explainedShare([1, 1, 2, 2], classes: [0, 0, 1, 1]))

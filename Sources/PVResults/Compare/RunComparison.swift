@@ -148,7 +148,8 @@ public struct RunComparison: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case old, new, threshold, level, figureChoice = "figure", placementClasses = "placement_classes", differences,
+        case old, new, threshold, level, figureChoice = "figure", placementClasses = "placement_classes",
+             unclassified = "unclassified_probes_ns", stalled = "stalled_probes_ns", differences,
              cases, onlyInOld = "only_in_old", onlyInNew = "only_in_new", notes, counts, exitStatus = "exit_status"
     }
 
@@ -160,6 +161,8 @@ public struct RunComparison: Sendable, Encodable {
         try c.encode(level, forKey: .level)
         try c.encode(figureChoice, forKey: .figureChoice)
         try c.encode(placementClasses.classes, forKey: .placementClasses)
+        try c.encode(placementClasses.unclassified, forKey: .unclassified)
+        try c.encode(placementClasses.stalled, forKey: .stalled)
         try c.encode(differences, forKey: .differences)
         try c.encode(cases, forKey: .cases)
         try c.encode(onlyInOld, forKey: .onlyInOld)
@@ -197,12 +200,12 @@ public struct RunComparison: Sendable, Encodable {
                                   oldCount: oldNames.count, newCount: newNames.count)
         }
         // Placement classes over both sides; a side without any probe is compared without classes.
-        let probes = (old + new).map { $0.file.benchmarks.compactMap(\.placementProbeNanoseconds) }
-        let oldProbed = probes[..<old.count].contains { !$0.isEmpty }, newProbed = probes[old.count...].contains { !$0.isEmpty }
+        let oldProbed = old.contains { $0.file.benchmarks.contains { $0.placementProbeNanoseconds != nil } }
+        let newProbed = new.contains { $0.file.benchmarks.contains { $0.placementProbeNanoseconds != nil } }
         if oldProbed != newProbed {
             notes.append("\(oldProbed ? "NEW" : "OLD") has no placement probe (c2c_probe_ns): compared without placement classes")
         }
-        placementClasses = PlacementClasses(probes: oldProbed && newProbed ? probes.flatMap { $0 } : [])
+        placementClasses = PlacementClasses(probes: oldProbed && newProbed ? PlacementClasses.roundProbes((old + new).map(\.file)) : [])
 
         var cases: [CaseResult] = []
         var anyFigure = false
@@ -244,34 +247,49 @@ public struct RunComparison: Sendable, Encodable {
 
     static func compare(_ name: String, figure: Figure, _ a: [Repetition], _ b: [Repetition], options: Options,
                         classes placementClasses: PlacementClasses) -> CaseResult {
-        func byClass(_ reps: [Repetition]) -> [Int?: [[Double]]] {
-            var grouped: [Int?: [String: [Double]]] = [:]
+        // Grouped by where the round's probe put them: a class, unclassified,
+        // stalled, or no probe (nil, last).
+        typealias Group = PlacementClasses.Membership?
+        func byGroup(_ reps: [Repetition]) -> [Group: [[Double]]] {
+            var grouped: [Group: [String: [Double]]] = [:]
             var order: [String] = []
             for r in reps {
                 if !order.contains(r.run) { order.append(r.run) }
-                grouped[placementClasses.classIndex(of: r.probe), default: [:]][r.run, default: []].append(r.value)
+                grouped[placementClasses.membership(of: r.probe), default: [:]][r.run, default: []].append(r.value)
             }
             return grouped.mapValues { runs in order.compactMap { runs[$0] } }
         }
-        let oldClasses = byClass(a), newClasses = byClass(b)
-        let keys = Set(oldClasses.keys).union(newClasses.keys).sorted { ($0 ?? -1) < ($1 ?? -1) }
+        let oldGroups = byGroup(a), newGroups = byGroup(b)
+        let keys = Set(oldGroups.keys).union(newGroups.keys).sorted { l, r in
+            switch (l, r) {
+            case let (l?, r?): l < r
+            case (_?, nil): true
+            default: false
+            }
+        }
         var classes: [ClassComparison] = []
         for k in keys {
-            classes.append(Self.compareRuns(oldClasses[k] ?? [], newClasses[k] ?? [], figure: figure, options: options,
-                                            label: k.map { placementClasses.classes[$0].label }))
+            classes.append(Self.compareRuns(oldGroups[k] ?? [], newGroups[k] ?? [], figure: figure, options: options,
+                                            label: k.map { $0.label(in: placementClasses) }))
         }
         // Like with like only where the placement matters for this case: it
         // explains enough of a side's spread, or the sides ran in disjoint
         // classes and nothing says it does not. Elsewhere a class split only
-        // throws runs away: all classes are pooled.
+        // throws runs away: all classes are pooled (and repetitions of
+        // unclassified, stalled or missing probes with them).
         let share = [a, b].compactMap { side -> Double? in
             let tagged = side.compactMap { r in placementClasses.classIndex(of: r.probe).map { (r.value, $0) } }
             return PlacementClasses.explainedShare(tagged.map(\.0), classes: tagged.map(\.1))
         }.max()
-        let oldSet = Set(oldClasses.keys.compactMap { $0 }), newSet = Set(newClasses.keys.compactMap { $0 })
+        let oldSet = Set(oldGroups.keys.compactMap { k -> Int? in if case let .placed(i)? = k { i } else { nil } })
+        let newSet = Set(newGroups.keys.compactMap { k -> Int? in if case let .placed(i)? = k { i } else { nil } })
         let stratify = share.map { $0 >= options.stratifyShare }
             ?? (!oldSet.isEmpty && !newSet.isEmpty && oldSet.isDisjoint(with: newSet))
-        if !stratify, keys.count > 1, !a.isEmpty, !b.isEmpty {
+        if !stratify, !a.isEmpty, !b.isEmpty {
+            // One class and nothing else: its name says more than "pooled".
+            if keys.count == 1, case .placed? = keys[0] {
+                return CaseResult(name: name, figure: figure, chosen: classes[0], classes: classes, placementShare: share)
+            }
             func runs(_ reps: [Repetition]) -> [[Double]] {
                 var order: [String] = [], byRun: [String: [Double]] = [:]
                 for r in reps {
@@ -280,24 +298,30 @@ public struct RunComparison: Sendable, Encodable {
                 }
                 return order.map { byRun[$0]! }
             }
-            let pooled = Self.compareRuns(runs(a), runs(b), figure: figure, options: options, label: Self.pooled)
+            let pooled = Self.compareRuns(runs(a), runs(b), figure: figure, options: options,
+                                          label: keys.count == 1 ? classes[0].placementClass : Self.pooled)
             return CaseResult(name: name, figure: figure, chosen: pooled, classes: classes, placementShare: share)
         }
-        let shared = classes.filter { $0.oldRuns > 0 && $0.newRuns > 0 }
+        // Within a class: only a class both sides ran in, never the
+        // repetitions outside every class.
+        let shared = zip(keys, classes).filter { k, c in
+            if case .placed? = k { c.oldRuns > 0 && c.newRuns > 0 } else { false }
+        }.map(\.1)
         let chosen: ClassComparison
         if let best = shared.max(by: { (min($0.oldRuns, $0.newRuns), min($0.oldRepetitions, $0.newRepetitions))
                 < (min($1.oldRuns, $1.newRuns), min($1.oldRepetitions, $1.newRepetitions)) }) {
             chosen = best
-        } else if classes.isEmpty {
-            chosen = ClassComparison(oldRuns: 0, newRuns: 0, oldRepetitions: 0, newRepetitions: 0, answer: .unknown,
+        } else if a.isEmpty || b.isEmpty {
+            chosen = ClassComparison(oldRuns: Set(a.map(\.run)).count, newRuns: Set(b.map(\.run)).count,
+                                     oldRepetitions: a.count, newRepetitions: b.count, answer: .unknown,
                                      reason: "no undisturbed repetition with the figure on \(a.isEmpty ? "the OLD" : "the NEW") side")
         } else {
-            let o = classes.filter { $0.oldRuns > 0 }.compactMap(\.placementClass), n = classes.filter { $0.newRuns > 0 }.compactMap(\.placementClass)
-            chosen = ClassComparison(oldRuns: a.isEmpty ? 0 : Set(a.map(\.run)).count, newRuns: Set(b.map(\.run)).count,
+            func labels(_ set: Set<Int>) -> String {
+                set.isEmpty ? "no class" : set.sorted().map { placementClasses.classes[$0].label }.joined(separator: ", ")
+            }
+            chosen = ClassComparison(oldRuns: Set(a.map(\.run)).count, newRuns: Set(b.map(\.run)).count,
                                      oldRepetitions: a.count, newRepetitions: b.count, answer: .unknown,
-                                     reason: o.isEmpty || n.isEmpty
-                                         ? "no undisturbed repetition with the figure on \(o.isEmpty ? "the OLD" : "the NEW") side"
-                                         : "no placement class in common (OLD \(o.joined(separator: ", ")); NEW \(n.joined(separator: ", "))): "
+                                     reason: "no placement class in common (OLD \(labels(oldSet)); NEW \(labels(newSet))): "
                                          + "the two sides ran on different host placements; run more until they share one")
         }
         return CaseResult(name: name, figure: figure, chosen: chosen, classes: classes, placementShare: share)
