@@ -242,6 +242,16 @@ struct PlacementClassesTests {
         let none = try #require(PlacementClasses.explainedShare([1, 2, 1, 2], classes: [0, 0, 1, 1]))
         #expect(abs(none) < 1e-12)
         #expect(PlacementClasses.explainedShare([1, 2], classes: [0, 0]) == nil)
+        // Chance alone: 9 values, classes unrelated to them; η² is 0.25, ε² takes off what chance puts there (0.14).
+        let chance = try #require(PlacementClasses.explainedShare([1.2, 1.3, 1.0, 1.1, 0.9, 1.25, 0.85, 1.0, 0.95],
+                                                                  classes: [0, 0, 0, 1, 1, 1, 1, 1, 1]))
+        #expect(abs(chance - 0.138) < 0.001, "\(chance)")
+        // Two blocks (compare's sides) 40 % apart, each split alike by class: the shift between blocks is not spread.
+        let old = [1.0, 1.0, 2.0, 2.0], new = old.map { $0 / 1.4 }
+        let blocked = try #require(PlacementClasses.explainedShare(old + new, classes: [0, 0, 1, 1, 0, 0, 1, 1], blocks: [0, 0, 0, 0, 1, 1, 1, 1]))
+        #expect(abs(blocked - 1) < 1e-12)
+        // One value per class and block: no within-class spread to judge by.
+        #expect(PlacementClasses.explainedShare([1, 1.1, 1 / 1.4, 1.1 / 1.4], classes: [0, 1, 0, 1], blocks: [0, 0, 1, 1]) == nil)
     }
 
     @Test("compare compares within the class both sides share, and says when they share none")

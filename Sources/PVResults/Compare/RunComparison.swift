@@ -36,10 +36,11 @@ public struct RunComparison: Sendable, Encodable {
         /// Runs a side needs before a case can be answered at all.
         public var minimumRuns: Int
         /// Compare within a placement class only when the class explains at
-        /// least this share of a side's variance (η²); below it all classes
-        /// are pooled. On a busy 2-vCPU guest the placement explained a
-        /// median 2.8 % of a case's variance (c2c 52 %): a split there only
-        /// threw away runs.
+        /// least this share of the variance (ε² over both sides, each about
+        /// its own mean, ``PlacementClasses/explainedShare(_:classes:blocks:)``);
+        /// below it all classes are pooled. On a busy 2-vCPU guest the placement
+        /// explained a median 2.8 % of a case's variance (c2c 52 %): a split
+        /// there only threw away runs.
         public var stratifyShare = 0.25
 
         public static let defaultThreshold = 0.05
@@ -98,8 +99,9 @@ public struct RunComparison: Sendable, Encodable {
         public let chosen: ClassComparison
         /// Every class present on either side.
         public let classes: [ClassComparison]
-        /// The largest share of a side's variance (log values) that lies
-        /// between placement classes (η²); nil when neither side has two classes.
+        /// The share of the variance (log values, about each side's mean)
+        /// that lies between placement classes, beyond chance (ε²); nil when
+        /// neither side has two classes.
         public let placementShare: Double?
         /// The chosen class's answer, stored so that the JSON names it at the case's level.
         public let answer: Answer
@@ -277,10 +279,10 @@ public struct RunComparison: Sendable, Encodable {
         // classes and nothing says it does not. Elsewhere a class split only
         // throws runs away: all classes are pooled (and repetitions of
         // unclassified, stalled or missing probes with them).
-        let share = [a, b].compactMap { side -> Double? in
-            let tagged = side.compactMap { r in placementClasses.classIndex(of: r.probe).map { (r.value, $0) } }
-            return PlacementClasses.explainedShare(tagged.map(\.0), classes: tagged.map(\.1))
-        }.max()
+        let tagged = [a, b].enumerated().flatMap { side, reps in
+            reps.compactMap { r in placementClasses.classIndex(of: r.probe).map { (value: r.value, placed: $0, side: side) } }
+        }
+        let share = PlacementClasses.explainedShare(tagged.map(\.value), classes: tagged.map(\.placed), blocks: tagged.map(\.side))
         let oldSet = Set(oldGroups.keys.compactMap { k -> Int? in if case let .placed(i)? = k { i } else { nil } })
         let newSet = Set(newGroups.keys.compactMap { k -> Int? in if case let .placed(i)? = k { i } else { nil } })
         let stratify = share.map { $0 >= options.stratifyShare }

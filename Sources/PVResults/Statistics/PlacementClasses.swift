@@ -187,22 +187,38 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
         return out
     }
 
-    /// The share of the variance of log(values) that lies between classes
-    /// (η², the between-group sum of squares over the total): how much of
-    /// a case's spread the placement explains. Nil with fewer than two
-    /// classes present, a non-positive value, or no spread.
-    public static func explainedShare(_ values: [Double], classes: [Int]) -> Double? {
-        guard values.count == classes.count, Set(classes).count > 1, values.allSatisfy({ $0 > 0 }) else { return nil }
+    /// The share of the variance of log(values) that lies between classes,
+    /// corrected for the share chance alone puts there: ε² = (SS_between −
+    /// df_between·MS_within) / SS_total (Kelley 1935), at least 0. How much
+    /// of a case's spread the placement explains. With `blocks` (compare's
+    /// two sides) every sum is taken about each block's own mean, so a
+    /// change between the sides is not counted as spread. Plain η²
+    /// (SS_between / SS_total) is biased up by about df_between/(N − 1).
+    /// Nil with fewer than two classes in any block, a non-positive value,
+    /// no spread, or no value beside another of its class and block.
+    public static func explainedShare(_ values: [Double], classes: [Int], blocks: [Int]? = nil) -> Double? {
+        let blocks = blocks ?? Array(repeating: 0, count: values.count)
+        guard values.count == classes.count, values.count == blocks.count, values.allSatisfy({ $0 > 0 }) else { return nil }
         let logs = values.map { log($0) }
-        let mean = logs.reduce(0, +) / Double(logs.count)
-        let total = logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        guard total > 0 else { return nil }
-        var between = 0.0
-        for c in Set(classes) {
-            let group = zip(logs, classes).filter { $0.1 == c }.map(\.0)
-            let m = group.reduce(0, +) / Double(group.count)
-            between += Double(group.count) * (m - mean) * (m - mean)
+        func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(xs.count) }
+        var total = 0.0, between = 0.0, groups = 0, blockCount = 0, anySplit = false
+        for b in Set(blocks) {
+            let inBlock = logs.indices.filter { blocks[$0] == b }
+            let m = mean(inBlock.map { logs[$0] })
+            total += inBlock.reduce(0) { $0 + (logs[$1] - m) * (logs[$1] - m) }
+            let present = Set(inBlock.map { classes[$0] })
+            if present.count > 1 { anySplit = true }
+            for c in present {
+                let g = mean(inBlock.filter { classes[$0] == c }.map { logs[$0] })
+                between += Double(inBlock.filter { classes[$0] == c }.count) * (g - m) * (g - m)
+            }
+            groups += present.count
+            blockCount += 1
         }
-        return between / total
+        guard anySplit, total > 0 else { return nil }
+        let n = Double(logs.count), dfBetween = Double(groups - blockCount)
+        guard n > Double(groups) else { return nil }
+        let withinMeanSquare = (total - between) / (n - Double(groups))
+        return max(0, (between - dfBetween * withinMeanSquare) / total)
     }
 }
