@@ -14,7 +14,7 @@ import Foundation
 /// - **same**: the interval lies inside [1/(1+t), 1+t]: no change of the
 ///   threshold or more is compatible with the runs;
 /// - **unknown**: neither; with how many more runs per side should decide
-///   it (``runsNeeded(halfWidth:target:runs:widening:level:upTo:)``), or
+///   it (``RunsForecast``), or
 ///   why more runs will not help.
 ///
 /// Like is compared with like: each repetition's placement probe
@@ -371,36 +371,29 @@ public struct RunComparison: Sendable, Encodable {
             // 3 + 3 recorded runs "different" somewhere, this 5 (docs/compare.md).
             if lo > limit || hi < -limit { return (.different, nil, nil) }
         }
-        // Half-width needed: inside the band if the ratio is within the
-        // threshold, clear of the band if beyond it.
-        let target = max(abs(c) < limit ? limit - abs(c) : abs(c) - limit, 1e-12)
-        let more = max(1, Self.runsNeeded(halfWidth: halfWidth, target: target, runs: runs, widening: b.widening,
-                                          level: b.level, upTo: runs + maximumRuns + 1) - runs, minimumRuns - runs)
+        var more: Int
+        if let widening = b.widening, runs >= 2 {
+            // The log ratio's standard error on the σ scale: the widened
+            // half-width without its normal quantile, the bootstrap's (n−1)/n undone.
+            let z = HierarchicalBootstrap.normalQuantile(1 - (1 - b.level) / 2)
+            let se = halfWidth * (Double(runs) / Double(runs - 1)).squareRoot() / (widening * z)
+            more = RunsForecast.runsNeeded(ratio: b.ratio, standardError: se, band: limit, runs: runs, level: b.level,
+                                           upTo: runs + maximumRuns + 1) - runs
+            more = max(more, minimumRuns - runs)
+        } else {
+            // One run a side: no spread to forecast from; the interval's
+            // width projected as 1/√runs, and at least the minimum.
+            let target = max(abs(c) < limit ? limit - abs(c) : abs(c) - limit, 1e-12)
+            let m = Double(max(runs, 1)) * pow(halfWidth / target, 2)
+            more = max(1, Int(min(m, Double(runs + maximumRuns + 1)).rounded(.up)) - runs, minimumRuns - runs)
+        }
         if more > maximumRuns {
-            let why = target < limit / 4 ? String(format: "the ratio %.3f is about the %g %% threshold", b.ratio, t * 100)
+            let nearBand = abs(abs(c) - limit) < limit / 4
+            let why = nearBand ? String(format: "the ratio %.3f is about the %g %% threshold", b.ratio, t * 100)
                 : String(format: "the runs spread too much (interval %.3f–%.3f)", b.low, b.high)
             return (.unknown, nil, "\(why): more than \(maximumRuns) more runs a side would be needed to decide")
         }
         return (.unknown, more, runs < minimumRuns ? "\(runs) run\(runs == 1 ? "" : "s") a side cannot show how far the next run moves" : nil)
-    }
-
-    /// Runs a side for an interval of half-width `halfWidth` (log scale),
-    /// from `runs` a side, to shrink to `target`: the bootstrap's part
-    /// shrinks as 1/√runs, and the small-sample widening it carries
-    /// (``HierarchicalBootstrap/smallSampleFactor(oldRuns:newRuns:level:)``)
-    /// shrinks too, from 1.73 at 3 runs a side to 1.13 at 10. Projecting the
-    /// widened half-width by 1/√runs alone overstated the runs (2.3× from 3
-    /// to 10 a side).
-    /// Checked against recorded runs: 3 + 3 runs of a ×1.4 slowdown, then 3
-    /// more a side (`docs/compare.md`).
-    static func runsNeeded(halfWidth: Double, target: Double, runs: Int, widening: Double?, level: Double,
-                           upTo limit: Int) -> Int {
-        let n = Double(max(runs, 1))
-        guard let widening, widening > 1 else { return Int(min(n * pow(halfWidth / target, 2), Double(limit)).rounded(.up)) }
-        var m = max(runs, 1) + 1
-        while m < limit, HierarchicalBootstrap.smallSampleFactor(oldRuns: m, newRuns: m, level: level) / widening
-            * halfWidth * (n / Double(m)).squareRoot() > target { m += 1 }
-        return m
     }
 
     /// Run names over a side's files, in file order, each once.
