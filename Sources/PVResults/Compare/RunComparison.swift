@@ -42,6 +42,9 @@ public struct RunComparison: Sendable, Encodable {
         /// explained a median 2.8 % of a case's variance (c2c 52 %): a split
         /// there only threw away runs.
         public var stratifyShare = 0.25
+        /// Runs a side a class needs before a case compared within it is
+        /// answered *same* or *different*.
+        public var minimumClassRuns = 3
 
         public static let defaultThreshold = 0.05
         public static let defaultLevel = 0.95
@@ -312,7 +315,17 @@ public struct RunComparison: Sendable, Encodable {
         let chosen: ClassComparison
         if let best = shared.max(by: { (min($0.oldRuns, $0.newRuns), min($0.oldRepetitions, $0.newRepetitions))
                 < (min($1.oldRuns, $1.newRuns), min($1.oldRepetitions, $1.newRepetitions)) }) {
-            chosen = best
+            if min(best.oldRuns, best.newRuns) < options.minimumClassRuns, best.answer != .unknown {
+                var few = best
+                few.answer = .unknown
+                few.direction = nil
+                few.moreRuns = options.minimumClassRuns - min(best.oldRuns, best.newRuns)
+                few.reason = "only \(best.oldRuns)/\(best.newRuns) runs in \(best.placementClass ?? "the class"), the placement "
+                    + "this case follows: runs within one class agree more than the next run will"
+                chosen = few
+            } else {
+                chosen = best
+            }
         } else if a.isEmpty || b.isEmpty {
             chosen = ClassComparison(oldRuns: Set(a.map(\.run)).count, newRuns: Set(b.map(\.run)).count,
                                      oldRepetitions: a.count, newRepetitions: b.count, answer: .unknown,
