@@ -1,4 +1,5 @@
 import PVHost
+import PVResults
 
 /// The host's placement of the run's vCPUs, measured before each round: a
 /// few milliseconds of c2c ping-pong between two of the run's CPUs. On a
@@ -11,7 +12,10 @@ import PVHost
 extension ScenarioRunner {
     /// One-way latency (ns, median of the samples) between the first two of
     /// `cpus`, over `seconds` after `warmup`; nil with fewer than two CPUs or
-    /// when three tries found no round trip (never a made-up value).
+    /// when three tries found no round trip (never a made-up value). A value
+    /// beyond ``PlacementClasses/stallBound`` (the threads were descheduled:
+    /// a busy guest gave 416 µs) is tried again; after three such tries the
+    /// last is returned as it was, and the classes call its round stalled.
     public func placementProbe(cpus: [Int], seconds: Double = 0.004, warmup: Double = 0.002) -> Double? {
         let distinct = Array(Set(cpus)).sorted()
         guard distinct.count >= 2 else { return nil }
@@ -22,10 +26,13 @@ extension ScenarioRunner {
         var quiet = self
         quiet.perfEvents = nil
         // A loaded machine may not run both threads at once for 4 ms: up to 3 tries.
+        var stalled: Double?
         for _ in 0 ..< 3 {
-            guard let result = try? quiet.run(settings), !result.interrupted else { return nil }
-            if let v = result.iterations.first?.counters["one_way_ns"], v > 0 { return v }
+            guard let result = try? quiet.run(settings), !result.interrupted else { return stalled }
+            guard let v = result.iterations.first?.counters["one_way_ns"], v > 0 else { continue }
+            if !PlacementClasses.isStalled(v) { return v }
+            stalled = v
         }
-        return nil
+        return stalled
     }
 }

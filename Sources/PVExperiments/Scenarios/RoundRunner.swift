@@ -80,7 +80,7 @@ public struct RoundRunner: Sendable {
             for k in part.entries.indices where part.entries[k].runType == .iteration {
                 part.entries[k].placementProbeNanoseconds = probe
                 // Latency over the line as it was in this round, not once per run.
-                if let probe, probe > 0, let latency, let p50 = part.entries[k].counters[latency] {
+                if let probe, probe > 0, !PlacementClasses.isStalled(probe), let latency, let p50 = part.entries[k].counters[latency] {
                     part.entries[k].counters["latency_p50_over_c2c"] = p50 / probe
                 }
             }

@@ -14,7 +14,7 @@ import Foundation
 /// - **same**: the interval lies inside [1/(1+t), 1+t]: no change of the
 ///   threshold or more is compatible with the runs;
 /// - **unknown**: neither; with how many more runs per side should decide
-///   it (``runsNeeded(halfWidth:target:runs:widening:level:upTo:)``), or
+///   it (``RunsForecast``), or
 ///   why more runs will not help.
 ///
 /// Like is compared with like: each repetition's placement probe
@@ -36,11 +36,15 @@ public struct RunComparison: Sendable, Encodable {
         /// Runs a side needs before a case can be answered at all.
         public var minimumRuns: Int
         /// Compare within a placement class only when the class explains at
-        /// least this share of a side's variance (η²); below it all classes
-        /// are pooled. On a busy 2-vCPU guest the placement explained a
-        /// median 2.8 % of a case's variance (c2c 52 %): a split there only
-        /// threw away runs.
+        /// least this share of the variance (ε² over both sides, each about
+        /// its own mean, ``PlacementClasses/explainedShare(_:classes:blocks:)``);
+        /// below it all classes are pooled. On a busy 2-vCPU guest the placement
+        /// explained a median 2.8 % of a case's variance (c2c 52 %): a split
+        /// there only threw away runs.
         public var stratifyShare = 0.25
+        /// Runs a side a class needs before a case compared within it is
+        /// answered *same* or *different*.
+        public var minimumClassRuns = 3
 
         public static let defaultThreshold = 0.05
         public static let defaultLevel = 0.95
@@ -98,8 +102,9 @@ public struct RunComparison: Sendable, Encodable {
         public let chosen: ClassComparison
         /// Every class present on either side.
         public let classes: [ClassComparison]
-        /// The largest share of a side's variance (log values) that lies
-        /// between placement classes (η²); nil when neither side has two classes.
+        /// The share of the variance (log values, about each side's mean)
+        /// that lies between placement classes, beyond chance (ε²); nil when
+        /// neither side has two classes.
         public let placementShare: Double?
         /// The chosen class's answer, stored so that the JSON names it at the case's level.
         public let answer: Answer
@@ -148,7 +153,8 @@ public struct RunComparison: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case old, new, threshold, level, figureChoice = "figure", placementClasses = "placement_classes", differences,
+        case old, new, threshold, level, figureChoice = "figure", placementClasses = "placement_classes",
+             unclassified = "unclassified_probes_ns", stalled = "stalled_probes_ns", differences,
              cases, onlyInOld = "only_in_old", onlyInNew = "only_in_new", notes, counts, exitStatus = "exit_status"
     }
 
@@ -160,6 +166,8 @@ public struct RunComparison: Sendable, Encodable {
         try c.encode(level, forKey: .level)
         try c.encode(figureChoice, forKey: .figureChoice)
         try c.encode(placementClasses.classes, forKey: .placementClasses)
+        try c.encode(placementClasses.unclassified, forKey: .unclassified)
+        try c.encode(placementClasses.stalled, forKey: .stalled)
         try c.encode(differences, forKey: .differences)
         try c.encode(cases, forKey: .cases)
         try c.encode(onlyInOld, forKey: .onlyInOld)
@@ -197,12 +205,12 @@ public struct RunComparison: Sendable, Encodable {
                                   oldCount: oldNames.count, newCount: newNames.count)
         }
         // Placement classes over both sides; a side without any probe is compared without classes.
-        let probes = (old + new).map { $0.file.benchmarks.compactMap(\.placementProbeNanoseconds) }
-        let oldProbed = probes[..<old.count].contains { !$0.isEmpty }, newProbed = probes[old.count...].contains { !$0.isEmpty }
+        let oldProbed = old.contains { $0.file.benchmarks.contains { $0.placementProbeNanoseconds != nil } }
+        let newProbed = new.contains { $0.file.benchmarks.contains { $0.placementProbeNanoseconds != nil } }
         if oldProbed != newProbed {
             notes.append("\(oldProbed ? "NEW" : "OLD") has no placement probe (c2c_probe_ns): compared without placement classes")
         }
-        placementClasses = PlacementClasses(probes: oldProbed && newProbed ? probes.flatMap { $0 } : [])
+        placementClasses = PlacementClasses(probes: oldProbed && newProbed ? PlacementClasses.roundProbes((old + new).map(\.file)) : [])
 
         var cases: [CaseResult] = []
         var anyFigure = false
@@ -244,34 +252,49 @@ public struct RunComparison: Sendable, Encodable {
 
     static func compare(_ name: String, figure: Figure, _ a: [Repetition], _ b: [Repetition], options: Options,
                         classes placementClasses: PlacementClasses) -> CaseResult {
-        func byClass(_ reps: [Repetition]) -> [Int?: [[Double]]] {
-            var grouped: [Int?: [String: [Double]]] = [:]
+        // Grouped by where the round's probe put them: a class, unclassified,
+        // stalled, or no probe (nil, last).
+        typealias Group = PlacementClasses.Membership?
+        func byGroup(_ reps: [Repetition]) -> [Group: [[Double]]] {
+            var grouped: [Group: [String: [Double]]] = [:]
             var order: [String] = []
             for r in reps {
                 if !order.contains(r.run) { order.append(r.run) }
-                grouped[placementClasses.classIndex(of: r.probe), default: [:]][r.run, default: []].append(r.value)
+                grouped[placementClasses.membership(of: r.probe), default: [:]][r.run, default: []].append(r.value)
             }
             return grouped.mapValues { runs in order.compactMap { runs[$0] } }
         }
-        let oldClasses = byClass(a), newClasses = byClass(b)
-        let keys = Set(oldClasses.keys).union(newClasses.keys).sorted { ($0 ?? -1) < ($1 ?? -1) }
+        let oldGroups = byGroup(a), newGroups = byGroup(b)
+        let keys = Set(oldGroups.keys).union(newGroups.keys).sorted { l, r in
+            switch (l, r) {
+            case let (l?, r?): l < r
+            case (_?, nil): true
+            default: false
+            }
+        }
         var classes: [ClassComparison] = []
         for k in keys {
-            classes.append(Self.compareRuns(oldClasses[k] ?? [], newClasses[k] ?? [], figure: figure, options: options,
-                                            label: k.map { placementClasses.classes[$0].label }))
+            classes.append(Self.compareRuns(oldGroups[k] ?? [], newGroups[k] ?? [], figure: figure, options: options,
+                                            label: k.map { $0.label(in: placementClasses) }))
         }
         // Like with like only where the placement matters for this case: it
         // explains enough of a side's spread, or the sides ran in disjoint
         // classes and nothing says it does not. Elsewhere a class split only
-        // throws runs away: all classes are pooled.
-        let share = [a, b].compactMap { side -> Double? in
-            let tagged = side.compactMap { r in placementClasses.classIndex(of: r.probe).map { (r.value, $0) } }
-            return PlacementClasses.explainedShare(tagged.map(\.0), classes: tagged.map(\.1))
-        }.max()
-        let oldSet = Set(oldClasses.keys.compactMap { $0 }), newSet = Set(newClasses.keys.compactMap { $0 })
+        // throws runs away: all classes are pooled (and repetitions of
+        // unclassified, stalled or missing probes with them).
+        let tagged = [a, b].enumerated().flatMap { side, reps in
+            reps.compactMap { r in placementClasses.classIndex(of: r.probe).map { (value: r.value, placed: $0, side: side) } }
+        }
+        let share = PlacementClasses.explainedShare(tagged.map(\.value), classes: tagged.map(\.placed), blocks: tagged.map(\.side))
+        let oldSet = Set(oldGroups.keys.compactMap { k -> Int? in if case let .placed(i)? = k { i } else { nil } })
+        let newSet = Set(newGroups.keys.compactMap { k -> Int? in if case let .placed(i)? = k { i } else { nil } })
         let stratify = share.map { $0 >= options.stratifyShare }
             ?? (!oldSet.isEmpty && !newSet.isEmpty && oldSet.isDisjoint(with: newSet))
-        if !stratify, keys.count > 1, !a.isEmpty, !b.isEmpty {
+        if !stratify, !a.isEmpty, !b.isEmpty {
+            // One class and nothing else: its name says more than "pooled".
+            if keys.count == 1, case .placed? = keys[0] {
+                return CaseResult(name: name, figure: figure, chosen: classes[0], classes: classes, placementShare: share)
+            }
             func runs(_ reps: [Repetition]) -> [[Double]] {
                 var order: [String] = [], byRun: [String: [Double]] = [:]
                 for r in reps {
@@ -280,24 +303,40 @@ public struct RunComparison: Sendable, Encodable {
                 }
                 return order.map { byRun[$0]! }
             }
-            let pooled = Self.compareRuns(runs(a), runs(b), figure: figure, options: options, label: Self.pooled)
+            let pooled = Self.compareRuns(runs(a), runs(b), figure: figure, options: options,
+                                          label: keys.count == 1 ? classes[0].placementClass : Self.pooled)
             return CaseResult(name: name, figure: figure, chosen: pooled, classes: classes, placementShare: share)
         }
-        let shared = classes.filter { $0.oldRuns > 0 && $0.newRuns > 0 }
+        // Within a class: only a class both sides ran in, never the
+        // repetitions outside every class.
+        let shared = zip(keys, classes).filter { k, c in
+            if case .placed? = k { c.oldRuns > 0 && c.newRuns > 0 } else { false }
+        }.map(\.1)
         let chosen: ClassComparison
         if let best = shared.max(by: { (min($0.oldRuns, $0.newRuns), min($0.oldRepetitions, $0.newRepetitions))
                 < (min($1.oldRuns, $1.newRuns), min($1.oldRepetitions, $1.newRepetitions)) }) {
-            chosen = best
-        } else if classes.isEmpty {
-            chosen = ClassComparison(oldRuns: 0, newRuns: 0, oldRepetitions: 0, newRepetitions: 0, answer: .unknown,
+            if min(best.oldRuns, best.newRuns) < options.minimumClassRuns, best.answer != .unknown {
+                var few = best
+                few.answer = .unknown
+                few.direction = nil
+                few.moreRuns = options.minimumClassRuns - min(best.oldRuns, best.newRuns)
+                few.reason = "only \(best.oldRuns)/\(best.newRuns) runs in \(best.placementClass ?? "the class"), the placement "
+                    + "this case follows: runs within one class agree more than the next run will"
+                chosen = few
+            } else {
+                chosen = best
+            }
+        } else if a.isEmpty || b.isEmpty {
+            chosen = ClassComparison(oldRuns: Set(a.map(\.run)).count, newRuns: Set(b.map(\.run)).count,
+                                     oldRepetitions: a.count, newRepetitions: b.count, answer: .unknown,
                                      reason: "no undisturbed repetition with the figure on \(a.isEmpty ? "the OLD" : "the NEW") side")
         } else {
-            let o = classes.filter { $0.oldRuns > 0 }.compactMap(\.placementClass), n = classes.filter { $0.newRuns > 0 }.compactMap(\.placementClass)
-            chosen = ClassComparison(oldRuns: a.isEmpty ? 0 : Set(a.map(\.run)).count, newRuns: Set(b.map(\.run)).count,
+            func labels(_ set: Set<Int>) -> String {
+                set.isEmpty ? "no class" : set.sorted().map { placementClasses.classes[$0].label }.joined(separator: ", ")
+            }
+            chosen = ClassComparison(oldRuns: Set(a.map(\.run)).count, newRuns: Set(b.map(\.run)).count,
                                      oldRepetitions: a.count, newRepetitions: b.count, answer: .unknown,
-                                     reason: o.isEmpty || n.isEmpty
-                                         ? "no undisturbed repetition with the figure on \(o.isEmpty ? "the OLD" : "the NEW") side"
-                                         : "no placement class in common (OLD \(o.joined(separator: ", ")); NEW \(n.joined(separator: ", "))): "
+                                     reason: "no placement class in common (OLD \(labels(oldSet)); NEW \(labels(newSet))): "
                                          + "the two sides ran on different host placements; run more until they share one")
         }
         return CaseResult(name: name, figure: figure, chosen: chosen, classes: classes, placementShare: share)
@@ -345,36 +384,29 @@ public struct RunComparison: Sendable, Encodable {
             // 3 + 3 recorded runs "different" somewhere, this 5 (docs/compare.md).
             if lo > limit || hi < -limit { return (.different, nil, nil) }
         }
-        // Half-width needed: inside the band if the ratio is within the
-        // threshold, clear of the band if beyond it.
-        let target = max(abs(c) < limit ? limit - abs(c) : abs(c) - limit, 1e-12)
-        let more = max(1, Self.runsNeeded(halfWidth: halfWidth, target: target, runs: runs, widening: b.widening,
-                                          level: b.level, upTo: runs + maximumRuns + 1) - runs, minimumRuns - runs)
+        var more: Int
+        if let widening = b.widening, runs >= 2 {
+            // The log ratio's standard error on the σ scale: the widened
+            // half-width without its normal quantile, the bootstrap's (n−1)/n undone.
+            let z = HierarchicalBootstrap.normalQuantile(1 - (1 - b.level) / 2)
+            let se = halfWidth * (Double(runs) / Double(runs - 1)).squareRoot() / (widening * z)
+            more = RunsForecast.runsNeeded(ratio: b.ratio, standardError: se, band: limit, runs: runs, level: b.level,
+                                           upTo: runs + maximumRuns + 1) - runs
+            more = max(more, minimumRuns - runs)
+        } else {
+            // One run a side: no spread to forecast from; the interval's
+            // width projected as 1/√runs, and at least the minimum.
+            let target = max(abs(c) < limit ? limit - abs(c) : abs(c) - limit, 1e-12)
+            let m = Double(max(runs, 1)) * pow(halfWidth / target, 2)
+            more = max(1, Int(min(m, Double(runs + maximumRuns + 1)).rounded(.up)) - runs, minimumRuns - runs)
+        }
         if more > maximumRuns {
-            let why = target < limit / 4 ? String(format: "the ratio %.3f is about the %g %% threshold", b.ratio, t * 100)
+            let nearBand = abs(abs(c) - limit) < limit / 4
+            let why = nearBand ? String(format: "the ratio %.3f is about the %g %% threshold", b.ratio, t * 100)
                 : String(format: "the runs spread too much (interval %.3f–%.3f)", b.low, b.high)
             return (.unknown, nil, "\(why): more than \(maximumRuns) more runs a side would be needed to decide")
         }
         return (.unknown, more, runs < minimumRuns ? "\(runs) run\(runs == 1 ? "" : "s") a side cannot show how far the next run moves" : nil)
-    }
-
-    /// Runs a side for an interval of half-width `halfWidth` (log scale),
-    /// from `runs` a side, to shrink to `target`: the bootstrap's part
-    /// shrinks as 1/√runs, and the small-sample widening it carries
-    /// (``HierarchicalBootstrap/smallSampleFactor(oldRuns:newRuns:level:)``)
-    /// shrinks too, from 1.73 at 3 runs a side to 1.13 at 10. Projecting the
-    /// widened half-width by 1/√runs alone overstated the runs (2.3× from 3
-    /// to 10 a side).
-    /// Checked against recorded runs: 3 + 3 runs of a ×1.4 slowdown, then 3
-    /// more a side (`docs/compare.md`).
-    static func runsNeeded(halfWidth: Double, target: Double, runs: Int, widening: Double?, level: Double,
-                           upTo limit: Int) -> Int {
-        let n = Double(max(runs, 1))
-        guard let widening, widening > 1 else { return Int(min(n * pow(halfWidth / target, 2), Double(limit)).rounded(.up)) }
-        var m = max(runs, 1) + 1
-        while m < limit, HierarchicalBootstrap.smallSampleFactor(oldRuns: m, newRuns: m, level: level) / widening
-            * halfWidth * (n / Double(m)).squareRoot() > target { m += 1 }
-        return m
     }
 
     /// Run names over a side's files, in file order, each once.

@@ -49,16 +49,17 @@ public enum RunComparisonRendering {
                 + crossing.map { "\($0.what) \($0.old) → \($0.new)" }.joined(separator: "; "))
         }
         let classes = c.placementClasses.classes
-        out.append(classes.isEmpty ? "placement: no c2c probe in the files; compared without placement classes"
+        out.append(classes.isEmpty && c.placementClasses.outsideClasses.isEmpty ? "placement: no c2c probe in the files; compared without placement classes"
             : "placement classes (c2c probe one-way, before each round): "
-            + classes.map { "\($0.label) [\(Int($0.low))–\(Int($0.high)) ns, \($0.count) repetitions]" }.joined(separator: ", "))
+            + (classes.map { "\($0.label) [\(Int($0.low))–\(Int($0.high)) ns, \($0.count) round\($0.count == 1 ? "" : "s")]" }
+                + c.placementClasses.outsideClasses).joined(separator: ", "))
         if classes.count > 1 {
             let within = c.cases.filter { $0.chosen.placementClass != RunComparison.pooled }.count
             out.append("  \(within) case\(within == 1 ? "" : "s") compared within one class (the class explains ≥ 25 % of a side's spread, or the sides share none); "
                 + "\(c.cases.count - within) pooled")
         }
         out.append("method: runs as the unit: hierarchical bootstrap (runs, then repetitions) of the ratio of medians new/old,")
-        out.append(String(format: "  %g %% interval widened for few runs; same: inside ±%g %%; different: clear of 1 and beyond ±%g %%",
+        out.append(String(format: "  %g %% interval widened for few runs; same: inside ±%g %%; different: beyond ±%g %%",
                           c.level * 100, c.threshold * 100, c.threshold * 100))
         return out
     }

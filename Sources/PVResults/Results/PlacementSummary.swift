@@ -18,12 +18,21 @@ public struct PlacementSummary: Sendable, Equatable, Codable {
 
     public var classes: [PlacementClasses.PlacementClass]
     public var cases: [CaseClasses]
+    /// Probe values of rounds in no class (too few to make one) and of
+    /// stalled probes (``PlacementClasses``); nil when none.
+    public var unclassified: [Double]?
+    public var stalled: [Double]?
 
-    /// Nil when the file has no probe values or they form one class.
+    enum CodingKeys: String, CodingKey { case classes, cases, unclassified = "unclassified_ns", stalled = "stalled_ns" }
+
+    /// Nil when the file has no probe values, or one class and no stalled probe.
     public init?(_ file: ResultFile) {
-        let grouping = PlacementClasses(probes: file.benchmarks.compactMap(\.placementProbeNanoseconds))
-        guard grouping.classes.count > 1 else { return nil }
+        let grouping = PlacementClasses(probes: PlacementClasses.roundProbes([file]))
+        guard grouping.classes.count > 1 || !grouping.stalled.isEmpty
+            || (grouping.classes.count == 1 && !grouping.unclassified.isEmpty) else { return nil }
         classes = grouping.classes
+        unclassified = grouping.unclassified.isEmpty ? nil : grouping.unclassified
+        stalled = grouping.stalled.isEmpty ? nil : grouping.stalled
         var order: [String] = []
         var tagged: [String: [(Double, Int)]] = [:]
         var keys: [String: String] = [:]
@@ -50,8 +59,10 @@ public struct PlacementSummary: Sendable, Equatable, Codable {
     /// One line for the classes, then per case its median in each class
     /// and the class's share of its variance.
     public func render(wide: Bool = false) -> String {
+        let outside = PlacementClasses.outsideClasses(unclassified: unclassified ?? [], stalled: stalled ?? [])
         let header = "placement classes (c2c probe before each round): "
-            + classes.map { "\($0.label) \($0.count) repetitions [\(Int($0.low))–\(Int($0.high)) ns]" }.joined(separator: ", ")
+            + (classes.map { "\($0.label) \($0.count) round\($0.count == 1 ? "" : "s") [\(Int($0.low))–\(Int($0.high)) ns]" } + outside)
+            .joined(separator: ", ")
         var table = TerminalTable(columns: [.init("case", alignment: .left)] + classes.map { .init($0.label) }
             + [.init("class share", unit: "of variance")])
         for c in cases {

@@ -7,11 +7,19 @@ import Foundation
 /// case that races for a line follows it; comparing a fast-placement run
 /// with a slow-placement one measures the host, not the change.
 ///
-/// The classes come from the values alone: sorted on a log scale, split at
-/// the largest gap that leaves at least `max(2, 5 %)` of the values on each
-/// side, kept only when the two parts' medians differ by more than
-/// `minimumRatio` (1.5×); each part is split again the same way (at most
-/// `maximumClasses`). A probe that varies smoothly stays one class.
+/// The classes come from one value per round (``roundProbes(_:)``):
+/// 1. A value beyond ``stallLimit`` — ``stallBound`` (10 µs), or
+///    ``stallFactor`` (20) times the median of the values — is a probe whose
+///    threads were descheduled, not a line transfer (a busy 2-vCPU guest
+///    gave 416 µs): it is *stalled*, kept and reported, in no class.
+/// 2. The rest, sorted on a log scale, are split at the largest gap when the
+///    gap itself is at least ``minimumGap`` (1.25×) and the two parts'
+///    medians differ by more than ``minimumRatio`` (1.5×); each part is
+///    split again the same way. A probe that varies smoothly stays one class.
+/// 3. A part of fewer than ``minimumRounds(of:)`` rounds (2, or 5 % of the
+///    rounds) is *unclassified*: one round cannot show that a placement
+///    recurs, and merging it into the nearest class would put two
+///    placements in one, which is what the classes are for not doing.
 public struct PlacementClasses: Sendable, Equatable, Encodable {
     public struct PlacementClass: Sendable, Equatable, Codable {
         /// 0 for the fastest placement.
@@ -20,6 +28,7 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
         public let low: Double
         public let median: Double
         public let high: Double
+        /// Rounds (probe values) in the class.
         public let count: Int
         /// `c2c≈41ns`: stored, so that a file carries the name its tables use.
         public let label: String
@@ -32,24 +41,72 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
         }
     }
 
+    /// Where one probe value belongs.
+    public enum Membership: Hashable, Sendable, Comparable {
+        /// In the class of this index.
+        case placed(Int)
+        /// In a part too small to be a class.
+        case unclassified
+        /// Beyond the stall limit: the probe's threads were descheduled.
+        case stalled
+
+        /// `c2c≈41ns`, "unclassified" or "probe stalled".
+        public func label(in classes: PlacementClasses) -> String {
+            switch self {
+            case let .placed(i): classes.classes[i].label
+            case .unclassified: PlacementClasses.unclassifiedLabel
+            case .stalled: PlacementClasses.stalledLabel
+            }
+        }
+    }
+
+    public static let unclassifiedLabel = "unclassified"
+    public static let stalledLabel = "probe stalled"
+
     /// Ascending by probe value; empty when no value was given.
     public var classes: [PlacementClass]
-    /// Between class i and i+1: the geometric mean of the values either side of the gap.
-    public var boundaries: [Double]
+    /// The values in parts too small to be a class, ascending.
+    public var unclassified: [Double]
+    /// The values beyond ``stallLimit``, ascending.
+    public var stalled: [Double]
+    /// A value above this is stalled: min(``stallBound``, ``stallFactor`` × the median value).
+    public var stallLimit: Double
+    /// Between part i and i+1 (classes and unclassified parts in value
+    /// order): the geometric mean of the values either side of the gap.
+    var boundaries: [Double]
+    /// Per part, its class index, or nil for an unclassified part.
+    var partClass: [Int?]
 
     public static let minimumRatio = 1.5
-    public static let maximumClasses = 4
+    public static let minimumGap = 1.25
+    public static let maximumParts = 8
+    /// No line transfer between two CPUs takes 10 µs (cross-socket ones take
+    /// 0.1–1 µs); a probe's median that long means its threads were not both running.
+    public static let stallBound = 10000.0
+    /// The two placements of a 2-vCPU guest are 4–5× apart; a value 20× the median is no placement.
+    public static let stallFactor = 20.0
 
+    /// The fewest rounds a class needs among `rounds`: 2, or 5 % of them.
+    public static func minimumRounds(of rounds: Int) -> Int { max(2, Int((Double(rounds) * 0.05).rounded(.up))) }
+
+    /// Whether `probe` reads as a stalled probe whatever the other values:
+    /// beyond ``stallBound`` (the probe itself retries such a value).
+    public static func isStalled(_ probe: Double) -> Bool { probe > stallBound }
+
+    /// `probes`: one value per round (``roundProbes(_:)``), in any order.
     public init(probes: [Double], minimumRatio: Double = PlacementClasses.minimumRatio) {
         let values = probes.filter { $0.isFinite && $0 > 0 }.sorted()
-        guard !values.isEmpty else {
-            classes = []
-            boundaries = []
+        stallLimit = min(Self.stallBound, Self.stallFactor * (SampleStatistics.median(values) ?? Self.stallBound))
+        let limit = stallLimit
+        stalled = values.filter { $0 > limit }
+        let placed = values.filter { $0 <= limit }
+        guard !placed.isEmpty else {
+            (classes, unclassified, boundaries, partClass) = ([], [], [], [])
             return
         }
-        var parts: [ArraySlice<Double>] = [values[...]]
+        var parts: [ArraySlice<Double>] = [placed[...]]
         var splitting = true
-        while splitting, parts.count < Self.maximumClasses {
+        while splitting, parts.count < Self.maximumParts {
             splitting = false
             for (k, part) in parts.enumerated() {
                 if let cut = Self.split(part, minimumRatio: minimumRatio) {
@@ -59,49 +116,109 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
                 }
             }
         }
-        classes = parts.enumerated().map { i, p in
-            PlacementClass(index: i, low: p.first!, median: SampleStatistics.median(Array(p))!, high: p.last!, count: p.count)
+        let minimum = Self.minimumRounds(of: values.count)
+        var classes: [PlacementClass] = [], unclassified: [Double] = [], partClass: [Int?] = []
+        for p in parts {
+            if p.count >= minimum {
+                partClass.append(classes.count)
+                classes.append(PlacementClass(index: classes.count, low: p.first!, median: SampleStatistics.median(Array(p))!,
+                                              high: p.last!, count: p.count))
+            } else {
+                partClass.append(nil)
+                unclassified += p
+            }
         }
+        (self.classes, self.unclassified, self.partClass) = (classes, unclassified, partClass)
         boundaries = zip(parts, parts.dropFirst()).map { a, b in (a.last! * b.first!).squareRoot() }
     }
 
     /// Where `part` splits (the first index of the upper part), or nil.
     static func split(_ part: ArraySlice<Double>, minimumRatio: Double) -> Int? {
-        let minSize = max(2, part.count / 20)
-        guard part.count >= 2 * minSize else { return nil }
+        guard part.count >= 2 else { return nil }
         var best: (index: Int, gap: Double)?
-        for i in (part.startIndex + minSize) ... (part.endIndex - minSize) {
+        for i in (part.startIndex + 1) ..< part.endIndex {
             let gap = log(part[i]) - log(part[i - 1])
             if gap > (best?.gap ?? 0) { best = (i, gap) }
         }
-        guard let best else { return nil }
+        guard let best, best.gap >= log(minimumGap) else { return nil }
         let lower = SampleStatistics.median(Array(part[..<best.index]))!
         let upper = SampleStatistics.median(Array(part[best.index...]))!
         return upper / lower > minimumRatio ? best.index : nil
     }
 
-    /// The class of one probe value (nil when there are no classes or no value).
-    public func classIndex(of probe: Double?) -> Int? {
-        guard let probe, probe.isFinite, probe > 0, !classes.isEmpty else { return nil }
-        return boundaries.firstIndex { probe < $0 } ?? boundaries.count
+    /// Where one probe value belongs (nil when there is no value or no class).
+    public func membership(of probe: Double?) -> Membership? {
+        guard let probe, probe.isFinite, probe > 0, !partClass.isEmpty || !stalled.isEmpty else { return nil }
+        if probe > stallLimit { return .stalled }
+        guard !partClass.isEmpty else { return .unclassified }
+        return partClass[boundaries.firstIndex { probe < $0 } ?? boundaries.count].map { .placed($0) } ?? .unclassified
     }
 
-    /// The share of the variance of log(values) that lies between classes
-    /// (η², the between-group sum of squares over the total): how much of
-    /// a case's spread the placement explains. Nil with fewer than two
-    /// classes present, a non-positive value, or no spread.
-    public static func explainedShare(_ values: [Double], classes: [Int]) -> Double? {
-        guard values.count == classes.count, Set(classes).count > 1, values.allSatisfy({ $0 > 0 }) else { return nil }
-        let logs = values.map { log($0) }
-        let mean = logs.reduce(0, +) / Double(logs.count)
-        let total = logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        guard total > 0 else { return nil }
-        var between = 0.0
-        for c in Set(classes) {
-            let group = zip(logs, classes).filter { $0.1 == c }.map(\.0)
-            let m = group.reduce(0, +) / Double(group.count)
-            between += Double(group.count) * (m - mean) * (m - mean)
+    /// The class of one probe value (nil when it has no class: no value, no
+    /// classes, unclassified or stalled).
+    public func classIndex(of probe: Double?) -> Int? {
+        if case let .placed(i) = membership(of: probe) { i } else { nil }
+    }
+
+    /// "probe stalled 1 round [416095 ns]" and the like; empty when none.
+    public var outsideClasses: [String] { Self.outsideClasses(unclassified: unclassified, stalled: stalled) }
+
+    public static func outsideClasses(unclassified: [Double], stalled: [Double]) -> [String] {
+        [(unclassifiedLabel, unclassified), (stalledLabel, stalled)].compactMap { label, values in
+            values.isEmpty ? nil : "\(label) \(values.count) round\(values.count == 1 ? "" : "s") ["
+                + values.prefix(3).map { "\(Int($0.rounded())) ns" }.joined(separator: ", ") + (values.count > 3 ? ", …]" : "]")
         }
-        return between / total
+    }
+
+    /// One probe value per round of `files`: a round's value goes on each
+    /// of its repetitions, so the distinct (file, run, value) triples are the
+    /// rounds (two rounds of one run with the very same value count once).
+    /// Counting repetitions instead let one stalled round of 28 cases × 3
+    /// repetitions pass as a class of 84.
+    public static func roundProbes(_ files: [ResultFile]) -> [Double] {
+        var seen: Set<[Double]> = []
+        var out: [Double] = []
+        for (f, file) in files.enumerated() {
+            for e in file.benchmarks where e.runType == .iteration {
+                guard let p = e.placementProbeNanoseconds, seen.insert([Double(f), Double(e.runID ?? 0), p]).inserted else { continue }
+                out.append(p)
+            }
+        }
+        return out
+    }
+
+    /// The share of the variance of log(values) that lies between classes,
+    /// corrected for the share chance alone puts there: ε² = (SS_between −
+    /// df_between·MS_within) / SS_total (Kelley 1935), at least 0. How much
+    /// of a case's spread the placement explains. With `blocks` (compare's
+    /// two sides) every sum is taken about each block's own mean, so a
+    /// change between the sides is not counted as spread. Plain η²
+    /// (SS_between / SS_total) is biased up by about df_between/(N − 1).
+    /// Nil with fewer than two classes in any block, a non-positive value,
+    /// no spread, or no value beside another of its class and block.
+    public static func explainedShare(_ values: [Double], classes: [Int], blocks: [Int]? = nil) -> Double? {
+        let blocks = blocks ?? Array(repeating: 0, count: values.count)
+        guard values.count == classes.count, values.count == blocks.count, values.allSatisfy({ $0 > 0 }) else { return nil }
+        let logs = values.map { log($0) }
+        func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(xs.count) }
+        var total = 0.0, between = 0.0, groups = 0, blockCount = 0, anySplit = false
+        for b in Set(blocks) {
+            let inBlock = logs.indices.filter { blocks[$0] == b }
+            let m = mean(inBlock.map { logs[$0] })
+            total += inBlock.reduce(0) { $0 + (logs[$1] - m) * (logs[$1] - m) }
+            let present = Set(inBlock.map { classes[$0] })
+            if present.count > 1 { anySplit = true }
+            for c in present {
+                let g = mean(inBlock.filter { classes[$0] == c }.map { logs[$0] })
+                between += Double(inBlock.filter { classes[$0] == c }.count) * (g - m) * (g - m)
+            }
+            groups += present.count
+            blockCount += 1
+        }
+        guard anySplit, total > 0 else { return nil }
+        let n = Double(logs.count), dfBetween = Double(groups - blockCount)
+        guard n > Double(groups) else { return nil }
+        let withinMeanSquare = (total - between) / (n - Double(groups))
+        return max(0, (between - dfBetween * withinMeanSquare) / total)
     }
 }
