@@ -293,4 +293,26 @@ struct CompiledLiftTests {
         #expect(x86.text.contains("L1_retried: movq $1,%r13") && x86.text.contains("exists (1:r13=0 /\\ "), "\(x86.text)")
         #expect(!x.allowed && !x.unrollingLimitReached, "TSO keeps the loads in order: \(HerdReport.render(x))")
     }
+
+    @Test("x86 rewrites keep the width and the flags: a 64-bit TEST ANDs all 64 bits, a constant reaching the high half and a LEA before a jump or into 16 bits are refused; one attempt says how to ask that it completes")
+    func rewritesKeepWidthAndFlags() throws {
+        func replacing(_ old: String, _ new: String, in s: String = CompiledLiftTests.recordX86) -> String {
+            s.split(separator: "\n", omittingEmptySubsequences: false).map { $0.contains(old) ? new : String($0) }.joined(separator: "\n")
+        }
+        // `test %rcx,%rcx` of the 64-bit value: a torn high half over a zero low half is not zero.
+        let (wide, _) = try liftRecord(replacing("  93:\ttest   $0x1,%al", "  93:\ttest   %rax,%rax"), .x86_64)
+        #expect(wide.text.contains("movq %rax,%r14") && wide.text.contains("and %rax,%r14") && !wide.text.contains("movl %eax,%r14d"), "\(wide.text)")
+        func refused(_ objdump: String) -> String {
+            do { _ = try liftRecord(objdump, .x86_64); return "lifted" } catch { return "\(error)" }
+        }
+        #expect(refused(replacing("  93:\ttest   $0x1,%al", "  93:\ttest   $0x80000000,%rax")).contains("a 64-bit TEST with a constant that reaches the high half"))
+        #expect(refused(replacing("  53:\tlea    0x1(%rax),%edx", "  53:\tlea    0x1(%rax),%dx")).contains("a LEA into a 16- or 8-bit register"))
+        #expect(refused(replacing("  56:\tmov    %edx,0x10(%rdi)", "  56:\tjmp    59 <P0+0x9>")).contains("a LEA followed by a flag reader or a jump"))
+        // The one-attempt question's companion: some execution completes the attempt.
+        let (arm, _) = try liftRecord(Self.recordArm64, .armv8)
+        #expect(arm.attemptCompletes == "exists (1:X9=0)")
+        var lines = arm.text.split(separator: "\n").map(String.init)
+        lines[lines.count - 1] = arm.attemptCompletes!
+        #expect(try ModelChecker.check(try LitmusParser.parse(lines.joined(separator: "\n") + "\n"), model: .armv8).allowed)
+    }
 }

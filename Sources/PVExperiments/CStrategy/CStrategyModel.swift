@@ -174,6 +174,20 @@ public struct CStrategyModel: Sendable, Encodable {
         } catch { return refused("the lifted code: \(error)") }
         let r: CheckResult
         do { r = try ModelChecker.check(program, model: model) } catch { return refused("undecided under \(model.rawValue): \(error)") }
+        // One attempt that no execution completes would make "forbidden" vacuous: every
+        // execution left out. Asked first, as its own condition on the same program.
+        if !r.allowed, let completes = lifted.attemptCompletes {
+            var lines = lifted.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            while lines.last?.isEmpty == true { lines.removeLast() }
+            lines[lines.count - 1] = completes
+            let completed: Bool
+            do { completed = try ModelChecker.check(try LitmusParser.parse(lines.joined(separator: "\n") + "\n"), model: model).allowed } catch {
+                return refused("undecided under \(model.rawValue) whether one attempt of the reader completes: \(error)")
+            }
+            guard completed else {
+                return refused("no execution completes one attempt of the reader (every one takes its retry branch): the question has no answer on one attempt")
+            }
+        }
         var cell = Cell(target: target.description, model: model, verdict: ModelAnswer(allowed: r.allowed),
                         witness: r.allowed ? lifted.text : nil)
         if !r.allowed, r.unrollingLimitReached {

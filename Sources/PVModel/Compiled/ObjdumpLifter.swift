@@ -22,6 +22,9 @@ public struct LiftedTest: Sendable {
     public var origins: [[(address: String, text: String)]]
     /// Threads whose retry was lifted as one attempt (`lift`'s `oneAttempt`): a verdict covers that attempt.
     public var oneAttempt: [Int] = []
+    /// With `oneAttempt`: the condition that some execution completes the
+    /// attempt (no retry taken). A "forbidden" means something only if it holds.
+    public var attemptCompletes: String?
 }
 
 public enum ObjdumpLifter {
@@ -152,7 +155,8 @@ public enum ObjdumpLifter {
             condition = test.condition.quantifier == .forall ? "(\(once) => \(condition))" : "(\(once) /\\ \(condition))"
         }
         out += "\(q) \(condition)\n"
-        return LiftedTest(text: out, notes: notes, origins: origins, oneAttempt: attempted)
+        return LiftedTest(text: out, notes: notes, origins: origins, oneAttempt: attempted,
+                          attemptCompletes: retried.isEmpty ? nil : "exists (\(retried.joined(separator: " /\\ ")))")
     }
 
     private static func isPadding(_ text: String) -> Bool {
@@ -446,8 +450,15 @@ public enum ObjdumpLifter {
                 let off = args[0][..<open]
                 let kk = off.isEmpty ? 0 : off.hasPrefix("0x") ? Int(off.dropFirst(2), radix: 16) : off.hasPrefix("-0x") ? Int(off.dropFirst(3), radix: 16).map { -$0 } : nil
                 guard let kk, kk >= 0 else { throw refuse(t, i, "a LEA with a negative or unreadable offset") }
-                let next = body[(k + 1)...].map(mnemonic).first { writesFlags($0) || readsFlags($0) }
-                if let next, readsFlags(next) { throw refuse(t, i, "a LEA followed by a flag reader: written as ADD it would change the flags") }
+                // Along the straight line after it: an unconditional jump before a flag writer leaves
+                // the flags to code this scan does not follow, so it is refused as a reader would be.
+                let next = body[(k + 1)...].map(mnemonic).first { writesFlags($0) || readsFlags($0) || $0.hasPrefix("jmp") }
+                if let next, readsFlags(next) || next.hasPrefix("jmp") {
+                    throw refuse(t, i, "a LEA followed by a flag reader or a jump before the flags are set again: written as ADD it would change the flags")
+                }
+                guard args[1] == dst || named32(dst) == args[1] else {
+                    throw refuse(t, i, "a LEA into a 16- or 8-bit register (a 32-bit MOV and ADD would clear the bits it keeps)")
+                }
                 let wide = args[1] == dst
                 let (mv, ad) = wide ? ("movq", "addq") : ("movl", "addl")
                 let (s2, d2) = wide ? (src, dst) : (named32(src)!, named32(dst)!)
@@ -464,10 +475,22 @@ public enum ObjdumpLifter {
                     throw refuse(t, i, "a TEST other than of a register with a constant or two 32- or 64-bit registers")
                 }
                 if scratch == nil { scratch = try takeSpare(i, "a TEST to rewrite") }
+                notes.append("TEST written as MOV and AND into a spare register (herd7's X86_64 has no TEST; the same ZF)")
+                if args[1] == r, !args[0].hasPrefix("$") {
+                    // Two 64-bit registers: the AND of all 64 bits (a 32-bit copy would miss a
+                    // value whose low half is zero, e.g. a torn high half over a zero low half).
+                    emit(i, "movq \(r),\(scratch!)")
+                    emit(i, "and \(family(args[0])!),\(scratch!)")
+                    continue
+                }
+                // A constant: sign-extended to the register's width, so a 64-bit register's high
+                // half is masked out only when the constant is below 2^31 (objdump prints it unsigned).
+                if args[1] == r, let v = immediate(args[0]).flatMap({ UInt64($0.dropFirst()) }), v >= 1 << 31 {
+                    throw refuse(t, i, "a 64-bit TEST with a constant that reaches the high half")
+                }
                 let sc32 = named32(scratch!)!
                 // An 8- or 16-bit TEST: the constant masks the low bits of the 32-bit copy alike.
                 let lhs = immediate(args[0]) ?? named32(family(args[0])!)!
-                notes.append("TEST written as MOV and AND into a spare register (herd7's X86_64 has no TEST; the same ZF)")
                 emit(i, "movl \(named32(r)!),\(sc32)")
                 emit(i, "and \(lhs),\(sc32)")
                 continue
