@@ -109,11 +109,7 @@ public struct ScenarioRunner: Sendable {
         defer { pv_crash_guard_leave_thread() }
         // Its calls (the records' first values) are watched for a hang until
         // the first repetition starts, whose threads have their own watchdog.
-        let cleanup = beforeHangExit
-        let setup = SetupWatch(grace: CStrategyValidation.hangGrace) { names, why in
-            cleanup()
-            pv_crash_guard_abort("thread(s) \(names.joined(separator: ", ")) \(why)")
-        }
+        let setup = SetupWatch(grace: CStrategyValidation.hangGrace, onHang: hangExit)
         runner.setupWatch = setup
         defer { setup.end() }
         return try settings.scenario.type.run(settings, placement: placement, on: runner)
@@ -126,8 +122,13 @@ public struct ScenarioRunner: Sendable {
         guard let first = foreignCode?.repetition ?? (foreignCode == nil ? nil : (1, settings.repetitions)) else { return nil }
         let n = first.index + index, total = first.total
         pv_crash_guard_set_context("repetition \(n)\(n <= total ? "/\(total)" : " (a retry)") of case \(name)")
+        return ValidationRunner.Guard(enter: { pv_crash_guard_enter_thread($0) }, grace: CStrategyValidation.hangGrace, onHang: hangExit)
+    }
+
+    /// Ends the process for C-file threads that hung: ``beforeHangExit``, then one line.
+    private var hangExit: @Sendable ([String], String) -> Never {
         let cleanup = beforeHangExit
-        return ValidationRunner.Guard(enter: { pv_crash_guard_enter_thread($0) }, grace: CStrategyValidation.hangGrace) { names, why in
+        return { names, why in
             cleanup()
             pv_crash_guard_abort("thread(s) \(names.joined(separator: ", ")) \(why)")
         }
