@@ -77,14 +77,29 @@ int pv_crash_guard_install(const char *prefix, const char *context) {
 
 void pv_crash_guard_set_context(const char *context) { copy(context_text, sizeof context_text, context); }
 
+/* The alternate stack this file gave the thread, NULL when none (the
+ * thread had one of its own, or has left). */
+static __thread void *own_stack;
+
 void pv_crash_guard_enter_thread(const char *name) {
     copy(thread_name, sizeof thread_name, name);
-    /* One alternate stack per thread, kept for the thread's life (a few
-       threads per run; freed with the process). */
+    /* One alternate stack per thread until pv_crash_guard_leave_thread. */
     stack_t current;
     if (sigaltstack(NULL, &current) == 0 && !(current.ss_flags & SS_DISABLE)) return;
     stack_t alt = {.ss_sp = malloc(64 * 1024), .ss_size = 64 * 1024, .ss_flags = 0};
-    if (alt.ss_sp) (void)sigaltstack(&alt, NULL);
+    if (!alt.ss_sp) return;
+    if (sigaltstack(&alt, NULL) == 0) own_stack = alt.ss_sp;
+    else free(alt.ss_sp);
+}
+
+void pv_crash_guard_leave_thread(void) {
+    thread_name[0] = 0;
+    if (!own_stack) return;
+    stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+    /* Fails (EPERM) only while running on it, where it must stay. */
+    if (sigaltstack(&off, NULL) != 0) return;
+    free(own_stack);
+    own_stack = NULL;
 }
 
 void pv_crash_guard_uninstall(void) {

@@ -1,6 +1,6 @@
 /* A crash in code pvbench does not own (a C strategy file) ends the process
  * with one clear line instead of a core dump: the handler for SIGSEGV,
- * SIGBUS, SIGILL, SIGFPE and SIGABRT writes "<prefix> <signal> in thread
+ * SIGBUS, SIGILL, SIGFPE and SIGABRT writes "<prefix> crashed: <signal> in thread
  * <name> (<context>)" to stderr and _exits with status 70. It runs on an
  * alternate stack (a runaway recursion still gets its line) and uses only
  * async-signal-safe calls: write(2), _exit(2). Whatever the run had written
@@ -18,6 +18,10 @@ void pv_crash_guard_set_context(const char *context);
 /* Names the calling thread for the message and gives it an alternate
  * signal stack. Call from each thread that runs guarded code. */
 void pv_crash_guard_enter_thread(const char *name);
+/* Undoes pv_crash_guard_enter_thread before the thread ends: forgets its
+ * name, and disables and frees the alternate stack it was given (one that
+ * was already there stays). */
+void pv_crash_guard_leave_thread(void);
 /* Restores the previous actions. */
 void pv_crash_guard_uninstall(void);
 /* Writes "<prefix> hung: <what>" to stderr and _exits with status 70: for a

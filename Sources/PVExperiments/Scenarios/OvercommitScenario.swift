@@ -118,10 +118,7 @@ public enum OvercommitScenario: Scenario {
                 + "the \(file.targets.map(\.rawValue).joined(separator: ", ")) pair")
         }
         let stride = min(layout.stride(for: .preempted), layout.stride(for: .stolenTime))
-        guard stride >= 64 else {
-            throw .cFileDoesNotApply(file: file, scenario: kind, why: "the \(layout) layout gives \(stride) bytes per record and a C file "
-                + "may use all 64 of the kernel's struct (its padding): use --layout cacheline or page")
-        }
+        guard stride >= 64 else { throw cFileLayoutTooSmall(file, layout: layout, gives: stride) }
     }
 
     /// `overcommit/<workload>/<strategy>/<layout>/overcommit:N:M/pv-sched:on|off/slice:T`.

@@ -3,6 +3,7 @@ import Synchronization
 import PVHost
 import PVRuntime
 import PVABI
+import CPVPlatform
 import PVRecords
 
 /// Runs the repetitions of one workload: spawns its pinned threads on a
@@ -49,10 +50,6 @@ struct RepetitionDriver {
         let oversubscribe = oversubscribe
         let guarded = guarded
         let running = Mutex<[String]>([])
-        let watchdog = guarded.map { g in
-            LoopThread.watchdog(stop: stop, grace: g.grace, running: { running.withLock { $0 } }, onHang: g.onHang)
-        }
-        defer { watchdog?.finish() }
 
         let spawner = Thread {
             let r = Result {
@@ -62,7 +59,12 @@ struct RepetitionDriver {
                         guarded.enter(context.role.name)
                         running.withLock { $0.append(context.role.name) }
                     }
-                    defer { if guarded != nil { running.withLock { $0.removeAll { $0 == context.role.name } } } }
+                    defer {
+                        if guarded != nil {
+                            running.withLock { $0.removeAll { $0 == context.role.name } }
+                            pv_crash_guard_leave_thread()
+                        }
+                    }
                     let tally = workload.body(context, control)
                     slots.withLock { $0[context.index] = tally }
                 }
@@ -102,6 +104,16 @@ struct RepetitionDriver {
         }
         phase.advance(to: .stop)
         stop.stop()
+        // The hang watchdog starts only now: it judges threads still running
+        // `grace` after the stop, and started earlier it would be one more
+        // thread waking through the measured window of C-file cases alone.
+        let watchdog = guarded.map { g in
+            // `running` covers a thread's whole body (its calls into the file,
+            // the workload's loop and waits around them), so "still running".
+            LoopThread.watchdog(stop: stop, grace: g.grace, stillRunning: "still running",
+                                running: { running.withLock { $0 } }, onHang: g.onHang)
+        }
+        defer { watchdog?.finish() }
         finished.wait()
 
         let reports = try result.withLock { $0! }.get()

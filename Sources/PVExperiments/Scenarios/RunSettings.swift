@@ -98,6 +98,9 @@ public struct RunSettings: Sendable, Equatable {
             throw .outOfRange(.updateInterval, got: Self.intervalText(updateInterval),
                               valid: "0 ... 100ms (a hypervisor thread waits it out between updates)")
         }
+        if let file = strategy.cFile, scenario.type.record == nil {
+            throw .cFileDoesNotApply(file: file, scenario: scenario, why: "its threads read no shared record, so no strategy runs in it")
+        }
         try scenario.type.validate(self)
     }
 

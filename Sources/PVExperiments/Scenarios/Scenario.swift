@@ -122,12 +122,15 @@ extension Scenario {
     public static var cKernelStrategies: [StrategyKind] { strategies.filter(hasCKernel) }
 
     /// Whether the strategy's footprint fits one record slot of the layout
-    /// (the seqlocks need 20 bytes; `packed` gives stolen-time records 16).
+    /// and the slots keep its alignment (the seqlocks need 20 bytes;
+    /// `packed` gives stolen-time records 16; a C file needs 64, 64-byte
+    /// aligned): what ``CaseBuilder`` checks again on the addresses.
     public static func accepts(_ layout: VCPULayout, for strategy: StrategyKind) -> Bool { accepts(layout, for: .builtIn(strategy)) }
 
     public static func accepts(_ layout: VCPULayout, for strategy: StrategyChoice) -> Bool {
         guard let target = target(for: strategy), let type = strategy.strategyType(for: target) else { return false }
-        return type.footprint <= layout.stride(for: target)
+        let stride = layout.stride(for: target)
+        return type.footprint <= stride && stride % type.requiredAlignment == 0
     }
 
     /// Smoke: the representative case briefly; full: every strategy x
@@ -163,6 +166,9 @@ extension Scenario {
             guard let kind = s.strategy.builtIn else { throw cFileDoesNotApply(s.strategy.cFile!) }
             throw .strategyDoesNotApply(strategy: kind, scenario: Self.kind, record: record, valid: strategies)
         }
+        if let file = s.strategy.cFile, let target = target(for: s.strategy), !accepts(s.layout, for: s.strategy) {
+            throw cFileLayoutTooSmall(file, layout: s.layout, gives: s.layout.stride(for: target))
+        }
         if s.implementation == .c, !(s.strategy.builtIn.map(hasCKernel) ?? false) {
             throw .noCKernel(scenario: kind, strategy: s.strategy, withC: cKernelStrategies)
         }
@@ -176,6 +182,13 @@ extension Scenario {
         }
         return .cFileDoesNotApply(file: file, scenario: kind, why: "it defines no \(pairs.joined(separator: " or ")) pair "
             + "(it has \(file.targets.map(\.rawValue).joined(separator: ", ")) only)")
+    }
+
+    /// A C file in a layout whose record slots are narrower than the
+    /// kernel's 64-byte struct, which the file may use all of.
+    static func cFileLayoutTooSmall(_ file: LoadedCStrategy, layout: VCPULayout, gives stride: Int) -> RunSettingsError {
+        .cFileDoesNotApply(file: file, scenario: kind, why: "the \(layout) layout gives \(stride) bytes per record and a C file "
+            + "may use all 64 of the kernel's struct (its padding, 64-byte aligned): use --layout cacheline or page")
     }
 
     /// `scenario/strategy/layout/vcpus:N/readers:R/writers:W[/update:T][/impl:c]`.

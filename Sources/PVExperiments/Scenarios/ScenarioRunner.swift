@@ -32,6 +32,8 @@ public struct ScenarioRunner: Sendable {
     /// Set while a case of a C strategy file runs: the file, and which
     /// repetition of how many this run is (one at a time under ``RoundRunner``).
     var foreignCode: (file: LoadedCStrategy, repetition: (index: Int, total: Int)?)?
+    /// Watches this thread's calls into a C strategy file before the first repetition.
+    var setupWatch: SetupWatch?
     /// Run when a C strategy file's thread hangs, just before the process
     /// ends: e.g. removing the files' build directories.
     public var beforeHangExit: @Sendable () -> Void = {}
@@ -40,6 +42,29 @@ public struct ScenarioRunner: Sendable {
         self.topology = topology
         self.clock = clock
         self.isInterrupted = isInterrupted
+    }
+
+    /// A hang watchdog over the calling thread from a C-file case's start
+    /// until ``end()`` (the first repetition starts): the records' first
+    /// values are stored through the file on this thread (``CaseBuilder``,
+    /// overcommit's scheduler), where no repetition's watchdog looks.
+    final class SetupWatch: Sendable {
+        private let ended: StopFlag
+        private let watchdog: LoopThread
+
+        init(grace: Duration, onHang: @escaping @Sendable ([String], String) -> Never) {
+            let began = StopFlag(), ended = StopFlag()
+            began.stop()
+            self.ended = ended
+            watchdog = LoopThread.watchdog(stop: began, grace: grace, stillRunning: "still in the case's setup (storing the records' first values)",
+                                           since: "it began", running: { ended.isStopped ? [] : ["pvbench (main)"] }, onHang: onHang)
+        }
+
+        /// Idempotent.
+        func end() {
+            ended.stop()
+            watchdog.finish()
+        }
     }
 
     /// The pause applies once, to the first repetition run.
@@ -70,12 +95,23 @@ public struct ScenarioRunner: Sendable {
         }
         var runner = self
         runner.foreignCode = settings.strategy.cFile.map { ($0, repetition) }
+        runner.setupWatch = nil
         guard let file = settings.strategy.cFile else { return try settings.scenario.type.run(settings, placement: placement, on: runner) }
-        // A crash in the file's code ends the process with one line (exit 70); nothing is written after it.
-        _ = pv_crash_guard_install("pvbench: error: C strategy \(file.source)", "case \(settings.name)")
+        // A crash while the case runs ends the process with one line (exit 70);
+        // nothing is written after it. The guard covers the whole case, not
+        // just the file's calls (a flag around each call would cost the
+        // measured loops), so the line names the case, not the file, as the
+        // one that crashed or hung.
+        _ = pv_crash_guard_install("pvbench: error: the case of C strategy \(file.source)", "case \(settings.name)")
         defer { pv_crash_guard_uninstall() }
         // This thread calls the file too: overcommit's scheduler stores the records' first values here.
         pv_crash_guard_enter_thread("pvbench (main)")
+        defer { pv_crash_guard_leave_thread() }
+        // Its calls (the records' first values) are watched for a hang until
+        // the first repetition starts, whose threads have their own watchdog.
+        let setup = SetupWatch(grace: CStrategyValidation.hangGrace, onHang: hangExit)
+        runner.setupWatch = setup
+        defer { setup.end() }
         return try settings.scenario.type.run(settings, placement: placement, on: runner)
     }
 
@@ -86,8 +122,13 @@ public struct ScenarioRunner: Sendable {
         guard let first = foreignCode?.repetition ?? (foreignCode == nil ? nil : (1, settings.repetitions)) else { return nil }
         let n = first.index + index, total = first.total
         pv_crash_guard_set_context("repetition \(n)\(n <= total ? "/\(total)" : " (a retry)") of case \(name)")
+        return ValidationRunner.Guard(enter: { pv_crash_guard_enter_thread($0) }, grace: CStrategyValidation.hangGrace, onHang: hangExit)
+    }
+
+    /// Ends the process for C-file threads that hung: ``beforeHangExit``, then one line.
+    private var hangExit: @Sendable ([String], String) -> Never {
         let cleanup = beforeHangExit
-        return ValidationRunner.Guard(enter: { pv_crash_guard_enter_thread($0) }, grace: CStrategyValidation.hangGrace) { names, why in
+        return { names, why in
             cleanup()
             pv_crash_guard_abort("thread(s) \(names.joined(separator: ", ")) \(why)")
         }
@@ -127,6 +168,7 @@ public struct ScenarioRunner: Sendable {
         var warnings: [RunWarning] = []
         var interrupted = false
         var perfUnavailable: [String] = []
+        setupWatch?.end()
         for repetition in 0 ..< settings.repetitions {
             driver.pauseBeforeStart = pause.take()
             driver.guarded = foreignCodeGuard(repetition: repetition, of: settings, name: name)

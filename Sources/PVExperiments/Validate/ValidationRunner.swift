@@ -203,7 +203,10 @@ extension LoopThread {
     /// the run was stopped: a C strategy's reader or writer that never returns.
     /// With `reads` (a run bounded by a read count, with no deadline): also
     /// when no read completes for `grace` before the stop, naming the readers.
-    static func watchdog(stop: StopFlag, grace: Duration, reads: ReadProgress? = nil, running: @escaping @Sendable () -> [String],
+    /// `stillRunning` says where the threads are (`running` may cover more
+    /// than the file's calls), `since` what `stop` marks.
+    static func watchdog(stop: StopFlag, grace: Duration, reads: ReadProgress? = nil, stillRunning: String = "still inside the file's code",
+                         since: String = "the run was stopped", running: @escaping @Sendable () -> [String],
                          onHang: @escaping @Sendable ([String], String) -> Never) -> LoopThread {
         LoopThread { goOn in
             var stoppedAt: ContinuousClock.Instant?
@@ -212,7 +215,7 @@ extension LoopThread {
                 if stoppedAt == nil, stop.isStopped { stoppedAt = .now }
                 if let stoppedAt, stoppedAt.duration(to: .now) > grace {
                     let hung = running()
-                    if !hung.isEmpty { onHang(hung, "still inside the file's code \(grace) after the run was stopped") }
+                    if !hung.isEmpty { onHang(hung, "\(stillRunning) \(grace) after \(since)") }
                 }
                 if stoppedAt == nil, let reads {
                     let now = ContinuousClock.now

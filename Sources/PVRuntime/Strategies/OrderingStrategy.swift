@@ -33,9 +33,10 @@ public protocol RecordStrategy: SendableMetatype {
     static var footprint: Int { get }
     /// Alignment `base` must have.
     static var requiredAlignment: Int { get }
-    /// Whether a read is a protocol that may discard attempts and retry
-    /// (or a call the loops cannot see into): the loops then take reads one
-    /// at a time rather than eight in flight.
+    /// Whether a read is a protocol that may discard attempts and retry: the
+    /// loops then take reads one at a time rather than eight in flight.
+    /// Everything else, a C strategy file's call included (false by
+    /// default), is read eight in flight.
     static var retriesReads: Bool { get }
 
     /// The guest's read. `retries` grows by the number of attempts the
