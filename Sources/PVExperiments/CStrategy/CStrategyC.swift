@@ -130,7 +130,7 @@ enum CStrategyC {
                 let name = take()
                 guard accept("(") else { throw Refusal("a file-scope declaration of '\(name)' (only functions are translated)") }
                 var params: [(CType, String)] = []
-                if !(peek == "void" && tokens[i + 1] == ")") {
+                if !(peek == "void" && i + 1 < tokens.count && tokens[i + 1] == ")") {
                     while peek != ")" {
                         let t = try type()
                         params.append((t, take()))
