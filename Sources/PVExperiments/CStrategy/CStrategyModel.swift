@@ -18,7 +18,9 @@ import PVRuntime
 /// (the checker's mixed sizes), and checked under the target's model:
 /// ARMv8 for arm64, x86-TSO for x86-64. The reader's retry is lifted as
 /// one attempt (``ObjdumpLifter/lift(_:source:objdump:arch:name:oneAttempt:)``),
-/// and a verdict on it says so. Whatever is not compiled, lifted or
+/// and a verdict on it says so. Beside the targets, each question is asked
+/// of the file's C under LKMM (``CStrategyLKMM``: the functions inlined into
+/// a C litmus test). Whatever is not compiled, lifted, translated or
 /// decided is `not modelled` with the reason, never a verdict.
 public struct CStrategyModel: Sendable, Encodable {
     /// One target's answer to one question.
