@@ -72,9 +72,22 @@ struct CStrategyModelCLITests {
             if c.verdict == "not modelled" { #expect(c.reason?.isEmpty == false, "a reason is given: \(c)") }
             if c.reason?.contains("backward branch") == true { #expect(c.reason?.contains(" at 0x") == true, "the refused branch is named: \(c)") }
         }
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-        let lkmm = (json["model"] as? [String: Any])?["lkmm"] as? String ?? ""
-        #expect(lkmm.contains("struct pvclock_vcpu_stolen_time"), "LKMM says why it gives no verdict: \(lkmm)")
+        let lkmm = try Self.lkmm(r.stdout)
+        #expect(lkmm.map(\.question).sorted() == ["backwards", "torn"], "\(lkmm)")
+        for c in lkmm { #expect(c.verdict == "forbidden", "the counter, ordered by smp_rmb, keeps the halves whole under LKMM: \(c)") }
+        let text = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount"), "--reads", "20000"])
+        let torn = text.stdout.split(separator: "\n").first { $0.hasPrefix("stolen-time  torn") }.map(String.init) ?? ""
+        let compiled = cells.filter { $0.question == "torn" && $0.verdict == "forbidden" }.count
+        #expect(torn.split(separator: " ").filter { $0 == "forbidden" }.count == compiled + 1, "each target's and LKMM's: \(text.stdout)")
+    }
+
+    /// The LKMM cell of each row of `validate --c FILE --json`: (question, verdict, reason).
+    static func lkmm(_ stdout: String) throws -> [(question: String, verdict: String, reason: String?)] {
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+        let rows = try #require((json["model"] as? [String: Any])?["rows"] as? [[String: Any]])
+        return rows.compactMap { row in
+            (row["lkmm"] as? [String: Any]).map { (row["question"] as? String ?? "", $0["verdict"] as? String ?? "", $0["reason"] as? String) }
+        }
     }
 
     /// The x86-tso cells come from the x86-64 target, which is the native
@@ -98,6 +111,13 @@ struct CStrategyModelCLITests {
         for c in cells where c.question == "backwards" && c.model == "armv8" { #expect(c.verdict == "forbidden", "\(c)") }
         let text = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount_normb"), "--reads", "20000"])
         #expect(text.stdout.contains("one attempt of the reader"), "the bound of the verdicts is said: \(text.stdout)")
+        let lkmm = try Self.lkmm(r.stdout)
+        #expect(lkmm.first { $0.question == "torn" }?.verdict == "allowed", "no smp_rmb: LKMM allows the tear too: \(lkmm)")
+        #expect(lkmm.first { $0.question == "backwards" }?.verdict == "forbidden", "\(lkmm)")
+        let line = text.stdout.split(separator: "\n").first { $0.hasPrefix("stolen-time  torn") }.map(String.init) ?? ""
+        let columns = line.split(separator: " ").map(String.init)
+        #expect(columns.filter { $0 == "ALLOWED" }.count == torn.filter { $0.verdict == "allowed" }.count + 1, "the arm64 targets' and LKMM's: \(line)")
+        #expect(text.stdout.contains("LKMM: LKMM has no mixed sizes: the reader's load over several cells is one READ_ONCE per cell"), "the split is said: \(text.stdout)")
     }
 
     @Test("seqcount_normb.c: torn forbidden under x86-TSO for the x86-64 targets, and the output says this machine cannot show ARMv8's tear",

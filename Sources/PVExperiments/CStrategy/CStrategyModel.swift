@@ -18,7 +18,9 @@ import PVRuntime
 /// (the checker's mixed sizes), and checked under the target's model:
 /// ARMv8 for arm64, x86-TSO for x86-64. The reader's retry is lifted as
 /// one attempt (``ObjdumpLifter/lift(_:source:objdump:arch:name:oneAttempt:)``),
-/// and a verdict on it says so. Whatever is not compiled, lifted or
+/// and a verdict on it says so. Beside the targets, each question is asked
+/// of the file's C under LKMM (``CStrategyLKMM``: the functions inlined into
+/// a C litmus test). Whatever is not compiled, lifted, translated or
 /// decided is `not modelled` with the reason, never a verdict.
 public struct CStrategyModel: Sendable, Encodable {
     /// One target's answer to one question.
@@ -38,13 +40,13 @@ public struct CStrategyModel: Sendable, Encodable {
         public var record: SharedRecordKind
         public var question: ModelQuestion
         public var cells: [Cell]
+        /// The file's functions inlined into a C litmus test, under LKMM (``CStrategyLKMM``).
+        public var lkmm: Cell
     }
 
     public var rows: [Row]
     /// Targets whose compiler or disassembler is not installed here.
     public var absentTargets: [String]
-    /// LKMM is not asked; why (one line).
-    public var lkmm: String
 
     /// The questions asked of a file (no `inconsistent`: the sequence value
     /// the reader accepted stays inside its compiled code, no observable).
@@ -63,11 +65,12 @@ public struct CStrategyModel: Sendable, Encodable {
                     progress("model \(file.name)/\(record)/\(question.rawValue) on \(target)")
                     cells.append(cell(file, record: record, question: question, target: target, directory: directory))
                 }
-                rows.append(Row(record: record, question: question, cells: cells))
+                progress("model \(file.name)/\(record)/\(question.rawValue) under LKMM")
+                rows.append(Row(record: record, question: question, cells: cells,
+                                lkmm: lkmmCell(file, record: record, question: question, directory: directory)))
             }
         }
-        return CStrategyModel(rows: rows, absentTargets: targets.filter { !present.contains($0) }.map(\.description),
-                              lkmm: lkmmReason(file.targets))
+        return CStrategyModel(rows: rows, absentTargets: targets.filter { !present.contains($0) }.map(\.description))
     }
 
     /// The value of update `k` (from 1): halves `2k-1` (high) and `2k` (low), so
@@ -211,14 +214,21 @@ public struct CStrategyModel: Sendable, Encodable {
         text.replacingOccurrences(of: "int64_t st=0;", with: "int64_t st[8];")
     }
 
-    /// Why LKMM gives no verdict: the C front end's answer to the record as a thread parameter.
-    static func lkmmReason(_ records: [SharedRecordKind]) -> String {
-        let type = records.first == .preempted ? "struct pvsched_vcpu_state" : "struct pvclock_vcpu_stolen_time"
-        do {
-            _ = try CLitmusParser.parse("C probe\n{}\nP0(\(type) *st) {\n}\nexists (0:r0=0)\n")
-            return "the file's functions are not translated into C litmus thread bodies (inlining a C file is not done yet)"
-        } catch {
-            return "the record cannot be a C litmus variable: \(type) * as a thread parameter: \(error)"
+    /// The LKMM verdict of the file's functions inlined into a C litmus test;
+    /// `not modelled` with the construct the translation refused.
+    static func lkmmCell(_ file: CStrategyFile, record: SharedRecordKind, question: ModelQuestion, directory: URL) -> Cell {
+        func refused(_ why: String) -> Cell { Cell(target: "lkmm", model: .lkmm, verdict: .notModelled, reason: why) }
+        let t: CStrategyLKMM.Translation
+        do { t = try CStrategyLKMM.translate(path: file.source, name: file.name, record: record, question: question, directory: directory) } catch {
+            return refused("not translated into a C litmus test: \(error)")
         }
+        // Beside the lifted tests, in a folder of their own (C tests, not lifted ones).
+        let lkmmDirectory = directory.appendingPathComponent("lkmm")
+        try? FileManager.default.createDirectory(at: lkmmDirectory, withIntermediateDirectories: true)
+        try? t.text.write(to: lkmmDirectory.appendingPathComponent("\(file.name)+\(record)+\(question.rawValue).litmus"), atomically: true, encoding: .utf8)
+        let r: CheckResult
+        do { r = try ModelChecker.check(LitmusParser.program(t.text), model: .lkmm) } catch { return refused("the translated test: \(error)") }
+        return Cell(target: "lkmm", model: .lkmm, verdict: ModelAnswer(allowed: r.allowed),
+                    reason: t.notes.isEmpty ? nil : t.notes.joined(separator: "; "), witness: r.allowed ? t.text : nil)
     }
 }

@@ -21,7 +21,7 @@ public struct CStrategyReport: Sendable {
     /// Targets whose compiled code a model allows a torn or backwards value
     /// for: the file claims none, so each is a violation (exit 1).
     public var modelViolations: [(row: CStrategyModel.Row, cell: CStrategyModel.Cell)] {
-        model.rows.flatMap { row in row.cells.filter { $0.verdict == .allowed }.map { (row, $0) } }
+        model.rows.flatMap { row in (row.cells + [row.lkmm]).filter { $0.verdict == .allowed }.map { (row, $0) } }
     }
 
     /// What this machine saw for one record × question, over the modes raced.
@@ -45,17 +45,17 @@ public struct CStrategyReport: Sendable {
             notes.append(why)
             return "[\(notes.count)]"
         }
-        let lkmm = "not modelled " + mark("LKMM: not modelled: \(model.lkmm)")
+        func verdict(_ c: CStrategyModel.Cell) -> String {
+            let why = c.reason.map { c.model == .lkmm ? "LKMM: \($0)" : $0 }
+            switch c.verdict {
+            case .allowed: return "ALLOWED" + (why.map { " " + mark($0) } ?? "")
+            case .forbidden: return "forbidden" + (why.map { " " + mark($0) } ?? "")
+            case .notModelled: return "not modelled " + mark(why ?? "no reason given")
+            }
+        }
         let rows = model.rows.map { row -> [String] in
             [row.record.rawValue, row.question.rawValue, hardware(row.record, row.question)]
-                + row.cells.map { c in
-                    switch c.verdict {
-                    case .allowed: "ALLOWED"
-                    case .forbidden: "forbidden" + (c.reason.map { " " + mark($0) } ?? "")
-                    case .notModelled: "not modelled " + mark(c.reason ?? "no reason given")
-                    }
-                }
-                + [lkmm, cost.cell(row.record)]
+                + row.cells.map(verdict) + [verdict(row.lkmm), cost.cell(row.record)]
         }
         out += "\(validation.file.name): this machine, the compiled code per target (the file's functions compiled at -O2, lifted, checked), LKMM, cost\n\n"
         out += TerminalTable.plain(["record", "question", "this machine"] + targets + ["LKMM", "ns/read"], rows) + "\n"
