@@ -324,8 +324,15 @@ struct PlacementClassesTests {
         #expect(c.cases[0].chosen.oldRuns == 2)
         // Two runs a side in the class: not answered from it, however alike (3 are needed).
         #expect(c.cases[0].answer == .unknown)
-        #expect(c.cases[0].chosen.reason?.hasPrefix("only 2/2 runs in c2c≈40ns") == true, "\(String(describing: c.cases[0].chosen.reason))")
-        #expect(c.cases[0].chosen.moreRuns == 1)
+        #expect(c.cases[0].chosen.reason?.hasPrefix("needs ≥ 3 runs a side in c2c≈40ns, the placement this case follows (has 2/2)") == true,
+                "\(String(describing: c.cases[0].chosen.reason))")
+        // Not "run 1 more": nothing says where the next run lands.
+        #expect(c.cases[0].chosen.moreRuns == nil && c.cases[0].chosen.classRunsNeeded == 3)
+        let text = RunComparisonRendering.text(c)
+        #expect(text.contains("unknown: needs ≥ 3 runs a side in class (has 2/2)") && !text.contains("run 1 more"), "\(text)")
+        #expect(!text.contains("need about"), "\(text)")
+        #expect(text.contains("1 case compared within one class (placement share ε² ≥ 25 %: both sides, beyond chance; "
+            + "or no ε² and disjoint classes); 0 pooled"), "\(text)")
         // NEW entirely in the slow placement: no class in common, unknown, with the reason.
         let slow = try RunFixtures.input(RunFixtures.file([(name, runs)], probe: { _ in 200 }), "slow.json")
         let fastOnly = try RunFixtures.input(RunFixtures.file([(name, Array(runs.prefix(2)))], probe: { _ in 40 }), "fast.json")
