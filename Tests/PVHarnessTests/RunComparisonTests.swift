@@ -232,17 +232,49 @@ struct PlacementClassesTests {
         #expect(all.classes.isEmpty && all.stalled.count == 2 && all.membership(of: 450_000) == .stalled)
     }
 
-    @Test("Classes count rounds, not repetitions: one round's value on 28 × 3 repetitions is one value")
+    @Test("Classes count rounds, not repetitions: a round's value on every case's repetition counts once")
     func roundsNotRepetitions() throws {
         let name = RunComparisonTests.name
+        // Three runs of three rounds each; every round of run r saw probe(r).
         let runs: [[Double]] = [[1e9, 1e9, 1e9], [1e9, 1e9, 1e9], [1e9, 1e9, 1e9]]
         let file = RunFixtures.file([(name, runs), ("c2c/cpu:0->cpu:1", runs)], probe: { [45, 416_095, 47][$0] })
-        #expect(PlacementClasses.roundProbes([file]).sorted() == [45, 47, 416_095])
+        // 9 rounds (not 18 repetitions, not 3 distinct values).
+        #expect(PlacementClasses.roundProbes([file]).sorted() == [45, 45, 45, 47, 47, 47, 416_095, 416_095, 416_095])
         // Two files with the same values are rounds of their own.
-        #expect(PlacementClasses.roundProbes([file, file]).count == 6)
+        #expect(PlacementClasses.roundProbes([file, file]).count == 18)
         let summary = try #require(PlacementSummary(file))
-        #expect(summary.classes.count == 1 && summary.stalled == [416_095])
-        #expect(summary.render().contains("probe stalled 1 round [416095 ns]"))
+        #expect(summary.classes.map(\.count) == [6] && summary.stalled == [416_095, 416_095, 416_095])
+        #expect(summary.render(wide: true).contains("probe stalled 3 rounds [416095 ns, 416095 ns, 416095 ns]"))
+    }
+
+    @Test("Rounds of one run with the very same probe value each count: two rounds at 200 ns make a class")
+    func equalValuesAreRounds() throws {
+        // One run (no run_id), two cases, one repetition each a round; the
+        // probe is an integer p50, so rounds repeat values exactly.
+        let probes: [Double] = [44, 45, 44, 44, 46, 45, 44, 45, 200, 200]
+        func entries(_ name: String, _ probes: [Double]) -> [BenchmarkEntry] {
+            probes.enumerated().map { i, p in
+                var e = BenchmarkEntry(name: name, repetitions: probes.count, repetitionIndex: i, iterations: 1000,
+                                       realTime: 1, cpuTime: 1, scenario: "steal-clock", counters: ["reads_per_second": 1e9])
+                e.placementProbeNanoseconds = p
+                return e
+            }
+        }
+        let file = ResultFile(context: ResultsTests.sampleContext(),
+                              benchmarks: entries(RunComparisonTests.name, probes) + entries("c2c/cpu:0->cpu:1", probes))
+        #expect(PlacementClasses.roundProbes([file]).sorted() == probes.sorted())
+        let classes = PlacementClasses(probes: PlacementClasses.roundProbes([file]))
+        #expect(classes.classes.map(\.count) == [8, 2] && classes.unclassified.isEmpty)
+        #expect(classes.membership(of: 200) == .placed(1))
+        // A retry round only one case ran (44 ns once more): counted by that
+        // case's repetitions, beyond the other's.
+        let retried = ResultFile(context: ResultsTests.sampleContext(),
+                                 benchmarks: entries(RunComparisonTests.name, probes) + entries("c2c/cpu:0->cpu:1", probes + [44]))
+        #expect(PlacementClasses.roundProbes([retried]).count == 11)
+        // The same values in two runs of one merged file are rounds of each run.
+        let merged = try #require(ResultFile.merging([file, file]))
+        #expect(PlacementClasses.roundProbes([merged]).count == 20)
+        #expect(merged.context.placementClasses?.classes.map(\.count) == [16, 4])
     }
 
     @Test("compare: the repetitions of a stalled round are kept and pooled, never a class to compare within")
@@ -252,11 +284,11 @@ struct PlacementClassesTests {
         let old = try RunFixtures.input(RunFixtures.file([(name, runs)], probe: { [44, 416_095, 46][$0] }), "old.json")
         let new = try RunFixtures.input(RunFixtures.file([(name, runs)], probe: { [45, 47, 416_095][$0] }), "new.json")
         let c = try RunComparison(old: [old], new: [new])
-        #expect(c.placementClasses.classes.count == 1 && c.placementClasses.stalled == [416_095, 416_095])
+        #expect(c.placementClasses.classes.count == 1 && c.placementClasses.stalled == Array(repeating: 416_095, count: 6))
         let k = c.cases[0]
         #expect(k.chosen.placementClass == RunComparison.pooled && k.chosen.oldRuns == 3 && k.chosen.newRuns == 3)
         #expect(k.classes.map(\.placementClass) == ["c2c≈46ns", PlacementClasses.stalledLabel])
-        #expect(RunComparisonRendering.text(c).contains("probe stalled 2 rounds [416095 ns, 416095 ns]"))
+        #expect(RunComparisonRendering.text(c).contains("probe stalled 6 rounds [416095 ns, 416095 ns, 416095 ns, …]"))
     }
 
     @Test("The class's share of variance: all of it when classes differ and runs within do not, none when alike")
@@ -292,8 +324,15 @@ struct PlacementClassesTests {
         #expect(c.cases[0].chosen.oldRuns == 2)
         // Two runs a side in the class: not answered from it, however alike (3 are needed).
         #expect(c.cases[0].answer == .unknown)
-        #expect(c.cases[0].chosen.reason?.hasPrefix("only 2/2 runs in c2c≈40ns") == true, "\(String(describing: c.cases[0].chosen.reason))")
-        #expect(c.cases[0].chosen.moreRuns == 1)
+        #expect(c.cases[0].chosen.reason?.hasPrefix("needs ≥ 3 runs a side in c2c≈40ns, the placement this case follows (has 2/2)") == true,
+                "\(String(describing: c.cases[0].chosen.reason))")
+        // Not "run 1 more": nothing says where the next run lands.
+        #expect(c.cases[0].chosen.moreRuns == nil && c.cases[0].chosen.classRunsNeeded == 3)
+        let text = RunComparisonRendering.text(c)
+        #expect(text.contains("unknown: needs ≥ 3 runs a side in class (has 2/2)") && !text.contains("run 1 more"), "\(text)")
+        #expect(!text.contains("need about"), "\(text)")
+        #expect(text.contains("1 case compared within one class (placement share ε² ≥ 25 %: both sides, beyond chance; "
+            + "or no ε² and disjoint classes); 0 pooled"), "\(text)")
         // NEW entirely in the slow placement: no class in common, unknown, with the reason.
         let slow = try RunFixtures.input(RunFixtures.file([(name, runs)], probe: { _ in 200 }), "slow.json")
         let fastOnly = try RunFixtures.input(RunFixtures.file([(name, Array(runs.prefix(2)))], probe: { _ in 40 }), "fast.json")

@@ -43,7 +43,7 @@ public struct RunComparison: Sendable, Encodable {
         /// there only threw away runs.
         public var stratifyShare = 0.25
         /// Runs a side a class needs before a case compared within it is
-        /// answered *same* or *different*.
+        /// answered *same* or *different* (else unknown, with `class_runs_needed`).
         public var minimumClassRuns = 3
 
         public static let defaultThreshold = 0.05
@@ -84,14 +84,20 @@ public struct RunComparison: Sendable, Encodable {
         /// With `different`: "slower" or "faster" by the figure's direction.
         public var direction: String?
         /// With `unknown`: about how many more runs per side should decide it
-        /// (nil: more runs will not help, `reason` says why).
+        /// (nil: more runs will not help, or the class is short of runs,
+        /// `reason` says why).
         public var moreRuns: Int?
+        /// With `unknown` from a class compared within: the runs a side the
+        /// class needs (``Options/minimumClassRuns``). Not a number of runs
+        /// to add: the host decides which class a new run lands in.
+        public var classRunsNeeded: Int?
         public var reason: String?
 
         enum CodingKeys: String, CodingKey {
             case placementClass = "placement_class", oldRuns = "old_runs", newRuns = "new_runs",
                  oldRepetitions = "old_repetitions", newRepetitions = "new_repetitions", oldMedian = "old_median",
-                 newMedian = "new_median", bootstrap, answer, direction, moreRuns = "more_runs", reason
+                 newMedian = "new_median", bootstrap, answer, direction, moreRuns = "more_runs",
+                 classRunsNeeded = "class_runs_needed", reason
         }
     }
 
@@ -319,9 +325,11 @@ public struct RunComparison: Sendable, Encodable {
                 var few = best
                 few.answer = .unknown
                 few.direction = nil
-                few.moreRuns = options.minimumClassRuns - min(best.oldRuns, best.newRuns)
-                few.reason = "only \(best.oldRuns)/\(best.newRuns) runs in \(best.placementClass ?? "the class"), the placement "
-                    + "this case follows: runs within one class agree more than the next run will"
+                few.moreRuns = nil
+                few.classRunsNeeded = options.minimumClassRuns
+                few.reason = "needs ≥ \(options.minimumClassRuns) runs a side in \(best.placementClass ?? "the class"), "
+                    + "the placement this case follows (has \(best.oldRuns)/\(best.newRuns)): runs within one class agree more "
+                    + "than the next run will; which class a new run lands in is the host's doing"
                 chosen = few
             } else {
                 chosen = best

@@ -55,7 +55,8 @@ public enum RunComparisonRendering {
                 + c.placementClasses.outsideClasses).joined(separator: ", "))
         if classes.count > 1 {
             let within = c.cases.filter { $0.chosen.placementClass != RunComparison.pooled }.count
-            out.append("  \(within) case\(within == 1 ? "" : "s") compared within one class (the class explains ≥ 25 % of a side's spread, or the sides share none); "
+            out.append("  \(within) case\(within == 1 ? "" : "s") compared within one class (placement share ε² ≥ 25 %: "
+                + "both sides, beyond chance; or no ε² and disjoint classes); "
                 + "\(c.cases.count - within) pooled")
         }
         out.append("method: runs as the unit: hierarchical bootstrap (runs, then repetitions) of the ratio of medians new/old,")
@@ -99,7 +100,8 @@ public enum RunComparisonRendering {
         let answer: String = switch c.answer {
         case .different: "different (\(c.direction ?? "?"))"
         case .same: "same"
-        case .unknown: c.moreRuns.map { "unknown: run \($0) more" } ?? "unknown"
+        case .unknown: c.moreRuns.map { "unknown: run \($0) more" }
+            ?? c.classRunsNeeded.map { "unknown: needs ≥ \($0) runs a side in class (has \(c.oldRuns)/\(c.newRuns))" } ?? "unknown"
         }
         return [wide ? k.name : CaseName.narrow(k.name), c.placementClass ?? RunComparison.unprobed, value(c.oldMedian), value(c.newMedian), ratio,
                 "\(c.oldRuns)/\(c.newRuns)", answer]

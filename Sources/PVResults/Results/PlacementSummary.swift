@@ -2,7 +2,7 @@
 /// (`placement_classes`) and its table: the classes the rounds fell in and,
 /// per case, its headline figure's median in each class and the share of
 /// its variance the class explains. Only written when the probe found more
-/// than one class.
+/// than one class, or rounds outside the classes (stalled, unclassified).
 public struct PlacementSummary: Sendable, Equatable, Codable {
     public struct CaseClasses: Sendable, Equatable, Codable {
         public var name: String
@@ -10,7 +10,8 @@ public struct PlacementSummary: Sendable, Equatable, Codable {
         /// Per class label (`c2c≈41ns`), the median and the repetitions.
         public var medians: [String: Double]
         public var repetitions: [String: Int]
-        /// η²: the share of the variance of the log values that lies between classes.
+        /// ε²: the share of the variance of the log values that lies between
+        /// classes beyond chance (``PlacementClasses/explainedShare(_:classes:blocks:)``).
         public var classShare: Double?
 
         enum CodingKeys: String, CodingKey { case name, key, medians, repetitions, classShare = "class_share" }

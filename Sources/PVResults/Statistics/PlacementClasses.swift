@@ -170,18 +170,29 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
         }
     }
 
-    /// One probe value per round of `files`: a round's value goes on each
-    /// of its repetitions, so the distinct (file, run, value) triples are the
-    /// rounds (two rounds of one run with the very same value count once).
-    /// Counting repetitions instead let one stalled round of 28 cases × 3
-    /// repetitions pass as a class of 84.
+    /// One probe value per round of `files`. A round's value goes on the
+    /// repetition every case ran in it, and a case runs once a round, so
+    /// within one run (file, `run_id`) the rounds that saw value v number
+    /// at least the most repetitions any one case has with v: that many
+    /// are counted. Equal values are common (the probe is an integer p50:
+    /// two rounds of 44 ns), so telling rounds apart by value merged them
+    /// and shrank the classes; counting repetitions instead let one stalled
+    /// round of 28 cases × 3 repetitions pass as a class of 84. A retry
+    /// round that only a case short of repetitions ran is missed when
+    /// another case has more rounds of that value.
     public static func roundProbes(_ files: [ResultFile]) -> [Double] {
-        var seen: Set<[Double]> = []
         var out: [Double] = []
-        for (f, file) in files.enumerated() {
+        for file in files {
+            // Per run, per value, per case: the case's repetitions with the value.
+            var counts: [Int: [Double: [String: Int]]] = [:]
             for e in file.benchmarks where e.runType == .iteration {
-                guard let p = e.placementProbeNanoseconds, seen.insert([Double(f), Double(e.runID ?? 0), p]).inserted else { continue }
-                out.append(p)
+                guard let p = e.placementProbeNanoseconds else { continue }
+                counts[e.runID ?? 0, default: [:]][p, default: [:]][e.runName, default: 0] += 1
+            }
+            for run in counts.keys.sorted() {
+                for (value, perCase) in counts[run]!.sorted(by: { $0.key < $1.key }) {
+                    out += Array(repeating: value, count: perCase.values.max()!)
+                }
             }
         }
         return out
