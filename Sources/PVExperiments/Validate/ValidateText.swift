@@ -126,11 +126,18 @@ public struct ValidateText {
                 + "\(v.verdict.rawValue), the recorded program \(v.recorded.rawValue) (\(v.kernel ?? "")); the lifted kernels:")
             say(v.witness ?? "", terminator: "")
         }
-        let notCompiled = Set((compiled + kernels).filter { $0.verdict == .notModelled }.map {
-            "\($0.strategy)/\($0.record)\($0.kernel == nil ? "" : " \($0.question.rawValue), C kernel") \($0.target): not compiled: \($0.reason ?? "")"
-        })
+        // One line per reason, with the targets it holds for.
+        var notCompiled: [String: [String]] = [:]
+        for v in compiled + kernels where v.verdict == .notModelled {
+            let head = "\(v.strategy)/\(v.record)\(v.kernel == nil ? "" : " \(v.question.rawValue), C kernel")"
+            let key = "\(head)\u{0}\(v.reason ?? "")"
+            if !(notCompiled[key]?.contains(v.target) ?? false) { notCompiled[key, default: []].append(v.target) }
+        }
         if !notCompiled.isEmpty { say() }
-        for r in notCompiled.sorted() { say(r) }
+        for key in notCompiled.keys.sorted() {
+            let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+            say("\(parts[0]) \(notCompiled[key]!.joined(separator: ", ")): not compiled: \(parts[1])")
+        }
         let reasons = Set(verdicts.compactMap(\.remark)).sorted()
         if !reasons.isEmpty { say() }
         for r in reasons { say(r) }
