@@ -130,13 +130,15 @@ public struct ValidateText {
         var notCompiled: [String: [String]] = [:]
         for v in compiled + kernels where v.verdict == .notModelled {
             let head = "\(v.strategy)/\(v.record)\(v.kernel == nil ? "" : " \(v.question.rawValue), C kernel")"
+                + "\u{1}\(v.kernel == nil ? "not compiled" : "not decided")"
             let key = "\(head)\u{0}\(v.reason ?? "")"
             if !(notCompiled[key]?.contains(v.target) ?? false) { notCompiled[key, default: []].append(v.target) }
         }
         if !notCompiled.isEmpty { say() }
         for key in notCompiled.keys.sorted() {
             let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
-            say("\(parts[0]) \(notCompiled[key]!.joined(separator: ", ")): not compiled: \(parts[1])")
+            let head = parts[0].split(separator: "\u{1}")
+            say("\(head[0]) \(notCompiled[key]!.joined(separator: ", ")): \(head[1]): \(parts[1])")
         }
         let reasons = Set(verdicts.compactMap(\.remark)).sorted()
         if !reasons.isEmpty { say() }
