@@ -56,7 +56,7 @@ struct ValidateCommand: ParsableCommand {
 
     @Option(name: .customLong("model"), help: ArgumentHelp(
         "Memory model for the verdicts beside the race (repeatable): armv8, x86-tso, sc, lkmm (default: these four), "
-            + "compiled (each program as LKMM C compiled by gcc/clang for arm64 and x86-64, lifted, checked: docs/compiled.md), all.",
+            + "compiled (each program as LKMM C, and the CPVReference C kernels with the package flags, compiled by gcc/clang for arm64 and x86-64, lifted, checked: docs/compiled.md), all.",
         valueName: "model"))
     var modelNames: [String] = []
 

@@ -51,6 +51,23 @@ struct ValidateModelCLITests {
         #expect(rows.allSatisfy { !($0["verdict"] as? String == "allowed" && $0["recorded"] as? String == "forbidden") })
     }
 
+    @Test("--model compiled --strategy X: the C kernel column beside the recorded program's, gcc armv8-a forbidden as recorded",
+          .enabled(if: arm64Compilers, "aarch64-linux-gnu-gcc/objdump not installed (Debian gcc-aarch64-linux-gnu, binutils-aarch64-linux-gnu)"))
+    func kernelColumn() throws {
+        let r = try CLI.run(["validate", "--model-only", "--model", "compiled", "--strategy", "acquire-release", "--record", "stolen-time"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.range(of: #"compiled \(\d+ targets\) +C kernel compiled \(\d+ targets\)"#, options: .regularExpression) != nil, "\(r.stdout)")
+        #expect(!r.stdout.contains("differs from the recorded program"))
+        let j = try CLI.run(["validate", "--model-only", "--json", "--model", "compiled", "--strategy", "acquire-release", "--record", "stolen-time"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
+        let gcc = try #require(report["kernels"] as? [[String: Any]]).filter { $0["target"] as? String == "gcc:armv8-a" }
+        #expect(gcc.map { $0["question"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") } == ["backwards", "torn"], "\(gcc)")
+        for v in gcc {
+            #expect(v["verdict"] as? String == "forbidden" && v["recorded"] as? String == "forbidden", "\(v)")
+            #expect((v["kernel"] as? String ?? "").contains("pvref_steal_read_acquire"), "\(v)")
+        }
+    }
+
     @Test("--model-only --json: one object per verdict under models, the lost-update pair as the full --json has it")
     func json() throws {
         let r = try CLI.run(["validate", "--model-only", "--json", "--strategy", "acquire-release"])

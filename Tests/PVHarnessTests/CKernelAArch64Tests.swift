@@ -17,6 +17,12 @@ import Testing
 /// compiling it would check CK's x86 build, not its arm64 one.
 /// `-ffreestanding`: the kernels need no libc, and the cross compiler may be
 /// installed without aarch64 libc headers.
+///
+/// Not replaced by the C kernel verdicts (`CKernelModelTests`, `validate
+/// --model compiled`): the questions those ask (torn, backwards) are about
+/// one location each, decided by single-copy atomicity and coherence, so a
+/// kernel whose acquire became relaxed or that lost its `dmb` would keep
+/// every verdict; this test sees it. And `pvlit_execute` is no strategy's kernel.
 @Suite("C kernels cross-compiled for aarch64")
 struct CKernelAArch64Tests {
     static let gcc = Tool.find("aarch64-linux-gnu-gcc")

@@ -21,13 +21,19 @@ public struct CompiledStrategyVerdict: Sendable, Codable, Equatable {
     public var recorded: ModelAnswer
     /// Why not compiled, lifted or decided.
     public var reason: String?
-    /// For an allowed verdict: the lifted litmus test (herd7 reads it).
+    /// For an allowed verdict: the lifted litmus test (herd7 reads it); for a
+    /// C kernel's, that of every decided verdict.
     public var witness: String?
+    /// The `CPVReference` kernels compiled (``CompiledKernelModel``); nil: the recorded program's C.
+    public var kernel: String?
 
     /// The compiled code allows a failure the recorded program forbids.
     public var weaker: Bool { verdict == .allowed && recorded == .forbidden }
     /// The compiled code forbids a failure the recorded program allows (normal: stronger).
     public var stronger: Bool { verdict == .forbidden && recorded == .allowed }
+    /// A C kernel's verdict that is not the recorded program's (either way): the
+    /// kernel and the strategy it stands for are not the same code.
+    public var differs: Bool { kernel != nil && verdict != .notModelled && recorded != .notModelled && verdict != recorded }
 }
 
 /// The compiled column of `validate --model compiled`.

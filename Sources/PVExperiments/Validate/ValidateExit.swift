@@ -57,6 +57,13 @@ public struct ValidateExit: Sendable, Equatable {
                 + weaker.map { "\($0.strategy)/\($0.record) \($0.question) compiled by \($0.target) under \($0.model)" }.joined(separator: "; "))
             return
         }
+        let differing = report.kernels.filter(\.differs)
+        if !differing.isEmpty {
+            outcome = .fail("the C kernel as compiled differs from the recorded program: " + differing.map {
+                "\($0.strategy)/\($0.record) \($0.question) compiled by \($0.target) \($0.verdict.rawValue) under \($0.model), the recorded program \($0.recorded.rawValue)"
+            }.joined(separator: "; "))
+            return
+        }
         let undecided = Set(report.models.filter { $0.verdict == .notModelled }.map { "\($0.strategy)/\($0.record)" }).sorted()
         if !undecided.isEmpty {
             warnings.append("not modelled (no model verdict): \(undecided.joined(separator: ", "))")

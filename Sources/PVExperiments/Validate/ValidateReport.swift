@@ -62,6 +62,8 @@ public struct ValidateReport: Sendable, Encodable {
     public var lostUpdates: [LostUpdateCaseResult]
     /// The compiled column (empty unless asked for).
     public var compiled: [CompiledStrategyVerdict] = []
+    /// The C kernel column: the CPVReference kernels compiled (empty unless asked for).
+    public var kernels: [CompiledStrategyVerdict] = []
 
     /// Cases of a strategy that claims safety that showed a violation.
     public var failed: [ValidationCaseResult] { race?.cases.filter { $0.verdict == .fail } ?? [] }
@@ -81,7 +83,7 @@ public struct ValidateReport: Sendable, Encodable {
         let verdicts = request.modelVerdicts
         guard !verdicts.isEmpty else { throw .nothingApplies }
         return ValidateReport(race: nil, models: verdicts, machine: .current, lostUpdates: try lostUpdates(request, placement: nil),
-                              compiled: request.compiledVerdicts)
+                              compiled: request.compiledVerdicts, kernels: request.kernelVerdicts)
     }
 
     /// Races every case on this machine, then checks the models.
@@ -111,7 +113,8 @@ public struct ValidateReport: Sendable, Encodable {
         }
         let race = Race(placement: runner.placement, budget: budget, clock: clock.name, cases: results, warnings: warnings)
         return ValidateReport(race: race, models: request.modelVerdicts, machine: .current,
-                              lostUpdates: try lostUpdates(request, placement: runner.placement), compiled: request.compiledVerdicts)
+                              lostUpdates: try lostUpdates(request, placement: runner.placement), compiled: request.compiledVerdicts,
+                              kernels: request.kernelVerdicts)
     }
 
     /// The placement planned for `request` on this machine and a runner on it.
@@ -149,12 +152,13 @@ public struct ValidateReport: Sendable, Encodable {
         return out
     }
 
-    enum CodingKeys: String, CodingKey { case placement, budget, clock, cases, models, compiled, machine, lostUpdates, failed, warnings }
+    enum CodingKeys: String, CodingKey { case placement, budget, clock, cases, models, compiled, kernels, machine, lostUpdates, failed, warnings }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(models, forKey: .models)
         if !compiled.isEmpty { try c.encode(compiled, forKey: .compiled) }
+        if !kernels.isEmpty { try c.encode(kernels, forKey: .kernels) }
         try c.encode(machine, forKey: .machine)
         try c.encode(lostUpdates, forKey: .lostUpdates)
         guard let race else { return }

@@ -52,6 +52,15 @@ public struct ValidateRequest: Sendable {
         }
     }
 
+    /// Every strategy × record asked for whose writer or reader is a C
+    /// kernel, the kernels compiled for each of `compileTargets`.
+    public var kernelVerdicts: [CompiledStrategyVerdict] {
+        guard !compileTargets.isEmpty else { return [] }
+        return strategiesOrAll.flatMap { k in
+            recordsOrAll.filter(k.applies(to:)).flatMap { CompiledKernelModel.check(k, $0, targets: compileTargets) }
+        }
+    }
+
     /// The CVE-2019-3016 pair, shown when the preempted flag is among the
     /// records and no strategy was named.
     public var lostUpdateVariants: [PreemptClear] {

@@ -40,7 +40,7 @@ public struct ValidateText {
             raceTable(race)
             say()
         }
-        modelTable(report.models, compiled: report.compiled)
+        modelTable(report.models, compiled: report.compiled, kernels: report.kernels)
         if let explain { explanation(report.models, explain.strategies, explain.records) }
         lostUpdates(report.lostUpdates)
         return out
@@ -82,7 +82,7 @@ public struct ValidateText {
     /// Per strategy × record × question, each model's verdict (an allowed
     /// failure the strategy claims is marked), the hardware beside; then
     /// the first witness of each allowed failure and what is not modelled.
-    private mutating func modelTable(_ verdicts: [StrategyVerdict], compiled: [CompiledStrategyVerdict] = []) {
+    private mutating func modelTable(_ verdicts: [StrategyVerdict], compiled: [CompiledStrategyVerdict] = [], kernels: [CompiledStrategyVerdict] = []) {
         var keys: [String] = []
         var byKey: [String: [StrategyVerdict]] = [:]
         for v in verdicts {
@@ -95,11 +95,14 @@ public struct ValidateText {
             let first = vs[0]
             let cells = models.map { m in vs.first { $0.model == m }?.cell ?? "-" }
             let hw = hardware.map { first.question == .torn ? $0.rows["\(first.strategy)/\(first.record)"] ?? "-" : "-" }
-            let c = compiled.isEmpty ? [] : [CompiledStrategyModel.cell(compiled.filter { "\($0.strategy)/\($0.record)/\($0.question.rawValue)" == key })]
+            let c = [compiled, kernels].filter { !$0.isEmpty }.map { vs in
+                CompiledStrategyModel.cell(vs.filter { "\($0.strategy)/\($0.record)/\($0.question.rawValue)" == key })
+            }
             return ["\(first.strategy)/\(first.record)", first.question.rawValue] + cells + c + hw
         }
         let compiledTitle = compiled.isEmpty ? [] : ["compiled (\(Set(compiled.map(\.target)).count) targets)"]
-        say(TerminalTable.plain(["strategy/record", "can the reader see"] + models.map(\.title) + compiledTitle + hardware.map(\.title), rows))
+        let kernelTitle = kernels.isEmpty ? [] : ["C kernel compiled (\(Set(kernels.map(\.target)).count) targets)"]
+        say(TerminalTable.plain(["strategy/record", "can the reader see"] + models.map(\.title) + compiledTitle + kernelTitle + hardware.map(\.title), rows))
         for key in keys {
             // The witness under the first model (in column order) that has one.
             guard let v = models.lazy.compactMap({ m in byKey[key]!.first { $0.model == m && $0.witness != nil } }).first else { continue }
@@ -117,9 +120,26 @@ public struct ValidateText {
         for v in stronger {
             say("\(v.strategy)/\(v.record) \(v.question.rawValue): \(v.target) forbids what the recorded program allows under \(v.model) (the compiled code is stronger: normal)")
         }
-        let notCompiled = Set(compiled.filter { $0.verdict == .notModelled }.map { "\($0.strategy)/\($0.record) \($0.target): not compiled: \($0.reason ?? "")" })
+        for v in kernels where v.differs {
+            say()
+            say("the C kernel as compiled differs from the recorded program: \(v.strategy)/\(v.record) \(v.question.rawValue), \(v.target) under \(v.model): "
+                + "\(v.verdict.rawValue), the recorded program \(v.recorded.rawValue) (\(v.kernel ?? "")); the lifted kernels:")
+            say(v.witness ?? "", terminator: "")
+        }
+        // One line per reason, with the targets it holds for.
+        var notCompiled: [String: [String]] = [:]
+        for v in compiled + kernels where v.verdict == .notModelled {
+            let head = "\(v.strategy)/\(v.record)\(v.kernel == nil ? "" : " \(v.question.rawValue), C kernel")"
+                + "\u{1}\(v.kernel == nil ? "not compiled" : "not decided")"
+            let key = "\(head)\u{0}\(v.reason ?? "")"
+            if !(notCompiled[key]?.contains(v.target) ?? false) { notCompiled[key, default: []].append(v.target) }
+        }
         if !notCompiled.isEmpty { say() }
-        for r in notCompiled.sorted() { say(r) }
+        for key in notCompiled.keys.sorted() {
+            let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+            let head = parts[0].split(separator: "\u{1}")
+            say("\(head[0]) \(notCompiled[key]!.joined(separator: ", ")): \(head[1]): \(parts[1])")
+        }
         let reasons = Set(verdicts.compactMap(\.remark)).sorted()
         if !reasons.isEmpty { say() }
         for r in reasons { say(r) }

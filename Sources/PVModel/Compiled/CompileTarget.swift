@@ -37,11 +37,20 @@ public struct CompileTarget: Sendable, Hashable, CustomStringConvertible {
     /// `clang` is looked up beside the Swift toolchain by the caller.
     public var command: (executable: String, flags: [String]) {
         let common = ["-O2", "-ffreestanding", "-nostdinc", "-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-fomit-frame-pointer"]
+        return (executable, common + selection + (arch.isArm64 ? ["-mno-outline-atomics"] : ["-mno-red-zone"]))
+    }
+
+    /// The compiler's executable name (`clang` for both architectures).
+    public var executable: String { compiler == .gcc && arch.isArm64 ? "aarch64-linux-gnu-gcc" : compiler.rawValue }
+
+    /// The flags that choose the target and nothing else (a build with other
+    /// flags, such as the package's own, adds these).
+    public var selection: [String] {
         switch (compiler, arch) {
-        case (.gcc, .x86_64): return ("gcc", common + ["-mno-red-zone"])
-        case (.clang, .x86_64): return ("clang", common + ["--target=x86_64-linux-gnu", "-mno-red-zone"])
-        case (.gcc, _): return ("aarch64-linux-gnu-gcc", common + ["-march=\(arch.rawValue)", "-mno-outline-atomics"])
-        case (.clang, _): return ("clang", common + ["--target=aarch64-linux-gnu", "-march=\(arch.rawValue)", "-mno-outline-atomics"])
+        case (.gcc, .x86_64): []
+        case (.clang, .x86_64): ["--target=x86_64-linux-gnu"]
+        case (.gcc, _): ["-march=\(arch.rawValue)"]
+        case (.clang, _): ["--target=aarch64-linux-gnu", "-march=\(arch.rawValue)"]
         }
     }
 

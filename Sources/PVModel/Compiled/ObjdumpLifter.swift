@@ -75,7 +75,13 @@ public enum ObjdumpLifter {
     /// of the last.
     public static func lift(_ test: CLitmusTest, source: CompiledSource, objdump: String, arch: CompileTarget.Arch, name: String,
                             oneAttempt: Set<Int> = []) throws -> LiftedTest {
-        let fs = try functions(objdump)
+        try lift(test, source: source, functions: try functions(objdump), arch: arch, name: name, oneAttempt: oneAttempt)
+    }
+
+    /// The same from functions already read (``functions(_:)``): threads may
+    /// come from different objects (one built with other flags).
+    public static func lift(_ test: CLitmusTest, source: CompiledSource, functions fs: [String: [Instruction]], arch: CompileTarget.Arch,
+                            name: String, oneAttempt: Set<Int> = []) throws -> LiftedTest {
         var notes: [String] = []
         var columns: [[String]] = []
         var origins: [[(address: String, text: String)]] = []
