@@ -370,7 +370,7 @@ public enum ObjdumpLifter {
             let s = clean(i.text, comment: "#")
             let parts = s.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             var m = parts.first.map(String.init) ?? ""
-            var ops = parts.count > 1 ? String(parts[1].filter { $0 != " " }) : ""
+            let ops = parts.count > 1 ? String(parts[1].filter { $0 != " " }) : ""
             // A 64-bit immediate into a register: herd7's X86_64 writes it MOVQ.
             if m == "movabs" { m = "movq" }
             if m == "ret" || m == "retq" {
