@@ -12,7 +12,10 @@
 #   EmitLitmusCLI, ValidateModelCLI, StrategyTableDoc, ModelSession, ModelCLI,
 #   ValidateReport with made-up races); C compiled by gcc/clang and lifted,
 #   never run (CompiledStrategy, CompiledLitmus, CKernelAArch64,
-#   ModelCompileCLI, SwiftAtomicsMapping); statistics over arrays (Compare,
+#   ModelCompileCLI, SwiftAtomicsMapping); the verdicts `validate --c` gives
+#   the shipped C examples (CStrategyModelCLI: mostly the checker's work on
+#   the lifted code; the same validate --c race, crash and hang code runs
+#   under ASan in CStrategyCLI and CStrategyRunCLI); statistics over arrays (Compare,
 #   CompareReport, CompareCLI, RunComparison, PlacementClasses, RunMerge,
 #   RepeatedRuns, SampleStatistics); the detector's decoding of values
 #   (DetectorTests, SpecSequenceTests but its raced stoppedReader). The same
@@ -23,7 +26,73 @@
 # - FuzzCLIOptions, FuzzReportJSON: thousands of spawned processes refusing
 #   bad arguments and JSON, parsing that is safe Swift; the ASan binary's real
 #   work runs in the leaks job and the CLI suites kept under ASan.
-CI_PLAIN_TESTS=${PVBENCH_PLAIN_TESTS:-'^PVModelTests\.|\.(StrategyModel|LitmusEmission|EmitLitmusCLI|ValidateModelCLI|StrategyTableDoc|ModelSession|ModelCLI|ValidateReport)Tests/|\.(CompiledStrategy|CompiledLitmus|CKernelAArch64|ModelCompileCLI|SwiftAtomicsMapping)Tests/|\.(Compare|CompareReport|CompareCLI|RunComparison|PlacementClasses|RunMerge|RepeatedRuns|SampleStatistics)Tests/|\.DetectorTests/|\.SpecSequenceTests/(roundTrip|realisticDeltas|detectionPower|nearbyMixesAreNamed|pathologicalLag)|\.ValidateSafeTests/safeStrategy|\.Fuzz(CLIOptions|ReportJSON)Tests/'}
+CI_PLAIN_TESTS=${PVBENCH_PLAIN_TESTS:-'^PVModelTests\.|\.(StrategyModel|LitmusEmission|EmitLitmusCLI|ValidateModelCLI|StrategyTableDoc|ModelSession|ModelCLI|ValidateReport)Tests/|\.(CompiledStrategy|CompiledLitmus|CKernelAArch64|ModelCompileCLI|SwiftAtomicsMapping|CStrategyModelCLI)Tests/|\.(Compare|CompareReport|CompareCLI|RunComparison|PlacementClasses|RunMerge|RepeatedRuns|SampleStatistics)Tests/|\.DetectorTests/|\.SpecSequenceTests/(roundTrip|realisticDeltas|detectionPower|nearbyMixesAreNamed|pathologicalLag)|\.ValidateSafeTests/safeStrategy|\.Fuzz(CLIOptions|ReportJSON)Tests/'}
+
+# Build flags of the sanitizer jobs, in one place: the jobs' own
+# `swift test` and the prebuild lane (ci_prebuild_start) use the same ones,
+# so a job whose build the lane has made finds it done.
+CI_ASAN_BUILD=(--scratch-path .build-asan --sanitize=address)
+CI_TSAN_BUILD=(--scratch-path .build-tsan --sanitize=thread)
+CI_BENCHMARKS_CONFIG=${PVBENCH_BENCHMARKS_CONFIG:-debug}
+CI_PREBUILD_DIR=.build-ci-prebuild
+
+# ci_prebuild_start: in the background, one after another, the ASan, TSan
+# and Benchmarks builds (the later jobs' builds) while the first job builds
+# and runs its tests. Only builds overlap the tests: no two test runs share
+# the CPUs. Each build leaves NAME.status (its exit status and seconds) and
+# its output in NAME.log below $CI_PREBUILD_DIR. A failed prebuild fails no
+# job by itself: the job builds again and shows the error where it belongs.
+ci_prebuild_start() {
+    rm -rf "$CI_PREBUILD_DIR"; mkdir -p "$CI_PREBUILD_DIR"
+    (
+        ci_prebuild_one asan swift build --build-tests "${CI_ASAN_BUILD[@]}"
+        ci_prebuild_one tsan swift build --build-tests "${CI_TSAN_BUILD[@]}"
+        ci_prebuild_one benchmarks ci_build_benchmarks
+    ) </dev/null >/dev/null 2>&1 &
+    CI_PREBUILD_PID=$!
+}
+
+ci_prebuild_one() {
+    local name=$1; shift
+    local start status=0
+    start=$(ci_now)
+    "$@" >"$CI_PREBUILD_DIR/$name.log" 2>&1 || status=$?
+    echo "$status $(( $(ci_now) - start ))" >"$CI_PREBUILD_DIR/$name.status"
+}
+
+# ci_prebuild_stop: ends the lane and the builds it started (an interrupted
+# run leaves no build behind); nothing when it has finished.
+ci_prebuild_stop() {
+    [ -n "${CI_PREBUILD_PID:-}" ] || return 0
+    ci_kill_tree "$CI_PREBUILD_PID"
+}
+
+ci_kill_tree() {
+    local child
+    for child in $(pgrep -P "$1" 2>/dev/null); do ci_kill_tree "$child"; done
+    kill "$1" 2>/dev/null || true
+}
+
+# ci_prebuild_wait NAME: waits for the prebuild of NAME (when the lane runs)
+# and says how it went; never fails.
+ci_prebuild_wait() {
+    local name=$1 start status seconds
+    [ -n "${CI_PREBUILD_PID:-}" ] || return 0
+    start=$(ci_now)
+    while [ ! -f "$CI_PREBUILD_DIR/$name.status" ] && kill -0 "$CI_PREBUILD_PID" 2>/dev/null; do sleep 2; done
+    if [ -f "$CI_PREBUILD_DIR/$name.status" ]; then
+        read -r status seconds <"$CI_PREBUILD_DIR/$name.status"
+        printf '==== prebuild %s: exit %s after %ss beside the jobs before it (waited %ss; log %s)\n' \
+            "$name" "$status" "$seconds" "$(( $(ci_now) - start ))" "$CI_PREBUILD_DIR/$name.log"
+    else
+        printf '==== prebuild %s: did not finish (its lane ended); the job builds it\n' "$name"
+    fi
+}
+
+# ci_build_benchmarks: the Benchmarks package's build (scripts/ci/benchmarks).
+ci_build_benchmarks() {
+    (cd Benchmarks && swift build -c "$CI_BENCHMARKS_CONFIG" --scratch-path .build-ci)
+}
 
 CI_FAILED=()
 CI_PASSED=()

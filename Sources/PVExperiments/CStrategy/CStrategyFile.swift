@@ -28,6 +28,7 @@ public struct CStrategyFile: Sendable {
     /// - Throws: ``CStrategyError`` (missing file, compile error with the
     ///   compiler's own messages, which name the file's own lines).
     public static func compile(_ path: String, into directory: URL? = nil, compiler: String? = nil) throws(CStrategyError) -> CStrategyFile {
+        _ = try CStrategyValidation.hangGrace(ProcessInfo.processInfo.environment)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
               FileManager.default.isReadableFile(atPath: path) else { throw .unreadable(path) }
@@ -123,10 +124,14 @@ public enum CStrategyError: Error, CustomStringConvertible, Equatable {
     case tooMany(Int)
     /// A name that is a built-in strategy's or another file's.
     case nameTaken(file: String, name: String, by: String)
+    /// `PVBENCH_HANG_SECONDS` is not a number of seconds in (0, 3600].
+    case hangSeconds(String)
 
     public var description: String {
         switch self {
         case let .unreadable(p): "cannot read C strategy file '\(p)' (missing, unreadable or a directory)"
+        case let .hangSeconds(text):
+            "PVBENCH_HANG_SECONDS='\(text)' is not a number of seconds in (0, 3600]: how long a C file's thread may stay in its code after a stop before it counts as hung (unset: 10)"
         case let .buildDirectory(why): "cannot make a build directory for the C strategy: \(why)"
         case let .compileFailed(command, _):
             "C strategy does not compile (the compiler's messages are above): \(command)"

@@ -32,8 +32,18 @@ public struct CStrategyValidation: Sendable {
     public var cases: [CStrategyCaseResult]
 
     /// How long a reader or writer may stay inside the file's code after the
-    /// run was stopped before it counts as hung (a batch is 1024 calls).
-    public static var hangGrace: Duration { .seconds(10) }
+    /// run was stopped before it counts as hung (a batch is 1024 calls):
+    /// 10 s, or `PVBENCH_HANG_SECONDS` where that is too short (a file run
+    /// under QEMU or valgrind) or too long. ``CStrategyFile/compile(_:into:compiler:)``
+    /// refuses a bad value before anything runs.
+    public static var hangGrace: Duration { (try? hangGrace(ProcessInfo.processInfo.environment)) ?? .seconds(10) }
+
+    /// The grace `environment` sets: `PVBENCH_HANG_SECONDS`, seconds in (0, 3600].
+    public static func hangGrace(_ environment: [String: String]) throws(CStrategyError) -> Duration {
+        guard let text = environment["PVBENCH_HANG_SECONDS"] else { return .seconds(10) }
+        guard let seconds = Double(text), seconds > 0, seconds <= 3600 else { throw .hangSeconds(text) }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
 
     /// Runs every (record, mode) the file applies to. A crash or a hang in
     /// the file's code ends the process with one line naming the case and
