@@ -91,15 +91,6 @@ public struct CInitialization: Sendable, Hashable {
     /// nil when declared without a value (herd7 starts it at 0).
     public var value: CInitialValue?
     public var line: Int
-
-    public init(thread: Int? = nil, name: String, type: CType? = nil, arrayCount: Int? = nil, value: CInitialValue? = nil, line: Int) {
-        self.thread = thread
-        self.name = name
-        self.type = type
-        self.arrayCount = arrayCount
-        self.value = value
-        self.line = line
-    }
 }
 
 /// An initial value in the init block.
@@ -151,10 +142,6 @@ public struct CThread: Sendable, Hashable {
 public struct CParameter: Sendable, Hashable {
     public var type: CType
     public var name: String
-    public init(type: CType, name: String) {
-        self.type = type
-        self.name = name
-    }
 }
 
 /// A statement with the line it starts on.

@@ -184,7 +184,7 @@ public enum ObjdumpLifter {
 
     private static func aarch64(_ body: [Instruction], thread t: Int, arguments: [String], oneAttempt: Bool) throws
         -> ([String], [(address: String, text: String)], [String], [String], String?) {
-        var rows: [String] = [], origins: [(address: String, text: String)] = [], notes: [String] = []
+        var notes: [String] = []
         var regs = arguments.prefix(8).enumerated().map { "\(t):X\($0.offset)=\($0.element);" }
         // Arguments 9… arrive on the stack ([sp], [sp, #8], …): each is given
         // to a register the function never names, which the load becomes a MOV from.
@@ -284,24 +284,35 @@ public enum ObjdumpLifter {
             }
             lines.append((i, m.uppercased() + (compact.isEmpty ? "" : " " + compact)))
         }
+        let (rows, origins) = try litmusRows(lines, thread: t, targets: targets, end: end, unlifted: "a hint",
+                                             retry: retryFlag.map { ["B L\(t)_end", "L\(t)_retried: MOV \($0),#1"] })
+        return (rows, origins, notes, regs, retryFlag)
+    }
+
+    /// A thread's lifted lines as litmus rows, each with the objdump line it
+    /// came from: a branch target is labelled `L<t>_<address>` (an
+    /// instruction written as several rows, on its first), and a branch to
+    /// an instruction not lifted (`unlifted` says what they are) is refused.
+    /// `retry`, the rows of a retry marker: the attempt that completes jumps
+    /// over the marker to the end label; a retry lands on it.
+    private static func litmusRows(_ lines: [(Instruction, String)], thread t: Int, targets: Set<Int>, end: Int, unlifted: String,
+                                 retry: [String]?) throws -> ([String], [(address: String, text: String)]) {
         let kept = Set(lines.map(\.0.address))
         for a in targets where a != end && !kept.contains(a) {
-            throw ModelError.notModelled("P\(t): a branch to 0x\(String(a, radix: 16)), an instruction not lifted (a hint)")
+            throw ModelError.notModelled("P\(t): a branch to 0x\(String(a, radix: 16)), an instruction not lifted (\(unlifted))")
         }
+        var rows: [String] = [], origins: [(address: String, text: String)] = []
         var labelled: Set<Int> = []
         for (i, text) in lines {
-            // (An instruction written as several rows is labelled on its first.)
             rows.append((targets.contains(i.address) && labelled.insert(i.address).inserted ? "L\(t)_\(String(i.address, radix: 16)): " : "") + text)
             origins.append((String(i.address, radix: 16), i.text))
         }
-        if let flag = retryFlag {
-            // The attempt that completes jumps over the marker; a retry lands on it.
-            rows += ["B L\(t)_end", "L\(t)_retried: MOV \(flag),#1"]
+        if let retry {
+            rows += retry
             origins += [(String(end, radix: 16), "(end of the attempt)"), (String(end, radix: 16), "(a retry: the attempt is left out)")]
-            targets.insert(end)
         }
-        if targets.contains(end) { rows.append("L\(t)_end:"); origins.append((String(end, radix: 16), "(end)")) }
-        return (rows, origins, notes, regs, retryFlag)
+        if retry != nil || targets.contains(end) { rows.append("L\(t)_end:"); origins.append((String(end, radix: 16), "(end)")) }
+        return (rows, origins)
     }
 
     /// `mov x8, #0x1000100010001` (an ORR bitmask immediate) as MOVZ and
@@ -544,22 +555,8 @@ public enum ObjdumpLifter {
             }
             emit(i, m + (args.isEmpty ? "" : " " + args.joined(separator: ",")))
         }
-        let kept = Set(lines.map(\.0.address))
-        for a in targets where a != end && !kept.contains(a) {
-            throw ModelError.notModelled("P\(t): a branch to 0x\(String(a, radix: 16)), an instruction not lifted (padding)")
-        }
-        var rows: [String] = [], origins: [(address: String, text: String)] = []
-        var labelled: Set<Int> = []
-        for (i, text) in lines {
-            rows.append((targets.contains(i.address) && labelled.insert(i.address).inserted ? "L\(t)_\(String(i.address, radix: 16)): " : "") + text)
-            origins.append((String(i.address, radix: 16), i.text))
-        }
-        if let flag = retryFlag {
-            rows += ["jmp L\(t)_end", "L\(t)_retried: movq $1,\(flag)"]
-            origins += [(String(end, radix: 16), "(end of the attempt)"), (String(end, radix: 16), "(a retry: the attempt is left out)")]
-            targets.insert(end)
-        }
-        if targets.contains(end) { rows.append("L\(t)_end:"); origins.append((String(end, radix: 16), "(end)")) }
+        let (rows, origins) = try litmusRows(lines, thread: t, targets: targets, end: end, unlifted: "padding",
+                                             retry: retryFlag.map { ["jmp L\(t)_end", "L\(t)_retried: movq $1,\($0)"] })
         if !initial.isEmpty { notes.append("a field at an offset reached through a register holding the location's address (herd7's k(%reg))") }
         // herd7's X86_64 keeps an undeclared register as an int: a 64-bit one is declared so (its value whole, as the checker's).
         let holding = Set(base.values)

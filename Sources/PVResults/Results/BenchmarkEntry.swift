@@ -85,13 +85,7 @@ public struct BenchmarkEntry: Sendable, Equatable {
     }
 
     /// The keys google-benchmark and pvbench define; any other key is a counter.
-    static let standardKeys: Set<String> = [
-        "name", "run_name", "run_type", "aggregate_name", "aggregate_unit", "repetitions", "repetition_index",
-        "threads", "iterations", "real_time", "cpu_time", "time_unit", "family_index", "per_family_instance_index",
-        "label", "error_occurred", "error_message", "scenario", "strategy", "layout",
-        "disturbed", "excluded", "window_ns", "off_cpu_ns", "run_delay_ns", "involuntary_switches", "voluntary_switches",
-        "migrations", "interrupts", "steal_ticks", "run_id", "c2c_probe_ns",
-    ]
+    static let standardKeys = Set(fields.flatMap(\.keys))
 }
 
 /// A JSON object key made at run time (the flat counters).
@@ -106,106 +100,169 @@ struct DynamicCodingKey: CodingKey, Hashable {
 extension BenchmarkEntry: Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: DynamicCodingKey.self)
-        func key(_ s: String) -> DynamicCodingKey { DynamicCodingKey(s) }
-        name = try c.decode(String.self, forKey: key("name"))
-        runName = try c.decodeIfPresent(String.self, forKey: key("run_name")) ?? name
-        runType = try c.decodeIfPresent(RunType.self, forKey: key("run_type")) ?? .iteration
-        aggregateName = try c.decodeIfPresent(String.self, forKey: key("aggregate_name"))
-        aggregateUnit = try c.decodeIfPresent(String.self, forKey: key("aggregate_unit"))
-        repetitions = try c.decodeIfPresent(Int.self, forKey: key("repetitions")) ?? 1
-        repetitionIndex = try c.decodeIfPresent(Int.self, forKey: key("repetition_index"))
-        threads = try c.decodeIfPresent(Int.self, forKey: key("threads")) ?? 1
-        iterations = try c.decode(Int64.self, forKey: key("iterations"))
-        realTime = try c.decode(Double.self, forKey: key("real_time"))
-        cpuTime = try c.decode(Double.self, forKey: key("cpu_time"))
-        timeUnit = try c.decodeIfPresent(TimeUnit.self, forKey: key("time_unit")) ?? .nanoseconds
-        familyIndex = try c.decodeIfPresent(Int.self, forKey: key("family_index"))
-        perFamilyInstanceIndex = try c.decodeIfPresent(Int.self, forKey: key("per_family_instance_index"))
-        label = try c.decodeIfPresent(String.self, forKey: key("label"))
-        errorOccurred = try c.decodeIfPresent(Bool.self, forKey: key("error_occurred"))
-        errorMessage = try c.decodeIfPresent(String.self, forKey: key("error_message"))
-        scenario = try c.decodeIfPresent(String.self, forKey: key("scenario"))
-        strategy = try c.decodeIfPresent(String.self, forKey: key("strategy"))
-        layout = try c.decodeIfPresent(String.self, forKey: key("layout"))
-        var counters: [String: Double] = [:]
+        self.init(name: "", iterations: 0, realTime: 0, cpuTime: 0)
+        for field in Self.fields { try field.read(&self, c) }
         for k in c.allKeys where !Self.standardKeys.contains(k.stringValue) {
             // Counters are numbers; other extra keys (strings some tools add)
             // are not counters and are skipped.
             if let v = try? c.decode(Double.self, forKey: k) { counters[k.stringValue] = v }
         }
-        if let disturbed = try c.decodeIfPresent(Bool.self, forKey: key("disturbed")) {
-            // Counts written by another tool may be floats: whole, non-negative, finite ones are accepted.
-            func n(_ k: String) throws -> UInt64? {
-                guard let v = try c.decodeIfPresent(Double.self, forKey: key(k)) else { return nil }
-                guard v.isFinite, v >= 0, v < 18_446_744_073_709_551_616, v.rounded() == v else {
-                    throw DecodingError.dataCorruptedError(forKey: key(k), in: c,
-                                                           debugDescription: "\(k) must be a whole number of at least 0, got \(v)")
-                }
-                return UInt64(v)
-            }
-            disturbance = Disturbance(
-                windowNanoseconds: try n("window_ns") ?? 0, offCPUNanoseconds: try n("off_cpu_ns") ?? 0,
-                runDelayNanoseconds: try n("run_delay_ns") ?? 0, involuntarySwitches: try n("involuntary_switches") ?? 0,
-                voluntarySwitches: try n("voluntary_switches") ?? 0, migrations: try n("migrations"),
-                interrupts: try n("interrupts"), stealTicks: try n("steal_ticks"), disturbed: disturbed)
-        }
-        excluded = try c.decodeIfPresent(Bool.self, forKey: key("excluded"))
-        runID = try c.decodeIfPresent(Int.self, forKey: key("run_id"))
-        placementProbeNanoseconds = try c.decodeIfPresent(Double.self, forKey: key("c2c_probe_ns")).flatMap { $0.isFinite ? $0 : nil }
-        self.counters = counters
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: DynamicCodingKey.self)
-        func key(_ s: String) -> DynamicCodingKey { DynamicCodingKey(s) }
-        try c.encode(name, forKey: key("name"))
-        try c.encodeIfPresent(familyIndex, forKey: key("family_index"))
-        try c.encodeIfPresent(perFamilyInstanceIndex, forKey: key("per_family_instance_index"))
-        try c.encode(runName, forKey: key("run_name"))
-        try c.encode(runType, forKey: key("run_type"))
-        try c.encodeIfPresent(aggregateName, forKey: key("aggregate_name"))
-        try c.encodeIfPresent(aggregateUnit, forKey: key("aggregate_unit"))
-        try c.encode(repetitions, forKey: key("repetitions"))
-        try c.encodeIfPresent(repetitionIndex, forKey: key("repetition_index"))
-        try c.encode(threads, forKey: key("threads"))
-        try c.encode(iterations, forKey: key("iterations"))
-        try c.encode(try finite(realTime, "real_time"), forKey: key("real_time"))
-        try c.encode(try finite(cpuTime, "cpu_time"), forKey: key("cpu_time"))
-        try c.encode(timeUnit, forKey: key("time_unit"))
-        try c.encodeIfPresent(label, forKey: key("label"))
-        try c.encodeIfPresent(errorOccurred, forKey: key("error_occurred"))
-        try c.encodeIfPresent(errorMessage, forKey: key("error_message"))
-        try c.encodeIfPresent(scenario, forKey: key("scenario"))
-        try c.encodeIfPresent(strategy, forKey: key("strategy"))
-        try c.encodeIfPresent(layout, forKey: key("layout"))
-        if let d = disturbance {
-            try c.encode(d.disturbed, forKey: key("disturbed"))
-            try c.encode(d.windowNanoseconds, forKey: key("window_ns"))
-            try c.encode(d.offCPUNanoseconds, forKey: key("off_cpu_ns"))
-            try c.encode(d.runDelayNanoseconds, forKey: key("run_delay_ns"))
-            try c.encode(d.involuntarySwitches, forKey: key("involuntary_switches"))
-            try c.encode(d.voluntarySwitches, forKey: key("voluntary_switches"))
-            try c.encodeIfPresent(d.migrations, forKey: key("migrations"))
-            try c.encodeIfPresent(d.interrupts, forKey: key("interrupts"))
-            try c.encodeIfPresent(d.stealTicks, forKey: key("steal_ticks"))
-        }
-        try c.encodeIfPresent(excluded, forKey: key("excluded"))
-        try c.encodeIfPresent(runID, forKey: key("run_id"))
-        try c.encodeIfPresent(placementProbeNanoseconds.flatMap { $0.isFinite ? $0 : nil }, forKey: key("c2c_probe_ns"))
+        for field in Self.fields { try field.write(self, &c) }
         for (k, v) in counters {
             guard !Self.standardKeys.contains(k) else {
                 throw EncodingError.invalidValue(v, .init(codingPath: encoder.codingPath,
                                                           debugDescription: "counter '\(k)' clashes with a standard key"))
             }
-            try c.encode(try finite(v, k), forKey: key(k))
+            try c.encode(v, forKey: DynamicCodingKey(k), finiteIn: self)
         }
+    }
 
-        func finite(_ v: Double, _ what: String) throws -> Double {
-            guard v.isFinite else {
-                throw EncodingError.invalidValue(v, .init(codingPath: encoder.codingPath,
-                                                          debugDescription: "\(name): \(what) is \(v), not a finite number"))
+    /// Every standard key, once: what it holds and what its absence means.
+    /// Decoding starts from `init(name: "", iterations: 0, realTime: 0, cpuTime: 0)`
+    /// and reads the fields in this order, so `run_name` can fall back on `name`.
+    static let fields: [JSONField<BenchmarkEntry>] = [
+        .required("name", \.name),
+        .optional("family_index", \.familyIndex),
+        .optional("per_family_instance_index", \.perFamilyInstanceIndex),
+        .defaulted("run_name", \.runName, otherwise: { $0.name }),
+        .defaulted("run_type", \.runType),
+        .optional("aggregate_name", \.aggregateName),
+        .optional("aggregate_unit", \.aggregateUnit),
+        .defaulted("repetitions", \.repetitions),
+        .optional("repetition_index", \.repetitionIndex),
+        .defaulted("threads", \.threads),
+        .required("iterations", \.iterations),
+        .finite("real_time", \.realTime),
+        .finite("cpu_time", \.cpuTime),
+        .defaulted("time_unit", \.timeUnit),
+        .optional("label", \.label),
+        .optional("error_occurred", \.errorOccurred),
+        .optional("error_message", \.errorMessage),
+        .optional("scenario", \.scenario),
+        .optional("strategy", \.strategy),
+        .optional("layout", \.layout),
+        .disturbance,
+        .optional("excluded", \.excluded),
+        .optional("run_id", \.runID),
+        .finiteIfAny("c2c_probe_ns", \.placementProbeNanoseconds),
+    ]
+
+    /// The disturbance's keys, written flat beside the entry's; present when
+    /// `disturbed` is. Counts written by another tool may be floats: whole,
+    /// non-negative, finite ones are accepted.
+    static let disturbanceFields: [JSONField<Disturbance>] = [
+        .required("disturbed", \.disturbed),
+        .count("window_ns", \.windowNanoseconds),
+        .count("off_cpu_ns", \.offCPUNanoseconds),
+        .count("run_delay_ns", \.runDelayNanoseconds),
+        .count("involuntary_switches", \.involuntarySwitches),
+        .count("voluntary_switches", \.voluntarySwitches),
+        .count("migrations", \.migrations),
+        .count("interrupts", \.interrupts),
+        .count("steal_ticks", \.stealTicks),
+    ]
+}
+
+/// A JSON object's keys and the property of `Root` they hold: how the
+/// property is read from the object and written to it.
+struct JSONField<Root>: Sendable {
+    typealias Reading = KeyedDecodingContainer<DynamicCodingKey>
+    typealias Writing = KeyedEncodingContainer<DynamicCodingKey>
+    let keys: [String]
+    let read: @Sendable (inout Root, Reading) throws -> Void
+    let write: @Sendable (Root, inout Writing) throws -> Void
+
+    /// A key every object has.
+    static func required<T: Codable & Sendable>(_ key: String, _ path: WritableKeyPath<Root, T> & Sendable) -> Self {
+        Self(keys: [key], read: { $0[keyPath: path] = try $1.decode(T.self, forKey: DynamicCodingKey(key)) },
+             write: { try $1.encode($0[keyPath: path], forKey: DynamicCodingKey(key)) })
+    }
+
+    /// A key that may be absent: then the property keeps its value, or takes `otherwise`'s.
+    static func defaulted<T: Codable & Sendable>(_ key: String, _ path: WritableKeyPath<Root, T> & Sendable,
+                                                 otherwise: (@Sendable (Root) -> T)? = nil) -> Self {
+        Self(keys: [key], read: { root, c in
+            if let v = try c.decodeIfPresent(T.self, forKey: DynamicCodingKey(key)) { root[keyPath: path] = v }
+            else if let otherwise { root[keyPath: path] = otherwise(root) }
+        }, write: { try $1.encode($0[keyPath: path], forKey: DynamicCodingKey(key)) })
+    }
+
+    /// A key written only when the property has a value.
+    static func optional<T: Codable & Sendable>(_ key: String, _ path: WritableKeyPath<Root, T?> & Sendable) -> Self {
+        Self(keys: [key], read: { $0[keyPath: path] = try $1.decodeIfPresent(T.self, forKey: DynamicCodingKey(key)) },
+             write: { try $1.encodeIfPresent($0[keyPath: path], forKey: DynamicCodingKey(key)) })
+    }
+
+    /// A whole, non-negative count, also read from a float that is one.
+    static func count(_ key: String, _ path: WritableKeyPath<Root, UInt64> & Sendable) -> Self {
+        Self(keys: [key], read: { root, c in if let n = try c.decodeCount(key) { root[keyPath: path] = n } },
+             write: { try $1.encode($0[keyPath: path], forKey: DynamicCodingKey(key)) })
+    }
+
+    /// A count that may be absent (the machine could not read it): never written as 0.
+    static func count(_ key: String, _ path: WritableKeyPath<Root, UInt64?> & Sendable) -> Self {
+        Self(keys: [key], read: { $0[keyPath: path] = try $1.decodeCount(key) },
+             write: { try $1.encodeIfPresent($0[keyPath: path], forKey: DynamicCodingKey(key)) })
+    }
+}
+
+extension JSONField where Root == BenchmarkEntry {
+    /// A required figure that cannot be written unless finite (JSON has no NaN).
+    static func finite(_ key: String, _ path: WritableKeyPath<Root, Double> & Sendable) -> Self {
+        Self(keys: [key], read: { $0[keyPath: path] = try $1.decode(Double.self, forKey: DynamicCodingKey(key)) },
+             write: { try $1.encode($0[keyPath: path], forKey: DynamicCodingKey(key), finiteIn: $0) })
+    }
+
+    /// A figure left out, read or written, unless finite.
+    static func finiteIfAny(_ key: String, _ path: WritableKeyPath<Root, Double?> & Sendable) -> Self {
+        Self(keys: [key],
+             read: { $0[keyPath: path] = try $1.decodeIfPresent(Double.self, forKey: DynamicCodingKey(key)).flatMap { $0.isFinite ? $0 : nil } },
+             write: { try $1.encodeIfPresent($0[keyPath: path].flatMap { $0.isFinite ? $0 : nil }, forKey: DynamicCodingKey(key)) })
+    }
+
+    /// ``BenchmarkEntry/disturbanceFields``, flat in the entry's object.
+    static var disturbance: Self {
+        let fields = BenchmarkEntry.disturbanceFields
+        return Self(keys: fields.flatMap(\.keys), read: { entry, c in
+            guard try c.decodeIfPresent(Bool.self, forKey: DynamicCodingKey("disturbed")) != nil else {
+                entry.disturbance = nil
+                return
             }
-            return v
+            var d = Disturbance(windowNanoseconds: 0, offCPUNanoseconds: 0, runDelayNanoseconds: 0, involuntarySwitches: 0,
+                                voluntarySwitches: 0, migrations: nil, interrupts: nil, stealTicks: nil, disturbed: false)
+            for field in fields { try field.read(&d, c) }
+            entry.disturbance = d
+        }, write: { entry, c in
+            guard let d = entry.disturbance else { return }
+            for field in fields { try field.write(d, &c) }
+        })
+    }
+}
+
+extension KeyedDecodingContainer<DynamicCodingKey> {
+    /// A whole number of at least 0, where present; a float is accepted when whole.
+    func decodeCount(_ key: String) throws -> UInt64? {
+        let k = DynamicCodingKey(key)
+        guard let v = try decodeIfPresent(Double.self, forKey: k) else { return nil }
+        guard v.isFinite, v >= 0, v < 18_446_744_073_709_551_616, v.rounded() == v else {
+            throw DecodingError.dataCorruptedError(forKey: k, in: self,
+                                                   debugDescription: "\(key) must be a whole number of at least 0, got \(v)")
         }
+        return UInt64(v)
+    }
+}
+
+extension KeyedEncodingContainer<DynamicCodingKey> {
+    /// Writes `v`, or fails naming the entry when it is not finite.
+    mutating func encode(_ v: Double, forKey key: DynamicCodingKey, finiteIn entry: BenchmarkEntry) throws {
+        guard v.isFinite else {
+            throw EncodingError.invalidValue(v, .init(codingPath: codingPath,
+                                                      debugDescription: "\(entry.name): \(key.stringValue) is \(v), not a finite number"))
+        }
+        try encode(v, forKey: key)
     }
 }

@@ -1,29 +1,12 @@
+import PVRecords
+
 /// Where a run's threads and memory were placed, as planned and as observed,
 /// for the result context (`context.placement`). Filled from the placement
 /// planner's `Placement` and the pinned threads' reports.
 public struct PlacementRecord: Sendable, Equatable, Codable {
     /// One pinned thread: its role name, the CPU planned and the CPU
     /// `sched_getcpu()` saw at its start and end.
-    public struct Thread: Sendable, Equatable, Codable {
-        public var name: String
-        public var plannedCPU: Int
-        public var observedCPUAtStart: Int
-        public var observedCPUAtEnd: Int
-        public var tid: Int32
-
-        enum CodingKeys: String, CodingKey {
-            case name, plannedCPU = "planned_cpu", observedCPUAtStart = "observed_cpu_at_start",
-                 observedCPUAtEnd = "observed_cpu_at_end", tid
-        }
-
-        public init(name: String, plannedCPU: Int, observedCPUAtStart: Int, observedCPUAtEnd: Int, tid: Int32) {
-            self.name = name
-            self.plannedCPU = plannedCPU
-            self.observedCPUAtStart = observedCPUAtStart
-            self.observedCPUAtEnd = observedCPUAtEnd
-            self.tid = tid
-        }
-    }
+    public typealias Thread = ThreadPlacement
 
     public var writerCPUs: [Int]
     public var readerCPUs: [Int]
