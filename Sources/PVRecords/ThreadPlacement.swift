@@ -16,6 +16,26 @@ public struct ThreadPlacement: Sendable, Codable, Equatable {
              observedCPUAtEnd = "observed_cpu_at_end", tid
     }
 
+    /// Validate and litmus reports before this type spelled the keys as
+    /// the properties (`plannedCPU`, …); such a file still reads.
+    enum OlderKeys: String, CodingKey { case plannedCPU, observedCPUAtStart, observedCPUAtEnd }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        tid = try c.decode(Int32.self, forKey: .tid)
+        if c.contains(.plannedCPU) {
+            plannedCPU = try c.decode(Int.self, forKey: .plannedCPU)
+            observedCPUAtStart = try c.decode(Int.self, forKey: .observedCPUAtStart)
+            observedCPUAtEnd = try c.decode(Int.self, forKey: .observedCPUAtEnd)
+        } else {
+            let o = try decoder.container(keyedBy: OlderKeys.self)
+            plannedCPU = try o.decode(Int.self, forKey: .plannedCPU)
+            observedCPUAtStart = try o.decode(Int.self, forKey: .observedCPUAtStart)
+            observedCPUAtEnd = try o.decode(Int.self, forKey: .observedCPUAtEnd)
+        }
+    }
+
     public init(name: String, plannedCPU: Int, observedCPUAtStart: Int, observedCPUAtEnd: Int, tid: Int32) {
         self.name = name
         self.plannedCPU = plannedCPU
