@@ -41,22 +41,7 @@ struct CStrategyCLITests {
 
     @Test("a C file that moves the value as two halves with a pause between is seen torn, and fails the run")
     func splitHalvesTear() throws {
-        let file = try CStrategyFiles.write("halves", """
-            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries)
-            {
-            \tu32 *w = (u32 *)(void *)&st->stolen_time;
-            \tu32 hi = READ_ONCE(w[1]);
-            \tfor (int i = 0; i < 50; i++) cpu_relax();
-            \treturn (u64)hi << 32 | READ_ONCE(w[0]);
-            }
-            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v)
-            {
-            \tu32 *w = (u32 *)(void *)&st->stolen_time;
-            \tWRITE_ONCE(w[0], (u32)v);
-            \tfor (int i = 0; i < 50; i++) cpu_relax();
-            \tWRITE_ONCE(w[1], (u32)(v >> 32));
-            }
-            """)
+        let file = try CStrategyFiles.halves("halves", between: "for (int i = 0; i < 50; i++) cpu_relax();")
         let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--duration", "2"])
         #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("Observation halves/stolen-time/stress Sometimes"), "\(r.stdout)")
@@ -131,14 +116,7 @@ struct CStrategyCLITests {
 
     @Test("a writer that never returns is reported hung, by thread, once the run has stopped")
     func hang() throws {
-        let file = try CStrategyFiles.write("hangs", """
-            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries) { return READ_ONCE(st->stolen_time); }
-            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v)
-            {
-            \tif ((u32)(v >> 32) > 1000) for (;;) cpu_relax();
-            \tWRITE_ONCE(st->stolen_time, v);
-            }
-            """)
+        let file = try CStrategyFiles.steal("hangs", writerFirst: ["if ((u32)(v >> 32) > 1000) for (;;) cpu_relax();"])
         let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--duration", "0.5"], timeout: 60)
         #expect(r.status == 70, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stderr.contains("C strategy \(file) hung: thread(s) hv-w0 still inside the file's code"), "\(r.stderr)")
@@ -177,6 +155,39 @@ enum CStrategyFiles {
         let file = dir.appendingPathComponent("\(name).\(ext)")
         try Data((text + "\n").utf8).write(to: file)
         return file.path
+    }
+
+    /// A file `<name>.c` with the stolen-time pair as READ_ONCE/WRITE_ONCE,
+    /// the writer running `statements` (C, one a line) before its store.
+    static func steal(_ name: String, writerFirst statements: [String]) throws -> String {
+        try write(name, """
+            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries) { return READ_ONCE(st->stolen_time); }
+            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v)
+            {
+            \(statements.map { "\t\($0)\n" }.joined())\tWRITE_ONCE(st->stolen_time, v);
+            }
+            """)
+    }
+
+    /// A file `<name>.c` whose pair moves stolen_time as two 32-bit halves
+    /// (read high then low, written low then high), with the C statement
+    /// `between`, if any, between the halves on both sides.
+    static func halves(_ name: String, between: String? = nil) throws -> String {
+        let pause = between.map { "\t\($0)\n" } ?? ""
+        return try write(name, """
+            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries)
+            {
+            \tu32 *w = (u32 *)(void *)&st->stolen_time;
+            \tu32 hi = READ_ONCE(w[1]);
+            \(pause)\treturn (u64)hi << 32 | READ_ONCE(w[0]);
+            }
+            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v)
+            {
+            \tu32 *w = (u32 *)(void *)&st->stolen_time;
+            \tWRITE_ONCE(w[0], (u32)v);
+            \(pause)\tWRITE_ONCE(w[1], (u32)(v >> 32));
+            }
+            """)
     }
 }
 

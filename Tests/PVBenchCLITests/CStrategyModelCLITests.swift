@@ -35,20 +35,7 @@ struct CStrategyModelCLITests {
 
     @Test("a writer that stores the value as two 32-bit halves: ARMv8 allows the tear for every arm64 target, and the run fails with the lifted test")
     func halvesAllowed() throws {
-        let file = try CStrategyFiles.write("halves2", """
-            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries)
-            {
-            \tu32 *w = (u32 *)(void *)&st->stolen_time;
-            \tu32 hi = READ_ONCE(w[1]);
-            \treturn (u64)hi << 32 | READ_ONCE(w[0]);
-            }
-            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v)
-            {
-            \tu32 *w = (u32 *)(void *)&st->stolen_time;
-            \tWRITE_ONCE(w[0], (u32)v);
-            \tWRITE_ONCE(w[1], (u32)(v >> 32));
-            }
-            """)
+        let file = try CStrategyFiles.halves("halves2")
         let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--reads", "20000"])
         #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
         let table = r.stdout.split(separator: "\n").first { $0.hasPrefix("stolen-time  torn") }.map(String.init) ?? ""

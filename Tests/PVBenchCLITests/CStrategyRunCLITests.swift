@@ -176,14 +176,7 @@ struct CStrategyRunCLITests {
 
     @Test("a crash in the file's code ends the run with the repetition and the thread named; an existing result file stays as it was")
     func crash() throws {
-        let file = try CStrategyFiles.write("crashes", """
-            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries) { return READ_ONCE(st->stolen_time); }
-            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v)
-            {
-            \tif ((u32)(v >> 32) > 1) *(volatile u64 *)0 = v;
-            \tWRITE_ONCE(st->stolen_time, v);
-            }
-            """)
+        let file = try CStrategyFiles.steal("crashes", writerFirst: ["if ((u32)(v >> 32) > 1) *(volatile u64 *)0 = v;"])
         let json = Self.scratch("kept.json")
         try Data("{\"kept\": true}\n".utf8).write(to: URL(fileURLWithPath: json))
         let r = try CLI.run(["run", "--scenario", "steal-clock", "--c", file, "--json", json, "--force"] + Self.short)
@@ -216,15 +209,7 @@ struct CStrategyRunCLITests {
 
     @Test("a writer that never returns from the record's first store, made on the main thread before any repetition, is reported hung")
     func setupHang() throws {
-        let file = try CStrategyFiles.write("hangs_setup", """
-            u64 pv_steal_read(struct pvclock_vcpu_stolen_time *st, u64 *retries) { return READ_ONCE(st->stolen_time); }
-            void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v)
-            {
-            \tstatic int calls;
-            \tif (calls++ == 0) for (;;) cpu_relax();
-            \tWRITE_ONCE(st->stolen_time, v);
-            }
-            """)
+        let file = try CStrategyFiles.steal("hangs_setup", writerFirst: ["static int calls;", "if (calls++ == 0) for (;;) cpu_relax();"])
         let r = try CLI.run(["run", "--scenario", "steal-clock", "--c", file] + Self.short, timeout: 90)
         #expect(r.status == 70, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stderr.contains("the case of C strategy \(file) hung: thread(s) pvbench (main) still in the case's setup "

@@ -14,19 +14,11 @@ struct CKernelModelTests {
     static let targets = CompileTarget.all.filter(CompileRunner.present)
     static let noGcc: Comment = "aarch64-linux-gnu-gcc/objdump not installed (Debian gcc-aarch64-linux-gnu, binutils-aarch64-linux-gnu)"
 
-    static let herd7: [String: String] = {
-        let file = CompiledLitmusTests.fixtures.appendingPathComponent("kernels-herd7.txt")
-        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-        return Dictionary(text.split(separator: "\n").filter { $0.hasPrefix("Observation ") }.map {
-            (String($0.split(separator: " ")[1]), String($0))
-        }, uniquingKeysWith: { a, _ in a })
-    }()
+    static let fixture = Herd7Fixture(CompiledLitmusTests.fixtures.appendingPathComponent("kernels-herd7.txt"))
+    static let herd7 = fixture.observations
 
     /// Lifted files herd7 gave no answer for here (the fixture's `unfinished` lines): pvbench's verdict stands alone.
-    static let unfinished: Set<String> = {
-        let text = (try? String(contentsOf: CompiledLitmusTests.fixtures.appendingPathComponent("kernels-herd7.txt"), encoding: .utf8)) ?? ""
-        return Set(text.split(separator: "\n").filter { $0.hasPrefix("unfinished ") }.map { String($0.split(separator: " ")[1]) })
-    }()
+    static let unfinished = fixture.names(after: "unfinished")
 
     /// Strategy × record with a C writer or reader.
     static let pairs: [(StrategyKind, SharedRecordKind)] = StrategyKind.allCases.flatMap { k in

@@ -17,21 +17,16 @@ import Testing
        .enabled(if: Tool.find("cc") != nil, "no C compiler (cc) on PATH"),
        .enabled(if: !CompiledStrategyTests.targets.isEmpty, "no compiler and disassembler installed for any target (docs/compiled.md)"))
 struct CStrategyCompiledTests {
-    static let fixture: [Substring] = {
-        let file = CompiledLitmusTests.fixtures.appendingPathComponent("c-strategies-herd7.txt")
-        return ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n")
-    }()
+    static let fixture = Herd7Fixture(CompiledLitmusTests.fixtures.appendingPathComponent("c-strategies-herd7.txt"))
 
     /// herd7's Observation line per lifted test.
-    static let herd7: [String: String] = Dictionary(fixture.filter { $0.hasPrefix("Observation ") }.map {
-        (String($0.split(separator: " ")[1]), String($0))
-    }, uniquingKeysWith: { a, _ in a })
+    static let herd7 = fixture.observations
 
     /// Lifted tests herd7 did not finish on the machine the fixture was recorded on (said in the fixture, with the time given).
-    static let unfinished: Set<String> = Set(fixture.filter { $0.hasPrefix("Unfinished ") }.map { String($0.split(separator: " ")[1]) })
+    static let unfinished = fixture.names(after: "Unfinished")
 
     /// Lifted tests herd7 `-speedcheck fast` found a witness for (its verdict, not its counts: it stops at the first).
-    static let allowedFast: Set<String> = Set(fixture.filter { $0.hasPrefix("Allowed ") }.map { String($0.split(separator: " ")[1]) })
+    static let allowedFast = fixture.names(after: "Allowed")
 
     /// The model side of `example`, its lifted files compared with herd7's answers.
     /// The directory is kept when a comparison fails (the message names it), removed otherwise.

@@ -13,12 +13,7 @@ struct CStrategyLKMMTests {
     static let fixtures = Tool.packageRoot.appendingPathComponent("Tests/PVHarnessTests/Fixtures/lkmm-c-strategies")
 
     /// herd7's Observation line per test.
-    static let herd7: [String: String] = {
-        let text = (try? String(contentsOf: fixtures.appendingPathComponent("herd7.txt"), encoding: .utf8)) ?? ""
-        return Dictionary(text.split(separator: "\n").filter { $0.hasPrefix("Observation ") }.map {
-            (String($0.split(separator: " ")[1]), String($0))
-        }, uniquingKeysWith: { a, _ in a })
-    }()
+    static let herd7 = Herd7Fixture(fixtures.appendingPathComponent("herd7.txt")).observations
 
     static let examples: [(String, [SharedRecordKind])] = [
         ("read_once", [.stolenTime, .preempted]), ("seqcount", [.stolenTime]), ("seqcount_normb", [.stolenTime]), ("ldp_record", [.stolenTime]),

@@ -36,12 +36,7 @@ struct CompiledLitmusTests {
 
     static let fixtures = Tool.packageRoot.appendingPathComponent("Tests/PVHarnessTests/Fixtures/compiled")
 
-    static let herd7: [String: String] = {
-        let text = (try? String(contentsOf: fixtures.appendingPathComponent("herd7.txt"), encoding: .utf8)) ?? ""
-        return Dictionary(text.split(separator: "\n").filter { $0.hasPrefix("Observation ") }.map {
-            (String($0.split(separator: " ")[1]), String($0))
-        }, uniquingKeysWith: { a, _ in a })
-    }()
+    static let herd7 = Herd7Fixture(fixtures.appendingPathComponent("herd7.txt")).observations
 
     static func load(_ name: String) throws -> CLitmusTest {
         try CLitmusParser.parse(String(contentsOf: fixtures.appendingPathComponent("\(name).litmus"), encoding: .utf8))

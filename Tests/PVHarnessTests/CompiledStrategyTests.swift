@@ -16,13 +16,7 @@ import Testing
 /// in 200 s on the busy 2-core machine the fixtures were recorded on).
 @Suite("The seqlock reader compiled, lifted and checked")
 struct CompiledStrategyTests {
-    static let herd7: [String: String] = {
-        let file = CompiledLitmusTests.fixtures.appendingPathComponent("strategies-herd7.txt")
-        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-        return Dictionary(text.split(separator: "\n").filter { $0.hasPrefix("Observation ") }.map {
-            (String($0.split(separator: " ")[1]), String($0))
-        }, uniquingKeysWith: { a, _ in a })
-    }()
+    static let herd7 = Herd7Fixture(CompiledLitmusTests.fixtures.appendingPathComponent("strategies-herd7.txt")).observations
 
     static let targets = CompileTarget.all.filter(CompileRunner.present)
 

@@ -66,6 +66,11 @@ struct CompiledLiftTests {
         return try ObjdumpLifter.lift(test, source: try CompiledSource(test, arch: arch), objdump: objdump, arch: arch, name: "SB+mb+lifted")
     }
 
+    /// `objdump` with every line that contains `old` replaced by `new`.
+    func replacing(_ old: String, _ new: String, in objdump: String) -> String {
+        objdump.split(separator: "\n", omittingEmptySubsequences: false).map { $0.contains(old) ? new : String($0) }.joined(separator: "\n")
+    }
+
     func refusal(_ objdump: String, _ arch: CompileTarget.Arch = .armv8) -> String {
         do { _ = try lift(objdump, arch); return "lifted" } catch { return "\(error)" }
     }
@@ -109,9 +114,6 @@ struct CompiledLiftTests {
 
     @Test("arm64: a backward branch (a wait loop) lifted with its label and unrolled; register-offset addresses as herd7 reads them")
     func loopAndRegisterOffset() throws {
-        func replacing(_ old: String, _ new: String, in s: String) -> String {
-            s.split(separator: "\n", omittingEmptySubsequences: false).map { $0.contains(old) ? new : String($0) }.joined(separator: "\n")
-        }
         // P0 waits for y: `c: ldr w0, [x1]; cbz w0, c` (the ldr's target moved to 0x10).
         let loop = replacing("   c:\tldr\tw0, [x1]", "   c:\tldr\tw0, [x1]\n  10:\tcbz\tw0, c <P0+0xc>",
                              in: replacing("  10:\tstr\tw0, [x2]", "  11:\tstr\tw0, [x2]", in: Self.sbArm64))
@@ -149,12 +151,9 @@ struct CompiledLiftTests {
 
     @Test("refused constructs name the instruction and its address")
     func refusals() {
-        func replacing(_ old: String, _ new: String, in s: String = CompiledLiftTests.sbArm64) -> String {
-            s.split(separator: "\n", omittingEmptySubsequences: false).map { $0.contains(old) ? new : String($0) }.joined(separator: "\n")
-        }
-        #expect(refusal(replacing("   8:\tdmb\tish", "   8:\tbl\t0 <foo>")).contains("P0 at 0x8: 'bl 0 <foo>': a call"))
-        #expect(refusal(replacing("   8:\tdmb\tish", "   8:\tstr\tw3, [sp, #12]")).contains("P0 at 0x8: 'str w3, [sp, #12]': a stack access"))
-        #expect(refusal(replacing("   c:\tldr\tw0, [x1]", "   c:\tcbnz\tw3, 40 <P0+0x40>")).contains("P0 at 0xc: 'cbnz w3, 40 <P0+0x40>': a branch out of the function"))
+        #expect(refusal(replacing("   8:\tdmb\tish", "   8:\tbl\t0 <foo>", in: Self.sbArm64)).contains("P0 at 0x8: 'bl 0 <foo>': a call"))
+        #expect(refusal(replacing("   8:\tdmb\tish", "   8:\tstr\tw3, [sp, #12]", in: Self.sbArm64)).contains("P0 at 0x8: 'str w3, [sp, #12]': a stack access"))
+        #expect(refusal(replacing("   c:\tldr\tw0, [x1]", "   c:\tcbnz\tw3, 40 <P0+0x40>", in: Self.sbArm64)).contains("P0 at 0xc: 'cbnz w3, 40 <P0+0x40>': a branch out of the function"))
         #expect(refusal(replacing("   6:\tlock addl $0x0,-0x4(%rsp)", "   6:\tlock cmpxchg %edx,(%rdi)", in: Self.sbX86), .x86_64)
             .contains("a LOCK'd read-modify-write"))
         #expect(refusal(replacing("   e:\tmov    %eax,(%rdx)", "   e:\tjne    20 <P0+0x20>", in: Self.sbX86), .x86_64)
@@ -167,7 +166,7 @@ struct CompiledLiftTests {
             .contains("'sete   %al': a flag-dependent instruction other than a jump"))
         #expect(refusal(replacing("   e:\tmov    %eax,(%rdx)", "   e:\tlea    0x8(%rdi),%rax", in: Self.sbX86), .x86_64)
             .contains("an address computation (LEA) other than a register plus a constant, or on an argument pointer"))
-        #expect(refusal(replacing("   c:\tldr\tw0, [x1]", "   c:\tldr\tw0, [x1]\n\t\t\tc: R_AARCH64_LDST32_ABS_LO12_NC\tz")).contains("P0 at 0xc: relocation R_AARCH64_LDST32_ABS_LO12_NC"))
+        #expect(refusal(replacing("   c:\tldr\tw0, [x1]", "   c:\tldr\tw0, [x1]\n\t\t\tc: R_AARCH64_LDST32_ABS_LO12_NC\tz", in: Self.sbArm64)).contains("P0 at 0xc: relocation R_AARCH64_LDST32_ABS_LO12_NC"))
         #expect(refusal(replacing("   c:\tmov    (%rsi),%eax", "   c:\tmov    (%rax),%eax", in: Self.sbX86), .x86_64)
             .contains("P0 at 0xc: 'mov    (%rax),%eax': an access through (%rax)"))
         #expect(refusal(replacing("   6:\tlock addl $0x0,-0x4(%rsp)", "   6:\tmov    %eax,-0x4(%rsp)", in: Self.sbX86), .x86_64)
@@ -296,18 +295,15 @@ struct CompiledLiftTests {
 
     @Test("x86 rewrites keep the width and the flags: a 64-bit TEST ANDs all 64 bits, a constant reaching the high half and a LEA before a jump or into 16 bits are refused; one attempt says how to ask that it completes")
     func rewritesKeepWidthAndFlags() throws {
-        func replacing(_ old: String, _ new: String, in s: String = CompiledLiftTests.recordX86) -> String {
-            s.split(separator: "\n", omittingEmptySubsequences: false).map { $0.contains(old) ? new : String($0) }.joined(separator: "\n")
-        }
         // `test %rcx,%rcx` of the 64-bit value: a torn high half over a zero low half is not zero.
-        let (wide, _) = try liftRecord(replacing("  93:\ttest   $0x1,%al", "  93:\ttest   %rax,%rax"), .x86_64)
+        let (wide, _) = try liftRecord(replacing("  93:\ttest   $0x1,%al", "  93:\ttest   %rax,%rax", in: Self.recordX86), .x86_64)
         #expect(wide.text.contains("movq %rax,%r14") && wide.text.contains("and %rax,%r14") && !wide.text.contains("movl %eax,%r14d"), "\(wide.text)")
         func refused(_ objdump: String) -> String {
             do { _ = try liftRecord(objdump, .x86_64); return "lifted" } catch { return "\(error)" }
         }
-        #expect(refused(replacing("  93:\ttest   $0x1,%al", "  93:\ttest   $0x80000000,%rax")).contains("a 64-bit TEST with a constant that reaches the high half"))
-        #expect(refused(replacing("  53:\tlea    0x1(%rax),%edx", "  53:\tlea    0x1(%rax),%dx")).contains("a LEA into a 16- or 8-bit register"))
-        #expect(refused(replacing("  56:\tmov    %edx,0x10(%rdi)", "  56:\tjmp    59 <P0+0x9>")).contains("a LEA followed by a flag reader or a jump"))
+        #expect(refused(replacing("  93:\ttest   $0x1,%al", "  93:\ttest   $0x80000000,%rax", in: Self.recordX86)).contains("a 64-bit TEST with a constant that reaches the high half"))
+        #expect(refused(replacing("  53:\tlea    0x1(%rax),%edx", "  53:\tlea    0x1(%rax),%dx", in: Self.recordX86)).contains("a LEA into a 16- or 8-bit register"))
+        #expect(refused(replacing("  56:\tmov    %edx,0x10(%rdi)", "  56:\tjmp    59 <P0+0x9>", in: Self.recordX86)).contains("a LEA followed by a flag reader or a jump"))
         // The one-attempt question's companion: some execution completes the attempt.
         let (arm, _) = try liftRecord(Self.recordArm64, .armv8)
         #expect(arm.attemptCompletes == "exists (1:X9=0)")
