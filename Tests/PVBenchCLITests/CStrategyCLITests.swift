@@ -117,9 +117,18 @@ struct CStrategyCLITests {
     @Test("a writer that never returns is reported hung, by thread, once the run has stopped")
     func hang() throws {
         let file = try CStrategyFiles.steal("hangs", writerFirst: ["if ((u32)(v >> 32) > 1000) for (;;) cpu_relax();"])
-        let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--duration", "0.5"], timeout: 60)
+        let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--duration", "0.5"], environment: CLI.hangSooner, timeout: 60)
         #expect(r.status == 70, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stderr.contains("C strategy \(file) hung: thread(s) hv-w0 still inside the file's code"), "\(r.stderr)")
+    }
+
+    @Test("PVBENCH_HANG_SECONDS that is not seconds in (0, 3600] is refused in one line before the file is compiled",
+          arguments: ["soon", "0", "-1", "nan", "3601"])
+    func badHangSeconds(value: String) throws {
+        let r = try CLI.run(["validate", "--c", CStrategyFiles.example("read_once")], environment: ["PVBENCH_HANG_SECONDS": value])
+        #expect(r.status != 0 && r.stdout.isEmpty, "\(r.stdout)\n\(r.stderr)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("PVBENCH_HANG_SECONDS='\(value)' is not a number of seconds in (0, 3600]"), "\(r.stderr)")
     }
 
     @Test("abi --c-header prints a header that compiles on its own and declares the four prototypes")

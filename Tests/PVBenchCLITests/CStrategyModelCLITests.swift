@@ -130,7 +130,7 @@ struct CStrategyModelCLITests {
             }
             void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v) { WRITE_ONCE(st->stolen_time, v); }
             """)
-        let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--reads", "100000"], timeout: 90)
+        let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--reads", "100000"], environment: CLI.hangSooner, timeout: 90)
         #expect(r.status == 70, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stderr.contains("C strategy \(file) hung: thread(s) gst-r0 completed no read for"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: try Self.buildDirectory(r.stdout)), "the build directory is removed")

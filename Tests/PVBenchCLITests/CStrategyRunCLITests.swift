@@ -199,10 +199,11 @@ struct CStrategyRunCLITests {
             void pv_steal_write(struct pvclock_vcpu_stolen_time *st, u64 v) { WRITE_ONCE(st->stolen_time, v); }
             """)
         let json = Self.scratch("hang.json")
-        let r = try CLI.run(["run", "--scenario", "steal-clock", "--c", file, "--json", json] + Self.short, timeout: 90)
+        let r = try CLI.run(["run", "--scenario", "steal-clock", "--c", file, "--json", json] + Self.short,
+                            environment: CLI.hangSooner, timeout: 90)
         #expect(r.status == 70, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stderr.contains("the case of C strategy \(file) hung: thread(s) "), "\(r.stderr)")
-        #expect(r.stderr.contains("still running 10.0 seconds after the run was stopped (repetition 1/2 of case steal-clock/hangs/"),
+        #expect(r.stderr.contains("still running 3.0 seconds after the run was stopped (repetition 1/2 of case steal-clock/hangs/"),
                 "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: json), "no result file half-written")
     }
@@ -210,10 +211,10 @@ struct CStrategyRunCLITests {
     @Test("a writer that never returns from the record's first store, made on the main thread before any repetition, is reported hung")
     func setupHang() throws {
         let file = try CStrategyFiles.steal("hangs_setup", writerFirst: ["static int calls;", "if (calls++ == 0) for (;;) cpu_relax();"])
-        let r = try CLI.run(["run", "--scenario", "steal-clock", "--c", file] + Self.short, timeout: 90)
+        let r = try CLI.run(["run", "--scenario", "steal-clock", "--c", file] + Self.short, environment: CLI.hangSooner, timeout: 90)
         #expect(r.status == 70, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stderr.contains("the case of C strategy \(file) hung: thread(s) pvbench (main) still in the case's setup "
-            + "(storing the records' first values) 10.0 seconds after it began (case steal-clock/hangs_setup/"), "\(r.stderr)")
+            + "(storing the records' first values) 3.0 seconds after it began (case steal-clock/hangs_setup/"), "\(r.stderr)")
     }
 
     @Test("a file named like a built-in, or two files with one name, are refused: results could not tell them apart")

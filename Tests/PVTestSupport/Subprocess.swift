@@ -12,11 +12,15 @@ public struct SubprocessResult: Sendable {
 /// read concurrently (so a large output cannot block the child), terminated
 /// after `timeout` seconds. Shared by the test targets.
 public enum Subprocess {
+    /// `environment`: variables set (or replaced) over this process's own.
     public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
-                           timeout: TimeInterval = 120) throws -> SubprocessResult {
+                           environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> SubprocessResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
