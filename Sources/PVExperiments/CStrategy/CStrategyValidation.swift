@@ -10,17 +10,36 @@ public struct CStrategyCaseResult: RacedCase, Sendable, Codable, Equatable {
     public var name: String
     public var record: SharedRecordKind
     public var mode: DetectorMode
-    public var readers: [ReaderVerdict]
-    public var writes: UInt64
-    public var elapsedNanoseconds: UInt64
-    public var timeToFirstViolationNanoseconds: UInt64?
     /// A C strategy claims what every strategy is for: no torn and no
     /// backwards value. A violation fails the run, as a safe built-in's does.
-    public var verdict: ValidationVerdict
-    public var inconclusiveReason: String?
-    public var threads: [PinnedThreadReport]
+    public var race: RaceOutcome
 
     public var observationName: String { name }
+
+    enum CodingKeys: String, CodingKey { case name, record, mode }
+
+    init(name: String, record: SharedRecordKind, mode: DetectorMode, race: ValidationRunner.Race) {
+        self.name = name
+        self.record = record
+        self.mode = mode
+        self.race = RaceOutcome(race, claimsSafety: true)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        (name, record, mode) = try (c.decode(String.self, forKey: .name), c.decode(SharedRecordKind.self, forKey: .record),
+                                    c.decode(DetectorMode.self, forKey: .mode))
+        race = try RaceOutcome(from: decoder)
+    }
+
+    /// Its own fields, then the race's, in one object (as ``ValidationCaseResult``'s).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(record, forKey: .record)
+        try c.encode(mode, forKey: .mode)
+        try race.encode(to: encoder)
+    }
 }
 
 /// `pvbench validate --c FILE.c`: the file's pairs raced by the torn/backwards
@@ -81,15 +100,7 @@ public struct CStrategyValidation: Sendable {
             } catch {
                 throw .setup(error)
             }
-            let total = race.readers.reduce(ReaderCounts()) { $0 + $1.counts }
-            let verdict = ValidationVerdict(claimsSafety: true, counts: total, undecidable: race.runLimit != nil)
-            results.append(CStrategyCaseResult(
-                name: name, record: record, mode: mode, readers: race.readers, writes: race.writes,
-                elapsedNanoseconds: race.elapsedNanoseconds, timeToFirstViolationNanoseconds: race.timeToFirstViolationNanoseconds,
-                verdict: verdict,
-                inconclusiveReason: verdict == .inconclusive
-                    ? ValidationCaseResult.reason(claimsSafety: true, total: total, readers: race.readers, runLimit: race.runLimit) : nil,
-                threads: race.threads))
+            results.append(CStrategyCaseResult(name: name, record: record, mode: mode, race: race))
         }
         return CStrategyValidation(file: file, placement: runner.placement, budget: request.budget, cases: results)
     }

@@ -1,47 +1,43 @@
 import PVRuntime
 import PVHost
 
-/// Everything one validation case measured.
+/// Everything one validation case measured: the case, whether its
+/// strategy claims safety, and its race (flat in JSON, as it always was).
 public struct ValidationCaseResult: RacedCase, Sendable, Codable, Equatable {
     public var validationCase: ValidationCase
     public var claimsSafety: Bool
-    /// One entry per reader thread, in reader order.
-    public var readers: [ReaderVerdict]
-    public var writes: UInt64
-    public var elapsedNanoseconds: UInt64
-    /// From the reader's start to the first violation any reader saw.
-    public var timeToFirstViolationNanoseconds: UInt64?
-    public var verdict: ValidationVerdict
-    /// Why the case is inconclusive (nil unless ``verdict`` is inconclusive).
-    public var inconclusiveReason: String?
-    /// Threads as they ran (planned and observed CPUs).
-    public var threads: [PinnedThreadReport]
+    public var race: RaceOutcome
 
+    init(validationCase: ValidationCase, claimsSafety: Bool, race: ValidationRunner.Race) {
+        self.validationCase = validationCase
+        self.claimsSafety = claimsSafety
+        self.race = RaceOutcome(race, claimsSafety: claimsSafety)
+    }
+
+    /// A result from its parts (made-up races in tests and examples).
     public init(validationCase: ValidationCase, claimsSafety: Bool, readers: [ReaderVerdict], writes: UInt64,
                 elapsedNanoseconds: UInt64, timeToFirstViolationNanoseconds: UInt64?, threads: [PinnedThreadReport],
                 runLimit: String? = nil) {
-        self.validationCase = validationCase
-        self.claimsSafety = claimsSafety
-        self.readers = readers
-        self.writes = writes
-        self.elapsedNanoseconds = elapsedNanoseconds
-        self.timeToFirstViolationNanoseconds = timeToFirstViolationNanoseconds
-        self.threads = threads
-        let total = readers.reduce(ReaderCounts()) { $0 + $1.counts }
-        self.verdict = ValidationVerdict(claimsSafety: claimsSafety, counts: total, undecidable: runLimit != nil)
-        self.inconclusiveReason = verdict == .inconclusive
-            ? Self.reason(claimsSafety: claimsSafety, total: total, readers: readers, runLimit: runLimit) : nil
+        let race = ValidationRunner.Race(readers: readers, writes: writes, elapsedNanoseconds: elapsedNanoseconds,
+                                         timeToFirstViolationNanoseconds: timeToFirstViolationNanoseconds,
+                                         threads: threads, runLimit: runLimit)
+        self.init(validationCase: validationCase, claimsSafety: claimsSafety, race: race)
     }
 
-    static func reason(claimsSafety: Bool, total: ReaderCounts, readers: [ReaderVerdict], runLimit: String?) -> String {
-        if !claimsSafety, total.undecided == 0, runLimit == nil { return "no tear seen in \(total.reads) reads" }
-        if !claimsSafety, total.undecided == 0, let runLimit { return runLimit }
-        var parts: [String] = []
-        if total.unexplained > 0 { parts.append("\(total.unexplained) never-written values not decoded as a mix of two writes") }
-        if total.unordered > 0 { parts.append("\(total.unordered) stress values whose order could not be told") }
-        if let runLimit { parts.append(runLimit) }
-        if let first = readers.compactMap(\.firstUndecided).first { parts.append("first: \(first)") }
-        return parts.joined(separator: "; ")
+    enum CodingKeys: String, CodingKey { case validationCase, claimsSafety }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        validationCase = try c.decode(ValidationCase.self, forKey: .validationCase)
+        claimsSafety = try c.decode(Bool.self, forKey: .claimsSafety)
+        race = try RaceOutcome(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(validationCase, forKey: .validationCase)
+        try c.encode(claimsSafety, forKey: .claimsSafety)
+        try race.encode(to: encoder)
     }
 
     public var observationName: String { validationCase.description }
@@ -59,13 +55,25 @@ public struct ValidationCaseResult: RacedCase, Sendable, Codable, Equatable {
 
 /// A raced case's per-reader verdicts, summed and named for its Observation line.
 public protocol RacedCase {
-    /// One entry per reader thread, in reader order.
-    var readers: [ReaderVerdict] { get }
+    /// What the race measured, and its verdict.
+    var race: RaceOutcome { get }
     /// The case's name in tables and the Observation line.
     var observationName: String { get }
 }
 
 extension RacedCase {
+    /// One entry per reader thread, in reader order.
+    public var readers: [ReaderVerdict] { race.readers }
+    public var writes: UInt64 { race.writes }
+    public var elapsedNanoseconds: UInt64 { race.elapsedNanoseconds }
+    /// From the reader's start to the first violation any reader saw.
+    public var timeToFirstViolationNanoseconds: UInt64? { race.timeToFirstViolationNanoseconds }
+    public var verdict: ValidationVerdict { race.verdict }
+    /// Why the case is inconclusive (nil unless ``verdict`` is inconclusive).
+    public var inconclusiveReason: String? { race.inconclusiveReason }
+    /// Threads as they ran (planned and observed CPUs).
+    public var threads: [PinnedThreadReport] { race.threads }
+
     /// Counts summed over readers.
     public var total: ReaderCounts { readers.reduce(ReaderCounts()) { $0 + $1.counts } }
 

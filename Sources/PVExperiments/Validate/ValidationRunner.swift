@@ -64,11 +64,7 @@ public struct ValidationRunner: Sendable {
                                   progress: (@Sendable (UInt64, Double) -> Void)?) throws -> ValidationCaseResult {
         let race = try self.race(S.self, mode: validationCase.mode, limit: validationCase.tearInvisibleReason,
                                  progress: progress)
-        return ValidationCaseResult(
-            validationCase: validationCase, claimsSafety: validationCase.strategy.claimsSafety, readers: race.readers,
-            writes: race.writes, elapsedNanoseconds: race.elapsedNanoseconds,
-            timeToFirstViolationNanoseconds: race.timeToFirstViolationNanoseconds, threads: race.threads,
-            runLimit: race.runLimit)
+        return ValidationCaseResult(validationCase: validationCase, claimsSafety: validationCase.strategy.claimsSafety, race: race)
     }
 
     /// What one race measured, before it is named as a case.
