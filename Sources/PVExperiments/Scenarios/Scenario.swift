@@ -77,17 +77,6 @@ public struct SuiteCase: Sendable, Equatable {
     public var updateInterval: UInt64 = 0
     /// The scenario's own parameters for this case (those not set: the base's).
     public var parameters = ScenarioParameterSet()
-
-    public init(strategy: StrategyKind = .relaxed, layout: VCPULayout = .cacheline, vcpus: Int = 1,
-                seconds: Double, repetitions: Int, warmup: Double = 0.2, updateInterval: UInt64 = 0) {
-        self.strategy = strategy
-        self.layout = layout
-        self.vcpus = vcpus
-        self.seconds = seconds
-        self.repetitions = repetitions
-        self.warmup = warmup
-        self.updateInterval = updateInterval
-    }
 }
 
 extension Scenario {
