@@ -22,7 +22,7 @@ struct CaseContext: Sendable {
     var threads: [PinnedThreadSpec] { placement.threadSpecs() }
 
     /// ns → counter ticks.
-    func ticks(_ ns: UInt64) -> UInt64 { UInt64((Double(ns) * runner.clock.frequencyHz / 1e9).rounded()) }
+    func ticks(_ ns: UInt64) -> UInt64 { runner.ticks(ns) }
 
     /// Entries per thread's transition log: enough for every flip of the run.
     var logCapacity: Int {
