@@ -32,18 +32,20 @@ struct RoundOptions: ParsableArguments {
 
 /// How the emulated hypervisor paces its updates and preemptions.
 struct TimingOptions: ParsableArguments {
-    /// The scenarios whose hypervisor paces its updates.
-    static var paced: String { ScenarioKind.allCases.filter { $0.type.usesUpdateInterval }.map(\.rawValue).joined(separator: ", ") }
+    /// The scenarios that read an option, for its help.
+    static func scenarios(_ reads: (any Scenario.Type) -> Bool) -> String {
+        ScenarioKind.allCases.filter { reads($0.type) }.map(\.rawValue).joined(separator: ", ")
+    }
 
-    @Option(help: ArgumentHelp("\(paced): time between hypervisor updates; 0 = back to back.", valueName: "time"),
+    @Option(help: ArgumentHelp("\(scenarios { $0.usesUpdateInterval }): time between hypervisor updates; 0 = back to back.", valueName: "time"),
             transform: { try DurationParser.nanoseconds($0, option: "--update-interval") })
     var updateInterval: UInt64 = 0
 
-    @Option(help: ArgumentHelp("preempt-poll, spin-on-owner: time a vCPU runs between preemptions (default 20us).", valueName: "time"),
+    @Option(help: ArgumentHelp("\(scenarios { $0.usesFlipDurations }): time a vCPU runs between preemptions (default 20us).", valueName: "time"),
             transform: { try DurationParser.nanoseconds($0, option: "--run-duration") })
     var runDuration: UInt64 = 20_000
 
-    @Option(help: ArgumentHelp("preempt-poll, spin-on-owner: time a vCPU stays preempted (default 20us).", valueName: "time"),
+    @Option(help: ArgumentHelp("\(scenarios { $0.usesFlipDurations }): time a vCPU stays preempted (default 20us).", valueName: "time"),
             transform: { try DurationParser.nanoseconds($0, option: "--preempted-duration") })
     var preemptedDuration: UInt64 = 20_000
 }

@@ -12,12 +12,9 @@ extension RunCommand {
 
     /// The one case the options describe (a suite's base).
     var base: RunSettings {
-        var request = PlacementRequest(relation: relation.relation ?? .auto, memory: memory.memory, oversubscribe: cpus.oversubscribe)
-        request.writerCPUs = cpus.writerCPUs
-        request.readerCPUs = cpus.readerCPUs
         var base = RunSettings(
             scenario: scenario ?? .default, strategy: strategy.first ?? .relaxed, layout: layout, implementation: impl, vcpus: vcpus,
-            readers: readers, writers: writers, placement: request, duration: rounds.duration ?? 0.3, warmup: rounds.warmup,
+            readers: placement.readers, writers: placement.writers, placement: placement.request, duration: rounds.duration ?? 0.3, warmup: rounds.warmup,
             repetitions: rounds.repetitions ?? 9, updateInterval: timing.updateInterval, runDuration: timing.runDuration,
             preemptedDuration: timing.preemptedDuration)
         base.warmup = min(base.warmup, max(base.duration, 0.01))

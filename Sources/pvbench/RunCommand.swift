@@ -42,15 +42,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "vCPUs emulated (records in the region).")
     var vcpus: Int = 1
 
-    @Option(help: "Guest reader threads.")
-    var readers: Int = 1
-
-    @Option(help: "Hypervisor writer threads.")
-    var writers: Int = 1
-
-    @OptionGroup var relation: RelationOption
-    @OptionGroup var memory: MemoryOption
-    @OptionGroup var cpus: CPUChoiceOptions
+    @OptionGroup var placement: PlacementOptions
     @OptionGroup var rounds: RoundOptions
     @OptionGroup var timing: TimingOptions
 

@@ -57,6 +57,25 @@ struct CPUChoiceOptions: ParsableArguments {
     var given: Bool { writerCPUs != nil || readerCPUs != nil || oversubscribe }
 }
 
+/// The threads of each side and where they go (run, topology).
+struct PlacementOptions: ParsableArguments {
+    @Option(help: "Hypervisor writer threads.")
+    var writers: Int = 1
+
+    @Option(help: "Guest reader threads.")
+    var readers: Int = 1
+
+    @OptionGroup var relation: RelationOption
+    @OptionGroup var memory: MemoryOption
+    @OptionGroup var cpus: CPUChoiceOptions
+
+    /// What these options ask the planner for (`auto` where no relation is given).
+    var request: PlacementRequest {
+        PlacementRequest(writers: writers, readers: readers, relation: relation.relation ?? .auto, memory: memory.memory,
+                         oversubscribe: cpus.oversubscribe, writerCPUs: cpus.writerCPUs, readerCPUs: cpus.readerCPUs)
+    }
+}
+
 /// The message for a library error, with the settings named by this
 /// command's flags (`relationFlag`: `--placement` or `--relation`).
 func commandLineMessage(_ error: any Error, relationFlag: String = "--placement") -> String {

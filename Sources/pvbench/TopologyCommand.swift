@@ -31,29 +31,17 @@ struct TopologyCommand: ParsableCommand {
     @Flag(help: "Print the concrete placement for --writers/--readers/--relation/--memory.")
     var plan = false
 
-    @Option(help: "Hypervisor writer threads to place.")
-    var writers: Int = 1
-
-    @Option(help: "Guest reader threads to place.")
-    var readers: Int = 1
-
-    @OptionGroup var relation: RelationOption
-    @OptionGroup var memory: MemoryOption
-    @OptionGroup var cpus: CPUChoiceOptions
+    @OptionGroup var placement: PlacementOptions
 
     func validate() throws {
+        let (writers, readers) = (placement.writers, placement.readers)
         guard writers >= 0, readers >= 0, writers <= 4096, readers <= 4096, writers + readers >= 1, writers + readers <= 4096 else {
             throw ValidationError("--writers and --readers must be >= 0 with 1 ... 4096 threads in all, got \(writers) and \(readers)")
         }
         if capture != nil, plan { throw ValidationError("--capture and --plan do different things; give one") }
         if force, capture == nil { throw ValidationError("--force only applies to --capture") }
-        let planOnly = cpus.given || (relation.relation ?? .auto) != .auto
+        let planOnly = placement.cpus.given || (placement.relation.relation ?? .auto) != .auto
         if planOnly, !plan { throw ValidationError("--relation, --writer-cpus, --reader-cpus and --oversubscribe need --plan") }
-    }
-
-    var request: PlacementRequest {
-        PlacementRequest(writers: writers, readers: readers, relation: relation.relation ?? .auto, memory: memory.memory,
-                         oversubscribe: cpus.oversubscribe, writerCPUs: cpus.writerCPUs, readerCPUs: cpus.readerCPUs)
     }
 
     func run() throws {
@@ -67,13 +55,14 @@ struct TopologyCommand: ParsableCommand {
         }
         let topology: Topology
         do { topology = try TopologyReport.load(sysfsRoot: sysfsRoot) } catch let error as TopologyError { throw RuntimeError(error.description) }
+        let request = placement.request
         if plan {
-            let placement: Placement
-            do { placement = try PlacementPlanner.plan(request, on: topology) } catch let error as PlacementError {
+            let planned: Placement
+            do { planned = try PlacementPlanner.plan(request, on: topology) } catch let error as PlacementError {
                 throw ValidationError(commandLineMessage(error, relationFlag: "--relation"))
             }
-            if json { return try printJSON(TopologyReport.PlanDocument(request: request, placement: placement)) }
-            return print(TopologyText.describe(placement, request: request, on: topology, oversubscribe: "--oversubscribe"))
+            if json { return try printJSON(TopologyReport.PlanDocument(request: request, placement: planned)) }
+            return print(TopologyText.describe(planned, request: request, on: topology, oversubscribe: "--oversubscribe"))
         }
         let possible = TopologyReport.possibilities(on: topology, request: request) { $0 == .relation ? "--relation" : "--memory" }
         if json { return try printJSON(TopologyReport.TopologyDocument(topology: topology, placements: possible)) }

@@ -19,17 +19,15 @@ extension ValidateCommand {
         let file: CStrategyFile
         do throws(CStrategyError) { file = try compiled.load() } catch { throw RuntimeError(error.description) }
         let progress = ProgressLine()
-        let result: CStrategyValidation
+        let report: CStrategyReport
         do throws(ValidateError) {
-            result = try CStrategyValidation.run(file, request, progress: progress.update)
+            report = try CStrategyReport.run(file, request, progress: progress.update)
         } catch {
             progress.finish()
             throw Self.commandLineError(error)
         }
-        let model = CStrategyModel.check(file, directory: URL(fileURLWithPath: file.library).deletingLastPathComponent(), progress: progress.update)
-        let cost = CStrategyCost.measure(file)
         progress.finish()
-        let report = CStrategyReport(validation: result, model: model, cost: cost)
+        let result = report.validation
         if json { try printJSON(report) } else { print(report.text) }
         if !result.failed.isEmpty {
             throw RuntimeError("C strategy \(file.name) showed a violation: \(result.failed.map(\.name).joined(separator: ", "))")

@@ -1,3 +1,4 @@
+import Foundation
 import PVModel
 import PVResults
 import PVRuntime
@@ -9,13 +10,16 @@ public struct CStrategyReport: Sendable {
     public var model: CStrategyModel
     public var cost: CStrategyCost
     /// This machine's architecture as the model names it (x86-64 shows nothing only ARMv8 allows).
-    public var hostIsArm64: Bool
+    public var hostIsArm64 = LitmusTarget.host?.model == .armv8
 
-    public init(validation: CStrategyValidation, model: CStrategyModel, cost: CStrategyCost) {
-        self.validation = validation
-        self.model = model
-        self.cost = cost
-        hostIsArm64 = LitmusTarget.host?.model == .armv8
+    /// Races the file on this machine, checks its compiled code under each
+    /// model and LKMM (in its build directory), and measures its reads.
+    public static func run(_ file: CStrategyFile, _ request: ValidateRequest,
+                           progress: @escaping @Sendable (String) -> Void = { _ in }) throws(ValidateError) -> CStrategyReport {
+        let validation = try CStrategyValidation.run(file, request, progress: progress)
+        let directory = URL(fileURLWithPath: file.library).deletingLastPathComponent()
+        return CStrategyReport(validation: validation, model: CStrategyModel.check(file, directory: directory, progress: progress),
+                               cost: CStrategyCost.measure(file))
     }
 
     /// Targets whose compiled code a model allows a torn or backwards value

@@ -3,10 +3,12 @@ import PVHost
 import PVResults
 import PVRuntime
 
-/// What every record scenario's case starts from: the emulated machine with
-/// its records located and prepared for the strategy, the plan, and the
-/// runner that repeats the workload.
-struct CaseContext {
+/// What every record scenario's case starts from, and what its workload
+/// holds (``RecordWorkload``: the machine whose memory the records are in
+/// lives as long as it does): the emulated machine with its records
+/// located and prepared for the strategy, the plan, and the runner that
+/// repeats the workload.
+struct CaseContext: Sendable {
     let runner: ScenarioRunner
     let settings: RunSettings
     let placement: Placement
@@ -20,7 +22,7 @@ struct CaseContext {
     var threads: [PinnedThreadSpec] { placement.threadSpecs() }
 
     /// ns → counter ticks.
-    func ticks(_ ns: UInt64) -> UInt64 { UInt64((Double(ns) * runner.clock.frequencyHz / 1e9).rounded()) }
+    func ticks(_ ns: UInt64) -> UInt64 { runner.ticks(ns) }
 
     /// Entries per thread's transition log: enough for every flip of the run.
     var logCapacity: Int {
@@ -83,4 +85,17 @@ struct CaseBuilder<Sc: RecordScenario>: RecordVisitor {
                                   hypervisor: hypervisor, guest: guest, pages: pages)
         return try Sc.runCase(S.self, in: context)
     }
+}
+
+/// A record scenario's workload: its case's settings, threads and records
+/// are its case context's, its own figures and kernels beside them.
+protocol RecordWorkload: ScenarioWorkload {
+    var caseContext: CaseContext { get }
+}
+
+extension RecordWorkload {
+    var settings: RunSettings { caseContext.settings }
+    var threads: [PinnedThreadSpec] { caseContext.threads }
+    var hypervisor: RecordArray { caseContext.hypervisor }
+    var guest: RecordArray { caseContext.guest }
 }

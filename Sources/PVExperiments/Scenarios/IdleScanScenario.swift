@@ -34,8 +34,7 @@ public enum IdleScanScenario: RecordScenario {
     static func runCase<S: RecordStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
         let settings = c.settings
         let workload = IdleScanWorkload<S>(
-            settings: settings, threads: c.threads, hypervisorFlags: c.hypervisor, guestFlags: c.guest,
-            updateIntervalTicks: c.ticks(settings.updateInterval),
+            caseContext: c, updateIntervalTicks: c.ticks(settings.updateInterval),
             scansPerBatch: max(1, settings.readBatch / settings.vcpus),
             cScan: settings.implementation == .c ? settings.strategy.builtIn.flatMap(cScan) : nil)
         return try c.repeatCase(workload)
@@ -53,11 +52,8 @@ public enum IdleScanScenario: RecordScenario {
 /// their vCPUs' flags one after another (every `updateInterval` ns, or back
 /// to back); each guest reader scans every vCPU's flag, over and over.
 /// Reports scans/s and ns per flag.
-struct IdleScanWorkload<S: RecordStrategy>: ScenarioWorkload {
-    let settings: RunSettings
-    let threads: [PinnedThreadSpec]
-    let hypervisorFlags: RecordArray
-    let guestFlags: RecordArray
+struct IdleScanWorkload<S: RecordStrategy>: RecordWorkload {
+    let caseContext: CaseContext
     let updateIntervalTicks: UInt64
     /// Scans per kernel call.
     let scansPerBatch: Int
@@ -76,10 +72,10 @@ struct IdleScanWorkload<S: RecordStrategy>: ScenarioWorkload {
             var deadline = CycleClock.now()
             let window = measuredLoop(control, thread: context.index) { _ in
                 // One vCPU's sched-out or sched-in per operation.
-                pvHypervisorSetPreempted(S.self, flags: RecordArray(base: hypervisorFlags[v], stride: 1, count: 1),
+                pvHypervisorSetPreempted(S.self, flags: RecordArray(base: hypervisor[v], stride: 1, count: 1),
                                          first: 0, step: 1, state: pass & 1)
                 v &+= step
-                if v >= hypervisorFlags.count { v = w; pass &+= 1 }
+                if v >= hypervisor.count { v = w; pass &+= 1 }
                 if updateIntervalTicks > 0 {
                     deadline &+= updateIntervalTicks
                     pvSpinUntil(deadline) { control.phase.isStopped }
@@ -93,7 +89,7 @@ struct IdleScanWorkload<S: RecordStrategy>: ScenarioWorkload {
         var seen: UInt64 = 0
         let scans = scansPerBatch
         let window = measuredLoop(control, thread: context.index, onMeasureStart: { previous = CycleClock.now() }) { measuring in
-            let set = cScan?(guestFlags, scans) ?? pvGuestIdleScan(S.self, flags: guestFlags, scans: scans)
+            let set = cScan?(guest, scans) ?? pvGuestIdleScan(S.self, flags: guest, scans: scans)
             if measuring {
                 seen &+= set
                 let now = CycleClock.now()
@@ -118,7 +114,7 @@ struct IdleScanWorkload<S: RecordStrategy>: ScenarioWorkload {
         }
         var figures = ReaderTally.figures(readers, clock: clock, operation: "scans", latencyPrefix: "scan_cost_",
                                           operationsPerSample: scansPerBatch)
-        let n = Double(guestFlags.count)
+        let n = Double(guest.count)
         figures.counters["ns_per_flag"] = figures.nanosecondsPerOperation / n
         figures.counters["flags_per_second"] = (figures.counters["scans_per_second"] ?? 0) * n
         figures.counters["updates_per_second"] = updates

@@ -8,11 +8,6 @@ public struct ImplementationComparison: Sendable {
     public var swift: CaseResult
     public var c: CaseResult
 
-    public init(swift: CaseResult, c: CaseResult) {
-        self.swift = swift
-        self.c = c
-    }
-
     /// Swift time per operation / C time per operation: the median of the
     /// per-round ratios (1.05 means the Swift loop is 5 % slower), with its
     /// 95 % interval. Nil when either has no measurement.

@@ -254,12 +254,10 @@ public enum OvercommitScenario: Scenario {
                 let workload = OvercommitProbeWorkload<P, T>(vcpus: vcpus)
                 return try runner.repeatCase(workload, settings, placement, pages: nil, extra: [:])
             case .lock:
-                let ticks = UInt64((Double(o.criticalSection) * runner.clock.frequencyHz / 1e9).rounded())
-                let workload = OvercommitLockWorkload<P, T>(vcpus: vcpus, lock: GuestLock(), csTicks: ticks)
+                let workload = OvercommitLockWorkload<P, T>(vcpus: vcpus, lock: GuestLock(), csTicks: runner.ticks(o.criticalSection))
                 return try runner.repeatCase(workload, settings, placement, pages: nil, extra: [:])
             case .steal:
-                let workload = OvercommitStealWorkload<P, T>(
-                    vcpus: vcpus, tickTicks: UInt64((Double(o.tick) * runner.clock.frequencyHz / 1e9).rounded()))
+                let workload = OvercommitStealWorkload<P, T>(vcpus: vcpus, tickTicks: runner.ticks(o.tick))
                 return try runner.repeatCase(workload, settings, placement, pages: nil, extra: [:])
             }
         }

@@ -15,6 +15,7 @@ public enum PreemptPollScenario: RecordScenario {
     public static let records: [SharedRecordKind] = [.preempted]
     public static let figures = HeadlineFigures(rate: .rate("polls"), costPrefix: "poll_cost_", latencyPrefix: "visibility_")
     public static let faults: Set<InjectedFault.Kind> = [.dropWrites, .release]
+    public static let usesFlipDurations = true
 
     public static func hasCKernel(_ strategy: StrategyKind) -> Bool { cPollKernel(strategy) != nil }
 
@@ -23,18 +24,12 @@ public enum PreemptPollScenario: RecordScenario {
         return [StrategyKind.relaxed, .acquireRelease, .seqCst].map { SuiteCase(strategy: $0, seconds: 0.3, repetitions: 9, warmup: 0.05) }
     }
 
-    public static func validate(_ s: RunSettings) throws(RunSettingsError) {
-        try validateStrategyCase(s)
-        if s.runDuration == 0 || s.preemptedDuration == 0 { throw .needsNonZero([.runDuration, .preemptedDuration], kind) }
-    }
-
     static func runCase<S: RecordStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
         let settings = c.settings, faults = settings.faults
         let floor = try c.c2cFloor()
         var workload = PreemptPollWorkload<S>(
-            settings: settings, threads: c.threads, hypervisorFlags: c.hypervisor, guestFlags: c.guest,
-            runTicks: c.ticks(settings.runDuration), preemptedTicks: c.ticks(settings.preemptedDuration),
-            batch: settings.readBatch, logCapacity: c.logCapacity,
+            caseContext: c, runTicks: c.ticks(settings.runDuration), preemptedTicks: c.ticks(settings.preemptedDuration),
+            batch: settings.readBatch,
             cPoll: settings.implementation == .c ? settings.strategy.builtIn.flatMap(cPoll) : nil)
         workload.dropEvery = UInt64(faults.dropEvery)
         // Threads sharing a CPU take turns: a round trip is a context switch,
@@ -95,17 +90,12 @@ public enum PreemptPollScenario: RecordScenario {
 /// reader's stamp moved onto the writer's counter by the offset the threads
 /// measure between their CPUs before and after the window
 /// (``CounterOffsetExchange``); `visibility_one_way_raw_p50_ns` is without it.
-struct PreemptPollWorkload<S: RecordStrategy>: ScenarioWorkload {
-    let settings: RunSettings
-    let threads: [PinnedThreadSpec]
-    let hypervisorFlags: RecordArray
-    let guestFlags: RecordArray
+struct PreemptPollWorkload<S: RecordStrategy>: RecordWorkload {
+    let caseContext: CaseContext
     let runTicks: UInt64
     let preemptedTicks: UInt64
     /// Polls per kernel call when nothing changes.
     let batch: Int
-    /// Log capacity per thread.
-    let logCapacity: Int
     let cPoll: (@Sendable (RecordArray, UnsafeMutablePointer<UInt32>, inout Int, Int) -> (polls: Int, changed: Int))?
     /// `--inject drop-writes`: every Nth flip's stores are skipped.
     var dropEvery: UInt64 = 0
@@ -144,7 +134,7 @@ struct PreemptPollWorkload<S: RecordStrategy>: ScenarioWorkload {
 
     private func writer(_ w: Int, _ control: RepetitionControl) -> Tally {
         let step = settings.writers
-        var log = TransitionLog(capacity: logCapacity)
+        var log = TransitionLog(capacity: caseContext.logCapacity)
         var state: UInt32 = 0
         let phase = control.phase
         var flips: UInt64 = 0
@@ -158,11 +148,11 @@ struct PreemptPollWorkload<S: RecordStrategy>: ScenarioWorkload {
             flips &+= 1
             let t = CycleClock.now()
             if releaseTicks > 0, releasedUntil == nil, t >= nextRelease {
-                for v in stride(from: w, to: hypervisorFlags.count, by: step) { release(v) }
+                for v in stride(from: w, to: hypervisor.count, by: step) { release(v) }
                 releasedUntil = t &+ releaseTicks / 2
                 nextRelease = t &+ releaseTicks
             } else if let until = releasedUntil, t >= until {
-                for v in stride(from: w, to: hypervisorFlags.count, by: step) { register(v) }
+                for v in stride(from: w, to: hypervisor.count, by: step) { register(v) }
                 releasedUntil = nil
             }
             let deadline = t &+ (state == 1 ? preemptedTicks : runTicks)
@@ -170,7 +160,7 @@ struct PreemptPollWorkload<S: RecordStrategy>: ScenarioWorkload {
                 log.append(ticks: t, vcpu: w, state: state | TransitionLog.droppedBit)
                 pvSpinUntil(deadline) { phase.isStopped }
             } else {
-                pvHypervisorSetPreempted(S.self, flags: hypervisorFlags, first: w, step: step, state: state)
+                pvHypervisorSetPreempted(S.self, flags: hypervisor, first: w, step: step, state: state)
                 log.append(ticks: t, vcpu: w, state: state)
                 if let answers, armed != 0 {
                     answers.spin(writer: w, state: state, armed: armed, start: t, until: deadline,
@@ -181,21 +171,21 @@ struct PreemptPollWorkload<S: RecordStrategy>: ScenarioWorkload {
             }
             return 1
         }
-        if releasedUntil != nil { for v in stride(from: w, to: hypervisorFlags.count, by: step) { register(v) } }
+        if releasedUntil != nil { for v in stride(from: w, to: hypervisor.count, by: step) { register(v) } }
         // Leave the vCPUs running (sched-in) for whatever runs next.
-        pvHypervisorSetPreempted(S.self, flags: hypervisorFlags, first: w, step: step, state: 0)
-        let owned = stride(from: w, to: hypervisorFlags.count, by: step).underestimatedCount
+        pvHypervisorSetPreempted(S.self, flags: hypervisor, first: w, step: step, state: 0)
+        let owned = stride(from: w, to: hypervisor.count, by: step).underestimatedCount
         return .writer(window: window, log: log, vcpus: owned, offset: CounterOffsetReading(),
                        halfRoundTrips: halfRoundTrips)
     }
 
     private func reader(_ thread: Int, _ control: RepetitionControl) -> Tally {
-        let n = guestFlags.count
+        let n = guest.count
         let last = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
         defer { last.deallocate() }
         var retries: UInt64 = 0
-        for v in 0 ..< n { last[v] = pvFlagState(S.Target.self, S.read(guestFlags[v], retries: &retries)) }
-        var observations = TransitionLog(capacity: logCapacity)
+        for v in 0 ..< n { last[v] = pvFlagState(S.Target.self, S.read(guest[v], retries: &retries)) }
+        var observations = TransitionLog(capacity: caseContext.logCapacity)
         var recorder = LatencyRecorder(conversion: control.conversion)
         var check = MonotonicCheck<S.Target>()
         var cursor = 0
@@ -204,9 +194,9 @@ struct PreemptPollWorkload<S: RecordStrategy>: ScenarioWorkload {
         let window = measuredLoop(control, thread: thread, onMeasureStart: { previous = CycleClock.now() }) { measuring in
             let polls: Int, changed: Int
             if let cPoll {
-                (polls, changed) = cPoll(guestFlags, last, &cursor, batch)
+                (polls, changed) = cPoll(guest, last, &cursor, batch)
             } else {
-                let r = pvGuestPreemptPoll(S.self, flags: guestFlags, last: last, cursor: &cursor, maxPolls: batch)
+                let r = pvGuestPreemptPoll(S.self, flags: guest, last: last, cursor: &cursor, maxPolls: batch)
                 (polls, changed) = (r.polls, r.changed)
                 if let value = r.value { check.observe(value) }
             }
@@ -239,7 +229,7 @@ struct PreemptPollWorkload<S: RecordStrategy>: ScenarioWorkload {
         memory.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
         let last = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
         defer { memory.deallocate(); last.deallocate() }
-        let flag = RecordArray(base: memory + 64 + Int(bitPattern: guestFlags.base) & 63, stride: 64, count: 1)
+        let flag = RecordArray(base: memory + 64 + Int(bitPattern: guest.base) & 63, stride: 64, count: 1)
         var retries: UInt64 = 0
         last[0] = pvFlagState(S.Target.self, S.read(flag[0], retries: &retries))
         var state = last[0]

@@ -34,6 +34,9 @@ public protocol Scenario: Sendable {
     /// Whether the hypervisor side paces its updates by `updateInterval`
     /// (and so whether the result name says the interval).
     static var usesUpdateInterval: Bool { get }
+    /// Whether the hypervisor side flips `preempted` by `runDuration` and
+    /// `preemptedDuration` (and so needs both above 0).
+    static var usesFlipDurations: Bool { get }
     /// Whether its threads are off their CPUs by design (overcommitted
     /// vCPUs), so off-CPU time does not make a repetition disturbed.
     static var descheduledByDesign: Bool { get }
@@ -74,17 +77,6 @@ public struct SuiteCase: Sendable, Equatable {
     public var updateInterval: UInt64 = 0
     /// The scenario's own parameters for this case (those not set: the base's).
     public var parameters = ScenarioParameterSet()
-
-    public init(strategy: StrategyKind = .relaxed, layout: VCPULayout = .cacheline, vcpus: Int = 1,
-                seconds: Double, repetitions: Int, warmup: Double = 0.2, updateInterval: UInt64 = 0) {
-        self.strategy = strategy
-        self.layout = layout
-        self.vcpus = vcpus
-        self.seconds = seconds
-        self.repetitions = repetitions
-        self.warmup = warmup
-        self.updateInterval = updateInterval
-    }
 }
 
 extension Scenario {
@@ -102,6 +94,7 @@ extension Scenario {
     public static var representativeVCPUs: Int { 1 }
     public static var vcpuSweep: [Int] { [1, 4] }
     public static var usesUpdateInterval: Bool { false }
+    public static var usesFlipDurations: Bool { false }
     public static var descheduledByDesign: Bool { false }
 
     /// The main record the guest reads, nil when there is none (c2c).
@@ -159,7 +152,7 @@ extension Scenario {
 
     /// The checks every scenario with a record makes: writers per vCPU, the
     /// strategy applies, a C kernel exists when asked for, faults only with
-    /// Swift kernels.
+    /// Swift kernels, flip durations above 0 where it flips.
     public static func validateStrategyCase(_ s: RunSettings) throws(RunSettingsError) {
         guard s.writers <= s.vcpus else { throw .writersExceedVCPUs(writers: s.writers, vcpus: s.vcpus) }
         guard target(for: s.strategy) != nil else {
@@ -173,6 +166,9 @@ extension Scenario {
             throw .noCKernel(scenario: kind, strategy: s.strategy, withC: cKernelStrategies)
         }
         if !s.faults.isEmpty, s.implementation == .c, s.faults != [.unpinnable] { throw .faultsNeedSwiftKernels }
+        if usesFlipDurations, s.runDuration == 0 || s.preemptedDuration == 0 {
+            throw .needsNonZero([.runDuration, .preemptedDuration], kind)
+        }
     }
 
     /// A C file without a pair for any record this scenario's guest reads.

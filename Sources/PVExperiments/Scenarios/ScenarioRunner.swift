@@ -134,6 +134,9 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
+    /// ns → counter ticks of ``clock``.
+    func ticks(_ ns: UInt64) -> UInt64 { UInt64((Double(ns) * clock.frequencyHz / 1e9).rounded()) }
+
     /// One-way c2c latency on the writer/reader CPU pair of `placement`,
     /// measured now for `seconds`, to put visibility latency beside it.
     func c2cFloor(_ placement: Placement, seconds: Double) throws -> Double? {

@@ -51,21 +51,11 @@ public struct RepetitionFigures: Sendable {
     /// Flat counters for the result row.
     public var counters: [String: Double]
     /// What the detector saw, over all readers (warm-up included).
-    public var violations: ReaderCounts
+    public var violations = ReaderCounts()
     /// The first violation, described, if any.
     public var firstViolation: String?
     /// Things the reader of the result should know.
-    public var notes: [String]
-
-    public init(iterations: Int64, nanosecondsPerOperation: Double, counters: [String: Double],
-                violations: ReaderCounts = ReaderCounts(), firstViolation: String? = nil, notes: [String] = []) {
-        self.iterations = iterations
-        self.nanosecondsPerOperation = nanosecondsPerOperation
-        self.counters = counters
-        self.violations = violations
-        self.firstViolation = firstViolation
-        self.notes = notes
-    }
+    public var notes: [String] = []
 }
 
 /// Measured window of one thread: operations between the start of the

@@ -16,14 +16,10 @@ public enum SpinOnOwnerScenario: RecordScenario {
     public static let records: [SharedRecordKind] = [.preempted]
     public static let figures = HeadlineFigures(rate: .rate("episodes"), costPrefix: "spin_with_pv_", latencyPrefix: "breakout_")
     public static let faults: Set<InjectedFault.Kind> = [.dropWrites]
+    public static let usesFlipDurations = true
 
     public static func cases(in suite: Suite) -> [SuiteCase] {
         suite == .default ? [SuiteCase(seconds: 0.3, repetitions: 9, warmup: 0.05)] : defaultCases(in: suite)
-    }
-
-    public static func validate(_ s: RunSettings) throws(RunSettingsError) {
-        try validateStrategyCase(s)
-        if s.runDuration == 0 || s.preemptedDuration == 0 { throw .needsNonZero([.runDuration, .preemptedDuration], kind) }
     }
 
     static func runCase<S: RecordStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
@@ -35,9 +31,9 @@ public enum SpinOnOwnerScenario: RecordScenario {
                                 stride: 64, count: settings.writers)
         for w in 0 ..< settings.writers { SharedU32(locks[w]).storeRelease(0) }
         var workload = SpinOnOwnerWorkload<S>(
-            settings: settings, threads: c.threads, hypervisorFlags: c.hypervisor, guestFlags: c.guest, locks: locks,
+            caseContext: c, locks: locks,
             runTicks: c.ticks(settings.runDuration), preemptedTicks: c.ticks(settings.preemptedDuration),
-            logCapacity: c.logCapacity, answers: FlipAnswers(readers: settings.readers, writers: settings.writers))
+            answers: FlipAnswers(readers: settings.readers, writers: settings.writers))
         workload.dropEvery = UInt64(settings.faults.dropEvery)
         return try c.repeatCase(workload, extra: floor)
     }
@@ -59,16 +55,12 @@ public enum SpinOnOwnerScenario: RecordScenario {
 /// counter offset in it. `breakout_one_way_raw_p50_ns` is the waiter's
 /// stamp minus the owner's, uncorrected for the offset between their
 /// counters.
-struct SpinOnOwnerWorkload<S: RecordStrategy>: ScenarioWorkload {
-    let settings: RunSettings
-    let threads: [PinnedThreadSpec]
-    let hypervisorFlags: RecordArray
-    let guestFlags: RecordArray
+struct SpinOnOwnerWorkload<S: RecordStrategy>: RecordWorkload {
+    let caseContext: CaseContext
     /// One lock word per owner, in guest RAM, 64 bytes apart.
     let locks: RecordArray
     let runTicks: UInt64
     let preemptedTicks: UInt64
-    let logCapacity: Int
     /// The waiters' answers the owners time round trips by.
     let answers: FlipAnswers
     /// `--inject drop-writes`: every Nth preemption's `preempted = 1` store is
@@ -94,8 +86,8 @@ struct SpinOnOwnerWorkload<S: RecordStrategy>: ScenarioWorkload {
 
     private func owner(_ w: Int, _ control: RepetitionControl) -> Tally {
         let lock = SharedU32(locks[w])
-        let own = RecordArray(base: hypervisorFlags[w], stride: 1, count: 1)
-        var log = TransitionLog(capacity: logCapacity)
+        let own = RecordArray(base: hypervisor[w], stride: 1, count: 1)
+        var log = TransitionLog(capacity: caseContext.logCapacity)
         let phase = control.phase
         let tail = max(1, runTicks / 4)
         var episodes: UInt64 = 0
@@ -131,9 +123,9 @@ struct SpinOnOwnerWorkload<S: RecordStrategy>: ScenarioWorkload {
     private func waiter(_ r: Int, _ control: RepetitionControl) -> Tally {
         let o = r % settings.writers
         let lock = SharedU32(locks[o])
-        let ownerFlag = guestFlags[o]
+        let ownerFlag = guest[o]
         let phase = control.phase
-        var breakOuts = TransitionLog(capacity: logCapacity)
+        var breakOuts = TransitionLog(capacity: caseContext.logCapacity)
         var withPV = LatencyRecorder(conversion: control.conversion)
         var withoutPV = LatencyRecorder(conversion: control.conversion)
         var preemptedEpisodes: UInt64 = 0

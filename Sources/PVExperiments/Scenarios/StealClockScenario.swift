@@ -37,8 +37,7 @@ public enum StealClockScenario: RecordScenario {
     static func runCase<S: RecordStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {
         let settings = c.settings, faults = settings.faults
         var workload = StealClockWorkload<S>(
-            settings: settings, threads: c.threads, hypervisorRecords: c.hypervisor, guestRecords: c.guest,
-            updateIntervalTicks: c.ticks(settings.updateInterval),
+            caseContext: c, updateIntervalTicks: c.ticks(settings.updateInterval),
             // A stalled writer makes reads slow: small batches still end near the window's end.
             batch: faults.stall == nil ? settings.readBatch : 64,
             cReader: settings.implementation == .c ? settings.strategy.builtIn.flatMap(cReader) : nil)
@@ -85,11 +84,8 @@ public enum StealClockScenario: RecordScenario {
 /// strategy); guest readers call `para_steal_clock()` back to back on their
 /// own vCPU's record (reader r reads vCPU r mod vcpus), every value through
 /// the detector (monotonic: invariant fields, never backwards).
-struct StealClockWorkload<S: RecordStrategy>: ScenarioWorkload {
-    let settings: RunSettings
-    let threads: [PinnedThreadSpec]
-    let hypervisorRecords: RecordArray
-    let guestRecords: RecordArray
+struct StealClockWorkload<S: RecordStrategy>: RecordWorkload {
+    let caseContext: CaseContext
     let updateIntervalTicks: UInt64
     /// Reads per kernel call (one clock read per call).
     let batch: Int
@@ -129,14 +125,14 @@ struct StealClockWorkload<S: RecordStrategy>: ScenarioWorkload {
         // With a rate or a stall, small batches so the phase is still checked often.
         let count = updateIntervalTicks == 0 && stallEvery == 0 ? 256 : 1
         let window = measuredLoop(control, thread: w) { measuring in
-            pvHypervisorStealUpdates(S.self, records: hypervisorRecords, first: w, step: step, cursor: &cursor,
+            pvHypervisorStealUpdates(S.self, records: hypervisor, first: w, step: step, cursor: &cursor,
                                      count: count, index: &index, intervalTicks: updateIntervalTicks,
                                      deadline: &deadline, stallEvery: stallEvery, stallTicks: stallTicks,
                                      stalls: &stalls)
             if releaseTicks > 0, CycleClock.now() >= nextRelease {
                 // The record is released and set up again (CPU hot-unplug and
                 // re-plug): PV_TIME_ST zeroes it; stolen time restarts at 0.
-                for v in stride(from: w, to: hypervisorRecords.count, by: step) {
+                for v in stride(from: w, to: hypervisor.count, by: step) {
                     resets.announceReset()
                     reissue(v)
                 }
@@ -149,7 +145,7 @@ struct StealClockWorkload<S: RecordStrategy>: ScenarioWorkload {
     }
 
     private func reader(_ r: Int, _ control: RepetitionControl) -> ReaderTally {
-        let record = guestRecords[r % guestRecords.count]
+        let record = guest[r % guest.count]
         var recorder = LatencyRecorder(conversion: control.conversion)
         var previous: UInt64 = 0
         let batch = batch
