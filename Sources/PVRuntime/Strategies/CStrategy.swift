@@ -19,35 +19,26 @@ public enum CStrategyFunctions {
         public init() {}
     }
 
-    /// How many C strategy files one process can hold (``CSlot0`` … ``CSlot3``).
-    public static let slotCount = 4
+    /// Each slot's functions, by slot index (``CStrategySlot/index``).
+    nonisolated(unsafe) public static var slots = InlineArray<4, Entry>(repeating: Entry())
 
-    nonisolated(unsafe) public static var slot0 = Entry()
-    nonisolated(unsafe) public static var slot1 = Entry()
-    nonisolated(unsafe) public static var slot2 = Entry()
-    nonisolated(unsafe) public static var slot3 = Entry()
+    /// How many C strategy files one process can hold (``CSlot0`` … ``CSlot3``).
+    public static var slotCount: Int { slots.count }
 
     /// Binds the pair for `target` in `slot` to the functions at `read` and
     /// `write` (dlsym results; their types are the header's prototypes,
     /// checked when the file was compiled).
     public static func bind(slot: Int = 0, _ target: SharedRecordKind, read: UnsafeMutableRawPointer, write: UnsafeMutableRawPointer) {
-        precondition((0 ..< slotCount).contains(slot), "C strategy slot \(slot) out of 0..<\(slotCount)")
-        var entry = [slot0, slot1, slot2, slot3][slot]
+        precondition(slots.indices.contains(slot), "C strategy slot \(slot) out of 0..<\(slotCount)")
         switch target {
         case .stolenTime:
-            entry.stealRead = unsafeBitCast(read, to: StealRead.self)
-            entry.stealWrite = unsafeBitCast(write, to: StealWrite.self)
+            slots[slot].stealRead = unsafeBitCast(read, to: StealRead.self)
+            slots[slot].stealWrite = unsafeBitCast(write, to: StealWrite.self)
         case .preempted:
-            entry.preemptedRead = unsafeBitCast(read, to: PreemptedRead.self)
-            entry.preemptedWrite = unsafeBitCast(write, to: PreemptedWrite.self)
+            slots[slot].preemptedRead = unsafeBitCast(read, to: PreemptedRead.self)
+            slots[slot].preemptedWrite = unsafeBitCast(write, to: PreemptedWrite.self)
         case .record:
             return
-        }
-        switch slot {
-        case 0: slot0 = entry
-        case 1: slot1 = entry
-        case 2: slot2 = entry
-        default: slot3 = entry
         }
     }
 }
@@ -57,25 +48,18 @@ public enum CStrategyFunctions {
 /// over it calls that file's functions directly.
 public protocol CStrategySlot: SendableMetatype {
     static var index: Int { get }
-    static var functions: CStrategyFunctions.Entry { get }
 }
 
-public enum CSlot0: CStrategySlot {
-    public static var index: Int { 0 }
-    @inline(__always) public static var functions: CStrategyFunctions.Entry { CStrategyFunctions.slot0 }
+extension CStrategySlot {
+    /// The functions bound to this slot.
+    @inlinable @inline(__always)
+    public static var functions: CStrategyFunctions.Entry { CStrategyFunctions.slots[index] }
 }
-public enum CSlot1: CStrategySlot {
-    public static var index: Int { 1 }
-    @inline(__always) public static var functions: CStrategyFunctions.Entry { CStrategyFunctions.slot1 }
-}
-public enum CSlot2: CStrategySlot {
-    public static var index: Int { 2 }
-    @inline(__always) public static var functions: CStrategyFunctions.Entry { CStrategyFunctions.slot2 }
-}
-public enum CSlot3: CStrategySlot {
-    public static var index: Int { 3 }
-    @inline(__always) public static var functions: CStrategyFunctions.Entry { CStrategyFunctions.slot3 }
-}
+
+public enum CSlot0: CStrategySlot { @inlinable public static var index: Int { 0 } }
+public enum CSlot1: CStrategySlot { @inlinable public static var index: Int { 1 } }
+public enum CSlot2: CStrategySlot { @inlinable public static var index: Int { 2 } }
+public enum CSlot3: CStrategySlot { @inlinable public static var index: Int { 3 } }
 
 /// A strategy from a C file in slot `Slot`: each read and write is a call
 /// into the file's shared object. The record is the kernel's 64-byte struct

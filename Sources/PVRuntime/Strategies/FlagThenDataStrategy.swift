@@ -51,7 +51,5 @@ public enum FlagThenDataStrategy {
             m.store64(8, value, RelaxedOrdering.self)
             m.store32(validOffset, 1, RelaxedOrdering.self)
         }
-
-        public static func recordedValue(_ bits: UInt64) -> UInt64 { bits }
     }
 }

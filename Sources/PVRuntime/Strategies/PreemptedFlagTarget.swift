@@ -60,6 +60,8 @@ public enum PreemptedFlagTarget: SharedTarget {
 
     public static var byteCount: Int { 4 }
 
+    public static func recordedValue(_ bits: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: bits) }
+
     @inlinable @inline(__always)
     public static func specKey(_ value: UInt32) -> UInt64? { value <= 1 ? UInt64(value) : nil }
 

@@ -11,8 +11,6 @@ public protocol RecordableStrategy: OrderingStrategy {
     static func write<M: SharedAccessor>(_ m: inout M, _ value: Target.Value)
     /// The hypervisor's write with `midpoint` in the middle of the update.
     static func write<M: SharedAccessor>(_ m: inout M, _ value: Target.Value, midpoint: () -> Void)
-    /// A value the recorder's writer stores, from its bits (each field gets them, truncated).
-    static func recordedValue(_ bits: UInt64) -> Target.Value
     /// The word (offset, name) a reader checks before it accepts the data
     /// (a sequence, a valid flag), or nil when it loads the data alone.
     static var guardWord: (offset: Int, name: String)? { get }
@@ -33,6 +31,9 @@ extension RecordableStrategy {
     }
 
     public static var guardWord: (offset: Int, name: String)? { nil }
+
+    /// A value the recorder's writer stores, from its bits (``SharedTarget/recordedValue(_:)``).
+    public static func recordedValue(_ bits: UInt64) -> Target.Value { Target.recordedValue(bits) }
 
     @inlinable @inline(__always)
     public static func read(_ base: UnsafeMutableRawPointer, retries: inout UInt64) -> Target.Value {

@@ -5,8 +5,8 @@ import PVABI
 /// `kvm_steal_time` protocol, with or without its fences) and
 /// ``CKSequenceStrategy`` (Concurrency Kit's `ck_sequence`) are the
 /// protocols; ``SequencedRecord`` and ``SequencedStolenTime`` put one
-/// around the data of one target, so they share everything but the
-/// protocol itself. Written over a ``SharedAccessor``, like the data.
+/// around the data of one target (``SequenceProtectedStrategy``). Written
+/// over a ``SharedAccessor``, like the data.
 public protocol SequenceProtocol: SendableMetatype {
     /// The strategy's runtime name.
     static var kind: StrategyKind { get }
@@ -23,69 +23,69 @@ public protocol SequenceProtocol: SendableMetatype {
     static func writeProtected<M: SharedAccessor>(_ m: inout M, midpoint: () -> Void, _ body: (inout M) -> Void)
 }
 
-/// The whole 16-byte stolen-time record as one snapshot, protected by `P`.
-public enum SequencedRecord<P: SequenceProtocol>: RecordableStrategy {
-    public typealias Target = StolenTimeRecordTarget
-    public static var kind: StrategyKind { P.kind }
-    public static var footprint: Int { P.sequenceOffset + 4 }
+/// A strategy whose data accesses run inside a ``SequenceProtocol``: the
+/// bracket, the footprint and the guard word are written here once; a
+/// conformer says only which relaxed loads and stores move its data.
+public protocol SequenceProtectedStrategy: RecordableStrategy {
+    associatedtype Protection: SequenceProtocol
+    /// The data's relaxed loads, inside the read protocol.
+    static func loadData<M: SharedAccessor>(_ m: inout M) -> Target.Value
+    /// The data's relaxed stores, inside the write protocol.
+    static func storeData<M: SharedAccessor>(_ m: inout M, _ value: Target.Value)
+}
+
+extension SequenceProtectedStrategy {
+    public static var kind: StrategyKind { Protection.kind }
+    public static var footprint: Int { Protection.sequenceOffset + 4 }
     public static var requiredAlignment: Int { 8 }
-    public static var guardWord: (offset: Int, name: String)? { (P.sequenceOffset, "sequence") }
+    public static var guardWord: (offset: Int, name: String)? { (Protection.sequenceOffset, "sequence") }
 
     @inlinable @inline(__always)
-    public static func read<M: SharedAccessor>(_ m: inout M, retries: inout UInt64) -> RecordWords {
+    public static func read<M: SharedAccessor>(_ m: inout M, retries: inout UInt64) -> Target.Value {
         readBounded(&m, retries: &retries, limit: .max)!
     }
 
     @inlinable @inline(__always)
-    public static func readBounded<M: SharedAccessor>(_ m: inout M, retries: inout UInt64, limit: UInt64) -> RecordWords? {
-        P.readProtected(&m, retries: &retries, limit: limit) { m in
-            RecordWords(low: m.load64(0, RelaxedOrdering.self), high: m.load64(8, RelaxedOrdering.self))
-        }
+    public static func readBounded<M: SharedAccessor>(_ m: inout M, retries: inout UInt64, limit: UInt64) -> Target.Value? {
+        Protection.readProtected(&m, retries: &retries, limit: limit) { m in loadData(&m) }
     }
 
     @inlinable @inline(__always)
-    public static func write<M: SharedAccessor>(_ m: inout M, _ value: RecordWords) {
+    public static func write<M: SharedAccessor>(_ m: inout M, _ value: Target.Value) {
         write(&m, value, midpoint: {})
     }
 
     @inlinable @inline(__always)
-    public static func write<M: SharedAccessor>(_ m: inout M, _ value: RecordWords, midpoint: () -> Void) {
-        P.writeProtected(&m, midpoint: midpoint) { m in
-            m.store64(0, value.low, RelaxedOrdering.self)
-            m.store64(8, value.high, RelaxedOrdering.self)
-        }
+    public static func write<M: SharedAccessor>(_ m: inout M, _ value: Target.Value, midpoint: () -> Void) {
+        Protection.writeProtected(&m, midpoint: midpoint) { m in storeData(&m, value) }
+    }
+}
+
+/// The whole 16-byte stolen-time record as one snapshot, protected by `P`.
+public enum SequencedRecord<P: SequenceProtocol>: SequenceProtectedStrategy {
+    public typealias Target = StolenTimeRecordTarget
+    public typealias Protection = P
+
+    @inlinable @inline(__always)
+    public static func loadData<M: SharedAccessor>(_ m: inout M) -> RecordWords {
+        RecordWords(low: m.load64(0, RelaxedOrdering.self), high: m.load64(8, RelaxedOrdering.self))
     }
 
-    public static func recordedValue(_ bits: UInt64) -> RecordWords { RecordWords(low: bits, high: bits) }
+    @inlinable @inline(__always)
+    public static func storeData<M: SharedAccessor>(_ m: inout M, _ value: RecordWords) {
+        m.store64(0, value.low, RelaxedOrdering.self)
+        m.store64(8, value.high, RelaxedOrdering.self)
+    }
 }
 
 /// The 64-bit stolen_time field alone, protected by `P`.
-public enum SequencedStolenTime<P: SequenceProtocol>: RecordableStrategy {
+public enum SequencedStolenTime<P: SequenceProtocol>: SequenceProtectedStrategy {
     public typealias Target = StolenTimeFieldTarget
-    public static var kind: StrategyKind { P.kind }
-    public static var footprint: Int { P.sequenceOffset + 4 }
-    public static var requiredAlignment: Int { 8 }
-    public static var guardWord: (offset: Int, name: String)? { (P.sequenceOffset, "sequence") }
+    public typealias Protection = P
 
     @inlinable @inline(__always)
-    public static func read<M: SharedAccessor>(_ m: inout M, retries: inout UInt64) -> UInt64 {
-        readBounded(&m, retries: &retries, limit: .max)!
-    }
+    public static func loadData<M: SharedAccessor>(_ m: inout M) -> UInt64 { m.load64(8, RelaxedOrdering.self) }
 
     @inlinable @inline(__always)
-    public static func readBounded<M: SharedAccessor>(_ m: inout M, retries: inout UInt64, limit: UInt64) -> UInt64? {
-        P.readProtected(&m, retries: &retries, limit: limit) { m in m.load64(8, RelaxedOrdering.self) }
-    }
-
-    @inlinable @inline(__always)
-    public static func write<M: SharedAccessor>(_ m: inout M, _ value: UInt64) {
-        write(&m, value, midpoint: {})
-    }
-
-    @inlinable @inline(__always)
-    public static func write<M: SharedAccessor>(_ m: inout M, _ value: UInt64, midpoint: () -> Void) {
-        P.writeProtected(&m, midpoint: midpoint) { m in m.store64(8, value, RelaxedOrdering.self) }
-    }
-
-    public static func recordedValue(_ bits: UInt64) -> UInt64 { bits }
+    public static func storeData<M: SharedAccessor>(_ m: inout M, _ value: UInt64) { m.store64(8, value, RelaxedOrdering.self) }
 }

@@ -61,6 +61,12 @@ public protocol SharedTarget {
     static func equalBytes(_ a: Value, _ b: Value) -> UInt32
     /// Bytes in a value.
     static var byteCount: Int { get }
+
+    // MARK: model
+
+    /// The value the model checker's recorded writer stores for `bits`: each
+    /// field gets them, truncated.
+    static func recordedValue(_ bits: UInt64) -> Value
 }
 
 extension SharedTarget {

@@ -34,7 +34,6 @@ public enum SingleAccessStrategy<O: AccessOrdering> {
         public static func read<M: SharedAccessor>(_ m: inout M, retries: inout UInt64) -> UInt64 { m.load64(8, O.self) }
         @inlinable @inline(__always)
         public static func write<M: SharedAccessor>(_ m: inout M, _ value: UInt64) { m.store64(8, value, O.self) }
-        public static func recordedValue(_ bits: UInt64) -> UInt64 { bits }
     }
 
     /// The 32-bit preempted flag (block offset 0).
@@ -48,7 +47,6 @@ public enum SingleAccessStrategy<O: AccessOrdering> {
         public static func read<M: SharedAccessor>(_ m: inout M, retries: inout UInt64) -> UInt32 { m.load32(0, O.self) }
         @inlinable @inline(__always)
         public static func write<M: SharedAccessor>(_ m: inout M, _ value: UInt32) { m.store32(0, value, O.self) }
-        public static func recordedValue(_ bits: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: bits) }
     }
 }
 

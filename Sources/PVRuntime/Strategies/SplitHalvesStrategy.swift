@@ -37,8 +37,6 @@ public enum SplitHalvesStrategy {
             midpoint()
             m.store32(12, UInt32(truncatingIfNeeded: value >> 32), RelaxedOrdering.self)
         }
-
-        public static func recordedValue(_ bits: UInt64) -> UInt64 { bits }
     }
 
     /// The 16-byte record as two 64-bit halves.
@@ -62,7 +60,5 @@ public enum SplitHalvesStrategy {
             midpoint()
             m.store64(8, value.high, RelaxedOrdering.self)
         }
-
-        public static func recordedValue(_ bits: UInt64) -> RecordWords { RecordWords(low: bits, high: bits) }
     }
 }

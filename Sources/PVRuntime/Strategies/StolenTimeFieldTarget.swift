@@ -61,6 +61,8 @@ public enum StolenTimeFieldTarget: SharedTarget {
 
     public static var byteCount: Int { 8 }
 
+    public static func recordedValue(_ bits: UInt64) -> UInt64 { bits }
+
     @inlinable @inline(__always)
     public static func specKey(_ value: UInt64) -> UInt64? { value }
 

@@ -65,6 +65,8 @@ public enum StolenTimeRecordTarget: SharedTarget {
 
     public static var byteCount: Int { 16 }
 
+    public static func recordedValue(_ bits: UInt64) -> RecordWords { RecordWords(low: bits, high: bits) }
+
     @inlinable @inline(__always)
     public static func specKey(_ value: RecordWords) -> UInt64? { value.low == 0 ? value.high : nil }
 

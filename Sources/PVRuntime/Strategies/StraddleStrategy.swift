@@ -34,8 +34,6 @@ public enum StraddleStrategy {
 
         @inlinable @inline(__always)
         public static func write<M: SharedAccessor>(_ m: inout M, _ value: UInt64) { m.store64Unaligned(stolenTimeOffset, value) }
-
-        public static func recordedValue(_ bits: UInt64) -> UInt64 { bits }
     }
 
     /// The 32-bit preempted flag across two cache lines.
@@ -52,7 +50,5 @@ public enum StraddleStrategy {
 
         @inlinable @inline(__always)
         public static func write<M: SharedAccessor>(_ m: inout M, _ value: UInt32) { m.store32Unaligned(preemptedOffset, value) }
-
-        public static func recordedValue(_ bits: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: bits) }
     }
 }
