@@ -144,6 +144,6 @@ struct ScenarioOptionTests {
 
         var oc = RunSettings(scenario: .overcommit)
         oc.overcommit.pvSched = .both
-        #expect(try OvercommitScenario.expand(oc, on: topology).map(\.overcommit.pvSched) == [.on, .off])
+        #expect(OvercommitScenario.expand(oc, on: topology).map(\.overcommit.pvSched) == [.on, .off])
     }
 }

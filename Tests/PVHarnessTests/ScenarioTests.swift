@@ -191,7 +191,7 @@ struct VisibilityMatchingTests {
         let results = Mutex<[Int: Int64?]>([:])
         let specs = [PinnedThreadSpec(role: ThreadRole(custom: "off-hub"), cpu: cpus[0]),
                      PinnedThreadSpec(role: ThreadRole(custom: "off-ask"), cpu: cpus[1])]
-        try PinnedThreads.run(specs, stop: StopFlag(), oversubscribe: false) { context in
+        _ = try PinnedThreads.run(specs, stop: StopFlag(), oversubscribe: false) { context in
             let v = exchange.exchange(index: context.index, timeoutTicks: timeout)
             results.withLock { $0[context.index] = v }
         }

@@ -69,7 +69,7 @@ public struct RunReport: Sendable {
         context.harnessOverhead = overhead
         if !outcome.rounds.isEmpty {
             context.rounds = RoundsRecord(seed: outcome.seed, rounds: outcome.rounds.count, disturbedPolicy: request.disturbed.rawValue,
-                                          offCPUFraction: rule.offCPUFraction, rule: rule.description, idleFloor: idleFloor)
+                                          rule: rule, idleFloor: idleFloor)
             if outcome.probes.contains(where: { $0 != nil }) { context.rounds?.placementProbes = outcome.probes }
         }
         context.injectedFaults = request.faults.map(\.record)

@@ -9,14 +9,7 @@ public struct ReportPlot: Sendable, Equatable {
     /// The plotted figures as a tab-separated table with a header line, for
     /// other tools; the report writes it as `<name>.tsv`, with or without
     /// gnuplot. Nil: the plot has no separate data file.
-    public let data: String?
-
-    public init(name: String, title: String, script: String, data: String? = nil) {
-        self.name = name
-        self.title = title
-        self.script = script
-        self.data = data
-    }
+    public var data: String? = nil
 
     /// The data file's name, when there is one.
     public var dataFileName: String? { data.map { _ in "\(name).tsv" } }

@@ -33,7 +33,7 @@ extension BenchmarkEntry {
         if runs.count > 1 {
             for (figure, summary) in [("real_time", real)] + counterNames.sorted().map({ ($0, counterSummaries[$0]) }) {
                 if let w = summary?.spreadWarning(figure: "\(first.runName) \(figure)", threshold: largeSpreadThreshold) {
-                    warnings.append(RunWarning(.spread, w, caseName: first.runName, figure: figure))
+                    warnings.append(.spread(w, caseName: first.runName, figure: figure))
                 }
             }
         }

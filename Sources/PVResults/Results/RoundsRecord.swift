@@ -26,13 +26,13 @@ public struct RoundsRecord: Sendable, Codable, Equatable {
         case idleFloor = "idle_floor", placementProbes = "placement_probes_ns"
     }
 
-    public init(seed: UInt64, rounds: Int, disturbedPolicy: String, offCPUFraction: Double, rule: String,
-                idleFloor: IdleFloor? = nil) {
-        self.idleFloor = idleFloor
+    /// `rule`: the rule the repetitions were judged by (its fraction and its words are kept).
+    public init(seed: UInt64, rounds: Int, disturbedPolicy: String, rule: DisturbanceRule, idleFloor: IdleFloor? = nil) {
         self.seed = seed
         self.rounds = rounds
         self.disturbedPolicy = disturbedPolicy
-        self.offCPUFraction = offCPUFraction
-        self.rule = rule
+        offCPUFraction = rule.offCPUFraction
+        self.rule = rule.description
+        self.idleFloor = idleFloor
     }
 }

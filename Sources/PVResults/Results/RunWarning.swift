@@ -17,25 +17,37 @@ public struct RunWarning: Sendable, Equatable, CustomStringConvertible {
 
     public var category: Category
     public var text: String
-    /// For a spread warning: the case and the figure (a counter, or `real_time`).
+    /// For a spread warning: the case and the figure (a counter, or
+    /// `real_time`); for an all-disturbed one, the case.
     public var caseName: String?
     public var figure: String?
     /// The line for a terminal when ``text`` is longer than one should be;
     /// the details stay in ``text`` (the JSON, `--wide`).
     public var brief: String?
 
-    public init(_ category: Category, _ text: String, caseName: String? = nil, figure: String? = nil,
-                brief: String? = nil) {
+    /// A warning of `category`; `brief`: its line for a terminal, when
+    /// `text` is longer than one should be. The fields only one category
+    /// has come with that category's constructor (``spread(_:caseName:figure:)``,
+    /// ``allDisturbed(_:)``).
+    public init(_ category: Category, _ text: String, brief: String? = nil) {
         self.category = category
         self.text = text
-        self.caseName = caseName
-        self.figure = figure
         self.brief = brief
+    }
+
+    /// A figure of `caseName` whose repetitions vary by more than the threshold.
+    public static func spread(_ text: String, caseName: String, figure: String) -> RunWarning {
+        var w = RunWarning(.spread, text)
+        w.caseName = caseName
+        w.figure = figure
+        return w
     }
 
     /// Every repetition of `caseName` was disturbed and left out.
     public static func allDisturbed(_ caseName: String) -> RunWarning {
-        RunWarning(.allDisturbed, "\(caseName): every repetition was disturbed; no aggregate", caseName: caseName)
+        var w = RunWarning(.allDisturbed, "\(caseName): every repetition was disturbed; no aggregate")
+        w.caseName = caseName
+        return w
     }
 
     public var description: String { text }
