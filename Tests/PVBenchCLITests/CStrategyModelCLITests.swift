@@ -87,16 +87,24 @@ struct CStrategyModelCLITests {
         #endif
     }
 
+    /// `validate --c seqcount_normb.c`, once as JSON and once as the table,
+    /// shared by the two tests below: each run compiles the file for every
+    /// target, lifts and checks it, and the two tests read the same runs.
+    /// (Made on first use; a failure to spawn fails each test that reads it.)
+    static let seqcountNoRmbRuns = Result { () throws -> (json: CLIResult, text: CLIResult) in
+        let arguments = ["validate", "--c", CStrategyFiles.example("seqcount_normb"), "--reads", "20000"]
+        return (try CLI.run(arguments + ["--json"]), try CLI.run(arguments))
+    }
+
     @Test("seqcount_normb.c: torn allowed under ARMv8 for every arm64 target, backwards forbidden; the bound of the verdicts is said")
     func seqcountNoRmbTorn() throws {
-        let r = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount_normb"), "--reads", "20000", "--json"])
+        let (r, text) = try Self.seqcountNoRmbRuns.get()
         #expect(r.status == 1, "ARMv8 allows the tear: \(r.stderr)")
         let cells = try Self.cells(r.stdout)
         let arm = cells.filter { $0.question == "torn" && $0.model == "armv8" }
         #expect(!arm.isEmpty, "\(cells)")
         for c in arm { #expect(c.verdict == "allowed", "\(c)") }
         for c in cells where c.question == "backwards" && c.model == "armv8" { #expect(c.verdict == "forbidden", "\(c)") }
-        let text = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount_normb"), "--reads", "20000"])
         #expect(text.stdout.contains("one attempt of the reader"), "the bound of the verdicts is said: \(text.stdout)")
         let lkmm = try Self.lkmm(r.stdout)
         #expect(lkmm.first { $0.question == "torn" }?.verdict == "allowed", "no smp_rmb: LKMM allows the tear too: \(lkmm)")
@@ -110,12 +118,11 @@ struct CStrategyModelCLITests {
     @Test("seqcount_normb.c: torn forbidden under x86-TSO for the x86-64 targets, and the output says this machine cannot show ARMv8's tear",
           .enabled(if: Self.x86Host, "the x86-64 targets are the native compilers: an x86-64 host only"))
     func seqcountNoRmbTSO() throws {
-        let r = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount_normb"), "--reads", "20000", "--json"])
+        let (r, text) = try Self.seqcountNoRmbRuns.get()
         let cells = try Self.cells(r.stdout)
         let tso = cells.filter { $0.model == "x86-tso" }
         #expect(tso.contains { $0.question == "torn" }, "\(cells)")
         for c in tso { #expect(c.verdict == "forbidden", "\(c)") }
-        let text = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount_normb"), "--reads", "20000"])
         #expect(text.stdout.contains("this machine cannot show it: ARMv8 allows a torn stolen-time value in the code compiled for gcc:armv8-a"), "\(text.stdout)")
     }
 
