@@ -3,6 +3,25 @@ import Foundation
 import PVExperiments
 import PVResults
 
+/// validate's C file, and how long its cost is measured.
+struct ValidateCOptions: ParsableArguments {
+    @Option(name: .customLong("c"), help: ArgumentHelp(
+        "A C strategy file (see `pvbench abi --c-header`): compiled, loaded and raced like a built-in strategy; "
+            + "built-ins run beside it only when named with --strategy.", valueName: "file.c"))
+    var file: String?
+
+    @Option(name: .customLong("cost-rounds"), help: ArgumentHelp(
+        "With --c: interleaved rounds of the cost measurement (each reader alone, no writer; default "
+            + "\(CStrategyCost.defaultRounds); 0 leaves the cost out).", valueName: "n"))
+    var costRounds: Int?
+
+    func validate() throws {
+        guard let costRounds else { return }
+        guard file != nil else { throw ValidationError("--cost-rounds is the cost of a --c file's reads: give --c FILE.c") }
+        guard (0 ... 1000).contains(costRounds) else { throw ValidationError("--cost-rounds must be 0 ... 1000, got \(costRounds)") }
+    }
+}
+
 /// `validate --c FILE.c`: compile, load, race; the verdicts in validate's table.
 extension ValidateCommand {
     func runCStrategy(_ path: String) throws {
@@ -21,7 +40,7 @@ extension ValidateCommand {
         let progress = ProgressLine()
         let report: CStrategyReport
         do throws(ValidateError) {
-            report = try CStrategyReport.run(file, request, progress: progress.update)
+            report = try CStrategyReport.run(file, request, costRounds: c.costRounds ?? CStrategyCost.defaultRounds, progress: progress.update)
         } catch {
             progress.finish()
             throw Self.commandLineError(error)

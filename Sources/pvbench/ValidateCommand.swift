@@ -70,10 +70,7 @@ struct ValidateCommand: ParsableCommand {
         "Another machine's `pvbench validate --json` output: its hardware column beside the models.", valueName: "file.json"))
     var hardwareFile: String?
 
-    @Option(name: .customLong("c"), help: ArgumentHelp(
-        "A C strategy file (see `pvbench abi --c-header`): compiled, loaded and raced like a built-in strategy; "
-            + "built-ins run beside it only when named with --strategy.", valueName: "file.c"))
-    var cFile: String?
+    @OptionGroup var c: ValidateCOptions
 
     func validate() throws {
         if let duration, !(duration > 0 && duration <= 86_400) {
@@ -94,8 +91,8 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let cFile {
-            try runCStrategy(cFile)
+        if let file = c.file {
+            try runCStrategy(file)
             if strategies.isEmpty { return }
         }
         let other = try hardwareFile.map(Self.hardwareColumn(path:))

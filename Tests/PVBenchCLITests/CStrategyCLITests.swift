@@ -11,13 +11,44 @@ struct CStrategyCLITests {
     @Test("the shipped examples that claim safety compile, load and pass the detector in both modes",
           arguments: ["read_once", "seqcount", "ldp_record"])
     func safeExample(_ name: String) throws {
-        let r = try CLI.run(["validate", "--c", CStrategyFiles.example(name), "--reads", "200000"])
+        let r = try CLI.run(["validate", "--c", CStrategyFiles.example(name), "--reads", "200000", "--cost-rounds", "0"])
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("cost: not measured (--cost-rounds 0)"), "\(r.stdout)")
         #expect(r.stdout.contains("compile: "), "\(r.stdout)")
         #expect(r.stdout.contains("-O2") && r.stdout.contains("-shared"), "\(r.stdout)")
         for mode in ["spec", "stress"] {
             #expect(r.stdout.contains("Observation \(name)/stolen-time/\(mode) Never 0 "), "\(r.stdout)")
         }
+    }
+
+    /// The cost: each reader alone on a record in this core's cache, the
+    /// file's beside every built-in for the same record, rounds interleaved.
+    @Test("the cost: the file's reader and every built-in's per record, each a median with its interval; --cost-rounds out of range or without --c is refused")
+    func cost() throws {
+        let r = try CLI.run(["validate", "--c", CStrategyFiles.example("read_once"), "--reads", "20000", "--cost-rounds", "6"])
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("cost: ns/read, one thread, no writer (the floor of a read), median of 6 interleaved rounds") }, "\(r.stdout)")
+        for record in ["stolen-time", "preempted"] {
+            let line = try #require(lines.first { $0.hasPrefix("  \(record): ") }, "\(r.stdout)")
+            // "*read_once 57.42 [57.08–87.31], relaxed 46.51 [46.36–69.67], …"
+            let entries = line.dropFirst("  \(record): ".count).components(separatedBy: ", ")
+            #expect(entries.filter { $0.hasPrefix("*read_once ") }.count == 1, "the file's reader, starred: \(line)")
+            #expect(entries.contains { $0.hasPrefix("relaxed ") } && entries.contains { $0.hasPrefix("straddle ") }, "the built-ins beside it: \(line)")
+            for entry in entries {
+                let words = entry.split(separator: " ")
+                let median = try #require(words.count == 3 ? Double(words[1]) : nil, "name, median, [low–high]: \(entry)")
+                let bounds = words[2].dropFirst().dropLast().split(separator: "–").compactMap { Double($0) }
+                #expect(bounds.count == 2 && bounds[0] <= median && median <= bounds[1] && median > 0, "\(entry)")
+            }
+        }
+        for bad in [["--cost-rounds", "1001"], ["--cost-rounds", "many"]] {
+            let refused = try CLI.run(["validate", "--c", CStrategyFiles.example("read_once")] + bad)
+            #expect(refused.status == 64 && refused.stdout.isEmpty, "\(bad): \(refused.stderr)")
+            #expect(refused.stderr.split(separator: "\n").last?.hasPrefix("pvbench: error: ") == true, "\(refused.stderr)")
+        }
+        let alone = try CLI.run(["validate", "--cost-rounds", "3"])
+        #expect(alone.status == 64 && alone.stderr.contains("--cost-rounds is the cost of a --c file's reads: give --c FILE.c"), "\(alone.stderr)")
     }
 
     /// On x86-64 TSO keeps the loads in order, so the race must pass there;
@@ -27,7 +58,7 @@ struct CStrategyCLITests {
     /// hardware showed.
     @Test("the sequence counter without smp_rmb races and reports")
     func seqcountWithoutRmb() throws {
-        let r = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount_normb"), "--mode", "stress", "--reads", "200000"])
+        let r = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount_normb"), "--mode", "stress", "--reads", "200000", "--cost-rounds", "0"])
         #expect(r.stdout.contains("seqcount_normb/stolen-time/stress"), "\(r.stdout)\n\(r.stderr)")
         #if arch(x86_64)
         let allowed = r.stdout.contains("ALLOWED")
@@ -42,7 +73,7 @@ struct CStrategyCLITests {
     @Test("a C file that moves the value as two halves with a pause between is seen torn, and fails the run")
     func splitHalvesTear() throws {
         let file = try CStrategyFiles.halves("halves", between: "for (int i = 0; i < 50; i++) cpu_relax();")
-        let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--duration", "2"])
+        let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--duration", "2", "--cost-rounds", "0"])
         #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("Observation halves/stolen-time/stress Sometimes"), "\(r.stdout)")
         #expect(r.stdout.contains("halves/stolen-time/stress: first torn value"), "\(r.stdout)")

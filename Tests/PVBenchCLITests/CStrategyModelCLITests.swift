@@ -25,24 +25,27 @@ struct CStrategyModelCLITests {
 
     @Test("read_once.c: the single 64-bit and 32-bit accesses are forbidden to tear or go backwards under ARMv8, for each arm64 target")
     func readOnceForbidden() throws {
-        let r = try CLI.run(["validate", "--c", CStrategyFiles.example("read_once"), "--reads", "20000", "--json"])
+        let r = try CLI.run(["validate", "--c", CStrategyFiles.example("read_once"), "--reads", "20000", "--cost-rounds", "0", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let arm = try Self.cells(r.stdout).filter { $0.model == "armv8" && $0.target.hasPrefix("gcc:") }
         #expect(Set(arm.map(\.record)) == ["stolen-time", "preempted"])
         #expect(Set(arm.map(\.question)) == ["torn", "backwards"])
         for c in arm { #expect(c.verdict == "forbidden", "\(c)") }
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let cost = try #require(json["cost"] as? [String: Any], "the cost is in the JSON, measured or not")
+        #expect(cost["rounds"] as? Int == 0 && (cost["entries"] as? [Any])?.isEmpty == true, "--cost-rounds 0: no rounds, no entries: \(cost)")
     }
 
     @Test("a writer that stores the value as two 32-bit halves: ARMv8 allows the tear for every arm64 target, and the run fails with the lifted test")
     func halvesAllowed() throws {
         let file = try CStrategyFiles.halves("halves2")
-        let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--reads", "20000"])
+        let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--reads", "20000", "--cost-rounds", "0"])
         #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
         let table = r.stdout.split(separator: "\n").first { $0.hasPrefix("stolen-time  torn") }.map(String.init) ?? ""
         #expect(table.contains("ALLOWED"), "\(r.stdout)")
         #expect(r.stdout.contains("AArch64 halves2+stolen-time+torn+"), "the lifted test is shown: \(r.stdout)")
         #expect(r.stdout.contains("STR W"), "the halves are two 32-bit stores in the lifted test: \(r.stdout)")
-        let json = try CLI.run(["validate", "--c", file, "--mode", "stress", "--reads", "20000", "--json"])
+        let json = try CLI.run(["validate", "--c", file, "--mode", "stress", "--reads", "20000", "--cost-rounds", "0", "--json"])
         let torn = try Self.cells(json.stdout).filter { $0.model == "armv8" && $0.question == "torn" }
         #expect(!torn.isEmpty)
         for c in torn { #expect(c.verdict == "allowed", "\(c)") }
@@ -50,7 +53,7 @@ struct CStrategyModelCLITests {
 
     @Test("seqcount.c: no target's code is allowed to tear or go backwards; what is not lifted is not modelled, with the reason")
     func seqcountNeverAllowed() throws {
-        let r = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount"), "--reads", "20000", "--json"])
+        let r = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount"), "--reads", "20000", "--cost-rounds", "0", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let cells = try Self.cells(r.stdout)
         #expect(!cells.isEmpty)
@@ -62,7 +65,7 @@ struct CStrategyModelCLITests {
         let lkmm = try Self.lkmm(r.stdout)
         #expect(lkmm.map(\.question).sorted() == ["backwards", "torn"], "\(lkmm)")
         for c in lkmm { #expect(c.verdict == "forbidden", "the counter, ordered by smp_rmb, keeps the halves whole under LKMM: \(c)") }
-        let text = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount"), "--reads", "20000"])
+        let text = try CLI.run(["validate", "--c", CStrategyFiles.example("seqcount"), "--reads", "20000", "--cost-rounds", "0"])
         let torn = text.stdout.split(separator: "\n").first { $0.hasPrefix("stolen-time  torn") }.map(String.init) ?? ""
         let compiled = cells.filter { $0.question == "torn" && $0.verdict == "forbidden" }.count
         #expect(torn.split(separator: " ").filter { $0 == "forbidden" }.count == compiled + 1, "each target's and LKMM's: \(text.stdout)")
@@ -92,7 +95,7 @@ struct CStrategyModelCLITests {
     /// target, lifts and checks it, and the two tests read the same runs.
     /// (Made on first use; a failure to spawn fails each test that reads it.)
     static let seqcountNoRmbRuns = Result { () throws -> (json: CLIResult, text: CLIResult) in
-        let arguments = ["validate", "--c", CStrategyFiles.example("seqcount_normb"), "--reads", "20000"]
+        let arguments = ["validate", "--c", CStrategyFiles.example("seqcount_normb"), "--reads", "20000", "--cost-rounds", "0"]
         return (try CLI.run(arguments + ["--json"]), try CLI.run(arguments))
     }
 
@@ -142,7 +145,7 @@ struct CStrategyModelCLITests {
         #expect(r.stderr.contains("C strategy \(file) hung: thread(s) gst-r0 completed no read for"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: try Self.buildDirectory(r.stdout)), "the build directory is removed")
 
-        let ok = try CLI.run(["validate", "--c", CStrategyFiles.example("read_once"), "--reads", "20000"])
+        let ok = try CLI.run(["validate", "--c", CStrategyFiles.example("read_once"), "--reads", "20000", "--cost-rounds", "0"])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(!FileManager.default.fileExists(atPath: try Self.buildDirectory(ok.stdout)), "the build directory is removed")
     }

@@ -100,6 +100,7 @@ struct FuzzPlan {
     static func companions(of key: String, in command: String) -> [String] {
         switch (command, key) {
         case ("run", "--run-duration"), ("run", "--preempted-duration"): ["--scenario", "preempt-poll"]
+        case ("validate", "--cost-rounds"): ["--c", CStrategyFiles.example("read_once")]
         default: []
         }
     }
@@ -114,7 +115,7 @@ struct FuzzPlan {
         "validate --strategy": .name, "validate --record": .name, "validate --mode": .name,
         "validate --duration": .seconds, "validate --reads": .count, "validate --readers": .count,
         "validate --placement": .name, "validate --memory": .memoryPolicy, "validate --model": .name,
-        "validate --emit-litmus": .outputDirectory, "validate --c": .inputFile,
+        "validate --emit-litmus": .outputDirectory, "validate --c": .inputFile, "validate --cost-rounds": .count,
         "litmus <shape>": .name, "litmus --iterations": .count, "litmus --placement": .name,
         "report <file>": .inputFile, "report --output": .outputDirectory,
         "compare <file>": .inputFile, "compare --baseline": .name, "compare --figure": .name,
@@ -135,5 +136,6 @@ struct FuzzPlan {
         "hypercall --vcpu": ["0"],              // vCPU 0 exists
         "topology --writers": ["0"],            // readers only is a plan
         "topology --readers": ["0"],
+        "validate --cost-rounds": ["0"],        // no cost measured
     ]
 }

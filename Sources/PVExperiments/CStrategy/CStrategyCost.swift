@@ -25,8 +25,13 @@ public struct CStrategyCost: Sendable, Encodable {
     public var rounds: Int
     public var readsPerRound: Int
 
-    /// Measures the file's readers and every built-in one for the same records.
-    public static func measure(_ file: CStrategyFile, rounds: Int = 9, readsPerRound: Int = 1 << 18) -> CStrategyCost {
+    /// Rounds when none are asked for: enough for a 95 % interval of the median.
+    public static let defaultRounds = 9
+
+    /// Measures the file's readers and every built-in one for the same
+    /// records; with no rounds, nothing (the text says so).
+    public static func measure(_ file: CStrategyFile, rounds: Int = defaultRounds, readsPerRound: Int = 1 << 18) -> CStrategyCost {
+        guard rounds > 0 else { return CStrategyCost(entries: [], rounds: 0, readsPerRound: readsPerRound) }
         let bytes = 8192
         let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 4096)
         memory.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
@@ -94,6 +99,7 @@ public struct CStrategyCost: Sendable, Encodable {
 
     /// One line per record: each strategy's median and interval, cheapest first.
     public var lines: [String] {
+        guard rounds > 0 else { return ["cost: not measured (--cost-rounds 0)"] }
         var out = ["cost: ns/read, one thread, no writer (the floor of a read), median of \(rounds) interleaved rounds of \(readsPerRound) reads [95% interval]; "
             + "the file's reader is an indirect call into its shared object, a built-in's is inlined"]
         for record in Set(entries.map(\.record)).sorted(by: { $0.rawValue < $1.rawValue }) {

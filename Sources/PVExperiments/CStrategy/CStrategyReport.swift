@@ -13,13 +13,14 @@ public struct CStrategyReport: Sendable {
     public var hostIsArm64 = LitmusTarget.host?.model == .armv8
 
     /// Races the file on this machine, checks its compiled code under each
-    /// model and LKMM (in its build directory), and measures its reads.
-    public static func run(_ file: CStrategyFile, _ request: ValidateRequest,
+    /// model and LKMM (in its build directory), and measures its reads in
+    /// `costRounds` rounds (none: no cost).
+    public static func run(_ file: CStrategyFile, _ request: ValidateRequest, costRounds: Int = CStrategyCost.defaultRounds,
                            progress: @escaping @Sendable (String) -> Void = { _ in }) throws(ValidateError) -> CStrategyReport {
         let validation = try CStrategyValidation.run(file, request, progress: progress)
         let directory = URL(fileURLWithPath: file.library).deletingLastPathComponent()
         return CStrategyReport(validation: validation, model: CStrategyModel.check(file, directory: directory, progress: progress),
-                               cost: CStrategyCost.measure(file))
+                               cost: CStrategyCost.measure(file, rounds: costRounds))
     }
 
     /// Targets whose compiled code a model allows a torn or backwards value
