@@ -52,7 +52,8 @@ struct ValidateSafeTests {
     }
 
     /// Short races over every safe (strategy, target), both modes: cheap enough
-    /// to run under ThreadSanitizer (`--filter ValidateSafeTests/shortRace`).
+    /// for every sanitizer (CI runs them under ASan; its TSan job races the
+    /// same cases through `pvbench validate`).
     @Test("every safe strategy on every target: a short race, zero violations",
           arguments: ValidationCase.all(strategies: StrategyKind.allCases.filter(\.claimsSafety)))
     func shortRace(c: ValidationCase) throws {
