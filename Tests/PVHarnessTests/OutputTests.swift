@@ -5,6 +5,7 @@ import Foundation
 import Testing
 @testable import PVResults
 @testable import PVExperiments
+import PVHost
 
 @Suite("Result files, terminal table, progress line")
 struct OutputTests {
@@ -261,5 +262,34 @@ struct DisturbedRunsLinesTests {
         #expect(wide[0].hasSuffix(": a (1), b (2), c (3)"))
         let untouched = RunFixtures.file([("d", [[1.0], [1.1]])])
         #expect(RunFootnotes.disturbedRunsLines(untouched, wide: false).isEmpty)
+    }
+}
+
+@Suite("What a run says before its first case")
+struct RunProgressTests {
+    /// The idle-floor probe spins every measured CPU for five windows as
+    /// long as the cases' before anything is measured: the progress line
+    /// says so, and how to give the floor instead.
+    @Test("the idle-floor probe is on the progress line: which CPUs, how many windows of how long, and --idle-floor",
+          .enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason))
+    func idleFloorProbeIsSaid() throws {
+        var c2c = RunSettings(scenario: .c2c)
+        c2c.duration = 0.02
+        c2c.warmup = 0
+        c2c.repetitions = 1
+        var pipeFDs: [Int32] = [0, 0]
+        #expect(pipe(&pipeFDs) == 0)
+        defer { close(pipeFDs[0]) }
+        let host = RunHost(topology: try Topology.live(), clock: try HostConditions.clock())
+        let report = try RunSession(request: RunRequest(cases: [c2c]), host: host)
+            .run(signal: { nil }, progress: ProgressLine(fd: pipeFDs[1], enabled: true))
+        close(pipeFDs[1])
+        var said: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while case let n = read(pipeFDs[0], &buffer, buffer.count), n > 0 { said += buffer.prefix(n) }
+        let text = String(decoding: said, as: UTF8.self)
+        let floor = try #require(report.idleFloor, "no --idle-floor given: the floor is measured")
+        let cpus = floor.cpus.map(String.init).joined(separator: ",")
+        #expect(text.contains("idle floor: spinning CPUs \(cpus) for 5 windows of 0.02 s + 0 s warm-up (--idle-floor PCT gives it instead)"), "\(text)")
     }
 }

@@ -29,7 +29,7 @@ public struct RunSession {
         var runner = ScenarioRunner(topology: host.topology, clock: host.clock, isInterrupted: stopped)
         runner.pauseBeforeStart = request.pauseBeforeStart
         runner.beforeHangExit = request.beforeHangExit
-        let floor = try measuredIdleFloor(cpus: usedCPUs, cases: cases, runner: runner)
+        let floor = try measuredIdleFloor(cpus: usedCPUs, cases: cases, runner: runner, progress: progress)
         runner.disturbanceRule = DisturbanceRule(offCPUFraction: request.disturbanceLimit, floor: floor?.fraction ?? request.idleFloor ?? 0)
         runner.disturbedPolicy = request.disturbed
         if request.perfCounters {
@@ -71,12 +71,17 @@ public struct RunSession {
     /// With no floor given, the floor measured on `cpus` (those the run's
     /// placements use) by `runner`, in windows as long as the cases' (the
     /// median of their durations and warm-ups); nil when a floor was given.
-    func measuredIdleFloor(cpus: Set<Int>, cases: [RunSettings], runner: ScenarioRunner) throws(RunFailure) -> IdleFloor? {
+    /// The progress line says what spins and for how long: with `--duration
+    /// 5s` that is half a minute before the first case.
+    func measuredIdleFloor(cpus: Set<Int>, cases: [RunSettings], runner: ScenarioRunner,
+                           progress: ProgressLine) throws(RunFailure) -> IdleFloor? {
         guard request.idleFloor == nil, !cpus.isEmpty, !cases.isEmpty else { return nil }
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        let windows = 5, duration = median(cases.map(\.duration)), warmup = median(cases.map(\.warmup))
+        progress.update("idle floor: spinning CPUs \(cpus.sorted().map(String.init).joined(separator: ",")) for \(windows) windows of "
+            + String(format: "%g s + %g s warm-up", duration, warmup) + " (--idle-floor PCT gives it instead)")
         do {
-            return try runner.measureIdleFloor(cpus: cpus.sorted(), duration: median(cases.map(\.duration)),
-                                               warmup: median(cases.map(\.warmup)))
+            return try runner.measureIdleFloor(cpus: cpus.sorted(), windows: windows, duration: duration, warmup: warmup)
         } catch {
             throw .failed("idle floor: \(error) (give --idle-floor 0 to judge off-CPU time from zero)")
         }
