@@ -77,11 +77,11 @@ public struct RunSession {
                            progress: ProgressLine) throws(RunFailure) -> IdleFloor? {
         guard request.idleFloor == nil, !cpus.isEmpty, !cases.isEmpty else { return nil }
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
-        let windows = 5, duration = median(cases.map(\.duration)), warmup = median(cases.map(\.warmup))
-        progress.update("idle floor: spinning CPUs \(cpus.sorted().map(String.init).joined(separator: ",")) for \(windows) windows of "
+        let cpus = cpus.sorted(), windows = 5, duration = median(cases.map(\.duration)), warmup = median(cases.map(\.warmup))
+        progress.update("idle floor: spinning CPUs \(cpus.map(String.init).joined(separator: ",")) for \(windows) windows of "
             + String(format: "%g s + %g s warm-up", duration, warmup) + " (--idle-floor PCT gives it instead)")
         do {
-            return try runner.measureIdleFloor(cpus: cpus.sorted(), windows: windows, duration: duration, warmup: warmup)
+            return try runner.measureIdleFloor(cpus: cpus, windows: windows, duration: duration, warmup: warmup)
         } catch {
             throw .failed("idle floor: \(error) (give --idle-floor 0 to judge off-CPU time from zero)")
         }

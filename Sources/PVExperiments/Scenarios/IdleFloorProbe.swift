@@ -20,7 +20,7 @@ extension ScenarioRunner {
     /// Spins one pinned thread on each of `cpus` for `windows` repetitions of
     /// `duration` seconds after `warmup`; the floor is the median of the
     /// windows' largest off-CPU share.
-    public func measureIdleFloor(cpus: [Int], windows: Int = 5, duration: Double, warmup: Double) throws -> IdleFloor {
+    public func measureIdleFloor(cpus: [Int], windows: Int, duration: Double, warmup: Double) throws -> IdleFloor {
         precondition(windows > 0 && !cpus.isEmpty, "an idle floor needs at least one window and one CPU")
         var driver = RepetitionDriver(warmup: warmup, duration: duration, oversubscribe: false, clock: clock,
                                       isInterrupted: isInterrupted)
