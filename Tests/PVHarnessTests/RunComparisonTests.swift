@@ -223,10 +223,10 @@ struct PlacementClassesTests {
         #expect(once.classes.count == 2 && once.classes.map(\.count) == [20, 15])
         #expect(once.unclassified == [600] && once.stalled.isEmpty)
         #expect(once.membership(of: 600) == .unclassified && once.membership(of: 215) == .placed(1))
-        #expect(once.outsideClasses == ["unclassified 1 round [600 ns]"])
+        #expect(once.outsideClasses == ["unclassified 1 probe [600 ns]"])
         // Two such rounds make a class (2 is the minimum below 40 rounds; 5 % above).
         #expect(PlacementClasses(probes: fast + slow + [600, 610]).classes.count == 3)
-        #expect(PlacementClasses.minimumRounds(of: 36) == 2 && PlacementClasses.minimumRounds(of: 100) == 5)
+        #expect(PlacementClasses.minimumProbes(of: 36) == 2 && PlacementClasses.minimumProbes(of: 100) == 5)
         // Every value stalled: no class, all reported.
         let all = PlacementClasses(probes: [400_000, 500_000])
         #expect(all.classes.isEmpty && all.stalled.count == 2 && all.membership(of: 450_000) == .stalled)
@@ -239,12 +239,12 @@ struct PlacementClassesTests {
         let runs: [[Double]] = [[1e9, 1e9, 1e9], [1e9, 1e9, 1e9], [1e9, 1e9, 1e9]]
         let file = RunFixtures.file([(name, runs), ("c2c/cpu:0->cpu:1", runs)], probe: { [45, 416_095, 47][$0] })
         // 9 rounds (not 18 repetitions, not 3 distinct values).
-        #expect(PlacementClasses.roundProbes([file]).sorted() == [45, 45, 45, 47, 47, 47, 416_095, 416_095, 416_095])
+        #expect(PlacementClasses.probeValues([file]).sorted() == [45, 45, 45, 47, 47, 47, 416_095, 416_095, 416_095])
         // Two files with the same values are rounds of their own.
-        #expect(PlacementClasses.roundProbes([file, file]).count == 18)
+        #expect(PlacementClasses.probeValues([file, file]).count == 18)
         let summary = try #require(PlacementSummary(file))
         #expect(summary.classes.map(\.count) == [6] && summary.stalled == [416_095, 416_095, 416_095])
-        #expect(summary.render(wide: true).contains("probe stalled 3 rounds [416095 ns, 416095 ns, 416095 ns]"))
+        #expect(summary.render(wide: true).contains("probe stalled 3 probes [416095 ns, 416095 ns, 416095 ns]"))
     }
 
     @Test("Rounds of one run with the very same probe value each count: two rounds at 200 ns make a class")
@@ -262,18 +262,18 @@ struct PlacementClassesTests {
         }
         let file = ResultFile(context: ResultsTests.sampleContext(),
                               benchmarks: entries(RunComparisonTests.name, probes) + entries("c2c/cpu:0->cpu:1", probes))
-        #expect(PlacementClasses.roundProbes([file]).sorted() == probes.sorted())
-        let classes = PlacementClasses(probes: PlacementClasses.roundProbes([file]))
+        #expect(PlacementClasses.probeValues([file]).sorted() == probes.sorted())
+        let classes = PlacementClasses(probes: PlacementClasses.probeValues([file]))
         #expect(classes.classes.map(\.count) == [8, 2] && classes.unclassified.isEmpty)
         #expect(classes.membership(of: 200) == .placed(1))
         // A retry round only one case ran (44 ns once more): counted by that
         // case's repetitions, beyond the other's.
         let retried = ResultFile(context: ResultsTests.sampleContext(),
                                  benchmarks: entries(RunComparisonTests.name, probes) + entries("c2c/cpu:0->cpu:1", probes + [44]))
-        #expect(PlacementClasses.roundProbes([retried]).count == 11)
+        #expect(PlacementClasses.probeValues([retried]).count == 11)
         // The same values in two runs of one merged file are rounds of each run.
         let merged = try #require(ResultFile.merging([file, file]))
-        #expect(PlacementClasses.roundProbes([merged]).count == 20)
+        #expect(PlacementClasses.probeValues([merged]).count == 20)
         #expect(merged.context.placementClasses?.classes.map(\.count) == [16, 4])
     }
 
@@ -288,7 +288,7 @@ struct PlacementClassesTests {
         let k = c.cases[0]
         #expect(k.chosen.placementClass == RunComparison.pooled && k.chosen.oldRuns == 3 && k.chosen.newRuns == 3)
         #expect(k.classes.map(\.placementClass) == ["c2c≈46ns", PlacementClasses.stalledLabel])
-        #expect(RunComparisonRendering.text(c).contains("probe stalled 6 rounds [416095 ns, 416095 ns, 416095 ns, …]"))
+        #expect(RunComparisonRendering.text(c).contains("probe stalled 6 probes [416095 ns, 416095 ns, 416095 ns, …]"))
     }
 
     @Test("The class's share of variance: all of it when classes differ and runs within do not, none when alike")

@@ -28,9 +28,13 @@ public struct RoundRunner: Sendable {
     public let runner: ScenarioRunner
     public let seed: UInt64
     public let policy: DisturbedPolicy
-    /// Run before each round; its value (the c2c probe's one-way ns,
-    /// ``ScenarioRunner/placementProbe(cpus:seconds:warmup:)``) goes on every
-    /// repetition of the round as `c2c_probe_ns`. Nil: no probe.
+    /// Run before each round and after each repetition (the c2c probe's
+    /// one-way ns, ``ScenarioRunner/placementProbe(cpus:seconds:warmup:)``):
+    /// a repetition carries the values on either side of it, `c2c_probe_ns`
+    /// and `c2c_probe_after_ns`. Once a round was not enough: the host moved
+    /// the vCPUs within rounds of 10 s, and the c2c case itself measured
+    /// another placement than its round's probe in 11 of 36 rounds
+    /// (docs/measurement.md). Nil: no probe.
     public var placementProbe: (@Sendable () -> Double?)?
 
     public init(runner: ScenarioRunner, seed: UInt64, policy: DisturbedPolicy) {
@@ -45,7 +49,9 @@ public struct RoundRunner: Sendable {
         public var results: [CaseResult]
         /// The order cases ran in, per round (indices into the cases).
         public var rounds: [[Int]]
-        /// Per round, the placement probe's value (nil: no probe, or it failed).
+        /// Every placement probe's value in the order taken: one after each
+        /// repetition, and one before a round that does not follow one (the
+        /// first; nil: it failed).
         public var probes: [Double?] = []
     }
 
@@ -70,16 +76,30 @@ public struct RoundRunner: Sendable {
         var interrupted = false
         func counted(_ i: Int) -> Int { parts[i].filter { !isExcluded($0) }.count }
         var probes: [Double?] = []
+        // Whether the last thing run was a probe: a round then starts from its value.
+        var probed = false
+        func probeBeforeRound() {
+            if !probed { probes.append(placementProbe?()) }
+            probed = false
+        }
         func attempt(_ i: Int, label: String) throws {
             var one = cases[i]
             one.repetitions = 1
             progress("\(label) \(cases[i].name)")
-            var part = try runner.run(one, repetition: (parts[i].count + 1, cases[i].repetitions))
             let probe = probes.last ?? nil
+            probed = false
+            var part = try runner.run(one, repetition: (parts[i].count + 1, cases[i].repetitions))
+            var after: Double?
+            if let placementProbe, !part.interrupted, !stopped() {
+                after = placementProbe()
+                probes.append(after)
+                probed = true
+            }
             let latency = one.scenario.figures.latencyP50?.key
             for k in part.entries.indices where part.entries[k].runType == .iteration {
                 part.entries[k].placementProbeNanoseconds = probe
-                // Latency over the line as it was in this round, not once per run.
+                part.entries[k].placementProbeAfterNanoseconds = after
+                // Latency over the line as it was just before, not once per run.
                 if let probe, probe > 0, !PlacementClasses.isStalled(probe), let latency, let p50 = part.entries[k].counters[latency] {
                     part.entries[k].counters["latency_p50_over_c2c"] = p50 / probe
                 }
@@ -93,7 +113,7 @@ public struct RoundRunner: Sendable {
         while round < planned, !interrupted, !stopped() {
             let order = Self.order(round: round, count: cases.count, seed: seed).filter { round < cases[$0].repetitions }
             rounds.append(order)
-            probes.append(placementProbe?())
+            probeBeforeRound()
             for (k, i) in order.enumerated() {
                 if interrupted || stopped() { break }
                 try attempt(i, label: "[round \(round + 1)/\(planned), \(k + 1)/\(order.count)]")
@@ -112,7 +132,7 @@ public struct RoundRunner: Sendable {
                 }
                 if short.isEmpty { break }
                 rounds.append(short)
-                probes.append(placementProbe?())
+                probeBeforeRound()
                 for (k, i) in short.enumerated() {
                     if interrupted || stopped() || budget == 0 { break }
                     try attempt(i, label: "[retry round \(round + 1 - planned), \(k + 1)/\(short.count)]")

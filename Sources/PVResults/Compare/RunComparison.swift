@@ -136,6 +136,8 @@ public struct RunComparison: Sendable, Encodable {
     public var level: Double
     public var figureChoice: String
     public var placementClasses: PlacementClasses
+    /// How the files were probed (``PlacementClasses/probeWords(_:)``); nil without classes.
+    public var placementProbe: String?
     public var differences: [ContextDifference]
     public var cases: [CaseResult]
     public var onlyInOld: [String]
@@ -160,7 +162,7 @@ public struct RunComparison: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case old, new, threshold, level, figureChoice = "figure", placementClasses = "placement_classes",
-             unclassified = "unclassified_probes_ns", stalled = "stalled_probes_ns", differences,
+             unclassified = "unclassified_probes_ns", stalled = "stalled_probes_ns", probe = "placement_probe", differences,
              cases, onlyInOld = "only_in_old", onlyInNew = "only_in_new", notes, counts, exitStatus = "exit_status"
     }
 
@@ -174,6 +176,7 @@ public struct RunComparison: Sendable, Encodable {
         try c.encode(placementClasses.classes, forKey: .placementClasses)
         try c.encode(placementClasses.unclassified, forKey: .unclassified)
         try c.encode(placementClasses.stalled, forKey: .stalled)
+        try c.encodeIfPresent(placementProbe, forKey: .probe)
         try c.encode(differences, forKey: .differences)
         try c.encode(cases, forKey: .cases)
         try c.encode(onlyInOld, forKey: .onlyInOld)
@@ -183,11 +186,13 @@ public struct RunComparison: Sendable, Encodable {
         try c.encode(exitStatus, forKey: .exitStatus)
     }
 
-    /// One repetition that counts: its run, value and placement probe.
+    /// One repetition that counts: its run, value and placement probes
+    /// before and after it.
     struct Repetition {
         var run: String
         var value: Double
         var probe: Double?
+        var after: Double? = nil
     }
 
     public init(old: [ReportInput], new: [ReportInput], options: Options = Options(),
@@ -216,7 +221,8 @@ public struct RunComparison: Sendable, Encodable {
         if oldProbed != newProbed {
             notes.append("\(oldProbed ? "NEW" : "OLD") has no placement probe (c2c_probe_ns): compared without placement classes")
         }
-        placementClasses = PlacementClasses(probes: oldProbed && newProbed ? PlacementClasses.roundProbes((old + new).map(\.file)) : [])
+        placementClasses = PlacementClasses(probes: oldProbed && newProbed ? PlacementClasses.probeValues((old + new).map(\.file)) : [])
+        placementProbe = oldProbed && newProbed ? PlacementClasses.probeWords((old + new).map(\.file)) : nil
 
         var cases: [CaseResult] = []
         var anyFigure = false
@@ -250,7 +256,8 @@ public struct RunComparison: Sendable, Encodable {
         for (f, input) in inputs.enumerated() {
             for (e, disturbed) in input.entries(of: name) where e.runType == .iteration && !disturbed && e.excluded != true {
                 guard e.errorOccurred != true, let v = CaseSample.value(of: figure, in: e) else { continue }
-                out.append(Repetition(run: "\(side)\(f):\(e.runID ?? 0)", value: v, probe: e.placementProbeNanoseconds))
+                out.append(Repetition(run: "\(side)\(f):\(e.runID ?? 0)", value: v, probe: e.placementProbeNanoseconds,
+                                      after: e.placementProbeAfterNanoseconds))
             }
         }
         return out
@@ -266,7 +273,7 @@ public struct RunComparison: Sendable, Encodable {
             var order: [String] = []
             for r in reps {
                 if !order.contains(r.run) { order.append(r.run) }
-                grouped[placementClasses.membership(of: r.probe), default: [:]][r.run, default: []].append(r.value)
+                grouped[placementClasses.membership(before: r.probe, after: r.after), default: [:]][r.run, default: []].append(r.value)
             }
             return grouped.mapValues { runs in order.compactMap { runs[$0] } }
         }
@@ -289,7 +296,7 @@ public struct RunComparison: Sendable, Encodable {
         // throws runs away: all classes are pooled (and repetitions of
         // unclassified, stalled or missing probes with them).
         let tagged = [a, b].enumerated().flatMap { side, reps in
-            reps.compactMap { r in placementClasses.classIndex(of: r.probe).map { (value: r.value, placed: $0, side: side) } }
+            reps.compactMap { r in placementClasses.classIndex(of: r.probe, after: r.after).map { (value: r.value, placed: $0, side: side) } }
         }
         let share = PlacementClasses.explainedShare(tagged.map(\.value), classes: tagged.map(\.placed), blocks: tagged.map(\.side))
         let oldSet = Set(oldGroups.keys.compactMap { k -> Int? in if case let .placed(i)? = k { i } else { nil } })

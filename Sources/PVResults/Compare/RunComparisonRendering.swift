@@ -50,8 +50,8 @@ public enum RunComparisonRendering {
         }
         let classes = c.placementClasses.classes
         out.append(classes.isEmpty && c.placementClasses.outsideClasses.isEmpty ? "placement: no c2c probe in the files; compared without placement classes"
-            : "placement classes (c2c probe one-way, before each round): "
-            + (classes.map { "\($0.label) [\(Int($0.low))–\(Int($0.high)) ns, \($0.count) round\($0.count == 1 ? "" : "s")]" }
+            : "placement classes (\(c.placementProbe ?? "c2c probe"), one-way): "
+            + (classes.map { "\($0.label) [\(Int($0.low))–\(Int($0.high)) ns, \($0.count) probe\($0.count == 1 ? "" : "s")]" }
                 + c.placementClasses.outsideClasses).joined(separator: ", "))
         if classes.count > 1 {
             let within = c.cases.filter { $0.chosen.placementClass != RunComparison.pooled }.count

@@ -51,8 +51,13 @@ public struct BenchmarkEntry: Sendable, Equatable {
     /// repetition belongs to, 0-based; nil in a file of one run.
     public var runID: Int?
     /// The c2c probe's one-way latency (ns) between the run's CPUs, measured
-    /// just before the repetition's round: the host's placement of the vCPUs.
+    /// just before the repetition (in files from before 2026-12-06, before
+    /// its round): the host's placement of the vCPUs.
     public var placementProbeNanoseconds: Double?
+    /// The same probe just after the repetition (the next repetition's
+    /// `c2c_probe_ns`): when the two fall in different placement classes the
+    /// host moved the vCPUs while it ran. Nil in files from before it.
+    public var placementProbeAfterNanoseconds: Double?
 
     public init(name: String, runName: String? = nil, runType: RunType = .iteration, aggregateName: String? = nil,
                 aggregateUnit: String? = nil, repetitions: Int = 1, repetitionIndex: Int? = 0, threads: Int = 1,
@@ -149,6 +154,7 @@ extension BenchmarkEntry: Codable {
         .optional("excluded", \.excluded),
         .optional("run_id", \.runID),
         .finiteIfAny("c2c_probe_ns", \.placementProbeNanoseconds),
+        .finiteIfAny("c2c_probe_after_ns", \.placementProbeAfterNanoseconds),
     ]
 
     /// The disturbance's keys, written flat beside the entry's; present when

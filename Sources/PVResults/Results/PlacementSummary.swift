@@ -1,8 +1,8 @@
 /// What the placement probe says about a result file, for its context
-/// (`placement_classes`) and its table: the classes the rounds fell in and,
+/// (`placement_classes`) and its table: the classes the probes fell in and,
 /// per case, its headline figure's median in each class and the share of
 /// its variance the class explains. Only written when the probe found more
-/// than one class, or rounds outside the classes (stalled, unclassified).
+/// than one class, or probes outside the classes (stalled, unclassified).
 public struct PlacementSummary: Sendable, Equatable, Codable {
     public struct CaseClasses: Sendable, Equatable, Codable {
         public var name: String
@@ -19,31 +19,45 @@ public struct PlacementSummary: Sendable, Equatable, Codable {
 
     public var classes: [PlacementClasses.PlacementClass]
     public var cases: [CaseClasses]
-    /// Probe values of rounds in no class (too few to make one) and of
+    /// Probe values in no class (too few to make one) and of
     /// stalled probes (``PlacementClasses``); nil when none.
     public var unclassified: [Double]?
     public var stalled: [Double]?
+    /// Repetitions in no class because the host moved the vCPUs while they
+    /// ran (their probes before and after in different placements); nil
+    /// when none.
+    public var moved: Int?
+    /// How the file was probed (``PlacementClasses/probeWords(_:)``); nil
+    /// in summaries written before this was recorded.
+    public var probe: String?
 
-    enum CodingKeys: String, CodingKey { case classes, cases, unclassified = "unclassified_ns", stalled = "stalled_ns" }
+    enum CodingKeys: String, CodingKey {
+        case classes, cases, unclassified = "unclassified_ns", stalled = "stalled_ns", moved = "moved_repetitions", probe
+    }
 
     /// Nil when the file has no probe values, or one class and no stalled probe.
     public init?(_ file: ResultFile) {
-        let grouping = PlacementClasses(probes: PlacementClasses.roundProbes([file]))
+        let grouping = PlacementClasses(probes: PlacementClasses.probeValues([file]))
         guard grouping.classes.count > 1 || !grouping.stalled.isEmpty
             || (grouping.classes.count == 1 && !grouping.unclassified.isEmpty) else { return nil }
         classes = grouping.classes
         unclassified = grouping.unclassified.isEmpty ? nil : grouping.unclassified
         stalled = grouping.stalled.isEmpty ? nil : grouping.stalled
+        probe = PlacementClasses.probeWords([file])
+        var moved = 0
         var order: [String] = []
         var tagged: [String: [(Double, Int)]] = [:]
         var keys: [String: String] = [:]
         for e in file.benchmarks where e.runType == .iteration && e.excluded != true && e.errorOccurred != true {
             let key = keys[e.runName] ?? file.headlineKey(of: e)
             keys[e.runName] = key
-            guard let v = key == "real_time" ? e.realTime : e.counters[key], let c = grouping.classIndex(of: e.placementProbeNanoseconds) else { continue }
+            let membership = grouping.membership(of: e)
+            if membership == .moved { moved += 1 }
+            guard let v = key == "real_time" ? e.realTime : e.counters[key], case let .placed(c)? = membership else { continue }
             if tagged[e.runName] == nil { order.append(e.runName) }
             tagged[e.runName, default: []].append((v, c))
         }
+        self.moved = moved > 0 ? moved : nil
         cases = order.map { name in
             let pairs = tagged[name]!
             var medians: [String: Double] = [:], counts: [String: Int] = [:]
@@ -61,8 +75,9 @@ public struct PlacementSummary: Sendable, Equatable, Codable {
     /// and the class's share of its variance.
     public func render(wide: Bool = false) -> String {
         let outside = PlacementClasses.outsideClasses(unclassified: unclassified ?? [], stalled: stalled ?? [])
-        let header = "placement classes (c2c probe before each round): "
-            + (classes.map { "\($0.label) \($0.count) round\($0.count == 1 ? "" : "s") [\(Int($0.low))–\(Int($0.high)) ns]" } + outside)
+            + (moved.map { ["\(PlacementClasses.movedLabel) in \($0) repetition\($0 == 1 ? "" : "s")"] } ?? [])
+        let header = "placement classes (\(probe ?? "c2c probe before each round")): "
+            + (classes.map { "\($0.label) \($0.count) probe\($0.count == 1 ? "" : "s") [\(Int($0.low))–\(Int($0.high)) ns]" } + outside)
             .joined(separator: ", ")
         var table = TerminalTable(columns: [.init("case", alignment: .left)] + classes.map { .init($0.label) }
             + [.init("class share", unit: "of variance")])

@@ -1,13 +1,13 @@
 import Foundation
 
-/// Where the host put the run's vCPUs, as the c2c probe before each round
-/// saw it: the probe's one-way latencies grouped into classes. On a 2-vCPU
+/// Where the host put the run's vCPUs, as the c2c probe around each
+/// repetition saw it: the probe's one-way latencies grouped into classes. On a 2-vCPU
 /// KVM guest the probe is bimodal (about 40 ns when the host runs the two
 /// vCPUs on cores that share a cache, about 200 ns when not), and every
 /// case that races for a line follows it; comparing a fast-placement run
 /// with a slow-placement one measures the host, not the change.
 ///
-/// The classes come from one value per round (``roundProbes(_:)``):
+/// The classes come from one value per probe (``probeValues(_:)``):
 /// 1. A value beyond ``stallLimit`` — ``stallBound`` (10 µs), or
 ///    ``stallFactor`` (20) times the median of the values — is a probe whose
 ///    threads were descheduled, not a line transfer (a busy 2-vCPU guest
@@ -16,10 +16,15 @@ import Foundation
 ///    gap itself is at least ``minimumGap`` (1.25×) and the two parts'
 ///    medians differ by more than ``minimumRatio`` (1.5×); each part is
 ///    split again the same way. A probe that varies smoothly stays one class.
-/// 3. A part of fewer than ``minimumRounds(of:)`` rounds (2, or 5 % of the
-///    rounds) is *unclassified*: one round cannot show that a placement
+/// 3. A part of fewer than ``minimumProbes(of:)`` probes (2, or 5 % of the
+///    probes) is *unclassified*: one probe cannot show that a placement
 ///    recurs, and merging it into the nearest class would put two
 ///    placements in one, which is what the classes are for not doing.
+///
+/// A repetition belongs to the class of the probe before it, unless the
+/// probe after it (``BenchmarkEntry/placementProbeAfterNanoseconds``) is
+/// in another class or unclassified: the host then moved the vCPUs while
+/// it ran, and it is *moved*, in no class.
 public struct PlacementClasses: Sendable, Equatable, Encodable {
     public struct PlacementClass: Sendable, Equatable, Codable {
         /// 0 for the fastest placement.
@@ -28,7 +33,8 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
         public let low: Double
         public let median: Double
         public let high: Double
-        /// Rounds (probe values) in the class.
+        /// Probe values in the class (in files from before the probe around
+        /// each repetition, one per round).
         public let count: Int
         /// `c2c≈41ns`: stored, so that a file carries the name its tables use.
         public let label: String
@@ -49,19 +55,24 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
         case unclassified
         /// Beyond the stall limit: the probe's threads were descheduled.
         case stalled
+        /// Of a repetition whose probes before and after are in different
+        /// placements: the host moved the vCPUs while it ran.
+        case moved
 
-        /// `c2c≈41ns`, "unclassified" or "probe stalled".
+        /// `c2c≈41ns`, "unclassified", "probe stalled" or "placement moved".
         public func label(in classes: PlacementClasses) -> String {
             switch self {
             case let .placed(i): classes.classes[i].label
             case .unclassified: PlacementClasses.unclassifiedLabel
             case .stalled: PlacementClasses.stalledLabel
+            case .moved: PlacementClasses.movedLabel
             }
         }
     }
 
     public static let unclassifiedLabel = "unclassified"
     public static let stalledLabel = "probe stalled"
+    public static let movedLabel = "placement moved"
 
     /// Ascending by probe value; empty when no value was given.
     public var classes: [PlacementClass]
@@ -86,14 +97,14 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
     /// The two placements of a 2-vCPU guest are 4–5× apart; a value 20× the median is no placement.
     public static let stallFactor = 20.0
 
-    /// The fewest rounds a class needs among `rounds`: 2, or 5 % of them.
-    public static func minimumRounds(of rounds: Int) -> Int { max(2, Int((Double(rounds) * 0.05).rounded(.up))) }
+    /// The fewest probes a class needs among `probes`: 2, or 5 % of them.
+    public static func minimumProbes(of probes: Int) -> Int { max(2, Int((Double(probes) * 0.05).rounded(.up))) }
 
     /// Whether `probe` reads as a stalled probe whatever the other values:
     /// beyond ``stallBound`` (the probe itself retries such a value).
     public static func isStalled(_ probe: Double) -> Bool { probe > stallBound }
 
-    /// `probes`: one value per round (``roundProbes(_:)``), in any order.
+    /// `probes`: one value per probe (``probeValues(_:)``), in any order.
     public init(probes: [Double], minimumRatio: Double = PlacementClasses.minimumRatio) {
         let values = probes.filter { $0.isFinite && $0 > 0 }.sorted()
         stallLimit = min(Self.stallBound, Self.stallFactor * (SampleStatistics.median(values) ?? Self.stallBound))
@@ -116,7 +127,7 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
                 }
             }
         }
-        let minimum = Self.minimumRounds(of: values.count)
+        let minimum = Self.minimumProbes(of: values.count)
         var classes: [PlacementClass] = [], unclassified: [Double] = [], partClass: [Int?] = []
         for p in parts {
             if p.count >= minimum {
@@ -154,40 +165,69 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
         return partClass[boundaries.firstIndex { probe < $0 } ?? boundaries.count].map { .placed($0) } ?? .unclassified
     }
 
-    /// The class of one probe value (nil when it has no class: no value, no
-    /// classes, unclassified or stalled).
-    public func classIndex(of probe: Double?) -> Int? {
-        if case let .placed(i) = membership(of: probe) { i } else { nil }
+    /// Where a repetition belongs, from its probes before and after: the
+    /// class of `before`, or ``Membership/moved`` when `after` is in another
+    /// class or unclassified (a stalled or missing `after` says nothing).
+    public func membership(before: Double?, after: Double?) -> Membership? {
+        let first = membership(of: before)
+        guard case let .placed(i) = first, let second = membership(of: after) else { return first }
+        switch second {
+        case .unclassified: return .moved
+        case let .placed(j): return j == i ? first : .moved
+        default: return first
+        }
     }
 
-    /// "probe stalled 1 round [416095 ns]" and the like; empty when none.
+    /// Where a repetition belongs (``membership(before:after:)``).
+    public func membership(of entry: BenchmarkEntry) -> Membership? {
+        membership(before: entry.placementProbeNanoseconds, after: entry.placementProbeAfterNanoseconds)
+    }
+
+    /// The class of one probe value, or of a repetition from its probes
+    /// before and after (nil when it has no class: no value, no classes,
+    /// unclassified, stalled or moved).
+    public func classIndex(of probe: Double?, after: Double? = nil) -> Int? {
+        if case let .placed(i) = membership(before: probe, after: after) { i } else { nil }
+    }
+
+    /// "probe stalled 1 probe [416095 ns]" and the like; empty when none.
     public var outsideClasses: [String] { Self.outsideClasses(unclassified: unclassified, stalled: stalled) }
 
     public static func outsideClasses(unclassified: [Double], stalled: [Double]) -> [String] {
         [(unclassifiedLabel, unclassified), (stalledLabel, stalled)].compactMap { label, values in
-            values.isEmpty ? nil : "\(label) \(values.count) round\(values.count == 1 ? "" : "s") ["
+            values.isEmpty ? nil : "\(label) \(values.count) probe\(values.count == 1 ? "" : "s") ["
                 + values.prefix(3).map { "\(Int($0.rounded())) ns" }.joined(separator: ", ") + (values.count > 3 ? ", …]" : "]")
         }
     }
 
-    /// One probe value per round of `files`. A round's value goes on the
-    /// repetition every case ran in it, and a case runs once a round, so
-    /// within one run (file, `run_id`) the rounds that saw value v number
-    /// at least the most repetitions any one case has with v: that many
-    /// are counted. Equal values are common (the probe is an integer p50:
-    /// two rounds of 44 ns), so telling rounds apart by value merged them
-    /// and shrank the classes; counting repetitions instead let one stalled
-    /// round of 28 cases × 3 repetitions pass as a class of 84. A retry
-    /// round that only a case short of repetitions ran is missed when
-    /// another case has more rounds of that value.
-    public static func roundProbes(_ files: [ResultFile]) -> [Double] {
+    /// One value per probe taken in `files`, whichever way each run (file,
+    /// `run_id`) was probed:
+    /// - around each repetition (entries with `c2c_probe_after_ns`): each
+    ///   repetition's probe before it is a probe of its own; the last probe
+    ///   of a round, after its last repetition, is the next round's first;
+    /// - once a round (files from before): a round's value goes on the
+    ///   repetition every case ran in it, and a case runs once a round, so
+    ///   the rounds that saw value v number at least the most repetitions
+    ///   any one case has with v: that many are counted. Equal values are
+    ///   common (the probe is an integer p50: two rounds of 44 ns), so
+    ///   telling rounds apart by value merged them; counting repetitions
+    ///   let one stalled round of 28 cases × 3 repetitions pass as a class
+    ///   of 84. A retry round that only a case short of repetitions ran is
+    ///   missed when another case has more rounds of that value.
+    public static func probeValues(_ files: [ResultFile]) -> [Double] {
         var out: [Double] = []
         for file in files {
-            // Per run, per value, per case: the case's repetitions with the value.
+            let iterations = file.benchmarks.filter { $0.runType == .iteration }
+            let aroundEach = Set(iterations.filter { $0.placementProbeAfterNanoseconds != nil }.map { $0.runID ?? 0 })
+            // Per run probed once a round, per value, per case: the case's repetitions with the value.
             var counts: [Int: [Double: [String: Int]]] = [:]
-            for e in file.benchmarks where e.runType == .iteration {
+            for e in iterations {
                 guard let p = e.placementProbeNanoseconds else { continue }
-                counts[e.runID ?? 0, default: [:]][p, default: [:]][e.runName, default: 0] += 1
+                if aroundEach.contains(e.runID ?? 0) {
+                    out.append(p)
+                } else {
+                    counts[e.runID ?? 0, default: [:]][p, default: [:]][e.runName, default: 0] += 1
+                }
             }
             for run in counts.keys.sorted() {
                 for (value, perCase) in counts[run]!.sorted(by: { $0.key < $1.key }) {
@@ -196,6 +236,25 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
             }
         }
         return out
+    }
+
+    /// How the runs of `files` were probed, in the tables' words: "c2c
+    /// probe around each repetition", "c2c probe before each round" (files
+    /// from before), or both.
+    public static func probeWords(_ files: [ResultFile]) -> String {
+        var around = false, once = false
+        for file in files {
+            var runs: [Int: Bool] = [:]
+            for e in file.benchmarks where e.runType == .iteration && e.placementProbeNanoseconds != nil {
+                runs[e.runID ?? 0] = (runs[e.runID ?? 0] ?? false) || e.placementProbeAfterNanoseconds != nil
+            }
+            for each in runs.values { if each { around = true } else { once = true } }
+        }
+        switch (around, once) {
+        case (true, true): return "c2c probe around each repetition; in older files before each round"
+        case (false, true): return "c2c probe before each round"
+        default: return "c2c probe around each repetition"
+        }
     }
 
     /// The share of the variance of log(values) that lies between classes,
