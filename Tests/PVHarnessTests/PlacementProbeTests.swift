@@ -116,6 +116,19 @@ struct PlacementProbeTests {
         #expect(RunComparisonRendering.text(c).contains("placement classes (c2c probe around each repetition, one-way): "))
     }
 
+    @Test("latency_p50_over_c2c divides by the probe before, unless the probe after is another placement")
+    func latencyOverTheLineBefore() {
+        #expect(RoundRunner.latencyOverProbe(55, before: 50, after: 48) == 1.1)
+        #expect(RoundRunner.latencyOverProbe(55, before: 50, after: nil) == 1.1)
+        // Moved: 50 ns before, 200 ns after; and the other way.
+        #expect(RoundRunner.latencyOverProbe(55, before: 50, after: 200) == nil)
+        #expect(RoundRunner.latencyOverProbe(180, before: 200, after: 45) == nil)
+        // A stalled probe after says nothing; a stalled or missing one before gives no ratio.
+        #expect(RoundRunner.latencyOverProbe(55, before: 50, after: 416_095) == 1.1)
+        #expect(RoundRunner.latencyOverProbe(55, before: 416_095, after: 50) == nil)
+        #expect(RoundRunner.latencyOverProbe(55, before: nil, after: 50) == nil)
+    }
+
     @Test("RoundRunner probes once before the first round and once after every repetition, and hands each on",
           .enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason))
     func roundRunnerProbesAroundEachRepetition() throws {

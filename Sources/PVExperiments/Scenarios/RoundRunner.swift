@@ -99,9 +99,9 @@ public struct RoundRunner: Sendable {
             for k in part.entries.indices where part.entries[k].runType == .iteration {
                 part.entries[k].placementProbeNanoseconds = probe
                 part.entries[k].placementProbeAfterNanoseconds = after
-                // Latency over the line as it was just before, not once per run.
-                if let probe, probe > 0, !PlacementClasses.isStalled(probe), let latency, let p50 = part.entries[k].counters[latency] {
-                    part.entries[k].counters["latency_p50_over_c2c"] = p50 / probe
+                if let latency, let p50 = part.entries[k].counters[latency],
+                   let ratio = Self.latencyOverProbe(p50, before: probe, after: after) {
+                    part.entries[k].counters["latency_p50_over_c2c"] = ratio
                 }
             }
             parts[i].append(part)
@@ -145,6 +145,19 @@ public struct RoundRunner: Sendable {
             parts[i].isEmpty ? nil : Self.merge(parts[i], cases[i], policy: policy)
         }
         return Outcome(results: results, rounds: rounds, probes: probes)
+    }
+
+    /// A repetition's latency p50 over the line as the probe just before it
+    /// measured it (`latency_p50_over_c2c`); nil without a probe, with a
+    /// stalled one, or when the probe after it is more than
+    /// ``PlacementClasses/minimumRatio`` away from it: the host moved the
+    /// vCPUs while the repetition ran, and the ratio would be to another
+    /// placement's line. A stalled probe after says nothing either way.
+    static func latencyOverProbe(_ p50: Double, before: Double?, after: Double?) -> Double? {
+        guard let before, before > 0, !PlacementClasses.isStalled(before) else { return nil }
+        if let after, after > 0, !PlacementClasses.isStalled(after),
+           max(after, before) / min(after, before) > PlacementClasses.minimumRatio { return nil }
+        return p50 / before
     }
 
     func isExcluded(_ part: CaseResult) -> Bool {
