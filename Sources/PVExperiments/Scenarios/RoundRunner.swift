@@ -87,13 +87,12 @@ public struct RoundRunner: Sendable {
             one.repetitions = 1
             progress("\(label) \(cases[i].name)")
             let probe = probes.last ?? nil
-            probed = false
             var part = try runner.run(one, repetition: (parts[i].count + 1, cases[i].repetitions))
             var after: Double?
-            if let placementProbe, !part.interrupted, !stopped() {
+            probed = placementProbe != nil && !part.interrupted && !stopped()
+            if probed, let placementProbe {
                 after = placementProbe()
                 probes.append(after)
-                probed = true
             }
             let latency = one.scenario.figures.latencyP50?.key
             for k in part.entries.indices where part.entries[k].runType == .iteration {

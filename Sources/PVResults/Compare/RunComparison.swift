@@ -192,7 +192,7 @@ public struct RunComparison: Sendable, Encodable {
         var run: String
         var value: Double
         var probe: Double?
-        var after: Double? = nil
+        var after: Double?
     }
 
     public init(old: [ReportInput], new: [ReportInput], options: Options = Options(),

@@ -217,13 +217,12 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
     public static func probeValues(_ files: [ResultFile]) -> [Double] {
         var out: [Double] = []
         for file in files {
-            let iterations = file.benchmarks.filter { $0.runType == .iteration }
-            let aroundEach = Set(iterations.filter { $0.placementProbeAfterNanoseconds != nil }.map { $0.runID ?? 0 })
+            let aroundEach = probedRuns(file)
             // Per run probed once a round, per value, per case: the case's repetitions with the value.
             var counts: [Int: [Double: [String: Int]]] = [:]
-            for e in iterations {
+            for e in file.benchmarks where e.runType == .iteration {
                 guard let p = e.placementProbeNanoseconds else { continue }
-                if aroundEach.contains(e.runID ?? 0) {
+                if aroundEach[e.runID ?? 0] == true {
                     out.append(p)
                 } else {
                     counts[e.runID ?? 0, default: [:]][p, default: [:]][e.runName, default: 0] += 1
@@ -238,19 +237,22 @@ public struct PlacementClasses: Sendable, Equatable, Encodable {
         return out
     }
 
+    /// Per run (`run_id`) of `file` with a probe value: whether it was
+    /// probed around each repetition (some entry has `c2c_probe_after_ns`).
+    static func probedRuns(_ file: ResultFile) -> [Int: Bool] {
+        var runs: [Int: Bool] = [:]
+        for e in file.benchmarks where e.runType == .iteration && e.placementProbeNanoseconds != nil {
+            runs[e.runID ?? 0] = (runs[e.runID ?? 0] ?? false) || e.placementProbeAfterNanoseconds != nil
+        }
+        return runs
+    }
+
     /// How the runs of `files` were probed, in the tables' words: "c2c
     /// probe around each repetition", "c2c probe before each round" (files
     /// from before), or both.
     public static func probeWords(_ files: [ResultFile]) -> String {
-        var around = false, once = false
-        for file in files {
-            var runs: [Int: Bool] = [:]
-            for e in file.benchmarks where e.runType == .iteration && e.placementProbeNanoseconds != nil {
-                runs[e.runID ?? 0] = (runs[e.runID ?? 0] ?? false) || e.placementProbeAfterNanoseconds != nil
-            }
-            for each in runs.values { if each { around = true } else { once = true } }
-        }
-        switch (around, once) {
+        let runs = files.flatMap { probedRuns($0).values }
+        switch (runs.contains(true), runs.contains(false)) {
         case (true, true): return "c2c probe around each repetition; in older files before each round"
         case (false, true): return "c2c probe before each round"
         default: return "c2c probe around each repetition"
