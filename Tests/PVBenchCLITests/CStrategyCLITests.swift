@@ -183,6 +183,14 @@ enum CStrategyFiles {
         (try? Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), [name, "--version"], timeout: 30))?.status == 0
     }
 
+    /// Whether the aarch64 cross compiler finds its C library's headers
+    /// (Debian libc6-dev-arm64-cross): the examples include <stdint.h>.
+    static var crossLibcHeaders: Bool {
+        guard let path = try? write("stdint_probe", "#include <stdint.h>\nuint64_t x;\n") else { return false }
+        return (try? Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"),
+                                    ["aarch64-linux-gnu-gcc", "-fsyntax-only", path], timeout: 60))?.status == 0
+    }
+
     static func example(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples/\(name).c").path
@@ -235,7 +243,8 @@ enum CStrategyFiles {
 /// compile them: the barriers and loads the examples claim are the ones emitted.
 @Suite("C strategy examples compiled for arm64",
        .enabled(if: CStrategyFiles.tool("aarch64-linux-gnu-gcc"), "no aarch64-linux-gnu-gcc cross compiler on PATH"),
-       .enabled(if: CStrategyFiles.tool("aarch64-linux-gnu-objdump"), "no aarch64-linux-gnu-objdump on PATH"))
+       .enabled(if: CStrategyFiles.tool("aarch64-linux-gnu-objdump"), "no aarch64-linux-gnu-objdump on PATH"),
+       .enabled(if: CStrategyFiles.crossLibcHeaders, "aarch64-linux-gnu-gcc finds no <stdint.h> (Debian libc6-dev-arm64-cross)"))
 struct CStrategyArm64Tests {
     /// The instructions of `function` in `example` compiled for arm64 with the printed header.
     static func disassembly(_ example: String, _ function: String) throws -> String {

@@ -5,9 +5,11 @@
 # Debian packages pvbench builds against or drives.
 PVBENCH_APT_PACKAGES=(libnuma-dev numactl libck-dev pkg-config)
 # Optional: plots, profiling, and the aarch64 cross compiler that checks the C
-# kernels' arm64 instructions (CKernelAArch64Tests); installed when possible,
+# kernels' arm64 instructions (CKernelAArch64Tests), with the arm64 C library
+# headers the C strategy examples reach through <stdint.h> (installing the
+# compiler without recommends leaves them out); installed when possible,
 # one at a time (one that cannot be installed does not keep out the others), never required.
-PVBENCH_APT_OPTIONAL=(gnuplot-nox linux-perf valgrind gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+PVBENCH_APT_OPTIONAL=(gnuplot-nox linux-perf valgrind gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross)
 
 pvbench_log() { printf 'pvbench-setup: %s\n' "$*" >&2; }
 
