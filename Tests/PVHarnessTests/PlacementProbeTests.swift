@@ -129,11 +129,11 @@ struct PlacementProbeTests {
         #expect(RoundRunner.latencyOverProbe(55, before: nil, after: 50) == nil)
     }
 
-    @Test("RoundRunner probes once before the first round and once after every repetition, and hands each on",
-          .enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason))
-    func roundRunnerProbesAroundEachRepetition() throws {
+    /// Rounds of two short steal-clock cases (relaxed, seqlock; 3 repetitions
+    /// of 10 ms, writer and reader on the first two CPUs), without probes.
+    static func twoStealClockCases(policy: DisturbedPolicy) throws -> (RoundRunner, [RunSettings]) {
         var runner = ScenarioRunner(topology: try Topology.live(), clock: try CycleClock.calibrate(windows: 1))
-        runner.disturbedPolicy = .keep
+        runner.disturbedPolicy = policy
         let cpus = try ProcessAffinity.allowedCPUs()
         func settings(_ strategy: StrategyKind) -> RunSettings {
             var s = RunSettings(scenario: .stealClock, duration: 0.01, warmup: 0, repetitions: 3, updateInterval: 1_000_000)
@@ -142,22 +142,94 @@ struct PlacementProbeTests {
             s.placement.readerCPUs = [cpus[1]]
             return s
         }
+        return (RoundRunner(runner: runner, seed: 7, policy: policy), [settings(.relaxed), settings(.seqlock)])
+    }
+
+    @Test("RoundRunner probes once before the first round and once after every repetition, and hands each on",
+          .enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason))
+    func roundRunnerProbesAroundEachRepetition() throws {
+        let (plain, cases) = try Self.twoStealClockCases(policy: .keep)
+        var rounds = plain
         // A stand-in probe: 100, 101, 102 … in the order it is called.
         let calls = Mutex(0)
-        var rounds = RoundRunner(runner: runner, seed: 7, policy: .keep)
         rounds.placementProbe = { calls.withLock { n in defer { n += 1 }; return Double(100 + n) } }
-        let outcome = try rounds.run([settings(.relaxed), settings(.seqlock)])
+        // And a stand-in core probe: 1000, 1001 … (taken first, each time the placement probe is).
+        let coreCalls = Mutex(0)
+        rounds.coreProbe = { coreCalls.withLock { n in defer { n += 1 }; return Double(1000 + n) } }
+        let outcome = try rounds.run(cases)
         // 1 before the first round + 1 after each of 6 repetitions; rounds 2 and 3 start from the last one.
         #expect(outcome.probes == (0 ... 6).map { Double(100 + $0) })
         // In the order they ran, repetition k sits between probes k and k + 1.
-        var byRun: [(Double, Double)] = []
+        var byRun: [(Double, Double)] = [], coreByRun: [(Double?, Double?)] = []
         for (r, order) in outcome.rounds.enumerated() {
             for i in order {
                 let e = try #require(outcome.results[i].iterations.first { $0.repetitionIndex == r })
                 byRun.append((try #require(e.placementProbeNanoseconds), try #require(e.placementProbeAfterNanoseconds)))
+                coreByRun.append((e.counters["core_probe_ns"], e.counters["core_probe_after_ns"]))
             }
         }
         #expect(byRun.map(\.0) == (0 ..< 6).map { Double(100 + $0) })
         #expect(byRun.map(\.1) == (1 ... 6).map { Double(100 + $0) })
+        #expect(coreCalls.withLock { $0 } == 7)
+        #expect(coreByRun.map(\.0) == (0 ..< 6).map { Double(1000 + $0) })
+        #expect(coreByRun.map(\.1) == (1 ... 6).map { Double(1000 + $0) })
+    }
+
+    @Test("The core probe times its loop on each CPU it is given and reports the slowest; a CPU it cannot use gives nothing")
+    func coreProbeOnRealCPUs() throws {
+        let cpus = try ProcessAffinity.allowedCPUs()
+        let one = try #require(CoreProbe.measure(cpus: [cpus[0]]))
+        // A time per step, never 0 (no upper bound: a busy machine may slow the loop).
+        #expect(one > 0 && one.isFinite, "ns per step \(one)")
+        #expect(CoreProbe.measure(cpus: [100_000]) == nil)
+        // A CPU it cannot use among ones it can: the others still count.
+        #expect(CoreProbe.measure(cpus: [cpus[0], 100_000]) != nil)
+    }
+
+    @Test("A repetition beside a core probe above 1.5x the run's floor ran on a shared core")
+    func coreSharedRule() {
+        #expect(RoundRunner.coreShared(before: 0.27, after: 0.14, floor: 0.136))
+        #expect(RoundRunner.coreShared(before: 0.14, after: 0.27, floor: 0.136))
+        #expect(!RoundRunner.coreShared(before: 0.14, after: 0.2, floor: 0.136))
+        // Exactly at the limit is not above it.
+        #expect(!RoundRunner.coreShared(before: 0.3, after: nil, floor: 0.2))
+        // No floor, or no value, says nothing.
+        #expect(!RoundRunner.coreShared(before: 0.27, after: 0.27, floor: nil))
+        #expect(!RoundRunner.coreShared(before: nil, after: nil, floor: 0.136))
+    }
+
+    @Test("RoundRunner flags repetitions on a shared core, judges the first ones again once the floor falls, and retries them",
+          .enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason),
+          arguments: [DisturbedPolicy.keep, .retry])
+    func roundRunnerJudgesTheCoreShare(policy: DisturbedPolicy) throws {
+        let (plain, cases) = try Self.twoStealClockCases(policy: policy)
+        var rounds = plain
+        // The run starts on a shared core (2.0) and then has it to itself (1.0).
+        let calls = Mutex(0)
+        rounds.coreProbe = { calls.withLock { n in defer { n += 1 }; return n < 2 ? 2.0 : 1.0 } }
+        let outcome = try rounds.run(cases)
+        // The first repetition (2.0 on both sides, judged clean while 2.0 was the
+        // floor) and the second (2.0 before) are flagged; the rest are not.
+        let first = try #require(outcome.rounds.first)
+        var flags: [Bool] = []
+        for i in first {
+            let e = try #require(outcome.results[i].iterations.first { $0.repetitionIndex == 0 })
+            flags.append(e.counters["core_shared"] == 1)
+        }
+        #expect(flags == [true, true])
+        let all = outcome.results.flatMap(\.iterations)
+        let shared = all.filter { $0.counters["core_shared"] == 1 }
+        #expect(shared.count == 2)
+        for e in shared {
+            if e.disturbance != nil { #expect(e.disturbance?.disturbed == true) }
+            #expect(e.excluded == (policy == .keep ? nil : true))
+        }
+        if policy == .retry {
+            // Each case got its third repetition that counts, unless the machine
+            // disturbed more than the budget allows.
+            for r in outcome.results where !r.budgetExhausted {
+                #expect(r.iterations.filter { $0.excluded != true }.count == 3)
+            }
+        }
     }
 }

@@ -110,6 +110,7 @@ public struct RunSession {
         } : cases
         var rounds = RoundRunner(runner: runner, seed: seed, policy: request.disturbed)
         if probeCPUs.count > 1 { rounds.placementProbe = { runner.placementProbe(cpus: probeCPUs) } }
+        if !probeCPUs.isEmpty { rounds.coreProbe = { CoreProbe.measure(cpus: probeCPUs) } }
         let done: RoundRunner.Outcome
         do {
             done = try rounds.run(runs, progress: { progress.update($0) }, stopped: stopped)

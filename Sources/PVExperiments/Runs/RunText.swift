@@ -34,11 +34,14 @@ public struct RunText: Sendable {
         if !outcome.rounds.isEmpty {
             let disturbedCount = outcome.results.map(\.disturbedRepetitions).reduce(0, +)
             let total = outcome.results.map(\.iterations.count).reduce(0, +)
+            // Repetitions beside a core probe above its floor (RoundRunner.coreShareLimit).
+            let coreShared = outcome.results.flatMap(\.iterations).filter { $0.counters["core_shared"] == 1 }.count
             // Narrow: without the words a 14-digit seed pushes past 120 columns.
             out.append(RunFootnotes.fit("rounds: \(outcome.rounds.count) (seed \(outcome.seed), --disturbed \(request.disturbed)); "
                 + "\(disturbedCount) of \(total) \(wide ? "repetitions " : "")disturbed (off CPU > \(request.disturbanceLimit * 100)%"
                 + (wide ? " of the window" : "")
-                + (context.rounds?.idleFloor.map { String(format: " above an idle floor of %.2f%%", 100 * $0.fraction) } ?? "") + ")",
+                + (context.rounds?.idleFloor.map { String(format: " above an idle floor of %.2f%%", 100 * $0.fraction) } ?? "")
+                + (coreShared > 0 ? ", or core shared: \(coreShared)" : "") + ")",
                 wide: wide))
         }
         standardOutput = out.map { $0 + "\n" }.joined()

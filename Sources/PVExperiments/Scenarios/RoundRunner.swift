@@ -36,6 +36,13 @@ public struct RoundRunner: Sendable {
     /// another placement than its round's probe in 11 of 36 rounds
     /// (docs/measurement.md). Nil: no probe.
     public var placementProbe: (@Sendable () -> Double?)?
+    /// Run beside the placement probe, before it (``CoreProbe``: ns per
+    /// step of a throughput-bound loop on the slowest of the run's CPUs): a
+    /// repetition carries the values on either side of it as the counters
+    /// `core_probe_ns` and `core_probe_after_ns`. It shows the host's work
+    /// on the other hardware thread of a vCPU's core, which takes no time
+    /// from the vCPU and so passes the disturbance rule. Nil: no probe.
+    public var coreProbe: (@Sendable () -> Double?)?
 
     public init(runner: ScenarioRunner, seed: UInt64, policy: DisturbedPolicy) {
         self.runner = runner
@@ -76,20 +83,31 @@ public struct RoundRunner: Sendable {
         var interrupted = false
         func counted(_ i: Int) -> Int { parts[i].filter { !isExcluded($0) }.count }
         var probes: [Double?] = []
+        var coreProbes: [Double?] = []
+        func coreFloor() -> Double? { coreProbes.compactMap { $0 }.filter { $0 > 0 }.min() }
         // Whether the last thing run was a probe: a round then starts from its value.
-        var probed = false
+        var probed = false, coreProbed = false
         func probeBeforeRound() {
+            if !coreProbed { coreProbes.append(coreProbe?()) }
             if !probed { probes.append(placementProbe?()) }
             probed = false
+            coreProbed = false
         }
         func attempt(_ i: Int, label: String) throws {
             var one = cases[i]
             one.repetitions = 1
             progress("\(label) \(cases[i].name)")
             let probe = probes.last ?? nil
+            let core = coreProbes.last ?? nil
             var part = try runner.run(one, repetition: (parts[i].count + 1, cases[i].repetitions))
-            var after: Double?
-            probed = placementProbe != nil && !part.interrupted && !stopped()
+            var after: Double?, coreAfter: Double?
+            let goOn = !part.interrupted && !stopped()
+            coreProbed = coreProbe != nil && goOn
+            if coreProbed, let coreProbe {
+                coreAfter = coreProbe()
+                coreProbes.append(coreAfter)
+            }
+            probed = placementProbe != nil && goOn
             if probed, let placementProbe {
                 after = placementProbe()
                 probes.append(after)
@@ -98,13 +116,23 @@ public struct RoundRunner: Sendable {
             for k in part.entries.indices where part.entries[k].runType == .iteration {
                 part.entries[k].placementProbeNanoseconds = probe
                 part.entries[k].placementProbeAfterNanoseconds = after
+                if let core { part.entries[k].counters["core_probe_ns"] = core }
+                if let coreAfter { part.entries[k].counters["core_probe_after_ns"] = coreAfter }
                 if let latency, let p50 = part.entries[k].counters[latency],
                    let ratio = Self.latencyOverProbe(p50, before: probe, after: after) {
                     part.entries[k].counters["latency_p50_over_c2c"] = ratio
                 }
             }
+            Self.judgeCoreShare(&part, floor: coreFloor())
             parts[i].append(part)
             if part.interrupted { interrupted = true }
+        }
+        // The floor only falls as probes come in: repetitions judged before
+        // the run saw its core unshared are judged again, before the retry
+        // rounds (so they are retried) and before the merge.
+        func judgeAgain() {
+            let floor = coreFloor()
+            for i in parts.indices { for k in parts[i].indices { Self.judgeCoreShare(&parts[i][k], floor: floor) } }
         }
         let planned = cases.map(\.repetitions).max() ?? 0
         var round = 0
@@ -123,6 +151,7 @@ public struct RoundRunner: Sendable {
         // per case as many extra attempts as it has repetitions, and for the
         // whole run half the planned repetitions (so a machine disturbed all
         // along costs at most 1.5 times the planned time, not twice).
+        judgeAgain()
         if policy == .retry {
             var budget = cases.map(\.repetitions).reduce(0, +) / 2
             while !interrupted, !stopped(), budget > 0 {
@@ -140,6 +169,7 @@ public struct RoundRunner: Sendable {
                 round += 1
             }
         }
+        judgeAgain()
         let results = cases.indices.compactMap { i in
             parts[i].isEmpty ? nil : Self.merge(parts[i], cases[i], policy: policy)
         }
@@ -157,6 +187,37 @@ public struct RoundRunner: Sendable {
         if let after, after > 0, !PlacementClasses.isStalled(after),
            max(after, before) / min(after, before) > PlacementClasses.minimumRatio { return nil }
         return p50 / before
+    }
+
+    /// A core probe above this many times its run's floor (the fastest
+    /// value the run has seen) says the host ran other work on the core of
+    /// one of the run's vCPUs: on the 2-vCPU guest the probe read either its
+    /// floor or 1.8–2.2× it, and a steal-clock seqlock case read 0.53× its
+    /// rate beside such a probe (docs/measurement.md).
+    public static let coreShareLimit = 1.5
+
+    /// Whether a repetition ran on a shared core: its core probe before or
+    /// after it read more than ``coreShareLimit`` × `floor`. No floor or no
+    /// value says nothing.
+    static func coreShared(before: Double?, after: Double?, floor: Double?) -> Bool {
+        guard let floor, floor > 0 else { return false }
+        return [before, after].contains { v in v.map { $0 > coreShareLimit * floor } ?? false }
+    }
+
+    /// Flags a part's repetitions that ran on a shared core: `core_shared`
+    /// = 1, and disturbed (the thread did not have its whole core, as it
+    /// did not have its whole window when it was off its CPU), so `retry`
+    /// runs them again and `drop` leaves them out. A flag is never taken
+    /// back: the floor only falls.
+    static func judgeCoreShare(_ part: inout CaseResult, floor: Double?) {
+        for k in part.entries.indices where part.entries[k].runType == .iteration {
+            let e = part.entries[k]
+            guard e.counters["core_shared"] == nil,
+                  coreShared(before: e.counters["core_probe_ns"], after: e.counters["core_probe_after_ns"], floor: floor)
+            else { continue }
+            part.entries[k].counters["core_shared"] = 1
+            part.entries[k].disturbance?.disturbed = true
+        }
     }
 
     func isExcluded(_ part: CaseResult) -> Bool {
