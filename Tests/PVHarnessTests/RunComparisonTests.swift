@@ -382,6 +382,26 @@ struct RunMergeTests {
         #expect(CaseName.short("idle-scan/relaxed/page/vcpus:256/readers:1/writers:1") == "idle-scan/relaxed/page/vcpus:256")
         #expect(CaseName.short("c2c/cpu:0->cpu:1") == "c2c/cpu:0->cpu:1")
     }
+
+    @Test("An idle-scan name loses the default suite's flip interval, and only that one")
+    func shortNamesOfPacedScans() {
+        let sweep = "idle-scan/relaxed/packed/vcpus:4096/readers:1/writers:1/update:122ns"
+        #expect(CaseName.short(sweep) == "idle-scan/relaxed/packed/vcpus:4096")
+        #expect(CaseName.dropsFlipInterval(sweep))
+        #expect(CaseName.short("idle-scan/relaxed/cacheline/vcpus:1/readers:1/writers:1/update:500us") == "idle-scan/relaxed")
+        // Another interval, another scenario, or no interval: kept as it is.
+        for name in ["idle-scan/relaxed/cacheline/vcpus:16/readers:1/writers:1/update:1us",
+                     "steal-clock/relaxed/cacheline/vcpus:1/readers:1/writers:1/update:500us",
+                     "idle-scan/relaxed/cacheline/vcpus:16/readers:1/writers:1"] {
+            #expect(!CaseName.dropsFlipInterval(name), "\(name)")
+            #expect(CaseName.short(name).hasSuffix(name.hasSuffix("writers:1") ? "vcpus:16" : String(name.split(separator: "/").last!)))
+        }
+        let file = ResultFile(context: ResultsTests.sampleContext(), benchmarks: [
+            BenchmarkEntry(name: sweep, runName: sweep, iterations: 1, realTime: 5, cpuTime: 5),
+        ])
+        #expect(RunsTable.render(file).contains(CaseName.kvmLikeFlipNote))
+        #expect(!RunsTable.render(file, wide: true).contains(CaseName.kvmLikeFlipNote), "--wide shows the interval in the name")
+    }
 }
 
 @Suite("--runs K: the child's command line")

@@ -71,6 +71,24 @@ struct RunSettingsTests {
         #expect(Suite.default.cases(base: RunSettings(scenario: .c2c), duration: 0.1).allSatisfy { $0.duration == 0.1 })
     }
 
+    @Test func defaultIdleScanFlipsAsAKVMHostDoes() {
+        let base = RunSettings(scenario: .stealClock)
+        let scans = Suite.default.cases(base: base).filter { $0.scenario == .idleScan }
+        #expect(scans.count == 12, "3 layouts x 4 vCPU counts")
+        for s in scans {
+            // Each vCPU out and in once a millisecond: two flips per ms per vCPU.
+            #expect(s.updateInterval == 500_000 / UInt64(s.vcpus), "\(s.name)")
+            #expect(s.name.hasSuffix("/update:\(RunSettings.intervalText(s.updateInterval))"), "\(s.name)")
+            // Tables leave the interval out of the name and say so under them.
+            #expect(CaseName.dropsFlipInterval(s.name) && !CaseName.short(s.name).contains("update:"), "\(s.name)")
+        }
+        #expect(Suite.kvmLikeFlipInterval(vcpus: 4096) == 122)
+        #expect(Suite.kvmLikeFlipInterval(vcpus: 0) == 500_000)
+        // The full suite's sweep keeps the writer that races the reader.
+        let full = Suite.full.cases(base: base).filter { $0.scenario == .idleScan }
+        #expect(!full.isEmpty && full.allSatisfy { $0.updateInterval == 0 })
+    }
+
     @Test func seqlockDoesNotFitPackedRecords() {
         #expect(!StealClockScenario.accepts(.packed, for: .seqlock))
         #expect(StealClockScenario.accepts(.cacheline, for: .seqlock))

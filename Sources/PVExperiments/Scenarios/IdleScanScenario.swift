@@ -23,11 +23,20 @@ public enum IdleScanScenario: RecordScenario {
 
     public static func hasCKernel(_ strategy: StrategyKind) -> Bool { cScan(strategy) != nil }
 
-    /// Every layout over a vCPU sweep: how the scan scales.
+    /// Every layout over a vCPU sweep, how the scan scales, with the writer
+    /// of a KVM host: each vCPU scheduled out and in once a millisecond
+    /// (``Suite/kvmLikeFlipInterval(vcpus:)``). A writer flipping flags back
+    /// to back (`--update-interval 0`, the full suite) races the reader for
+    /// the lines, and the race's outcome moves between runs by 25-45 % (CV)
+    /// in one placement class where the paced scan moves by 0.1-4 %
+    /// (docs/measurement.md, "idle-scan: a paced writer").
     public static func cases(in suite: Suite) -> [SuiteCase] {
         guard suite == .default else { return defaultCases(in: suite) }
         return VCPULayout.allCases.flatMap { layout in
-            [1, 16, 256, 4096].map { SuiteCase(layout: layout, vcpus: $0, seconds: 0.2, repetitions: 9, warmup: 0.03) }
+            [1, 16, 256, 4096].map {
+                SuiteCase(layout: layout, vcpus: $0, seconds: 0.2, repetitions: 9, warmup: 0.03,
+                          updateInterval: Suite.kvmLikeFlipInterval(vcpus: $0))
+            }
         }
     }
 

@@ -5,7 +5,8 @@ public enum Suite: String, CaseIterable, Sendable {
     /// Every scenario once, briefly: a check that everything runs (< 10 s).
     case smoke
     /// The suite `scripts/bench` runs: strategies side by side per scenario,
-    /// false sharing by layout, idle-scan over vCPU counts, c2c (≈ 1–2 min on 2 cores).
+    /// false sharing by layout, idle-scan over vCPU counts at a KVM host's flip
+    /// rate, c2c (≈ 1–2 min on 2 cores).
     case `default`
     /// Every scenario × strategy × layout that applies, with vCPU sweeps.
     case full
@@ -16,7 +17,7 @@ public enum Suite: String, CaseIterable, Sendable {
     public var summary: String {
         switch self {
         case .smoke: "every scenario once, 0.2 s x 2 repetitions (< 10 s)"
-        case .default: "strategies side by side per scenario, layouts, idle-scan vCPU sweep, c2c; 9 interleaved rounds (about 2 min on 2 cores)"
+        case .default: "strategies side by side per scenario, layouts, idle-scan vCPU sweep (KVM-like flip rate), c2c; 9 interleaved rounds (about 2 min on 2 cores)"
         case .full: "every scenario x strategy x layout that applies, vCPU sweeps, 1 s x 9 interleaved rounds"
         case .soak: "every scenario in rotation for --duration (default 10m), figures per interval so drift shows"
         }
@@ -50,4 +51,12 @@ public enum Suite: String, CaseIterable, Sendable {
     /// ns between two stolen-time updates in the default suite's KVM-like
     /// cases: one sched-in per millisecond per vCPU.
     public static let kvmLikeUpdateInterval: UInt64 = 1_000_000
+
+    /// ns between two `preempted` flips in the default suite's idle-scan:
+    /// one writer flips `vcpus` flags in turn, each vCPU scheduled out and
+    /// in once per ``kvmLikeUpdateInterval`` (two flips), so the host's
+    /// flip rate grows with its vCPUs: 500 us for 1, 122 ns for 4096.
+    public static func kvmLikeFlipInterval(vcpus: Int) -> UInt64 {
+        kvmLikeUpdateInterval / UInt64(2 * max(1, vcpus))
+    }
 }

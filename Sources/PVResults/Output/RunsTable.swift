@@ -46,13 +46,15 @@ public enum RunsTable {
         var table = TerminalTable(columns: [
             .init("case", alignment: .left), .init("median"), .init("runs"), .init("reps"), .init("CV runs"), .init("CV in run"),
         ])
-        for r in rows(file) {
+        let rows = rows(file)
+        for r in rows {
             func pct(_ v: Double?) -> String { v.map { ReportNumberFormat.percent($0) } ?? "-" }
             let median = r.median.map { r.key == "real_time" ? ReportNumberFormat.nanoseconds($0) + " ns" : ReportNumberFormat.rate($0) }
                 ?? "all disturbed"
             table.addRow([wide ? r.name : CaseName.narrow(r.name), median, "\(r.runs)", "\(r.repetitions)",
                           pct(r.betweenRunCV), pct(r.withinRunCV)])
         }
-        return table.render() + (file.context.placementClasses.map { "\n" + $0.render(wide: wide) } ?? "")
+        let note = !wide && rows.contains { CaseName.dropsFlipInterval($0.name) } ? "\n" + CaseName.kvmLikeFlipNote : ""
+        return table.render() + note + (file.context.placementClasses.map { "\n" + $0.render(wide: wide) } ?? "")
     }
 }
