@@ -113,7 +113,12 @@ struct PlacementProbeTests {
         #expect(c.placementProbe == "c2c probe around each repetition")
         let k = try #require(c.cases.first)
         #expect(k.classes.map(\.placementClass).contains(PlacementClasses.movedLabel))
-        #expect(RunComparisonRendering.text(c).contains("placement classes (c2c probe around each repetition, one-way): "))
+        let text = RunComparisonRendering.text(c)
+        #expect(text.contains("placement classes (c2c probe around each repetition, one-way): "))
+        // Every line but the file lists fits 120 columns; --wide leaves them whole.
+        let lines = text.split(separator: "\n").filter { !$0.hasPrefix("OLD  ") && !$0.hasPrefix("NEW  ") }
+        #expect(lines.allSatisfy { $0.count <= 120 }, "\(text)")
+        #expect(RunComparisonRendering.text(c, wide: true).split(separator: "\n").contains { $0.count > 120 })
     }
 
     @Test("latency_p50_over_c2c divides by the probe before, unless the probe after is another placement")

@@ -288,7 +288,7 @@ struct PlacementClassesTests {
         let k = c.cases[0]
         #expect(k.chosen.placementClass == RunComparison.pooled && k.chosen.oldRuns == 3 && k.chosen.newRuns == 3)
         #expect(k.classes.map(\.placementClass) == ["c2c≈46ns", PlacementClasses.stalledLabel])
-        #expect(RunComparisonRendering.text(c).contains("probe stalled 6 probes [416095 ns, 416095 ns, 416095 ns, …]"))
+        #expect(RunComparisonRendering.text(c, wide: true).contains("probe stalled 6 probes [416095 ns, 416095 ns, 416095 ns, …]"))
     }
 
     @Test("The class's share of variance: all of it when classes differ and runs within do not, none when alike")
@@ -329,9 +329,11 @@ struct PlacementClassesTests {
         // Not "run 1 more": nothing says where the next run lands.
         #expect(c.cases[0].chosen.moreRuns == nil && c.cases[0].chosen.classRunsNeeded == 3)
         let text = RunComparisonRendering.text(c)
-        #expect(text.contains("unknown: needs ≥ 3 runs a side in class (has 2/2)") && !text.contains("run 1 more"), "\(text)")
+        #expect(text.contains("unknown: < 3 runs in class") && !text.contains("run 1 more"), "\(text)")
+        #expect(RunComparisonRendering.text(c, wide: true).contains("unknown: needs ≥ 3 runs a side in class (has 2/2)"))
         #expect(!text.contains("need about"), "\(text)")
-        #expect(text.contains("1 case compared within one class (placement share ε² ≥ 25 %: both sides, beyond chance; "
+        // Wrapped at 120 columns, the continuation indented under the line it continues.
+        #expect(text.contains("  1 case compared within one class\n    (placement share ε² ≥ 25 %: both sides, beyond chance; "
             + "or no ε² and disjoint classes); 0 pooled"), "\(text)")
         // NEW entirely in the slow placement: no class in common, unknown, with the reason.
         let slow = try RunFixtures.input(RunFixtures.file([(name, runs)], probe: { _ in 200 }), "slow.json")

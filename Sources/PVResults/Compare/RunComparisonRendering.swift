@@ -5,14 +5,25 @@ import Foundation
 /// (the class compared, the medians, the ratio with its interval, runs per
 /// side, the answer) and what to do about the unknowns.
 public enum RunComparisonRendering {
+    /// Lines other than the file lists wrap at 120 columns unless `wide`.
     public static func text(_ c: RunComparison, wide: Bool = false) -> String {
-        var out = header(c)
+        func fit(_ lines: [String]) -> [String] {
+            lines.map { line in
+                guard !line.hasPrefix("OLD  "), !line.hasPrefix("NEW  ") else { return line }
+                // An indented line keeps its indent on every line it wraps to.
+                let indent = String(line.prefix { $0 == " " })
+                guard !indent.isEmpty else { return RunFootnotes.fit(line, wide: wide) }
+                return RunFootnotes.fit(String(line.dropFirst(indent.count)), wide: wide, width: RunFootnotes.width - indent.count)
+                    .split(separator: "\n", omittingEmptySubsequences: false).map { indent + $0 }.joined(separator: "\n")
+            }
+        }
+        var out = fit(header(c))
         out.append("")
         var table = TerminalTable(columns: columns.map { TerminalTable.Column($0.title, alignment: $0.left ? .left : .right) })
         for k in c.cases { table.addRow(cells(k, wide: wide)) }
         out.append(table.render())
         if !wide, c.cases.contains(where: { CaseName.dropsFlipInterval($0.name) }) { out.append(CaseName.kvmLikeFlipNote) }
-        out += footer(c)
+        out += fit(footer(c))
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -102,7 +113,8 @@ public enum RunComparisonRendering {
         case .different: "different (\(c.direction ?? "?"))"
         case .same: "same"
         case .unknown: c.moreRuns.map { "unknown: run \($0) more" }
-            ?? c.classRunsNeeded.map { "unknown: needs ≥ \($0) runs a side in class (has \(c.oldRuns)/\(c.newRuns))" } ?? "unknown"
+            ?? c.classRunsNeeded.map { wide ? "unknown: needs ≥ \($0) runs a side in class (has \(c.oldRuns)/\(c.newRuns))"
+                : "unknown: < \($0) runs in class" } ?? "unknown"
         }
         return [wide ? k.name : CaseName.narrow(k.name), c.placementClass ?? RunComparison.unprobed, value(c.oldMedian), value(c.newMedian), ratio,
                 "\(c.oldRuns)/\(c.newRuns)", answer]
