@@ -27,9 +27,9 @@ public enum IdleScanScenario: RecordScenario {
     /// of a KVM host: each vCPU scheduled out and in once a millisecond
     /// (``Suite/kvmLikeFlipInterval(vcpus:)``). A writer flipping flags back
     /// to back (`--update-interval 0`, the full suite) races the reader for
-    /// the lines, and the race's outcome moves between runs by 25-45 % (CV)
-    /// in one placement class where the paced scan moves by 0.1-4 %
-    /// (docs/measurement.md, "idle-scan: a paced writer").
+    /// the lines, and the race's outcome moved the run medians by 10-44 %
+    /// (log-sd) within one placement class, where the paced scan's moved by
+    /// 0.7-6.4 % (docs/measurement.md, "idle-scan: a paced writer").
     public static func cases(in suite: Suite) -> [SuiteCase] {
         guard suite == .default else { return defaultCases(in: suite) }
         return VCPULayout.allCases.flatMap { layout in
