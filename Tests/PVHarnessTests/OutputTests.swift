@@ -262,6 +262,12 @@ struct DisturbedRunsLinesTests {
         #expect(wide[0].hasSuffix(": a (1), b (2), c (3)"))
         let untouched = RunFixtures.file([("d", [[1.0], [1.1]])])
         #expect(RunFootnotes.disturbedRunsLines(untouched, wide: false).isEmpty)
+        // When the core probe flagged repetitions, a last line says how many.
+        var shared = file
+        for i in shared.benchmarks.indices where shared.benchmarks[i].excluded == true { shared.benchmarks[i].counters["core_shared"] = 1 }
+        let said = RunFootnotes.disturbedRunsLines(shared, wide: false)
+        #expect(said.count == 3 && said[2].hasPrefix("warning: 12 of the 24 repetitions ran while the host shared their core"), "\(said)")
+        #expect(said[2].split(separator: "\n").allSatisfy { $0.count <= RunFootnotes.width })
     }
 }
 

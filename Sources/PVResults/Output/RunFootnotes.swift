@@ -60,6 +60,13 @@ public enum RunFootnotes {
                 "\(name) (\(lost[name]!.count))" }.joined(separator: ", ") : " (--wide: which)"), wide: wide, width: width)]
         let none = cases.filter { kept[$0] == 0 }
         if !none.isEmpty { lines.append(fit("warning: " + allDisturbedLine(none, wide: wide, width: width), wide: wide, width: width)) }
+        // What lost them, when the core probe saw it: the reader can tell a host sharing the core from their own load.
+        let iterations = file.benchmarks.filter { $0.runType == .iteration }
+        let shared = iterations.filter { $0.counters["core_shared"] == 1 }.count
+        if shared > 0 {
+            lines.append(fit("warning: \(shared) of the \(iterations.count) repetitions ran while the host shared their core with other "
+                + "work (core_shared: the core probe above 1.5× the run's floor); a quieter host keeps more", wide: wide, width: width))
+        }
         return lines
     }
 
