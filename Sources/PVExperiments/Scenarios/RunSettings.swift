@@ -1,5 +1,6 @@
 import PVRuntime
 import PVHost
+import PVResults
 
 /// Everything one `pvbench run` case needs: what to emulate, how, where and
 /// for how long. Built by the CLI or a suite, checked by ``validate()``.
@@ -73,11 +74,7 @@ public struct RunSettings: Sendable, Equatable {
     public var name: String { scenario.type.name(of: self) }
 
     /// `1ms`, `250us`, `1500ns`: an interval in the largest unit that divides it.
-    static func intervalText(_ ns: UInt64) -> String {
-        if ns % 1_000_000 == 0 { return "\(ns / 1_000_000)ms" }
-        if ns % 1_000 == 0 { return "\(ns / 1_000)us" }
-        return "\(ns)ns"
-    }
+    static func intervalText(_ ns: UInt64) -> String { CaseName.intervalText(ns) }
 
     /// Checks the combination; the error says what is valid.
     public func validate() throws(RunSettingsError) {

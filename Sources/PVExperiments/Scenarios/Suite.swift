@@ -1,3 +1,4 @@
+import PVResults
 import PVRuntime
 
 /// A named set of `pvbench run` cases.
@@ -50,13 +51,10 @@ public enum Suite: String, CaseIterable, Sendable {
 
     /// ns between two stolen-time updates in the default suite's KVM-like
     /// cases: one sched-in per millisecond per vCPU.
-    public static let kvmLikeUpdateInterval: UInt64 = 1_000_000
+    public static let kvmLikeUpdateInterval: UInt64 = KVMLikeHost.schedulingPeriod
 
-    /// ns between two `preempted` flips in the default suite's idle-scan:
-    /// one writer flips `vcpus` flags in turn, each vCPU scheduled out and
-    /// in once per ``kvmLikeUpdateInterval`` (two flips), so the host's
-    /// flip rate grows with its vCPUs: 500 us for 1, 122 ns for 4096.
-    public static func kvmLikeFlipInterval(vcpus: Int) -> UInt64 {
-        kvmLikeUpdateInterval / UInt64(2 * max(1, vcpus))
-    }
+    /// ns between two `preempted` flips in the default suite's idle-scan
+    /// (``KVMLikeHost/flipInterval(vcpus:)``), which short case names leave
+    /// out (``CaseName``).
+    public static func kvmLikeFlipInterval(vcpus: Int) -> UInt64 { KVMLikeHost.flipInterval(vcpus: vcpus) }
 }

@@ -29,21 +29,19 @@ public enum CaseName {
         "idle-scan: the writer flips each vCPU's flag out and in once a millisecond (update: 500 us / vCPUs; --wide shows it)"
 
     /// An idle-scan name's `update:` segment when it is the default
-    /// suite's, `500_000 / vcpus` ns (as `Suite.kvmLikeFlipInterval`).
+    /// suite's (``KVMLikeHost/flipInterval(vcpus:)`` for the name's vCPUs).
     static func kvmLikeFlipSegment(_ parts: [Substring]) -> Substring? {
-        guard parts.first == "idle-scan",
-              let segment = parts.first(where: { $0.hasPrefix("update:") }),
-              let ns = nanoseconds(segment.dropFirst("update:".count)) else { return nil }
+        guard parts.first == "idle-scan", let segment = parts.first(where: { $0.hasPrefix("update:") }) else { return nil }
         let vcpus = parts.first { $0.hasPrefix("vcpus:") }.flatMap { Int($0.dropFirst("vcpus:".count)) } ?? 1
-        return vcpus > 0 && ns == 500_000 / UInt64(vcpus) ? segment : nil
+        return vcpus > 0 && segment == "update:" + intervalText(KVMLikeHost.flipInterval(vcpus: vcpus)) ? segment : nil
     }
 
-    /// `122ns`, `31us`, `1ms` (how names write an interval) in ns.
-    static func nanoseconds(_ text: Substring) -> UInt64? {
-        for (suffix, scale) in [("ns", UInt64(1)), ("us", 1_000), ("ms", 1_000_000)] where text.hasSuffix(suffix) {
-            return UInt64(text.dropLast(2)).map { $0 * scale }
-        }
-        return nil
+    /// `1ms`, `250us`, `1500ns`: an interval in the largest unit that
+    /// divides it, as names write it.
+    public static func intervalText(_ ns: UInt64) -> String {
+        if ns % 1_000_000 == 0 { return "\(ns / 1_000_000)ms" }
+        if ns % 1_000 == 0 { return "\(ns / 1_000)us" }
+        return "\(ns)ns"
     }
 
     /// The longest case name in a narrow table.
@@ -53,5 +51,18 @@ public enum CaseName {
     public static func narrow(_ runName: String, limit: Int = narrowLimit) -> String {
         let s = short(runName)
         return s.count <= limit ? s : String(s.prefix(limit - 1)) + "…"
+    }
+}
+
+/// The hypervisor of a KVM host, as the default suite models it: each vCPU
+/// scheduled in (and out) once per ``schedulingPeriod``.
+public enum KVMLikeHost {
+    /// ns between two sched-ins of one vCPU.
+    public static let schedulingPeriod: UInt64 = 1_000_000
+
+    /// ns between two `preempted` flips when one writer flips `vcpus` flags
+    /// in turn, two a vCPU a period: 500 us for 1, 122 ns for 4096.
+    public static func flipInterval(vcpus: Int) -> UInt64 {
+        schedulingPeriod / UInt64(2 * max(1, vcpus))
     }
 }
