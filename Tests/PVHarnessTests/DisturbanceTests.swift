@@ -109,6 +109,36 @@ struct RoundTests {
         #expect(few.budgetExhausted && !few.entries.contains { $0.aggregateName == "ci_low" })
     }
 
+    @Test("merging: a retried repetition's own all-disturbed warning does not reach a case whose other repetitions count")
+    func mergeWarnings() {
+        func part(_ ns: Double, disturbed: Bool) -> CaseResult {
+            var e = BenchmarkEntry(name: "c", runName: "c", iterations: 1, realTime: ns, cpuTime: ns)
+            e.disturbance = Disturbance(windowNanoseconds: 100, offCPUNanoseconds: disturbed ? 50 : 0, runDelayNanoseconds: 0,
+                                        involuntarySwitches: 0, voluntarySwitches: 0, migrations: 0, interrupts: 0,
+                                        stealTicks: 0, disturbed: disturbed)
+            e.excluded = disturbed ? true : nil
+            // As ScenarioRunner leaves a one-repetition part: its aggregate warning, and a note about the case.
+            let (_, warnings) = BenchmarkEntry.aggregates(of: [e])
+            return CaseResult(settings: RunSettings(scenario: .stealClock), entries: [e],
+                              placement: Placement(writerCPUs: [0], readerCPUs: [1], relation: "x", memoryPolicy: "x",
+                                                   memoryNodes: [0], sharesCPUs: false, distance: 10, notes: []),
+                              threads: [], pages: nil, warnings: warnings + [RunWarning(.runCase, "a note")],
+                              violations: ReaderCounts(), firstViolation: nil, interrupted: false)
+        }
+        var settings = RunSettings(scenario: .stealClock)
+        settings.repetitions = 3
+        let disturbed = part(9, disturbed: true)
+        #expect(disturbed.warnings.contains { $0.category == .allDisturbed }, "the part alone has nothing that counts")
+        let merged = RoundRunner.merge([part(1, disturbed: false), disturbed, part(2, disturbed: false), part(3, disturbed: false)],
+                                       settings, policy: .retry)
+        #expect(!merged.warnings.contains { $0.category == .allDisturbed })
+        #expect(merged.warnings.filter { $0.text == "a note" }.count == 1, "a case's note once, not once a repetition")
+        let lost = RoundRunner.merge([disturbed, disturbed, disturbed], settings, policy: .retry)
+        #expect(lost.warnings.filter { $0.category == .allDisturbed }.count == 1, "every repetition disturbed: said once")
+        let kept = RoundRunner.merge([part(1, disturbed: false), disturbed], settings, policy: .keep)
+        #expect(!kept.warnings.contains { $0.category == .allDisturbed })
+    }
+
     @Test("a busy thread on a measured CPU gets its repetitions flagged and retried",
           .enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason))
     func realDisturbance() throws {

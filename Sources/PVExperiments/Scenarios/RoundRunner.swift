@@ -242,7 +242,14 @@ public struct RoundRunner: Sendable {
         let (aggregates, warnings) = BenchmarkEntry.aggregates(of: rows)
         let counting = rows.filter { $0.excluded != true }.count
         result.entries = rows + (counting > 1 ? aggregates : [])
-        result.warnings = parts.flatMap(\.warnings) + RunWarning.keeping(warnings, quoted: settings.scenario.figures.quoted.map(\.key))
+        // A part's aggregate warnings are of its one repetition: a disturbed
+        // one said "every repetition was disturbed" of a case whose other
+        // repetitions count. The merged rows' warnings replace them.
+        var partWarnings: [RunWarning] = []
+        for w in parts.flatMap(\.warnings) where w.category != .allDisturbed && w.category != .spread && !partWarnings.contains(w) {
+            partWarnings.append(w)
+        }
+        result.warnings = partWarnings + RunWarning.keeping(warnings, quoted: settings.scenario.figures.quoted.map(\.key))
         result.violations = parts.reduce(ReaderCounts()) { $0 + $1.violations }
         result.firstViolation = parts.compactMap(\.firstViolation).first
         result.interrupted = parts.contains(where: \.interrupted)
