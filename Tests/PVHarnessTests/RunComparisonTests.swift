@@ -385,24 +385,36 @@ struct RunMergeTests {
         #expect(CaseName.short("c2c/cpu:0->cpu:1") == "c2c/cpu:0->cpu:1")
     }
 
-    @Test("An idle-scan name loses the default suite's flip interval, and only that one")
-    func shortNamesOfPacedScans() {
+    @Test("A name loses the default suite's paced writer's interval, and only that one")
+    func shortNamesOfPacedWriters() {
         let sweep = "idle-scan/relaxed/packed/vcpus:4096/readers:1/writers:1/update:122ns"
         #expect(CaseName.short(sweep) == "idle-scan/relaxed/packed/vcpus:4096")
-        #expect(CaseName.dropsFlipInterval(sweep))
+        #expect(CaseName.dropsInterval(sweep))
         #expect(CaseName.short("idle-scan/relaxed/cacheline/vcpus:1/readers:1/writers:1/update:500us") == "idle-scan/relaxed")
+        let stress = "steal-clock/acquire-release/cacheline/vcpus:1/readers:1/writers:1/update:1us"
+        #expect(CaseName.short(stress) == "steal-clock/acquire-release")
+        #expect(CaseName.short("steal-clock/relaxed/packed/vcpus:4/readers:1/writers:1/update:1us") == "steal-clock/relaxed/packed/vcpus:4")
         // Another interval, another scenario, or no interval: kept as it is.
         for name in ["idle-scan/relaxed/cacheline/vcpus:16/readers:1/writers:1/update:1us",
-                     "steal-clock/relaxed/cacheline/vcpus:1/readers:1/writers:1/update:500us",
+                     "steal-clock/relaxed/cacheline/vcpus:16/readers:1/writers:1/update:500us",
+                     "steal-clock/relaxed/cacheline/vcpus:16/readers:1/writers:1/update:1ms",
+                     "preempt-poll/relaxed/cacheline/vcpus:16/readers:1/writers:1/update:1us",
                      "idle-scan/relaxed/cacheline/vcpus:16/readers:1/writers:1"] {
-            #expect(!CaseName.dropsFlipInterval(name), "\(name)")
+            #expect(!CaseName.dropsInterval(name), "\(name)")
             #expect(CaseName.short(name).hasSuffix(name.hasSuffix("writers:1") ? "vcpus:16" : String(name.split(separator: "/").last!)))
         }
-        let file = ResultFile(context: ResultsTests.sampleContext(), benchmarks: [
-            BenchmarkEntry(name: sweep, runName: sweep, iterations: 1, realTime: 5, cpuTime: 5),
-        ])
-        #expect(RunsTable.render(file).contains(CaseName.kvmLikeFlipNote))
-        #expect(!RunsTable.render(file, wide: true).contains(CaseName.kvmLikeFlipNote), "--wide shows the interval in the name")
+        // One note per scenario whose names lost it, idle-scan first; none --wide.
+        #expect(CaseName.intervalNotes([stress, sweep, sweep], wide: false) == [CaseName.kvmLikeFlipNote, CaseName.stressWriterNote])
+        #expect(CaseName.intervalNotes([stress], wide: false) == [CaseName.stressWriterNote])
+        #expect(CaseName.intervalNotes([stress, sweep], wide: true).isEmpty)
+        #expect(CaseName.intervalNotes(["steal-clock/relaxed/cacheline/vcpus:1/readers:1/writers:1/update:1ms"], wide: false).isEmpty)
+        #expect((CaseName.intervalNotes([stress, sweep], wide: false)).allSatisfy { $0.count <= RunFootnotes.width })
+        let file = ResultFile(context: ResultsTests.sampleContext(), benchmarks: [sweep, stress].map {
+            BenchmarkEntry(name: $0, runName: $0, iterations: 1, realTime: 5, cpuTime: 5)
+        })
+        let narrow = RunsTable.render(file), wide = RunsTable.render(file, wide: true)
+        #expect(narrow.contains(CaseName.kvmLikeFlipNote) && narrow.contains(CaseName.stressWriterNote))
+        #expect(!wide.contains(CaseName.kvmLikeFlipNote) && !wide.contains(CaseName.stressWriterNote), "--wide shows the interval in the name")
     }
 }
 

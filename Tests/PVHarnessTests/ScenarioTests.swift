@@ -80,12 +80,33 @@ struct RunSettingsTests {
             #expect(s.updateInterval == 500_000 / UInt64(s.vcpus), "\(s.name)")
             #expect(s.name.hasSuffix("/update:\(RunSettings.intervalText(s.updateInterval))"), "\(s.name)")
             // Tables leave the interval out of the name and say so under them.
-            #expect(CaseName.dropsFlipInterval(s.name) && !CaseName.short(s.name).contains("update:"), "\(s.name)")
+            #expect(CaseName.dropsInterval(s.name) && !CaseName.short(s.name).contains("update:"), "\(s.name)")
         }
         #expect(Suite.kvmLikeFlipInterval(vcpus: 4096) == 122)
         #expect(Suite.kvmLikeFlipInterval(vcpus: 0) == 500_000)
         // The full suite's sweep keeps the writer that races the reader.
         let full = Suite.full.cases(base: base).filter { $0.scenario == .idleScan }
+        #expect(!full.isEmpty && full.allSatisfy { $0.updateInterval == 0 })
+    }
+
+    @Test func defaultStealClockStressWriterIsPacedAtOneMicrosecond() {
+        let base = RunSettings(scenario: .stealClock)
+        let cases = Suite.default.cases(base: base).filter { $0.scenario == .stealClock }
+        let kvmLike = cases.filter { $0.updateInterval == Suite.kvmLikeUpdateInterval }
+        let stress = cases.filter { $0.updateInterval != Suite.kvmLikeUpdateInterval }
+        #expect(Set(kvmLike.map(\.strategy)) == [.builtIn(.relaxed), .builtIn(.seqlock)])
+        // Every strategy that claims safety, and the two layouts over 4 vCPUs.
+        #expect(stress.count == StrategyKind.allCases.filter(\.claimsSafety).count + 2)
+        for s in stress {
+            #expect(s.updateInterval == 1_000, "\(s.name)")
+            #expect(s.name.hasSuffix("/update:1us"), "\(s.name)")
+            #expect(CaseName.dropsInterval(s.name) && !CaseName.short(s.name).contains("update:"), "\(s.name)")
+        }
+        for s in kvmLike {
+            #expect(!CaseName.dropsInterval(s.name) && CaseName.short(s.name).hasSuffix("/update:1ms"), "\(s.name)")
+        }
+        // The full suite keeps the writer that stores back to back.
+        let full = Suite.full.cases(base: base).filter { $0.scenario == .stealClock }
         #expect(!full.isEmpty && full.allSatisfy { $0.updateInterval == 0 })
     }
 

@@ -17,7 +17,7 @@ public struct RunText: Sendable {
         let outcome = report.outcome, request = report.request
         var out: [String] = [RunSummaryTable.render(outcome.results, wide: wide)]
         if let legend = RunSummaryTable.legend(outcome.results) { out.append(RunFootnotes.fit(legend, wide: wide)) }
-        if let note = RunSummaryTable.nameNote(outcome.results, wide: wide) { out.append(RunFootnotes.fit(note, wide: wide)) }
+        out += RunSummaryTable.nameNotes(outcome.results, wide: wide).map { RunFootnotes.fit($0, wide: wide) }
         out.append("")
         if let classes = context.placementClasses { out.append(classes.render(wide: wide)) }
         for table in [outcome.soakTable, outcome.comparisons.isEmpty ? nil : ComparisonTable.render(outcome.comparisons),

@@ -97,11 +97,9 @@ public enum RunSummaryTable {
         return "marks: " + Mark.allCases.filter(used.contains).map { "\($0.symbol) \($0.meaning)" }.joined(separator: "; ")
     }
 
-    /// The note for names that lost their `update:` segment (narrow table only).
-    public static func nameNote(_ results: [CaseResult], wide: Bool) -> String? {
-        guard !wide, results.contains(where: { CaseName.dropsFlipInterval($0.iterations.first?.runName ?? $0.settings.name) })
-        else { return nil }
-        return CaseName.kvmLikeFlipNote
+    /// The notes for names that lost their `update:` segment (narrow table only).
+    public static func nameNotes(_ results: [CaseResult], wide: Bool) -> [String] {
+        CaseName.intervalNotes(results.map { $0.iterations.first?.runName ?? $0.settings.name }, wide: wide)
     }
 
     /// The median's 95 % interval relative to it: `-1.2%/+2.3%`.

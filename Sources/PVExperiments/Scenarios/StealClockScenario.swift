@@ -21,17 +21,26 @@ public enum StealClockScenario: RecordScenario {
 
     public static let usesUpdateInterval = true
 
-    /// Every strategy that claims safety side by side with the writer back to
-    /// back (the stress figure: a writer far faster than KVM's), relaxed and
-    /// seqlock as KVM updates stolen time (once per sched-in, here 1000 per
-    /// second), then false sharing by layout.
+    /// Every strategy that claims safety side by side under the stress
+    /// writer (an update every microsecond, a thousand times KVM's rate:
+    /// ``Suite/stressUpdateInterval``), relaxed and seqlock as KVM updates
+    /// stolen time (once per sched-in, here 1000 per second), then false
+    /// sharing by layout under the stress writer. The full suite and
+    /// `--update-interval 0` keep the writer that stores back to back, whose
+    /// race for the line moved the reader's run medians by 3-15 % (log-sd)
+    /// within one placement class; paced, 0.1-4 % (docs/measurement.md).
     public static func cases(in suite: Suite) -> [SuiteCase] {
         guard suite == .default else { return defaultCases(in: suite) }
-        return strategies.filter(\.claimsSafety).map { SuiteCase(strategy: $0, seconds: 0.3, repetitions: 9, warmup: 0.05) }
+        let stress = Suite.stressUpdateInterval
+        return strategies.filter(\.claimsSafety).map {
+            SuiteCase(strategy: $0, seconds: 0.3, repetitions: 9, warmup: 0.05, updateInterval: stress)
+        }
             + [StrategyKind.relaxed, .seqlock].map {
                 SuiteCase(strategy: $0, seconds: 0.3, repetitions: 9, warmup: 0.05, updateInterval: Suite.kvmLikeUpdateInterval)
             }
-            + [VCPULayout.packed, .cacheline].map { SuiteCase(layout: $0, vcpus: 4, seconds: 0.3, repetitions: 9, warmup: 0.05) }
+            + [VCPULayout.packed, .cacheline].map {
+                SuiteCase(layout: $0, vcpus: 4, seconds: 0.3, repetitions: 9, warmup: 0.05, updateInterval: stress)
+            }
     }
 
     static func runCase<S: RecordStrategy>(_: S.Type, in c: CaseContext) throws -> CaseResult {

@@ -5,9 +5,10 @@ import PVRuntime
 public enum Suite: String, CaseIterable, Sendable {
     /// Every scenario once, briefly: a check that everything runs (< 10 s).
     case smoke
-    /// The suite `scripts/bench` runs: strategies side by side per scenario,
-    /// false sharing by layout, idle-scan over vCPU counts at a KVM host's flip
-    /// rate, c2c (≈ 1–2 min on 2 cores).
+    /// The suite `scripts/bench` runs: strategies side by side per scenario
+    /// (steal-clock's writer paced at 1 us, and at 1 ms as KVM), false sharing
+    /// by layout, idle-scan over vCPU counts at a KVM host's flip rate, c2c
+    /// (≈ 1–2 min on 2 cores).
     case `default`
     /// Every scenario × strategy × layout that applies, with vCPU sweeps.
     case full
@@ -52,6 +53,11 @@ public enum Suite: String, CaseIterable, Sendable {
     /// ns between two stolen-time updates in the default suite's KVM-like
     /// cases: one sched-in per millisecond per vCPU.
     public static let kvmLikeUpdateInterval: UInt64 = KVMLikeHost.schedulingPeriod
+
+    /// ns between two stolen-time updates of the default suite's steal-clock
+    /// stress writer (``KVMLikeHost/stressUpdateInterval``, 1 us), which
+    /// short case names leave out (``CaseName``).
+    public static let stressUpdateInterval: UInt64 = KVMLikeHost.stressUpdateInterval
 
     /// ns between two `preempted` flips in the default suite's idle-scan
     /// (``KVMLikeHost/flipInterval(vcpus:)``), which short case names leave

@@ -22,7 +22,7 @@ public enum RunComparisonRendering {
         var table = TerminalTable(columns: columns.map { TerminalTable.Column($0.title, alignment: $0.left ? .left : .right) })
         for k in c.cases { table.addRow(cells(k, wide: wide)) }
         out.append(table.render())
-        if !wide, c.cases.contains(where: { CaseName.dropsFlipInterval($0.name) }) { out.append(CaseName.kvmLikeFlipNote) }
+        out += fit(CaseName.intervalNotes(c.cases.map(\.name), wide: wide))
         out += fit(footer(c))
         return out.joined(separator: "\n") + "\n"
     }

@@ -54,7 +54,7 @@ public enum RunsTable {
             table.addRow([wide ? r.name : CaseName.narrow(r.name), median, "\(r.runs)", "\(r.repetitions)",
                           pct(r.betweenRunCV), pct(r.withinRunCV)])
         }
-        let note = !wide && rows.contains { CaseName.dropsFlipInterval($0.name) } ? "\n" + CaseName.kvmLikeFlipNote : ""
-        return table.render() + note + (file.context.placementClasses.map { "\n" + $0.render(wide: wide) } ?? "")
+        let notes = CaseName.intervalNotes(rows.map(\.name), wide: wide).map { "\n" + RunFootnotes.fit($0, wide: wide) }.joined()
+        return table.render() + notes + (file.context.placementClasses.map { "\n" + $0.render(wide: wide) } ?? "")
     }
 }
