@@ -191,10 +191,8 @@ public struct RoundRunner: Sendable {
 
     /// A core probe above this many times its run's floor (the fastest
     /// value the run has seen) says the host ran other work on the core of
-    /// one of the run's vCPUs: on the 2-vCPU guest the probe read either its
-    /// floor or 1.7–2.1× it, and a steal-clock seqlock case read 0.53× its
-    /// rate beside such a probe (docs/measurement.md).
-    public static let coreShareLimit = 1.5
+    /// one of the run's vCPUs (``CoreShare/limit``).
+    public static let coreShareLimit = CoreShare.limit
 
     /// Whether a repetition ran on a shared core: its core probe before or
     /// after it read more than ``coreShareLimit`` × `floor`. No floor or no
