@@ -63,6 +63,25 @@ struct DisturbanceParsingTests {
     }
 }
 
+/// A one-repetition part as the round runner leaves it: one entry of `ns`
+/// per operation, disturbed or not, with the part's own aggregate warning
+/// (``BenchmarkEntry/aggregates(of:largeSpreadThreshold:)``) and `warnings`.
+func onePart(_ ns: Double, disturbed: Bool, runName: String = "c", flagged: Bool = false,
+             warnings: [RunWarning] = []) -> CaseResult {
+    var e = BenchmarkEntry(name: "c", runName: runName, iterations: 1, realTime: ns, cpuTime: ns,
+                           counters: ["reads_per_second": 1e9 / ns])
+    e.disturbance = Disturbance(windowNanoseconds: 100, offCPUNanoseconds: disturbed ? 50 : 0, runDelayNanoseconds: 0,
+                                involuntarySwitches: 0, voluntarySwitches: 0, migrations: 0, interrupts: 0,
+                                stealTicks: 0, disturbed: disturbed)
+    if flagged { e.excluded = disturbed ? true : nil }
+    let own = flagged ? BenchmarkEntry.aggregates(of: [e]).warnings : []
+    return CaseResult(settings: RunSettings(scenario: .stealClock), entries: [e],
+                      placement: Placement(writerCPUs: [0], readerCPUs: [1], relation: "x", memoryPolicy: "x",
+                                           memoryNodes: [0], sharesCPUs: false, distance: 10, notes: []),
+                      threads: [], pages: nil, warnings: own + warnings, violations: ReaderCounts(), firstViolation: nil,
+                      interrupted: false)
+}
+
 @Suite("Interleaved rounds", .serialized)
 struct RoundTests {
     @Test("round order is a permutation, reproducible from its seed, and differs between seeds")
@@ -80,20 +99,9 @@ struct RoundTests {
 
     @Test("merging: disturbed repetitions stay in the JSON, flagged, and out of the aggregates; CIs from 6 up")
     func merge() throws {
-        func part(_ ns: Double, disturbed: Bool) -> CaseResult {
-            var e = BenchmarkEntry(name: "c", iterations: 1, realTime: ns, cpuTime: ns, counters: ["reads_per_second": 1e9 / ns])
-            e.disturbance = Disturbance(windowNanoseconds: 100, offCPUNanoseconds: disturbed ? 50 : 0, runDelayNanoseconds: 0,
-                                        involuntarySwitches: 0, voluntarySwitches: 0, migrations: 0, interrupts: 0,
-                                        stealTicks: 0, disturbed: disturbed)
-            return CaseResult(settings: RunSettings(scenario: .stealClock), entries: [e],
-                              placement: Placement(writerCPUs: [0], readerCPUs: [1], relation: "x", memoryPolicy: "x",
-                                                   memoryNodes: [0], sharesCPUs: false, distance: 10, notes: []),
-                              threads: [], pages: nil, warnings: [], violations: ReaderCounts(), firstViolation: nil,
-                              interrupted: false)
-        }
         var settings = RunSettings(scenario: .stealClock)
         settings.repetitions = 7
-        let parts = [1.0, 2, 100, 3, 4, 5, 6, 7].enumerated().map { i, ns in part(ns, disturbed: i == 2) }
+        let parts = [1.0, 2, 100, 3, 4, 5, 6, 7].enumerated().map { i, ns in onePart(ns, disturbed: i == 2) }
         let r = RoundRunner.merge(parts, settings, policy: .retry)
         #expect(r.iterations.count == 8 && r.iterations.filter { $0.excluded == true }.count == 1)
         #expect(r.disturbedRepetitions == 1 && r.retries == 1 && !r.budgetExhausted)
@@ -109,33 +117,40 @@ struct RoundTests {
         #expect(few.budgetExhausted && !few.entries.contains { $0.aggregateName == "ci_low" })
     }
 
-    @Test("merging: a retried repetition's own all-disturbed warning does not reach a case whose other repetitions count")
-    func mergeWarnings() {
-        func part(_ ns: Double, disturbed: Bool) -> CaseResult {
-            var e = BenchmarkEntry(name: "c", runName: "c", iterations: 1, realTime: ns, cpuTime: ns)
-            e.disturbance = Disturbance(windowNanoseconds: 100, offCPUNanoseconds: disturbed ? 50 : 0, runDelayNanoseconds: 0,
-                                        involuntarySwitches: 0, voluntarySwitches: 0, migrations: 0, interrupts: 0,
-                                        stealTicks: 0, disturbed: disturbed)
-            e.excluded = disturbed ? true : nil
-            // As ScenarioRunner leaves a one-repetition part: its aggregate warning, and a note about the case.
-            let (_, warnings) = BenchmarkEntry.aggregates(of: [e])
-            return CaseResult(settings: RunSettings(scenario: .stealClock), entries: [e],
-                              placement: Placement(writerCPUs: [0], readerCPUs: [1], relation: "x", memoryPolicy: "x",
-                                                   memoryNodes: [0], sharesCPUs: false, distance: 10, notes: []),
-                              threads: [], pages: nil, warnings: warnings + [RunWarning(.runCase, "a note")],
-                              violations: ReaderCounts(), firstViolation: nil, interrupted: false)
-        }
+    @Test("one repetition that counts: the table shows its figure, marked, not 'all disturbed'")
+    func loneRepetition() throws {
         var settings = RunSettings(scenario: .stealClock)
         settings.repetitions = 3
-        let disturbed = part(9, disturbed: true)
+        func part(_ ns: Double, _ disturbed: Bool) -> CaseResult { onePart(ns, disturbed: disturbed, runName: "steal-clock/relaxed") }
+        let one = RoundRunner.merge([part(1, true), part(2, false), part(3, true)], settings, policy: .retry)
+        #expect(!one.entries.contains { $0.runType == .aggregate }, "one value: no median, interval or spread in the JSON")
+        #expect(try #require(one.median).realTime == 2 && one.lone?.realTime == 2)
+        let table = RunSummaryTable.render([one])
+        #expect(table.contains("500.0M reads/s") && !table.contains("all disturbed"))
+        #expect(RunSummaryTable.marks(one, cv: nil) == [.short, .lone])
+        #expect(RunSummaryTable.legend([one])?.contains("1 one undisturbed repetition: its figure, no median or spread") == true)
+        let none = RoundRunner.merge([part(1, true), part(3, true)], settings, policy: .retry)
+        #expect(none.median == nil && RunSummaryTable.render([none]).contains("all disturbed"))
+        let two = RoundRunner.merge([part(1, false), part(3, false)], settings, policy: .retry)
+        #expect(two.median?.aggregateName == "median" && !RunSummaryTable.marks(two, cv: nil).contains(.lone))
+    }
+
+    @Test("merging: a retried repetition's own all-disturbed warning does not reach a case whose other repetitions count")
+    func mergeWarnings() {
+        var settings = RunSettings(scenario: .stealClock)
+        settings.repetitions = 3
+        func noted(_ ns: Double, _ disturbed: Bool) -> CaseResult {
+            onePart(ns, disturbed: disturbed, flagged: true, warnings: [RunWarning(.runCase, "a note")])
+        }
+        let disturbed = noted(9, true)
         #expect(disturbed.warnings.contains { $0.category == .allDisturbed }, "the part alone has nothing that counts")
-        let merged = RoundRunner.merge([part(1, disturbed: false), disturbed, part(2, disturbed: false), part(3, disturbed: false)],
+        let merged = RoundRunner.merge([noted(1, false), disturbed, noted(2, false), noted(3, false)],
                                        settings, policy: .retry)
         #expect(!merged.warnings.contains { $0.category == .allDisturbed })
         #expect(merged.warnings.filter { $0.text == "a note" }.count == 1, "a case's note once, not once a repetition")
         let lost = RoundRunner.merge([disturbed, disturbed, disturbed], settings, policy: .retry)
         #expect(lost.warnings.filter { $0.category == .allDisturbed }.count == 1, "every repetition disturbed: said once")
-        let kept = RoundRunner.merge([part(1, disturbed: false), disturbed], settings, policy: .keep)
+        let kept = RoundRunner.merge([noted(1, false), disturbed], settings, policy: .keep)
         #expect(!kept.warnings.contains { $0.category == .allDisturbed })
     }
 

@@ -29,8 +29,16 @@ public struct CaseResult: Sendable {
     /// The repetitions' entries (not the aggregates).
     public var iterations: [BenchmarkEntry] { entries.filter { $0.runType == .iteration } }
     /// The median aggregate (over the repetitions that count), or the only
-    /// repetition; nil when several ran and none counts (all disturbed).
+    /// repetition that counts (a merge aggregates two or more); nil when none
+    /// counts (all disturbed).
     public var median: BenchmarkEntry? {
-        entries.first { $0.aggregateName == "median" } ?? (iterations.count == 1 ? iterations.first : nil)
+        entries.first { $0.aggregateName == "median" } ?? lone
+    }
+
+    /// The only repetition that counts, when exactly one does (its value
+    /// stands for the case, with no spread or interval); nil otherwise.
+    public var lone: BenchmarkEntry? {
+        let counting = iterations.filter { $0.excluded != true }
+        return counting.count == 1 ? counting[0] : nil
     }
 }

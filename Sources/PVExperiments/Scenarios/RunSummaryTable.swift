@@ -66,6 +66,7 @@ public enum RunSummaryTable {
         case retried = "*"
         case short = "!"
         case noisy = "~"
+        case lone = "1"
 
         public var symbol: String { rawValue }
         public var meaning: String {
@@ -73,6 +74,7 @@ public enum RunSummaryTable {
             case .retried: "disturbed repetitions were run again"
             case .short: "fewer undisturbed repetitions than asked (retry budget spent)"
             case .noisy: "CV above \(Int(RunSummaryTable.noisyCV * 100))% after retries"
+            case .lone: "one undisturbed repetition: its figure, no median or spread"
             }
         }
     }
@@ -85,6 +87,7 @@ public enum RunSummaryTable {
         if r.retries > 0 { marks.append(.retried) }
         if r.budgetExhausted { marks.append(.short) }
         if let cv, cv > noisyCV { marks.append(.noisy) }
+        if r.iterations.count > 1, r.lone != nil, !r.entries.contains(where: { $0.aggregateName == "median" }) { marks.append(.lone) }
         return marks
     }
 
