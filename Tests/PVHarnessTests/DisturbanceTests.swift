@@ -154,6 +154,23 @@ struct RoundTests {
         #expect(!kept.warnings.contains { $0.category == .allDisturbed })
     }
 
+    @Test("a retry round runs the short cases with the fewest repetitions that count, while they have attempts left")
+    func retryRoundFewestFirst() {
+        func round(_ counted: [Int], _ attempts: [Int], _ repetitions: [Int] = [3, 3, 3, 3, 3], round r: Int = 4) -> [Int] {
+            RoundRunner.retryRound(r, seed: 7, counted: counted, attempts: attempts, repetitions: repetitions)
+        }
+        #expect(round([0, 1, 3, 2, 0], [3, 3, 3, 3, 3]).sorted() == [0, 4], "none counted: they go first")
+        #expect(round([1, 1, 3, 2, 1], [4, 4, 3, 4, 4]).sorted() == [0, 1, 4])
+        // In the round's own shuffled order, as the planned rounds run.
+        let order = RoundRunner.order(round: 4, count: 5, seed: 7)
+        #expect(round([1, 1, 1, 1, 1], [4, 4, 4, 4, 4]) == order)
+        #expect(round([1, 2, 3, 2, 1], [6, 3, 3, 3, 4]) == [4], "case 0 spent its attempts (twice its 3)")
+        #expect(round([0, 1, 3, 2, 1], [9, 3, 3, 3, 4]) == [0], "none counts: past twice its 3, the run's budget bounds it")
+        #expect(round([3, 3, 3, 3, 3], [3, 3, 3, 3, 3]).isEmpty && round([1, 3, 3, 3, 3], [6, 3, 3, 3, 3]).isEmpty)
+        // Fewest in number: a lone repetition planned with none counted goes before a case of 9 with 1.
+        #expect(round([1, 0, 5], [9, 1, 9], [9, 1, 9]) == [1])
+    }
+
     @Test("a busy thread on a measured CPU gets its repetitions flagged and retried",
           .enabled(if: HostConditions.hasTwoCPUs, HostConditions.twoCPUsReason))
     func realDisturbance() throws {
