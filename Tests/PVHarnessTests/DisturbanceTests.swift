@@ -154,6 +154,15 @@ struct RoundTests {
         #expect(!kept.warnings.contains { $0.category == .allDisturbed })
     }
 
+    @Test("a run's retry budget is half its planned repetitions, rounded up: one repetition gets one retry")
+    func retryBudget() {
+        #expect(RoundRunner.retryBudget(planned: 0) == 0)
+        #expect(RoundRunner.retryBudget(planned: 1) == 1)
+        #expect(RoundRunner.retryBudget(planned: 4) == 2)
+        #expect(RoundRunner.retryBudget(planned: 28) == 14, "scripts/bench's runs: 28 cases of one repetition")
+        #expect(RoundRunner.retryBudget(planned: 252) == 126, "the default suite's 28 cases of 9")
+    }
+
     @Test("a retry round runs the short cases with the fewest repetitions that count, while they have attempts left")
     func retryRoundFewestFirst() {
         func round(_ counted: [Int], _ attempts: [Int], _ repetitions: [Int] = [3, 3, 3, 3, 3], round r: Int = 4) -> [Int] {

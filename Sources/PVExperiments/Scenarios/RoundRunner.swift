@@ -8,7 +8,7 @@ import PVRecords
 public enum DisturbedPolicy: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
     /// Left out of the aggregates and run again, within a budget of as many
     /// extra attempts as the case has repetitions (more while none counts)
-    /// and half the run's planned repetitions.
+    /// and half the run's planned repetitions, rounded up.
     case retry
     /// Counted like any other repetition.
     case keep
@@ -150,13 +150,12 @@ public struct RoundRunner: Sendable {
         }
         // Retry rounds: cases short of undisturbed repetitions, within budget:
         // per case as many extra attempts as it has repetitions (more while
-        // none counts), and for the whole run half the planned repetitions
-        // (so a machine disturbed all along costs at most 1.5 times the
-        // planned time, not twice). The cases with the fewest repetitions
-        // that count go first (``retryRound(_:seed:counted:attempts:repetitions:)``).
+        // none counts), and for the whole run ``retryBudget(planned:)``. The
+        // cases with the fewest repetitions that count go first
+        // (``retryRound(_:seed:counted:attempts:repetitions:)``).
         judgeAgain()
         if policy == .retry {
-            var budget = cases.map(\.repetitions).reduce(0, +) / 2
+            var budget = Self.retryBudget(planned: cases.map(\.repetitions).reduce(0, +))
             while !interrupted, !stopped(), budget > 0 {
                 let short = Self.retryRound(round, seed: seed, counted: cases.indices.map(counted),
                                             attempts: parts.map(\.count), repetitions: cases.map(\.repetitions))
@@ -177,6 +176,12 @@ public struct RoundRunner: Sendable {
         }
         return Outcome(results: results, rounds: rounds, probes: probes)
     }
+
+    /// The retry attempts a run has: half its planned repetitions, rounded
+    /// up, so a machine disturbed all along costs about 1.5 times the
+    /// planned time, not twice, and a run of one repetition still gets its
+    /// one retry (rounded down it got none).
+    public static func retryBudget(planned: Int) -> Int { (planned + 1) / 2 }
 
     /// The cases retry round `round` runs, in the round's shuffled order:
     /// of the cases short of repetitions that count (`counted` below
