@@ -55,7 +55,7 @@ PVREF_HOT void pvref_steal_read_acquire(const uint64_t *stolen, uint64_t n, stru
 }
 
 PVREF_HOT void pvref_steal_read_seqlock(const uint32_t *sequence, const uint64_t *stolen, uint64_t n,
-                              struct pvref_steal_reader *r) {
+                                        struct pvref_steal_reader *r) {
     uint64_t last = r->last, backwards = r->backwards, retries = r->retries;
     for (uint64_t i = 0; i < n; i++) {
         uint32_t version;
@@ -101,8 +101,8 @@ PVREF_HOT void pvref_steal_read_ck(const void *sq, const uint64_t *stolen, uint6
 #endif
 
 #define PREEMPT_POLL(name, LOAD)                                                               \
-    PVREF_HOT uint64_t name(const void *first_flag, size_t stride, size_t vcpus, uint32_t *last, size_t *cursor, \
-                  uint64_t n, int64_t *changed) {                                                  \
+    PVREF_HOT uint64_t name(const void *first_flag, size_t stride, size_t vcpus, uint32_t *last,   \
+                            size_t *cursor, uint64_t n, int64_t *changed) {                        \
         const char *base = first_flag;                                                             \
         size_t v = *cursor;                                                                        \
         for (uint64_t i = 0; i < n; i++) {                                                         \
