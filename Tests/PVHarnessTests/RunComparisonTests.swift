@@ -322,15 +322,25 @@ struct PlacementClassesTests {
         #expect(c.placementClasses.classes.count == 2)
         #expect(c.cases[0].chosen.placementClass == "c2c≈40ns")
         #expect(c.cases[0].chosen.oldRuns == 2)
-        // Two runs a side in the class: not answered from it, however alike (3 are needed).
-        #expect(c.cases[0].answer == .unknown)
-        #expect(c.cases[0].chosen.reason?.hasPrefix("needs ≥ 3 runs a side in c2c≈40ns, the placement this case follows (has 2/2)") == true,
-                "\(String(describing: c.cases[0].chosen.reason))")
+        // Two runs a side in the class: answered from it, the slow runs left out.
+        #expect(c.cases[0].answer == .same && c.cases[0].chosen.classRunsNeeded == nil, "\(c.cases[0].chosen)")
+        // NEW's ×1.4 slower in both placements, the same shape: different (slower), within the class.
+        let slower = try RunFixtures.input(RunFixtures.file([(name, runs.map { $0.map { $0 / 1.4 } })], probe: probe), "slower.json")
+        let s = try RunComparison(old: [old], new: [slower])
+        #expect(s.cases[0].isSlower && s.cases[0].chosen.placementClass == "c2c≈40ns", "\(s.cases[0].chosen)")
+        // One run a side in the class each side ran in most: not answered from it, however alike.
+        let one: [[Double]] = [runs[0], runs[2]]
+        let split: (Int) -> Double? = { $0 == 0 ? 40 : 200 }
+        let single = try RunComparison(old: [try RunFixtures.input(RunFixtures.file([(name, one)], probe: split), "o1.json")],
+                                       new: [try RunFixtures.input(RunFixtures.file([(name, one)], probe: split), "n1.json")])
+        #expect(single.cases[0].answer == .unknown)
+        let reason = single.cases[0].chosen.reason ?? ""
+        #expect(reason.hasPrefix("needs ≥ 2 runs a side in c2c≈") && reason.contains("the placement this case follows (has 1/1)"), "\(reason)")
         // Not "run 1 more": nothing says where the next run lands.
-        #expect(c.cases[0].chosen.moreRuns == nil && c.cases[0].chosen.classRunsNeeded == 3)
-        let text = RunComparisonRendering.text(c)
-        #expect(text.contains("unknown: < 3 runs in class") && !text.contains("run 1 more"), "\(text)")
-        #expect(RunComparisonRendering.text(c, wide: true).contains("unknown: needs ≥ 3 runs a side in class (has 2/2)"))
+        #expect(single.cases[0].chosen.moreRuns == nil && single.cases[0].chosen.classRunsNeeded == 2)
+        let text = RunComparisonRendering.text(single)
+        #expect(text.contains("unknown: < 2 runs in class") && !text.contains("run 1 more"), "\(text)")
+        #expect(RunComparisonRendering.text(single, wide: true).contains("unknown: needs ≥ 2 runs a side in class (has 1/1)"))
         #expect(!text.contains("need about"), "\(text)")
         // Wrapped at 120 columns, the continuation indented under the line it continues.
         #expect(text.contains("  1 case compared within one class\n    (placement share ε² ≥ 25 %: both sides, beyond chance; "

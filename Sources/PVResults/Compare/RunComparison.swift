@@ -43,8 +43,12 @@ public struct RunComparison: Sendable, Encodable {
         /// there only threw away runs.
         public var stratifyShare = 0.25
         /// Runs a side a class needs before a case compared within it is
-        /// answered *same* or *different* (else unknown, with `class_runs_needed`).
-        public var minimumClassRuns = 3
+        /// answered *same* or *different* (else unknown, with
+        /// `class_runs_needed` and no runs forecast). 2, as any comparison
+        /// needs: 3 left the busiest nights' cases unknown at 3 runs a side
+        /// (2 a side in their class) for no fewer false *different* in 400
+        /// A/A splits of five recorded sets (docs/compare.md).
+        public var minimumClassRuns = 2
 
         public static let defaultThreshold = 0.05
         public static let defaultLevel = 0.95
@@ -328,15 +332,17 @@ public struct RunComparison: Sendable, Encodable {
         let chosen: ClassComparison
         if let best = shared.max(by: { (min($0.oldRuns, $0.newRuns), min($0.oldRepetitions, $0.newRepetitions))
                 < (min($1.oldRuns, $1.newRuns), min($1.oldRepetitions, $1.newRepetitions)) }) {
-            if min(best.oldRuns, best.newRuns) < options.minimumClassRuns, best.answer != .unknown {
+            // Short of runs in the class: unknown, and not "run N more" (where
+            // the next run lands is the host's doing), whatever the class said.
+            if min(best.oldRuns, best.newRuns) < options.minimumClassRuns {
                 var few = best
                 few.answer = .unknown
                 few.direction = nil
                 few.moreRuns = nil
                 few.classRunsNeeded = options.minimumClassRuns
                 few.reason = "needs ≥ \(options.minimumClassRuns) runs a side in \(best.placementClass ?? "the class"), "
-                    + "the placement this case follows (has \(best.oldRuns)/\(best.newRuns)): runs within one class agree more "
-                    + "than the next run will; which class a new run lands in is the host's doing"
+                    + "the placement this case follows (has \(best.oldRuns)/\(best.newRuns)): fewer cannot show how far "
+                    + "the next run moves, and which class a new run lands in is the host's doing"
                 chosen = few
             } else {
                 chosen = best
