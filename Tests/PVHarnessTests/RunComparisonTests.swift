@@ -362,6 +362,28 @@ struct PlacementClassesTests {
     }
 }
 
+extension PlacementClassesTests {
+    @Test("A pool holds the placements both sides ran in: not a class of one side only, nor unclassified probes")
+    func poolsSharedPlacements() throws {
+        let name = RunComparisonTests.name
+        // Three runs a side at 40 ns, 10 % apart: the placement explains
+        // little, so the case pools. OLD has one more run at 200 ns, and
+        // one repetition at 15 ns (a round of its own: unclassified). Either
+        // pooled would move OLD's median off NEW's.
+        let fast: [[Double]] = [[1e9, 1.01e9, 0.99e9], [1.1e9, 1.09e9, 1.11e9], [0.92e9, 0.93e9, 0.91e9]]
+        let oldProbes: [Double] = [40, 40, 40, 200, 15]
+        let old = try RunFixtures.input(RunFixtures.file([(name, fast + [[0.97e9, 0.98e9, 0.96e9], [0.5e9]])], probe: { oldProbes[$0] }), "old.json")
+        let new = try RunFixtures.input(RunFixtures.file([(name, fast)], probe: { _ in 40 }), "new.json")
+        let c = try RunComparison(old: [old], new: [new])
+        let k = c.cases[0]
+        #expect((k.placementShare ?? 1) < 0.25, "\(String(describing: k.placementShare))")
+        #expect(Set(k.classes.compactMap(\.placementClass)) == ["c2c≈40ns", "c2c≈200ns", "unclassified"], "\(k.classes)")
+        // Only the class both ran in is left: its name, its 3 runs a side.
+        #expect(k.chosen.placementClass == "c2c≈40ns" && k.chosen.oldRuns == 3 && k.chosen.newRuns == 3, "\(k.chosen)")
+        #expect(abs((k.chosen.bootstrap?.ratio ?? 0) - 1) < 1e-12)
+    }
+}
+
 @Suite("--runs K: merging runs into one file")
 struct RunMergeTests {
     @Test("Merged runs keep each repetition with its run_id, record each run's medians, and aggregate over all")

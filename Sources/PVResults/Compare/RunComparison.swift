@@ -297,8 +297,11 @@ public struct RunComparison: Sendable, Encodable {
         // Like with like only where the placement matters for this case: it
         // explains enough of a side's spread, or the sides ran in disjoint
         // classes and nothing says it does not. Elsewhere a class split only
-        // throws runs away: all classes are pooled (and repetitions of
-        // unclassified, stalled or missing probes with them).
+        // throws runs away: the classes both sides ran in are pooled (with
+        // the repetitions of stalled or missing probes, and of a placement
+        // moved), but not a class only one side ran in, nor the unclassified
+        // probes (a placement too rare to be a class): a pool must hold the
+        // same placements on both sides.
         let tagged = [a, b].enumerated().flatMap { side, reps in
             reps.compactMap { r in placementClasses.classIndex(of: r.probe, after: r.after).map { (value: r.value, placed: $0, side: side) } }
         }
@@ -307,7 +310,16 @@ public struct RunComparison: Sendable, Encodable {
         let newSet = Set(newGroups.keys.compactMap { k -> Int? in if case let .placed(i)? = k { i } else { nil } })
         let stratify = share.map { $0 >= options.stratifyShare }
             ?? (!oldSet.isEmpty && !newSet.isEmpty && oldSet.isDisjoint(with: newSet))
-        if !stratify, !a.isEmpty, !b.isEmpty {
+        func pooled(_ group: Group) -> Bool {
+            switch group {
+            case let .placed(i)?: oldSet.contains(i) && newSet.contains(i)
+            case .unclassified?: false
+            default: true
+            }
+        }
+        let poolA = a.filter { pooled(placementClasses.membership(before: $0.probe, after: $0.after)) }
+        let poolB = b.filter { pooled(placementClasses.membership(before: $0.probe, after: $0.after)) }
+        if !stratify, !poolA.isEmpty, !poolB.isEmpty {
             // One class and nothing else: its name says more than "pooled".
             if keys.count == 1, case .placed? = keys[0] {
                 return CaseResult(name: name, figure: figure, chosen: classes[0], classes: classes, placementShare: share)
@@ -320,9 +332,10 @@ public struct RunComparison: Sendable, Encodable {
                 }
                 return order.map { byRun[$0]! }
             }
-            let pooled = Self.compareRuns(runs(a), runs(b), figure: figure, options: options,
-                                          label: keys.count == 1 ? classes[0].placementClass : Self.pooled)
-            return CaseResult(name: name, figure: figure, chosen: pooled, classes: classes, placementShare: share)
+            let kept = keys.filter(pooled)
+            let label = kept.count == 1 ? kept[0].map { $0.label(in: placementClasses) } : Self.pooled
+            let chosen = Self.compareRuns(runs(poolA), runs(poolB), figure: figure, options: options, label: label)
+            return CaseResult(name: name, figure: figure, chosen: chosen, classes: classes, placementShare: share)
         }
         // Within a class: only a class both sides ran in, never the
         // repetitions outside every class.
