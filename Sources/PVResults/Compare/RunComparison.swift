@@ -332,9 +332,8 @@ public struct RunComparison: Sendable, Encodable {
                 }
                 return order.map { byRun[$0]! }
             }
-            let kept = keys.filter(pooled)
-            let label = kept.count == 1 ? kept[0].map { $0.label(in: placementClasses) } : Self.pooled
-            let chosen = Self.compareRuns(runs(poolA), runs(poolB), figure: figure, options: options, label: label)
+            let chosen = Self.compareRuns(runs(poolA), runs(poolB), figure: figure, options: options,
+                                          label: keys.count == 1 ? classes[0].placementClass : Self.pooled)
             return CaseResult(name: name, figure: figure, chosen: chosen, classes: classes, placementShare: share)
         }
         // Within a class: only a class both sides ran in, never the
