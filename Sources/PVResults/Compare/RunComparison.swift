@@ -46,8 +46,8 @@ public struct RunComparison: Sendable, Encodable {
         /// answered *same* or *different* (else unknown, with
         /// `class_runs_needed` and no runs forecast). 2, as any comparison
         /// needs: 3 left the busiest nights' cases unknown at 3 runs a side
-        /// (2 a side in their class) for no fewer false *different* in 400
-        /// A/A splits of five recorded sets (docs/compare.md).
+        /// (2 a side in their class) and bought no fewer false *different*
+        /// in 400 A/A splits of five recorded sets (docs/compare.md).
         public var minimumClassRuns = 2
 
         public static let defaultThreshold = 0.05
