@@ -310,15 +310,15 @@ public struct RunComparison: Sendable, Encodable {
         let newSet = Set(newGroups.keys.compactMap { k -> Int? in if case let .placed(i)? = k { i } else { nil } })
         let stratify = share.map { $0 >= options.stratifyShare }
             ?? (!oldSet.isEmpty && !newSet.isEmpty && oldSet.isDisjoint(with: newSet))
-        func pooled(_ group: Group) -> Bool {
+        func inPool(_ group: Group) -> Bool {
             switch group {
             case let .placed(i)?: oldSet.contains(i) && newSet.contains(i)
             case .unclassified?: false
             default: true
             }
         }
-        let poolA = a.filter { pooled(placementClasses.membership(before: $0.probe, after: $0.after)) }
-        let poolB = b.filter { pooled(placementClasses.membership(before: $0.probe, after: $0.after)) }
+        let poolA = a.filter { inPool(placementClasses.membership(before: $0.probe, after: $0.after)) }
+        let poolB = b.filter { inPool(placementClasses.membership(before: $0.probe, after: $0.after)) }
         if !stratify, !poolA.isEmpty, !poolB.isEmpty {
             // One class and nothing else: its name says more than "pooled".
             if keys.count == 1, case .placed? = keys[0] {
