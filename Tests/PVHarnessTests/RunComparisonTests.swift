@@ -384,6 +384,45 @@ extension PlacementClassesTests {
     }
 }
 
+extension PlacementClassesTests {
+    @Test("Two classes with runs enough that answer differently: unknown, with both answers, never the chosen one's alone")
+    func classesDisagree() throws {
+        let name = RunComparisonTests.name
+        // Three runs a side in each placement. The fast class is the same on
+        // both sides; in the slow one NEW's runs all read 1.6× OLD's (as one
+        // slow class's runs moved between two levels on a quiet day while the
+        // fast class held still). The slow class has more repetitions, so it
+        // is the one a case is compared within.
+        let fast: [[Double]] = [[1e9, 1.01e9, 0.99e9], [1e9, 1.0e9, 1.01e9], [0.99e9, 1e9, 1.01e9]]
+        let slowOld: [[Double]] = [[1e8, 1.01e8, 0.99e8, 1e8], [1.01e8, 1e8, 0.99e8, 1e8], [1e8, 0.99e8, 1e8, 1.01e8]]
+        let probe: (Int) -> Double? = { $0 < 3 ? 40 : 200 }
+        let old = try RunFixtures.input(RunFixtures.file([(name, fast + slowOld)], probe: probe), "old.json")
+        let new = try RunFixtures.input(RunFixtures.file([(name, fast + slowOld.map { $0.map { $0 * 1.6 } })], probe: probe), "new.json")
+        let c = try RunComparison(old: [old], new: [new])
+        let k = c.cases[0]
+        let byClass = Dictionary(uniqueKeysWithValues: k.classes.map { ($0.placementClass ?? "", $0) })
+        #expect(byClass["c2c≈40ns"]?.answer == .same && byClass["c2c≈200ns"]?.answer == .different, "\(k.classes)")
+        #expect(k.answer == .unknown && k.chosen.placementClass == "c2c≈200ns" && k.chosen.direction == nil, "\(k.chosen)")
+        #expect(k.chosen.moreRuns == nil && k.chosen.classRunsNeeded == nil)
+        let reason = k.chosen.reason ?? ""
+        #expect(reason.hasPrefix("the placement classes disagree (c2c≈200ns: faster, 1.600 [")
+            && reason.contains("; c2c≈40ns: same, 1.000 ["), "\(reason)")
+        #expect(c.counts.unknown == 1 && c.exitStatus == 0)
+        #expect(k.chosen.disagreeingClass == "c2c≈40ns")
+        let text = RunComparisonRendering.text(c)
+        #expect(text.contains("the placement classes disagree") && text.contains("unknown: classes disagree"), "\(text)")
+        #expect(RunComparisonRendering.text(c, wide: true).contains("unknown: classes disagree (c2c≈40ns)"))
+        // Without the check the slow class alone would have called it faster.
+        var options = RunComparison.Options()
+        options.classesMustAgree = false
+        #expect(try RunComparison(old: [old], new: [new], options: options).cases[0].answer == .different)
+        // A change in both placements alike is not a disagreement: ×1.4 slower in both.
+        let slower = try RunFixtures.input(RunFixtures.file([(name, (fast + slowOld).map { $0.map { $0 / 1.4 } })], probe: probe), "s.json")
+        let s = try RunComparison(old: [old], new: [slower])
+        #expect(s.cases[0].isSlower && s.cases[0].chosen.reason == nil, "\(s.cases[0].chosen)")
+    }
+}
+
 @Suite("--runs K: merging runs into one file")
 struct RunMergeTests {
     @Test("Merged runs keep each repetition with its run_id, record each run's medians, and aggregate over all")

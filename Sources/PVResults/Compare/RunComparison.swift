@@ -21,8 +21,9 @@ import Foundation
 /// (`c2c_probe_ns`) puts it in a placement class (``PlacementClasses``,
 /// clustered over both sides together); a case whose spread the class
 /// explains (``Options/stratifyShare``) is compared within the class both
-/// sides have the most runs in, and two sides that share no class are not
-/// compared; any other case pools its classes.
+/// sides have the most runs in, unless another class answers otherwise
+/// (``Options/classesMustAgree``), and two sides that share no class are
+/// not compared; any other case pools its classes.
 public struct RunComparison: Sendable, Encodable {
     public struct Options: Sendable, Equatable {
         /// Smallest change that counts (0.05 = 5 %): "same" means the interval
@@ -49,6 +50,16 @@ public struct RunComparison: Sendable, Encodable {
         /// (2 a side in their class) and bought no fewer false *different*
         /// in 400 A/A splits of five recorded sets (docs/compare.md).
         public var minimumClassRuns = 2
+        /// A case compared within a class is answered *same* or
+        /// *different* only when no other class with runs enough (both
+        /// sides ran in it, ``minimumClassRuns`` a side) answers otherwise;
+        /// else unknown, with both answers in the reason. On a quiet day's
+        /// 10 default suites (set K) idle-scan over 4096 cacheline vCPUs read
+        /// about 430 k scans/s in every fast-class run and 30 k or 50 k in
+        /// the slow class, a level per run: 3 runs a side in the slow class
+        /// called 7 of 160 A/A splits *different*, while the fast class said
+        /// *same* (docs/compare.md). It only ever turns an answer into unknown.
+        public var classesMustAgree = true
 
         public static let defaultThreshold = 0.05
         public static let defaultLevel = 0.95
@@ -95,13 +106,16 @@ public struct RunComparison: Sendable, Encodable {
         /// class needs (``Options/minimumClassRuns``). Not a number of runs
         /// to add: the host decides which class a new run lands in.
         public var classRunsNeeded: Int?
+        /// With `unknown` from classes that disagree
+        /// (``Options/classesMustAgree``): the other class.
+        public var disagreeingClass: String?
         public var reason: String?
 
         enum CodingKeys: String, CodingKey {
             case placementClass = "placement_class", oldRuns = "old_runs", newRuns = "new_runs",
                  oldRepetitions = "old_repetitions", newRepetitions = "new_repetitions", oldMedian = "old_median",
                  newMedian = "new_median", bootstrap, answer, direction, moreRuns = "more_runs",
-                 classRunsNeeded = "class_runs_needed", reason
+                 classRunsNeeded = "class_runs_needed", disagreeingClass = "disagreeing_class", reason
         }
     }
 
@@ -356,6 +370,23 @@ public struct RunComparison: Sendable, Encodable {
                     + "the placement this case follows (has \(best.oldRuns)/\(best.newRuns)): fewer cannot show how far "
                     + "the next run moves, and which class a new run lands in is the host's doing"
                 chosen = few
+            } else if options.classesMustAgree, best.answer != .unknown,
+                      let other = shared.first(where: { c in
+                          c.placementClass != best.placementClass && min(c.oldRuns, c.newRuns) >= options.minimumClassRuns
+                              && c.answer != .unknown && (c.answer, c.direction) != (best.answer, best.direction)
+                      }) {
+                // Another class with runs enough answers otherwise: either
+                // the change is not one factor in every placement, or one
+                // class's few runs do not show how far its runs move (the
+                // slow placement's often move more). Neither answer stands.
+                var split = best
+                split.answer = .unknown
+                split.direction = nil
+                split.moreRuns = nil
+                split.disagreeingClass = other.placementClass
+                split.reason = "the placement classes disagree (\(Self.verdict(best)); \(Self.verdict(other))): "
+                    + "the change differs by placement, or a class's runs spread more than its few show; run more"
+                chosen = split
             } else {
                 chosen = best
             }
@@ -373,6 +404,13 @@ public struct RunComparison: Sendable, Encodable {
                                          + "the two sides ran on different host placements; run more until they share one")
         }
         return CaseResult(name: name, figure: figure, chosen: chosen, classes: classes, placementShare: share)
+    }
+
+    /// "c2c≈198ns: slower, 1.805 [1.099, 2.263]", for a reason line.
+    static func verdict(_ c: ClassComparison) -> String {
+        let answer = c.answer == .different ? c.direction ?? "different" : c.answer.rawValue
+        let ratio = c.bootstrap.map { String(format: ", %.3f [%.3f, %.3f]", $0.ratio, $0.low, $0.high) } ?? ""
+        return "\(c.placementClass ?? unprobed): \(answer)\(ratio)"
     }
 
     /// The answer for one class's runs.

@@ -112,7 +112,8 @@ public enum RunComparisonRendering {
         let answer: String = switch c.answer {
         case .different: "different (\(c.direction ?? "?"))"
         case .same: "same"
-        case .unknown: c.moreRuns.map { "unknown: run \($0) more" }
+        case .unknown: c.disagreeingClass.map { wide ? "unknown: classes disagree (\($0))" : "unknown: classes disagree" }
+            ?? c.moreRuns.map { "unknown: run \($0) more" }
             ?? c.classRunsNeeded.map { wide ? "unknown: needs ≥ \($0) runs a side in class (has \(c.oldRuns)/\(c.newRuns))"
                 : "unknown: < \($0) runs in class" } ?? "unknown"
         }
