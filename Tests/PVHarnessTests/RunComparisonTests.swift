@@ -382,9 +382,7 @@ extension PlacementClassesTests {
         #expect(k.chosen.placementClass == RunComparison.pooled && k.chosen.oldRuns == 3 && k.chosen.newRuns == 3, "\(k.chosen)")
         #expect(abs((k.chosen.bootstrap?.ratio ?? 0) - 1) < 1e-12)
     }
-}
 
-extension PlacementClassesTests {
     @Test("Two classes with runs enough that answer differently: unknown, with both answers, never the chosen one's alone")
     func classesDisagree() throws {
         let name = RunComparisonTests.name

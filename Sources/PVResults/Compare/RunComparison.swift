@@ -111,6 +111,17 @@ public struct RunComparison: Sendable, Encodable {
         public var disagreeingClass: String?
         public var reason: String?
 
+        /// The same comparison with its answer withdrawn: unknown, no
+        /// direction, no runs forecast, and why.
+        func withdrawn(reason: String) -> ClassComparison {
+            var c = self
+            c.answer = .unknown
+            c.direction = nil
+            c.moreRuns = nil
+            c.reason = reason
+            return c
+        }
+
         enum CodingKeys: String, CodingKey {
             case placementClass = "placement_class", oldRuns = "old_runs", newRuns = "new_runs",
                  oldRepetitions = "old_repetitions", newRepetitions = "new_repetitions", oldMedian = "old_median",
@@ -361,14 +372,10 @@ public struct RunComparison: Sendable, Encodable {
             // Short of runs in the class: unknown, and not "run N more" (where
             // the next run lands is the host's doing), whatever the class said.
             if min(best.oldRuns, best.newRuns) < options.minimumClassRuns {
-                var few = best
-                few.answer = .unknown
-                few.direction = nil
-                few.moreRuns = nil
-                few.classRunsNeeded = options.minimumClassRuns
-                few.reason = "needs ≥ \(options.minimumClassRuns) runs a side in \(best.placementClass ?? "the class"), "
+                var few = best.withdrawn(reason: "needs ≥ \(options.minimumClassRuns) runs a side in \(best.placementClass ?? "the class"), "
                     + "the placement this case follows (has \(best.oldRuns)/\(best.newRuns)): fewer cannot show how far "
-                    + "the next run moves, and which class a new run lands in is the host's doing"
+                    + "the next run moves, and which class a new run lands in is the host's doing")
+                few.classRunsNeeded = options.minimumClassRuns
                 chosen = few
             } else if options.classesMustAgree, best.answer != .unknown,
                       let other = shared.first(where: { c in
@@ -379,13 +386,9 @@ public struct RunComparison: Sendable, Encodable {
                 // the change is not one factor in every placement, or one
                 // class's few runs do not show how far its runs move (the
                 // slow placement's often move more). Neither answer stands.
-                var split = best
-                split.answer = .unknown
-                split.direction = nil
-                split.moreRuns = nil
+                var split = best.withdrawn(reason: "the placement classes disagree (\(Self.verdict(best)); \(Self.verdict(other))): "
+                    + "the change differs by placement, or a class's runs spread more than its few show; run more")
                 split.disagreeingClass = other.placementClass
-                split.reason = "the placement classes disagree (\(Self.verdict(best)); \(Self.verdict(other))): "
-                    + "the change differs by placement, or a class's runs spread more than its few show; run more"
                 chosen = split
             } else {
                 chosen = best
