@@ -456,7 +456,7 @@ struct RunMergeTests {
 
     @Test("A name loses the default suite's paced writer's interval, and only that one")
     func shortNamesOfPacedWriters() {
-        let sweep = "idle-scan/relaxed/packed/vcpus:4096/readers:1/writers:1/update:122ns"
+        let sweep = "idle-scan/relaxed/packed/vcpus:4096/readers:1/writers:1/update:1us"
         #expect(CaseName.short(sweep) == "idle-scan/relaxed/packed/vcpus:4096")
         #expect(CaseName.dropsInterval(sweep))
         #expect(CaseName.short("idle-scan/relaxed/cacheline/vcpus:1/readers:1/writers:1/update:500us") == "idle-scan/relaxed")
@@ -464,7 +464,7 @@ struct RunMergeTests {
         #expect(CaseName.short(stress) == "steal-clock/acquire-release")
         #expect(CaseName.short("steal-clock/relaxed/packed/vcpus:4/readers:1/writers:1/update:1us") == "steal-clock/relaxed/packed/vcpus:4")
         // Another interval, another scenario, or no interval: kept as it is.
-        for name in ["idle-scan/relaxed/cacheline/vcpus:16/readers:1/writers:1/update:1us",
+        for name in ["idle-scan/relaxed/packed/vcpus:4096/readers:1/writers:1/update:122ns","idle-scan/relaxed/cacheline/vcpus:16/readers:1/writers:1/update:1us",
                      "steal-clock/relaxed/cacheline/vcpus:16/readers:1/writers:1/update:500us",
                      "steal-clock/relaxed/cacheline/vcpus:16/readers:1/writers:1/update:1ms",
                      "preempt-poll/relaxed/cacheline/vcpus:16/readers:1/writers:1/update:1us",

@@ -24,7 +24,8 @@ public enum IdleScanScenario: RecordScenario {
     public static func hasCKernel(_ strategy: StrategyKind) -> Bool { cScan(strategy) != nil }
 
     /// Every layout over a vCPU sweep, how the scan scales, with the writer
-    /// of a KVM host: each vCPU scheduled out and in once a millisecond
+    /// of a KVM host: each vCPU scheduled out and in once a millisecond,
+    /// no faster than a flip a microsecond
     /// (``Suite/kvmLikeFlipInterval(vcpus:)``). A writer flipping flags back
     /// to back (`--update-interval 0`, the full suite) races the reader for
     /// the lines, and the race's outcome moved the run medians by 10-44 %

@@ -7,7 +7,7 @@
 /// A name also loses the `update:` segment of the default suite's paced
 /// writers, and the table says so under it (``intervalNotes(_:wide:)``):
 /// - idle-scan, each vCPU scheduled out and in once a millisecond
-///   (500 us ÷ vCPUs between flips: `update:122ns` at 4096);
+///   (500 us ÷ vCPUs between flips, at least 1 us: `update:1us` at 4096);
 /// - steal-clock, the stress writer's update every microsecond
 ///   (``KVMLikeHost/stressUpdateInterval``, `update:1us`). The KVM-like
 ///   `update:1ms` cases keep theirs.
@@ -42,7 +42,7 @@ public enum CaseName {
 
     /// Under idle-scan names without their flip interval.
     public static let kvmLikeFlipNote =
-        "idle-scan: the writer flips each vCPU's flag out and in once a millisecond (update: 500 us / vCPUs; --wide shows it)"
+        "idle-scan: the writer flips each vCPU's flag out and in once a ms (update: 500 us / vCPUs, >= 1 us; --wide shows it)"
 
     /// Under steal-clock names without their update interval.
     public static let stressWriterNote =
@@ -93,10 +93,24 @@ public enum KVMLikeHost {
     public static let schedulingPeriod: UInt64 = 1_000_000
 
     /// ns between two `preempted` flips when one writer flips `vcpus` flags
-    /// in turn, two a vCPU a period: 500 us for 1, 122 ns for 4096.
+    /// in turn, two a vCPU a period: 500 us for 1, 1.95 us for 256, and
+    /// never less than ``fastestFlipInterval`` (1 us from 500 vCPUs on, so
+    /// each of 4096 vCPUs is scheduled once every 8.2 ms).
     public static func flipInterval(vcpus: Int) -> UInt64 {
-        schedulingPeriod / UInt64(2 * max(1, vcpus))
+        max(schedulingPeriod / UInt64(2 * max(1, vcpus)), fastestFlipInterval)
     }
+
+    /// The shortest time between two flips of the default suite's idle-scan
+    /// writer: 1 us, the steal-clock stress writer's pace. Every flip costs
+    /// the scanning reader one miss, 50-200 ns on a 2-vCPU EPYC guest. At
+    /// a KVM host's rate for 4096 vCPUs, a flip every 122 ns, the misses
+    /// outpace the reader in the slow placement: the slower a scan, the
+    /// more flipped lines it meets, and one class's runs read 28-90 k
+    /// scans/s, repetitions spreading by 20 %. One writer thread stands for
+    /// a host's many CPUs here, and paced at 1 us the same scans read 422 k
+    /// in every run of that class (docs/measurement.md, "idle-scan at 4096
+    /// vCPUs").
+    public static let fastestFlipInterval: UInt64 = stressUpdateInterval
 
     /// ns between two stolen-time updates of the default suite's steal-clock
     /// stress writer: 1 us, a thousand times a KVM host's rate, and still
