@@ -12,8 +12,9 @@ struct CompareCommand: ParsableCommand {
             two-sided Mann-Whitney U test over the undisturbed repetitions, Holm-Bonferroni correction across the \
             cases tested, and a verdict. A case is slower or faster only when significant at --alpha after the \
             correction and its median moved by more than --threshold; with too few repetitions it is \
-            inconclusive. The figure is each scenario's rate, its direction taken from the file \
-            (google-benchmark files: real_time, lower is better). What differs between the files (machine, \
+            inconclusive. The figure is each scenario's headline: its rate, or for c2c the one-way latency p50, \
+            whose median over many short samples a shared CPU's slices do not move; its direction is taken from \
+            the file (google-benchmark files: real_time, lower is better). What differs between the files (machine, \
             placement, clock, build, version, disturbance rule) is listed first. Exit status: 0 when nothing got \
             slower, 1 when something did, 2 with --fail-on-inconclusive when a case was inconclusive (and none \
             slower), 64 for bad input. With several runs (OLD… -- NEW…, or files of `pvbench run --runs K`) the \
@@ -51,8 +52,8 @@ struct CompareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Significance level (default 0.05): family-wise (Holm) for two files; with several runs a side, each case's interval is at 1 − alpha.", valueName: "alpha"))
     var alpha: Double = 0.05
 
-    @Option(help: ArgumentHelp("Figure per case: rate, cost, cost-p99, latency-p50, latency-p99, or a key (real_time, reads_per_second, ...).", valueName: "figure"))
-    var figure: String = "rate"
+    @Option(help: ArgumentHelp("Figure per case: headline (each scenario's own), rate, cost, cost-p99, latency-p50, latency-p99, or a key (real_time, reads_per_second, ...).", valueName: "figure"))
+    var figure: String = "headline"
 
     @Flag(help: "Exit with status 2 when a case is inconclusive (too few undisturbed repetitions, no figure) and none got slower: for CI gates that must not pass on what was not decided.")
     var failOnInconclusive = false

@@ -26,6 +26,8 @@ struct ListCommand: ParsableCommand {
         let name: String; let record: String?; let strategies: [String]; let cKernels: [String]; let summary: String
         /// The figures the scenario is judged by, each with its unit and which way is better.
         let figures: [Figure]
+        /// The key `compare` judges its cases by when not told (`--figure headline`).
+        let headline: String
     }
     struct Strategy: Encodable { let name: String; let claimsSafety: Bool; let records: [String]; let equivalent: String; let summary: String }
     struct Layout: Encodable { let name: String; let stolenTimeStride: Int; let flagStride: Int; let summary: String }
@@ -38,7 +40,8 @@ struct ListCommand: ParsableCommand {
                 Scenario(name: s.rawValue, record: s.target?.rawValue, strategies: s.strategies.map(\.rawValue),
                          cKernels: s.type.cKernelStrategies.map(\.rawValue), summary: s.summary,
                          figures: [s.figures.rate, s.figures.cost, s.figures.costP99, s.figures.latencyP50, s.figures.latencyP99]
-                             .compactMap { $0 }.map { Figure(key: $0.key, unit: $0.unitLabel, better: $0.better.rawValue) })
+                             .compactMap { $0 }.map { Figure(key: $0.key, unit: $0.unitLabel, better: $0.better.rawValue) },
+                         headline: s.figures.headline.key)
             },
             strategies: StrategyKind.allCases.map {
                 Strategy(name: $0.rawValue, claimsSafety: $0.claimsSafety, records: $0.targets.map(\.rawValue),

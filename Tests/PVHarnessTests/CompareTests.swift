@@ -115,6 +115,33 @@ struct CompareTests {
         }
     }
 
+    @Test("the headline: the rate, or the latency p50 a scenario names; a file without compared_by takes the catalogue's")
+    func headline() throws {
+        let pingPong = HeadlineFigures(rate: .rate("trips", key: "round_trips_per_second"), latencyPrefix: "one_way_",
+                                       comparedBy: .latencyP50)
+        let plain = HeadlineFigures(rate: .rate("trips", key: "round_trips_per_second"), latencyPrefix: "one_way_")
+        #expect(pingPong.headline.key == "one_way_p50_ns" && pingPong.headline.better == .lower)
+        #expect(CompareFixtures.steal.headline.key == "reads_per_second")
+        let resolver = FigureResolver(catalogue: ["c2c": pingPong, "steal-clock": CompareFixtures.steal])
+        // The file's own choice, either way.
+        #expect(resolver.resolve(.headline, scenario: "c2c", fileFigures: ["c2c": pingPong])?.figure.key == "one_way_p50_ns")
+        #expect(FigureResolver().resolve(.headline, scenario: "c2c", fileFigures: ["c2c": pingPong])?.source == .file)
+        // A file written before the key: this pvbench's choice, the figure (and source) still the file's.
+        let old = try JSONDecoder().decode(HeadlineFigures.self, from: Data(#"{"rate":{"key":"round_trips_per_second","unit":"/s","better":"higher","operation":"trips"},"latency_prefix":"one_way_"}"#.utf8))
+        #expect(old.comparedBy == nil && old == plain)
+        let r = try #require(resolver.resolve(.headline, scenario: "c2c", fileFigures: ["c2c": old]))
+        #expect(r.figure.key == "one_way_p50_ns" && r.source == .file)
+        #expect(FigureResolver().resolve(.headline, scenario: "c2c", fileFigures: ["c2c": old])?.figure.key == "round_trips_per_second")
+        // --figure rate still compares the rate; a foreign row, real_time.
+        #expect(resolver.resolve(.role(.rate), scenario: "c2c", fileFigures: ["c2c": pingPong])?.figure.key == "round_trips_per_second")
+        #expect(resolver.resolve(.headline, scenario: nil, fileFigures: nil)?.figure.key == "real_time")
+        #expect(CompareFigureChoice(argument: "headline") == .headline && CompareFigureChoice.headline.description == "headline")
+        // The choice round-trips through a result file's context.figures.
+        let back = try JSONDecoder().decode(HeadlineFigures.self, from: try JSONEncoder().encode(pingPong))
+        let encoded = String(decoding: try JSONEncoder().encode(pingPong), as: UTF8.self)
+        #expect(back == pingPong && encoded.contains(#""compared_by":"latency-p50""#))
+    }
+
     @Test("too few repetitions: inconclusive with the reason, never a silent 'no change'")
     func tooFew() throws {
         let three = CompareFixtures.suite(2, reps: 3)

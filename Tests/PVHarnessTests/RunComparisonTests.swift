@@ -69,6 +69,44 @@ struct RunComparisonTests {
         return counts
     }
 
+    @Test("c2c is judged by its one-way p50, which a shared CPU's slices do not move; --figure rate judges the rate")
+    func c2cByLatency() throws {
+        // Three runs a side. Each repetition's rate is cut by slices (×0.2-1 at random, as with a
+        // busy loop beside both threads); its p50 is the line's, and NEW's line is 1.4× slower.
+        var g = SeededGenerator(seed: 77)
+        let c2c = HeadlineFigures(rate: .rate("trips", key: "round_trips_per_second"), latencyPrefix: "one_way_",
+                                  comparedBy: .latencyP50)
+        func file(oneWay: Double) -> ResultFile {
+            var entries: [BenchmarkEntry] = []
+            for r in 0 ..< 3 {
+                for i in 0 ..< 5 {
+                    let p50 = oneWay * (1 + 0.01 * RunFixtures.normal(&g))
+                    let trips = 1e9 / (2 * oneWay) * Double.random(in: 0.2 ... 1, using: &g)
+                    var e = BenchmarkEntry(name: "c2c/cpu:0->cpu:1", repetitions: 5, repetitionIndex: i, iterations: 1000,
+                                           realTime: 1e9 / (2 * trips), cpuTime: 1e9 / (2 * trips), scenario: "c2c",
+                                           counters: ["round_trips_per_second": trips, "one_way_p50_ns": p50])
+                    e.runID = r
+                    entries.append(e)
+                }
+            }
+            var context = ResultsTests.sampleContext()
+            context.interrupted = false
+            context.injectedFaults = []
+            context.figures = ["c2c": c2c]
+            return ResultFile(context: context, benchmarks: entries)
+        }
+        let old = try RunFixtures.input(file(oneWay: 200), "old.json"), new = try RunFixtures.input(file(oneWay: 280), "new.json")
+        let byLatency = try RunComparison(old: [old], new: [new], options: .init(resamples: 1000))
+        let k = try #require(byLatency.cases.first)
+        #expect(k.figure.key == "one_way_p50_ns" && k.chosen.answer == .different && k.chosen.direction == "slower")
+        let text = RunComparisonRendering.text(byLatency)
+        #expect(text.contains("figure: each scenario's rate, but c2c: one_way_p50_ns (lower is better)"))
+        #expect(text.contains(" 200 ns ") || text.contains(" 199 ns ") || text.contains(" 201 ns "), "\(text)")
+        let byRate = try RunComparison(old: [old], new: [new], options: .init(resamples: 1000, figure: .role(.rate)))
+        #expect(byRate.cases.first?.figure.key == "round_trips_per_second" && byRate.cases.first?.chosen.answer != .different)
+        #expect(RunComparisonRendering.text(byRate).contains("figure: rate"))
+    }
+
     @Test("A/A, 3 runs a side, 5 % between and within runs: no 'different' in 20 seeded comparisons")
     func aa() throws {
         let counts = try answers(shift: 1, trials: 20, seed: 11)

@@ -14,7 +14,8 @@ public enum C2CScenario: Scenario {
     public static let kind = ScenarioKind.c2c
     public static let summary = "cache-line ping-pong between two pinned CPUs: the floor for visibility latency"
     public static let records: [SharedRecordKind] = []
-    public static let figures = HeadlineFigures(rate: .rate("trips", key: "round_trips_per_second"), latencyPrefix: "one_way_")
+    public static let figures = HeadlineFigures(rate: .rate("trips", key: "round_trips_per_second"), latencyPrefix: "one_way_",
+                                                 comparedBy: .latencyP50)
 
     public static let plots = [
         PlotSpec(name: "c2c-heatmap", title: "c2c: one-way cache-line latency (ns) per CPU pair", x: .cpuPair,

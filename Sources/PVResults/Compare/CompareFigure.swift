@@ -10,7 +10,10 @@ public enum CompareFigureChoice: Sendable, Equatable, CustomStringConvertible {
     /// A counter or time key (`reads_per_second`, `real_time`).
     case key(String)
 
-    public enum Role: String, Sendable, CaseIterable {
+    public enum Role: String, Sendable, CaseIterable, Codable {
+        /// The scenario's own (``HeadlineFigures/headline``): its rate, or
+        /// the figure it names (c2c: its one-way latency p50).
+        case headline
         case rate, cost
         case costP99 = "cost-p99"
         case latencyP50 = "latency-p50"
@@ -18,6 +21,7 @@ public enum CompareFigureChoice: Sendable, Equatable, CustomStringConvertible {
 
         func pick(_ f: HeadlineFigures) -> Figure? {
             switch self {
+            case .headline: f.headline
             case .rate: f.rate
             case .cost: f.cost
             case .costP99: f.costP99
@@ -27,10 +31,11 @@ public enum CompareFigureChoice: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The default: each scenario's rate, `real_time` for google-benchmark files.
-    public static let headline = CompareFigureChoice.role(.rate)
+    /// The default: each scenario's headline figure (its rate, or the
+    /// latency p50 it names), `real_time` for google-benchmark files.
+    public static let headline = CompareFigureChoice.role(.headline)
 
-    /// `rate`, `cost`, `cost-p99`, `latency-p50`, `latency-p99` or a key.
+    /// `headline`, `rate`, `cost`, `cost-p99`, `latency-p50`, `latency-p99` or a key.
     public init(argument: String) {
         self = Role(rawValue: argument).map(CompareFigureChoice.role) ?? .key(argument)
     }
@@ -81,6 +86,11 @@ public struct FigureResolver: Sendable {
                         fileFigures: [String: HeadlineFigures]?) -> ResolvedFigure?
     {
         switch choice {
+        case .role(.headline):
+            // The file's own choice; a file written before `compared_by`
+            // existed takes this pvbench's, so old and new files agree.
+            let role = scenario.flatMap { fileFigures?[$0]?.comparedBy ?? catalogue[$0]?.comparedBy } ?? .rate
+            return resolve(.role(role == .headline ? .rate : role), scenario: scenario, fileFigures: fileFigures)
         case let .role(role):
             if let scenario, let f = fileFigures?[scenario] {
                 return role.pick(f).map { ResolvedFigure(figure: $0, source: .file) }
@@ -89,7 +99,7 @@ public struct FigureResolver: Sendable {
                 return role.pick(f).map { ResolvedFigure(figure: $0, source: .scenarioTypes) }
             }
             // A foreign row: google-benchmark's time is its headline figure.
-            return role == .rate ? ResolvedFigure(figure: Self.schema["real_time"]!, source: .googleBenchmark) : nil
+            return role == .rate || role == .headline ? ResolvedFigure(figure: Self.schema["real_time"]!, source: .googleBenchmark) : nil
         case let .key(key):
             if let scenario, let f = fileFigures?[scenario]?.all.first(where: { $0.key == key }) {
                 return ResolvedFigure(figure: f, source: .file)

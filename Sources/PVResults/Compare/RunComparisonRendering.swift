@@ -71,10 +71,24 @@ public enum RunComparisonRendering {
                 + "both sides, beyond chance; or no ε² and disjoint classes); "
                 + "\(c.cases.count - within) pooled")
         }
+        out.append(figureLine(c))
         out.append("method: runs as the unit: hierarchical bootstrap (runs, then repetitions) of the ratio of medians new/old,")
         out.append(String(format: "  %g %% interval widened for few runs; same: inside ±%g %%; different: beyond ±%g %%",
                           c.level * 100, c.threshold * 100, c.threshold * 100))
         return out
+    }
+
+    /// "figure: each scenario's rate, but c2c: one_way_p50_ns (lower is
+    /// better)": which figure the rows are, when one is not a rate.
+    static func figureLine(_ c: RunComparison) -> String {
+        var others: [String] = []
+        for k in c.cases where k.figure.unit != .perSecond {
+            let scenario = k.name.split(separator: "/").first.map(String.init) ?? k.name
+            let text = "\(scenario): \(k.figure.key) (\(k.figure.better.rawValue) is better)"
+            if !others.contains(text) { others.append(text) }
+        }
+        guard c.figureChoice == CompareFigureChoice.headline.description else { return "figure: \(c.figureChoice)" }
+        return "figure: each scenario's rate" + (others.isEmpty ? "" : ", but " + others.joined(separator: "; "))
     }
 
     static func footer(_ c: RunComparison) -> [String] {
@@ -104,7 +118,7 @@ public enum RunComparisonRendering {
         let c = k.chosen
         func value(_ v: Double?) -> String {
             guard let v else { return "-" }
-            return k.figure.unit == .perSecond ? ReportNumberFormat.rate(v) : ReportNumberFormat.nanoseconds(v)
+            return k.figure.unit == .perSecond ? ReportNumberFormat.rate(v) : ReportNumberFormat.nanoseconds(v) + " ns"
         }
         let ratio = c.bootstrap.map { b in
             String(format: "%.3f [%.3f, %@]", b.ratio, b.low, b.high.isFinite ? String(format: "%.3f", b.high) : "∞")

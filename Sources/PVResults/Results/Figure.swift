@@ -57,21 +57,34 @@ public struct HeadlineFigures: Sendable, Hashable, Codable {
     public let cost: Figure?
     public let costP99: Figure?
     public let latencyPrefix: String?
+    /// The role `compare` judges the scenario's cases by when not told
+    /// (`--figure headline`, the default); nil for the rate. c2c names its
+    /// latency p50: its rate needs both threads on their CPUs at once, so
+    /// when the guest's CPUs are shared it counts the scheduler's slices
+    /// as much as the line, and the median of many short samples does not.
+    public let comparedBy: CompareFigureChoice.Role?
 
-    enum CodingKeys: String, CodingKey { case rate, cost, costP99 = "cost_p99", latencyPrefix = "latency_prefix" }
+    enum CodingKeys: String, CodingKey {
+        case rate, cost, costP99 = "cost_p99", latencyPrefix = "latency_prefix", comparedBy = "compared_by"
+    }
 
-    public init(rate: Figure, cost: Figure? = nil, costP99: Figure? = nil, latencyPrefix: String? = nil) {
+    public init(rate: Figure, cost: Figure? = nil, costP99: Figure? = nil, latencyPrefix: String? = nil,
+                comparedBy: CompareFigureChoice.Role? = nil) {
         self.rate = rate
         self.cost = cost
         self.costP99 = costP99
         self.latencyPrefix = latencyPrefix
+        self.comparedBy = comparedBy == .headline ? nil : comparedBy
     }
 
     /// `<prefix>p50_ns` and `<prefix>p99_ns` as the cost pair.
-    public init(rate: Figure, costPrefix: String, latencyPrefix: String? = nil) {
+    public init(rate: Figure, costPrefix: String, latencyPrefix: String? = nil, comparedBy: CompareFigureChoice.Role? = nil) {
         self.init(rate: rate, cost: .nanoseconds("\(costPrefix)p50_ns"), costP99: .nanoseconds("\(costPrefix)p99_ns"),
-                  latencyPrefix: latencyPrefix)
+                  latencyPrefix: latencyPrefix, comparedBy: comparedBy)
     }
+
+    /// The figure `compare` judges by when not told: ``comparedBy``'s, else the rate.
+    public var headline: Figure { comparedBy.flatMap { $0 == .headline ? nil : $0.pick(self) } ?? rate }
 
     /// Every figure with a role: rate, cost p50 and p99, latency p50 and p99.
     public var all: [Figure] { [rate] + [cost, costP99, latencyP50, latencyP99].compactMap { $0 } }
