@@ -79,7 +79,7 @@ public enum RunSummaryTable {
         }
     }
 
-    /// A case whose headline figure still varies this much (CV) is marked noisy.
+    /// A case whose rate still varies this much (CV) is marked noisy.
     public static let noisyCV = 0.10
 
     static func marks(_ r: CaseResult, cv: Double?) -> [Mark] {

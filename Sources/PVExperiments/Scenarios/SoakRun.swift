@@ -65,7 +65,7 @@ public struct SoakRun: Sendable {
         return perCase.filter { !$0.isEmpty }.map { ImplementationComparison.merge($0, $0[0].settings, .swift) }
     }
 
-    /// Per case, the headline figure of every interval and the change from
+    /// Per case, the rate of every interval and the change from
     /// the first interval to the last (drift).
     public static func driftTable(_ results: [CaseResult]) -> String {
         var table = TerminalTable(columns: [

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The table of a file of several runs (`pvbench run --runs K`): per case
-/// its headline figure's median over every repetition that counts, and how
+/// its rate's median over every repetition that counts, and how
 /// far the runs' medians spread (between-run CV) against how far
 /// repetitions spread within a run (the median of the runs' CVs). The
 /// per-placement-class medians follow it (``PlacementSummary``) when the
@@ -28,7 +28,7 @@ public enum RunsTable {
             byCase[e.runName, default: []].append(e)
         }
         return order.map { name in
-            let key = file.headlineKey(of: byCase[name]![0])
+            let key = file.rateKey(of: byCase[name]![0])
             // Repetitions left out (disturbed) or in error do not count.
             let entries = byCase[name]!.filter { $0.excluded != true && $0.errorOccurred != true }
             let pairs = entries.compactMap { e in (key == "real_time" ? e.realTime : e.counters[key]).map { (value: $0, run: e.runID ?? 0) } }

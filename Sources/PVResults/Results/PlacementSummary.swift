@@ -1,6 +1,6 @@
 /// What the placement probe says about a result file, for its context
 /// (`placement_classes`) and its table: the classes the probes fell in and,
-/// per case, its headline figure's median in each class and the share of
+/// per case, its rate's median in each class and the share of
 /// its variance the class explains. Only written when the probe found more
 /// than one class, or probes outside the classes (stalled, unclassified).
 public struct PlacementSummary: Sendable, Equatable, Codable {
@@ -49,7 +49,7 @@ public struct PlacementSummary: Sendable, Equatable, Codable {
         var tagged: [String: [(Double, Int)]] = [:]
         var keys: [String: String] = [:]
         for e in file.benchmarks where e.runType == .iteration && e.excluded != true && e.errorOccurred != true {
-            let key = keys[e.runName] ?? file.headlineKey(of: e)
+            let key = keys[e.runName] ?? file.rateKey(of: e)
             keys[e.runName] = key
             let membership = grouping.membership(of: e)
             if membership == .moved { moved += 1 }

@@ -1,6 +1,6 @@
 /// One of the K runs of `pvbench run --runs K`, as the merged file's
 /// `context.runs` records it: when it ran, its round seed and idle floor,
-/// and each case's median of its headline figure in that run.
+/// and each case's median of its rate in that run.
 public struct RunRecord: Sendable, Codable, Equatable {
     /// 0-based, as the entries' `run_id`.
     public var id: Int
@@ -8,10 +8,10 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var roundSeed: UInt64?
     public var idleFloorFraction: Double?
     public var interrupted: Bool
-    /// Per case (run name), the median of its headline figure over the
+    /// Per case (run name), the median of its rate over the
     /// run's repetitions that count (absent when none counts).
     public var medians: [String: Double]
-    /// Per case, the headline figure's key (`reads_per_second`, …).
+    /// Per case, the rate's key (`reads_per_second`, …).
     public var figureKeys: [String: String]
 
     enum CodingKeys: String, CodingKey {
@@ -21,9 +21,10 @@ public struct RunRecord: Sendable, Codable, Equatable {
 }
 
 extension ResultFile {
-    /// The headline figure's key of a case's rows: the scenario's rate as
-    /// the file's `context.figures` records it, else `real_time`.
-    public func headlineKey(of entry: BenchmarkEntry) -> String {
+    /// The key of a case's rate, as the tables show it: the scenario's rate
+    /// as the file's `context.figures` records it, else `real_time`. (What
+    /// `compare` judges by is ``HeadlineFigures/headline``, c2c's p50.)
+    public func rateKey(of entry: BenchmarkEntry) -> String {
         entry.scenario.flatMap { context.figures?[$0]?.rate.key } ?? "real_time"
     }
 
@@ -45,7 +46,7 @@ extension ResultFile {
                 var tagged = e
                 tagged.runID = id
                 rows[e.runName, default: []].append(tagged)
-                let key = keys[e.runName] ?? run.headlineKey(of: e)
+                let key = keys[e.runName] ?? run.rateKey(of: e)
                 keys[e.runName] = key
                 if e.excluded != true, e.errorOccurred != true, let v = key == "real_time" ? e.realTime : e.counters[key] {
                     values[e.runName, default: []].append(v)
