@@ -132,6 +132,9 @@ struct CompareTests {
         let r = try #require(resolver.resolve(.headline, scenario: "c2c", fileFigures: ["c2c": old]))
         #expect(r.figure.key == "one_way_p50_ns" && r.source == .file)
         #expect(FigureResolver().resolve(.headline, scenario: "c2c", fileFigures: ["c2c": old])?.figure.key == "round_trips_per_second")
+        // A file whose c2c has no latency figure: its rate.
+        let rateOnly = HeadlineFigures(rate: .rate("trips", key: "round_trips_per_second"))
+        #expect(resolver.resolve(.headline, scenario: "c2c", fileFigures: ["c2c": rateOnly])?.figure.key == "round_trips_per_second")
         // --figure rate still compares the rate; a foreign row, real_time.
         #expect(resolver.resolve(.role(.rate), scenario: "c2c", fileFigures: ["c2c": pingPong])?.figure.key == "round_trips_per_second")
         #expect(resolver.resolve(.headline, scenario: nil, fileFigures: nil)?.figure.key == "real_time")

@@ -88,9 +88,11 @@ public struct FigureResolver: Sendable {
         switch choice {
         case .role(.headline):
             // The file's own choice; a file written before `compared_by`
-            // existed takes this pvbench's, so old and new files agree.
+            // existed takes this pvbench's, so old and new files agree. A
+            // file without the named figure is judged by its rate.
             let role = scenario.flatMap { fileFigures?[$0]?.comparedBy ?? catalogue[$0]?.comparedBy } ?? .rate
             return resolve(.role(role == .headline ? .rate : role), scenario: scenario, fileFigures: fileFigures)
+                ?? resolve(.role(.rate), scenario: scenario, fileFigures: fileFigures)
         case let .role(role):
             if let scenario, let f = fileFigures?[scenario] {
                 return role.pick(f).map { ResolvedFigure(figure: $0, source: .file) }

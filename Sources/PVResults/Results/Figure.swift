@@ -49,9 +49,9 @@ public struct Figure: Sendable, Hashable, CustomStringConvertible {
 
 /// The figures a scenario is judged by: its rate, the cost of one
 /// operation (p50, and p99 where it has one), and the latency it reports
-/// (p50, p99; percentile counters `<latencyPrefix>p…_ns`), if any. In a
-/// result file's `context.figures`:
-/// `{"rate": …, "cost": …, "cost_p99": …, "latency_prefix": "visibility_"}`.
+/// (p50, p99; percentile counters `<latencyPrefix>p…_ns`), if any, and
+/// which of them `compare` judges by. In a result file's `context.figures`:
+/// `{"rate": …, "cost": …, "cost_p99": …, "latency_prefix": "one_way_", "compared_by": "latency-p50"}`.
 public struct HeadlineFigures: Sendable, Hashable, Codable {
     public let rate: Figure
     public let cost: Figure?
