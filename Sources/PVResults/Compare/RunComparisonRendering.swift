@@ -81,13 +81,13 @@ public enum RunComparisonRendering {
     /// "figure: each scenario's rate, but c2c: one_way_p50_ns (lower is
     /// better)": which figure the rows are, when one is not a rate.
     static func figureLine(_ c: RunComparison) -> String {
+        guard c.figureChoice == CompareFigureChoice.headline.description else { return "figure: \(c.figureChoice)" }
         var others: [String] = []
         for k in c.cases where k.figure.unit != .perSecond {
             let scenario = k.name.split(separator: "/").first.map(String.init) ?? k.name
             let text = "\(scenario): \(k.figure.key) (\(k.figure.better.rawValue) is better)"
             if !others.contains(text) { others.append(text) }
         }
-        guard c.figureChoice == CompareFigureChoice.headline.description else { return "figure: \(c.figureChoice)" }
         return "figure: each scenario's rate" + (others.isEmpty ? "" : ", but " + others.joined(separator: "; "))
     }
 
