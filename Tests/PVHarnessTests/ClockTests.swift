@@ -82,6 +82,24 @@ struct ClockTests {
         #expect(abs(c.spread - 0.04e9 / 2.005e9) < 1e-12)
     }
 
+    @Test("the counter's step: nearly all differences within a tick of its multiples, not the smallest one seen")
+    func latticeStep() {
+        // This VM's TSC: 26 or 25 ticks every 10 ns; now and then a read one tick past a step.
+        var amd: [UInt64] = []
+        for i in 0 ..< 1_000 {
+            let steps = UInt64(1 + i % 15)
+            amd.append(i % 200 == 0 ? 1 : 26 * steps - (i % 7 == 0 ? steps / 13 + 1 : 0))
+        }
+        #expect(CycleClock.latticeStep(amd) == 26)
+        // A counter that ticks every tick, read 24 ticks apart at least: differences of every size.
+        #expect(CycleClock.latticeStep((0 ..< 1_000).map { UInt64(24 + ($0 * 7) % 300) }) == 1)
+        // Always the same difference (reads back to back) is no lattice either: a tenth more.
+        #expect(CycleClock.latticeStep((0 ..< 1_000).map { UInt64($0 % 5 == 0 ? 24 + $0 % 200 : 24) }) == 1)
+        // A 25 MHz counter read faster than it ticks: its own single ticks.
+        #expect(CycleClock.latticeStep([1, 1, 2, 1, 3, 1, 1]) == 1)
+        #expect(CycleClock.latticeStep([]) == nil && CycleClock.latticeStep([0, 0]) == nil)
+    }
+
     @Test("calibrating on this machine gives a plausible, self-consistent clock")
     func liveCalibration() throws {
         let clock = try CycleClock.calibrate(windows: 3, windowNanoseconds: 2_000_000)

@@ -31,8 +31,9 @@ public struct CycleClock: Sendable {
     public let conversion: TickConversion
     /// Measured cost of one ``now()``, ns (mean over many back-to-back reads).
     public let readCostNanoseconds: Double
-    /// Smallest non-zero difference seen between two consecutive reads, ns:
-    /// the resolution in practice (a 25 MHz CNTVCT steps 40 ns at a time).
+    /// The step the counter's reads advance by, ns (``measureStep(conversion:pairs:)``):
+    /// the resolution in practice (a 25 MHz CNTVCT steps 40 ns at a time, this
+    /// VM's TSC 10 ns).
     public let observedStepNanoseconds: Double
 
     /// Reads the counter. Units are ticks; convert with ``conversion``.
@@ -89,17 +90,45 @@ public struct CycleClock: Sendable {
         return best
     }
 
-    /// Smallest non-zero step between consecutive reads over 10 000 pairs.
-    static func measureStep(conversion: TickConversion, pairs: Int = 10_000) -> Double {
-        var smallest = UInt64.max
-        for _ in 0 ..< pairs {
+    /// The counter's step in ns (``latticeStep(_:)``), from `pairs` pairs of
+    /// reads a varying spin apart. Some counters tick coarser than their
+    /// stated frequency: AMD Zen's TSC advances by 26 or 25 ticks every
+    /// 10 ns (its 100 MHz reference times the 25.96 ratio), so a single
+    /// event timed on it reads in 10 ns steps.
+    static func measureStep(conversion: TickConversion, pairs: Int = 20_000) -> Double {
+        var deltas: [UInt64] = []
+        deltas.reserveCapacity(pairs)
+        for i in 0 ..< pairs {
             let a = pv_read_cycle_counter()
-            var b = pv_read_cycle_counter()
-            while b == a { b = pv_read_cycle_counter() }
-            if b > a { smallest = min(smallest, b &- a) }
+            for _ in 0 ..< (i &* 7) % 11 { pv_cpu_relax() }
+            let b = pv_read_cycle_counter()
+            if b > a { deltas.append(b &- a) }
         }
-        guard smallest != .max else { return 0 }
-        return Double(smallest) * Double(conversion.multiplier) / Double(UInt64(1) << UInt64(conversion.shift))
+        guard let ticks = latticeStep(deltas) else { return 0 }
+        return Double(ticks) * Double(conversion.multiplier) / Double(UInt64(1) << UInt64(conversion.shift))
+    }
+
+    /// The counter's step in ticks from differences between reads taken a
+    /// varying time apart; nil when none is positive. The candidate is the
+    /// 5th percentile of the differences (the counter's step, or a fine
+    /// counter's read cost); it is the step when at least 90 % of the
+    /// differences up to 16 candidates long lie within a tick of one of its
+    /// multiples (a step that alternates, 26 and 25 ticks, stays within one
+    /// over 16 steps), else the step is one tick. Not the smallest difference:
+    /// a 10 ns TSC still returns a read one tick past its step now and then.
+    /// A candidate under 8 ticks is no test (a tick either way covers most
+    /// of it): such a counter steps a tick at a time.
+    public static func latticeStep(_ deltas: [UInt64]) -> UInt64? {
+        let positive = deltas.filter { $0 > 0 }.sorted()
+        guard !positive.isEmpty else { return nil }
+        let candidate = positive[positive.count / 20]
+        guard candidate >= 8 else { return 1 }
+        let tested = positive.filter { $0 <= 16 * candidate }
+        let onLattice = tested.count { d in
+            let off = d % candidate
+            return off <= 1 || candidate - off <= 1
+        }
+        return onLattice * 10 >= tested.count * 9 ? candidate : 1
     }
 
     /// The clock as the result context reports it.
