@@ -51,6 +51,32 @@ struct StatisticsTests {
         #expect(d.cumulativeDistribution().last?.fraction == 1)
     }
 
+    @Test("the p50 spread over the counter's step moves with the share of samples on each side; the plain p50 jumps")
+    func interpolatedMedian() throws {
+        func split(_ atLow: Int, of total: Int) -> LatencyDistribution {
+            var r = LatencyRecorder(conversion: ns)
+            for i in 0 ..< total { r.record(nanoseconds: i < atLow ? 50 : 55) }
+            return LatencyDistribution(merging: [r])
+        }
+        // Half round trips on a 10 ns counter: 50 or 55 ns.
+        let (mostlyLow, even, mostlyHigh) = (split(750, of: 1_000), split(500, of: 1_000), split(250, of: 1_000))
+        #expect(mostlyLow.percentile(50) == 50 && even.percentile(50) == 50 && mostlyHigh.percentile(50) == 55)
+        let low = try #require(mostlyLow.interpolatedPercentile(50, width: 5))
+        let mid = try #require(even.interpolatedPercentile(50, width: 5))
+        let high = try #require(mostlyHigh.interpolatedPercentile(50, width: 5))
+        #expect(abs(low - (47.5 + 0.5 / 0.75 * 5)) < 1e-3)
+        #expect(abs(mid - 52.5) < 1e-3)
+        #expect(abs(high - (52.5 + 0.25 / 0.75 * 5)) < 1e-3)
+        // One value: that value; a width under the recorder's 1 ns is taken as 1 ns.
+        let one = split(10, of: 10)
+        #expect(one.interpolatedPercentile(50, width: 5) == 50 && one.interpolatedPercentile(50, width: 0.2) == 50)
+        #expect(abs(try #require(split(1, of: 2).interpolatedPercentile(50, width: 0)) - 50.5) < 1e-3)
+        #expect(LatencyDistribution().interpolatedPercentile(50, width: 5) == nil)
+        // The counter only with a step.
+        #expect(even.counters(prefix: "x_")["x_p50_interpolated_ns"] == nil)
+        #expect(abs(try #require(even.counters(prefix: "x_", step: 5)["x_p50_interpolated_ns"]) - 52.5) < 1e-3)
+    }
+
     @Test("an empty distribution reports no percentiles rather than zeros")
     func emptyDistribution() {
         let d = LatencyDistribution(merging: [LatencyRecorder(conversion: ns)])
