@@ -52,7 +52,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Significance level (default 0.05): family-wise (Holm) for two files; with several runs a side, each case's interval is at 1 − alpha.", valueName: "alpha"))
     var alpha: Double = 0.05
 
-    @Option(help: ArgumentHelp("Figure per case: headline (each scenario's own), rate, cost, cost-p99, latency-p50, latency-p99, or a key (real_time, reads_per_second, ...).", valueName: "figure"))
+    @Option(help: ArgumentHelp("Figure per case: headline (each scenario's own), rate, cost, cost-p99, latency-p50, latency-p99, latency-p50-interpolated, or a key (real_time, reads_per_second, ...).", valueName: "figure"))
     var figure: String = "headline"
 
     @Flag(help: "Exit with status 2 when a case is inconclusive (too few undisturbed repetitions, no figure) and none got slower: for CI gates that must not pass on what was not decided.")

@@ -143,6 +143,13 @@ struct CompareTests {
         let back = try JSONDecoder().decode(HeadlineFigures.self, from: try JSONEncoder().encode(pingPong))
         let encoded = String(decoding: try JSONEncoder().encode(pingPong), as: UTF8.self)
         #expect(back == pingPong && encoded.contains(#""compared_by":"latency-p50""#))
+        // A compared_by this pvbench does not know: the file is still read, judged by its rate.
+        let newer = try JSONDecoder().decode(HeadlineFigures.self, from: Data(#"{"rate":{"key":"round_trips_per_second","unit":"/s","better":"higher","operation":"trips"},"latency_prefix":"one_way_","compared_by":"latency-p42"}"#.utf8))
+        #expect(newer == plain && newer.headline.key == "round_trips_per_second")
+        // spin-on-owner by its break-out p50 spread over the counter's step.
+        let breakOut = HeadlineFigures(rate: .rate("episodes"), latencyPrefix: "breakout_", comparedBy: .latencyP50Interpolated)
+        #expect(breakOut.headline.key == "breakout_p50_interpolated_ns" && breakOut.headline.better == .lower)
+        #expect(CompareFigureChoice(argument: "latency-p50-interpolated") == .role(.latencyP50Interpolated))
     }
 
     @Test("too few repetitions: inconclusive with the reason, never a silent 'no change'")

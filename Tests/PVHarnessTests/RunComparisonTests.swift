@@ -76,6 +76,7 @@ struct RunComparisonTests {
         var g = SeededGenerator(seed: 77)
         let c2c = HeadlineFigures(rate: .rate("trips", key: "round_trips_per_second"), latencyPrefix: "one_way_",
                                   comparedBy: .latencyP50)
+        let spinOnOwner = HeadlineFigures(rate: .rate("episodes"), latencyPrefix: "breakout_", comparedBy: .latencyP50Interpolated)
         func file(oneWay: Double) -> ResultFile {
             var entries: [BenchmarkEntry] = []
             for r in 0 ..< 3 {
@@ -87,23 +88,37 @@ struct RunComparisonTests {
                                            counters: ["round_trips_per_second": trips, "one_way_p50_ns": p50])
                     e.runID = r
                     entries.append(e)
+                    // spin-on-owner: episodes/s is the owner's schedule; its break-out follows the line.
+                    var spin = BenchmarkEntry(name: "spin-on-owner/relaxed", repetitions: 5, repetitionIndex: i, iterations: 1000,
+                                              realTime: 1e9 / 19_500, cpuTime: 1e9 / 19_500, scenario: "spin-on-owner",
+                                              counters: ["episodes_per_second": 19_500 * (1 + 0.01 * RunFixtures.normal(&g)),
+                                                         "breakout_p50_interpolated_ns": p50 * 0.9])
+                    spin.runID = r
+                    entries.append(spin)
                 }
             }
             var context = ResultsTests.sampleContext()
             context.interrupted = false
             context.injectedFaults = []
-            context.figures = ["c2c": c2c]
+            context.figures = ["c2c": c2c, "spin-on-owner": spinOnOwner]
             return ResultFile(context: context, benchmarks: entries)
         }
         let old = try RunFixtures.input(file(oneWay: 200), "old.json"), new = try RunFixtures.input(file(oneWay: 280), "new.json")
         let byLatency = try RunComparison(old: [old], new: [new], options: .init(resamples: 1000))
-        let k = try #require(byLatency.cases.first)
+        let k = try #require(byLatency.cases.first { $0.name.hasPrefix("c2c") })
         #expect(k.figure.key == "one_way_p50_ns" && k.chosen.answer == .different && k.chosen.direction == "slower")
+        let spin = try #require(byLatency.cases.first { $0.name.hasPrefix("spin-on-owner") })
+        #expect(spin.figure.key == "breakout_p50_interpolated_ns" && spin.chosen.answer == .different
+            && spin.chosen.direction == "slower")
         let text = RunComparisonRendering.text(byLatency)
-        #expect(text.contains("figure: each scenario's rate, but c2c: one_way_p50_ns (lower is better)"))
+        // One direction said once, and the line fits the 120-column table.
+        let line = "figure: each scenario's rate, but c2c: one_way_p50_ns, spin-on-owner: breakout_p50_interpolated_ns (lower is better)"
+        #expect(text.contains(line) && line.count <= 120, "\(text)")
         #expect(text.contains(" 200 ns ") || text.contains(" 199 ns ") || text.contains(" 201 ns "), "\(text)")
         let byRate = try RunComparison(old: [old], new: [new], options: .init(resamples: 1000, figure: .role(.rate)))
-        #expect(byRate.cases.first?.figure.key == "round_trips_per_second" && byRate.cases.first?.chosen.answer != .different)
+        let c2cByRate = try #require(byRate.cases.first { $0.name.hasPrefix("c2c") })
+        #expect(c2cByRate.figure.key == "round_trips_per_second" && c2cByRate.chosen.answer != .different)
+        #expect(byRate.cases.first { $0.name.hasPrefix("spin-on-owner") }?.chosen.answer != .different)
         #expect(RunComparisonRendering.text(byRate).contains("figure: rate"))
     }
 

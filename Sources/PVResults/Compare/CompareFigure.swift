@@ -18,6 +18,9 @@ public enum CompareFigureChoice: Sendable, Equatable, CustomStringConvertible {
         case costP99 = "cost-p99"
         case latencyP50 = "latency-p50"
         case latencyP99 = "latency-p99"
+        /// The latency p50 spread over the counter's step
+        /// (`<prefix>p50_interpolated_ns`): spin-on-owner's figure.
+        case latencyP50Interpolated = "latency-p50-interpolated"
 
         func pick(_ f: HeadlineFigures) -> Figure? {
             switch self {
@@ -27,6 +30,7 @@ public enum CompareFigureChoice: Sendable, Equatable, CustomStringConvertible {
             case .costP99: f.costP99
             case .latencyP50: f.latencyP50
             case .latencyP99: f.latencyP99
+            case .latencyP50Interpolated: f.latencyP50Interpolated
             }
         }
     }
@@ -35,7 +39,8 @@ public enum CompareFigureChoice: Sendable, Equatable, CustomStringConvertible {
     /// latency p50 it names), `real_time` for google-benchmark files.
     public static let headline = CompareFigureChoice.role(.headline)
 
-    /// `headline`, `rate`, `cost`, `cost-p99`, `latency-p50`, `latency-p99` or a key.
+    /// `headline`, `rate`, `cost`, `cost-p99`, `latency-p50`, `latency-p99`,
+    /// `latency-p50-interpolated` or a key.
     public init(argument: String) {
         self = Role(rawValue: argument).map(CompareFigureChoice.role) ?? .key(argument)
     }

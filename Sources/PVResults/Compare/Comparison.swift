@@ -81,7 +81,7 @@ public struct Comparison: Sendable, Encodable {
                 "\(old) (\(a) cases) and \(new) (\(b) cases) have \(common) in common, fewer than half of the larger one's: "
                     + "reported side by side as two different sets; `pvbench compare \(old) \(new)` compares those \(common)"
             case let .unknownFigure(key):
-                "figure '\(key)': neither file says whether higher or lower is better (give headline, rate, cost, cost-p99, latency-p50, latency-p99, real_time, cpu_time, items_per_second, bytes_per_second or a key in the files' context.figures)"
+                "figure '\(key)': neither file says whether higher or lower is better (give headline, rate, cost, cost-p99, latency-p50, latency-p99, latency-p50-interpolated, real_time, cpu_time, items_per_second, bytes_per_second or a key in the files' context.figures)"
             }
         }
     }

@@ -78,17 +78,22 @@ public enum RunComparisonRendering {
         return out
     }
 
-    /// "figure: each scenario's rate, but c2c: one_way_p50_ns (lower is
-    /// better)": which figure the rows are, when one is not a rate.
+    /// "figure: each scenario's rate, but c2c: one_way_p50_ns,
+    /// spin-on-owner: breakout_p50_interpolated_ns (lower is better)": which
+    /// figure the rows are, when one is not a rate; one direction said once.
     static func figureLine(_ c: RunComparison) -> String {
         guard c.figureChoice == CompareFigureChoice.headline.description else { return "figure: \(c.figureChoice)" }
-        var others: [String] = []
+        var others: [(better: Figure.Better, text: String)] = []
         for k in c.cases where k.figure.unit != .perSecond {
             let scenario = k.name.split(separator: "/").first.map(String.init) ?? k.name
-            let text = "\(scenario): \(k.figure.key) (\(k.figure.better.rawValue) is better)"
-            if !others.contains(text) { others.append(text) }
+            let text = "\(scenario): \(k.figure.key)"
+            if !others.contains(where: { $0.text == text }) { others.append((k.figure.better, text)) }
         }
-        return "figure: each scenario's rate" + (others.isEmpty ? "" : ", but " + others.joined(separator: "; "))
+        let groups = [Figure.Better.lower, .higher].compactMap { better -> String? in
+            let texts = others.filter { $0.better == better }.map(\.text)
+            return texts.isEmpty ? nil : texts.joined(separator: ", ") + " (\(better.rawValue) is better)"
+        }
+        return "figure: each scenario's rate" + (groups.isEmpty ? "" : ", but " + groups.joined(separator: "; "))
     }
 
     static func footer(_ c: RunComparison) -> [String] {

@@ -62,10 +62,23 @@ public struct HeadlineFigures: Sendable, Hashable, Codable {
     /// latency p50: its rate needs both threads on their CPUs at once, so
     /// when the guest's CPUs are shared it counts the scheduler's slices
     /// as much as the line, and the median of many short samples does not.
+    /// spin-on-owner names its interpolated break-out p50: its rate is the
+    /// owners' schedule.
     public let comparedBy: CompareFigureChoice.Role?
 
     enum CodingKeys: String, CodingKey {
         case rate, cost, costP99 = "cost_p99", latencyPrefix = "latency_prefix", comparedBy = "compared_by"
+    }
+
+    /// A `compared_by` this pvbench does not know (a newer one wrote it) is
+    /// read as none: the file is still read, and judged by its rate.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(rate: try c.decode(Figure.self, forKey: .rate), cost: try c.decodeIfPresent(Figure.self, forKey: .cost),
+                  costP99: try c.decodeIfPresent(Figure.self, forKey: .costP99),
+                  latencyPrefix: try c.decodeIfPresent(String.self, forKey: .latencyPrefix),
+                  comparedBy: (try? c.decodeIfPresent(String.self, forKey: .comparedBy))
+                      .flatMap(CompareFigureChoice.Role.init(rawValue:)))
     }
 
     public init(rate: Figure, cost: Figure? = nil, costP99: Figure? = nil, latencyPrefix: String? = nil,
@@ -86,11 +99,15 @@ public struct HeadlineFigures: Sendable, Hashable, Codable {
     /// The figure `compare` judges by when not told: ``comparedBy``'s, else the rate.
     public var headline: Figure { comparedBy.flatMap { $0 == .headline ? nil : $0.pick(self) } ?? rate }
 
-    /// Every figure with a role: rate, cost p50 and p99, latency p50 and p99.
-    public var all: [Figure] { [rate] + [cost, costP99, latencyP50, latencyP99].compactMap { $0 } }
+    /// Every figure with a role: rate, cost p50 and p99, latency p50 and p99,
+    /// and the interpolated latency p50.
+    public var all: [Figure] { [rate] + [cost, costP99, latencyP50, latencyP99, latencyP50Interpolated].compactMap { $0 } }
 
     public var latencyP50: Figure? { latencyPrefix.map { .nanoseconds("\($0)p50_ns") } }
     public var latencyP99: Figure? { latencyPrefix.map { .nanoseconds("\($0)p99_ns") } }
+    /// `<prefix>p50_interpolated_ns`: the p50 of samples timed one event at
+    /// a time, spread over the counter's step (`LatencyDistribution.interpolatedPercentile`).
+    public var latencyP50Interpolated: Figure? { latencyPrefix.map { .nanoseconds("\($0)p50_interpolated_ns") } }
     /// What the latency is of, for labels: "visibility", "one way".
     public var latencyKind: String? { latencyPrefix.map { $0.dropLast().replacingOccurrences(of: "_", with: " ") } }
 
