@@ -85,6 +85,21 @@ public struct FigureResolver: Sendable {
         "bytes_per_second": .rate("bytes"),
     ]
 
+    /// The figure one case is compared by: OLD's map, else NEW's. Under
+    /// `headline`, a figure that no row of one side carries gives way to the
+    /// rate, so that a file written before its scenario named that figure
+    /// (spin-on-owner's interpolated p50) is still compared, like with like.
+    public func resolve(_ choice: CompareFigureChoice, scenario: String?, old: (figures: [String: HeadlineFigures]?, entries: [BenchmarkEntry]),
+                        new: (figures: [String: HeadlineFigures]?, entries: [BenchmarkEntry])) -> ResolvedFigure?
+    {
+        func resolved(_ c: CompareFigureChoice) -> ResolvedFigure? {
+            resolve(c, scenario: scenario, fileFigures: old.figures) ?? resolve(c, scenario: scenario, fileFigures: new.figures)
+        }
+        guard let r = resolved(choice) else { return nil }
+        let carried = [old.entries, new.entries].allSatisfy { side in side.contains { CaseSample.value(of: r.figure, in: $0) != nil } }
+        return choice == .headline && !carried ? resolved(.role(.rate)) ?? r : r
+    }
+
     /// The figure of a case of `scenario` (nil for foreign rows) in a file
     /// whose map is `fileFigures`; nil when no source says which way `choice` is better.
     public func resolve(_ choice: CompareFigureChoice, scenario: String?,

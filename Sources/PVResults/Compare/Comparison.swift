@@ -113,8 +113,9 @@ public struct Comparison: Sendable, Encodable {
         for name in common {
             let oldEntries = old.entries(of: name), newEntries = new.entries(of: name)
             let scenario = (oldEntries + newEntries).lazy.compactMap(\.entry.scenario).first
-            let resolved = resolver.resolve(options.figure, scenario: scenario, fileFigures: old.file.context.figures)
-                ?? resolver.resolve(options.figure, scenario: scenario, fileFigures: new.file.context.figures)
+            let resolved = resolver.resolve(options.figure, scenario: scenario,
+                                            old: (old.file.context.figures, oldEntries.map(\.entry)),
+                                            new: (new.file.context.figures, newEntries.map(\.entry)))
             guard let resolved else {
                 cases.append(Self.inconclusive(name, reason: "no \(options.figure) figure for this case"))
                 continue

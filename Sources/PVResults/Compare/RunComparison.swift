@@ -256,10 +256,11 @@ public struct RunComparison: Sendable, Encodable {
         var cases: [CaseResult] = []
         var anyFigure = false
         for name in common {
-            let entries = (old + new).flatMap { $0.entries(of: name) }
-            let scenario = entries.lazy.compactMap(\.entry.scenario).first
-            let resolved = resolver.resolve(options.figure, scenario: scenario, fileFigures: old[0].file.context.figures)
-                ?? resolver.resolve(options.figure, scenario: scenario, fileFigures: new[0].file.context.figures)
+            let oldEntries = old.flatMap { $0.entries(of: name).map(\.entry) }
+            let newEntries = new.flatMap { $0.entries(of: name).map(\.entry) }
+            let scenario = (oldEntries + newEntries).lazy.compactMap(\.scenario).first
+            let resolved = resolver.resolve(options.figure, scenario: scenario, old: (old[0].file.context.figures, oldEntries),
+                                            new: (new[0].file.context.figures, newEntries))
             guard let resolved else { continue }
             anyFigure = true
             let a = Self.repetitions(of: name, figure: resolved.figure, in: old, side: "old")
