@@ -291,8 +291,7 @@ struct PreemptPollWorkload<S: RecordStrategy>: RecordWorkload {
                 + "\(tallies.count) threads got no answer): the one-way visibility includes them")
         }
         let halfRoundTrip = LatencyDistribution(merging: halfRoundTrips)
-        // Half a round trip timed in the counter's steps moves in half steps.
-        figures.counters.merge(halfRoundTrip.counters(prefix: "visibility_", step: clock.observedStepNanoseconds / 2)) { a, _ in a }
+        figures.counters.merge(halfRoundTrip.counters(prefix: "visibility_", step: FlipAnswers.recordedStep(clock))) { a, _ in a }
         figures.counters.merge(LatencyDistribution(merging: [visibility]).counters(prefix: "visibility_one_way_")) { a, _ in a }
         let rawDistribution = LatencyDistribution(merging: [raw])
         if !rawDistribution.isEmpty { figures.counters["visibility_one_way_raw_p50_ns"] = Double(rawDistribution.percentile(50)) }

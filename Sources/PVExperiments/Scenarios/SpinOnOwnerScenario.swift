@@ -193,9 +193,8 @@ struct SpinOnOwnerWorkload<S: RecordStrategy>: RecordWorkload {
         let withPV = LatencyDistribution(merging: waiters.map(\.withPV))
         let withoutPV = LatencyDistribution(merging: waiters.map(\.withoutPV))
         var counters: [String: Double] = [:]
-        // Half a round trip timed in the counter's steps moves in half steps.
-        let halfStep = clock.observedStepNanoseconds / 2
-        counters.merge(LatencyDistribution(merging: halfRoundTrips).counters(prefix: "breakout_", step: halfStep)) { a, _ in a }
+        let step = FlipAnswers.recordedStep(clock)
+        counters.merge(LatencyDistribution(merging: halfRoundTrips).counters(prefix: "breakout_", step: step)) { a, _ in a }
         let oneWay = LatencyDistribution(merging: [breakOut])
         if !oneWay.isEmpty { counters["breakout_one_way_raw_p50_ns"] = Double(oneWay.percentile(50)) }
         counters.merge(withPV.counters(prefix: "spin_with_pv_")) { a, _ in a }

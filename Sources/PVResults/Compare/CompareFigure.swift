@@ -111,7 +111,7 @@ public struct FigureResolver: Sendable {
             // existed takes this pvbench's, so old and new files agree. A
             // file without the named figure is judged by its rate.
             let role = scenario.flatMap { fileFigures?[$0]?.comparedBy ?? catalogue[$0]?.comparedBy } ?? .rate
-            return resolve(.role(role == .headline ? .rate : role), scenario: scenario, fileFigures: fileFigures)
+            return resolve(.role(role), scenario: scenario, fileFigures: fileFigures)
                 ?? resolve(.role(.rate), scenario: scenario, fileFigures: fileFigures)
         case let .role(role):
             if let scenario, let f = fileFigures?[scenario] {

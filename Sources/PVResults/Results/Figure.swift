@@ -96,12 +96,18 @@ public struct HeadlineFigures: Sendable, Hashable, Codable {
                   latencyPrefix: latencyPrefix, comparedBy: comparedBy)
     }
 
-    /// The figure `compare` judges by when not told: ``comparedBy``'s, else the rate.
-    public var headline: Figure { comparedBy.flatMap { $0 == .headline ? nil : $0.pick(self) } ?? rate }
+    /// The figure `compare` judges by when not told: ``comparedBy``'s, else
+    /// the rate. (``comparedBy`` is never `.headline`: every init, the
+    /// decoder's too, clears it.)
+    public var headline: Figure { comparedBy?.pick(self) ?? rate }
 
     /// Every figure with a role: rate, cost p50 and p99, latency p50 and p99,
-    /// and the interpolated latency p50.
-    public var all: [Figure] { [rate] + [cost, costP99, latencyP50, latencyP99, latencyP50Interpolated].compactMap { $0 } }
+    /// and the headline when it is none of those (spin-on-owner's
+    /// interpolated p50).
+    public var all: [Figure] {
+        let roles = [rate] + [cost, costP99, latencyP50, latencyP99].compactMap { $0 }
+        return roles.contains(headline) ? roles : roles + [headline]
+    }
 
     public var latencyP50: Figure? { latencyPrefix.map { .nanoseconds("\($0)p50_ns") } }
     public var latencyP99: Figure? { latencyPrefix.map { .nanoseconds("\($0)p99_ns") } }
