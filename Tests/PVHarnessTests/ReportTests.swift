@@ -149,6 +149,27 @@ struct ReportTests {
         #expect(heatmap.script.contains("0 0 NaN"))   // the diagonal was not measured
     }
 
+    @Test("repetitions plot: each panel's tics get the decimals its range needs, so no two read alike")
+    func repetitionTickFormat() {
+        // 5.33–5.37 G (a 1 ms writer's relaxed reads): tics 5 M apart need 3 decimals of G.
+        #expect(ReportPlots.tickFormat([5.33e9, 5.37e9, 5.35e9]) == "%.3s%c")
+        // 4.0–5.2 G (the two placements): one decimal tells 0.2 G tics apart.
+        #expect(ReportPlots.tickFormat([4.0e9, 5.2e9]) == "%.1s%c")
+        // 19.5–19.8 k episodes/s: the mantissa is 19.5, tics 0.03 apart.
+        #expect(ReportPlots.tickFormat([19_500, 19_800]) == "%.2s%c")
+        // Below one (a ratio): no SI prefix, 0.90–0.95.
+        #expect(ReportPlots.tickFormat([0.90, 0.95]) == "%.3s%c")
+        // All equal, or nothing finite: the old default.
+        #expect(ReportPlots.tickFormat([7e6, 7e6]) == "%.2s%c")
+        #expect(ReportPlots.tickFormat([.nan]) == "%.2s%c")
+        // At most 4 decimals, however narrow.
+        #expect(ReportPlots.tickFormat([1e9, 1e9 + 1]) == "%.4s%c")
+
+        let plot = ReportPlots.plots(for: ReportDataset(pvbench: [ReportFixtures.input()])).first { $0.name == "repetitions-steal-clock" }
+        #expect(plot?.script.contains("set format y \"%.") == true, "each panel sets its own format")
+        #expect(plot?.script.contains("set format y \"%.2s%c\"\nset tics") == false, "no one format for every panel")
+    }
+
     @Test("overcommit: throughput and spin waste against N:M, PV sched on and off as two series, with their data tables")
     func overcommitPlots() throws {
         let input = ReportInput(path: "oc.json", file: ReportFixtures.overcommitFile())

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The plots of noise and change: every repetition of every case (disturbed
 /// ones marked), and for `report OLD NEW` the ratio new/old per case with its CI.
 extension ReportPlots {
@@ -25,12 +27,11 @@ extension ReportPlots {
             var parts = ["$r\(i) using 1:($3 == 0 ? $2 : NaN) with points pt 7 ps 0.6 lc rgb '#4477aa' notitle",
                          "$r\(i) using 1:($3 == 1 ? $2 : NaN) with points pt 2 ps 1.2 lw 2 lc rgb '#cc3311' notitle"]
             if let median { parts.append("\(num(median)) with lines dt 2 lc rgb '#777777' notitle") }
-            panels.append("set title \(quote(label))\nplot [-0.5:\(Double(r.repetitionValues.count) - 0.5)] " + parts.joined(separator: ", "))
+            panels.append("set title \(quote(label))\nset format y \(quote(tickFormat(r.repetitionValues.map(\.value))))\nplot [-0.5:\(Double(r.repetitionValues.count) - 0.5)] " + parts.joined(separator: ", "))
         }
         let title = "\(scenario): \(unit) per repetition (dots; red crosses: disturbed; dashed: undisturbed median)"
             + (all.count > shown.count ? ", first \(shown.count) of \(all.count) cases" : "")
         let script = header("") + blocks + """
-            set format y "%.2s%c"
             set tics font ",7"
             set title font ",8"
             set xtics 1 format ""
@@ -41,6 +42,21 @@ extension ReportPlots {
 
             """
         return ReportPlot(name: "repetitions-\(slug(scenario))", title: title, script: script)
+    }
+
+    /// A y-axis format (gnuplot's mantissa and SI prefix) with decimals
+    /// enough that a panel's tics, about a tenth of its values' range apart,
+    /// read as different numbers: relaxed steal-clock reads at a 1 ms writer
+    /// span 5.33–5.37 G, and two decimals labelled two tics "5.34G".
+    static func tickFormat(_ values: [Double]) -> String {
+        let finite = values.filter(\.isFinite)
+        guard let low = finite.min(), let high = finite.max(), high > low else { return "%.2s%c" }
+        let largest = max(abs(low), abs(high))
+        // gnuplot's %s: the mantissa of an SI prefix, 1 ≤ m < 1000.
+        let prefix = largest >= 1 ? pow(1000, (log10(largest) / 3).rounded(.down)) : 1
+        let tic = (high - low) / prefix / 10
+        let decimals = min(4, max(1, Int((-log10(tic)).rounded(.up))))
+        return "%.\(decimals)s%c"
     }
 
     /// `report OLD NEW`: per case the ratio new/old of its figure's median
