@@ -32,7 +32,7 @@ extension RunCommand {
         file.context.command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         try output.write(file)
         print(RunsTable.render(file, wide: output.wide))
-        print("\(outcome.files.count) runs merged; CV runs: spread of the runs' medians, CV in run: median over runs of the repetitions' spread")
+        print(RunsTable.legend(file, runs: outcome.files.count))
         fflush(nil)  // stdout before stderr
         for line in RunFootnotes.disturbedRunsLines(file, wide: output.wide) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         let compared = outcome.interruptedBy == nil ? try output.baselineStep(file) : nil

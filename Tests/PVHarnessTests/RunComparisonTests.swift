@@ -498,6 +498,17 @@ struct RunMergeTests {
         #expect(RunComparison.holdsSeveralRuns([try RunFixtures.input(merged, "m.json")]))
         let rows = RunsTable.rows(merged)
         #expect(rows.count == 1 && rows[0].runs == 2 && rows[0].repetitions == 6)
+        #expect(RunsTable.render(merged).contains("CV in run"))
+        #expect(RunsTable.legend(merged, runs: 2).contains("CV in run: median over runs"))
+
+        // One repetition a run, as scripts/bench runs: no column that could only hold dashes.
+        let single = try #require(ResultFile.merging([withAggregates(RunFixtures.file([(name, [[1e9]])])),
+                                                      withAggregates(RunFixtures.file([(name, [[1.1e9]])]))]))
+        #expect(RunsTable.rows(single)[0].withinRunCV == nil && RunsTable.rows(single)[0].betweenRunCV != nil)
+        let table = RunsTable.render(single)
+        #expect(!table.contains("CV in run") && table.contains("CV runs"), "\(table)")
+        #expect(!table.split(separator: "\n").contains { $0.hasSuffix(" -") }, "\(table)")
+        #expect(RunsTable.legend(single, runs: 2).contains("one repetition a run"))
     }
 
     @Test("Short case names drop the segments every default case has")

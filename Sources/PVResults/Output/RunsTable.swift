@@ -43,18 +43,27 @@ public enum RunsTable {
     }
 
     public static func render(_ file: ResultFile, wide: Bool = false) -> String {
-        var table = TerminalTable(columns: [
-            .init("case", alignment: .left), .init("median"), .init("runs"), .init("reps"), .init("CV runs"), .init("CV in run"),
-        ])
         let rows = rows(file)
+        // One repetition a run (scripts/bench) has no spread within a run: no column of dashes.
+        let within = rows.contains { $0.withinRunCV != nil }
+        var table = TerminalTable(columns: [
+            .init("case", alignment: .left), .init("median"), .init("runs"), .init("reps"), .init("CV runs"),
+        ] + (within ? [.init("CV in run")] : []))
         for r in rows {
             func pct(_ v: Double?) -> String { v.map { ReportNumberFormat.percent($0) } ?? "-" }
             let median = r.median.map { r.key == "real_time" ? ReportNumberFormat.nanoseconds($0) + " ns" : ReportNumberFormat.rate($0) }
                 ?? "all disturbed"
-            table.addRow([wide ? r.name : CaseName.narrow(r.name), median, "\(r.runs)", "\(r.repetitions)",
-                          pct(r.betweenRunCV), pct(r.withinRunCV)])
+            table.addRow([wide ? r.name : CaseName.narrow(r.name), median, "\(r.runs)", "\(r.repetitions)", pct(r.betweenRunCV)]
+                + (within ? [pct(r.withinRunCV)] : []))
         }
         let notes = CaseName.intervalNotes(rows.map(\.name), wide: wide).map { "\n" + RunFootnotes.fit($0, wide: wide) }.joined()
         return table.render() + notes + (file.context.placementClasses.map { "\n" + $0.render(wide: wide) } ?? "")
+    }
+
+    /// The line under the table: what its CV columns are.
+    public static func legend(_ file: ResultFile, runs: Int) -> String {
+        rows(file).contains { $0.withinRunCV != nil }
+            ? "\(runs) runs merged; CV runs: spread of the runs' medians, CV in run: median over runs of the repetitions' spread"
+            : "\(runs) runs merged; CV runs: spread of the runs' medians (one repetition a run: no spread within a run to show)"
     }
 }
