@@ -153,6 +153,24 @@ struct CStrategyCLITests {
         #expect(r.stderr.contains("C strategy \(file) hung: thread(s) hv-w0 still inside the file's code"), "\(r.stderr)")
     }
 
+    @Test("a writer that never returns from the record's first store, made on the main thread before the race, is reported hung")
+    func setupHang() throws {
+        let file = try CStrategyFiles.steal("hangs_first", writerFirst: ["static int calls;", "if (calls++ == 0) for (;;) cpu_relax();"])
+        let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--duration", "0.5"], environment: CLI.hangSooner, timeout: 90)
+        #expect(r.status == 70, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains("C strategy \(file) hung: thread(s) pvbench (main) still in the case's setup "
+            + "(storing the records' first values) 3.0 seconds after it began (case 1/1 hangs_first/stolen-time/stress)"), "\(r.stderr)")
+    }
+
+    @Test("a writer that crashes on the record's first store names the main thread, which made it")
+    func setupCrash() throws {
+        let file = try CStrategyFiles.steal("crashes_first", writerFirst: ["static int calls;", "if (calls++ == 0) *(volatile int *)0 = 1;"])
+        let r = try CLI.run(["validate", "--c", file, "--mode", "stress", "--duration", "0.5"], timeout: 90)
+        #expect(r.status == 70, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains("C strategy \(file) crashed: SIGSEGV (bad memory access) in thread pvbench (main) "
+            + "(case 1/1 crashes_first/stolen-time/stress)"), "\(r.stderr)")
+    }
+
     @Test("PVBENCH_HANG_SECONDS that is not seconds in (0, 3600] is refused in one line before the file is compiled",
           arguments: ["soon", "0", "-1", "nan", "3601"])
     func badHangSeconds(value: String) throws {

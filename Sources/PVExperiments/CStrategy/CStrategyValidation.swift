@@ -87,7 +87,8 @@ public struct CStrategyValidation: Sendable {
                 onHang: { names, why in
                     // Ends the process from this (ordinary) thread: the build directory can still go.
                     file.removeBuildDirectory()
-                    pv_crash_guard_abort("thread(s) \(names.joined(separator: ", ")) \(why)") })
+                    pv_crash_guard_abort("thread(s) \(names.joined(separator: ", ")) \(why)") },
+                leave: { pv_crash_guard_leave_thread() })
             let report: @Sendable (UInt64, Double) -> Void = { reads, seconds in
                 progress("validate \(context): \(reads) reads, \(String(format: "%.1f", seconds)) s")
             }

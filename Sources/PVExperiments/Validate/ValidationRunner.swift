@@ -87,6 +87,8 @@ public struct ValidationRunner: Sendable {
         let enter: @Sendable (String) -> Void
         let grace: Duration
         let onHang: @Sendable (_ threads: [String], _ why: String) -> Never
+        /// Undoes `enter` on a thread that goes on with pvbench's own code.
+        var leave: @Sendable () -> Void = {}
     }
 
     /// Races the writer against the readers on one record of strategy `S`.
@@ -95,7 +97,17 @@ public struct ValidationRunner: Sendable {
                                  progress: (@Sendable (UInt64, Double) -> Void)?) throws -> Race {
         let memory = try GuestMemory(ramBytes: 0, pvPages: 1, backing: NUMAMemoryBacking(nodes: placement.memoryNodes))
         let address = UInt(bitPattern: memory.pvRegionBase)
-        StrategyLoops.prepare(S.self, base: memory.pvRegionBase, mode: mode)
+        if let guarded {
+            // The records' first values go through the file's writer on this
+            // thread, before the loops' watchdog starts: watched as `run --c` does.
+            guarded.enter("pvbench (main)")
+            let setup = ScenarioRunner.SetupWatch(grace: guarded.grace, onHang: guarded.onHang)
+            StrategyLoops.prepare(S.self, base: memory.pvRegionBase, mode: mode)
+            setup.end()
+            guarded.leave()
+        } else {
+            StrategyLoops.prepare(S.self, base: memory.pvRegionBase, mode: mode)
+        }
 
         let specs = placement.threadSpecs()
         let writerCount = placement.writerCPUs.count
