@@ -10,7 +10,7 @@ public struct SubprocessResult: Sendable {
 
 /// Runs a program as the tests need it: stdin from /dev/null, both pipes
 /// read concurrently (so a large output cannot block the child), terminated
-/// after `timeout` seconds. Shared by the test targets.
+/// after `timeout` seconds (SIGTERM, then SIGKILL 5 s later). Shared by the test targets.
 public enum Subprocess {
     /// `environment`: variables set (or replaced) over this process's own.
     public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
@@ -27,12 +27,20 @@ public enum Subprocess {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        nonisolated(unsafe) var errData = Data()
+        // Both pipes on threads of their own: the timeout runs from the start,
+        // not from the child closing its stdout (a hung child never does).
+        nonisolated(unsafe) var outData = Data(), errData = Data()
         let group = DispatchGroup()
         group.enter()
+        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
         DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        if group.wait(timeout: .now() + timeout) == .timedOut { process.terminate() }
+        if group.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            // A child whose stuck thread ignores SIGTERM's orderly stop.
+            if group.wait(timeout: .now() + 5) == .timedOut { kill(process.processIdentifier, SIGKILL) }
+            group.wait()
+        }
         process.waitUntilExit()
         return SubprocessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                                 stderr: String(decoding: errData, as: UTF8.self))
