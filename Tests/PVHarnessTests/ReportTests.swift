@@ -147,6 +147,13 @@ struct ReportTests {
         #expect(heatmap.script.contains("\n1 0 150.0\n"))   // x: to CPU 1, y: from CPU 0
         #expect(heatmap.script.contains("\n0 1 160.0\n"))   // x: to CPU 0, y: from CPU 1
         #expect(heatmap.script.contains("0 0 NaN"))   // the diagonal was not measured
+
+        // One pair (the default suite's c2c 0 -> 1, no --matrix): no map of one cell among NaNs.
+        var onePair = ReportFixtures.file()
+        onePair.benchmarks = onePair.benchmarks.filter { $0.scenario != "c2c" || $0.runName.hasSuffix("cpu:0->cpu:1") }
+        #expect(onePair.benchmarks.contains { $0.scenario == "c2c" }, "the fixture keeps its 0 -> 1 pair")
+        let names = ReportPlots.plots(for: ReportDataset(pvbench: [ReportInput(path: "one.json", file: onePair)])).map(\.name)
+        #expect(!names.contains("c2c-heatmap") && names.contains("repetitions-c2c"), "\(names)")
     }
 
     @Test("repetitions plot: each panel's tics get the decimals its range needs, so no two read alike")
