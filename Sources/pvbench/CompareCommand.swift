@@ -33,12 +33,17 @@ struct CompareCommand: ParsableCommand {
     /// `compare OLD… -- NEW…`: the `--` becomes `--new`, so the NEW side is
     /// an option (ArgumentParser allows one positional array) and options
     /// after the NEW files still count.
+    /// A `--` with nothing after it becomes `--empty-new-side`, so the error
+    /// names the missing NEW files instead of the `--new` option.
     static func separatingSides(_ arguments: [String]) -> [String] {
         guard arguments.first == "compare", let i = arguments.firstIndex(of: "--") else { return arguments }
         var out = arguments
-        out[i] = "--new"
+        out[i] = i == arguments.count - 1 ? "--empty-new-side" : "--new"
         return out
     }
+
+    @Flag(name: .customLong("empty-new-side"), help: .hidden)
+    var emptyNewSide = false
 
     @Flag(help: "Full case names in the table (default: without the segments every default case has).")
     var wide = false
@@ -66,6 +71,7 @@ struct CompareCommand: ParsableCommand {
 
     func validate() throws {
         if json, markdown { throw ValidationError("--json and --markdown exclude each other") }
+        if emptyNewSide { throw ValidationError("nothing after --: give the NEW side's files, pvbench compare OLD… -- NEW…") }
         if !newFiles.isEmpty {
             guard files.count >= 1 || baseline != nil else { throw ValidationError("give OLD files before --: pvbench compare OLD… -- NEW…") }
             guard baseline == nil || files.isEmpty else { throw ValidationError("with --baseline the OLD side is the baseline: give only NEW files, after --") }

@@ -33,6 +33,9 @@ struct RunsCLITests {
         #expect(gate.stdout.contains("cannot show how far the next run moves"), "\(gate.stdout)")
         let none = try CLI.run(["compare", "--", same[0]])
         #expect(none.status == 64 && none.stderr.contains("give OLD files before --"), "\(none.stderr)")
+        let noNew = try CLI.run(["compare", old[0], "--"])
+        #expect(noNew.status == 64 && noNew.stderr == "pvbench: error: nothing after --: give the NEW side's files, pvbench compare OLD… -- NEW…\n",
+                "\(noNew.stderr)")
     }
 
     @Test("run --runs 2: one file, every repetition with its run_id, each run's medians in context.runs")
