@@ -11,6 +11,9 @@ struct FaultParsingTests {
         #expect(InjectedFault.parse("stall-writer") == .stallWriter(nanoseconds: 100_000, every: 1000))
         #expect(InjectedFault.parse("stall-writer:2ms:10") == .stallWriter(nanoseconds: 2_000_000, every: 10))
         #expect(InjectedFault.parse("release:5ms") == .release(intervalNanoseconds: 5_000_000))
+        // No "3th": the context's detail counts without an ordinal.
+        #expect(InjectedFault.dropWrites(every: 3).record.detail == "1 of every 3 hypervisor stores to a preempted flag skipped (page not resident)")
+        #expect(InjectedFault.stallWriter(nanoseconds: 500, every: 2).record.detail == "1 of every 2 stolen-time updates stalled 500 ns mid-update")
         #expect(InjectedFault.parse("unpinnable") == .unpinnable)
     }
 

@@ -65,8 +65,8 @@ public enum InjectedFault: Sendable, Equatable, CustomStringConvertible {
     /// For the result context.
     public var record: InjectedFaultRecord {
         let detail: String = switch self {
-        case let .dropWrites(n): "every \(n)th hypervisor store to a preempted flag skipped (page not resident)"
-        case let .stallWriter(ns, n): "every \(n)th stolen-time update stalled \(ns) ns mid-update"
+        case let .dropWrites(n): "1 of every \(n) hypervisor stores to a preempted flag skipped (page not resident)"
+        case let .stallWriter(ns, n): "1 of every \(n) stolen-time updates stalled \(ns) ns mid-update"
         case let .release(ns): "record released every \(ns) ns while readers use it (PV_TIME_ST re-issued / PV_SCHED_IPA_RELEASE)"
         case .unpinnable: "one reader planned on a CPU outside this process's affinity"
         }
