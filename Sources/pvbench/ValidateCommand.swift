@@ -60,7 +60,7 @@ struct ValidateCommand: ParsableCommand {
         valueName: "model"))
     var modelNames: [String] = []
 
-    @Flag(name: .customLong("model-only"), help: "Only the model verdicts: no race (runs on one CPU, in well under a second).")
+    @Flag(name: .customLong("model-only"), help: "Only the model verdicts: no race (runs on one CPU, in a few seconds).")
     var modelOnly = false
 
     @Flag(help: "Also print, per strategy × record, each access as C11 ordering → AArch64 → x86-64 instruction, and the verdicts.")

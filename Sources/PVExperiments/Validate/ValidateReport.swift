@@ -78,7 +78,7 @@ public struct ValidateReport: Sendable, Encodable {
         modelOnly ? try models(request) : try race(request, started: started, progress: progress)
     }
 
-    /// Only the models: no race (one CPU, well under a second).
+    /// Only the models: no race (one CPU, a few seconds: 3.6–3.9 s for the default four models here).
     public static func models(_ request: ValidateRequest) throws(ValidateError) -> ValidateReport {
         let verdicts = request.modelVerdicts
         guard !verdicts.isEmpty else { throw .nothingApplies }
