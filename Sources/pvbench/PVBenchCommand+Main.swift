@@ -32,7 +32,7 @@ extension PVBenchCommand {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }  // --help, --version
             let message = self.message(for: error)
-            let oneLine = Self.oneLine(message)
+            let oneLine = Self.negativeValueHint(Self.oneLine(message), arguments: Array(CommandLine.arguments.dropFirst()))
             let text = oneLine.hasPrefix("Error: ") ? String(oneLine.dropFirst(7)) : oneLine
             FileHandle.standardError.write(Data("pvbench: error: \(text)\n".utf8))
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
@@ -50,6 +50,17 @@ extension PVBenchCommand {
         let choices = lines.dropFirst().prefix { $0.hasPrefix("- ") }.map { "'\($0.dropFirst(2))'" }
         if first.hasSuffix(":"), !choices.isEmpty { first += " " + choices.joined(separator: ", ") }
         return first
+    }
+
+    /// "Missing value for '--duration <time>'" when the value was given but
+    /// starts with a minus (`--duration -1s`, read as an option): says so.
+    static func negativeValueHint(_ line: String, arguments: [String]) -> String {
+        guard let range = line.range(of: "Missing value for '--") else { return line }
+        let option = "--" + line[range.upperBound...].prefix { $0 != " " && $0 != "'" }
+        guard let i = arguments.firstIndex(of: option), i + 1 < arguments.count else { return line }
+        let value = arguments[i + 1]
+        guard value.count > 1, value.hasPrefix("-"), value.dropFirst().first.map({ $0.isNumber || $0 == "." }) == true else { return line }
+        return "\(option) \(value): a negative value is not accepted"
     }
 
     /// The first name after `help` that is not a subcommand of the one

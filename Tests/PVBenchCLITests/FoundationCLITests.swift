@@ -83,6 +83,10 @@ struct FoundationCLITests {
         (["nonsense"], "nonsense"),
         (["help", "bogus"], "no help for 'bogus'"),
         (["help", "run", "bogus"], "no help for 'bogus'"),
+        // A negative value reads as an option to the parser: said as what it is.
+        (["run", "--duration", "-1s"], "--duration -1s: a negative value is not accepted"),
+        (["model", "--unroll", "-1", "x.litmus"], "--unroll -1: a negative value is not accepted"),
+        (["probe", "--vcpus"], "Missing value for '--vcpus"),
     ])
     func badInputIsAOneLineUsageError(args: [String], fragment: String) throws {
         let r = try CLI.run(args)
