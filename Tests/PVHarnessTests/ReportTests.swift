@@ -164,8 +164,9 @@ struct ReportTests {
         #expect(ReportPlots.tickFormat([4.0e9, 5.2e9]) == "%.1s%c")
         // 19.5–19.8 k episodes/s: the mantissa is 19.5, tics 0.03 apart.
         #expect(ReportPlots.tickFormat([19_500, 19_800]) == "%.2s%c")
-        // Below one (a ratio): no SI prefix, 0.90–0.95.
-        #expect(ReportPlots.tickFormat([0.90, 0.95]) == "%.3s%c")
+        // Below one gnuplot goes to milli: 0.90–0.95 reads 900.0m–950.0m, tics 5 m apart.
+        #expect(ReportPlots.tickFormat([0.90, 0.95]) == "%.1s%c")
+        #expect(ReportPlots.tickFormat([0.9000, 0.9004]) == "%.2s%c")
         // All equal, or nothing finite: the old default.
         #expect(ReportPlots.tickFormat([7e6, 7e6]) == "%.2s%c")
         #expect(ReportPlots.tickFormat([.nan]) == "%.2s%c")

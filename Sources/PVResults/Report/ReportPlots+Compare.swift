@@ -52,8 +52,8 @@ extension ReportPlots {
         let finite = values.filter(\.isFinite)
         guard let low = finite.min(), let high = finite.max(), high > low else { return "%.2s%c" }
         let largest = max(abs(low), abs(high))
-        // gnuplot's %s: the mantissa of an SI prefix, 1 ≤ m < 1000.
-        let prefix = largest >= 1 ? pow(1000, (log10(largest) / 3).rounded(.down)) : 1
+        // gnuplot's %s: the mantissa of an SI prefix, 1 ≤ m < 1000 (0.9 is "900.00m").
+        let prefix = pow(1000, (log10(largest) / 3).rounded(.down))
         let tic = (high - low) / prefix / 10
         let decimals = min(4, max(1, Int((-log10(tic)).rounded(.up))))
         return "%.\(decimals)s%c"
