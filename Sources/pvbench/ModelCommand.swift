@@ -18,7 +18,8 @@ struct ModelCommand: ParsableCommand {
             default) a C test is decided by the kernel's own model, as herd7 -conf linux-kernel.cfg does (docs/lkmm.md). \
             A file outside the subset gets one line naming the line and token, the other files are still answered \
             (as herd7 does), and the exit status is 64; it is 1 when a test cannot be decided (not modelled, or too \
-            large to enumerate).
+            large to enumerate). With --compile --fail-on-weaker it is 2 when a target's compiled code allows a \
+            state the kernel model forbids (docs/compiled.md).
             """)
 
     @Argument(help: ArgumentHelp("Litmus files.", valueName: "file.litmus"))
@@ -44,6 +45,9 @@ struct ModelCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A C test compiled for TARGET (gcc:armv8-a, gcc:armv8.1-a, clang:armv8-a, clang:armv8.1-a, gcc:x86-64, clang:x86-64, or all), lifted and checked beside the source's verdict; repeatable (docs/compiled.md).", valueName: "target"))
     var compile: [String] = []
 
+    @Flag(help: "With --compile: exit status 2 when a target's compiled code allows a state the kernel model forbids (a gate for CI; a source LKMM flags as a data race does not count).")
+    var failOnWeaker = false
+
     @Option(help: ArgumentHelp("With --compile: write each lifted test (and the C it came from) into this directory.", valueName: "dir"))
     var emitLifted: String?
 
@@ -55,6 +59,7 @@ struct ModelCommand: ParsableCommand {
         if unroll < 0 { throw ValidationError("--unroll must be 0 or more, not \(unroll)") }
         _ = try request
         if emitLifted != nil, compile.isEmpty { throw ValidationError("--emit-lifted needs --compile") }
+        if failOnWeaker, compile.isEmpty { throw ValidationError("--fail-on-weaker needs --compile") }
     }
 
     var request: ModelRequest {
@@ -70,8 +75,9 @@ struct ModelCommand: ParsableCommand {
         let r = try request
         do {
             if !compile.isEmpty {
-                let undecided = try ModelSession.compiled(r) { print($0) }
-                if undecided > 0 { throw RuntimeError("\(undecided) compiled checks not decided") }
+                let summary = try ModelSession.compiled(r) { if !json { print($0) } }
+                if json { print(try summary.report.json()) }
+                try Self.finish(summary, failOnWeaker: failOnWeaker)
                 return
             }
             var answers: [HerdAnswer] = []
@@ -91,4 +97,17 @@ struct ModelCommand: ParsableCommand {
             throw ValidationError(e.description)
         }
     }
+
+    /// `--compile`'s exit: 2 for a finding under --fail-on-weaker, else 1 for a check not decided, else 0.
+    static func finish(_ summary: ModelSession.CompiledSummary, failOnWeaker: Bool) throws {
+        let undecided = summary.undecided > 0 ? "\(summary.undecided) compiled checks not decided" : nil
+        if failOnWeaker, let first = summary.weaker.first {
+            if let undecided { writeStandardError(Data("pvbench: error: \(undecided)\n".utf8)) }
+            let more = summary.weaker.count > 1 ? " and \(summary.weaker.count - 1) more" : ""
+            writeStandardError(Data("pvbench: error: compiled code allows what the kernel model forbids: \(first)\(more)\n".utf8))
+            throw ExitCode(2)
+        }
+        if let undecided { throw RuntimeError(undecided) }
+    }
 }
+
