@@ -35,7 +35,8 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         var inputs: [ReportInput] = []
         for path in files {
-            do { inputs.append(try ReportInput.load(path: path)) } catch { throw RuntimeError(error.description) }
+            // A file that cannot be read or is not a result file is bad input (64), as for compare.
+            do { inputs.append(try ReportInput.load(path: path)) } catch { throw ValidationError(error.description) }
         }
         let directory = output ?? Self.directory(of: files[0])
         let command = (["pvbench", "report"] + CommandLine.arguments.dropFirst(2)).joined(separator: " ")

@@ -26,7 +26,7 @@ extension RunCommand {
         } catch {
             fflush(nil)
             if case let .compileFailed(_, output) = error { writeStandardError(Data((output.hasSuffix("\n") ? output : output + "\n").utf8)) }
-            throw RuntimeError(error.description)
+            throw error.cliError
         }
     }
 
@@ -37,4 +37,9 @@ extension RunCommand {
         for note in notes { writeStandardError(Data("pvbench: note: \(note)\n".utf8)) }
         return all
     }
+}
+
+extension CStrategyError {
+    /// One line: exit 64 for a file that cannot be read, 1 for the rest.
+    var cliError: Error { isUsage ? ValidationError(description) : RuntimeError(description) }
 }

@@ -28,7 +28,7 @@ extension ValidateCommand {
         let compiled: CStrategyFile
         do throws(CStrategyError) { compiled = try CStrategyFile.compile(path) } catch {
             if case let .compileFailed(_, output) = error { writeStandardError(Data((output.hasSuffix("\n") ? output : output + "\n").utf8)) }
-            throw RuntimeError(error.description)
+            throw error.cliError
         }
         // The build directory goes at exit (a crash or hang, which ends the process at once, leaves it).
         defer { compiled.removeBuildDirectory() }
@@ -36,7 +36,7 @@ extension ValidateCommand {
         // A crash in the file's code ends the process with _exit: what was printed must be out already.
         fflush(nil)
         let file: CStrategyFile
-        do throws(CStrategyError) { file = try compiled.load() } catch { throw RuntimeError(error.description) }
+        do throws(CStrategyError) { file = try compiled.load() } catch { throw error.cliError }
         let progress = ProgressLine()
         let report: CStrategyReport
         do throws(ValidateError) {

@@ -124,8 +124,11 @@ struct CStrategyCLITests {
         #expect(n.status == 1)
         #expect(n.stderr.contains("defines no strategy function"), "\(n.stderr)")
         let missing = try CLI.run(["validate", "--c", "/nonexistent/strategy.c"])
-        #expect(missing.status == 1)
+        #expect(missing.status == 64, "a path that cannot be read is bad usage, as for model and compare")
         #expect(missing.stderr.contains("cannot read C strategy file '/nonexistent/strategy.c' (missing"), "\(missing.stderr)")
+        let runMissing = try CLI.run(["run", "--c", "/nonexistent/strategy.c", "--scenario", "steal-clock"])
+        #expect(runMissing.status == 64)
+        #expect(runMissing.stderr == "pvbench: error: cannot read C strategy file '/nonexistent/strategy.c' (missing, unreadable or a directory)\n")
     }
 
     @Test("a reader that crashes ends the run with one line naming the case and the thread")

@@ -4,7 +4,7 @@ import Testing
 
 /// Hostile input for `pvbench report`'s JSON reader, through the built binary:
 /// every file that is not a result file gets one line naming the file and exit
-/// status 1, never a crash or a hang; seeded mutations of a valid file are
+/// status 64 (bad input, as for compare), never a crash or a hang; seeded mutations of a valid file are
 /// either read or refused that way.
 @Suite("Fuzz: pvbench report refuses hostile JSON")
 struct FuzzReportJSONTests {
@@ -82,7 +82,7 @@ struct FuzzReportJSONTests {
     }
 
     /// Seeded byte-level mutations of a valid file: they may still be valid,
-    /// so they must be read (exit 0) or refused cleanly (exit 1), nothing else.
+    /// so they must be read (exit 0) or refused cleanly (exit 64), nothing else.
     static func mutants() -> [Input] {
         var rng = SeededGenerator(seed: seed ^ 0xFFFF)
         let interesting: [UInt8] = Array("{}[]\",:0-9.eE\\ntf".utf8) + [0x00, 0x80, 0xFF]
@@ -124,14 +124,14 @@ struct FuzzReportJSONTests {
     static func refusalProblem(_ r: SpawnOutcome, path: String) -> String? {
         if r.timedOut { return "hung" }
         if let s = r.signal { return "crashed (signal \(s))" }
-        guard r.status == 1 else { return "exit \(r.status ?? -1), expected 1" }
+        guard r.status == 64 else { return "exit \(r.status ?? -1), expected 64" }
         guard r.stderrLines.count == 1, r.stderr.hasPrefix("pvbench: error: \(path): ") else {
             return "not one 'pvbench: error: \(path): …' line"
         }
         return nil
     }
 
-    @Test("hostile files: one line naming the file, exit 1, no report written")
+    @Test("hostile files: one line naming the file, exit 64, no report written")
     func hostileFiles() throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -48,7 +48,7 @@ struct ReportCLITests {
         #expect(forced.status == 0, "\(forced.stderr)")
     }
 
-    @Test("bad input: one line naming the file, exit 1; no file at all is a usage error")
+    @Test("bad input: one line naming the file, exit 64 (as compare); no file at all is a usage error too")
     func badInput() throws {
         let dir = try Self.scratch()
         let truncated = dir.appendingPathComponent("truncated.json")
@@ -61,7 +61,7 @@ struct ReportCLITests {
         for (path, expected) in [(truncated.path, "not valid JSON"), (foreign.path, "missing key 'context'"),
                                  (binary.path, "not UTF-8"), (dir.appendingPathComponent("absent.json").path, "cannot open")] {
             let r = try CLI.run(["report", path, "--output", dir.appendingPathComponent("out").path])
-            #expect(r.status == 1)
+            #expect(r.status == 64)
             #expect(r.stderr.hasPrefix("pvbench: error: \(path): "))
             #expect(r.stderr.contains(expected), "\(r.stderr)")
             #expect(r.stderr.split(separator: "\n").count == 1)

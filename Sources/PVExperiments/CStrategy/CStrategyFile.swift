@@ -127,6 +127,13 @@ public enum CStrategyError: Error, CustomStringConvertible, Equatable {
     /// `PVBENCH_HANG_SECONDS` is not a number of seconds in (0, 3600].
     case hangSeconds(String)
 
+    /// The file named cannot be read: bad usage (exit 64, as `model` and
+    /// `compare` for a file they cannot read); the rest fail at run time.
+    public var isUsage: Bool {
+        if case .unreadable = self { return true }
+        return false
+    }
+
     public var description: String {
         switch self {
         case let .unreadable(p): "cannot read C strategy file '\(p)' (missing, unreadable or a directory)"
