@@ -268,6 +268,8 @@ struct DisturbedRunsLinesTests {
         let said = RunFootnotes.disturbedRunsLines(shared, wide: false)
         #expect(said.count == 3 && said[2].hasPrefix("warning: 12 of the 24 repetitions ran while the host shared their core"), "\(said)")
         #expect(said[2].split(separator: "\n").allSatisfy { $0.count <= RunFootnotes.width })
+        #expect(said[2].replacingOccurrences(of: "\n  ", with: " ").hasSuffix("or --disturbed keep counts them (with the host's spread in them)"),
+                "what the reader can do about it: \(said[2])")
     }
 }
 

@@ -65,7 +65,8 @@ public enum RunFootnotes {
         let shared = iterations.filter { $0.counters["core_shared"] == 1 }.count
         if shared > 0 {
             lines.append(fit("warning: \(shared) of the \(iterations.count) repetitions ran while the host shared their core with other "
-                + "work (core_shared: the core probe above \(CoreShare.limitText) the run's floor); a quieter host keeps more", wide: wide, width: width))
+                + "work (core_shared: the core probe above \(CoreShare.limitText) the run's floor); a quieter host keeps more, "
+                + "or --disturbed keep counts them (with the host's spread in them)", wide: wide, width: width))
         }
         return lines
     }
