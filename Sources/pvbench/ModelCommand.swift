@@ -110,4 +110,3 @@ struct ModelCommand: ParsableCommand {
         if let undecided { throw RuntimeError(undecided) }
     }
 }
-
