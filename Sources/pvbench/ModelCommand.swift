@@ -75,9 +75,9 @@ struct ModelCommand: ParsableCommand {
         let r = try request
         do {
             if !compile.isEmpty {
-                let summary = try ModelSession.compiled(r) { if !json { print($0) } }
-                if json { print(try summary.report.json()) }
-                try Self.finish(summary, failOnWeaker: failOnWeaker)
+                let report = try ModelSession.compiled(r) { if !json { print($0) } }
+                if json { print(try report.json()) }
+                try Self.finish(report, failOnWeaker: failOnWeaker, unroll: unroll)
                 return
             }
             var answers: [HerdAnswer] = []
@@ -98,15 +98,23 @@ struct ModelCommand: ParsableCommand {
         }
     }
 
-    /// `--compile`'s exit: 2 for a finding under --fail-on-weaker, else 1 for a check not decided, else 0.
-    static func finish(_ summary: ModelSession.CompiledSummary, failOnWeaker: Bool) throws {
-        let undecided = summary.undecided > 0 ? "\(summary.undecided) compiled checks not decided" : nil
-        if failOnWeaker, let first = summary.weaker.first {
-            if let undecided { writeStandardError(Data("pvbench: error: \(undecided)\n".utf8)) }
-            let more = summary.weaker.count > 1 ? " and \(summary.weaker.count - 1) more" : ""
-            writeStandardError(Data("pvbench: error: compiled code allows what the kernel model forbids: \(first)\(more)\n".utf8))
+    /// `--compile`'s exit: 2 for a finding under --fail-on-weaker; else 1
+    /// for a check not decided (under --fail-on-weaker, also a loop cut by
+    /// the unrolling bound with no finding: the gate cannot pass on it); else 0.
+    static func finish(_ report: CompiledReport, failOnWeaker: Bool, unroll: Int) throws {
+        func some(_ names: [String]) -> String { names[0] + (names.count > 1 ? " and \(names.count - 1) more" : "") }
+        var undecided: [String] = report.undecided > 0 ? ["\(report.undecided) compiled checks not decided"] : []
+        if failOnWeaker, !report.cutWithoutFinding.isEmpty {
+            undecided.append("no finding is not proven where a loop was cut by --unroll \(unroll) (states may be missing): "
+                + some(report.cutWithoutFinding))
+        }
+        if failOnWeaker, !report.findings.isEmpty {
+            undecided.forEach { writeStandardError(Data("pvbench: error: \($0)\n".utf8)) }
+            writeStandardError(Data("pvbench: error: compiled code allows what the kernel model forbids: \(some(report.findings))\n".utf8))
             throw ExitCode(2)
         }
-        if let undecided { throw RuntimeError(undecided) }
+        guard let last = undecided.last else { return }
+        undecided.dropLast().forEach { writeStandardError(Data("pvbench: error: \($0)\n".utf8)) }
+        throw RuntimeError(last)
     }
 }

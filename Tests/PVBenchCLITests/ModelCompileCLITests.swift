@@ -54,6 +54,14 @@ struct ModelCompileCLITests {
         #expect(plain.status == 0, "\(plain.stderr)")
         let clean = try CLI.run(["model", "--compile", "gcc:armv8-a", "--fail-on-weaker", Self.example])
         #expect(clean.status == 0, "\(clean.stderr)")
+        // An LL/SC retry loop (xchg without LSE) cut by the unrolling bound: no finding is not proven, so the gate
+        // does not pass (1, with the reason); with LSE there is no loop and it passes.
+        let xchg = URL(fileURLWithPath: Self.samestore).deletingLastPathComponent().appendingPathComponent("SB+xchg.litmus").path
+        let cut = try CLI.run(["model", "--compile", "gcc:armv8-a", "--fail-on-weaker", xchg])
+        #expect(cut.status == 1, "\(cut.stderr)")
+        #expect(cut.stderr == "pvbench: error: no finding is not proven where a loop was cut by --unroll 2 (states may be missing): SB+xchg gcc:armv8-a\n")
+        let lse = try CLI.run(["model", "--compile", "gcc:armv8.1-a", "--fail-on-weaker", xchg])
+        #expect(lse.status == 0, "\(lse.stderr)")
         // The same shape with a plain (racy) z: LKMM flags data-race, so the state beyond it is no finding.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-race-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

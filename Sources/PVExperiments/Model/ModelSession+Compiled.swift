@@ -5,27 +5,16 @@ import PVModel
 /// compiler, lifted back from its object code and checked under the
 /// architecture's model beside the source's verdict (docs/compiled.md).
 extension ModelSession {
-    /// What `--compile` found: the checks it could not decide, the targets
-    /// whose compiled code allows a state the kernel model forbids (a
-    /// finding; a state beyond a source LKMM flags as undefined behaviour is
-    /// not one), and everything as ``CompiledReport`` for `--json`.
-    public struct CompiledSummary: Sendable {
-        public var undecided = 0
-        /// "TEST target" for each finding, in the order found.
-        public var weaker: [String] = []
-        public var report = CompiledReport()
-    }
-
     /// One line per target for each C test, said as soon as known (a target
-    /// that cannot run here first, as absent), and the summary.
-    public static func compiled(_ request: ModelRequest, say: (String) -> Void) throws -> CompiledSummary {
+    /// that cannot run here first, as absent), and all of it as a report.
+    public static func compiled(_ request: ModelRequest, say: (String) -> Void) throws -> CompiledReport {
         let cTests = try request.inputs().cTests
         if let d = request.emitLifted { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
-        var summary = CompiledSummary()
+        var report = CompiledReport()
         for t in request.compile where !CompileRunner.present(t) {
             let why = "\(t.command.executable) or a disassembler \(t.disassemblers.joined(separator: "/")) not installed"
             say("\(t): absent (\(why))")
-            summary.report.absent.append(.init(target: t.description, status: .absent, reason: why))
+            report.absent.append(.init(target: t.description, status: .absent, reason: why))
         }
         let runnable = request.compile.filter(CompileRunner.present)
         for (file, test) in cTests {
@@ -50,17 +39,14 @@ extension ModelSession {
                     guard let dir = request.emitLifted else { return }
                     try emit(compiled, decided: decided, test: test, target: target, directory: dir)
                 }
-                let row = CompiledReport.Target(outcome, target: target, source: src, names: names)
-                if row.status == .refused { summary.undecided += 1 }
-                if row.weaker != nil, row.undefinedBehaviour != true { summary.weaker.append("\(test.name) \(target)") }
-                entry.targets.append(row)
+                entry.targets.append(CompiledReport.Target(outcome, target: target, source: src, names: names))
                 compiledLines(outcome, target: target, source: src, names: names).forEach(say)
             }
-            summary.report.tests.append(entry)
+            report.tests.append(entry)
         }
-        summary.report.undecided = summary.undecided
-        summary.report.weaker = summary.weaker.count
-        return summary
+        report.undecided = report.checks { $0.status == .refused }.count
+        report.weaker = report.findings.count
+        return report
     }
 
     /// Writes `compiled`'s C (and, when decided, its lifted test) into `directory`.
@@ -113,6 +99,23 @@ public struct CompiledReport: Codable, Sendable, Equatable {
     public var weaker = 0
 
     public init() {}
+
+    /// "TEST target" for each target whose compiled code allows a state the
+    /// kernel model forbids (a state beyond a source LKMM flags as
+    /// undefined behaviour is not a finding), in the order checked.
+    public var findings: [String] { checks { $0.weaker != nil && $0.undefinedBehaviour != true } }
+
+    /// "TEST target" for each compared target that shows no finding but
+    /// whose loop was cut by the unrolling bound: states may be missing, so
+    /// "no finding" is not proven there.
+    public var cutWithoutFinding: [String] {
+        checks { $0.status == .decided && $0.compared == true && $0.weaker == nil && $0.unrollingLimitReached == true }
+    }
+
+    /// "TEST target" for each target `where` holds.
+    func checks(where keep: (Target) -> Bool) -> [String] {
+        tests.flatMap { t in t.targets.filter(keep).map { "\(t.name) \($0.target)" } }
+    }
 
     public struct Test: Codable, Sendable, Equatable {
         public var name: String
