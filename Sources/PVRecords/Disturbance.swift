@@ -58,10 +58,11 @@ public struct DisturbanceRule: Sendable, Codable, Equatable, CustomStringConvert
     /// the floor, beyond which the window is disturbed (default 1 %).
     public var offCPUFraction: Double
     /// The machine's idle floor (``IdleFloor/fraction``): off-CPU share that
-    /// every window here has at rest; 0 judges off-CPU time from zero.
-    public var floor: Double
+    /// every window here has at rest; nil judges off-CPU time from zero. A
+    /// floor measured as 0 is still a floor and is named as one.
+    public var floor: Double?
 
-    public init(offCPUFraction: Double = 0.01, floor: Double = 0) {
+    public init(offCPUFraction: Double = 0.01, floor: Double? = nil) {
         self.offCPUFraction = offCPUFraction
         self.floor = floor
     }
@@ -73,11 +74,11 @@ public struct DisturbanceRule: Sendable, Codable, Equatable, CustomStringConvert
     public var description: String {
         "a repetition is disturbed when a measured thread is off its CPU for more than "
             + "\(offCPUFraction * 100)% of the measured window"
-            + (floor > 0 ? String(format: " above the idle floor of %.2f%%", floor * 100) : "")
+            + (floor.map { String(format: " above the idle floor of %.2f%%", $0 * 100) } ?? "")
     }
 
     public func isDisturbed(offCPU: UInt64, window: UInt64) -> Bool {
-        Double(offCPU) > (floor + offCPUFraction) * Double(window)
+        Double(offCPU) > ((floor ?? 0) + offCPUFraction) * Double(window)
     }
 }
 

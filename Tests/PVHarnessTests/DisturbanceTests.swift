@@ -241,6 +241,9 @@ struct IdleFloorTests {
         #expect(rule.isDisturbed(offCPU: 21_500_000, window: 100_000_000))
         #expect(rule.description.hasSuffix("above the idle floor of 20.00%"))
         #expect(!DisturbanceRule(offCPUFraction: 0.01).description.contains("floor"))
+        // A floor measured as zero (a quiet machine) is named, as the run's text names it.
+        #expect(DisturbanceRule(offCPUFraction: 0.01, floor: 0).description.hasSuffix("above the idle floor of 0.00%"))
+        #expect(DisturbanceRule(offCPUFraction: 0.01, floor: 0).isDisturbed(offCPU: 1_000_001, window: 100_000_000))
         #expect(IdleFloor(cpus: [0], windowNanoseconds: 1, windows: [0.03, 0.01, 0.02]).fraction == 0.02)
         #expect(IdleFloor(cpus: [0], windowNanoseconds: 1, windows: [0.04, 0.01, 0.02, 0.03]).fraction == 0.025)
     }

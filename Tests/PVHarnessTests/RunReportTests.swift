@@ -29,7 +29,7 @@ struct RunReportTests {
         outcome.rounds = [[0]]
         return RunReport(request: request ?? RunRequest(cases: results.map(\.settings)), outcome: outcome, host: try host.get(),
                          overhead: HarnessOverhead(instrumentedNanosecondsPerOperation: 10, uninstrumentedNanosecondsPerOperation: 10),
-                         idleFloor: nil, rule: DisturbanceRule(offCPUFraction: 0.01, floor: 0), signal: signal)
+                         idleFloor: nil, rule: DisturbanceRule(offCPUFraction: 0.01), signal: signal)
     }
 
     @Test("exit: 0 clean, 1 when a strategy that claims safety tore (with the case named), 130/143 after a signal")

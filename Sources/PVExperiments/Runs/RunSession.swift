@@ -30,7 +30,7 @@ public struct RunSession {
         runner.pauseBeforeStart = request.pauseBeforeStart
         runner.beforeHangExit = request.beforeHangExit
         let floor = try measuredIdleFloor(cpus: usedCPUs, cases: cases, runner: runner, progress: progress)
-        runner.disturbanceRule = DisturbanceRule(offCPUFraction: request.disturbanceLimit, floor: floor?.fraction ?? request.idleFloor ?? 0)
+        runner.disturbanceRule = DisturbanceRule(offCPUFraction: request.disturbanceLimit, floor: floor?.fraction ?? request.idleFloor.flatMap { $0 > 0 ? $0 : nil })
         runner.disturbedPolicy = request.disturbed
         if request.perfCounters {
             runner.perfEvents = PerfEvent.allCases
