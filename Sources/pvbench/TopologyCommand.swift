@@ -40,7 +40,7 @@ struct TopologyCommand: ParsableCommand {
         }
         if capture != nil, plan { throw ValidationError("--capture and --plan do different things; give one") }
         if force, capture == nil { throw ValidationError("--force only applies to --capture") }
-        let planOnly = placement.cpus.given || (placement.relation.relation ?? .auto) != .auto
+        let planOnly = placement.cpusGiven || (placement.relation ?? .auto) != .auto
         if planOnly, !plan { throw ValidationError("--relation, --writer-cpus, --reader-cpus and --oversubscribe need --plan") }
     }
 
