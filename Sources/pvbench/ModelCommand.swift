@@ -19,7 +19,8 @@ struct ModelCommand: ParsableCommand {
             A file outside the subset gets one line naming the line and token, the other files are still answered \
             (as herd7 does), and the exit status is 64; it is 1 when a test cannot be decided (not modelled, or too \
             large to enumerate). With --compile --fail-on-weaker it is 2 when a target's compiled code allows a \
-            state the kernel model forbids (docs/compiled.md).
+            state the kernel model forbids, and 1 when a target without such a state had a loop cut by --unroll \
+            (docs/compiled.md).
             """)
 
     @Argument(help: ArgumentHelp("Litmus files.", valueName: "file.litmus"))
@@ -45,7 +46,7 @@ struct ModelCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A C test compiled for TARGET (gcc:armv8-a, gcc:armv8.1-a, clang:armv8-a, clang:armv8.1-a, gcc:x86-64, clang:x86-64, or all), lifted and checked beside the source's verdict; repeatable (docs/compiled.md).", valueName: "target"))
     var compile: [String] = []
 
-    @Flag(help: "With --compile: exit status 2 when a target's compiled code allows a state the kernel model forbids (a gate for CI; a source LKMM flags as a data race does not count).")
+    @Flag(help: "With --compile: exit status 2 when a target's compiled code allows a state the kernel model forbids (a gate for CI; a source LKMM flags as a data race does not count); 1 when none was found but a loop was cut by --unroll, so none is proven.")
     var failOnWeaker = false
 
     @Option(help: ArgumentHelp("With --compile: write each lifted test (and the C it came from) into this directory.", valueName: "dir"))
