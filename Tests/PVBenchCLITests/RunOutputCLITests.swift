@@ -60,6 +60,24 @@ struct RunOutputCLITests {
         }
     }
 
+    @Test("a floor given with --idle-floor is named in the text as in the JSON's rule; --idle-floor 0 names none")
+    func givenFloorNamed() throws {
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("pvbench-given-floor-\(getpid()).json").path
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        for (floor, named) in [("0.5%", true), ("0", false)] {
+            let (status, text) = try runMerged(["run", "--scenario", "steal-clock", "--strategy", "relaxed", "--duration", "10ms",
+                                                "--warmup", "2ms", "--repetitions", "1", "--oversubscribe", "--disturbed", "keep",
+                                                "--idle-floor", floor, "--json", json, "--force"])
+            #expect(status == 0, "\(text)")
+            let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+            let rounds = try #require((file["context"] as? [String: Any])?["rounds"] as? [String: Any])
+            #expect(rounds["idle_floor"] == nil, "nothing was measured")
+            #expect((rounds["rule"] as? String)?.contains("above the idle floor of 0.50%") == named, "\(rounds)")
+            #expect(text.contains("above an idle floor of 0.50%") == named, "\(text)")
+            #expect(!text.contains("idle floor of 0.00%"), "\(text)")
+        }
+    }
+
     @Test("bad disturbance options are refused with one line")
     func badOptions() throws {
         for args in [["--disturbed", "sometimes"], ["--disturbance-limit", "150%"], ["--disturbance-limit", "x"],

@@ -252,13 +252,13 @@ struct IdleFloorTests {
     func measured() throws {
         let cpu = try ProcessAffinity.allowedCPUs()[0]
         let runner = ScenarioRunner(topology: try Topology.live(), clock: try CycleClock.calibrate(windows: 1))
-        let rest = try runner.measureIdleFloor(cpus: [cpu], windows: 3, duration: 0.02, warmup: 0.005)
+        let rest = try #require(try runner.measureIdleFloor(cpus: [cpu], windows: 3, duration: 0.02, warmup: 0.005))
         // A share, 1 included: on a saturated machine a whole window can go to others.
         #expect(rest.windows.count == 3 && rest.windows.allSatisfy { (0 ... 1).contains($0) }, "\(rest)")
         #expect(rest.fraction == rest.windows.sorted()[1])
         #expect(rest.windowNanoseconds >= 20_000_000, "the window is the repetition's: \(rest)")
         // Two runnable threads on one CPU: the probe gets at most about half of it.
-        let shared = try withBusyThread(on: cpu) { try runner.measureIdleFloor(cpus: [cpu], windows: 3, duration: 0.02, warmup: 0.005) }
+        let shared = try #require(try withBusyThread(on: cpu) { try runner.measureIdleFloor(cpus: [cpu], windows: 3, duration: 0.02, warmup: 0.005) })
         print("idle floor on CPU \(cpu): \(rest); with a busy thread beside it: \(shared)")
         #expect(shared.fraction > 0.3, "\(shared)")
         #expect(shared.isBusy)

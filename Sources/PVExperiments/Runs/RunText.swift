@@ -41,7 +41,9 @@ public struct RunText: Sendable {
             out.append(RunFootnotes.fit("rounds: \(outcome.rounds.count) (seed \(outcome.seed), --disturbed \(request.disturbed)); "
                 + "\(disturbedCount) of \(total) \(wide ? "repetitions " : "")disturbed (off CPU > \(request.disturbanceLimit * 100)%"
                 + (wide ? " of the window" : "")
-                + (context.rounds?.idleFloor.map { String(format: " above an idle floor of %.2f%%", 100 * $0.fraction) } ?? "")
+                // The floor measured, or the one --idle-floor gave (as the JSON's rule names it).
+                + ((context.rounds?.idleFloor?.fraction ?? request.idleFloor.flatMap { $0 > 0 ? $0 : nil })
+                    .map { String(format: " above an idle floor of %.2f%%", 100 * $0) } ?? "")
                 + (coreShared > 0 ? ", or core shared: \(coreShared)" : "") + ")",
                 wide: wide))
         }

@@ -19,8 +19,9 @@ import PVRecords
 extension ScenarioRunner {
     /// Spins one pinned thread on each of `cpus` for `windows` repetitions of
     /// `duration` seconds after `warmup`; the floor is the median of the
-    /// windows' largest off-CPU share.
-    public func measureIdleFloor(cpus: [Int], windows: Int, duration: Double, warmup: Double) throws -> IdleFloor {
+    /// windows' largest off-CPU share; nil when no window was measured (the
+    /// run interrupted first), rather than a floor of 0 nothing measured.
+    public func measureIdleFloor(cpus: [Int], windows: Int, duration: Double, warmup: Double) throws -> IdleFloor? {
         precondition(windows > 0 && !cpus.isEmpty, "an idle floor needs at least one window and one CPU")
         var driver = RepetitionDriver(warmup: warmup, duration: duration, oversubscribe: false, clock: clock,
                                       isInterrupted: isInterrupted)
@@ -37,7 +38,7 @@ extension ScenarioRunner {
             shares.append(d.offCPUFraction)
             window = max(window, d.windowNanoseconds)
         }
-        return IdleFloor(cpus: cpus, windowNanoseconds: window, windows: shares)
+        return shares.isEmpty ? nil : IdleFloor(cpus: cpus, windowNanoseconds: window, windows: shares)
     }
 }
 

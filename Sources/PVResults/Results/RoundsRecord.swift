@@ -14,8 +14,10 @@ public struct RoundsRecord: Sendable, Codable, Equatable {
     public var offCPUFraction: Double
     /// The rule in words.
     public var rule: String
-    /// The machine's idle floor the rule judged above; nil when off-CPU
-    /// time was judged from zero (`--idle-floor 0`).
+    /// The machine's idle floor as measured before the run, which the rule
+    /// judged above; nil when none was measured: off-CPU time judged from
+    /// zero (`--idle-floor 0`) or above the floor `--idle-floor` gave (then
+    /// named in ``rule``).
     public var idleFloor: IdleFloor?
     /// Per round, the c2c placement probe's one-way latency in ns (null
     /// where it could not run); nil in files from before the probe.
