@@ -140,6 +140,30 @@ struct RunSettingsTests {
     }
 }
 
+@Suite("Reader figures")
+struct ReaderFiguresTests {
+    @Test("a protocol whose reads may retry says retries 0, rather than leaving the counter out of one repetition and the aggregates")
+    func retriesAlwaysForARetryingProtocol() throws {
+        let clock = try CycleClock.calibrate(windows: 1)
+        func tally(retries: UInt64) -> ReaderTally {
+            ReaderTally(window: MeasuredWindow(operations: 1000, startTicks: 0, endTicks: 1_000_000),
+                        recorder: LatencyRecorder(conversion: clock.conversion),
+                        counts: ReaderCounts(reads: 1000, torn: 0, backwards: 0, retries: retries), firstViolation: nil)
+        }
+        func counters(_ t: ReaderTally, retrying: Bool) -> [String: Double] {
+            ReaderTally.figures([t], clock: clock, operation: "reads", latencyPrefix: "read_cost_", operationsPerSample: 1,
+                                retrying: retrying).counters
+        }
+        #expect(counters(tally(retries: 0), retrying: true)["retries"] == 0)
+        #expect(counters(tally(retries: 0), retrying: true)["retries_per_read"] == 0)
+        #expect(counters(tally(retries: 0), retrying: false)["retries"] == nil, "a single access has no retries to count")
+        #expect(counters(tally(retries: 5), retrying: false)["retries"] == 5)
+        #expect(counters(tally(retries: 5), retrying: true)["retries_per_read"] == 0.005)
+        #expect(SequencedStolenTime<SeqLockStrategy>.retriesReads && SequencedStolenTime<CKSequenceStrategy>.retriesReads)
+        #expect(!StrategyKind.relaxed.retriesReads)
+    }
+}
+
 @Suite("Visibility matching")
 struct VisibilityMatchingTests {
     @Test func aFlipIsTimedOnlyForReadersWhoseAnswerShowsThePreviousState() {

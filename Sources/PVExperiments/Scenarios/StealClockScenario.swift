@@ -203,7 +203,7 @@ struct StealClockWorkload<S: RecordStrategy>: RecordWorkload {
             }
         }
         var figures = ReaderTally.figures(readers, clock: clock, operation: "reads", latencyPrefix: "read_cost_",
-                                          operationsPerSample: batch)
+                                          operationsPerSample: batch, retrying: S.retriesReads)
         let updates = writers.compactMap { $0.window.rate(clock.conversion) }.reduce(0, +)
         figures.counters["updates_per_second"] = updates
         if stallEvery > 0 {
@@ -235,8 +235,12 @@ struct ReaderTally: Sendable {
     /// The recorders hold one sample per batch of `operationsPerSample`
     /// operations (the batch's total time, so sub-ns costs keep their
     /// precision); cost percentiles are divided back to per operation.
+    /// `retries` and `retries_per_read` are written whenever a read retried,
+    /// and always when `retrying` (a protocol whose reads may retry, such as
+    /// seqlock): a repetition with none then says 0 rather than leaving the
+    /// counter out, which would also drop it from the run's aggregates.
     static func figures(_ readers: [ReaderTally], clock: CycleClock, operation: String, latencyPrefix: String,
-                        operationsPerSample: Int) -> RepetitionFigures
+                        operationsPerSample: Int, retrying: Bool = false) -> RepetitionFigures
     {
         let rates = readers.compactMap { $0.window.rate(clock.conversion) }
         let perReader = rates.mean
@@ -248,7 +252,7 @@ struct ReaderTally: Sendable {
             "torn_reads": Double(counts.torn),
             "backwards_reads": Double(counts.backwards),
         ]
-        if counts.retries > 0 || readers.contains(where: { $0.counts.retries > 0 }) {
+        if retrying || counts.retries > 0 {
             counters["retries"] = Double(counts.retries)
             counters["retries_per_read"] = counts.reads > 0 ? Double(counts.retries) / Double(counts.reads) : 0
         }
