@@ -10,7 +10,7 @@ public struct RunText: Sendable {
     public var standardError: [String] = []
 
     /// - Parameters:
-    ///   - context: the result file's context (its placement classes and idle floor).
+    ///   - context: the result file's context (its placement classes).
     ///   - wide: full case names.
     ///   - jsonPath: where `--json` wrote the file, for the spread warning.
     public init(_ report: RunReport, context: ResultContext, wide: Bool, jsonPath: String?) {
@@ -41,9 +41,8 @@ public struct RunText: Sendable {
             out.append(RunFootnotes.fit("rounds: \(outcome.rounds.count) (seed \(outcome.seed), --disturbed \(request.disturbed)); "
                 + "\(disturbedCount) of \(total) \(wide ? "repetitions " : "")disturbed (off CPU > \(request.disturbanceLimit * 100)%"
                 + (wide ? " of the window" : "")
-                // The floor measured, or the one --idle-floor gave (as the JSON's rule names it).
-                + ((context.rounds?.idleFloor?.fraction ?? request.idleFloor.flatMap { $0 > 0 ? $0 : nil })
-                    .map { String(format: " above an idle floor of %.2f%%", 100 * $0) } ?? "")
+                // The rule's floor (measured, or given by --idle-floor), as the JSON's rule names it.
+                + (report.rule.floor.map { String(format: " above an idle floor of %.2f%%", 100 * $0) } ?? "")
                 + (coreShared > 0 ? ", or core shared: \(coreShared)" : "") + ")",
                 wide: wide))
         }
