@@ -215,11 +215,16 @@ struct RoundTests {
 }
 
 /// Runs `body` while a thread spins on `cpu`.
+/// Runs `body` while a thread pinned to `cpu` spins, once that thread is
+/// running there: on a busy machine a fixed sleep could end before the
+/// pinned thread first ran, and part of `body` then had the CPU to itself.
 func withBusyThread<T>(on cpu: Int, _ body: () throws -> T) throws -> T {
-    let stop = StopFlag()
+    // A second StopFlag as a one-way "has run" signal.
+    let stop = StopFlag(), started = StopFlag()
     let busy = Thread {
         _ = try? PinnedThreads.run([PinnedThreadSpec(role: ThreadRole(custom: "busy"), cpu: cpu)], stop: stop,
                                    oversubscribe: true) { context in
+            started.stop()
             while !context.stop.isStopped {}
         }
     }
@@ -228,8 +233,17 @@ func withBusyThread<T>(on cpu: Int, _ body: () throws -> T) throws -> T {
         stop.stop()
         while !busy.isFinished { usleep(1_000) }
     }
-    usleep(20_000)
+    let deadline = Date().addingTimeInterval(10)
+    while !started.isStopped {
+        guard Date() < deadline else { throw BusyThreadNotStarted(cpu: cpu) }
+        usleep(1_000)
+    }
     return try body()
+}
+
+struct BusyThreadNotStarted: Error, CustomStringConvertible {
+    let cpu: Int
+    var description: String { "the busy thread pinned to CPU \(cpu) did not start running within 10 s" }
 }
 
 @Suite("The idle floor: what the machine takes from a pinned thread at rest")
@@ -258,7 +272,9 @@ struct IdleFloorTests {
         #expect(rest.fraction == rest.windows.sorted()[1])
         #expect(rest.windowNanoseconds >= 20_000_000, "the window is the repetition's: \(rest)")
         // Two runnable threads on one CPU: the probe gets at most about half of it.
-        let shared = try #require(try withBusyThread(on: cpu) { try runner.measureIdleFloor(cpus: [cpu], windows: 3, duration: 0.02, warmup: 0.005) })
+        // Windows of 100 ms: a share of a CPU between two threads evens out over
+        // several scheduler slices, not within one 20 ms window.
+        let shared = try #require(try withBusyThread(on: cpu) { try runner.measureIdleFloor(cpus: [cpu], windows: 3, duration: 0.1, warmup: 0.005) })
         print("idle floor on CPU \(cpu): \(rest); with a busy thread beside it: \(shared)")
         #expect(shared.fraction > 0.3, "\(shared)")
         #expect(shared.isBusy)
