@@ -62,6 +62,31 @@ struct RunReportTests {
             .contains("time per operation, per round"))
     }
 
+    @Test("text: a run that lost repetitions says when the host shared their core, and what to do; a run that lost none does not")
+    func coreSharedHint() throws {
+        var lost = Self.result(.relaxed), kept = Self.result(.seqlock)
+        lost.entries[0].counters["core_shared"] = 1
+        lost.entries[0].excluded = true
+        lost.budgetExhausted = true
+        let report = try Self.report([lost, kept])
+        let said = RunText(report, context: report.resultFile().context, wide: false, jsonPath: nil).standardError
+        let line = said.first { $0.hasPrefix("warning: 1 of the 2 repetitions ran while the host shared their core") }
+        #expect(line?.replacingOccurrences(of: "\n  ", with: " ").hasSuffix("or --disturbed keep counts them (with the host's spread in them)") == true,
+                "\(said)")
+        #expect(line?.split(separator: "\n").allSatisfy { $0.count <= RunFootnotes.width } == true)
+        // The same core flags, no case short: nothing lost, nothing to explain.
+        lost.budgetExhausted = false
+        let whole = try Self.report([lost, kept])
+        #expect(!RunText(whole, context: whole.resultFile().context, wide: false, jsonPath: nil).standardError
+            .contains { $0.contains("shared their core") })
+        // Short, but no core flagged: the off-CPU rule lost them, and the rounds line says so already.
+        lost.budgetExhausted = true
+        lost.entries[0].counters["core_shared"] = nil
+        let offCPU = try Self.report([lost, kept])
+        #expect(!RunText(offCPU, context: offCPU.resultFile().context, wide: false, jsonPath: nil).standardError
+            .contains { $0.contains("shared their core") })
+    }
+
     @Test("compare: same, slower (1), inconclusive only failing with the gate (2), no common case refused")
     func compare() throws {
         let old = try CompareFixtures.input(CompareFixtures.file(CompareFixtures.suite(2)), path: "old.json")

@@ -51,6 +51,12 @@ public struct RunText: Sendable {
         let spread = all.filter { $0.category == .spread }
         // perf counter lines are printed under the table already.
         standardError += RunFootnotes.warningLines(all.filter { $0.category != .spread && $0.category != .perfCounter }, wide: wide)
+        // Cases that lost repetitions: say what lost them when the core probe saw it, as a --runs K file does.
+        if outcome.results.contains(where: \.budgetExhausted) {
+            let iterations = outcome.results.flatMap(\.iterations)
+            let shared = iterations.filter { $0.counters["core_shared"] == 1 }.count
+            if shared > 0 { standardError.append(RunFootnotes.coreSharedLine(shared: shared, of: iterations.count, wide: wide)) }
+        }
         if !spread.isEmpty {
             let cases = Set(spread.compactMap(\.caseName)).count
             standardError.append(RunFootnotes.fit("warning: \(spread.count) figures in \(cases) cases vary by more than "

@@ -63,12 +63,18 @@ public enum RunFootnotes {
         // What lost them, when the core probe saw it: the reader can tell a host sharing the core from their own load.
         let iterations = file.benchmarks.filter { $0.runType == .iteration }
         let shared = iterations.filter { $0.counters["core_shared"] == 1 }.count
-        if shared > 0 {
-            lines.append(fit("warning: \(shared) of the \(iterations.count) repetitions ran while the host shared their core with other "
-                + "work (core_shared: the core probe above \(CoreShare.limitText) the run's floor); a quieter host keeps more, "
-                + "or --disturbed keep counts them (with the host's spread in them)", wide: wide, width: width))
-        }
+        if shared > 0 { lines.append(coreSharedLine(shared: shared, of: iterations.count, wide: wide, width: width)) }
         return lines
+    }
+
+    /// What lost the repetitions, when the core probe saw it: `shared` of
+    /// `total` repetitions beside a core the host gave other work, and what
+    /// the reader can do about it. Under a run that lost repetitions (a
+    /// case short of undisturbed ones, or with none), single or `--runs K`.
+    public static func coreSharedLine(shared: Int, of total: Int, wide: Bool, width: Int = width) -> String {
+        fit("warning: \(shared) of the \(total) repetitions ran while the host shared their core with other "
+            + "work (core_shared: the core probe above \(CoreShare.limitText) the run's floor); a quieter host keeps more, "
+            + "or --disturbed keep counts them (with the host's spread in them)", wide: wide, width: width)
     }
 
     /// One line for every case whose every repetition was disturbed; names
