@@ -551,12 +551,25 @@ struct RunMergeTests {
     }
 }
 
-@Suite("--runs K: the child's command line")
+@Suite("--runs K: the child's command line and stderr")
 struct RepeatedRunsTests {
     @Test("The parent's output options and --runs are left out of each child's arguments")
     func childArguments() {
         let args = ["run", "--suite", "smoke", "--runs", "3", "--json", "out.json", "--force", "--csv=x.csv",
                     "--baseline", "save", "main", "--runs=4", "--repetitions", "3"]
         #expect(RepeatedRuns.childArguments(args) == ["run", "--suite", "smoke", "--repetitions", "3"])
+    }
+
+    @Test("A child's stderr: errors always, warnings of the last run only, never the lines the parent says for the merged file")
+    func forwarded() {
+        let shared = RunFootnotes.coreSharedLine(shared: 40, of: 42, wide: false)
+        #expect(shared.contains("\n  "), "wrapped, so its continuation lines must go with it: \(shared)")
+        let text = ["warning: steal-clock/seqlock varies", RunFootnotes.allDisturbedPrefix + " 2 cases: a, b", shared,
+                    "pvbench: error: something"].joined(separator: "\n") + "\n"
+        #expect(RepeatedRuns.forwarded(text, last: false, status: 0) == ["pvbench: error: something"])
+        #expect(RepeatedRuns.forwarded(text, last: true, status: 0) == ["warning: steal-clock/seqlock varies", "pvbench: error: something"])
+        #expect(RepeatedRuns.forwarded(text, last: false, status: 1) == ["warning: steal-clock/seqlock varies", "pvbench: error: something"])
+        #expect(RunFootnotes.isCoreSharedLine(RunFootnotes.coreSharedLine(shared: 1, of: 2, wide: true)))
+        #expect(!RunFootnotes.isCoreSharedLine("pvbench: error: 1 of the 2 repetitions ran while the host shared their core"))
     }
 }

@@ -46,6 +46,21 @@ public struct RepeatedRuns: Sendable {
         public var interruptedBy: Int32?
     }
 
+    /// What of a child's stderr `text` the parent passes on: every line of a
+    /// run that failed, else its errors, and its warnings for the `last` run
+    /// only; never the lines the parent says once for the merged file (the
+    /// cases with every repetition disturbed, the repetitions beside a shared
+    /// core). A wrapped line's continuations (indented) go with it.
+    public static func forwarded(_ text: String, last: Bool, status: Int32) -> [String] {
+        var messages: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            if line.hasPrefix("  "), !messages.isEmpty { messages[messages.count - 1] += "\n" + line } else { messages.append(String(line)) }
+        }
+        return messages
+            .filter { last || status != 0 || !$0.hasPrefix("warning:") }
+            .filter { !$0.hasPrefix(RunFootnotes.allDisturbedPrefix) && !RunFootnotes.isCoreSharedLine($0) }
+    }
+
     /// Runs the children one after another; `progress` gets a line per run.
     /// A child's table goes nowhere (the merged one is printed); its errors
     /// go to this process's stderr, its warnings only for the last run (all
@@ -75,15 +90,7 @@ public struct RepeatedRuns: Sendable {
             // Each run's warnings are in the merged file; on stderr only the
             // last run's, and every run's errors.
             let text = (FileManager.default.contents(atPath: errPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            // A run's all-disturbed cases: the parent says it once for the
-            // merged file. A wrapped line's continuations (indented) go with it.
-            var messages: [String] = []
-            for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-                if line.hasPrefix("  "), !messages.isEmpty { messages[messages.count - 1] += "\n" + line } else { messages.append(String(line)) }
-            }
-            let lines = messages
-                .filter { k == runs - 1 || status != 0 || !$0.hasPrefix("warning:") }
-                .filter { !$0.hasPrefix(RunFootnotes.allDisturbedPrefix) }
+            let lines = Self.forwarded(text, last: k == runs - 1, status: status)
             if !lines.isEmpty {
                 // The child's file is temporary: what it points to is in the merged file.
                 let text = lines.joined(separator: "\n").replacingOccurrences(of: path, with: "the merged file")

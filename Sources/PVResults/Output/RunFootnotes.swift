@@ -67,12 +67,19 @@ public enum RunFootnotes {
         return lines
     }
 
+    private static let coreSharedPhrase = "repetitions ran while the host shared their core"
+
+    /// Whether `line` (wrapped or not) is a ``coreSharedLine(shared:of:wide:width:)``.
+    public static func isCoreSharedLine(_ line: String) -> Bool {
+        line.hasPrefix("warning: ") && line.prefix { $0 != "\n" }.contains(coreSharedPhrase)
+    }
+
     /// What lost the repetitions, when the core probe saw it: `shared` of
     /// `total` repetitions beside a core the host gave other work, and what
     /// the reader can do about it. Under a run that lost repetitions (a
     /// case short of undisturbed ones, or with none), single or `--runs K`.
     public static func coreSharedLine(shared: Int, of total: Int, wide: Bool, width: Int = width) -> String {
-        fit("warning: \(shared) of the \(total) repetitions ran while the host shared their core with other "
+        fit("warning: \(shared) of the \(total) \(coreSharedPhrase) with other "
             + "work (core_shared: the core probe above \(CoreShare.limitText) the run's floor); a quieter host keeps more, "
             + "or --disturbed keep counts them (with the host's spread in them)", wide: wide, width: width)
     }
