@@ -256,10 +256,16 @@ struct DisturbedRunsLinesTests {
         }
         let lines = RunFootnotes.disturbedRunsLines(file, wide: false)
         #expect(lines.count == 2)
-        #expect(lines[0] == "warning: 3 cases had every repetition disturbed in 1–3 of 3 runs; their medians are of the other runs (--wide: which)")
+        // c has no median of other runs: it is named only as having none.
+        #expect(lines[0] == "warning: 2 cases had every repetition disturbed in 1–2 of 3 runs; their medians are of the other runs (--wide: which)")
         #expect(lines[1].hasPrefix(RunFootnotes.allDisturbedPrefix + " 1 case: c"))
         let wide = RunFootnotes.disturbedRunsLines(file, wide: true)
-        #expect(wide[0].hasSuffix(": a (1), b (2), c (3)"))
+        #expect(wide[0].hasSuffix(": a (1), b (2)"))
+        // Every lost case lost in every run: only the no-aggregate line.
+        var everyRun = file
+        for i in everyRun.benchmarks.indices where everyRun.benchmarks[i].runName != "d" { everyRun.benchmarks[i].excluded = true }
+        let only = RunFootnotes.disturbedRunsLines(everyRun, wide: false)
+        #expect(only.count == 1 && only[0].hasPrefix(RunFootnotes.allDisturbedPrefix + " 3 cases: a, b, c"), "\(only)")
         let untouched = RunFixtures.file([("d", [[1.0], [1.1]])])
         #expect(RunFootnotes.disturbedRunsLines(untouched, wide: false).isEmpty)
         // When the core probe flagged repetitions, a last line says how many.

@@ -53,12 +53,17 @@ public enum RunFootnotes {
         let cases = order.filter { lost[$0] != nil }
         guard !cases.isEmpty else { return [] }
         let runs = Set(file.benchmarks.compactMap(\.runID)).count
-        let counts = cases.map { lost[$0]!.count }
-        let span = counts.min()! == counts.max()! ? "\(counts.min()!)" : "\(counts.min()!)–\(counts.max()!)"
-        var lines = [fit("warning: \(cases.count) case\(cases.count == 1 ? "" : "s") had every repetition disturbed in "
-            + "\(span) of \(runs) runs; their medians are of the other runs" + (wide ? ": " + cases.map { name in
-                "\(name) (\(lost[name]!.count))" }.joined(separator: ", ") : " (--wide: which)"), wide: wide, width: width)]
-        let none = cases.filter { kept[$0] == 0 }
+        // Lost in some runs: a median of the others. Lost in every run: none (the next line).
+        let some = cases.filter { kept[$0] != 0 }, none = cases.filter { kept[$0] == 0 }
+        var lines: [String] = []
+        if !some.isEmpty {
+            let counts = some.map { lost[$0]!.count }
+            let span = counts.min()! == counts.max()! ? "\(counts.min()!)" : "\(counts.min()!)–\(counts.max()!)"
+            lines.append(fit("warning: \(some.count) case\(some.count == 1 ? "" : "s") had every repetition disturbed in "
+                + "\(span) of \(runs) runs; \(some.count == 1 ? "its median is" : "their medians are") of the other runs"
+                + (wide ? ": " + some.map { name in "\(name) (\(lost[name]!.count))" }.joined(separator: ", ") : " (--wide: which)"),
+                wide: wide, width: width))
+        }
         if !none.isEmpty { lines.append(fit("warning: " + allDisturbedLine(none, wide: wide, width: width), wide: wide, width: width)) }
         // What lost them, when the core probe saw it: the reader can tell a host sharing the core from their own load.
         let iterations = file.benchmarks.filter { $0.runType == .iteration }
