@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PVExperiments
+import PVHost
 import PVResults
 
 // What `pvbench run` does with a finished run: files, tables, baseline, exit status.
@@ -26,15 +27,39 @@ extension RunCommand {
     func runRepeated() throws {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let repeated = RepeatedRuns(executable: exe, arguments: RepeatedRuns.childArguments(Array(CommandLine.arguments.dropFirst())), runs: output.runs)
+        // SIGINT/SIGTERM: the running child stops as a single run does, no
+        // other starts, and what the runs measured is merged and written.
+        let forwarding = RepeatedRuns.Forwarding()
+        let monitor: InterruptMonitor
+        do { monitor = try InterruptMonitor.install { forwarding.interrupt($0) } } catch { throw RuntimeError("\(error)") }
+        defer { monitor.uninstall() }
         let outcome: RepeatedRuns.Outcome
-        do { outcome = try repeated.run { FileHandle.standardError.write(Data("pvbench: \($0)\n".utf8)) } } catch { throw RuntimeError("\(error)") }
-        guard var file = ResultFile.merging(outcome.files) else { throw RuntimeError("no run wrote a result file") }
+        do {
+            outcome = try repeated.run(forwarding: forwarding) { FileHandle.standardError.write(Data("pvbench: \($0)\n".utf8)) }
+        } catch { throw RuntimeError("\(error)") }
+        guard var file = ResultFile.merging(outcome.files) else {
+            if let signal = forwarding.received {
+                writeStandardError(Data("pvbench: interrupted by \(signal.name) before a run wrote its file; nothing written\n".utf8))
+                throw ExitCode(signal.exitStatus)
+            }
+            throw RuntimeError("no run wrote a result file")
+        }
+        if let signal = forwarding.received {
+            file.context.interrupted = true
+            file.context.interruptSignal = signal.name
+        }
         file.context.command = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         try output.write(file)
         print(RunsTable.render(file, wide: output.wide))
         print(RunsTable.legend(file, runs: outcome.files.count))
         fflush(nil)  // stdout before stderr
         for line in RunFootnotes.disturbedRunsLines(file, wide: output.wide) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        if let signal = forwarding.received {
+            let whole = outcome.files.filter { !$0.context.interrupted }.count
+            let part = outcome.files.count > whole ? " and part of run \(whole + 1)" : ""
+            FileHandle.standardError.write(Data(("pvbench: interrupted by \(signal.name) after \(whole) of \(output.runs) runs\(part); "
+                + "partial results are marked \"interrupted\": true\n").utf8))
+        }
         let compared = outcome.interruptedBy == nil ? try output.baselineStep(file) : nil
         if let compared { try CompareCommand.finish(compared, exit: false) }
         if let status = [outcome.interruptedBy ?? outcome.statuses.max() ?? 0, compared?.status ?? 0].first(where: { $0 != 0 }) {

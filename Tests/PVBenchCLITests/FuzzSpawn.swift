@@ -36,8 +36,10 @@ final class SpawnedPVBench {
     private let errPath: String
     private var finished: SpawnOutcome?
 
-    /// Starts `pvbench` with `arguments` (each a C string without its NUL).
-    init(_ arguments: [[UInt8]], environment: [String: String] = [:]) throws {
+    /// Starts `pvbench` with `arguments` (each a C string without its NUL);
+    /// with `processGroup`, as the leader of a process group of its own, as
+    /// a shell starts a job (``sendToGroup(_:)`` is then a Ctrl-C at a terminal).
+    init(_ arguments: [[UInt8]], environment: [String: String] = [:], processGroup: Bool = false) throws {
         let scratch = FileManager.default.temporaryDirectory.path
         let tag = UUID().uuidString
         outPath = "\(scratch)/pvbench-spawn-\(tag).out"
@@ -71,7 +73,8 @@ final class SpawnedPVBench {
         sigemptyset(&none)
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (processGroup ? POSIX_SPAWN_SETPGROUP : 0)))
+        if processGroup { posix_spawnattr_setpgroup(&attributes, 0) }
 
         var child: pid_t = 0
         let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
@@ -82,8 +85,8 @@ final class SpawnedPVBench {
     }
 
     /// Convenience: UTF-8 arguments.
-    convenience init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        try self.init(arguments.map { Array($0.utf8) }, environment: environment)
+    convenience init(_ arguments: [String], environment: [String: String] = [:], processGroup: Bool = false) throws {
+        try self.init(arguments.map { Array($0.utf8) }, environment: environment, processGroup: processGroup)
     }
 
     deinit {
@@ -100,6 +103,9 @@ final class SpawnedPVBench {
     }
 
     func send(_ signal: Int32) { kill(pid, signal) }
+
+    /// `signal` to every process of the child's group (started with `processGroup`).
+    func sendToGroup(_ signal: Int32) { kill(-pid, signal) }
 
     /// Waits at most `timeout` seconds; a child still running then is killed
     /// (SIGKILL) and reported as hung.

@@ -102,6 +102,49 @@ struct InterruptionCLITests {
         #expect(r.stderr.contains("interrupted by \(name)"), "\(r)")
     }
 
+    /// The processes `pid` started (`/proc/PID/task/*/children`).
+    static func children(_ pid: pid_t) -> [pid_t] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.flatMap { tid in
+            ((try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/children", encoding: .utf8)) ?? "")
+                .split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+    }
+
+    @Test("run --runs K: a signal to the parent alone (kill, a CI timeout) or to its process group (Ctrl-C) stops the running child, starts no other, and merges what was measured: exit 130/143, JSON marked, no child or temp dir left",
+          arguments: [(SIGTERM, Int32(143), "SIGTERM", false), (SIGINT, Int32(130), "SIGINT", true)])
+    func signalRepeatedRuns(signal: Int32, status: Int32, name: String, group: Bool) throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let json = "\(dir)/runs.json"
+        let parent = try SpawnedPVBench(["run", "--runs", "3"] + Self.longRun(json: json, ["--idle-floor", "2%"]).dropFirst(),
+                                        processGroup: group)
+        // Signalled once the first child measures.
+        var child: pid_t?
+        let start = DispatchTime.now().uptimeNanoseconds
+        while child == nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < 30 {
+            child = Self.children(parent.pid).first { Self.threadNames($0).contains("gst-r0") }
+            if child == nil { usleep(5_000) }
+        }
+        let measuring = try #require(child, "no child of pvbench run --runs 3 started measuring within 30 s")
+        usleep(300_000)
+        let sent = DispatchTime.now().uptimeNanoseconds
+        if group { parent.sendToGroup(signal) } else { parent.send(signal) }
+        let r = parent.wait(timeout: 30)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - sent) / 1e9
+        print("--runs 3, \(name) to the \(group ? "process group" : "parent"): exit \(r.status.map(String.init) ?? "-") "
+            + "\(String(format: "%.2f", seconds)) s after the signal")
+        #expect(r.signal == nil && !r.timedOut && r.status == status, "\(r)")
+        // A hang check, not a speed claim: the child stops as a single run does, then the parent merges.
+        #expect(seconds < 3 * Self.exitBound, "exit took \(seconds) s after \(name)")
+        #expect(!FileManager.default.fileExists(atPath: "/proc/\(measuring)"), "the child \(measuring) outlived pvbench run --runs")
+        try Self.checkPartialFile(json, signal: name)
+        #expect(r.stderr.contains("pvbench: interrupted by \(name) after 0 of 3 runs and part of run 1;"), "\(r)")
+        #expect(!r.stderr.contains("run 2/3"), "a run started after the signal: \(r)")
+        let temp = (try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)) ?? []
+        #expect(!temp.contains { $0.hasPrefix("pvbench-runs-\(parent.pid)-") }, "the runs' temp directory was left behind")
+    }
+
     @Test("a signal while the threads measure stops them: exit status, partial JSON, no hang",
           arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
     func signalWhileMeasuring(signal: Int32, status: Int32, name: String) throws {

@@ -569,6 +569,9 @@ struct RepeatedRunsTests {
         #expect(RepeatedRuns.forwarded(text, last: false, status: 0) == ["pvbench: error: something"])
         #expect(RepeatedRuns.forwarded(text, last: true, status: 0) == ["warning: steal-clock/seqlock varies", "pvbench: error: something"])
         #expect(RepeatedRuns.forwarded(text, last: false, status: 1) == ["warning: steal-clock/seqlock varies", "pvbench: error: something"])
+        // Stopped by the parent's signal: the parent says so, the file has the rest; errors still pass.
+        let stopped = text + "pvbench: interrupted by SIGTERM; partial results are marked \"interrupted\": true\n"
+        #expect(RepeatedRuns.forwarded(stopped, last: false, status: 143, signalled: true) == ["pvbench: error: something"])
         #expect(RunFootnotes.isCoreSharedLine(RunFootnotes.coreSharedLine(shared: 1, of: 2, wide: true)))
         #expect(!RunFootnotes.isCoreSharedLine("pvbench: error: 1 of the 2 repetitions ran while the host shared their core"))
     }
