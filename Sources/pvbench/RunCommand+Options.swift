@@ -61,8 +61,8 @@ struct ResultOptions: ParsableArguments {
     @Flag(help: "Overwrite existing --json/--csv files.")
     var force = false
 
-    @Option(help: ArgumentHelp("Repeat the whole run K times, each in a fresh process, into one result file that records each run (run_id, context.runs): `compare` then tests across runs (default 1).", valueName: "K"))
-    var runs: Int = 1
+    @Option(help: ArgumentHelp("Repeat the whole run K times, each in a fresh process, into one result file that records each run (run_id, context.runs): `compare` then tests across runs (default 1; `pvbench run` with no suite, scenario, --runs or --repetitions: the default suite as 10 runs of 1 repetition).", valueName: "K"))
+    var runs: Int?
 
     @Flag(help: "Full case names in the table (default: without the segments every default case has, within 120 columns).")
     var wide = false

@@ -26,7 +26,10 @@ extension RunCommand {
     /// and one table; the worst child's exit status.
     func runRepeated() throws {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let repeated = RepeatedRuns(executable: exe, arguments: RepeatedRuns.childArguments(Array(CommandLine.arguments.dropFirst())), runs: output.runs)
+        // Each child runs what the parent was asked, once: the default shape named in full.
+        let shape = defaultShape ? ["--suite", Suite.default.rawValue, "--repetitions", "\(Suite.defaultRepetitionsPerRun)"] : []
+        let repeated = RepeatedRuns(executable: exe, arguments: RepeatedRuns.childArguments(Array(CommandLine.arguments.dropFirst())) + shape,
+                                    runs: runCount)
         // SIGINT/SIGTERM: the running child stops as a single run does, no
         // other starts, and what the runs measured is merged and written.
         let forwarding = RepeatedRuns.Forwarding()
@@ -57,7 +60,7 @@ extension RunCommand {
         if let signal = forwarding.received {
             let whole = outcome.files.filter { !$0.context.interrupted }.count
             let part = outcome.files.count > whole ? " and part of run \(whole + 1)" : ""
-            FileHandle.standardError.write(Data(("pvbench: interrupted by \(signal.name) after \(whole) of \(output.runs) runs\(part); "
+            FileHandle.standardError.write(Data(("pvbench: interrupted by \(signal.name) after \(whole) of \(runCount) runs\(part); "
                 + "partial results are marked \"interrupted\": true\n").utf8))
         }
         let compared = outcome.interruptedBy == nil ? try output.baselineStep(file) : nil

@@ -10,6 +10,16 @@ extension RunCommand {
     /// scenario is named (`pvbench run` alone runs what `scripts/bench` runs).
     var chosenSuite: Suite? { suite ?? (scenario == nil && !compareImpl ? .default : nil) }
 
+    /// Nothing named and nothing counted: the default suite as
+    /// ``Suite/defaultRuns`` runs of ``Suite/defaultRepetitionsPerRun``
+    /// repetition (not with --pause-before-start, which is for one process).
+    var defaultShape: Bool {
+        suite == nil && scenario == nil && !compareImpl && output.runs == nil && rounds.repetitions == nil && !pauseBeforeStart
+    }
+
+    /// How many runs (fresh processes): --runs, else as ``defaultShape`` says.
+    var runCount: Int { output.runs ?? (defaultShape ? Suite.defaultRuns : 1) }
+
     /// The one case the options describe (a suite's base).
     var base: RunSettings {
         var base = RunSettings(

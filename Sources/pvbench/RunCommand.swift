@@ -12,7 +12,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Run hypervisor/guest scenarios on pinned threads and measure the guest's hot paths.",
         discussion: """
             One case (--scenario, --strategy, --layout, …) or a named suite (--suite smoke|default|full|soak; with \
-            neither, the default suite). --runs K repeats the whole run in K fresh processes. Each case \
+            neither, the default suite: with no --runs or --repetitions either, as 10 fresh runs of 1 repetition, \
+            what scripts/bench runs). --runs K repeats the whole run in K fresh processes. Each case \
             warms up, then runs --repetitions measured repetitions of --duration and reports the median with its \
             spread. Every read also goes through the torn-read detector (counts only): a strategy that claims \
             safety and shows a torn or backwards value makes the exit status 1. Ctrl-C stops the threads, writes \
@@ -67,8 +68,8 @@ struct RunCommand: ParsableCommand {
 
 
     func validate() throws {
-        guard (1 ... 100).contains(output.runs) else { throw ValidationError("--runs must be 1 to 100, got \(output.runs)") }
-        if output.runs > 1, suite == .soak || pauseBeforeStart { throw ValidationError("--runs goes with neither --suite soak nor --pause-before-start") }
+        if let runs = output.runs, !(1 ... 100).contains(runs) { throw ValidationError("--runs must be 1 to 100, got \(runs)") }
+        if runCount > 1, suite == .soak || pauseBeforeStart { throw ValidationError("--runs goes with neither --suite soak nor --pause-before-start") }
         if suite != nil, scenario != nil { throw ValidationError("--suite and --scenario exclude each other") }
         if suite != nil, strategy.count > 1 { throw ValidationError("several --strategy options go with --scenario, not --suite") }
         if Set(strategy).count != strategy.count { throw ValidationError("--strategy names a strategy twice") }
@@ -92,7 +93,7 @@ struct RunCommand: ParsableCommand {
         let files = try loadCStrategies()
         defer { if !c.keepCBuild { files?.removeBuildDirectories() } }
         let cases = try settings(files)
-        if output.runs > 1 { return try runRepeated() }
+        if runCount > 1 { return try runRepeated() }
         // From here a signal is noted, not fatal: one that lands while the
         // clock calibrates still ends in a result file marked interrupted.
         let monitor: InterruptMonitor

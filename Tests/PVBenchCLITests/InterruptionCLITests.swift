@@ -111,6 +111,48 @@ struct InterruptionCLITests {
         }
     }
 
+    /// The first child of `pid` with a thread named `thread`, waited for up to 30 s.
+    static func child(of pid: pid_t, running thread: String) -> pid_t? { child(of: pid) { threadNames($0).contains(thread) } }
+
+    /// The first child of `pid` that catches SIGINT and SIGTERM (its signal
+    /// monitor is installed: `SigCgt` in /proc/PID/status), waited for up to 30 s.
+    static func child(catchingSignalsOf pid: pid_t) -> pid_t? {
+        child(of: pid) { child in
+            let status = (try? String(contentsOfFile: "/proc/\(child)/status", encoding: .utf8)) ?? ""
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+                  let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+            let wanted = UInt64(1) << (SIGINT - 1) | UInt64(1) << (SIGTERM - 1)
+            return mask & wanted == wanted
+        }
+    }
+
+    static func child(of pid: pid_t, where ready: (pid_t) -> Bool) -> pid_t? {
+        let start = DispatchTime.now().uptimeNanoseconds
+        while Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < 30 {
+            if let child = children(pid).first(where: ready) { return child }
+            usleep(5_000)
+        }
+        return nil
+    }
+
+    @Test("pvbench run with nothing named runs the default suite as 10 fresh runs of 1 repetition (what scripts/bench runs)")
+    func defaultShape() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let json = "\(dir)/default.json"
+        let parent = try SpawnedPVBench(["run", "--json", json, "--idle-floor", "2%"])
+        // Once the first run's signal monitor is up, so that it can stop cleanly.
+        let child = try #require(Self.child(catchingSignalsOf: parent.pid), "no child of pvbench run started within 30 s")
+        let words = ((try? String(contentsOfFile: "/proc/\(child)/cmdline", encoding: .utf8)) ?? "").split(separator: "\0").map(String.init)
+        parent.send(SIGTERM)
+        let r = parent.wait(timeout: 30)
+        #expect(words.count > 1 && Array(words.dropFirst()) == ["run", "--idle-floor", "2%", "--suite", "default", "--repetitions", "1", "--json"]
+                    + [words.last ?? ""], "the first run's command line: \(words)")
+        #expect(r.status == 143 && r.stderr.contains("pvbench: run 1/10\n"), "\(r)")
+        #expect(r.stderr.contains("after 0 of 10 runs and part of run 1;"), "\(r)")
+        #expect(!r.stderr.contains("run 2/10"), "\(r)")
+    }
+
     @Test("run --runs K: a signal to the parent alone (kill, a CI timeout) or to its process group (Ctrl-C) stops the running child, starts no other, and merges what was measured: exit 130/143, JSON marked, no child or temp dir left",
           arguments: [(SIGTERM, Int32(143), "SIGTERM", false), (SIGINT, Int32(130), "SIGINT", true)])
     func signalRepeatedRuns(signal: Int32, status: Int32, name: String, group: Bool) throws {
@@ -120,13 +162,7 @@ struct InterruptionCLITests {
         let parent = try SpawnedPVBench(["run", "--runs", "3"] + Self.longRun(json: json, ["--idle-floor", "2%"]).dropFirst(),
                                         processGroup: group)
         // Signalled once the first child measures.
-        var child: pid_t?
-        let start = DispatchTime.now().uptimeNanoseconds
-        while child == nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < 30 {
-            child = Self.children(parent.pid).first { Self.threadNames($0).contains("gst-r0") }
-            if child == nil { usleep(5_000) }
-        }
-        let measuring = try #require(child, "no child of pvbench run --runs 3 started measuring within 30 s")
+        let measuring = try #require(Self.child(of: parent.pid, running: "gst-r0"), "no child of pvbench run --runs 3 started measuring within 30 s")
         usleep(300_000)
         let sent = DispatchTime.now().uptimeNanoseconds
         if group { parent.sendToGroup(signal) } else { parent.send(signal) }

@@ -16,10 +16,24 @@ public enum Suite: String, CaseIterable, Sendable {
     /// interval, detector on: drift shows (see ``SoakRun``).
     case soak
 
+    /// How `pvbench run` (and so `scripts/bench`) runs the default suite
+    /// when no suite, scenario or `--compare-impl` is named and neither
+    /// `--runs` nor `--repetitions` is given: ``defaultRuns`` fresh
+    /// processes of ``defaultRepetitionsPerRun`` repetition per case.
+    /// Runs, not repetitions, are what varies here: on a 2-vCPU VM a run
+    /// costs about 0.5 s beyond its rounds (10.6 s a round of 28 cases), and
+    /// the within-run spread was 1.8x the between-run spread (variance 2.6x;
+    /// docs/measurement.md, "Defaults and budgets"), so Kalibera and Jones's
+    /// optimum is one repetition per run and as many runs as the 3-minute
+    /// budget allows, retries included.
+    public static let defaultRuns = 10
+    /// See ``defaultRuns``.
+    public static let defaultRepetitionsPerRun = 1
+
     public var summary: String {
         switch self {
         case .smoke: "every scenario once, 0.2 s x 2 repetitions (< 10 s)"
-        case .default: "strategies side by side per scenario, layouts, idle-scan vCPU sweep (KVM-like flip rate), c2c; 9 interleaved rounds (about 2 min on 2 cores)"
+        case .default: "strategies side by side, layouts, idle-scan vCPU sweep, c2c; run alone: 10 runs x 1 round (~2.5 min)"
         case .full: "every scenario x strategy x layout that applies, vCPU sweeps, 1 s x 9 interleaved rounds"
         case .soak: "every scenario in rotation for --duration (default 10m), figures per interval so drift shows"
         }
