@@ -32,11 +32,12 @@ public struct RunText: Sendable {
         out.append(RunFootnotes.fit("clock: \(clock.name), \(String(format: "%.3f", clock.frequencyHz / 1e9)) GHz; "
             + (wide ? report.overhead.summary : report.overhead.brief), wide: wide))
         if let first = outcome.results.first { out.append(RunFootnotes.fit("placement: \(ScenarioRunner.label(first.placement))", wide: wide)) }
+        let iterations = outcome.results.flatMap(\.iterations)
+        // Repetitions beside a core probe above its floor (RoundRunner.coreShareLimit).
+        let coreShared = iterations.filter { $0.counters["core_shared"] == 1 }.count
         if !outcome.rounds.isEmpty {
             let disturbedCount = outcome.results.map(\.disturbedRepetitions).reduce(0, +)
-            let total = outcome.results.map(\.iterations.count).reduce(0, +)
-            // Repetitions beside a core probe above its floor (RoundRunner.coreShareLimit).
-            let coreShared = outcome.results.flatMap(\.iterations).filter { $0.counters["core_shared"] == 1 }.count
+            let total = iterations.count
             // Narrow: without the words a 14-digit seed pushes past 120 columns.
             out.append(RunFootnotes.fit("rounds: \(outcome.rounds.count) (seed \(outcome.seed), --disturbed \(request.disturbed)); "
                 + "\(disturbedCount) of \(total) \(wide ? "repetitions " : "")disturbed (off CPU > \(request.disturbanceLimit * 100)%"
@@ -52,10 +53,8 @@ public struct RunText: Sendable {
         // perf counter lines are printed under the table already.
         standardError += RunFootnotes.warningLines(all.filter { $0.category != .spread && $0.category != .perfCounter }, wide: wide)
         // Cases that lost repetitions: say what lost them when the core probe saw it, as a --runs K file does.
-        if outcome.results.contains(where: \.budgetExhausted) {
-            let iterations = outcome.results.flatMap(\.iterations)
-            let shared = iterations.filter { $0.counters["core_shared"] == 1 }.count
-            if shared > 0 { standardError.append(RunFootnotes.coreSharedLine(shared: shared, of: iterations.count, wide: wide)) }
+        if coreShared > 0, outcome.results.contains(where: \.budgetExhausted) {
+            standardError.append(RunFootnotes.coreSharedLine(shared: coreShared, of: iterations.count, wide: wide))
         }
         if !spread.isEmpty {
             let cases = Set(spread.compactMap(\.caseName)).count
